@@ -1,0 +1,34 @@
+/*
+ * buf: a growable byte buffer, always NUL-terminated.
+ *
+ * Return convention: functions returning int give 0 on success and -1
+ * when memory ran out (the buffer is then left unchanged and valid).
+ * The buffer owns data; buf_free() releases it. A zeroed struct buf is
+ * a valid empty buffer.
+ */
+#ifndef PORT_ACM_BUF_H
+#define PORT_ACM_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+struct buf {
+	char *data; /* owned; NUL-terminated when non-NULL */
+	size_t len;
+	size_t cap;
+};
+
+int buf_append(struct buf *b, const void *data, size_t len);
+int buf_puts(struct buf *b, const char *s);
+int buf_putc(struct buf *b, char c);
+int buf_printf(struct buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+int buf_vprintf(struct buf *b, const char *fmt, va_list ap);
+/* Returns the contents ("" when empty); valid until the next change. */
+const char *buf_str(const struct buf *b);
+void buf_reset(struct buf *b);
+/* Frees the memory after overwriting it, for buffers that held secrets. */
+void buf_wipe(struct buf *b);
+void buf_free(struct buf *b);
+
+#endif
