@@ -6,7 +6,8 @@ BUILD     := build
 DEPS      := $(BUILD)/deps
 CC        ?= cc
 CFLAGS_WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
-	-Wmissing-prototypes -Wno-unused-parameter
+	-Wmissing-prototypes -Wno-unused-parameter \
+	-Wno-format-truncation
 CFLAGS_HARDEN := -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fPIE
 CFLAGS    ?= -O2 -g
 ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \

@@ -1,0 +1,115 @@
+/*
+ * acm: the AWS Certificate Manager client (awsJson1_1 over HTTPS,
+ * SigV4-signed, retried by the policy in retry.h).
+ *
+ * Return convention: 0 on success; -1 on failure with *err filled in.
+ * acm_error_parse and acm_certificate_parse are pure (no I/O) so they
+ * can be unit-tested and fuzzed.
+ */
+#ifndef PORT_ACM_ACM_H
+#define PORT_ACM_ACM_H
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "http.h"
+
+struct acm_config {
+	const char *endpoint;          /* "https://acm.<region>.<suffix>" or
+					* a custom URL; borrowed */
+	const char *region;            /* signing region; borrowed */
+	const char *access_key_id;     /* borrowed */
+	const char *secret_access_key; /* borrowed */
+	const char *session_token;     /* NULL when absent; borrowed */
+	const char *ca_file;           /* NULL = built-in bundle; borrowed */
+	unsigned max_attempts;         /* 0 = SDK default (3) */
+};
+
+enum acm_error_kind {
+	ACM_ERR_SERVICE,   /* ACM answered with an error */
+	ACM_ERR_TRANSPORT, /* no usable answer: network, TLS, timeout */
+	ACM_ERR_RESPONSE,  /* a 2xx answer we could not understand */
+};
+
+struct acm_error {
+	enum acm_error_kind kind;
+	long http_status;     /* 0 when there was no response */
+	char type[128];       /* sanitised error type, e.g.
+			       * "ResourceInUseException"; "" if unknown */
+	char message[1024];   /* ACM's message, or what went wrong */
+	char request_id[128]; /* x-amzn-RequestId, "" if none */
+};
+
+/* A validation record ACM wants in DNS (or where its mails go). */
+struct acm_validation {
+	char domain[254];
+	char method[8];        /* "DNS", "EMAIL", "HTTP" */
+	char status[32];       /* PENDING_VALIDATION, SUCCESS, FAILED */
+	char record_name[512]; /* "" until ACM has made the record */
+	char record_type[16];
+	char record_value[512];
+	char emails[1024];     /* comma-separated ValidationEmails */
+};
+
+/* The parts of DescribeCertificate's CertificateDetail port-acm uses. */
+struct acm_certificate {
+	char arn[2049];
+	char domain[254];
+	char status[32];        /* ISSUED, PENDING_VALIDATION, ... */
+	char type[32];          /* AMAZON_ISSUED, PRIVATE, IMPORTED */
+	char key_algorithm[32]; /* normalised: '-' mapped to '_' */
+	char renewal_eligibility[16];
+	char renewal_status[32];   /* RenewalSummary.RenewalStatus */
+	char renewal_reason[128];  /* RenewalSummary.RenewalStatusReason */
+	char failure_reason[64];
+	char export_option[16];    /* Options.Export */
+	char ca_arn[2049];         /* CertificateAuthorityArn */
+	int exported;              /* "Exported" flag, when present */
+	double created_at, issued_at, imported_at, not_before, not_after;
+	char **sans; /* owned: SubjectAlternativeNames */
+	size_t nsans;
+	char **in_use_by; /* owned: InUseBy ARNs */
+	size_t nin_use_by;
+	struct acm_validation *validations; /* owned: DomainValidationOptions */
+	size_t nvalidations;
+	struct acm_validation *renewal_validations; /* RenewalSummary's */
+	size_t nrenewal_validations;
+};
+
+struct acm;
+
+/* Returns NULL on out of memory. http is borrowed and must outlive the
+ * client. Caller frees with acm_free. */
+struct acm *acm_new(struct http *http, const struct acm_config *cfg);
+void acm_free(struct acm *acm);
+
+/* Calls CertificateManager.<op> with params (borrowed; NULL = {}).
+ * On success *out is the parsed response object (an empty object for
+ * operations without output); the caller frees it with cJSON_Delete. */
+int acm_call(struct acm *acm, const char *op, const cJSON *params,
+    cJSON **out, struct acm_error *err);
+
+/* Pure. Fills err from an error response: the type from the
+ * X-Amzn-Errortype header, else body "code", else top-level "__type",
+ * sanitised (text before the first ':' then after the last '#');
+ * message from "message" or "Message", or the raw body if not JSON. */
+void acm_error_parse(long status, const char *errortype_header,
+    const char *body, size_t len, const char *request_id,
+    struct acm_error *err);
+
+/* Pure. Parses a DescribeCertificate response ({"Certificate":{...}}).
+ * Unknown fields are ignored; wrong types and missing required fields
+ * (CertificateArn, DomainName, Status) are errors. On success the caller
+ * frees with acm_certificate_free; on failure nothing is left to free. */
+int acm_certificate_parse(const cJSON *response, struct acm_certificate *out,
+    char *err, size_t errlen);
+void acm_certificate_free(struct acm_certificate *c);
+
+/* Pure. "https://acm.<region>.<dns suffix>" for region into out. */
+int acm_endpoint_for_region(const char *region, char *out, size_t outlen);
+
+/* Pure. Whether an error type is one of ACM's "doesn't exist" errors. */
+int acm_error_is(const struct acm_error *err, const char *type);
+
+#endif

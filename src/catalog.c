@@ -1,0 +1,129 @@
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "ops.h"
+
+static void
+add_time(cJSON *props, const char *name, double t)
+{
+	char s[32];
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (t <= 0 || gmtime_r(&tt, &tm) == NULL)
+		return;
+	strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	cJSON_AddStringToObject(props, name, s);
+}
+
+cJSON *
+catalog_entity(const struct acm_certificate *cert, const char *region,
+    const char *account)
+{
+	cJSON *e = cJSON_CreateObject(), *props, *rel, *arr, *recs;
+	struct buf json = {0};
+	size_t i;
+
+	if (e == NULL)
+		return NULL;
+	cJSON_AddStringToObject(e, "identifier", cert->arn);
+	cJSON_AddStringToObject(e, "title", cert->domain);
+	props = cJSON_AddObjectToObject(e, "properties");
+	cJSON_AddStringToObject(props, "arn", cert->arn);
+	cJSON_AddStringToObject(props, "domainName", cert->domain);
+	arr = cJSON_AddArrayToObject(props, "subjectAlternativeNames");
+	for (i = 0; i < cert->nsans; i++)
+		cJSON_AddItemToArray(arr, cJSON_CreateString(cert->sans[i]));
+	cJSON_AddStringToObject(props, "status", cert->status);
+	if (cert->type[0])
+		cJSON_AddStringToObject(props, "type", cert->type);
+	if (cert->key_algorithm[0])
+		cJSON_AddStringToObject(props, "keyAlgorithm",
+		    cert->key_algorithm);
+	if (cert->renewal_eligibility[0])
+		cJSON_AddStringToObject(props, "renewalEligibility",
+		    cert->renewal_eligibility);
+	cJSON_AddBoolToObject(props, "inUse", cert->nin_use_by > 0);
+	arr = cJSON_AddArrayToObject(props, "inUseBy");
+	for (i = 0; i < cert->nin_use_by; i++)
+		cJSON_AddItemToArray(arr,
+		    cJSON_CreateString(cert->in_use_by[i]));
+	add_time(props, "createdAt",
+	    cert->created_at ? cert->created_at : cert->imported_at);
+	add_time(props, "expirationDate", cert->not_after);
+	cJSON_AddStringToObject(props, "region", region);
+	op_records(cert, &json, NULL);
+	recs = cJSON_Parse(buf_str(&json));
+	cJSON_AddItemToObject(props, "validationRecords",
+	    recs ? recs : cJSON_CreateArray());
+	buf_free(&json);
+	rel = cJSON_AddObjectToObject(e, "relations");
+	cJSON_AddStringToObject(rel, "account", account);
+	return e;
+}
+
+void
+catalog_upsert(struct op_env *env, const struct acm_certificate *cert)
+{
+	const struct config *c = env->cfg;
+	struct port_error err;
+	struct arn arn;
+	char why[256];
+	cJSON *e;
+
+	if (env->port == NULL || env->report->port_failed)
+		return;
+	if (validate_certificate_arn("arn", cert->arn, &arn, why,
+		sizeof(why)) != 0) {
+		report_warn(env->report,
+		    "not writing the catalog entity: ACM returned an ARN "
+		    "port-acm does not recognise (%s)",
+		    why);
+		return;
+	}
+	if ((e = catalog_entity(cert, arn.region, arn.account)) == NULL)
+		return;
+	if (port_upsert_entity(env->port, c->blueprint, e, c->run_id, &err) ==
+	    0)
+		report_log(env->report,
+		    "Updated the %s entity %s in the Port catalog",
+		    c->blueprint, cert->arn);
+	else if (err.http_status >= 400 && err.http_status < 500)
+		/* The certificate is fine; only the catalog lags. */
+		report_warn(env->report,
+		    "Port did not accept the certificate entity for blueprint "
+		    "%s: %s. The certificate itself is fine. Make sure the "
+		    "blueprint has the properties in port-acm's "
+		    "examples/port/blueprint.json (and an 'account' relation)",
+		    c->blueprint, err.message);
+	else
+		report_warn(env->report,
+		    "could not update the Port catalog entity: %s",
+		    err.message);
+	cJSON_Delete(e);
+}
+
+void
+catalog_delete(struct op_env *env, const char *arn)
+{
+	const struct config *c = env->cfg;
+	struct port_error err;
+	int rc;
+
+	if (env->port == NULL || env->report->port_failed)
+		return;
+	rc = port_delete_entity(env->port, c->blueprint, arn, c->run_id, &err);
+	if (rc == 0)
+		report_log(env->report,
+		    "Removed the %s entity %s from the Port catalog",
+		    c->blueprint, arn);
+	else if (rc == 1)
+		report_log(env->report,
+		    "The Port catalog had no %s entity for %s", c->blueprint,
+		    arn);
+	else
+		report_warn(env->report,
+		    "could not remove the Port catalog entity: %s",
+		    err.message);
+}

@@ -1,0 +1,641 @@
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "acm.h"
+#include "sigv4.h"
+
+/* One user-facing setting: its input name (INPUT_<NAME> upper-cased,
+ * and --name with '-' for '_' as a flag) and its plain environment
+ * fallbacks. */
+struct setting {
+	const char *input;
+	int flag;          /* may be given on the command line */
+	const char *env1, *env2;
+};
+
+enum {
+	S_OPERATION, S_PORT_CONTEXT, S_DOMAIN_NAME, S_VALIDATION_METHOD,
+	S_CERTIFICATE_ARN, S_AWS_REGION, S_PORT_CLIENT_ID,
+	S_PORT_CLIENT_SECRET, S_PORT_BASE_URL, S_BLUEPRINT, S_RUN_ID,
+	S_SANS, S_KEY_ALGORITHM, S_TAGS, S_PCA_ARN, S_EXPORT,
+	S_IDEMPOTENCY_TOKEN, S_WAIT, S_TIMEOUT_MINUTES, S_DELETE_WAIT,
+	S__MAX
+};
+
+static const struct setting settings[S__MAX] = {
+	[S_OPERATION] = {"operation", 0, NULL, NULL},
+	[S_PORT_CONTEXT] = {"port_context", 1, NULL, NULL},
+	[S_DOMAIN_NAME] = {"domain_name", 1, NULL, NULL},
+	[S_VALIDATION_METHOD] = {"validation_method", 1, NULL, NULL},
+	[S_CERTIFICATE_ARN] = {"certificate_arn", 1, NULL, NULL},
+	[S_AWS_REGION] = {"aws_region", 0, "AWS_REGION",
+	    "AWS_DEFAULT_REGION"},
+	[S_PORT_CLIENT_ID] = {"port_client_id", 0, "PORT_CLIENT_ID", NULL},
+	[S_PORT_CLIENT_SECRET] = {"port_client_secret", 0,
+	    "PORT_CLIENT_SECRET", NULL},
+	[S_PORT_BASE_URL] = {"port_base_url", 1, "PORT_BASE_URL", NULL},
+	[S_BLUEPRINT] = {"blueprint", 1, NULL, NULL},
+	[S_RUN_ID] = {"run_id", 1, NULL, NULL},
+	[S_SANS] = {"subject_alternative_names", 1, NULL, NULL},
+	[S_KEY_ALGORITHM] = {"key_algorithm", 1, NULL, NULL},
+	[S_TAGS] = {"tags", 1, NULL, NULL},
+	[S_PCA_ARN] = {"certificate_authority_arn", 1, NULL, NULL},
+	[S_EXPORT] = {"export", 1, NULL, NULL},
+	[S_IDEMPOTENCY_TOKEN] = {"idempotency_token", 1, NULL, NULL},
+	[S_WAIT] = {"wait_for_issuance", 1, NULL, NULL},
+	[S_TIMEOUT_MINUTES] = {"timeout_minutes", 1, NULL, NULL},
+	[S_DELETE_WAIT] = {"delete_wait_minutes", 1, NULL, NULL},
+};
+
+static const char usage[] =
+    "usage: port-acm request|renew|delete [options]\n"
+    "       port-acm --help | --version\n"
+    "\n"
+    "Requests, renews or deletes an AWS Certificate Manager certificate\n"
+    "and reports every step to a Port self-service action run.\n"
+    "\n"
+    "options (each also an Action input INPUT_<NAME>):\n"
+    "  --domain-name NAME            certificate domain (request)\n"
+    "  --subject-alternative-names L more names, comma or newline separated\n"
+    "  --validation-method DNS|EMAIL default DNS\n"
+    "  --key-algorithm A             RSA_2048, EC_prime256v1, EC_secp384r1\n"
+    "  --tags K=V,...                tags for the new certificate\n"
+    "  --certificate-authority-arn A private certificate from AWS Private CA\n"
+    "  --export ENABLED|DISABLED     exportable public certificate\n"
+    "  --idempotency-token T         default: derived from the Port run id\n"
+    "  --wait-for-issuance true      wait until ISSUED (with --timeout-minutes)\n"
+    "  --certificate-arn ARN         certificate to renew or delete\n"
+    "  --delete-wait-minutes N       retry a delete while ACM says in use\n"
+    "  --region REGION               default AWS_REGION, AWS_DEFAULT_REGION\n"
+    "  --port-context JSON           the port_context Port dispatched\n"
+    "  --run-id ID                   Port action run id (overrides context)\n"
+    "  --port-base-url URL           default https://api.getport.io\n"
+    "  --blueprint ID                default acmCertificate\n"
+    "\n"
+    "environment: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,\n"
+    "  AWS_REGION, AWS_DEFAULT_REGION, AWS_ENDPOINT_URL_ACM, AWS_ENDPOINT_URL,\n"
+    "  AWS_CA_BUNDLE, AWS_MAX_ATTEMPTS, PORT_CLIENT_ID, PORT_CLIENT_SECRET,\n"
+    "  PORT_BASE_URL, SSL_CERT_FILE. Secrets are never taken from flags.\n"
+    "\n"
+    "exit status: 0 done; 1 the ACM operation failed or was refused;\n"
+    "  2 bad input or configuration (nothing changed in AWS);\n"
+    "  3 the ACM operation succeeded but reporting to Port failed.\n";
+
+const char *
+config_usage(void)
+{
+	return usage;
+}
+
+const char *
+config_op_name(enum op op)
+{
+	switch (op) {
+	case OP_REQUEST:
+		return "request";
+	case OP_RENEW:
+		return "renew";
+	case OP_DELETE:
+		return "delete";
+	default:
+		return "none";
+	}
+}
+
+static int
+fail(struct buf *msg, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int
+fail(struct buf *msg, const char *fmt, ...)
+{
+	va_list ap;
+
+	buf_reset(msg);
+	va_start(ap, fmt);
+	buf_vprintf(msg, fmt, ap);
+	va_end(ap);
+	return CONFIG_ERROR;
+}
+
+static const char *
+nonempty(const char *s)
+{
+	return s != NULL && s[0] != '\0' ? s : NULL;
+}
+
+/* The value of a setting by precedence: flag, input, env, NULL. */
+static const char *
+lookup(const struct setting *s, const char *flagval,
+    const char *(*getenv_fn)(const char *))
+{
+	char name[64];
+	const char *v;
+	size_t i;
+
+	if ((v = nonempty(flagval)) != NULL)
+		return v;
+	snprintf(name, sizeof(name), "INPUT_%s", s->input);
+	for (i = 6; name[i]; i++)
+		if (name[i] >= 'a' && name[i] <= 'z')
+			name[i] = (char)(name[i] - 'a' + 'A');
+	if ((v = nonempty(getenv_fn(name))) != NULL)
+		return v;
+	if (s->env1 && (v = nonempty(getenv_fn(s->env1))) != NULL)
+		return v;
+	if (s->env2 && (v = nonempty(getenv_fn(s->env2))) != NULL)
+		return v;
+	return NULL;
+}
+
+static int
+copy_checked(char *dst, size_t dstlen, const char *src, const char *field,
+    struct buf *msg)
+{
+	if (strlen(src) >= dstlen)
+		return fail(msg, "%s is too long (at most %zu characters)",
+		    field, dstlen - 1);
+	memcpy(dst, src, strlen(src) + 1);
+	return 0;
+}
+
+static char *
+dup_secret(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+/* A Port run id is an idempotency token when it fits ACM's pattern;
+ * otherwise its hash does. The same run always maps to the same token,
+ * so a re-run returns the same certificate. */
+static void
+derive_token(const char *run_id, char out[33])
+{
+	char hex[65];
+	const char *p;
+	int plain = strlen(run_id) <= 32;
+
+	for (p = run_id; *p && plain; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+			(*p >= '0' && *p <= '9') || *p == '_'))
+			plain = 0;
+	if (plain) {
+		snprintf(out, 33, "%s", run_id);
+		return;
+	}
+	if (sigv4_sha256_hex(run_id, strlen(run_id), hex) != 0)
+		hex[0] = '\0';
+	snprintf(out, 33, "%.32s", hex);
+}
+
+static int
+parse_args(int argc, char **argv, const char *flags[S__MAX], enum op *op,
+    struct buf *msg)
+{
+	int i, s;
+	size_t n;
+	const char *a, *v;
+	char name[64];
+
+	for (i = 1; i < argc; i++) {
+		a = argv[i];
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0)
+			return CONFIG_HELP;
+		if (strcmp(a, "--version") == 0 || strcmp(a, "-V") == 0)
+			return CONFIG_VERSION;
+		if (strncmp(a, "--", 2) != 0) {
+			enum op o = strcmp(a, "request") == 0 ? OP_REQUEST
+			    : strcmp(a, "renew") == 0	       ? OP_RENEW
+			    : strcmp(a, "delete") == 0	       ? OP_DELETE
+							       : OP_NONE;
+			if (o == OP_NONE)
+				return fail(msg,
+				    "unknown operation '%.64s': use request, "
+				    "renew or delete",
+				    a);
+			if (*op != OP_NONE)
+				return fail(msg,
+				    "more than one operation given");
+			*op = o;
+			continue;
+		}
+		a += 2;
+		n = strcspn(a, "=");
+		if (n >= sizeof(name))
+			return fail(msg, "unknown option --%.64s", a);
+		memcpy(name, a, n);
+		name[n] = '\0';
+		for (char *p = name; *p; p++)
+			if (*p == '-')
+				*p = '_';
+		if (strcmp(name, "idempotency_token") != 0 &&
+		    (strstr(name, "secret") || strstr(name, "token") ||
+			strstr(name, "access_key") || strstr(name, "client_id") ||
+			strstr(name, "password")))
+			return fail(msg,
+			    "--%.64s is not accepted: credentials are read only "
+			    "from the environment (PORT_CLIENT_ID, "
+			    "PORT_CLIENT_SECRET, AWS_ACCESS_KEY_ID, "
+			    "AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN), because "
+			    "every process can read a command line",
+			    name);
+		if (strcmp(name, "region") == 0)
+			strcpy(name, "aws_region");
+		for (s = 0; s < S__MAX; s++)
+			if (settings[s].flag || s == S_AWS_REGION)
+				if (strcmp(settings[s].input, name) == 0)
+					break;
+		if (s == S__MAX)
+			return fail(msg,
+			    "unknown option --%s (see port-acm --help)", name);
+		if (a[n] == '=')
+			v = a + n + 1;
+		else if (i + 1 < argc)
+			v = argv[++i];
+		else
+			return fail(msg, "option --%.64s needs a value", a);
+		flags[s] = v;
+	}
+	return CONFIG_OK;
+}
+
+static int
+is_acm_arn(const char *s)
+{
+	return strncmp(s, "arn:", 4) == 0 && strstr(s, ":acm:") != NULL;
+}
+
+/* Port-side settings come first so a later error can still be reported
+ * on the run. */
+static int
+load_port(struct config *c, const char *v[S__MAX], struct buf *msg,
+    char *err, size_t errlen)
+{
+	const char *s;
+	size_t n;
+
+	s = v[S_PORT_BASE_URL] ? v[S_PORT_BASE_URL] : "https://api.getport.io";
+	if (copy_checked(c->port_base_url, sizeof(c->port_base_url), s,
+		"port_base_url", msg) != 0)
+		return CONFIG_ERROR;
+	/* People paste ".../" or ".../v1"; what they mean is clear. */
+	n = strlen(c->port_base_url);
+	while (n > 0 && c->port_base_url[n - 1] == '/')
+		c->port_base_url[--n] = '\0';
+	if (n > 3 && strcmp(c->port_base_url + n - 3, "/v1") == 0)
+		c->port_base_url[n - 3] = '\0';
+	if (validate_base_url("port_base_url", c->port_base_url, err,
+		errlen) != 0)
+		return fail(msg, "%s", err);
+	c->port_client_id = dup_secret(v[S_PORT_CLIENT_ID]);
+	c->port_client_secret = dup_secret(v[S_PORT_CLIENT_SECRET]);
+	if (context_parse(v[S_PORT_CONTEXT], &c->ctx, err, errlen) != 0)
+		return fail(msg, "%s", err);
+	s = v[S_RUN_ID] ? v[S_RUN_ID] : c->ctx.run_id;
+	if (s[0] != '\0') {
+		if (validate_run_id("run_id", s, err, errlen) != 0)
+			return fail(msg, "%s", err);
+		snprintf(c->run_id, sizeof(c->run_id), "%s", s);
+	}
+	c->port_enabled = c->port_client_id && c->port_client_secret &&
+	    c->run_id[0];
+	s = v[S_BLUEPRINT] ? v[S_BLUEPRINT] : "acmCertificate";
+	if (validate_blueprint("blueprint", s, err, errlen) != 0)
+		return fail(msg, "%s", err);
+	snprintf(c->blueprint, sizeof(c->blueprint), "%s", s);
+	return CONFIG_OK;
+}
+
+static int
+load_number(const char *getenv_val, long dflt, long min, long max,
+    const char *name, long *out, struct buf *msg)
+{
+	unsigned long u;
+	char err[256];
+
+	if (getenv_val == NULL) {
+		*out = dflt;
+		return 0;
+	}
+	if (validate_uint(name, getenv_val, (unsigned long)min,
+		(unsigned long)max, &u, err, sizeof(err)) != 0)
+		return fail(msg, "%s", err);
+	*out = (long)u;
+	return 0;
+}
+
+static int
+load_request(struct config *c, const char *v[S__MAX], struct buf *msg,
+    char *err, size_t errlen)
+{
+	unsigned long u;
+
+	if (v[S_DOMAIN_NAME] == NULL)
+		return fail(msg,
+		    "domain_name is required to request a certificate, e.g. "
+		    "app.example.com or *.example.com");
+	if (validate_domain("domain_name", v[S_DOMAIN_NAME], err, errlen) != 0 ||
+	    validate_common_name("domain_name", v[S_DOMAIN_NAME], err,
+		errlen) != 0)
+		return fail(msg, "%s", err);
+	snprintf(c->domain_name, sizeof(c->domain_name), "%s",
+	    v[S_DOMAIN_NAME]);
+	if (v[S_SANS] &&
+	    validate_domain_list("subject_alternative_names", v[S_SANS],
+		c->sans, VALIDATE_MAX_NAMES - 1, &c->nsans, err,
+		errlen) != 0)
+		return fail(msg, "%s", err);
+	if (validate_validation_method(v[S_VALIDATION_METHOD]
+		    ? v[S_VALIDATION_METHOD]
+		    : "DNS",
+		c->validation_method, err, errlen) != 0)
+		return fail(msg, "%s", err);
+	if (v[S_KEY_ALGORITHM] &&
+	    validate_key_algorithm(v[S_KEY_ALGORITHM], c->key_algorithm, err,
+		errlen) != 0)
+		return fail(msg, "%s", err);
+	if (v[S_TAGS]) {
+		c->tags = calloc(VALIDATE_MAX_TAGS, sizeof(*c->tags));
+		if (c->tags == NULL)
+			return fail(msg, "out of memory");
+		if (validate_tags("tags", v[S_TAGS], c->tags,
+			VALIDATE_MAX_TAGS, &c->ntags, err, errlen) != 0)
+			return fail(msg, "%s", err);
+	}
+	if (v[S_PCA_ARN]) {
+		if (validate_pca_arn("certificate_authority_arn",
+			v[S_PCA_ARN], err, errlen) != 0)
+			return fail(msg, "%s", err);
+		snprintf(c->pca_arn, sizeof(c->pca_arn), "%s", v[S_PCA_ARN]);
+	}
+	if (v[S_EXPORT] &&
+	    validate_export(v[S_EXPORT], c->export_option, err, errlen) != 0)
+		return fail(msg, "%s", err);
+	if (v[S_IDEMPOTENCY_TOKEN]) {
+		if (validate_idempotency_token("idempotency_token",
+			v[S_IDEMPOTENCY_TOKEN], err, errlen) != 0)
+			return fail(msg, "%s", err);
+		snprintf(c->idempotency_token, sizeof(c->idempotency_token),
+		    "%s", v[S_IDEMPOTENCY_TOKEN]);
+	} else if (c->run_id[0]) {
+		derive_token(c->run_id, c->idempotency_token);
+		c->idempotency_derived = 1;
+	}
+	if (v[S_WAIT] && validate_bool("wait_for_issuance", v[S_WAIT],
+			     &c->wait_for_issuance, err, errlen) != 0)
+		return fail(msg, "%s", err);
+	c->timeout_minutes = 30;
+	if (v[S_TIMEOUT_MINUTES]) {
+		if (validate_uint("timeout_minutes", v[S_TIMEOUT_MINUTES], 1,
+			360, &u, err, errlen) != 0)
+			return fail(msg, "%s", err);
+		c->timeout_minutes = u;
+	}
+	return CONFIG_OK;
+}
+
+static int
+load_target(struct config *c, const char *v[S__MAX], struct buf *msg,
+    char *err, size_t errlen)
+{
+	const char *arn = NULL, *what = config_op_name(c->op);
+	unsigned long u;
+
+	if (v[S_CERTIFICATE_ARN]) {
+		arn = v[S_CERTIFICATE_ARN];
+		c->arn_source = "certificate_arn";
+	} else if (c->ctx.entity_arn[0]) {
+		arn = c->ctx.entity_arn;
+		c->arn_source = "the entity's arn property in port_context";
+	} else if (is_acm_arn(c->ctx.entity_identifier)) {
+		arn = c->ctx.entity_identifier;
+		c->arn_source = "the entity identifier in port_context";
+	}
+	if (arn == NULL)
+		return fail(msg,
+		    "no certificate to %s: set certificate_arn, or run the "
+		    "action from a certificate entity whose identifier or arn "
+		    "property is the certificate's ARN",
+		    what);
+	if (validate_certificate_arn(c->arn_source, arn, &c->arn, err,
+		errlen) != 0)
+		return fail(msg, "%s", err);
+	snprintf(c->certificate_arn, sizeof(c->certificate_arn), "%s", arn);
+	c->delete_wait_minutes = 2;
+	if (v[S_DELETE_WAIT]) {
+		if (validate_uint("delete_wait_minutes", v[S_DELETE_WAIT], 0,
+			60, &u, err, errlen) != 0)
+			return fail(msg, "%s", err);
+		c->delete_wait_minutes = u;
+	}
+	return CONFIG_OK;
+}
+
+static int
+load_aws(struct config *c, const char *v[S__MAX],
+    const char *(*getenv_fn)(const char *), struct buf *msg, char *err,
+    size_t errlen)
+{
+	const char *s, *ep = NULL;
+	long n = 0;
+
+	s = v[S_AWS_REGION];
+	if (c->op != OP_REQUEST) {
+		/* The certificate lives where its ARN says. */
+		if (s && strcmp(s, c->arn.region) != 0)
+			snprintf(c->region_note, sizeof(c->region_note),
+			    "using region %s from the certificate ARN, not "
+			    "the configured %s",
+			    c->arn.region, s);
+		s = c->arn.region;
+	}
+	if (s == NULL)
+		return fail(msg,
+		    "no AWS region: set aws_region (or AWS_REGION), e.g. "
+		    "us-east-1; certificates for CloudFront must be in "
+		    "us-east-1");
+	if (validate_region("aws_region", s, err, errlen) != 0)
+		return fail(msg, "%s", err);
+	snprintf(c->region, sizeof(c->region), "%s", s);
+
+	s = nonempty(getenv_fn("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"));
+	if (s == NULL || strcasecmp(s, "true") != 0) {
+		ep = nonempty(getenv_fn("AWS_ENDPOINT_URL_ACM"));
+		if (ep == NULL)
+			ep = nonempty(getenv_fn("AWS_ENDPOINT_URL"));
+	}
+	if (ep) {
+		if (validate_base_url("AWS_ENDPOINT_URL_ACM", ep, err,
+			errlen) != 0)
+			return fail(msg, "%s", err);
+		snprintf(c->endpoint, sizeof(c->endpoint), "%s", ep);
+		c->endpoint_custom = 1;
+	} else if (acm_endpoint_for_region(c->region, c->endpoint,
+		       sizeof(c->endpoint)) != 0)
+		return fail(msg, "no ACM endpoint for region %s", c->region);
+
+	s = nonempty(getenv_fn("AWS_ACCESS_KEY_ID"));
+	c->access_key_id = dup_secret(s);
+	c->secret_access_key =
+	    dup_secret(nonempty(getenv_fn("AWS_SECRET_ACCESS_KEY")));
+	s = nonempty(getenv_fn("AWS_SESSION_TOKEN"));
+	if (s == NULL)
+		s = nonempty(getenv_fn("AWS_SECURITY_TOKEN"));
+	c->session_token = dup_secret(s);
+	if (c->access_key_id == NULL || c->secret_access_key == NULL)
+		return fail(msg,
+		    "no AWS credentials: set AWS_ACCESS_KEY_ID and "
+		    "AWS_SECRET_ACCESS_KEY (in a workflow, run "
+		    "aws-actions/configure-aws-credentials before this step)");
+	if (strpbrk(c->access_key_id, "\r\n ") ||
+	    strpbrk(c->secret_access_key, "\r\n") ||
+	    (c->session_token && strpbrk(c->session_token, "\r\n")))
+		return fail(msg,
+		    "the AWS credentials in the environment contain line "
+		    "breaks or spaces; check how they were exported");
+
+	s = nonempty(getenv_fn("SSL_CERT_FILE"));
+	if (s && copy_checked(c->ca_file, sizeof(c->ca_file), s,
+		     "SSL_CERT_FILE", msg) != 0)
+		return CONFIG_ERROR;
+	s = nonempty(getenv_fn("AWS_CA_BUNDLE"));
+	if (copy_checked(c->aws_ca_file, sizeof(c->aws_ca_file),
+		s ? s : c->ca_file, "AWS_CA_BUNDLE", msg) != 0)
+		return CONFIG_ERROR;
+	if (load_number(nonempty(getenv_fn("AWS_MAX_ATTEMPTS")), 0, 1, 10,
+		"AWS_MAX_ATTEMPTS", &n, msg) != 0)
+		return CONFIG_ERROR;
+	c->max_attempts = (unsigned)n;
+	return CONFIG_OK;
+}
+
+enum config_result
+config_load(struct config *c, int argc, char **argv,
+    const char *(*getenv_fn)(const char *), struct buf *msg)
+{
+	const char *flags[S__MAX] = {0}, *v[S__MAX];
+	char err[1024];
+	const char *s;
+	int rc, s_i;
+
+	memset(c, 0, sizeof(*c));
+	buf_reset(msg);
+	if ((rc = parse_args(argc, argv, flags, &c->op, msg)) != CONFIG_OK)
+		return rc;
+	for (s_i = 0; s_i < S__MAX; s_i++)
+		v[s_i] = lookup(&settings[s_i], flags[s_i], getenv_fn);
+
+	s = nonempty(getenv_fn("GITHUB_ACTIONS"));
+	c->github_actions = s && strcmp(s, "true") == 0;
+	{
+		const char *srv = nonempty(getenv_fn("GITHUB_SERVER_URL"));
+		const char *repo = nonempty(getenv_fn("GITHUB_REPOSITORY"));
+		const char *run = nonempty(getenv_fn("GITHUB_RUN_ID"));
+		const char *att = nonempty(getenv_fn("GITHUB_RUN_ATTEMPT"));
+
+		if (run && strspn(run, "0123456789") == strlen(run) &&
+		    strlen(run) < sizeof(c->github_run_id))
+			strcpy(c->github_run_id, run);
+		if (srv && repo && c->github_run_id[0] &&
+		    validate_base_url("GITHUB_SERVER_URL", srv, err,
+			sizeof(err)) == 0 &&
+		    strspn(repo, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
+				 "qrstuvwxyz0123456789-_./") == strlen(repo))
+			snprintf(c->github_run_url, sizeof(c->github_run_url),
+			    "%s/%s/actions/runs/%s%s%s", srv, repo,
+			    c->github_run_id, att ? "/attempts/" : "",
+			    att && strspn(att, "0123456789") == strlen(att)
+				? att
+				: "");
+	}
+
+	if ((rc = load_port(c, v, msg, err, sizeof(err))) != CONFIG_OK)
+		return rc;
+
+	if (c->op == OP_NONE && v[S_OPERATION]) {
+		s = v[S_OPERATION];
+		c->op = strcasecmp(s, "request") == 0 ? OP_REQUEST
+		    : strcasecmp(s, "renew") == 0     ? OP_RENEW
+		    : strcasecmp(s, "delete") == 0    ? OP_DELETE
+						      : OP_NONE;
+		if (c->op == OP_NONE)
+			return fail(msg,
+			    "operation '%.64s' is not one of request, renew, "
+			    "delete",
+			    s);
+	}
+	if (c->op == OP_NONE)
+		return fail(msg,
+		    "no operation: run port-acm request, renew or delete (or "
+		    "set the operation input)");
+
+	if (load_number(nonempty(getenv_fn("PORT_ACM_CONNECT_TIMEOUT_SECONDS")),
+		10, 1, 300, "PORT_ACM_CONNECT_TIMEOUT_SECONDS",
+		&c->connect_timeout_ms, msg) != 0 ||
+	    load_number(nonempty(getenv_fn("PORT_ACM_REQUEST_TIMEOUT_SECONDS")),
+		30, 1, 600, "PORT_ACM_REQUEST_TIMEOUT_SECONDS",
+		&c->request_timeout_ms, msg) != 0 ||
+	    load_number(nonempty(getenv_fn("PORT_ACM_POLL_INTERVAL_MS")), 5000,
+		1, 600000, "PORT_ACM_POLL_INTERVAL_MS", &c->poll_interval_ms,
+		msg) != 0)
+		return CONFIG_ERROR;
+	c->connect_timeout_ms *= 1000;
+	c->request_timeout_ms *= 1000;
+
+	rc = c->op == OP_REQUEST ? load_request(c, v, msg, err, sizeof(err))
+				 : load_target(c, v, msg, err, sizeof(err));
+	if (rc != CONFIG_OK)
+		return rc;
+	if ((rc = load_aws(c, v, getenv_fn, msg, err, sizeof(err))) !=
+	    CONFIG_OK)
+		return rc;
+
+	/* The whole run's limit, so a job never hangs: the work asked
+	 * for plus room for reporting. */
+	c->deadline_ms = 10L * 60 * 1000;
+	if (c->op == OP_REQUEST && c->wait_for_issuance)
+		c->deadline_ms += (long)c->timeout_minutes * 60 * 1000;
+	if (c->op == OP_DELETE)
+		c->deadline_ms += (long)c->delete_wait_minutes * 60 * 1000;
+	if (load_number(nonempty(getenv_fn("PORT_ACM_DEADLINE_SECONDS")),
+		c->deadline_ms / 1000, 1, 86400, "PORT_ACM_DEADLINE_SECONDS",
+		&c->deadline_ms, msg) != 0)
+		return CONFIG_ERROR;
+	if (nonempty(getenv_fn("PORT_ACM_DEADLINE_SECONDS")))
+		c->deadline_ms *= 1000;
+	return CONFIG_OK;
+}
+
+static void
+wipe_free(char **p)
+{
+	if (*p) {
+		volatile char *q = *p;
+
+		while (*q)
+			*q++ = 0;
+		free(*p);
+		*p = NULL;
+	}
+}
+
+void
+config_free(struct config *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nsans; i++)
+		free(c->sans[i]);
+	c->nsans = 0;
+	free(c->tags);
+	c->tags = NULL;
+	wipe_free(&c->access_key_id);
+	wipe_free(&c->secret_access_key);
+	wipe_free(&c->session_token);
+	wipe_free(&c->port_client_id);
+	wipe_free(&c->port_client_secret);
+}

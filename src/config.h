@@ -1,0 +1,101 @@
+/*
+ * config: command line, GitHub Action inputs (INPUT_*) and the plain
+ * environment, resolved into one validated configuration. Precedence:
+ * flag, then input, then plain environment, then default; an empty
+ * value counts as not given. Secrets are read only from the
+ * environment: argv is visible to every process on the machine.
+ *
+ * Pure apart from the injected getenv: no I/O, so every rule is
+ * unit-tested directly.
+ *
+ * Return convention: CONFIG_OK, CONFIG_HELP or CONFIG_VERSION; or
+ * CONFIG_ERROR with a message for the person who clicked the button in
+ * msg. Even on CONFIG_ERROR the Port fields (base_url, client id and
+ * secret, run_id) are filled in when they were valid, so the failure
+ * can still be reported on the run.
+ */
+#ifndef PORT_ACM_CONFIG_H
+#define PORT_ACM_CONFIG_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "context.h"
+#include "validate.h"
+
+enum config_result {
+	CONFIG_ERROR = -1,
+	CONFIG_OK = 0,
+	CONFIG_HELP = 1,
+	CONFIG_VERSION = 2,
+};
+
+enum op { OP_NONE, OP_REQUEST, OP_RENEW, OP_DELETE };
+
+struct config {
+	enum op op;
+
+	/* request */
+	char domain_name[254];
+	char *sans[VALIDATE_MAX_NAMES]; /* owned: config_free */
+	size_t nsans;
+	char validation_method[8]; /* DNS | EMAIL */
+	char key_algorithm[16];    /* "" = ACM's default */
+	struct tag *tags;          /* owned: config_free */
+	size_t ntags;
+	char pca_arn[2049];
+	char export_option[9];     /* "" | ENABLED | DISABLED */
+	char idempotency_token[33]; /* given or derived from the run id */
+	int idempotency_derived;
+	int wait_for_issuance;
+	unsigned long timeout_minutes;
+	unsigned long delete_wait_minutes;
+
+	/* renew, delete */
+	char certificate_arn[2049];
+	const char *arn_source; /* where the ARN came from, for messages */
+	struct arn arn;
+
+	/* AWS */
+	char region[64];
+	char region_note[512]; /* said when the ARN's region wins */
+	char endpoint[2048];
+	int endpoint_custom;
+	char *access_key_id;     /* owned, wiped by config_free */
+	char *secret_access_key; /* owned, wiped by config_free */
+	char *session_token;     /* owned, wiped; NULL when absent */
+	char ca_file[4096];      /* SSL_CERT_FILE, "" = built-in */
+	char aws_ca_file[4096];  /* AWS_CA_BUNDLE, else ca_file */
+	unsigned max_attempts;   /* AWS_MAX_ATTEMPTS, 0 = default */
+
+	/* Port */
+	int port_enabled; /* credentials and a run id are all present */
+	char port_base_url[1024];
+	char *port_client_id;     /* owned, wiped */
+	char *port_client_secret; /* owned, wiped */
+	char run_id[129];
+	char blueprint[101];
+	struct port_context ctx;
+
+	/* GitHub */
+	int github_actions;
+	char github_run_url[1024]; /* "" when unknown */
+	char github_run_id[64];
+
+	/* time */
+	long connect_timeout_ms;
+	long request_timeout_ms;
+	long poll_interval_ms;
+	long deadline_ms; /* whole run, relative */
+};
+
+/* c is zeroed first. Caller frees with config_free in every case. */
+enum config_result config_load(struct config *c, int argc, char **argv,
+    const char *(*getenv_fn)(const char *), struct buf *msg);
+void config_free(struct config *c);
+
+const char *config_op_name(enum op op);
+/* The --help text (static storage). */
+const char *config_usage(void);
+
+#endif

@@ -1,0 +1,312 @@
+#include "http.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+struct http {
+	CURL *curl;
+	struct http_options opt;
+	long connections;
+};
+
+long long
+http_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct http *
+http_new(const struct http_options *opt)
+{
+	struct http *h;
+
+	if ((h = calloc(1, sizeof(*h))) == NULL)
+		return NULL;
+	if ((h->curl = curl_easy_init()) == NULL) {
+		free(h);
+		return NULL;
+	}
+	h->opt = *opt;
+	return h;
+}
+
+void
+http_free(struct http *h)
+{
+	if (h == NULL)
+		return;
+	curl_easy_cleanup(h->curl);
+	free(h);
+}
+
+void
+http_response_free(struct http_response *resp)
+{
+	buf_free(&resp->body);
+}
+
+long
+http_connections(const struct http *h)
+{
+	return h->connections;
+}
+
+int
+http_sleep_ms(const struct http *h, long ms)
+{
+	struct timespec ts;
+
+	if (ms <= 0)
+		return 0;
+	if (h->opt.deadline_ms && http_now_ms() + ms >= h->opt.deadline_ms)
+		return -1;
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (ms % 1000) * 1000000L;
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+	return 0;
+}
+
+static size_t
+on_body(char *data, size_t size, size_t n, void *arg)
+{
+	struct http_response *resp = arg;
+	size_t len = size * n;
+
+	/* Refusing here makes curl fail with CURLE_WRITE_ERROR. */
+	if (resp->body.len + len > HTTP_MAX_RESPONSE)
+		return 0;
+	if (buf_append(&resp->body, data, len) != 0)
+		return 0;
+	return len;
+}
+
+/* Copies a header value, trimmed, into dst when its name matches. */
+static void
+take_header(const char *line, size_t len, const char *name, char *dst,
+    size_t dstlen)
+{
+	size_t nlen = strlen(name), vlen;
+	const char *v, *end = line + len;
+
+	if (len <= nlen || line[nlen] != ':' ||
+	    strncasecmp(line, name, nlen) != 0)
+		return;
+	v = line + nlen + 1;
+	while (v < end && (*v == ' ' || *v == '\t'))
+		v++;
+	while (end > v && (end[-1] == '\r' || end[-1] == '\n' ||
+	    end[-1] == ' ' || end[-1] == '\t'))
+		end--;
+	vlen = (size_t)(end - v);
+	if (vlen >= dstlen)
+		vlen = dstlen - 1;
+	memcpy(dst, v, vlen);
+	dst[vlen] = '\0';
+}
+
+static size_t
+on_header(char *line, size_t size, size_t n, void *arg)
+{
+	struct http_response *resp = arg;
+	size_t len = size * n;
+
+	/* A new status line (e.g. after 100-continue) starts over. */
+	if (len > 5 && strncmp(line, "HTTP/", 5) == 0) {
+		resp->request_id[0] = resp->error_type[0] = '\0';
+		resp->trace_id[0] = resp->retry_after[0] = '\0';
+		return len;
+	}
+	take_header(line, len, "x-amzn-RequestId", resp->request_id,
+	    sizeof(resp->request_id));
+	take_header(line, len, "X-Amzn-Errortype", resp->error_type,
+	    sizeof(resp->error_type));
+	take_header(line, len, "X-Trace-Id", resp->trace_id,
+	    sizeof(resp->trace_id));
+	take_header(line, len, "Retry-After", resp->retry_after,
+	    sizeof(resp->retry_after));
+	return len;
+}
+
+static enum http_result
+classify(CURLcode rc, const char *url, const char *ca_file, const char *detail,
+    char *err, size_t errlen)
+{
+	const char *why = detail[0] ? detail : curl_easy_strerror(rc);
+
+	switch (rc) {
+	case CURLE_OPERATION_TIMEDOUT:
+		snprintf(err, errlen, "%s: timed out (%s)", url, why);
+		return HTTP_ETIMEOUT;
+	case CURLE_COULDNT_RESOLVE_HOST:
+	case CURLE_COULDNT_RESOLVE_PROXY:
+	case CURLE_COULDNT_CONNECT:
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+	case CURLE_GOT_NOTHING:
+	case CURLE_PARTIAL_FILE:
+	case CURLE_HTTP2:
+	case CURLE_HTTP2_STREAM:
+		snprintf(err, errlen, "%s: connection failed (%s)", url, why);
+		return HTTP_ECONNECT;
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_ISSUER_ERROR:
+		snprintf(err, errlen,
+		    "%s: the server's TLS certificate could not be verified "
+		    "against the CA bundle %s (%s); if a proxy or private CA "
+		    "is in the way, point SSL_CERT_FILE (or AWS_CA_BUNDLE for "
+		    "AWS) at its CA certificates",
+		    url, ca_file ? ca_file : "built into port-acm", why);
+		return HTTP_ETLS;
+	case CURLE_WRITE_ERROR:
+		snprintf(err, errlen,
+		    "%s: the response was larger than %d bytes; refusing it",
+		    url, HTTP_MAX_RESPONSE);
+		return HTTP_ETOOBIG;
+	default:
+		snprintf(err, errlen, "%s: %s", url, why);
+		return HTTP_EOTHER;
+	}
+}
+
+enum http_result
+http_send(struct http *h, const struct http_request *req,
+    struct http_response *resp, char *err, size_t errlen)
+{
+	struct curl_slist *hdrs = NULL, *tmp;
+	char detail[CURL_ERROR_SIZE] = "";
+	enum http_result res = HTTP_EOTHER;
+	long timeout = h->opt.timeout_ms, nconn = 0;
+	const char *ca = req->ca_file;
+	CURLcode rc;
+	size_t i;
+
+	buf_free(&resp->body);
+	memset(resp, 0, sizeof(*resp));
+	err[0] = '\0';
+
+	if (h->opt.deadline_ms) {
+		long long left = h->opt.deadline_ms - http_now_ms();
+
+		if (left <= 0) {
+			snprintf(err, errlen,
+			    "%s: not sent, the run's time limit has passed",
+			    req->url);
+			return HTTP_ETIMEOUT;
+		}
+		if (timeout == 0 || left < timeout)
+			timeout = (long)left;
+	}
+	/* Fail clearly rather than let TLS fail obscurely. */
+	if (ca != NULL && access(ca, R_OK) != 0) {
+		snprintf(err, errlen,
+		    "the CA bundle %s cannot be read (%s); set SSL_CERT_FILE "
+		    "to a readable PEM file",
+		    ca, strerror(errno));
+		return HTTP_EOTHER;
+	}
+	if (ca == NULL && strncmp(req->url, "https:", 6) == 0) {
+		curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
+
+		if (v->cainfo != NULL && access(v->cainfo, R_OK) != 0) {
+			snprintf(err, errlen,
+			    "no CA bundle: %s cannot be read (%s); set "
+			    "SSL_CERT_FILE to a PEM file of trusted CA "
+			    "certificates",
+			    v->cainfo, strerror(errno));
+			return HTTP_EOTHER;
+		}
+	}
+
+	for (i = 0; i < req->nheaders; i++) {
+		if ((tmp = curl_slist_append(hdrs, req->headers[i])) == NULL)
+			goto oom;
+		hdrs = tmp;
+	}
+	/* Nothing curl adds may differ from what was signed. */
+	if ((tmp = curl_slist_append(hdrs, "Expect:")) == NULL)
+		goto oom;
+	hdrs = tmp;
+	if ((tmp = curl_slist_append(hdrs, "Transfer-Encoding:")) == NULL)
+		goto oom;
+	hdrs = tmp;
+
+	/* Reset keeps live connections and the TLS session cache. */
+	curl_easy_reset(h->curl);
+	curl_easy_setopt(h->curl, CURLOPT_URL, req->url);
+	curl_easy_setopt(h->curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(h->curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(h->curl, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(h->curl, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(h->curl, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_easy_setopt(h->curl, CURLOPT_SSLVERSION,
+	    (long)CURL_SSLVERSION_TLSv1_2);
+	if (ca != NULL)
+		curl_easy_setopt(h->curl, CURLOPT_CAINFO, ca);
+	curl_easy_setopt(h->curl, CURLOPT_CONNECTTIMEOUT_MS,
+	    h->opt.connect_timeout_ms);
+	curl_easy_setopt(h->curl, CURLOPT_TIMEOUT_MS, timeout);
+	curl_easy_setopt(h->curl, CURLOPT_ERRORBUFFER, detail);
+	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, hdrs);
+	curl_easy_setopt(h->curl, CURLOPT_ACCEPT_ENCODING, NULL);
+	if (h->opt.user_agent != NULL)
+		curl_easy_setopt(h->curl, CURLOPT_USERAGENT, h->opt.user_agent);
+	curl_easy_setopt(h->curl, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(h->curl, CURLOPT_WRITEDATA, resp);
+	curl_easy_setopt(h->curl, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(h->curl, CURLOPT_HEADERDATA, resp);
+	if (strcmp(req->method, "GET") == 0) {
+		curl_easy_setopt(h->curl, CURLOPT_HTTPGET, 1L);
+	} else {
+		if (strcmp(req->method, "POST") != 0)
+			curl_easy_setopt(h->curl, CURLOPT_CUSTOMREQUEST,
+			    req->method);
+		if (req->body != NULL) {
+			curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, req->body);
+			curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE_LARGE,
+			    (curl_off_t)req->body_len);
+		} else if (strcmp(req->method, "POST") == 0) {
+			curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, "");
+			curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE, 0L);
+		} else {
+			curl_easy_setopt(h->curl, CURLOPT_NOBODY,
+			    strcmp(req->method, "HEAD") == 0 ? 1L : 0L);
+		}
+	}
+
+	rc = curl_easy_perform(h->curl);
+	if (curl_easy_getinfo(h->curl, CURLINFO_NUM_CONNECTS, &nconn) ==
+	    CURLE_OK)
+		h->connections += nconn;
+	if (rc != CURLE_OK) {
+		res = classify(rc, req->url, ca, detail, err, errlen);
+		goto done;
+	}
+	curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &resp->status);
+	if (resp->body.data == NULL && buf_puts(&resp->body, "") != 0)
+		goto oom;
+	res = HTTP_OK;
+	goto done;
+oom:
+	snprintf(err, errlen, "%s: out of memory", req->url);
+	res = HTTP_EOTHER;
+done:
+	/* The handle must not point at freed headers between calls. */
+	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, NULL);
+	curl_easy_setopt(h->curl, CURLOPT_ERRORBUFFER, NULL);
+	curl_slist_free_all(hdrs);
+	return res;
+}

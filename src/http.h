@@ -1,0 +1,79 @@
+/*
+ * http: HTTPS over libcurl + Mbed TLS, one handle for the whole run.
+ *
+ * One curl easy handle serves every request, so curl keeps one live
+ * connection per host (keep-alive) and one TLS session cache. TLS is
+ * always verified; there is no switch to turn it off. No retries here:
+ * callers loop with the policy in retry.h, because AWS requests must be
+ * re-signed on every attempt.
+ *
+ * Return convention: http_send returns HTTP_OK when a complete response
+ * arrived (whatever its status), otherwise the failure class, with err
+ * saying what failed in words a user can act on.
+ */
+#ifndef PORT_ACM_HTTP_H
+#define PORT_ACM_HTTP_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+#define HTTP_MAX_RESPONSE (4 * 1024 * 1024)
+
+enum http_result {
+	HTTP_OK = 0,
+	HTTP_ECONNECT,  /* refused, reset, closed early, truncated body */
+	HTTP_ETIMEOUT,  /* connect or total timeout, or the run's deadline */
+	HTTP_ETLS,      /* certificate verification or handshake failure */
+	HTTP_ETOOBIG,   /* response larger than HTTP_MAX_RESPONSE */
+	HTTP_EOTHER,    /* local failure: memory, bad URL, unreadable CA file */
+};
+
+struct http_options {
+	long connect_timeout_ms;
+	long timeout_ms;        /* per request */
+	long long deadline_ms;  /* absolute, http_now_ms() clock; 0 = none */
+	const char *user_agent; /* borrowed */
+};
+
+struct http_request {
+	const char *method;         /* "GET", "POST", "PATCH", "DELETE" */
+	const char *url;            /* borrowed */
+	const char *const *headers; /* "Name: value" lines; borrowed */
+	size_t nheaders;
+	const void *body;           /* borrowed; NULL for none */
+	size_t body_len;
+	const char *ca_file;        /* PEM bundle; NULL = built-in path */
+};
+
+struct http_response {
+	long status;
+	struct buf body;        /* owned; http_response_free() */
+	char request_id[128];   /* x-amzn-RequestId */
+	char error_type[256];   /* X-Amzn-Errortype */
+	char trace_id[128];     /* X-Trace-Id (Port) */
+	char retry_after[128];  /* Retry-After */
+};
+
+struct http;
+
+/* Returns NULL when curl cannot be set up. Caller frees with http_free.
+ * curl_global_init() must have been called. */
+struct http *http_new(const struct http_options *opt);
+void http_free(struct http *h);
+
+/* resp is reset first; caller frees it with http_response_free. */
+enum http_result http_send(struct http *h, const struct http_request *req,
+    struct http_response *resp, char *err, size_t errlen);
+void http_response_free(struct http_response *resp);
+
+/* Milliseconds on a monotonic clock. */
+long long http_now_ms(void);
+/* Sleeps ms, but never past the deadline; returns -1 if the deadline
+ * would pass first (nothing is slept then). */
+int http_sleep_ms(const struct http *h, long ms);
+/* Connections curl opened so far (for the one-connection-per-host
+ * promise and its test). */
+long http_connections(const struct http *h);
+
+#endif

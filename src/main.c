@@ -1,0 +1,266 @@
+/*
+ * port-acm: request, renew and delete ACM certificates for Port
+ * self-service runs. main wires the modules together in one direction:
+ * inputs -> validated config -> operation -> ACM -> report.
+ */
+#include <curl/curl.h>
+#include <psa/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "acm.h"
+#include "config.h"
+#include "gha.h"
+#include "http.h"
+#include "ops.h"
+#include "port.h"
+#include "report.h"
+
+enum {
+	EXIT_DONE = 0,
+	EXIT_ACM_FAILED = 1,
+	EXIT_BAD_INPUT = 2,
+	EXIT_PORT_FAILED = 3,
+};
+
+static const char *
+env(const char *name)
+{
+	return getenv(name);
+}
+
+static void
+mask_token(void *arg, const char *token)
+{
+	gha_mask(arg, token);
+}
+
+/* Secrets are masked before anything could print them. */
+static void
+mask_secrets(struct gha *g)
+{
+	static const char *const names[] = {"AWS_SECRET_ACCESS_KEY",
+	    "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN", "PORT_CLIENT_SECRET",
+	    "INPUT_PORT_CLIENT_SECRET"};
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (getenv(names[i]) && getenv(names[i])[0])
+			gha_mask(g, getenv(names[i]));
+}
+
+static void
+output(struct gha *g, const char *name, const char *value)
+{
+	char err[512];
+
+	if (gha_set_output(g, name, value, err, sizeof(err)) != 0)
+		fprintf(stderr, "port-acm: warning: %s\n", err);
+}
+
+/* The result always reaches stdout and the outputs, Port or not. */
+static void
+publish(struct gha *g, const struct config *c, const struct op_result *res,
+    int ok)
+{
+	char err[512];
+
+	output(g, "certificate_arn", res->arn);
+	output(g, "certificate_status", res->status);
+	output(g, "domain_name", res->domain);
+	output(g, "region", c->region);
+	output(g, "run_id", c->run_id);
+	output(g, "validation_records",
+	    res->records_json.len ? buf_str(&res->records_json) : "[]");
+	if (res->step_summary.len &&
+	    gha_summary_append(g, buf_str(&res->step_summary), err,
+		sizeof(err)) != 0)
+		fprintf(stderr, "port-acm: warning: %s\n", err);
+	printf("%s %s\n", ok ? "done:" : "failed:", buf_str(&res->summary));
+	printf("certificate_arn=%s\ncertificate_status=%s\ndomain_name=%s\n"
+	       "region=%s\n",
+	    res->arn, res->status, res->domain, c->region);
+	if (res->console_url[0])
+		printf("console=%s\n", res->console_url);
+	fflush(stdout);
+}
+
+/* Bad input: say it, and end the Port run when we know it. */
+static int
+refuse(struct gha *g, struct config *c, struct http *http, const char *why)
+{
+	struct port_error err;
+	struct port_run_update u = {0};
+	struct port *port = NULL;
+	struct buf summary = {0};
+
+	fprintf(stderr, "port-acm: %s\n", why);
+	gha_annotate(g, GHA_ERROR, "port-acm: bad input", why);
+	if (c->port_enabled && http) {
+		port = port_new(http,
+		    &(struct port_config){c->port_base_url, c->port_client_id,
+			c->port_client_secret, c->ca_file[0] ? c->ca_file : NULL,
+			0});
+		if (port)
+			port_on_token(port, mask_token, g);
+		if (port && port_authenticate(port, &err) == 0) {
+			buf_printf(&summary,
+			    "Nothing was changed in AWS: %s", why);
+			port_log(port, c->run_id, buf_str(&summary), &err);
+			u.status = "FAILURE";
+			u.status_label = "Invalid input";
+			u.summary = buf_str(&summary);
+			if (port_patch_run(port, c->run_id, &u, &err) < 0)
+				fprintf(stderr,
+				    "port-acm: warning: could not end the Port "
+				    "run: %s\n",
+				    err.message);
+		} else if (port)
+			fprintf(stderr,
+			    "port-acm: warning: could not report to Port: %s\n",
+			    err.message);
+	}
+	port_free(port);
+	buf_free(&summary);
+	return EXIT_BAD_INPUT;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct config *c = NULL;
+	struct gha g;
+	struct buf msg = {0};
+	struct http *http = NULL;
+	struct port *port = NULL;
+	struct acm *acm = NULL;
+	struct report rep;
+	struct op_result res = {0};
+	struct op_env op;
+	struct port_error perr;
+	const char *links[2];
+	size_t nlinks = 0;
+	char ua[64];
+	int rc = EXIT_BAD_INPUT, cr, fin;
+
+	gha_init(&g, stdout, env);
+	mask_secrets(&g);
+	if ((c = calloc(1, sizeof(*c))) == NULL ||
+	    curl_global_init(CURL_GLOBAL_DEFAULT) != 0 ||
+	    psa_crypto_init() != PSA_SUCCESS) {
+		fprintf(stderr, "port-acm: could not initialise\n");
+		free(c);
+		return EXIT_BAD_INPUT;
+	}
+	cr = config_load(c, argc, argv, env, &msg);
+	if (cr == CONFIG_HELP || cr == CONFIG_VERSION) {
+		if (cr == CONFIG_HELP)
+			fputs(config_usage(), stdout);
+		else
+			printf("port-acm %s (%s)\n", PORT_ACM_VERSION,
+			    curl_version());
+		rc = EXIT_DONE;
+		goto out;
+	}
+	snprintf(ua, sizeof(ua), "port-acm/%s", PORT_ACM_VERSION);
+	http = http_new(&(struct http_options){
+	    c->connect_timeout_ms ? c->connect_timeout_ms : 10000,
+	    c->request_timeout_ms ? c->request_timeout_ms : 30000,
+	    http_now_ms() + (c->deadline_ms ? c->deadline_ms : 600000), ua});
+	if (cr != CONFIG_OK) {
+		rc = refuse(&g, c, http, buf_str(&msg));
+		goto out;
+	}
+	if (http == NULL) {
+		fprintf(stderr, "port-acm: could not initialise curl\n");
+		goto out;
+	}
+
+	if (c->port_enabled) {
+		port = port_new(http,
+		    &(struct port_config){c->port_base_url, c->port_client_id,
+			c->port_client_secret, c->ca_file[0] ? c->ca_file : NULL,
+			0});
+		if (port == NULL)
+			goto out;
+		port_on_token(port, mask_token, &g);
+		/* Before AWS: a Port misconfiguration must never leave an
+		 * unreported change behind. */
+		if (port_authenticate(port, &perr) != 0) {
+			fprintf(stderr,
+			    "port-acm: %s. Nothing was changed in AWS.\n",
+			    perr.message);
+			gha_annotate(&g, GHA_ERROR, "port-acm: Port login failed",
+			    perr.message);
+			goto out;
+		}
+	} else {
+		fprintf(stderr,
+		    "port-acm: not reporting to Port (%s); running as a plain "
+		    "ACM tool\n",
+		    !c->run_id[0] ? "no run id in port_context or run_id"
+				  : "no Port client ID and secret");
+	}
+
+	report_init(&rep, &g, port, c->run_id, stderr);
+	if (c->github_run_url[0])
+		links[nlinks++] = c->github_run_url;
+	report_links(&rep, links, nlinks,
+	    c->github_run_id[0] ? c->github_run_id : NULL);
+	report_log(&rep, "port-acm %s: %s %s in %s", PORT_ACM_VERSION,
+	    c->op == OP_REQUEST ? "requesting a certificate for"
+	    : c->op == OP_RENEW ? "renewing certificate"
+				: "deleting certificate",
+	    c->op == OP_REQUEST ? c->domain_name : c->certificate_arn,
+	    c->region);
+	if (c->region_note[0])
+		report_log(&rep, "%s", c->region_note);
+
+	acm = acm_new(http,
+	    &(struct acm_config){c->endpoint, c->region, c->access_key_id,
+		c->secret_access_key, c->session_token,
+		c->aws_ca_file[0] ? c->aws_ca_file : NULL, c->max_attempts});
+	if (acm == NULL) {
+		rc = refuse(&g, c, http, "the ACM endpoint URL is not usable");
+		goto out;
+	}
+	snprintf(res.region, sizeof(res.region), "%s", c->region);
+	op = (struct op_env){c, acm, http, &rep, port};
+	rc = c->op == OP_REQUEST ? op_request(&op, &res)
+	    : c->op == OP_RENEW  ? op_renew(&op, &res)
+				 : op_delete(&op, &res);
+	rc = rc == 0 ? EXIT_DONE : EXIT_ACM_FAILED;
+
+	publish(&g, c, &res, rc == EXIT_DONE);
+	if (rc != EXIT_DONE)
+		gha_annotate(&g, GHA_ERROR, "port-acm", buf_str(&res.summary));
+	if (res.console_url[0])
+		links[nlinks++] = res.console_url;
+	fin = report_finish(&rep, rc == EXIT_DONE,
+	    res.label[0] ? res.label : NULL, buf_str(&res.summary), links,
+	    nlinks);
+	if (fin < 0) {
+		fprintf(stderr,
+		    "port-acm: the ACM %s %s, but the Port run could not be "
+		    "updated: %s\n",
+		    config_op_name(c->op),
+		    rc == EXIT_DONE ? "succeeded" : "failed", rep.port_error);
+		gha_annotate(&g, GHA_ERROR, "port-acm: Port not updated",
+		    rep.port_error);
+		if (rc == EXIT_DONE)
+			rc = EXIT_PORT_FAILED;
+	}
+out:
+	op_result_free(&res);
+	acm_free(acm);
+	port_free(port);
+	http_free(http);
+	config_free(c);
+	free(c);
+	buf_free(&msg);
+	curl_global_cleanup();
+	return rc;
+}

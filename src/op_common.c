@@ -1,0 +1,162 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "explain.h"
+#include "ops.h"
+
+void
+op_result_free(struct op_result *res)
+{
+	buf_free(&res->records_json);
+	buf_free(&res->summary);
+	buf_free(&res->step_summary);
+}
+
+int
+op_describe(struct op_env *env, const char *arn, struct acm_certificate *cert,
+    struct acm_error *err)
+{
+	cJSON *params, *resp = NULL;
+	char why[256];
+	int rc = -1;
+
+	memset(cert, 0, sizeof(*cert));
+	if ((params = cJSON_CreateObject()) == NULL ||
+	    cJSON_AddStringToObject(params, "CertificateArn", arn) == NULL) {
+		memset(err, 0, sizeof(*err));
+		err->kind = ACM_ERR_TRANSPORT;
+		snprintf(err->message, sizeof(err->message), "out of memory");
+		goto done;
+	}
+	if (acm_call(env->acm, "DescribeCertificate", params, &resp, err) != 0)
+		goto done;
+	if (acm_certificate_parse(resp, cert, why, sizeof(why)) != 0) {
+		memset(err, 0, sizeof(*err));
+		err->kind = ACM_ERR_RESPONSE;
+		snprintf(err->message, sizeof(err->message), "%s", why);
+		goto done;
+	}
+	rc = 0;
+done:
+	cJSON_Delete(params);
+	cJSON_Delete(resp);
+	return rc;
+}
+
+int
+op_wait(struct op_env *env, long *interval_ms)
+{
+	if (http_sleep_ms(env->http, *interval_ms) != 0)
+		return -1;
+	*interval_ms = *interval_ms * 3 / 2;
+	if (*interval_ms > 30000)
+		*interval_ms = 30000;
+	return 0;
+}
+
+size_t
+op_records(const struct acm_certificate *cert, struct buf *json,
+    struct buf *md)
+{
+	cJSON *arr = cJSON_CreateArray(), *rec = NULL, *names;
+	const struct acm_validation *v, *w;
+	size_t i, j, n = 0;
+	char *s;
+
+	if (md)
+		buf_puts(md, "| DNS name | Type | Value | For |\n"
+			     "|---|---|---|---|\n");
+	for (i = 0; i < cert->nvalidations && arr; i++) {
+		v = &cert->validations[i];
+		if (v->record_name[0] == '\0')
+			continue;
+		for (j = 0; j < i; j++) {
+			w = &cert->validations[j];
+			if (strcmp(w->record_name, v->record_name) == 0 &&
+			    strcmp(w->record_value, v->record_value) == 0)
+				break;
+		}
+		if (j < i)
+			continue; /* *.a.com and a.com share one record */
+		n++;
+		rec = cJSON_CreateObject();
+		cJSON_AddStringToObject(rec, "name", v->record_name);
+		cJSON_AddStringToObject(rec, "type", v->record_type);
+		cJSON_AddStringToObject(rec, "value", v->record_value);
+		names = cJSON_AddArrayToObject(rec, "domains");
+		for (j = i; j < cert->nvalidations; j++) {
+			w = &cert->validations[j];
+			if (strcmp(w->record_name, v->record_name) == 0 &&
+			    strcmp(w->record_value, v->record_value) == 0)
+				cJSON_AddItemToArray(names,
+				    cJSON_CreateString(w->domain));
+		}
+		cJSON_AddStringToObject(rec, "status", v->status);
+		cJSON_AddItemToArray(arr, rec);
+		if (md) {
+			buf_printf(md, "| `%s` | %s | `%s` | %s", v->record_name,
+			    v->record_type, v->record_value, v->domain);
+			for (j = i + 1; j < cert->nvalidations; j++) {
+				w = &cert->validations[j];
+				if (strcmp(w->record_name, v->record_name) ==
+					0 &&
+				    strcmp(w->record_value,
+					v->record_value) == 0)
+					buf_printf(md, ", %s", w->domain);
+			}
+			buf_puts(md, " |\n");
+		}
+	}
+	if (json && arr && (s = cJSON_PrintUnformatted(arr)) != NULL) {
+		buf_puts(json, s);
+		cJSON_free(s);
+	}
+	cJSON_Delete(arr);
+	return n;
+}
+
+void
+op_console_url(const struct arn *arn, struct op_result *res)
+{
+	const char *id = strchr(arn->resource, '/');
+
+	id = id ? id + 1 : arn->resource;
+	if (strcmp(arn->partition, "aws") == 0)
+		snprintf(res->console_url, sizeof(res->console_url),
+		    "https://%s.console.aws.amazon.com/acm/home?region=%s"
+		    "#/certificates/%s",
+		    arn->region, arn->region, id);
+	else if (strcmp(arn->partition, "aws-cn") == 0)
+		snprintf(res->console_url, sizeof(res->console_url),
+		    "https://%s.console.amazonaws.cn/acm/home?region=%s"
+		    "#/certificates/%s",
+		    arn->region, arn->region, id);
+	else if (strcmp(arn->partition, "aws-us-gov") == 0)
+		snprintf(res->console_url, sizeof(res->console_url),
+		    "https://console.amazonaws-us-gov.com/acm/home?region=%s"
+		    "#/certificates/%s",
+		    arn->region, id);
+	else
+		res->console_url[0] = '\0';
+}
+
+void
+op_fill(struct op_result *res, const struct acm_certificate *cert)
+{
+	snprintf(res->arn, sizeof(res->arn), "%s", cert->arn);
+	snprintf(res->status, sizeof(res->status), "%s", cert->status);
+	snprintf(res->domain, sizeof(res->domain), "%s", cert->domain);
+}
+
+void
+op_fail(struct op_env *env, struct op_result *res, const struct acm_error *err,
+    const char *verb, const char *what)
+{
+	buf_reset(&res->summary);
+	explain_acm_error(err, verb, what, res->domain, &res->summary);
+	snprintf(res->label, sizeof(res->label), "%s failed",
+	    strcmp(verb, "request") == 0 ? "Request"
+	    : strcmp(verb, "renew") == 0 ? "Renewal"
+					 : "Deletion");
+	report_log(env->report, "%s", buf_str(&res->summary));
+}

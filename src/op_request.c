@@ -1,0 +1,337 @@
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "explain.h"
+#include "ops.h"
+
+/* RequestCertificate's parameters: only the members that are set. */
+static cJSON *
+request_params(const struct config *c)
+{
+	cJSON *p = cJSON_CreateObject(), *arr, *t, *o;
+	size_t i;
+
+	if (p == NULL)
+		return NULL;
+	cJSON_AddStringToObject(p, "DomainName", c->domain_name);
+	/* A private CA validates nothing; the two are exclusive. */
+	if (c->pca_arn[0])
+		cJSON_AddStringToObject(p, "CertificateAuthorityArn",
+		    c->pca_arn);
+	else
+		cJSON_AddStringToObject(p, "ValidationMethod",
+		    c->validation_method);
+	if (c->nsans) {
+		arr = cJSON_AddArrayToObject(p, "SubjectAlternativeNames");
+		/* ACM wants the domain among the names it validates. */
+		cJSON_AddItemToArray(arr, cJSON_CreateString(c->domain_name));
+		for (i = 0; i < c->nsans; i++)
+			if (strcasecmp(c->sans[i], c->domain_name) != 0)
+				cJSON_AddItemToArray(arr,
+				    cJSON_CreateString(c->sans[i]));
+	}
+	if (c->idempotency_token[0])
+		cJSON_AddStringToObject(p, "IdempotencyToken",
+		    c->idempotency_token);
+	if (c->key_algorithm[0])
+		cJSON_AddStringToObject(p, "KeyAlgorithm", c->key_algorithm);
+	if (c->ntags) {
+		arr = cJSON_AddArrayToObject(p, "Tags");
+		for (i = 0; i < c->ntags; i++) {
+			t = cJSON_CreateObject();
+			cJSON_AddStringToObject(t, "Key", c->tags[i].key);
+			cJSON_AddStringToObject(t, "Value", c->tags[i].value);
+			cJSON_AddItemToArray(arr, t);
+		}
+	}
+	if (c->export_option[0]) {
+		o = cJSON_AddObjectToObject(p, "Options");
+		cJSON_AddStringToObject(o, "Export", c->export_option);
+	}
+	return p;
+}
+
+static int
+records_ready(const struct acm_certificate *cert)
+{
+	size_t i;
+
+	if (cert->nvalidations == 0)
+		return 0;
+	for (i = 0; i < cert->nvalidations; i++)
+		if (strcmp(cert->validations[i].method, "DNS") == 0 &&
+		    cert->validations[i].record_name[0] == '\0')
+			return 0;
+	return 1;
+}
+
+static int
+is_final(const char *status)
+{
+	return strcmp(status, "PENDING_VALIDATION") != 0;
+}
+
+/* Describes until the DNS records exist: right after the request ACM
+ * may not know the certificate yet, or list no records (aws-acm.md §4).
+ * Returns 0 with *cert filled, -1 with err set. */
+static int
+wait_records(struct op_env *env, const char *arn, struct acm_certificate *cert,
+    struct acm_error *err)
+{
+	long interval = env->cfg->poll_interval_ms / 5 + 1;
+	long long until = http_now_ms() + 5 * 60 * 1000;
+	int tries = 0;
+
+	for (;;) {
+		tries++;
+		if (op_describe(env, arn, cert, err) == 0) {
+			if (strcmp(env->cfg->validation_method, "DNS") != 0 ||
+			    env->cfg->pca_arn[0] || records_ready(cert) ||
+			    is_final(cert->status))
+				return 0;
+		} else if (!acm_error_is(err, "ResourceNotFoundException") ||
+		    tries > 10)
+			return -1;
+		if (http_now_ms() + interval > until) {
+			if (cert->arn[0])
+				return 0; /* report what there is */
+			return -1;
+		}
+		if (cert->arn[0])
+			acm_certificate_free(cert);
+		if (op_wait(env, &interval) != 0)
+			return cert->arn[0] ? 0 : -1;
+	}
+}
+
+static void
+say_records(struct op_env *env, struct op_result *res,
+    const struct acm_certificate *cert, struct buf *md_out)
+{
+	struct buf line = {0}, md = {0};
+	size_t i, n;
+
+	buf_reset(&res->records_json);
+	n = op_records(cert, &res->records_json, &md);
+	if (n > 0) {
+		buf_puts(&line, "Add this DNS record to validate the "
+				"certificate (keep it: ACM also needs it to "
+				"renew):");
+		for (i = 0; i < cert->nvalidations; i++) {
+			const struct acm_validation *v = &cert->validations[i];
+			size_t j;
+
+			if (v->record_name[0] == '\0')
+				continue;
+			for (j = 0; j < i; j++)
+				if (strcmp(cert->validations[j].record_name,
+					v->record_name) == 0)
+					break;
+			if (j < i)
+				continue;
+			buf_printf(&line, " %s %s %s;", v->record_name,
+			    v->record_type, v->record_value);
+		}
+		report_log(env->report, "%s", buf_str(&line));
+		buf_printf(&res->summary,
+		    "\n\nTo validate it, add %s DNS record%s:\n", n == 1 ? "this" : "these",
+		    n == 1 ? "" : "s");
+		for (i = 0; i < cert->nvalidations; i++) {
+			const struct acm_validation *v = &cert->validations[i];
+			size_t j;
+
+			if (v->record_name[0] == '\0')
+				continue;
+			for (j = 0; j < i; j++)
+				if (strcmp(cert->validations[j].record_name,
+					v->record_name) == 0)
+					break;
+			if (j == i)
+				buf_printf(&res->summary, "- %s %s %s\n",
+				    v->record_name, v->record_type,
+				    v->record_value);
+		}
+		buf_printf(md_out, "\n**DNS validation records**\n\n%s",
+		    buf_str(&md));
+	} else if (strcmp(env->cfg->validation_method, "EMAIL") == 0 &&
+	    !env->cfg->pca_arn[0]) {
+		for (i = 0; i < cert->nvalidations; i++) {
+			const struct acm_validation *v = &cert->validations[i];
+
+			buf_reset(&line);
+			if (v->emails[0])
+				buf_printf(&line, "%s", v->emails);
+			else
+				buf_printf(&line,
+				    "admin@, administrator@, hostmaster@, "
+				    "postmaster@ and webmaster@ %s",
+				    v->domain);
+			report_log(env->report,
+			    "ACM sent the validation email for %s to %s; "
+			    "someone there must approve it within 72 hours",
+			    v->domain, buf_str(&line));
+			buf_printf(&res->summary,
+			    "\n\nACM emailed %s for %s: approve within 72 "
+			    "hours.",
+			    buf_str(&line), v->domain);
+		}
+		if (cert->nvalidations == 0)
+			buf_printf(&res->summary,
+			    "\n\nACM emails the domain's administrative "
+			    "contacts (admin@, administrator@, hostmaster@, "
+			    "postmaster@, webmaster@ %s); approve within 72 "
+			    "hours.",
+			    env->cfg->domain_name);
+	} else if (strcmp(cert->status, "PENDING_VALIDATION") == 0 &&
+	    !env->cfg->pca_arn[0]) {
+		report_warn(env->report,
+		    "ACM has not published the DNS validation records yet; "
+		    "see them later in the AWS console");
+	}
+	if (buf_str(&res->records_json)[0] == '\0')
+		buf_puts(&res->records_json, "[]");
+	buf_free(&line);
+	buf_free(&md);
+}
+
+/* Keeps describing until ISSUED or a final failure, or the timeout. */
+static int
+wait_issued(struct op_env *env, struct op_result *res,
+    struct acm_certificate *cert)
+{
+	long interval = env->cfg->poll_interval_ms;
+	long long start = http_now_ms();
+	long long until = start + (long long)env->cfg->timeout_minutes * 60000;
+	struct acm_error err;
+	char label[128];
+
+	report_log(env->report,
+	    "Waiting up to %lu minutes for ACM to issue the certificate",
+	    env->cfg->timeout_minutes);
+	while (strcmp(cert->status, "PENDING_VALIDATION") == 0) {
+		if (http_now_ms() + interval > until ||
+		    op_wait(env, &interval) != 0) {
+			buf_printf(&res->summary,
+			    "\n\nAfter %lu minutes the certificate is still "
+			    "PENDING_VALIDATION. It will be issued once ACM "
+			    "sees the validation record%s (ACM gives up after "
+			    "72 hours); run Renew or check the AWS console to "
+			    "follow it.",
+			    env->cfg->timeout_minutes,
+			    cert->nvalidations > 1 ? "s" : "");
+			return 0;
+		}
+		snprintf(label, sizeof(label),
+		    "Waiting for validation (%lld min)",
+		    (http_now_ms() - start) / 60000);
+		report_label(env->report, label);
+		acm_certificate_free(cert);
+		if (op_describe(env, res->arn, cert, &err) != 0) {
+			op_fail(env, res, &err, "request", res->arn);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+op_request(struct op_env *env, struct op_result *res)
+{
+	const struct config *c = env->cfg;
+	struct acm_certificate cert = {0};
+	struct acm_error err;
+	struct buf md = {0};
+	struct arn arn;
+	cJSON *params = NULL, *resp = NULL, *v;
+	char why[256];
+	int rc = 1;
+
+	snprintf(res->domain, sizeof(res->domain), "%s", c->domain_name);
+	snprintf(res->status, sizeof(res->status), "NOT_REQUESTED");
+	buf_puts(&res->records_json, "[]");
+	if ((params = request_params(c)) == NULL) {
+		buf_puts(&res->summary, "port-acm ran out of memory");
+		goto done;
+	}
+	report_log(env->report,
+	    "Requesting a %s-validated certificate for %s%s%s",
+	    c->pca_arn[0] ? "private (AWS Private CA)" : c->validation_method,
+	    c->domain_name, c->nsans ? " and other names" : "",
+	    c->idempotency_token[0] ? " (idempotent per run)" : "");
+	if (acm_call(env->acm, "RequestCertificate", params, &resp, &err) !=
+	    0) {
+		op_fail(env, res, &err, "request", c->domain_name);
+		goto done;
+	}
+	v = cJSON_GetObjectItemCaseSensitive(resp, "CertificateArn");
+	if (!cJSON_IsString(v) ||
+	    validate_certificate_arn("CertificateArn", v->valuestring, &arn, why,
+		sizeof(why)) != 0) {
+		buf_printf(&res->summary,
+		    "ACM accepted the request but returned no usable "
+		    "certificate ARN; check the AWS console for %s.",
+		    c->domain_name);
+		goto done;
+	}
+	snprintf(res->arn, sizeof(res->arn), "%s", v->valuestring);
+	snprintf(res->status, sizeof(res->status), "PENDING_VALIDATION");
+	op_console_url(&arn, res);
+	report_log(env->report, "ACM certificate %s requested", res->arn);
+
+	if (wait_records(env, res->arn, &cert, &err) != 0) {
+		/* The certificate exists; only its details are missing. */
+		report_warn(env->report,
+		    "could not read the new certificate's details: %s",
+		    err.message);
+		buf_printf(&res->summary,
+		    "Requested certificate %s for %s. Its validation details "
+		    "were not available yet; see them in the AWS console.",
+		    res->arn, c->domain_name);
+		snprintf(res->label, sizeof(res->label),
+		    "Certificate requested");
+		rc = 0;
+		goto done;
+	}
+	op_fill(res, &cert);
+	buf_printf(&res->summary, "Requested certificate %s for %s (status %s).",
+	    res->arn, c->domain_name, cert.status);
+	say_records(env, res, &cert, &md);
+
+	if (c->wait_for_issuance && wait_issued(env, res, &cert) != 0)
+		goto done;
+	op_fill(res, &cert);
+	if (strcmp(cert.status, "FAILED") == 0 ||
+	    strcmp(cert.status, "VALIDATION_TIMED_OUT") == 0) {
+		buf_reset(&res->summary);
+		buf_printf(&res->summary, "Certificate %s for %s %s: ",
+		    res->arn, c->domain_name,
+		    strcmp(cert.status, "FAILED") == 0
+			? "could not be issued"
+			: "was not validated within 72 hours");
+		explain_failure_reason(cert.failure_reason, &res->summary);
+		buf_puts(&res->summary, ". Fix the cause, delete it and request a new one.");
+		report_log(env->report, "%s", buf_str(&res->summary));
+		snprintf(res->label, sizeof(res->label), "Certificate %s",
+		    strcmp(cert.status, "FAILED") == 0 ? "failed"
+						       : "validation timed out");
+		catalog_upsert(env, &cert);
+		goto done;
+	}
+	buf_printf(&res->step_summary,
+	    "### ACM certificate requested\n\n| | |\n|---|---|\n"
+	    "| Domain | `%s` |\n| ARN | `%s` |\n| Region | %s |\n"
+	    "| Status | %s |\n%s",
+	    c->domain_name, res->arn, c->region, cert.status, buf_str(&md));
+	snprintf(res->label, sizeof(res->label), "%s",
+	    strcmp(cert.status, "ISSUED") == 0 ? "Certificate issued"
+					       : "Awaiting validation");
+	catalog_upsert(env, &cert);
+	rc = 0;
+done:
+	buf_free(&md);
+	acm_certificate_free(&cert);
+	cJSON_Delete(params);
+	cJSON_Delete(resp);
+	return rc;
+}

@@ -1,0 +1,78 @@
+/*
+ * ops: the three operation flows (op_request.c, op_renew.c,
+ * op_delete.c) and what they share (op_common.c, catalog.c).
+ *
+ * Data flows one way: a validated config in, ACM calls, a report out.
+ * The flows never print the result themselves; main writes it to
+ * stdout and the outputs, so it is never lost when Port is down.
+ *
+ * Return convention: op_* return 0 when the operation did what was
+ * asked, 1 when ACM failed or refused (res->summary says why).
+ */
+#ifndef PORT_ACM_OPS_H
+#define PORT_ACM_OPS_H
+
+#include <cjson/cJSON.h>
+
+#include "acm.h"
+#include "buf.h"
+#include "config.h"
+#include "http.h"
+#include "port.h"
+#include "report.h"
+
+struct op_env {
+	const struct config *cfg; /* borrowed */
+	struct acm *acm;          /* borrowed */
+	struct http *http;        /* borrowed, for waits */
+	struct report *report;    /* borrowed */
+	struct port *port;        /* borrowed; NULL without Port */
+};
+
+struct op_result {
+	char arn[2049];
+	char status[32];          /* ACM status, or DELETED */
+	char domain[254];
+	char region[64];
+	char label[128];          /* final statusLabel */
+	char console_url[1024];   /* "" when unknown */
+	struct buf records_json;  /* validation_records output; owned */
+	struct buf summary;       /* Port run summary; owned */
+	struct buf step_summary;  /* GitHub step summary, Markdown; owned */
+};
+
+int op_request(struct op_env *env, struct op_result *res);
+int op_renew(struct op_env *env, struct op_result *res);
+int op_delete(struct op_env *env, struct op_result *res);
+void op_result_free(struct op_result *res);
+
+/* op_common.c */
+/* DescribeCertificate into *cert (caller frees with
+ * acm_certificate_free on 0). */
+int op_describe(struct op_env *env, const char *arn,
+    struct acm_certificate *cert, struct acm_error *err);
+/* Waits between polls: interval grows 1.5x up to 30 s; -1 past the
+ * run's deadline. */
+int op_wait(struct op_env *env, long *interval_ms);
+/* Validation records, one per distinct CNAME (a wildcard and its apex
+ * share one), as a JSON array into json and a Markdown table into md
+ * (either may be NULL). Returns the number of records. */
+size_t op_records(const struct acm_certificate *cert, struct buf *json,
+    struct buf *md);
+/* Fills res->console_url for an ARN. */
+void op_console_url(const struct arn *arn, struct op_result *res);
+/* Common fields of res from a described certificate. */
+void op_fill(struct op_result *res, const struct acm_certificate *cert);
+/* The failure summary for an ACM error. */
+void op_fail(struct op_env *env, struct op_result *res,
+    const struct acm_error *err, const char *verb, const char *what);
+
+/* catalog.c: the certificate entity in Port's catalog. Failures are
+ * warnings: they never fail the ACM operation. */
+/* Pure: the entity for cert (caller frees with cJSON_Delete). */
+cJSON *catalog_entity(const struct acm_certificate *cert, const char *region,
+    const char *account);
+void catalog_upsert(struct op_env *env, const struct acm_certificate *cert);
+void catalog_delete(struct op_env *env, const char *arn);
+
+#endif

@@ -1,0 +1,134 @@
+#include "report.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include "buf.h"
+
+void
+report_init(struct report *r, struct gha *gha, struct port *port,
+    const char *run_id, FILE *diag)
+{
+	memset(r, 0, sizeof(*r));
+	r->gha = gha;
+	r->port = port;
+	r->run_id = run_id;
+	r->diag = diag;
+}
+
+static void
+port_failed(struct report *r, const struct port_error *err)
+{
+	if (r->port_failed)
+		return;
+	r->port_failed = 1;
+	snprintf(r->port_error, sizeof(r->port_error), "%s%s%s%s",
+	    err->message, err->trace_id[0] ? " (Port trace id " : "",
+	    err->trace_id, err->trace_id[0] ? ")" : "");
+	fprintf(r->diag,
+	    "port-acm: warning: could not report to the Port run: %s\n",
+	    r->port_error);
+}
+
+static void
+vlog(struct report *r, int warn, const char *fmt, va_list ap)
+{
+	struct port_error err;
+	struct buf line = {0};
+
+	if (buf_vprintf(&line, fmt, ap) != 0)
+		return;
+	if (warn) {
+		fprintf(r->diag, "port-acm: warning: %s\n", buf_str(&line));
+		gha_annotate(r->gha, GHA_WARNING, "port-acm", buf_str(&line));
+	} else
+		fprintf(r->diag, "port-acm: %s\n", buf_str(&line));
+	fflush(r->diag);
+	if (r->port && !r->port_failed && !r->ended &&
+	    port_log(r->port, r->run_id, buf_str(&line), &err) != 0)
+		port_failed(r, &err);
+	buf_free(&line);
+}
+
+void
+report_log(struct report *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(r, 0, fmt, ap);
+	va_end(ap);
+}
+
+void
+report_warn(struct report *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vlog(r, 1, fmt, ap);
+	va_end(ap);
+}
+
+void
+report_label(struct report *r, const char *label)
+{
+	struct port_error err;
+	struct port_run_update u = {0};
+
+	if (r->port == NULL || r->port_failed || r->ended)
+		return;
+	u.status_label = label;
+	if (port_patch_run(r->port, r->run_id, &u, &err) != 0)
+		port_failed(r, &err);
+}
+
+void
+report_links(struct report *r, const char *const *links, size_t n,
+    const char *external_run_id)
+{
+	struct port_error err;
+	struct port_run_update u = {0};
+
+	if (r->port == NULL || r->port_failed || r->ended ||
+	    (n == 0 && external_run_id == NULL))
+		return;
+	u.links = links;
+	u.nlinks = n;
+	u.external_run_id = external_run_id;
+	if (port_patch_run(r->port, r->run_id, &u, &err) != 0)
+		port_failed(r, &err);
+}
+
+int
+report_finish(struct report *r, int success, const char *label,
+    const char *summary, const char *const *links, size_t nlinks)
+{
+	struct port_error err;
+	struct port_run_update u = {0};
+	int rc;
+
+	if (r->port == NULL || r->ended)
+		return 0;
+	r->ended = 1;
+	u.status = success ? "SUCCESS" : "FAILURE";
+	u.status_label = label;
+	u.summary = summary;
+	u.links = links;
+	u.nlinks = nlinks;
+	/* Sent even after an earlier Port failure: the run must end. */
+	rc = port_patch_run(r->port, r->run_id, &u, &err);
+	if (rc == 1) {
+		fprintf(r->diag, "port-acm: warning: %s\n", err.message);
+		gha_annotate(r->gha, GHA_WARNING, "Port run already ended",
+		    err.message);
+		return 1;
+	}
+	if (rc != 0) {
+		r->port_failed = 0;
+		port_failed(r, &err);
+		return -1;
+	}
+	/* A lost log line was already warned about; the run ended right. */
+	return 0;
+}

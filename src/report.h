@@ -1,0 +1,53 @@
+/*
+ * report: where progress goes. Every step is a log line on the Port
+ * run (when reporting to Port) and a line on stderr; warnings are also
+ * GitHub annotations. The run ends with exactly one terminal update,
+ * sent by report_finish and nothing after it.
+ *
+ * A failed Port call never stops the ACM work: it is remembered, later
+ * log lines are skipped, and report_finish says so, so the caller can
+ * exit with 3 after printing the result.
+ *
+ * Return convention: report_finish returns 0 when the run was updated
+ * (or there is no run), 1 when the run had already ended (a warning),
+ * -1 when Port could not be told.
+ */
+#ifndef PORT_ACM_REPORT_H
+#define PORT_ACM_REPORT_H
+
+#include <stdio.h>
+
+#include "gha.h"
+#include "port.h"
+
+struct report {
+	struct gha *gha;   /* borrowed */
+	struct port *port; /* borrowed; NULL when not reporting to Port */
+	const char *run_id; /* borrowed */
+	FILE *diag;        /* stderr */
+	int port_failed;   /* a Port call failed; details in port_error */
+	char port_error[1024];
+	int ended;         /* the terminal update was attempted */
+};
+
+void report_init(struct report *r, struct gha *gha, struct port *port,
+    const char *run_id, FILE *diag);
+
+/* A step: Port log line + stderr. */
+void report_log(struct report *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* A warning: Port log line, stderr and a ::warning annotation. */
+void report_warn(struct report *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Progress shown beside the still-running status (statusLabel). */
+void report_label(struct report *r, const char *label);
+/* link and externalRunId, early, so the run page points at the job. */
+void report_links(struct report *r, const char *const *links, size_t n,
+    const char *external_run_id);
+
+/* The one terminal update: status SUCCESS or FAILURE, with label,
+ * summary and links (borrowed). */
+int report_finish(struct report *r, int success, const char *label,
+    const char *summary, const char *const *links, size_t nlinks);
+
+#endif
