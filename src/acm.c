@@ -250,7 +250,7 @@ acm_call(struct acm *a, const char *op, const cJSON *params, cJSON **out,
 	struct retry_outcome o;
 	enum http_result hr;
 	char *body = NULL, why[1024];
-	int quota = a->retry.quota, result = -1;
+	int result = -1;
 	long delay;
 
 	*out = NULL;
@@ -262,8 +262,7 @@ acm_call(struct acm *a, const char *op, const cJSON *params, cJSON **out,
 		return -1;
 	}
 	/* One logical call; the retry quota carries over between calls. */
-	retry_init(&a->retry, RETRY_AWS, a->cfg.max_attempts);
-	a->retry.quota = quota;
+	retry_begin(&a->retry);
 	for (;;) {
 		memset(&o, 0, sizeof(o));
 		memset(err, 0, sizeof(*err));

@@ -105,10 +105,6 @@ retry_init(struct retry *r, enum retry_service service, unsigned max_attempts)
 	}
 }
 
-/* Starts a new logical call on a struct kept per client: the attempt
- * count restarts, the quota carries over. Belongs in retry.h. */
-void retry_begin(struct retry *r);
-
 void
 retry_begin(struct retry *r)
 {

@@ -50,6 +50,10 @@ struct retry {
 void retry_init(struct retry *r, enum retry_service service,
     unsigned max_attempts);
 
+/* Starts a new logical call on a struct kept per client: attempts
+ * restart, the AWS retry quota carries over. */
+void retry_begin(struct retry *r);
+
 /* Call after each attempt. Returns the delay in milliseconds to wait
  * before the next attempt, or -1 when the outcome is final (success,
  * not retryable, attempts or quota exhausted). rand01 is uniform in

@@ -1224,13 +1224,6 @@ validate_base_url(const char *field, const char *s, char *err, size_t errlen)
 		    field, v);
 		return -1;
 	}
-	if (strlen(s) >= 3 && strcmp(s + strlen(s) - 3, "/v1") == 0) {
-		fail(err, errlen,
-		    "%s '%s' ends with /v1: give the base URL "
-		    "without it, such as https://api.getport.io",
-		    field, v);
-		return -1;
-	}
 	return 0;
 badhost:
 	fail(err, errlen,

@@ -496,6 +496,56 @@ test_bad_text(void)
 	    "message truncated to errlen");
 }
 
+/* Every prefix and many single-byte mutations of real payloads: each is
+ * accepted or refused with a printable message, never a crash. */
+static void
+test_robustness(void)
+{
+	const char *payloads[] = {renew_payload, full_payload, legacy_payload};
+	size_t p, i, len, bad = 0, runs = 0;
+	char *s;
+
+	for (p = 0; p < 3; p++) {
+		len = strlen(payloads[p]);
+		s = malloc(len + 1);
+		for (i = 0; i <= len; i++) {
+			memcpy(s, payloads[p], i);
+			s[i] = '\0';
+			int rc = parse(s);
+
+			runs++;
+			if ((rc != 0 && rc != -1) || (rc == -1 && err[0] == 0))
+				bad++;
+			for (const char *q = err; *q; q++)
+				if ((unsigned char)*q < 0x20)
+					bad++;
+			/* only the whole text is complete JSON */
+			if (i < len - 1 && rc == 0 && i > 0)
+				bad++;
+		}
+		for (i = 0; i < len; i++) {
+			static const char flips[] = {'"', '\\', '{', ']', ',',
+			    ':', 'x', '\x01', '\xff', '0'};
+			size_t f;
+
+			for (f = 0; f < sizeof(flips); f++) {
+				memcpy(s, payloads[p], len + 1);
+				s[i] = flips[f];
+				int rc = parse(s);
+
+				runs++;
+				if (rc == -1 && err[0] == '\0')
+					bad++;
+				for (const char *q = err; *q; q++)
+					if ((unsigned char)*q < 0x20)
+						bad++;
+			}
+		}
+		free(s);
+	}
+	ok(bad == 0, "%zu truncated and mutated payloads handled", runs);
+}
+
 int
 main(void)
 {
@@ -503,5 +553,6 @@ main(void)
 	test_entities();
 	test_trigger();
 	test_bad_text();
+	test_robustness();
 	return done_testing();
 }

@@ -11,7 +11,6 @@
 #include "tap.h"
 
 /* Not yet in retry.h; see retry.c. */
-void retry_begin(struct retry *r);
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 

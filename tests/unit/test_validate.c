@@ -28,6 +28,13 @@ clean(const char *s)
 }
 
 static int
+is_ok_byte(int b)
+{
+	return (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') ||
+	       (b >= '0' && b <= '9') || b == '-' || b == '.';
+}
+
+static int
 judge(int rc, const struct vcase *c, const char *field)
 {
 	if (rc != c->want)
@@ -149,6 +156,22 @@ test_domains(void)
 	validate_domain("domain_name", "a.com\nb.com", err, sizeof(err));
 	ok(strstr(err, "'a.com\\nb.com'") != NULL,
 	    "newline shown escaped inside the quoted value");
+
+	/* every byte value in the middle of a name */
+	{
+		int bad = 0, b;
+
+		for (b = 1; b < 256; b++) {
+			char name[8] = {'a', (char)b, 'b', '.', 'c', 'o', 'm'};
+			int want = (is_ok_byte(b)) ? 0 : -1;
+
+			if (validate_domain("domain_name", name, err,
+			        sizeof(err)) != want ||
+			    (want == -1 && !clean(err)))
+				bad++;
+		}
+		ok(bad == 0, "all 255 byte values: only [A-Za-z0-9.-] pass");
+	}
 
 	/* labels of 63 and 64 characters */
 	s = rep("a", 63, ".example.com");
@@ -727,7 +750,7 @@ test_tokens_ids_urls(void)
 	    {"https://user:pw@api.getport.io", -1, "password"},
 	    {"https://api.getport.io?x=1", -1, "query"},
 	    {"https://api.getport.io#f", -1, "fragment"},
-	    {"https://api.getport.io/v1", -1, "/v1"},
+	    {"https://api.getport.io/v1", 0, NULL},
 	    {"https://api getport.io", -1, "a space"},
 	    {"https://api.getport.io\n", -1, "newline"},
 	    {"https://", -1, "host"},
