@@ -206,10 +206,6 @@ main(int argc, char **argv)
 	}
 
 	report_init(&rep, &g, port, c->run_id, stderr);
-	if (c->github_run_url[0])
-		links[nlinks++] = c->github_run_url;
-	report_links(&rep, links, nlinks,
-	    c->github_run_id[0] ? c->github_run_id : NULL);
 	report_log(&rep, "port-acm %s: %s %s in %s", PORT_ACM_VERSION,
 	    c->op == OP_REQUEST ? "requesting a certificate for"
 	    : c->op == OP_RENEW ? "renewing certificate"
@@ -218,6 +214,10 @@ main(int argc, char **argv)
 	    c->region);
 	if (c->region_note[0])
 		report_log(&rep, "%s", c->region_note);
+	if (c->github_run_url[0])
+		links[nlinks++] = c->github_run_url;
+	report_links(&rep, links, nlinks,
+	    c->github_run_id[0] ? c->github_run_id : NULL);
 
 	acm = acm_new(http,
 	    &(struct acm_config){c->endpoint, c->region, c->access_key_id,

@@ -34,6 +34,19 @@ managed(struct op_env *env, struct op_result *res,
 	int in_place = records_in_place(cert, &missing), rc = 0;
 
 	explain_time(cert->not_after, &when);
+	if (strcmp(cert->status, "ISSUED") != 0) {
+		buf_printf(&res->summary,
+		    "%s (%s) is %s, so there is nothing ACM can renew. %s",
+		    cert->arn, cert->domain, cert->status,
+		    strcmp(cert->status, "PENDING_VALIDATION") == 0
+			? "It has not been issued yet: add its DNS "
+			  "validation records (see the Request run or the "
+			  "AWS console) and ACM will issue it."
+			: "Request a new certificate instead.");
+		snprintf(res->label, sizeof(res->label), "Not renewable");
+		rc = 1;
+		goto done;
+	}
 	if (strcmp(cert->renewal_status, "FAILED") == 0) {
 		buf_printf(&res->summary,
 		    "ACM's managed renewal of %s (%s) failed: ",

@@ -110,7 +110,7 @@ say_records(struct op_env *env, struct op_result *res,
     const struct acm_certificate *cert, struct buf *md_out)
 {
 	struct buf line = {0}, md = {0};
-	size_t i, n;
+	size_t i, n, k = 0;
 
 	buf_reset(&res->records_json);
 	n = op_records(cert, &res->records_json, &md);
@@ -130,8 +130,8 @@ say_records(struct op_env *env, struct op_result *res,
 					break;
 			if (j < i)
 				continue;
-			buf_printf(&line, " %s %s %s;", v->record_name,
-			    v->record_type, v->record_value);
+			buf_printf(&line, "%s %s %s %s", k++ ? ";" : "",
+			    v->record_name, v->record_type, v->record_value);
 		}
 		report_log(env->report, "%s", buf_str(&line));
 		buf_printf(&res->summary,

@@ -339,6 +339,10 @@ class World:
         if port:
             cls = getattr(mods["fake_port"], "FakePort")
             kw = dict(tls)
+            kw["client_id"] = PORT_CLIENT_ID
+            kw["client_secret"] = PORT_CLIENT_SECRET
+            # the AWS account entity exists, as the AWS integration makes it
+            kw["related"] = (ACCOUNT,)
             kw.update(port_kwargs or {})
             self.port = _construct(cls, kw)
             self.port_url = self.port.start()
@@ -468,10 +472,51 @@ class World:
         return _hget(call["headers"], name)
 
     def port_client_id(self):
-        return _attr(self.port, ("client_id",), PORT_CLIENT_ID)
+        return PORT_CLIENT_ID
 
     def port_client_secret(self):
-        return _attr(self.port, ("client_secret",), PORT_CLIENT_SECRET)
+        return PORT_CLIENT_SECRET
+
+    # -- fake Port set-up -----------------------------------------------
+
+    def add_run(self, run_id=RUN_ID, status="IN_PROGRESS"):
+        return self.port.add_run(run_id, status=status)
+
+    def reset_run(self, run_id=RUN_ID):
+        """A fresh IN_PROGRESS run with an empty timeline."""
+        return self.port.add_run(run_id)
+
+    def add_blueprint(self, bp, drop=()):
+        """Makes the fake enforce a blueprint schema: the repo's
+        acmCertificate blueprint's properties and relations, less drop."""
+        props, rels = repo_blueprint()
+        if props is None:
+            raise AssertionError("no blueprint JSON with identifier acmCertificate "
+                                 "found in the repo")
+        self.port.add_blueprint(bp, [p for p in props if p not in drop], rels)
+
+    def add_entity(self, bp, identifier, **kw):
+        self.port.add_entity(bp, identifier, **kw)
+
+    def port_entity(self, bp, identifier):
+        with self.port.lock:
+            return self.port.entities.get((bp, identifier))
+
+    def port_fault(self, route, kind, times=1, **kw):
+        """route: token, log, patch, get_run, entity (upsert + delete) or
+        a FakePort route name; times None = every call."""
+        names = {"patch": ["patch_run"], "entity": ["upsert_entity", "delete_entity"]}
+        for r in names.get(route, [route]):
+            self.port.fault(r, kind, count=10 ** 6 if times is None else times, **kw)
+
+    def issued_tokens(self):
+        with self.port.lock:
+            return list(self.port.tokens.keys())
+
+    def time_of_first_token(self):
+        with self.port.lock:
+            ts = [q["time"] for q in self.port.requests if q.get("route") == "token"]
+        return min(ts) if ts else None
 
     # -- running the binary --------------------------------------------
 
@@ -559,7 +604,12 @@ class World:
         return port_timeline(self.port, run_id)
 
     def port_requests(self):
-        return [normalize_port_call(c) for c in list(getattr(self.port, "calls", []) or [])]
+        """Every request the fake Port received (faulted ones included)."""
+        if self.port is None:
+            return []
+        with self.port.lock:
+            reqs = list(self.port.requests)
+        return [normalize_port_call(c) for c in reqs]
 
 
 def _s(v):
@@ -625,33 +675,31 @@ def _hget(h, name):
     return None
 
 
+def _single(q):
+    return {k: (v[-1] if isinstance(v, list) and v else v) for k, v in (q or {}).items()}
+
+
 def normalize_port_call(c):
-    if not isinstance(c, dict):
-        c = dict(getattr(c, "__dict__", {}))
+    """A request record of the fake Port (common.Request.record())."""
     method = (c.get("method") or "").upper()
-    path = c.get("path") or c.get("url") or ""
-    query = c.get("query")
-    if query is None and "?" in path:
-        path, qs = path.split("?", 1)
-        query = dict(urllib.parse.parse_qsl(qs, keep_blank_values=True))
-    elif isinstance(query, str):
-        query = dict(urllib.parse.parse_qsl(query, keep_blank_values=True))
+    path = c.get("path") or ""
     body = c.get("body")
     if isinstance(body, (bytes, str)) and body:
         try:
             body = json.loads(body)
         except ValueError:
             pass
-    kind = c.get("kind") or c.get("type") or _port_kind(method, path, body)
-    return {"kind": kind, "method": method, "path": path, "query": query or {},
-            "body": body, "status": c.get("status") or c.get("http_status"),
-            "raw": c}
+    return {"kind": _port_kind(method, path, body), "method": method, "path": path,
+            "query": _single(c.get("query")), "body": body,
+            "status": c.get("status"), "route": c.get("route"), "raw": c}
 
 
 def _port_kind(method, path, body):
     if path.endswith("/auth/access_token"):
         return "token"
     if re.search(r"/actions/runs/[^/]+/logs$", path):
+        if isinstance(body, dict) and body.get("terminationStatus"):
+            return "terminal"
         return "log"
     if method == "PATCH" and re.search(r"/actions/runs/[^/]+$", path):
         if isinstance(body, dict) and "status" in body:
@@ -666,23 +714,56 @@ def _port_kind(method, path, body):
     return "other"
 
 
+_TL_KIND = {"log": "log", "patch_run": "patch", "get_run": "get_run",
+            "upsert_entity": "upsert", "delete_entity": "entity_delete"}
+
+
 def port_timeline(port, run_id):
-    """The run's timeline as a list of normalised events, in order."""
+    """The run's timeline (every call tied to it, accepted or not) as
+    normalised events, in order: kind is log, patch (no status),
+    terminal (PATCH with status, or a log with terminationStatus),
+    upsert, entity_delete or get_run; status is the HTTP answer."""
     if port is None:
         return []
-    runs = getattr(port, "runs", {}) or {}
-    run = runs.get(run_id)
-    if run is None:
-        return []
-    tl = run.get("timeline") if isinstance(run, dict) else getattr(run, "timeline", [])
+    with port.lock:
+        run = port.runs.get(run_id)
+        tl = list(run["timeline"]) if run else []
     evs = []
-    for ev in tl or []:
-        n = normalize_port_call(ev)
-        # a log line with terminationStatus ends the run as well
-        if n["kind"] == "log" and isinstance(n["body"], dict) and n["body"].get("terminationStatus"):
-            n["kind"] = "terminal"
-        evs.append(n)
+    for e in tl:
+        body = e.get("body")
+        kind = _TL_KIND.get(e["kind"], e["kind"])
+        if kind == "patch" and isinstance(body, dict) and "status" in body:
+            kind = "terminal"
+        if kind == "log" and isinstance(body, dict) and body.get("terminationStatus"):
+            kind = "terminal"
+        path = ""
+        if kind in ("upsert",):
+            path = f"/v1/blueprints/{e.get('blueprint')}/entities"
+        elif kind == "entity_delete":
+            path = f"/v1/blueprints/{e.get('blueprint')}/entities/{e.get('identifier')}"
+        evs.append({"kind": kind, "method": "", "path": path, "query": _single(e.get("query")),
+                    "body": body, "status": e.get("status"), "time": e.get("time"),
+                    "identifier": e.get("identifier"), "raw": e})
     return evs
+
+
+def repo_blueprint(identifier="acmCertificate"):
+    """(property names, relations {name: target}) of the blueprint JSON
+    in the repo, or (None, None)."""
+    import glob
+    for f in sorted(glob.glob(os.path.join(ROOT, "**", "*.json"), recursive=True)):
+        if "/build/" in f or "/node_modules/" in f or "/tests/" in f:
+            continue
+        try:
+            with open(f, encoding="utf-8") as fh:
+                d = json.load(fh)
+        except (OSError, ValueError):
+            continue
+        if isinstance(d, dict) and d.get("identifier") == identifier and "schema" in d:
+            props = list((d.get("schema") or {}).get("properties") or {})
+            rels = {k: (v or {}).get("target") for k, v in (d.get("relations") or {}).items()}
+            return props, rels
+    return None, None
 
 
 # ------------------------------------------------------------ the suite
