@@ -18,7 +18,7 @@ rusage: Linux carries the pre-exec image's high-water RSS into the
 child's ru_maxrss, so a child forked straight from this (large) Python
 process would report Python's RSS, not its own.
 
-Usage: scripts/bench.py [--runs N] [--warmup N] [--bin PATH]
+Usage: scripts/bench.py [--runs N] [--warmup N] [--bin PATH] [-v]
                         [--ops request,renew,delete] [--no-callgrind]
 """
 import argparse
@@ -43,6 +43,7 @@ AKID = "AKIDBENCHEXAMPLE0001"
 SECRET = "bench/secret/key/EXAMPLEKEY0000000000000"
 PORT_ID = "bench-client-id"
 PORT_SECRET = "bench-client-secret"
+BLUEPRINT = "acmCertificate"  # port-acm's default blueprint (issue 2)
 
 # Targets (issue 6). Ratios only: these machines are noisy.
 TARGET_WALL_RATIO = 50.0   # AWS CLI wall / port-acm wall, median of pairs
@@ -50,11 +51,16 @@ TARGET_RSS_RATIO = 15.0    # AWS CLI peak RSS / port-acm peak RSS (medians)
 TARGET_BIN_BYTES = 1_000_000
 TARGET_IMAGE_BYTES = 1_500_000
 
-# What each operation may send, as {route: (min, max)} per run. A route
-# not listed, or a count outside its bounds, is an unneeded (or missing)
-# request. DescribeCertificate is allowed once: issue 4 describes before
-# renew/delete and after request (the bench's fake returns the records on
-# the first describe). Log lines are bounded so a chatty loop shows up.
+# What each operation sends, as {route: (min, max)} per run. A route not
+# listed, or a count outside its bounds, is an unneeded (or a missing)
+# request. Why each one is needed (issues 2 and 4):
+#   request  RequestCertificate; one DescribeCertificate for the DNS
+#            validation records (the bench's fake has them at once);
+#   renew    DescribeCertificate first (is RenewCertificate applicable?),
+#            RenewCertificate, DescribeCertificate for the RenewalSummary;
+#   delete   DescribeCertificate first (InUseBy), DeleteCertificate;
+#   Port     one token, log lines (bounded, so a chatty loop shows up),
+#            the catalog entity write, exactly one terminal PATCH, last.
 PORT_COMMON = {
     "POST /v1/auth/access_token": (1, 1),
     "POST /v1/actions/runs/{run}/logs": (1, 6),
@@ -62,19 +68,17 @@ PORT_COMMON = {
 }
 EXPECTED = {
     "request": {
-        "acm": {"RequestCertificate": (1, 1), "DescribeCertificate": (0, 1)},
-        "port": dict(PORT_COMMON, **{
-            "POST /v1/blueprints/{bp}/entities": (0, 1)}),
+        "acm": {"RequestCertificate": (1, 1), "DescribeCertificate": (1, 1)},
+        "port": dict(PORT_COMMON, **{"POST /v1/blueprints/{bp}/entities": (1, 1)}),
     },
     "renew": {
-        "acm": {"RenewCertificate": (1, 1), "DescribeCertificate": (0, 1)},
-        "port": dict(PORT_COMMON, **{
-            "POST /v1/blueprints/{bp}/entities": (0, 1)}),
+        "acm": {"DescribeCertificate": (2, 2), "RenewCertificate": (1, 1)},
+        "port": dict(PORT_COMMON, **{"POST /v1/blueprints/{bp}/entities": (1, 1)}),
     },
     "delete": {
-        "acm": {"DeleteCertificate": (1, 1), "DescribeCertificate": (0, 1)},
+        "acm": {"DescribeCertificate": (1, 1), "DeleteCertificate": (1, 1)},
         "port": dict(PORT_COMMON, **{
-            "DELETE /v1/blueprints/{bp}/entities/{id}": (0, 1)}),
+            "DELETE /v1/blueprints/{bp}/entities/{id}": (1, 1)}),
     },
 }
 AWS_EXPECTED = {"request": "RequestCertificate", "renew": "RenewCertificate",
@@ -258,6 +262,13 @@ def machine():
     return f"{cpu}, {os.cpu_count()} CPUs, Linux {platform.release()}"
 
 
+def load_avg():
+    try:
+        return ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
 def version_of(argv):
     try:
         p = subprocess.run(argv, capture_output=True, text=True, timeout=60)
@@ -273,23 +284,22 @@ IMAGE_NAMES = ["localhost/port-acm:dev", "localhost/port-acm:latest",
 
 
 def import_fakes():
-    sys.path.insert(0, os.path.join(ROOT, "tests", "fakes"))
-    sys.path.insert(0, os.path.join(ROOT, "tests"))
+    sys.path.insert(0, ROOT)
     try:
-        import common
-        import fake_acm
-        import fake_port
-        import tlsca
+        from tests.fakes import fake_acm, fake_port, tlsca
     except ImportError as e:
         raise BenchError(f"tests/fakes not importable: {e}")
+    # the module whose handler class the fakes really use
+    common = sys.modules[fake_acm.FakeACM.__mro__[1].__module__]
     return fake_acm, fake_port, tlsca, common
 
 
 class Timer:
     """Time the fakes spend on port-acm's behalf, summed over threads:
-    wall time in the request dispatcher (request parsed to response
-    written: body read, SigV4 check with botocore, model validation,
-    response) and CPU time of the server side of each TLS handshake."""
+    wall time from the request line read to the response written
+    (header parsing, body read, SigV4 check with botocore, model
+    validation, response) and the CPU time of the server side of each
+    TLS handshake."""
 
     def __init__(self):
         self.lock = threading.Lock()
@@ -320,7 +330,7 @@ def instrument(common):
     h = common._Handler
     if getattr(h, "_bench", False):
         return
-    setup, dispatch = h.setup, h._dispatch
+    setup, dispatch, parse = h.setup, h._dispatch, h.parse_request
 
     def timed_setup(self):
         t0 = time.thread_time()
@@ -346,7 +356,17 @@ def instrument(common):
                 tm.total += dt
                 tm.inflight -= 1
 
-    h.setup, h._dispatch, h._bench = timed_setup, timed_dispatch, True
+    def timed_parse(self):
+        t0 = time.perf_counter()
+        try:
+            return parse(self)
+        finally:
+            tm = getattr(self.server.fake, "_bench_timer", None)
+            if tm is not None:
+                tm.add(time.perf_counter() - t0)
+
+    h.setup, h._dispatch, h.parse_request = timed_setup, timed_dispatch, timed_parse
+    h._bench = True
     # The fakes write headers and body in two sends; with Nagle on, the
     # second waits for the client's delayed ACK (40 ms on Linux) on every
     # reused connection, which would bill the fakes' latency to port-acm.
@@ -360,14 +380,17 @@ class Fakes:
         fake_acm, fake_port, _, common = mods
         self.https = https
         tls = (pki["server_cert"], pki["server_key"]) if https else None
-        self.acm = fake_acm.FakeACM(tls=tls, verbose=False)
-        self.port = fake_port.FakePort(tls=tls, verbose=False)
+        self.acm = fake_acm.FakeACM(tls=tls, credentials={AKID: (SECRET, None)},
+                                    region=REGION, verbose=False)
+        self.port = fake_port.FakePort(tls=tls, client_id=PORT_ID,
+                                       client_secret=PORT_SECRET, verbose=False)
         self.timer = Timer()
         instrument(common)
         self.acm._bench_timer = self.port._bench_timer = self.timer
         self.acm_url = self.acm.start()
         self.port_url = self.port.start()
         self.nrun = 0
+        self.last_run = None
 
     def stop(self):
         self.acm.stop()
@@ -382,9 +405,15 @@ class Fakes:
     def since(self, m):
         """What the fakes recorded since mark m: a dict for one run."""
         self.timer.settle()
+        acm, port = self.acm.requests[m[0]:], self.port.requests[m[1]:]
+        run = self.port.runs.get(self.last_run) if self.last_run else None
         return {
-            "acm": [acm_op(c) for c in self.acm.requests[m[0]:]],
-            "port": [port_route(c) for c in self.port.requests[m[1]:]],
+            "acm": [acm_op(c) for c in acm],
+            "port": [port_route(c) for c in port],
+            "refused": [f"{f(c)} → {c.get('status')}" for f, cs in
+                        ((acm_op, acm), (port_route, port)) for c in cs
+                        if not 200 <= (c.get("status") or 0) < 300],
+            "run_status": run["status"] if run else None,
             "conn_acm": self.acm.connections - m[2],
             "conn_port": self.port.connections - m[3],
             "tokens": self.port.tokens_issued - m[4],
@@ -393,11 +422,21 @@ class Fakes:
 
     def new_run_id(self):
         self.nrun += 1
-        return f"r_bench{'S' if self.https else 'P'}{self.nrun:06d}"
+        rid = f"r_bench{'S' if self.https else 'P'}{self.nrun:06d}"
+        self.port.add_run(rid)
+        self.last_run = rid
+        return rid
 
     def certificate(self, op):
-        """An ARN that renew/delete can act on (a fresh one per run)."""
-        return self.acm.add_certificate(f"bench{self.nrun}.example.com")
+        """A fresh ARN per run that renew/delete can act on: renew needs
+        a certificate RenewCertificate applies to (private or exported,
+        aws-acm.md §3.1), delete one that is not in use."""
+        kind = "PRIVATE" if op == "renew" else "AMAZON_ISSUED"
+        arn = self.acm.add_certificate(f"bench{self.nrun}.example.com", type=kind)
+        # the catalog entity a delete removes (a 404 there is tolerated
+        # by port-acm, but it is not the common case)
+        self.port.add_entity(BLUEPRINT, arn)
+        return arn
 
 
 def acm_op(rec):
@@ -452,6 +491,7 @@ def port_acm_cmd(binary, op, fakes, ca, home):
 
 def aws_cmd(op, fakes, ca, home):
     fakes.nrun += 1
+    fakes.last_run = None
     argv = [AWS, "acm", AWS_SUB[op], "--endpoint-url", fakes.acm_url,
             "--region", REGION, "--output", "json", "--no-cli-pager"]
     if op == "request":
@@ -471,6 +511,8 @@ def aws_cmd(op, fakes, ca, home):
 def check_records(op, kind, rec):
     """Problems with one run's records, as strings ([] when fine)."""
     bad = []
+    if rec["refused"]:
+        bad.append("answered with an error: " + ", ".join(rec["refused"]))
     if kind == "aws":
         if rec["acm"] != [AWS_EXPECTED[op]]:
             bad.append(f"ACM requests {rec['acm']}")
@@ -488,6 +530,8 @@ def check_records(op, kind, rec):
                 bad.append(f"{side} {r}: {seen.get(r, 0)} (expected {lo}..{hi})")
     if rec["port"] and rec["port"][-1] != "PATCH /v1/actions/runs/{run}":
         bad.append(f"last Port request is {rec['port'][-1]}, not the terminal PATCH")
+    if rec["run_status"] != "SUCCESS":
+        bad.append(f"Port run ended {rec['run_status']}, not SUCCESS")
     if rec["conn_acm"] != 1:
         bad.append(f"{rec['conn_acm']} TCP connections to ACM")
     if rec["conn_port"] != 1:
@@ -528,6 +572,7 @@ def main():
                     or os.path.join(BUILD, "static", "port-acm"))
     ap.add_argument("--ops", default="request,renew,delete")
     ap.add_argument("--no-callgrind", action="store_true")
+    ap.add_argument("-v", "--verbose", action="store_true", help="print every run")
     a = ap.parse_args()
     if a.runs < 20 and not os.environ.get("BENCH_ALLOW_FEW"):
         raise BenchError("at least 20 runs per operation (issue 6)")
@@ -569,6 +614,10 @@ def main():
                     bad = check_records(op, k, s.records)
                     if bad:
                         problems.setdefault((op, k), []).append(f"run {i}: " + "; ".join(bad))
+                    if a.verbose:
+                        log(f"{op} {k} #{i}: wall {s.wall * 1e3:.1f} ms, cpu "
+                            f"{s.cpu * 1e3:.1f} ms, fakes {s.fake_s * 1e3:.1f} ms, "
+                            f"rss {s.rss} KiB")
                     if i >= a.warmup:
                         samples[(op, k)].append(s)
         ir = {}
@@ -600,7 +649,8 @@ def build_report(a, ops, binary, samples, problems, ir):
     targets = []   # (name, measured text, passed: True/False/None)
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     md.append("# port-acm benchmark\n")
-    md.append(f"{now} on {machine()}.  ")
+    md.append(f"{now} on {machine()}; load average {load_avg()} at the end "
+              "(other work on the machine shows up as wall-time noise).  ")
     md.append(f"port-acm: `{os.path.relpath(binary, ROOT)}` "
               f"({version_of([binary, '--version'])}); AWS CLI: {version_of([AWS, '--version'])}.  ")
     md.append(f"{a.runs} measured rounds per operation after {a.warmup} warm-up rounds; "
@@ -610,7 +660,7 @@ def build_report(a, ops, binary, samples, problems, ir):
     md.append("## Time and memory per run (median [min–max])\n")
     md.append("| operation | client | wall ms | CPU ms (user+sys) | peak RSS MiB "
               "| AWS CLI ÷ this, wall (median of pairs) | AWS CLI ÷ this, peak RSS "
-              "| fakes' handler time, share of wall |")
+              "| fakes' own time, share of wall |")
     md.append("|---|---|---|---|---|---|---|---|")
     for op in ops:
         aws = samples[(op, "aws")]
@@ -641,10 +691,9 @@ def build_report(a, ops, binary, samples, problems, ir):
     md.append("")
     md.append("Wall time is fork to wait4 in a small static launcher; CPU time and peak RSS "
               "(ru_maxrss) come from the same wait4. The fakes run in one Python process and "
-              "verify every SigV4 signature with botocore; their time (wall time from request "
-              "headers parsed to response written, plus the CPU time of the server side of "
-              "each TLS handshake, summed over the run; Python's HTTP header parsing not "
-              "included) is time port-acm spends waiting on the fakes, shown so "
+              "verify every SigV4 signature with botocore; their own time (wall time from a request "
+              "line read to its response written, plus the CPU time of the server side of "
+              "each TLS handshake, summed over the run) is time port-acm spends waiting on the fakes, shown so "
               "the ratio is honest. The AWS CLI makes only the ACM call; port-acm also "
               "authenticates to Port, writes log lines and the terminal status.\n")
 
@@ -678,7 +727,8 @@ def build_report(a, ops, binary, samples, problems, ir):
         for op in ops) + ". Warm-up runs are checked too.\n")
 
     if ir:
-        md.append("## Instructions per operation (callgrind, static binary, one run)\n")
+        md.append(f"## Instructions per operation (callgrind, `{os.path.relpath(binary, ROOT)}`, "
+                  "one run)\n")
         md.append("| operation | HTTPS (Ir) | plain HTTP (Ir) |")
         md.append("|---|---|---|")
         for op in ops:

@@ -47,11 +47,15 @@ def yellow(s):
     return c("33", s)
 
 
-def wrap(s, indent):
+def wrap(s, first, rest=None):
+    """Wraps at spaces only (ARNs and URLs stay whole); the first line
+    starts with `first`, the others are indented to match or by rest."""
+    rest = " " * len(first) if rest is None else rest
     out = []
-    for para in str(s).split("\n"):
-        out += textwrap.wrap(para, width=96, initial_indent=indent,
-                             subsequent_indent=indent) or [indent.rstrip()]
+    for i, para in enumerate(str(s).split("\n")):
+        out += textwrap.wrap(para, width=100, initial_indent=first if i == 0 else rest,
+                             subsequent_indent=rest, break_on_hyphens=False,
+                             break_long_words=False) or [rest.rstrip()]
     return "\n".join(out)
 
 
@@ -74,7 +78,7 @@ def show_run(w, run_id, title):
                        f"(status {props.get('status')}, account "
                        f"{(b.get('relations') or {}).get('account')})", "    ▸ "))
         elif e["kind"] == "entity_delete":
-            print(wrap(f"catalog delete {e['path'].rsplit('/', 1)[-1]}", "    ▸ "))
+            print(wrap(f"catalog delete {e.get('identifier')}", "    ▸ "))
         elif e["kind"] == "terminal":
             st = b.get("status") or b.get("terminationStatus")
             col = green if st == "SUCCESS" else red
@@ -83,7 +87,7 @@ def show_run(w, run_id, title):
                 print(wrap(f"label: {b['statusLabel']}", "      "))
             if b.get("summary"):
                 print("      summary:")
-                print(wrap(b["summary"], "        "))
+                print(wrap(b["summary"], "        ", "        "))
             links = b.get("link")
             for lk in (links if isinstance(links, list) else [links] if links else []):
                 print(f"      link: {lk}")
@@ -101,7 +105,11 @@ def show_outputs(r):
                 v = json.dumps(json.loads(v))
             except ValueError:
                 pass
-        print(wrap(f"{k} = {v}", "    "))
+        print(wrap(f"{k} = {v}", "    ", "        "))
+    if r.summary and r.summary.strip():
+        print(f"  {bold('GitHub step summary')} {dim('(GITHUB_STEP_SUMMARY, Markdown)')}")
+        for line in r.summary.strip().split("\n")[:20]:
+            print("    " + dim("│ ") + line)
 
 
 def step(w, n, title, op, run_id, inputs):

@@ -250,7 +250,7 @@ acm_call(struct acm *a, const char *op, const cJSON *params, cJSON **out,
 	struct retry_outcome o;
 	enum http_result hr;
 	char *body = NULL, why[1024];
-	int result = -1;
+	int result = -1, idempotent;
 	long delay;
 
 	*out = NULL;
@@ -261,6 +261,8 @@ acm_call(struct acm *a, const char *op, const cJSON *params, cJSON **out,
 		copy(err->message, sizeof(err->message), "out of memory");
 		return -1;
 	}
+	idempotent = strcmp(op, "RequestCertificate") != 0 ||
+	    cJSON_GetObjectItemCaseSensitive(params, "IdempotencyToken");
 	/* One logical call; the retry quota carries over between calls. */
 	retry_begin(&a->retry);
 	for (;;) {
@@ -305,10 +307,16 @@ acm_call(struct acm *a, const char *op, const cJSON *params, cJSON **out,
 			    : hr == HTTP_ECONNECT       ? RETRY_CONNECT
 							: RETRY_OTHER;
 		}
-		/* RequestCertificate is not idempotent by itself; retrying
-		 * it is safe only because requests carry an
-		 * IdempotencyToken when port-acm knows the run (see
-		 * op_request.c). */
+		/* RequestCertificate is not idempotent by itself: a retry
+		 * after a lost answer would mint a second certificate.
+		 * With an IdempotencyToken (derived from the Port run id)
+		 * ACM returns the same one, so any retry is safe; without,
+		 * only an answer proving nothing happened (throttling) is
+		 * retried. */
+		if (!idempotent && !(o.failure == RETRY_HTTP &&
+				       (retry_is_throttling(o.error_code) ||
+					   o.http_status == 429)))
+			goto done;
 		delay = retry_next(&a->retry, &o, rand01());
 		if (delay < 0 || http_sleep_ms(a->http, delay) != 0)
 			goto done;

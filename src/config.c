@@ -272,8 +272,9 @@ is_acm_arn(const char *s)
 /* Port-side settings come first so a later error can still be reported
  * on the run. */
 static int
-load_port(struct config *c, const char *v[S__MAX], struct buf *msg,
-    char *err, size_t errlen)
+load_port(struct config *c, const char *v[S__MAX],
+    const char *(*getenv_fn)(const char *), struct buf *msg, char *err,
+    size_t errlen)
 {
 	const char *s;
 	size_t n;
@@ -293,13 +294,25 @@ load_port(struct config *c, const char *v[S__MAX], struct buf *msg,
 		return fail(msg, "%s", err);
 	c->port_client_id = dup_secret(v[S_PORT_CLIENT_ID]);
 	c->port_client_secret = dup_secret(v[S_PORT_CLIENT_SECRET]);
+	s = nonempty(getenv_fn("SSL_CERT_FILE"));
+	if (s && copy_checked(c->ca_file, sizeof(c->ca_file), s,
+		     "SSL_CERT_FILE", msg) != 0)
+		return CONFIG_ERROR;
+	/* An explicit run id lets even a broken port_context be
+	 * reported on the run. */
+	if (v[S_RUN_ID]) {
+		if (validate_run_id("run_id", v[S_RUN_ID], err, errlen) != 0)
+			return fail(msg, "%s", err);
+		snprintf(c->run_id, sizeof(c->run_id), "%s", v[S_RUN_ID]);
+	}
+	c->port_enabled = c->port_client_id && c->port_client_secret &&
+	    c->run_id[0];
 	if (context_parse(v[S_PORT_CONTEXT], &c->ctx, err, errlen) != 0)
 		return fail(msg, "%s", err);
-	s = v[S_RUN_ID] ? v[S_RUN_ID] : c->ctx.run_id;
-	if (s[0] != '\0') {
-		if (validate_run_id("run_id", s, err, errlen) != 0)
+	if (c->run_id[0] == '\0' && c->ctx.run_id[0] != '\0') {
+		if (validate_run_id("run_id", c->ctx.run_id, err, errlen) != 0)
 			return fail(msg, "%s", err);
-		snprintf(c->run_id, sizeof(c->run_id), "%s", s);
+		snprintf(c->run_id, sizeof(c->run_id), "%s", c->ctx.run_id);
 	}
 	c->port_enabled = c->port_client_id && c->port_client_secret &&
 	    c->run_id[0];
@@ -498,10 +511,6 @@ load_aws(struct config *c, const char *v[S__MAX],
 		    "the AWS credentials in the environment contain line "
 		    "breaks or spaces; check how they were exported");
 
-	s = nonempty(getenv_fn("SSL_CERT_FILE"));
-	if (s && copy_checked(c->ca_file, sizeof(c->ca_file), s,
-		     "SSL_CERT_FILE", msg) != 0)
-		return CONFIG_ERROR;
 	s = nonempty(getenv_fn("AWS_CA_BUNDLE"));
 	if (copy_checked(c->aws_ca_file, sizeof(c->aws_ca_file),
 		s ? s : c->ca_file, "AWS_CA_BUNDLE", msg) != 0)
@@ -553,7 +562,7 @@ config_load(struct config *c, int argc, char **argv,
 				: "");
 	}
 
-	if ((rc = load_port(c, v, msg, err, sizeof(err))) != CONFIG_OK)
+	if ((rc = load_port(c, v, getenv_fn, msg, err, sizeof(err))) != CONFIG_OK)
 		return rc;
 
 	if (c->op == OP_NONE && v[S_OPERATION]) {
@@ -601,12 +610,13 @@ config_load(struct config *c, int argc, char **argv,
 		c->deadline_ms += (long)c->timeout_minutes * 60 * 1000;
 	if (c->op == OP_DELETE)
 		c->deadline_ms += (long)c->delete_wait_minutes * 60 * 1000;
-	if (load_number(nonempty(getenv_fn("PORT_ACM_DEADLINE_SECONDS")),
-		c->deadline_ms / 1000, 1, 86400, "PORT_ACM_DEADLINE_SECONDS",
-		&c->deadline_ms, msg) != 0)
-		return CONFIG_ERROR;
-	if (nonempty(getenv_fn("PORT_ACM_DEADLINE_SECONDS")))
+	if (nonempty(getenv_fn("PORT_ACM_DEADLINE_SECONDS"))) {
+		if (load_number(getenv_fn("PORT_ACM_DEADLINE_SECONDS"), 0, 1,
+			86400, "PORT_ACM_DEADLINE_SECONDS", &c->deadline_ms,
+			msg) != 0)
+			return CONFIG_ERROR;
 		c->deadline_ms *= 1000;
+	}
 	return CONFIG_OK;
 }
 

@@ -96,6 +96,7 @@ refuse(struct gha *g, struct config *c, struct http *http, const char *why)
 	struct port_run_update u = {0};
 	struct port *port = NULL;
 	struct buf summary = {0};
+	const char *link;
 
 	fprintf(stderr, "port-acm: %s\n", why);
 	gha_annotate(g, GHA_ERROR, "port-acm: bad input", why);
@@ -113,6 +114,11 @@ refuse(struct gha *g, struct config *c, struct http *http, const char *why)
 			u.status = "FAILURE";
 			u.status_label = "Invalid input";
 			u.summary = buf_str(&summary);
+			link = c->github_run_url;
+			u.links = &link;
+			u.nlinks = link[0] ? 1 : 0;
+			u.external_run_id =
+			    c->github_run_id[0] ? c->github_run_id : NULL;
 			if (port_patch_run(port, c->run_id, &u, &err) < 0)
 				fprintf(stderr,
 				    "port-acm: warning: could not end the Port "
@@ -207,9 +213,9 @@ main(int argc, char **argv)
 
 	report_init(&rep, &g, port, c->run_id, stderr);
 	report_log(&rep, "port-acm %s: %s %s in %s", PORT_ACM_VERSION,
-	    c->op == OP_REQUEST ? "requesting a certificate for"
-	    : c->op == OP_RENEW ? "renewing certificate"
-				: "deleting certificate",
+	    c->op == OP_REQUEST ? "request a certificate for"
+	    : c->op == OP_RENEW ? "renew certificate"
+				: "delete certificate",
 	    c->op == OP_REQUEST ? c->domain_name : c->certificate_arn,
 	    c->region);
 	if (c->region_note[0])

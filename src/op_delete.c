@@ -33,8 +33,8 @@ op_delete(struct op_env *env, struct op_result *res)
 	    c->certificate_arn);
 	if (op_describe(env, c->certificate_arn, &cert, &err) != 0) {
 		if (acm_error_is(&err, "ResourceNotFoundException")) {
-			gone(env, res, "does not exist any more: nothing to "
-				       "delete");
+			gone(env, res, "is already gone (ACM has no such "
+				       "certificate): nothing to delete");
 			rc = 0;
 		} else
 			op_fail(env, res, &err, "delete", c->certificate_arn);

@@ -139,6 +139,7 @@ call(struct port *p, const char *method, const char *path, const cJSON *body,
 	char *json = NULL, why[1024];
 	enum http_result hr;
 	int refreshed = 0;
+	unsigned attempts = 0;
 	long status = -1, delay;
 	size_t n;
 
@@ -152,6 +153,7 @@ call(struct port *p, const char *method, const char *path, const cJSON *body,
 	}
 	retry_init(&r, RETRY_PORT, p->cfg.max_attempts);
 	for (;;) {
+		attempts++;
 		n = 0;
 		memset(&o, 0, sizeof(o));
 		hdrs[n++] = "Accept: application/json";
@@ -229,6 +231,7 @@ call(struct port *p, const char *method, const char *path, const cJSON *body,
 		}
 	}
 done:
+	err->attempts = attempts;
 	http_response_free(&resp);
 	buf_wipe(&authz);
 	buf_free(&url);
@@ -400,9 +403,12 @@ port_patch_run(struct port *p, const char *run_id,
 	else if (status == 422 &&
 	    port_get_run_status(p, run_id, now, &gerr) == 0 &&
 	    strcmp(now, "IN_PROGRESS") != 0) {
-		/* Our own earlier attempt may have landed before its answer
-		 * was lost: that is success, not an ended run. */
-		rc = u->status && strcmp(now, u->status) == 0 ? 0 : 1;
+		/* After a retry, our own earlier attempt may have landed
+		 * before its answer was lost: success, not an ended run. */
+		rc = err->attempts > 1 && u->status &&
+			strcmp(now, u->status) == 0
+		    ? 0
+		    : 1;
 		if (rc == 1)
 			snprintf(err->message, sizeof(err->message),
 			    "the Port run %s had already ended with status "

@@ -30,6 +30,7 @@ struct port_error {
 	char code[64];      /* Port's "error" field, e.g. "not_found" */
 	char message[1024]; /* what failed, for a person */
 	char trace_id[128]; /* X-Trace-Id, for Port support */
+	unsigned attempts;  /* requests the call made */
 };
 
 struct port_run_update {

@@ -278,7 +278,9 @@ class FakePort(FakeServer):
         """Appends the call to the timeline of the run it concerns."""
         if route in ("patch_run", "log", "get_run"):
             run_id = args[0]
-        elif route in ("upsert_entity", "delete_entity"):
+        elif route in ("upsert_entity", "delete_entity", None):
+            # Unrouted calls too (e.g. an ARN not percent-encoded): a
+            # test should see what the client meant to tie to the run.
             run_id = req.query1("run_id")
         else:
             return
@@ -290,9 +292,10 @@ class FakePort(FakeServer):
                 parsed = json.loads(req.body.decode("utf-8")) if req.body else None
             except (UnicodeDecodeError, ValueError):
                 parsed = req.body
-            entry = {"kind": route, "time": req.time, "status": status,
+            entry = {"kind": route or "unrouted", "time": req.time, "status": status,
                      "body": parsed, "query": req.query, "conn": req.conn,
                      "response": body}
+            entry["method"], entry["path"] = req.method, req.raw_path
             if route in ("upsert_entity", "delete_entity"):
                 entry["blueprint"] = args[0]
             if route == "delete_entity":

@@ -8,7 +8,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TAP = re.compile(r"^(not )?ok\b(?:\s+\d+)?\s*-?\s*(.*)$")
@@ -120,11 +119,22 @@ def sanitizer_reports(logdir):
     """ASan/UBSan write <log_path>.<pid> only when they report."""
     out = []
     for f in sorted(glob.glob(os.path.join(logdir, "*"))):
+        if os.path.basename(f) == "runs":
+            continue
         with open(f, errors="replace") as fh:
             text = fh.read()
         if text.strip():
             out.append((f, text))
     return out
+
+
+def count_runs(logdir):
+    """The wrappers append one line per run of the binary."""
+    try:
+        with open(os.path.join(logdir, "runs")) as f:
+            return sum(1 for _ in f)
+    except OSError:
+        return 0
 
 
 def valgrind_reports(logdir):
@@ -159,4 +169,66 @@ def env_list(name):
     return [x.strip().rstrip("/") for x in v.split(",") if x.strip()]
 
 
-sys.dont_write_bytecode = True
+
+def e2e_under(kind, suites, timeout_scale):
+    """Runs each end-to-end suite with PORT_ACM_BIN set to a wrapper
+    that runs the binary under `kind` ("asan" or "valgrind"). One TAP
+    line per suite: every check passes and no run of the binary drew a
+    report. Returns the exit status; writes build/reliability/<kind>_e2e.json."""
+    t = Tap()
+    label = "ASan+UBSan" if kind == "asan" else "valgrind memcheck"
+    name = f"{kind}_e2e"
+    wrapper, log = build(kind, "probe")
+    if not t.ok(wrapper is not None, f"{kind}: instrumented port-acm builds",
+                None if wrapper else log):
+        write_summary(name, kind, 0, 1, f"{label} build failed")
+        return t.done()
+    if not t.ok(len(suites) > 0, f"{kind}: end-to-end suites found"):
+        write_summary(name, kind, 0, 1, "no end-to-end suites found")
+        return t.done()
+    passed = failed = checks = runs = reports_total = 0
+    for s in suites:
+        rel = os.path.relpath(s, ROOT)
+        tag = "e2e-" + rel.replace("/", "_").replace(".py", "")
+        wrapper, log = build(kind, tag)
+        logdir = fresh_dir(os.path.join(ROOT, "build", kind, "logs", tag))
+        env = clean_env()
+        env["PORT_ACM_BIN"] = wrapper
+        base = float(os.environ.get("PORT_ACM_E2E_TIMEOUT", "60"))
+        env["PORT_ACM_E2E_TIMEOUT"] = str(base * timeout_scale)
+        # A whole suite gets at most 15 minutes even when stuck.
+        r = run_tap(["/usr/bin/python3", s], env, 900)
+        nruns = count_runs(logdir)
+        runs += nruns
+        if kind == "asan":
+            reports = sanitizer_reports(logdir)
+        else:
+            _, reports = valgrind_reports(logdir)
+        reports_total += len(reports)
+        checks += r["passed"] + r["failed"]
+        detail = []
+        if r["failures"]:
+            detail.append("failed checks: " + "; ".join(r["failures"][:15]))
+        if r["rc"] != 0:
+            detail.append(f"suite exit status {r['rc']}")
+        if r["failures"] or r["rc"] != 0:
+            detail.append(r["output"][-4000:])
+        for f, text in reports[:5]:
+            detail.append(f"--- {os.path.relpath(f, ROOT)}")
+            detail.append(text[-6000:])
+        good = (r["rc"] == 0 and r["failed"] == 0 and not reports and r["passed"] > 0
+                and nruns > 0)
+        what = f"{r['passed']} checks pass"
+        if r["failed"]:
+            what += f", {r['failed']} fail"
+        what += f", {nruns} runs of port-acm"
+        t.ok(good, f"{kind}: {rel}: {what}, {len(reports)} {label} reports",
+             "\n".join(detail) or None)
+        passed += good
+        failed += not good
+    extra = {"checks": checks, "reports": reports_total, "runs": runs,
+             "suites": [os.path.relpath(s, ROOT) for s in suites]}
+    write_summary(name, kind, passed, failed,
+                  f"{passed}/{passed + failed} end-to-end suites clean under {label} "
+                  f"({checks} checks, {runs} runs, {reports_total} reports)", extra)
+    return t.done()
