@@ -657,6 +657,27 @@ def build_report(a, ops, binary, samples, problems, ir):
               "each round runs A = port-acm over HTTPS, B = AWS CLI, C = port-acm over "
               "plain HTTP, in that order, against the same in-process fakes on 127.0.0.1.\n")
 
+    md.append("## Summary (medians; port-acm over HTTPS, whole operation with Port "
+              "reporting, against the AWS CLI's ACM call alone)\n")
+    md.append("| operation | port-acm wall / CPU / peak RSS | AWS CLI wall / CPU / peak RSS "
+              "| wall ratio (pairs) | RSS ratio | requests ACM + Port | instructions |")
+    md.append("|---|---|---|---|---|---|---|")
+    for op in ops:
+        pa, aw = samples[(op, "pa_https")], samples[(op, "aws")]
+        med = statistics.median
+        nreq = [len(s.records["acm"]) + len(s.records["port"]) for s in pa]
+        irs = f"{ir[(op, 'pa_https')] / 1e6:.1f} M" if (op, "pa_https") in ir else "—"
+        md.append(
+            f"| {op} | {med(s.wall for s in pa) * 1e3:.1f} ms / "
+            f"{med(s.cpu for s in pa) * 1e3:.1f} ms / {med(s.rss for s in pa) / 1024:.1f} MiB "
+            f"| {med(s.wall for s in aw) * 1e3:.0f} ms / {med(s.cpu for s in aw) * 1e3:.0f} ms / "
+            f"{med(s.rss for s in aw) / 1024:.1f} MiB "
+            f"| {median_ratio([s.wall for s in aw], [s.wall for s in pa]):.0f}× "
+            f"| {med(s.rss for s in aw) / med(s.rss for s in pa):.0f}× "
+            f"| {len(pa[0].records['acm'])} + {len(pa[0].records['port'])}"
+            f"{'' if min(nreq) == max(nreq) else ' (varies)'} "
+            f"| {irs} |")
+    md.append("")
     md.append("## Time and memory per run (median [min–max])\n")
     md.append("| operation | client | wall ms | CPU ms (user+sys) | peak RSS MiB "
               "| AWS CLI ÷ this, wall (median of pairs) | AWS CLI ÷ this, peak RSS "

@@ -237,12 +237,12 @@ parse_args(int argc, char **argv, const char *flags[S__MAX], enum op *op,
 			strstr(name, "access_key") || strstr(name, "client_id") ||
 			strstr(name, "password")))
 			return fail(msg,
-			    "--%.64s is not accepted: credentials are read only "
+			    "--%.*s is not accepted: credentials are read only "
 			    "from the environment (PORT_CLIENT_ID, "
 			    "PORT_CLIENT_SECRET, AWS_ACCESS_KEY_ID, "
 			    "AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN), because "
 			    "every process can read a command line",
-			    name);
+			    (int)n, a);
 		if (strcmp(name, "region") == 0)
 			strcpy(name, "aws_region");
 		for (s = 0; s < S__MAX; s++)
@@ -261,6 +261,30 @@ parse_args(int argc, char **argv, const char *flags[S__MAX], enum op *op,
 		flags[s] = v;
 	}
 	return CONFIG_OK;
+}
+
+/* Plain HTTP would carry secrets in the clear: only for a fake or an
+ * emulator on this machine. */
+static int
+require_tls(const char *field, const char *url, struct buf *msg)
+{
+	static const char *const local[] = {"http://127.0.0.1", "http://localhost",
+	    "http://[::1]"};
+	size_t i, n;
+
+	if (strncmp(url, "http://", 7) != 0)
+		return 0;
+	for (i = 0; i < sizeof(local) / sizeof(local[0]); i++) {
+		n = strlen(local[i]);
+		if (strncmp(url, local[i], n) == 0 &&
+		    (url[n] == '\0' || url[n] == ':' || url[n] == '/'))
+			return 0;
+	}
+	return fail(msg,
+	    "%s must use https:// (plain http:// is allowed only for "
+	    "127.0.0.1, localhost or [::1]), so credentials never travel in "
+	    "the clear",
+	    field);
 }
 
 static int
@@ -292,6 +316,8 @@ load_port(struct config *c, const char *v[S__MAX],
 	if (validate_base_url("port_base_url", c->port_base_url, err,
 		errlen) != 0)
 		return fail(msg, "%s", err);
+	if (require_tls("port_base_url", c->port_base_url, msg) != 0)
+		return CONFIG_ERROR;
 	c->port_client_id = dup_secret(v[S_PORT_CLIENT_ID]);
 	c->port_client_secret = dup_secret(v[S_PORT_CLIENT_SECRET]);
 	s = nonempty(getenv_fn("SSL_CERT_FILE"));
@@ -316,7 +342,10 @@ load_port(struct config *c, const char *v[S__MAX],
 	}
 	c->port_enabled = c->port_client_id && c->port_client_secret &&
 	    c->run_id[0];
-	s = v[S_BLUEPRINT] ? v[S_BLUEPRINT] : "acmCertificate";
+	/* The entity the action ran on knows its blueprint best. */
+	s = v[S_BLUEPRINT]	     ? v[S_BLUEPRINT]
+	    : c->ctx.entity_blueprint[0] ? c->ctx.entity_blueprint
+					 : "acmCertificate";
 	if (validate_blueprint("blueprint", s, err, errlen) != 0)
 		return fail(msg, "%s", err);
 	snprintf(c->blueprint, sizeof(c->blueprint), "%s", s);
@@ -485,6 +514,8 @@ load_aws(struct config *c, const char *v[S__MAX],
 		if (validate_base_url("AWS_ENDPOINT_URL_ACM", ep, err,
 			errlen) != 0)
 			return fail(msg, "%s", err);
+		if (require_tls("AWS_ENDPOINT_URL_ACM", ep, msg) != 0)
+			return CONFIG_ERROR;
 		snprintf(c->endpoint, sizeof(c->endpoint), "%s", ep);
 		c->endpoint_custom = 1;
 	} else if (acm_endpoint_for_region(c->region, c->endpoint,

@@ -323,7 +323,7 @@ gha_set_output(struct gha *g, const char *name, const char *value, char *err,
 	size_t written;
 	int rc = -1;
 
-	if (g == NULL || !g->active || g->output_path[0] == '\0')
+	if (g == NULL || g->output_path[0] == '\0')
 		return 0;
 	if (value == NULL)
 		value = "";
@@ -362,7 +362,7 @@ gha_summary_append(
 	size_t len, written;
 	int rc;
 
-	if (g == NULL || !g->active || g->summary_path[0] == '\0' ||
+	if (g == NULL || g->summary_path[0] == '\0' ||
 	    markdown == NULL)
 		return 0;
 	len = strlen(markdown);

@@ -3,8 +3,10 @@
  * workflow commands (add-mask, annotations, groups) on stdout, the
  * GITHUB_OUTPUT file (heredoc form) and the GITHUB_STEP_SUMMARY file.
  *
- * Outside Actions (GITHUB_ACTIONS != "true") every function is a quiet
- * no-op except gha_escape_* and gha_heredoc_delimiter, which are pure.
+ * Workflow commands are written only under Actions (GITHUB_ACTIONS ==
+ * "true"); the output and summary files whenever GITHUB_OUTPUT and
+ * GITHUB_STEP_SUMMARY name them, so other runners that set them work.
+ * gha_escape_* and gha_heredoc_delimiter are pure.
  *
  * Return convention: 0 on success, -1 on failure (the file could not be
  * written; err says why when given). Nothing here allocates memory that

@@ -105,6 +105,13 @@ wait_records(struct op_env *env, const char *arn, struct acm_certificate *cert,
 	}
 }
 
+static int
+same_record(const struct acm_validation *a, const struct acm_validation *b)
+{
+	return strcmp(a->record_name, b->record_name) == 0 &&
+	    strcmp(a->record_value, b->record_value) == 0;
+}
+
 static void
 say_records(struct op_env *env, struct op_result *res,
     const struct acm_certificate *cert, struct buf *md_out)
@@ -125,8 +132,7 @@ say_records(struct op_env *env, struct op_result *res,
 			if (v->record_name[0] == '\0')
 				continue;
 			for (j = 0; j < i; j++)
-				if (strcmp(cert->validations[j].record_name,
-					v->record_name) == 0)
+				if (same_record(&cert->validations[j], v))
 					break;
 			if (j < i)
 				continue;
@@ -144,8 +150,7 @@ say_records(struct op_env *env, struct op_result *res,
 			if (v->record_name[0] == '\0')
 				continue;
 			for (j = 0; j < i; j++)
-				if (strcmp(cert->validations[j].record_name,
-					v->record_name) == 0)
+				if (same_record(&cert->validations[j], v))
 					break;
 			if (j == i)
 				buf_printf(&res->summary, "- %s %s %s\n",
@@ -210,14 +215,17 @@ wait_issued(struct op_env *env, struct op_result *res,
 	    "Waiting up to %lu minutes for ACM to issue the certificate",
 	    env->cfg->timeout_minutes);
 	while (strcmp(cert->status, "PENDING_VALIDATION") == 0) {
-		if (http_now_ms() + interval > until ||
-		    op_wait(env, &interval) != 0) {
+		long long left = until - http_now_ms();
+
+		if (left > 0 && interval > left)
+			interval = (long)left;
+		if (left <= 0 || op_wait(env, &interval) != 0) {
 			buf_printf(&res->summary,
 			    "\n\nAfter %lu minutes the certificate is still "
 			    "PENDING_VALIDATION. It will be issued once ACM "
 			    "sees the validation record%s (ACM gives up after "
-			    "72 hours); run Renew or check the AWS console to "
-			    "follow it.",
+			    "72 hours) and keeps its ARN; follow it in the AWS "
+			    "console or on the catalog entity.",
 			    env->cfg->timeout_minutes,
 			    cert->nvalidations > 1 ? "s" : "");
 			return 0;

@@ -145,8 +145,6 @@ class _HTTPServer(ThreadingHTTPServer):
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
-    server_version = "fake"
-    sys_version = ""
 
     def setup(self):
         fake = self.server.fake
@@ -177,6 +175,9 @@ class _Handler(BaseHTTPRequestHandler):
         except (OSError, ssl.SSLError):
             pass
         self.fake._closed(self.conn)
+
+    def version_string(self):
+        return self.server.fake.name
 
     def log_message(self, fmt, *args):
         if self.fake.verbose:

@@ -415,11 +415,16 @@ class FakeACM(FakeServer):
         if status >= 500:
             name = ("ServiceUnavailableException" if status == 503
                     else "InternalServerException")
-            return self._error_parts(name, "Service is unavailable" if
-                                     status == 503 else "Internal error")
-        if status in (400, 429):
-            return self._error_parts("ThrottlingException", "Rate exceeded")
-        return self._error_parts("AccessDeniedException", "Denied")
+            body, headers = self._error_parts(
+                name, "Service is unavailable" if status == 503
+                else "Internal error")
+        elif status in (400, 429):
+            body, headers = self._error_parts("ThrottlingException",
+                                              "Rate exceeded")
+        else:
+            body, headers = self._error_parts("AccessDeniedException", "Denied")
+        headers.append(("x-amzn-RequestId", str(uuid.uuid4())))
+        return body, headers
 
     def truncate_template(self):
         return Response(200, {"CertificateArn": self.arn_for()},

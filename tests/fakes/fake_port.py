@@ -79,12 +79,13 @@ class FakePort(FakeServer):
 
     def __init__(self, tls=None, client_id="cid", client_secret="csecret",
                  token_ttl=10800, blueprints=None, related=(),
-                 auto_runs=False, **kw):
+                 auto_runs=False, blueprint_schema=None, **kw):
         """
         blueprints: None accepts any blueprint and property; otherwise a
             dict bp -> {"properties": {name: type or None} | [names] | None,
                         "relations": {name: target blueprint}} (see
             add_blueprint). Unknown properties are refused with 422.
+        blueprint_schema: shorthand, bp -> allowed property names.
         related: identifiers of entities that exist (targets of relations).
         auto_runs: unknown run ids are created IN_PROGRESS on first use
             (for the demo); tests leave it off and call add_run().
@@ -105,6 +106,8 @@ class FakePort(FakeServer):
                 spec = spec or {}
                 self.add_blueprint(bp, spec.get("properties"),
                                    spec.get("relations"))
+        for bp, names in (blueprint_schema or {}).items():
+            self.add_blueprint(bp, names)
         self.tokens = {}         # token -> {"expires": t, "revoked": bool}
         self.tokens_issued = 0   # 200 answers on the token route
         self.token_requests = 0  # all calls of the token route

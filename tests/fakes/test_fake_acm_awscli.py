@@ -490,9 +490,18 @@ def test_http(pki_unused=None):
 
 
 def test_tls_refusals(pki, url):
-    for name, ca in (("unknown CA", pki["other_ca"]),):
-        rc, _, err = Cli(url, ca)("list-certificates")
-        T.ok(rc != 0 and "SSL" in err, f"CLI refuses the fake's certificate with {name}", err)
+    rc, _, err = Cli(url, pki["other_ca"])("list-certificates")
+    T.ok(rc != 0 and "SSL" in err, "CLI refuses a certificate from an unknown CA", err)
+    for cert, key, name in (("expired_cert", "expired_key", "an expired certificate"),
+                            ("wronghost_cert", "wronghost_key", "a wrong host name")):
+        acm = FakeACM(tls=(pki[cert], pki[key]))
+        u = acm.start()
+        try:
+            rc, _, err = Cli(u, pki["ca"])("list-certificates")
+            T.ok(rc != 0 and "SSL" in err and not acm.calls,
+                 f"CLI refuses {name}; no request reached the fake", err)
+        finally:
+            acm.stop()
 
 
 def main():

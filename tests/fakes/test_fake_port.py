@@ -422,6 +422,18 @@ def test_tls(pki):
              "TLS: the fake records handshake results per connection")
     finally:
         port.stop()
+    for cert, key, want, name in (
+            ("expired_cert", "expired_key", "expired", "an expired certificate"),
+            ("wronghost_cert", "wronghost_key", "mismatch", "a wrong host name")):
+        port = FakePort(tls=(pki[cert], pki[key]))
+        base = port.start()
+        try:
+            Client(base, ssl.create_default_context(cafile=pki["ca"])).login()
+            T.ok(False, f"TLS: {name} must be refused by the client")
+        except urllib.error.URLError as e:
+            T.ok(want in str(e), f"TLS: the fake can serve {name} (client refuses)", e)
+        finally:
+            port.stop()
 
 
 def test_stop_closes(port, conn):
