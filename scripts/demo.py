@@ -169,10 +169,15 @@ def main():
         if not arn:
             print(red("no certificate ARN came back; stopping"))
             return 1
-        # The requester adds the CNAME; ACM validates and issues.
+        # The requester adds the CNAME; ACM validates and issues; the
+        # platform team attaches the certificate to a load balancer.
+        lb = (f"arn:aws:elasticloadbalancing:eu-west-1:{ACCOUNT}:"
+              "loadbalancer/app/shop/50dc6c495c0c9188")
         w.acm_issue(arn)
+        w.acm.set_in_use(arn, [lb])
         print()
-        print(dim(f"  (the requester adds the CNAME record; ACM issues {arn})"))
+        print(dim("  (meanwhile: the requester adds the CNAME record, ACM issues the "
+                  "certificate, and it is attached to load balancer app/shop)"))
         entity = {"identifier": arn, "title": "shop.example.com",
                   "blueprint": "acmCertificate", "properties": {"arn": arn},
                   "relations": {"account": ACCOUNT}}
@@ -180,6 +185,9 @@ def main():
             "port_context": json.dumps({"runId": "r_DemoRenew0000001", "entity": entity}),
         })
         results.append(ok)
+        w.acm.set_in_use(arn, [])
+        print()
+        print(dim("  (meanwhile: the load balancer stops using the certificate)"))
         ok, _ = step(w, 3, "Delete it", "delete", "r_DemoDelete000001", {
             "port_context": json.dumps({"runId": "r_DemoDelete000001", "entity": entity}),
         })

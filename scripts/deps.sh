@@ -109,18 +109,16 @@ opt="-Os -fPIC -ffunction-sections -fdata-sections"
 unpack "$tar_mbedtls" "mbedtls-$ver_mbedtls"
 (
 	cd "$work/mbedtls-$ver_mbedtls"
-	cfg=""
 	if [ -f "$here/mbedtls_config.h" ]; then
-		cfg="-DMBEDTLS_CONFIG_FILE=\"$here/mbedtls_config.h\""
+		# Replace the default config in the tree (no -D quoting through
+		# make), so the library and everyone including its installed
+		# headers see the same config.
+		cp "$here/mbedtls_config.h" include/mbedtls/mbedtls_config.h
 	fi
-	make -j"$jobs" -C library CC="$cc" AR=ar CFLAGS="$opt $cfg" \
+	make -j"$jobs" -C library CC="$cc" AR=ar CFLAGS="$opt" \
 		libmbedcrypto.a libmbedx509.a libmbedtls.a >&2
 	cp library/libmbedcrypto.a library/libmbedx509.a library/libmbedtls.a "$prefix/lib/"
 	cp -r include/mbedtls include/psa "$prefix/include/"
-	if [ -f "$here/mbedtls_config.h" ]; then
-		# Everyone including mbedtls headers must see the same config.
-		cp "$here/mbedtls_config.h" "$prefix/include/mbedtls/mbedtls_config.h"
-	fi
 )
 
 # cJSON: one file.

@@ -164,6 +164,8 @@ acm_error_parse(long status, const char *errortype_header, const char *body,
 	}
 	if (err->type[0] == '\0')
 		snprintf(err->type, sizeof(err->type), "HTTP%ld", status);
+	str_scrub(err->message);
+	str_scrub(err->request_id);
 	cJSON_Delete(json);
 }
 
@@ -332,8 +334,10 @@ get_str(const cJSON *obj, const char *name, char *dst, size_t dstlen)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
 
-	if (cJSON_IsString(v))
+	if (cJSON_IsString(v)) {
 		copy(dst, dstlen, v->valuestring);
+		str_scrub(dst);
+	}
 }
 
 static double
@@ -365,6 +369,7 @@ get_strings(const cJSON *obj, const char *name, char ***out, size_t *n)
 		if (!cJSON_IsString(v) ||
 		    ((*out)[i] = strdup(v->valuestring)) == NULL)
 			return -1;
+		str_scrub((*out)[i]);
 		*n = ++i;
 	}
 	return 0;
@@ -414,6 +419,7 @@ get_validations(const cJSON *obj, struct acm_validation **out, size_t *n)
 			len = strlen(val->emails);
 			snprintf(val->emails + len, sizeof(val->emails) - len,
 			    "%s%s", len ? ", " : "", m->valuestring);
+			str_scrub(val->emails);
 		}
 	}
 	return 0;

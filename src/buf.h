@@ -32,4 +32,9 @@ void buf_reset(struct buf *b);
 void buf_wipe(struct buf *b);
 void buf_free(struct buf *b);
 
+/* Replaces control characters (CR, LF, ESC, DEL...) in s with spaces, in
+ * place: text from the network must never start a new output line,
+ * where the Actions runner would read it as a workflow command. */
+void str_scrub(char *s);
+
 #endif

@@ -8,10 +8,14 @@ static void
 add_time(cJSON *props, const char *name, double t)
 {
 	char s[32];
-	time_t tt = (time_t)t;
+	time_t tt;
 	struct tm tm;
 
-	if (t <= 0 || gmtime_r(&tt, &tm) == NULL)
+	/* Untrusted input: see explain_time. */
+	if (!(t > 0 && t < 253402300800.0))
+		return;
+	tt = (time_t)t;
+	if (gmtime_r(&tt, &tm) == NULL)
 		return;
 	strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	cJSON_AddStringToObject(props, name, s);

@@ -114,11 +114,17 @@ static int
 fail(struct buf *msg, const char *fmt, ...)
 {
 	va_list ap;
+	size_t i;
 
 	buf_reset(msg);
 	va_start(ap, fmt);
 	buf_vprintf(msg, fmt, ap);
 	va_end(ap);
+	/* Messages quote input and reach stderr, where the runner reads
+	 * ::workflow-commands:: on every line. */
+	for (i = 0; i < msg->len; i++)
+		if ((unsigned char)msg->data[i] < 0x20 || msg->data[i] == 0x7f)
+			msg->data[i] = '?';
 	return CONFIG_ERROR;
 }
 
@@ -488,6 +494,8 @@ load_aws(struct config *c, const char *v[S__MAX],
 	s = v[S_AWS_REGION];
 	if (c->op != OP_REQUEST) {
 		/* The certificate lives where its ARN says. */
+		if (s && validate_region("aws_region", s, err, errlen) != 0)
+			return fail(msg, "%s", err);
 		if (s && strcmp(s, c->arn.region) != 0)
 			snprintf(c->region_note, sizeof(c->region_note),
 			    "using region %s from the certificate ARN, not "
@@ -511,12 +519,23 @@ load_aws(struct config *c, const char *v[S__MAX],
 			ep = nonempty(getenv_fn("AWS_ENDPOINT_URL"));
 	}
 	if (ep) {
-		if (validate_base_url("AWS_ENDPOINT_URL_ACM", ep, err,
-			errlen) != 0)
-			return fail(msg, "%s", err);
-		if (require_tls("AWS_ENDPOINT_URL_ACM", ep, msg) != 0)
+		const char *name =
+		    ep == nonempty(getenv_fn("AWS_ENDPOINT_URL_ACM"))
+		    ? "AWS_ENDPOINT_URL_ACM"
+		    : "AWS_ENDPOINT_URL";
+		size_t len;
+
+		if (copy_checked(c->endpoint, sizeof(c->endpoint), ep, name,
+			msg) != 0)
 			return CONFIG_ERROR;
-		snprintf(c->endpoint, sizeof(c->endpoint), "%s", ep);
+		/* botocore accepts "http://localhost:4566/". */
+		len = strlen(c->endpoint);
+		while (len > 0 && c->endpoint[len - 1] == '/')
+			c->endpoint[--len] = '\0';
+		if (validate_base_url(name, c->endpoint, err, errlen) != 0)
+			return fail(msg, "%s", err);
+		if (require_tls(name, c->endpoint, msg) != 0)
+			return CONFIG_ERROR;
 		c->endpoint_custom = 1;
 	} else if (acm_endpoint_for_region(c->region, c->endpoint,
 		       sizeof(c->endpoint)) != 0)
@@ -577,6 +596,9 @@ config_load(struct config *c, int argc, char **argv,
 		const char *run = nonempty(getenv_fn("GITHUB_RUN_ID"));
 		const char *att = nonempty(getenv_fn("GITHUB_RUN_ATTEMPT"));
 
+		if (att && strspn(att, "0123456789") != strlen(att))
+			att = NULL;
+
 		if (run && strspn(run, "0123456789") == strlen(run) &&
 		    strlen(run) < sizeof(c->github_run_id))
 			strcpy(c->github_run_id, run);
@@ -588,9 +610,7 @@ config_load(struct config *c, int argc, char **argv,
 			snprintf(c->github_run_url, sizeof(c->github_run_url),
 			    "%s/%s/actions/runs/%s%s%s", srv, repo,
 			    c->github_run_id, att ? "/attempts/" : "",
-			    att && strspn(att, "0123456789") == strlen(att)
-				? att
-				: "");
+			    att ? att : "");
 	}
 
 	if ((rc = load_port(c, v, getenv_fn, msg, err, sizeof(err))) != CONFIG_OK)

@@ -7,10 +7,15 @@ int
 explain_time(double t, struct buf *out)
 {
 	char s[32];
-	time_t tt = (time_t)t;
+	time_t tt;
 	struct tm tm;
 
-	if (t <= 0 || gmtime_r(&tt, &tm) == NULL)
+	/* ACM's answer is untrusted: past year 9999 (or NaN) the cast to
+	 * time_t would be undefined behaviour. */
+	if (!(t > 0 && t < 253402300800.0))
+		return buf_puts(out, "unknown");
+	tt = (time_t)t;
+	if (gmtime_r(&tt, &tm) == NULL)
 		return buf_puts(out, "unknown");
 	strftime(s, sizeof(s), "%Y-%m-%d %H:%M UTC", &tm);
 	return buf_puts(out, s);
@@ -96,9 +101,11 @@ explain_acm_error(const struct acm_error *err, const char *verb,
 		    what);
 	else if (strcmp(t, "LimitExceededException") == 0)
 		rc = buf_printf(out,
-		    "An ACM quota was reached (certificates per account and "
-		    "year, or names per certificate). Delete unused "
-		    "certificates or ask AWS for a quota increase.");
+		    "ACM will not %s %s: an ACM quota was reached "
+		    "(certificates per account and year, or names per "
+		    "certificate). Delete unused certificates or ask AWS for "
+		    "a quota increase.",
+		    verb, what);
 	else if (strcmp(t, "RequestInProgressException") == 0)
 		rc = buf_printf(out,
 		    "ACM is still working on certificate %s; run the action "
@@ -110,14 +117,15 @@ explain_acm_error(const struct acm_error *err, const char *verb,
 	    strcmp(t, "ExpiredTokenException") == 0 ||
 	    strcmp(t, "InvalidSignatureException") == 0)
 		rc = buf_printf(out,
-		    "AWS refused the credentials for acm:%s (%s). Check the "
-		    "role or keys the workflow uses and the IAM policy in "
+		    "AWS refused the credentials for acm:%s on %s (%s). Check "
+		    "the role or keys the workflow uses and the IAM policy in "
 		    "port-acm's README.",
-		    verb, t);
+		    verb, what, t);
 	else if (strcmp(t, "ThrottlingException") == 0)
 		rc = buf_printf(out,
-		    "ACM is throttling requests in this account; run the "
-		    "action again in a minute.");
+		    "ACM is throttling requests in this account, so %s was "
+		    "not done; run the action again in a minute.",
+		    what);
 	else if (strcmp(t, "InvalidDomainValidationOptionsException") == 0)
 		rc = buf_printf(out,
 		    "ACM rejected the validation settings for %s.", what);
@@ -125,11 +133,15 @@ explain_acm_error(const struct acm_error *err, const char *verb,
 	    strcmp(t, "TooManyTagsException") == 0 ||
 	    strcmp(t, "TagPolicyException") == 0)
 		rc = buf_printf(out,
-		    "ACM rejected the tags: check them against your "
-		    "organisation's tag policy.");
-	else
+		    "ACM rejected the tags for %s: check them against your "
+		    "organisation's tag policy.",
+		    what);
+	else if (what && what[0])
 		rc = buf_printf(out, "ACM could not %s the certificate %s.",
-		    verb, what && what[0] ? what : "");
+		    verb, what);
+	else
+		rc = buf_printf(out, "ACM could not %s the certificate.",
+		    verb);
 	if (rc == 0 && err->kind == ACM_ERR_SERVICE)
 		rc = buf_printf(out, " (ACM: %s%s%s%s%s)", t,
 		    err->message[0] ? ": " : "", err->message,

@@ -293,6 +293,7 @@ http_send(struct http *h, const struct http_request *req,
 		h->connections += nconn;
 	if (rc != CURLE_OK) {
 		res = classify(rc, req->url, ca, detail, err, errlen);
+		str_scrub(err); /* TLS library text may hold line breaks */
 		goto done;
 	}
 	curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &resp->status);

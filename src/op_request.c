@@ -122,9 +122,11 @@ say_records(struct op_env *env, struct op_result *res,
 	buf_reset(&res->records_json);
 	n = op_records(cert, &res->records_json, &md);
 	if (n > 0) {
-		buf_puts(&line, "Add this DNS record to validate the "
-				"certificate (keep it: ACM also needs it to "
-				"renew):");
+		buf_printf(&line,
+		    "Add %s DNS record%s to validate the certificate (keep "
+		    "%s: ACM also needs %s to renew):",
+		    n == 1 ? "this" : "these", n == 1 ? "" : "s",
+		    n == 1 ? "it" : "them", n == 1 ? "it" : "them");
 		for (i = 0; i < cert->nvalidations; i++) {
 			const struct acm_validation *v = &cert->validations[i];
 			size_t j;

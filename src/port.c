@@ -106,6 +106,9 @@ port_error_parse(long status, const char *body, size_t len,
 	else
 		snprintf(err->message, sizeof(err->message),
 		    "Port answered HTTP %ld", status);
+	str_scrub(err->code);
+	str_scrub(err->message);
+	str_scrub(err->trace_id);
 	cJSON_Delete(json);
 }
 

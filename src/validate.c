@@ -1171,9 +1171,9 @@ validate_base_url(const char *field, const char *s, char *err, size_t errlen)
 	hend = host + strcspn(host, "/");
 	if (memchr(host, '@', hend - host) != NULL) {
 		fail(err, errlen,
-		    "%s '%s' contains a user name or password "
-		    "('@'): pass credentials through their own settings",
-		    field, v);
+		    "%s contains a user name or password ('@'): pass "
+		    "credentials through their own settings",
+		    field);
 		return -1;
 	}
 	p = host;

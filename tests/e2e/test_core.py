@@ -8,10 +8,10 @@ import re
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from harness import (ACCOUNT, GH_RUN_URL, REGION, RUN_ID, Suite, cert_arn,  # noqa: E402
+from harness import (ACCOUNT, REGION, RUN_ID, Suite, cert_arn,  # noqa: E402
                      check_no_acm_call, check_no_mutation, check_rc,
-                     check_secrets_masked, check_terminal, connections, log_text,
-                     logs, terminal_events, tokens_issued)
+                     check_secrets_masked, check_terminal, connections, logs,
+                     tokens_issued)
 
 S = Suite("core")
 DOMAIN = "www.example.com"
@@ -173,6 +173,21 @@ def tls_is_verified(t, w):
     t.ok(r.rc != 0, "fails when the server certificate cannot be verified", r.describe())
     check_no_mutation(t, w, r)
     t.eq(tokens_issued(w) or 0, 0, "no token obtained over an unverified connection")
+
+
+@S.test
+def aws_ca_bundle_for_acm(t, w):
+    """AWS_CA_BUNDLE is the CA bundle for AWS; SSL_CERT_FILE for every host."""
+    r = w.run("request", inputs={"domain_name": DOMAIN, "aws_region": REGION},
+              port_creds=False, env={"SSL_CERT_FILE": None,
+                                     "AWS_CA_BUNDLE": w.suite.ca_pem})
+    check_rc(t, r, 0, "ACM verified with AWS_CA_BUNDLE alone")
+    one_call(t, w, "RequestCertificate", r)
+    r = w.run("request", inputs={"domain_name": DOMAIN, "aws_region": REGION},
+              port_creds=False, env={"AWS_CA_BUNDLE": w.suite.pki["other_ca"]})
+    t.ok(r.rc != 0, "AWS_CA_BUNDLE wins over SSL_CERT_FILE for ACM (wrong CA: refused)",
+         r.describe())
+    t.eq(len(w.acm_calls("RequestCertificate")), 1, "no second certificate requested")
 
 
 @S.test
@@ -532,6 +547,7 @@ def delete_in_use_refused(t, w):
     t.ok(w.acm_calls("DeleteCertificate"), "DeleteCertificate was attempted")
     t.ok(arn in w.acm_arns(), "certificate still exists")
     check_terminal(t, w, "FAILURE", summary_res=[re.escape(arn.split("/")[-1]),
+                                                 r"ResourceInUseException",
                                                  r"in use|attached|associated",
                                                  r"detach|remove|disassociate"], r=r)
     t.ok(r.errors, "an ::error:: annotation", r.stdout)
@@ -545,6 +561,7 @@ def renew_not_found(t, w):
     check_rc(t, r, 1)
     check_no_mutation(t, w, r)
     check_terminal(t, w, "FAILURE", summary_res=[re.escape("deadbeef"),
+                                                 r"ResourceNotFoundException",
                                                  r"not found|does not exist|no longer exists"],
                    r=r)
 
@@ -558,7 +575,9 @@ def invalid_arn_from_acm(t, w):
         w.acm_fault(op, "InvalidArnException", "String ... is not a valid ARN", times=None)
     r = w.run("renew", inputs={"port_context": ctx(entity=entity_for(arn))})
     check_rc(t, r, 1)
-    check_terminal(t, w, "FAILURE", summary_res=[r"InvalidArn|not a valid|invalid"], r=r)
+    check_terminal(t, w, "FAILURE", summary_res=[re.escape(arn.split("/")[-1]),
+                                                 r"InvalidArnException",
+                                                 r"check|correct|fix"], r=r)
 
 
 @S.test
@@ -628,6 +647,43 @@ def injection_shaped_domains(t, w):
     check_rc(t, r, 2, "with Port: exit 2")
     check_no_acm_call(t, w, r, "with Port: no ACM call")
     check_terminal(t, w, "FAILURE", summary_res=[r"domain"], r=r)
+
+
+def injected(r, marker="pwned"):
+    """Lines a runner would take as a workflow command we did not mean
+    to send (stdout and stderr are both scanned)."""
+    return [ln for ln in (r.stdout + "\n" + r.stderr).split("\n")
+            if re.match(r"\s*::[A-Za-z-]+( [^:]*)?::" + marker, ln)
+            or re.match(r"\s*::(add-mask|stop-commands|set-output|set-env|add-path)::" + marker,
+                        ln)]
+
+
+@S.test
+def workflow_command_injection(t, w):
+    """Inputs and server answers are echoed escaped, never as commands."""
+    w.add_run(RUN_ID)
+    evil = "x.com\n::warning::pwned"
+    for field in ("domain_name", "certificate_arn", "subject_alternative_names", "tags",
+                  "port_context", "validation_method", "aws_region", "run_id"):
+        inputs = {"domain_name": DOMAIN, "aws_region": REGION, "port_context": ctx()}
+        # (a tag list is newline separated, so the tag case needs a bad key)
+        inputs[field] = evil if field != "tags" else "a;b=c\n::warning::pwned"
+        op = "delete" if field == "certificate_arn" else "request"
+        w.reset_run(RUN_ID)
+        r = w.run(op, inputs=inputs)
+        check_rc(t, r, 2, f"{field}: exit 2")
+        t.eq(injected(r), [], f"{field}: no workflow command injected via the input")
+    check_no_acm_call(t, w, r, "no ACM call")
+    # ACM's own error text is echoed too: it must not become a command.
+    w.reset_run(RUN_ID)
+    w.acm_fault("RequestCertificate", "InvalidParameterException",
+                "bad\n::warning::pwned\r\n::add-mask::pwned", times=None)
+    r = w.run("request", inputs={"domain_name": DOMAIN, "aws_region": REGION,
+                                 "port_context": ctx()})
+    check_rc(t, r, 1, "ACM error: exit 1")
+    t.eq(injected(r), [], "no workflow command injected via ACM's error message")
+    t.ok(r.errors and any("pwned" in m for m in r.errors),
+         "ACM's message is still shown (escaped) in the ::error::", r.errors)
 
 
 @S.test

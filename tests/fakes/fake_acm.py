@@ -327,11 +327,11 @@ class FakeACM(FakeServer):
                         validation_method="DNS", records_after=0,
                         in_use_for=0, issue_after=None, tags=(),
                         not_after=None, certificate_authority_arn=None,
-                        arn=None):
-        """Creates a certificate directly (as if it had existed before).
-        Returns its ARN."""
+                        arn=None, region=None):
+        """Creates a certificate directly (as if it had existed before),
+        in `region` (default: the first region served). Returns its ARN."""
         with self.lock:
-            arn = arn or self.arn_for()
+            arn = arn or self.arn_for(region=region)
             if type == "PRIVATE" and certificate_authority_arn is None:
                 certificate_authority_arn = (
                     f"arn:aws:acm-pca:{self.region}:{self.account}:"
@@ -394,10 +394,13 @@ class FakeACM(FakeServer):
         with self.lock:
             self.certs[arn]["_not_found_for"] = n
 
-    def fail(self, op, error_type, message="scripted failure", status=400,
+    def fail(self, op, error_type, message="scripted failure", status=None,
              count=1, headers=None):
         """The next `count` valid, authenticated calls of `op` ("*" = any)
-        answer this modeled error instead of running."""
+        answer this modeled error instead of running. status defaults to
+        500 for InternalServerException and 400 otherwise (aws-acm.md §1.4)."""
+        if status is None:
+            status = 500 if error_type == "InternalServerException" else 400
         with self.lock:
             self._fails.setdefault(op, []).append(
                 [error_type, message, status, count, headers or []])
@@ -436,20 +439,21 @@ class FakeACM(FakeServer):
         call = {"op": op, "params": None, "raw_body": req.body,
                 "headers": req.headers, "conn": req.conn, "time": req.time,
                 "signature_ok": False, "error": None, "status": None,
-                "request_id": rid, "signed_headers": None}
+                "request_id": rid, "signed_headers": None, "region": None}
         try:
             self._verify_signature(req, call)
             call["signature_ok"] = True
             resp = self._serve(req, op, call, rid)
         except _ApiError as e:
             resp = self._error(e.type, e.message, e.status, rid)
-        ctype, err = resp.status, None
+        err = None
         if resp.status != 200:
             try:
-                err = json.loads(resp.body).get("__type")
+                # Recorded as the bare shape name whatever form was sent.
+                err = json.loads(resp.body).get("__type", "").rsplit("#", 1)[-1]
             except ValueError:
                 err = "?"
-        call["status"] = ctype
+        call["status"] = resp.status
         call["error"] = err
         with self.lock:
             self.calls.append(call)
@@ -493,10 +497,10 @@ class FakeACM(FakeServer):
         auth = req.header("Authorization")
         if not auth:
             raise _ApiError(400, "MissingAuthenticationTokenException",
-                             "Missing Authentication Token")
+                            "Missing Authentication Token")
         if not auth.startswith("AWS4-HMAC-SHA256 "):
             raise _ApiError(400, "IncompleteSignatureException",
-                             "Unsupported authorization type")
+                            "Unsupported authorization type")
         parts = {}
         for item in auth[len("AWS4-HMAC-SHA256 "):].split(","):
             k, _, v = item.strip().partition("=")
@@ -510,65 +514,66 @@ class FakeACM(FakeServer):
         scope = parts["Credential"].split("/")
         if len(scope) != 5:
             raise _ApiError(400, "IncompleteSignatureException",
-                             "Credential must have exactly 5 slash-delimited "
-                             f"elements, e.g. keyid/date/region/service/term, "
-                             f"got '{parts['Credential']}'")
+                            "Credential must have exactly 5 slash-delimited "
+                            f"elements, e.g. keyid/date/region/service/term, "
+                            f"got '{parts['Credential']}'")
         akid, sdate, sregion, sservice, term = scope
         if akid not in self.credentials:
             raise _ApiError(403, "UnrecognizedClientException",
-                             "The security token included in the request is invalid.")
+                            "The security token included in the request is invalid.")
         secret, token = self.credentials[akid]
         amz_date = req.header("X-Amz-Date")
         if not amz_date:
             raise _ApiError(400, "IncompleteSignatureException",
-                             "Authorization header requires existence of either "
-                             "a 'X-Amz-Date' or a 'Date' header.")
+                            "Authorization header requires existence of either "
+                            "a 'X-Amz-Date' or a 'Date' header.")
         try:
             ts = datetime.datetime.strptime(amz_date, SIGV4_FORMAT).replace(
                 tzinfo=datetime.timezone.utc).timestamp()
         except ValueError:
             raise _ApiError(400, "IncompleteSignatureException",
-                             f"Date must be in ISO-8601 'basic format'. Got "
-                             f"'{amz_date}'. See http://en.wikipedia.org/wiki/ISO_8601")
+                            f"Date must be in ISO-8601 'basic format'. Got "
+                            f"'{amz_date}'. See http://en.wikipedia.org/wiki/ISO_8601")
         if sdate != amz_date[:8]:
             raise _ApiError(403, "InvalidSignatureException",
-                             f"Date in Credential scope does not match YYYYMMDD "
-                             f"from ISO-8601 version of date from HTTP: "
-                             f"'{sdate}' != '{amz_date[:8]}', from '{amz_date}'.")
+                            f"Date in Credential scope does not match YYYYMMDD "
+                            f"from ISO-8601 version of date from HTTP: "
+                            f"'{sdate}' != '{amz_date[:8]}', from '{amz_date}'.")
         if sregion not in self.regions:
             raise _ApiError(403, "InvalidSignatureException",
-                             f"Credential should be scoped to a valid region, "
-                             f"not '{sregion}'. ")
+                            f"Credential should be scoped to a valid region, "
+                            f"not '{sregion}'. ")
         if sservice != "acm":
             raise _ApiError(403, "InvalidSignatureException",
-                             "Credential should be scoped to correct service: "
-                             f"'acm'. ")
+                            "Credential should be scoped to correct service: "
+                            f"'acm'. ")
         if term != "aws4_request":
             raise _ApiError(403, "InvalidSignatureException",
-                             "Credential should be scoped with a valid "
-                             f"terminator: 'aws4_request', not '{term}'. ")
+                            "Credential should be scoped with a valid "
+                            f"terminator: 'aws4_request', not '{term}'. ")
         now = time.time()
         if now - ts > self.max_skew:
             lo = time.strftime(SIGV4_FORMAT, time.gmtime(now - self.max_skew))
             raise _ApiError(403, "InvalidSignatureException",
-                             f"Signature expired: {amz_date} is now earlier than "
-                             f"{lo} ({time.strftime(SIGV4_FORMAT, time.gmtime(now))}"
-                             f" - {self.max_skew // 60} min.)")
+                            f"Signature expired: {amz_date} is now earlier than "
+                            f"{lo} ({time.strftime(SIGV4_FORMAT, time.gmtime(now))}"
+                            f" - {self.max_skew // 60} min.)")
         if ts - now > self.max_skew:
             hi = time.strftime(SIGV4_FORMAT, time.gmtime(now + self.max_skew))
             raise _ApiError(403, "InvalidSignatureException",
-                             f"Signature not yet current: {amz_date} is still "
-                             f"later than {hi} ({time.strftime(SIGV4_FORMAT, time.gmtime(now))}"
-                             f" + {self.max_skew // 60} min.)")
+                            f"Signature not yet current: {amz_date} is still "
+                            f"later than {hi} ({time.strftime(SIGV4_FORMAT, time.gmtime(now))}"
+                            f" + {self.max_skew // 60} min.)")
         signed = parts["SignedHeaders"].split(";")
         call["signed_headers"] = signed
+        call["region"] = sregion
         sent_token = req.header("X-Amz-Security-Token")
         if token is not None and sent_token != token:
             raise _ApiError(403, "UnrecognizedClientException",
-                             "The security token included in the request is invalid.")
+                            "The security token included in the request is invalid.")
         if token is None and sent_token is not None:
             raise _ApiError(403, "UnrecognizedClientException",
-                             "The security token included in the request is invalid.")
+                            "The security token included in the request is invalid.")
         required = ["host", "x-amz-date", "x-amz-target", "content-type"]
         # IAM-SIG: every x-amz-* header sent must be signed.
         required += [k.lower() for k, _ in req.header_items
@@ -576,18 +581,18 @@ class FakeACM(FakeServer):
         for name in required:
             if name not in signed:
                 raise _ApiError(400, "IncompleteSignatureException",
-                                 f"'{name}' must be a 'SignedHeader' in the AWS "
-                                 "Authorization.")
+                                f"'{name}' must be a 'SignedHeader' in the AWS "
+                                "Authorization.")
         for name in signed:
             if not req.header_all(name):
                 raise _ApiError(403, "InvalidSignatureException",
-                                 f"Header '{name}' is listed in SignedHeaders "
-                                 "but was not sent.")
+                                f"Header '{name}' is listed in SignedHeaders "
+                                "but was not sent.")
         sha = req.header("X-Amz-Content-SHA256")
         if sha is not None and sha != hashlib.sha256(req.body).hexdigest():
             raise _ApiError(400, "InvalidSignatureException",
-                             "The provided 'x-amz-content-sha256' header does "
-                             "not match what was computed.")
+                            "The provided 'x-amz-content-sha256' header does "
+                            "not match what was computed.")
         host = req.header("Host")
         areq = botocore.awsrequest.AWSRequest(
             method=req.method, url=f"{req.scheme}://{host}{req.target}",
@@ -789,22 +794,24 @@ class FakeACM(FakeServer):
             d.pop("Serial", None)
         return d
 
-    def _cert_or_error(self, arn):
+    def _cert_or_error(self, arn, region):
+        """region: the one the request was signed for, i.e. the endpoint's
+        region; an ACM endpoint serves only its own region's certificates."""
         m = ARN_RE.fullmatch(arn)
         if not m:
             raise _ApiError(400, "InvalidArnException",
-                             f"String '{arn}' is not a valid ACM certificate ARN.")
-        partition, region, account, _ = m.groups()
+                            f"String '{arn}' is not a valid ACM certificate ARN.")
+        partition, arn_region, account, _ = m.groups()
         # Wrong region or partition: the ARN cannot name a resource of
         # this endpoint. Which error real ACM picks is [U]; InvalidArn's
         # model doc ("does not refer to an existing resource") fits best.
-        if region != self.region or partition != self._partition(self.region):
+        if arn_region != region or partition != self._partition(region):
             raise _ApiError(400, "InvalidArnException",
-                             f"ARN {arn} is not in region {self.region}.")
+                            f"ARN {arn} is not in region {region}.")
         c = self.certs.get(arn)
         if c is None or account != self.account:
             raise _ApiError(400, "ResourceNotFoundException",
-                             f"Could not find certificate {arn}.")
+                            f"Could not find certificate {arn}.")
         return c
 
     def _check_tags(self, tags):
@@ -812,8 +819,8 @@ class FakeACM(FakeServer):
             for part in (t.get("Key", ""), t.get("Value", "")):
                 if part.lower().startswith("aws:"):
                     raise _ApiError(400, "InvalidTagException",
-                                     f"Tag '{t.get('Key')}' is invalid: keys and "
-                                     "values cannot begin with 'aws:'.")
+                                    f"Tag '{t.get('Key')}' is invalid: keys and "
+                                    "values cannot begin with 'aws:'.")
 
     # --- operations -------------------------------------------------------
     def _op_RequestCertificate(self, p, rid, call):
@@ -833,20 +840,20 @@ class FakeACM(FakeServer):
         names = list(dict.fromkeys([domain] + sans))
         if len(names) > self.max_domains:
             raise _ApiError(400, "LimitExceededException",
-                             f"The certificate request has {len(names)} domain "
-                             f"names; the quota is {self.max_domains}.")
+                            f"The certificate request has {len(names)} domain "
+                            f"names; the quota is {self.max_domains}.")
         if len(domain) > 64:
             # aws-acm.md §2.1: the CN is limited to 64 octets; longer names
             # go in the SANs. The exact error ACM returns is [U].
             raise _ApiError(400, "InvalidParameterException",
-                             f"DomainName '{domain}' is longer than 64 octets; "
-                             "put longer names in SubjectAlternativeNames.")
+                            f"DomainName '{domain}' is longer than 64 octets; "
+                            "put longer names in SubjectAlternativeNames.")
         key_alg = p.get("KeyAlgorithm", "RSA_2048")
         if key_alg not in ISSUABLE_KEYS:
             raise _ApiError(400, "ValidationException",
-                             f"KeyAlgorithm {key_alg} is not supported for "
-                             "certificate requests; use one of "
-                             + ", ".join(ISSUABLE_KEYS) + ".")
+                            f"KeyAlgorithm {key_alg} is not supported for "
+                            "certificate requests; use one of "
+                            + ", ".join(ISSUABLE_KEYS) + ".")
         self._check_tags(p.get("Tags", []))
         ca_arn = p.get("CertificateAuthorityArn")
         method = None
@@ -859,14 +866,14 @@ class FakeACM(FakeServer):
             base = dn[2:] if dn.startswith("*.") else dn
             if dn not in names or not (base == vd or base.endswith("." + vd)):
                 raise _ApiError(400, "InvalidDomainValidationOptionsException",
-                                 f"ValidationDomain {vd} is not {dn} or a "
-                                 "superdomain of it.")
+                                f"ValidationDomain {vd} is not {dn} or a "
+                                "superdomain of it.")
         if len(self.certs) >= self.max_certificates:
             raise _ApiError(400, "LimitExceededException",
-                             "Error: you have reached your limit of "
-                             f"{self.max_certificates} certificates in the last "
-                             "year.")
-        arn = self.arn_for()
+                            "Error: you have reached your limit of "
+                            f"{self.max_certificates} certificates in the last "
+                            "year.")
+        arn = self.arn_for(region=call["region"])
         c = self._new_cert(arn, domain, sans,
                            "PRIVATE" if ca_arn else "AMAZON_ISSUED", key_alg,
                            method, ca_arn,
@@ -885,11 +892,11 @@ class FakeACM(FakeServer):
         return self._ok(rid, {"CertificateArn": arn})
 
     def _op_DescribeCertificate(self, p, rid, call):
-        c = self._cert_or_error(p["CertificateArn"])
+        c = self._cert_or_error(p["CertificateArn"], call["region"])
         if c["_not_found_for"] > 0:
             c["_not_found_for"] -= 1
             raise _ApiError(400, "ResourceNotFoundException",
-                             f"Could not find certificate {c['CertificateArn']}.")
+                            f"Could not find certificate {c['CertificateArn']}.")
         c["_describes"] += 1
         if c["_issue_after"] is not None and c["Status"] == "PENDING_VALIDATION" \
                 and c["_describes"] > c["_issue_after"]:
@@ -928,8 +935,8 @@ class FakeACM(FakeServer):
     def _op_ListCertificates(self, p, rid, call):
         if ("SortBy" in p) != ("SortOrder" in p):
             raise _ApiError(400, "InvalidArgsException",
-                             "If you specify SortBy, you must also specify "
-                             "SortOrder, and vice versa.")
+                            "If you specify SortBy, you must also specify "
+                            "SortOrder, and vice versa.")
         inc = p.get("Includes", {})
         # aws-acm.md §2.3: without keyTypes only RSA_1024/RSA_2048 are
         # listed; without origins, ACME certificates are hidden.
@@ -941,6 +948,8 @@ class FakeACM(FakeServer):
         ku = inc.get("keyUsage")
         out = []
         for c in self.certs.values():
+            if ARN_RE.fullmatch(c["CertificateArn"]).group(2) != call["region"]:
+                continue
             s = self._summary(c)
             if statuses and c["Status"] not in statuses:
                 continue
@@ -967,8 +976,8 @@ class FakeACM(FakeServer):
                 start = int(tok["o"])
             except (ValueError, KeyError, TypeError):
                 raise _ApiError(400, "InvalidArgsException",
-                                 "One or more of request parameters specified "
-                                 "is not valid: NextToken")
+                                "One or more of request parameters specified "
+                                "is not valid: NextToken")
         size = p.get("MaxItems", self.list_page_size)
         page = out[start:start + size]
         resp = {"CertificateSummaryList": page}
@@ -978,76 +987,76 @@ class FakeACM(FakeServer):
         return self._ok(rid, resp)
 
     def _op_GetCertificate(self, p, rid, call):
-        c = self._cert_or_error(p["CertificateArn"])
+        c = self._cert_or_error(p["CertificateArn"], call["region"])
         if c["Status"] != "ISSUED":
             raise _ApiError(400, "RequestInProgressException",
-                             f"Certificate {c['CertificateArn']} is not yet issued "
-                             "(the certificate request is in process).")
+                            f"Certificate {c['CertificateArn']} is not yet issued "
+                            "(the certificate request is in process).")
         return self._ok(rid, {"Certificate": _pem(c["CertificateArn"]),
                               "CertificateChain": _pem("chain" + c["Serial"])})
 
     def _op_AddTagsToCertificate(self, p, rid, call):
-        c = self._cert_or_error(p["CertificateArn"])
+        c = self._cert_or_error(p["CertificateArn"], call["region"])
         self._check_tags(p["Tags"])
         tags = {t["Key"]: t for t in c["Tags"]}
         for t in p["Tags"]:
             tags[t["Key"]] = dict(t)
         if len(tags) > 50:
             raise _ApiError(400, "TooManyTagsException",
-                             "The request contains too many tags.")
+                            "The request contains too many tags.")
         c["Tags"] = list(tags.values())
         return self._ok(rid)
 
     def _op_RemoveTagsFromCertificate(self, p, rid, call):
-        c = self._cert_or_error(p["CertificateArn"])
+        c = self._cert_or_error(p["CertificateArn"], call["region"])
         drop = {(t["Key"], t.get("Value")) for t in p["Tags"]}
         c["Tags"] = [t for t in c["Tags"] if (t["Key"], t.get("Value")) not in drop
                      and (t["Key"], None) not in drop]
         return self._ok(rid)
 
     def _op_ListTagsForCertificate(self, p, rid, call):
-        c = self._cert_or_error(p["CertificateArn"])
+        c = self._cert_or_error(p["CertificateArn"], call["region"])
         return self._ok(rid, {"Tags": copy.deepcopy(c["Tags"])})
 
     def _op_RenewCertificate(self, p, rid, call):
-        c = self._cert_or_error(p["CertificateArn"])
+        c = self._cert_or_error(p["CertificateArn"], call["region"])
         arn = c["CertificateArn"]
         if c["Status"] == "PENDING_VALIDATION":
             raise _ApiError(400, "RequestInProgressException",
-                             f"Certificate {arn} is still pending validation.")
+                            f"Certificate {arn} is still pending validation.")
         # aws-acm.md §3.1: RenewCertificate applies to private certificates
         # and to exported (exportable public) ones only. The real error for
         # other certificates is [U]; ValidationException is the modeled
         # error that fits.
         if c["Type"] == "IMPORTED":
             raise _ApiError(400, "ValidationException",
-                             f"Certificate {arn} is imported; imported "
-                             "certificates cannot be renewed by ACM.")
+                            f"Certificate {arn} is imported; imported "
+                            "certificates cannot be renewed by ACM.")
         if c["Type"] != "PRIVATE" and not c["_exported"]:
             raise _ApiError(400, "ValidationException",
-                             f"Certificate {arn} is not eligible for renewal "
-                             "with RenewCertificate. Only private certificates "
-                             "and exported certificates can be renewed this way; "
-                             "ACM renews other public certificates itself.")
+                            f"Certificate {arn} is not eligible for renewal "
+                            "with RenewCertificate. Only private certificates "
+                            "and exported certificates can be renewed this way; "
+                            "ACM renews other public certificates itself.")
         if c["Status"] != "ISSUED":
             raise _ApiError(400, "ValidationException",
-                             f"Certificate {arn} has status {c['Status']} and "
-                             "cannot be renewed.")
+                            f"Certificate {arn} has status {c['Status']} and "
+                            "cannot be renewed.")
         c["_renewals"] += 1
         c["RenewalSummary"] = self._renewal_summary(c, "PENDING_AUTO_RENEWAL")
         c["_renewal_done_after"] = c["_describes"] + 1
         return self._ok(rid)
 
     def _op_DeleteCertificate(self, p, rid, call):
-        c = self._cert_or_error(p["CertificateArn"])
+        c = self._cert_or_error(p["CertificateArn"], call["region"])
         arn = c["CertificateArn"]
         if c["InUseBy"] or c["_in_use_for"] > 0:
             if c["_in_use_for"] > 0:
                 c["_in_use_for"] -= 1
             raise _ApiError(400, "ResourceInUseException",
-                             f"Certificate {arn} is in use by another Amazon Web "
-                             "Services service in the caller's account. Remove "
-                             "the association and try again.")
+                            f"Certificate {arn} is in use by another Amazon Web "
+                            "Services service in the caller's account. Remove "
+                            "the association and try again.")
         self.deleted[arn] = self.certs.pop(arn)
         return self._ok(rid)
 

@@ -5,7 +5,6 @@ plain HTTP, and raw botocore-signed requests probe what the CLI would
 never send (wrong secret, unknown members, clock skew, tampering)."""
 
 import datetime
-import hashlib
 import http.client
 import json
 import os
@@ -475,8 +474,8 @@ def test_raw(acm, url, ca):
          "raw: DeleteCertificate answers 200 with an empty body", b)
 
 
-def test_http(pki_unused=None):
-    acm = FakeACM()
+def test_http():
+    acm = FakeACM(region=("us-east-1", "eu-west-1"))
     url = acm.start()
     try:
         cli = Cli(url)
@@ -485,6 +484,38 @@ def test_http(pki_unused=None):
         T.ok(url.startswith("http://") and rc == 0 and out["CertificateArn"] in acm.certs
              and acm.calls[-1]["signature_ok"], "plain HTTP: the CLI works against the "
              "fake without TLS", err)
+        eu = acm.add_certificate("eu.example.com", region="eu-west-1")
+        rc, out, err = Cli(url, region="eu-west-1")("describe-certificate",
+                                                     "--certificate-arn", eu)
+        T.ok(rc == 0 and out["Certificate"]["CertificateArn"] == eu,
+             "two regions: an eu-west-1 ARN is served to eu-west-1 signed calls", err)
+        rc, out, err = cli("describe-certificate", "--certificate-arn", eu)
+        T.ok(rc != 0 and "InvalidArnException" in err,
+             "two regions: ... and refused to us-east-1 signed calls", err)
+        rc, out, err = Cli(url, region="eu-west-1")("request-certificate", "--domain-name",
+                                                     "eu2.example.com",
+                                                     "--validation-method", "DNS")
+        T.ok(rc == 0 and ":eu-west-1:" in out["CertificateArn"],
+             "two regions: RequestCertificate mints an ARN in the signing region", out)
+        rc, out, err = cli("list-certificates")
+        T.ok(rc == 0 and all(":us-east-1:" in x["CertificateArn"]
+                             for x in out["CertificateSummaryList"]),
+             "two regions: ListCertificates lists only the signing region", out)
+    finally:
+        acm.stop()
+    acm = FakeACM(error_type_header="coral", error_type_form="namespaced")
+    url = acm.start()
+    try:
+        s, b, r = signed_request(url, "DescribeCertificate", json.dumps(
+            {"CertificateArn": acm.arn_for()}).encode())
+        T.ok(s == 400 and b.get("__type") == "com.amazonaws.acm#ResourceNotFoundException"
+             and r.getheader("X-Amzn-Errortype", "").startswith(
+                 "ResourceNotFoundException:http://internal.amazon.com/coral/")
+             and acm.calls[-1]["error"] == "ResourceNotFoundException",
+             "error forms: namespaced __type and the long X-Amzn-Errortype", b)
+        rc, _, err = Cli(url)("describe-certificate", "--certificate-arn", acm.arn_for())
+        T.ok(rc != 0 and "(ResourceNotFoundException)" in err,
+             "error forms: the CLI sanitises the namespaced __type", err)
     finally:
         acm.stop()
 

@@ -134,6 +134,10 @@ def test_patch(port, c):
              f"PATCH: extra key {sorted(extra)} is 422 with the schema message", b)
     T.eq(port.runs["r_p"]["status"], "IN_PROGRESS",
          "PATCH: a refused body changed nothing")
+    s, b, _ = c.call("PATCH", "/v1/actions/runs/r_p", {"message": {"run_id": "r_p"}})
+    T.eq(s, 200, "PATCH: the deprecated object `message` is still in the schema")
+    s, b, _ = c.call("PATCH", "/v1/actions/runs/r_p", {"message": "text"})
+    T.eq(s, 422, "PATCH: `message` must be an object")
     s, b, _ = c.call("PATCH", "/v1/actions/runs/r_p", {"status": "IN_PROGRESS"})
     T.eq(s, 422, "PATCH: status must be SUCCESS or FAILURE")
     s, b, _ = c.call("PATCH", "/v1/actions/runs/r_p", {"status": "success"})
@@ -258,6 +262,9 @@ def test_entities(port, c):
                      {"identifier": "s1"})
     T.eq(s, 404, "blueprint schema: an unknown blueprint is 404 once schemas are set")
     port.blueprints = None
+    short = FakePort(blueprint_schema={"acmCertificate": ["status", "arn"]})
+    T.eq(short.blueprints["acmCertificate"]["properties"], {"status": None, "arn": None},
+         "blueprint_schema= shorthand: bp -> allowed property names")
 
     path = "/v1/blueprints/acmCertificate/entities/"
     s, b, _ = c.call("DELETE", path + ARN + "?delete_dependents=false&run_id=r_e")

@@ -78,7 +78,8 @@ fake_check_request(const struct http_request *req)
 		}
 	}
 	for (j = 0; j < 4 && fake_secrets[j] != NULL; j++) {
-		if (!fake_echoed[j] && strstr(req->url, fake_secrets[j]) != NULL)
+		if (!fake_echoed[j] &&
+		    strstr(req->url, fake_secrets[j]) != NULL)
 			abort();
 	}
 	if (req->body_len > 0 && req->body == NULL)
@@ -87,8 +88,8 @@ fake_check_request(const struct http_request *req)
 
 /* Copies the value of header "name: value" into dst if line is one. */
 static void
-fake_header(const char *line, size_t len, const char *name, char *dst,
-    size_t dstlen)
+fake_header(
+    const char *line, size_t len, const char *name, char *dst, size_t dstlen)
 {
 	size_t n = strlen(name), v;
 
@@ -143,9 +144,9 @@ http_send(struct http *h, const struct http_request *req,
 	eol = memchr(line, '\n', len);
 	if (eol == NULL)
 		eol = end;
-	if (strncmp(line, "RESET", 5) == 0 || strncmp(line, "TIMEOUT", 7) == 0 ||
-	    strncmp(line, "TLS", 3) == 0 || strncmp(line, "BIG", 3) == 0 ||
-	    strncmp(line, "OTHER", 5) == 0) {
+	if (strncmp(line, "RESET", 5) == 0 ||
+	    strncmp(line, "TIMEOUT", 7) == 0 || strncmp(line, "TLS", 3) == 0 ||
+	    strncmp(line, "BIG", 3) == 0 || strncmp(line, "OTHER", 5) == 0) {
 		snprintf(err, errlen, "%s: scripted failure %.*s", req->url,
 		    (int)(eol - line), line);
 		switch (line[0]) {

@@ -87,8 +87,7 @@ check_certificate(const struct acm_certificate *c)
 	    !TERMINATED(c->status) || !TERMINATED(c->type) ||
 	    !TERMINATED(c->key_algorithm) ||
 	    !TERMINATED(c->renewal_eligibility) ||
-	    !TERMINATED(c->renewal_status) ||
-	    !TERMINATED(c->renewal_reason) ||
+	    !TERMINATED(c->renewal_status) || !TERMINATED(c->renewal_reason) ||
 	    !TERMINATED(c->failure_reason) || !TERMINATED(c->export_option) ||
 	    !TERMINATED(c->ca_arn))
 		abort();

@@ -62,8 +62,8 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const links[] = {"https://console.aws.amazon.com/"};
-	struct port_config cfg = {"http://127.0.0.1:1", "fuzz-client-id",
-	    SECRET, NULL, 3};
+	struct port_config cfg = {
+	    "http://127.0.0.1:1", "fuzz-client-id", SECRET, NULL, 3};
 	struct port_run_update u = {"SUCCESS", "Issued", "done", links, 1,
 	    "arn:aws:acm:eu-west-1:123456789012:certificate/x"};
 	struct port_error e;
@@ -113,8 +113,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (port_upsert_entity(p, "acm_certificate", entity, "r_fuzz", &e) != 0)
 		check_err(&e);
 	cJSON_Delete(entity);
-	if (port_delete_entity(p, "acm_certificate", "cert 1/..", "r_fuzz",
-	        &e) < 0)
+	if (port_delete_entity(
+	        p, "acm_certificate", "cert 1/..", "r_fuzz", &e) < 0)
 		check_err(&e);
 	if (tokens > 0 && strpbrk(port_token(p), "\r\n") != NULL)
 		abort();

@@ -22,12 +22,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /* 2015-08-30T12:36:00Z: fixed so the target is deterministic. */
 #define NOW 1440938160LL
 
-static const char *const codes[] = {NULL, "Throttling",
-    "ThrottlingException", "LimitExceededException",
-    "RequestLimitExceeded", "InternalFailure", "ValidationException",
-    "", "TooManyRequestsException"};
-static const long statuses[] = {200, 400, 401, 403, 404, 409, 422, 429,
-    500, 502, 503, 504, 599, 0, -1, 1000};
+static const char *const codes[] = {NULL, "Throttling", "ThrottlingException",
+    "LimitExceededException", "RequestLimitExceeded", "InternalFailure",
+    "ValidationException", "", "TooManyRequestsException"};
+static const long statuses[] = {200, 400, 401, 403, 404, 409, 422, 429, 500,
+    502, 503, 504, 599, 0, -1, 1000};
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

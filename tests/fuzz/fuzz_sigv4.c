@@ -71,8 +71,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct sigv4_header hv[MAX_HEADERS];
 	struct sigv4_request req;
-	struct sigv4_credentials creds = {"AKIDEXAMPLE",
-	    "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", NULL};
+	struct sigv4_credentials creds = {
+	    "AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", NULL};
 	struct buf a = {0}, b = {0}, auth = {0};
 	char *text, *rest, *line, *colon;
 	size_t nh = 0;
@@ -91,7 +91,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	req.path = next_line(&rest);
 	req.query = next_line(&rest);
 	while ((line = next_line(&rest)) != NULL && *line != '\0' &&
-	    nh < MAX_HEADERS) {
+	       nh < MAX_HEADERS) {
 		colon = strchr(line, ':');
 		if (colon == NULL)
 			continue;
@@ -107,8 +107,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	ra = sigv4_canonical_request(&req, &a);
 	rb = sigv4_canonical_request(&req, &b);
-	if (ra != rb || (ra == 0 && (a.len != b.len ||
-	                                memcmp(a.data, b.data, a.len) != 0)))
+	if (ra != rb ||
+	    (ra == 0 && (a.len != b.len || memcmp(a.data, b.data, a.len) != 0)))
 		abort();
 	if (ra == 0) {
 		check_shape(&a);

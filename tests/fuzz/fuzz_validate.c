@@ -69,8 +69,8 @@ run(unsigned which, const char *s, char *err)
 		return rc;
 	case 2:
 		memset(names, 0, sizeof(names));
-		rc = validate_domain_list("subject_alternative_names", s,
-		    names, VALIDATE_MAX_NAMES, &n, err, ERRLEN);
+		rc = validate_domain_list("subject_alternative_names", s, names,
+		    VALIDATE_MAX_NAMES, &n, err, ERRLEN);
 		if (n > VALIDATE_MAX_NAMES)
 			abort();
 		for (i = 0; i < n; i++) {
@@ -99,23 +99,24 @@ run(unsigned which, const char *s, char *err)
 		}
 		return rc;
 	case 6:
-		rc = validate_certificate_arn("certificate_arn", s, &arn, err,
-		    ERRLEN);
+		rc = validate_certificate_arn(
+		    "certificate_arn", s, &arn, err, ERRLEN);
 		if (rc == 0 &&
 		    (arn.partition == NULL || arn.service == NULL ||
 		        arn.region == NULL || arn.account == NULL ||
-		        arn.resource == NULL || strcmp(arn.service, "acm") != 0 ||
+		        arn.resource == NULL ||
+		        strcmp(arn.service, "acm") != 0 ||
 		        strlen(arn.account) != 12 ||
 		        strncmp(arn.resource, "certificate/", 12) != 0 ||
 		        has_ctl(s)))
 			abort();
 		return rc;
 	case 7:
-		return validate_pca_arn("certificate_authority_arn", s, err,
-		    ERRLEN);
+		return validate_pca_arn(
+		    "certificate_authority_arn", s, err, ERRLEN);
 	case 8:
-		rc = validate_tags("tags", s, tags, VALIDATE_MAX_TAGS, &n, err,
-		    ERRLEN);
+		rc = validate_tags(
+		    "tags", s, tags, VALIDATE_MAX_TAGS, &n, err, ERRLEN);
 		if (n > VALIDATE_MAX_TAGS)
 			abort();
 		for (i = 0; rc == 0 && i < n; i++) {
@@ -129,8 +130,8 @@ run(unsigned which, const char *s, char *err)
 		}
 		return rc;
 	case 9:
-		rc = validate_idempotency_token("idempotency_token", s, err,
-		    ERRLEN);
+		rc = validate_idempotency_token(
+		    "idempotency_token", s, err, ERRLEN);
 		if (rc == 0 && (strlen(s) < 1 || strlen(s) > 32))
 			abort();
 		return rc;

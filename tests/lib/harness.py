@@ -34,7 +34,6 @@ import sys
 import tempfile
 import time
 import traceback
-import urllib.parse
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.environ.get("PORT_ACM_ROOT") or os.path.dirname(os.path.dirname(HERE))
@@ -493,7 +492,7 @@ class World:
         if props is None:
             raise AssertionError("no blueprint JSON with identifier acmCertificate "
                                  "found in the repo")
-        self.port.add_blueprint(bp, [p for p in props if p not in drop], rels)
+        self.port.add_blueprint(bp, {p: ty for p, ty in props.items() if p not in drop}, rels)
 
     def add_entity(self, bp, identifier, **kw):
         self.port.add_entity(bp, identifier, **kw)
@@ -587,9 +586,8 @@ class World:
                 outputs_text = f.read()
             with open(sum_path, encoding="utf-8", errors="replace", newline="") as f:
                 summary = f.read()
-        r = Result(argv, e, rc, so if not merge else so, se, outputs_text, summary,
-                   elapsed, timed_out, merged=so if merge else None)
-        return r
+        return Result(argv, e, rc, so, se, outputs_text, summary, elapsed, timed_out,
+                      merged=so if merge else None)
 
     # -- what the fakes saw (normalised; see the adapters below) -----------
 
@@ -618,14 +616,6 @@ def _s(v):
     if isinstance(v, bool):
         return "true" if v else "false"
     return str(v)
-
-
-def _attr(obj, names, default):
-    for n in names:
-        v = getattr(obj, n, None)
-        if isinstance(v, str) and v:
-            return v
-    return default
 
 
 def _construct(cls, kw):
@@ -748,7 +738,7 @@ def port_timeline(port, run_id):
 
 
 def repo_blueprint(identifier="acmCertificate"):
-    """(property names, relations {name: target}) of the blueprint JSON
+    """({property: JSON type}, relations {name: target}) of the blueprint JSON
     in the repo, or (None, None)."""
     import glob
     for f in sorted(glob.glob(os.path.join(ROOT, "**", "*.json"), recursive=True)):
@@ -760,7 +750,9 @@ def repo_blueprint(identifier="acmCertificate"):
         except (OSError, ValueError):
             continue
         if isinstance(d, dict) and d.get("identifier") == identifier and "schema" in d:
-            props = list((d.get("schema") or {}).get("properties") or {})
+            props = {k: ((v or {}).get("type") if (v or {}).get("type") in
+                         ("string", "number", "boolean", "array", "object") else None)
+                     for k, v in ((d.get("schema") or {}).get("properties") or {}).items()}
             rels = {k: (v or {}).get("target") for k, v in (d.get("relations") or {}).items()}
             return props, rels
     return None, None

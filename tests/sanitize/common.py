@@ -2,6 +2,7 @@
 sanitizer and valgrind reports, writing the reliability JSON summary.
 
 Not a suite itself (tests/run.py only runs test_*.py)."""
+import concurrent.futures
 import glob
 import json
 import os
@@ -187,23 +188,42 @@ def e2e_under(kind, suites, timeout_scale):
         write_summary(name, kind, 0, 1, "no end-to-end suites found")
         return t.done()
     passed = failed = checks = runs = reports_total = 0
+
+    # Wrappers first, one at a time: build.sh runs make, and two makes
+    # in one build directory at once could race.
+    wrappers = {}
     for s in suites:
         rel = os.path.relpath(s, ROOT)
         tag = "e2e-" + rel.replace("/", "_").replace(".py", "")
-        wrapper, log = build(kind, tag)
+        wrappers[s] = (tag, build(kind, tag)[0])
+
+    def one(s):
+        rel = os.path.relpath(s, ROOT)
+        tag, wrapper_ = wrappers[s]
+        if wrapper_ is None:
+            return rel, {"rc": -1, "passed": 0, "failed": 1, "skipped": 0,
+                         "failures": ["instrumented build failed"], "output": ""}, 0, []
         logdir = fresh_dir(os.path.join(ROOT, "build", kind, "logs", tag))
         env = clean_env()
-        env["PORT_ACM_BIN"] = wrapper
+        env["PORT_ACM_BIN"] = wrapper_
         base = float(os.environ.get("PORT_ACM_E2E_TIMEOUT", "60"))
         env["PORT_ACM_E2E_TIMEOUT"] = str(base * timeout_scale)
         # A whole suite gets at most 15 minutes even when stuck.
         r = run_tap(["/usr/bin/python3", s], env, 900)
         nruns = count_runs(logdir)
-        runs += nruns
         if kind == "asan":
             reports = sanitizer_reports(logdir)
         else:
             _, reports = valgrind_reports(logdir)
+        return rel, r, nruns, reports
+
+    # Suites run side by side: most of their time is spent waiting on
+    # the fakes, and valgrind's slowdown would otherwise add up.
+    jobs = int(os.environ.get("SANITIZE_JOBS", str(min(2, os.cpu_count() or 1))))
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as ex:
+        results = list(ex.map(one, suites))
+    for rel, r, nruns, reports in results:
+        runs += nruns
         reports_total += len(reports)
         checks += r["passed"] + r["failed"]
         detail = []

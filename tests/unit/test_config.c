@@ -454,6 +454,22 @@ test_endpoint(void)
 	env_set("AWS_ENDPOINT_URL_ACM", "ftp://127.0.0.1");
 	ok(load("request", "--domain-name=a.example.com", NULL) == CONFIG_ERROR,
 	    "endpoint with a non-http scheme refused");
+	env_set("AWS_ENDPOINT_URL_ACM", "http://acm.example.com");
+	ok(load("request", "--domain-name=a.example.com", NULL) ==
+	            CONFIG_ERROR &&
+	        has(buf_str(&msg), "https://"),
+	    "plain http endpoint off the loopback refused");
+	env_set("AWS_ENDPOINT_URL_ACM", "http://127.0.0.1.evil.test:4566");
+	ok(load("request", "--domain-name=a.example.com", NULL) == CONFIG_ERROR,
+	    "http://127.0.0.1.evil.test is not the loopback");
+	env_set("AWS_ENDPOINT_URL_ACM", "http://localhost:4566");
+	ok(load("request", "--domain-name=a.example.com", NULL) == CONFIG_OK &&
+	        strcmp(c.endpoint, "http://localhost:4566") == 0,
+	    "plain http on localhost allowed");
+	env_set("AWS_ENDPOINT_URL_ACM", "https://acm.proxy.example.com/acm");
+	ok(load("request", "--domain-name=a.example.com", NULL) == CONFIG_OK &&
+	        strcmp(c.endpoint, "https://acm.proxy.example.com/acm") == 0,
+	    "https endpoint with a path kept verbatim");
 	/* botocore accepts a trailing '/' and acm.c strips it; a config
 	 * refusal here would surprise LocalStack users. */
 	env_set("AWS_ENDPOINT_URL_ACM", "http://127.0.0.1:4566/");
@@ -607,6 +623,15 @@ test_base_url(void)
 		is_str(c.port_base_url, trims[i][1], "port_base_url %s",
 		    trims[i][0]);
 	}
+	env_set("PORT_BASE_URL", "http://port.test");
+	ok(load("request", "--domain-name=a.example.com", NULL) ==
+	            CONFIG_ERROR &&
+	        has(buf_str(&msg), "port_base_url"),
+	    "plain http port_base_url off the loopback refused");
+	env_set("PORT_BASE_URL", "http://[::1]:9000/v1/");
+	ok(load("request", "--domain-name=a.example.com", NULL) == CONFIG_OK &&
+	        strcmp(c.port_base_url, "http://[::1]:9000") == 0,
+	    "plain http port_base_url on [::1] allowed and trimmed");
 	env_set("PORT_BASE_URL", "ftp://port.test");
 	ok(load("request", "--domain-name=a.example.com", NULL) ==
 	            CONFIG_ERROR &&

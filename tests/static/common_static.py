@@ -1,0 +1,53 @@
+"""Shared by the static-analysis suites (not a suite itself)."""
+import glob
+import os
+import re
+import shlex
+import subprocess
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def makefile_var(name, default):
+    """Expands a Makefile variable through make itself, so the checks
+    see the same flags the build uses."""
+    try:
+        p = subprocess.run(["make", "-s", "--no-print-directory", "-f", "Makefile",
+                            "-f", "-", "print-var"], cwd=ROOT,
+                           input=f"print-var:\n\t@echo $({name})\n",
+                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                           text=True, timeout=30,
+                           env={k: v for k, v in os.environ.items()
+                                if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")})
+        if p.returncode == 0 and p.stdout.strip():
+            return shlex.split(p.stdout.strip())
+    except (OSError, subprocess.TimeoutExpired):
+        pass
+    return list(default)
+
+
+def compile_flags():
+    """-std/-D/-I flags plus warnings (no -Werror, no gcc-only flags)."""
+    flags = ["-std=c11", "-D_POSIX_C_SOURCE=200809L", "-D_DEFAULT_SOURCE",
+             "-DCURL_STATICLIB", '-DPORT_ACM_VERSION="static"',
+             "-I" + os.path.join(ROOT, "src"),
+             "-I" + os.path.join(ROOT, "build/deps/include")]
+    warn = makefile_var("CFLAGS_WARN", ["-Wall", "-Wextra", "-Wshadow", "-Wformat=2",
+                                        "-Wstrict-prototypes", "-Wmissing-prototypes",
+                                        "-Wno-unused-parameter"])
+    # clang does not know gcc's -Wformat-truncation family; -Werror is
+    # replaced by clang-tidy's WarningsAsErrors.
+    flags += [w for w in warn if w != "-Werror" and "format-truncation" not in w
+              and "format-overflow" not in w]
+    return flags
+
+
+def sources():
+    return sorted(glob.glob(os.path.join(ROOT, "src/*.c")))
+
+
+def rel(path):
+    return os.path.relpath(path, ROOT)
+
+
+LOC = re.compile(r"^(/[^:]+|src/[^:]+):(\d+):(\d+:)?\s*(.*)$")
