@@ -23,8 +23,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS))
 DEPS_STAMP := $(DEPS)/.stamp
 
-.PHONY: all deps setup test unit demo static image bench clean format \
-	reliability-report
+.PHONY: all deps setup test unit demo clean format
 
 all: $(BUILD)/port-acm
 
@@ -67,3 +66,8 @@ format:
 
 clean:
 	rm -rf $(BUILD)/obj $(BUILD)/tests $(BUILD)/port-acm $(BUILD)/libportacm.a
+
+# Packaging (issue 3), reliability tooling (issue 5), benchmarks (issue 6).
+-include packaging.mk
+-include reliability.mk
+-include bench.mk

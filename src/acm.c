@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
 
 #include "retry.h"
@@ -19,18 +18,6 @@ struct acm {
 	char path[1024]; /* request path, "/" unless the endpoint has one */
 	struct retry retry;
 };
-
-static void
-copy(char *dst, size_t dstlen, const char *src)
-{
-	size_t n = src ? strlen(src) : 0;
-
-	if (n >= dstlen)
-		n = dstlen - 1; /* truncation is intended */
-	if (n)
-		memcpy(dst, src, n);
-	dst[n] = '\0';
-}
 
 /* Splits the endpoint into what curl is sent and what is signed: the
  * Host header is lower-case with the port only when it is not the
@@ -63,7 +50,7 @@ split_endpoint(struct acm *a, const char *endpoint)
 		    (!https && strcmp(p, ":80") == 0))
 			a->host[p - a->host] = '\0';
 	}
-	copy(a->path, sizeof(a->path), slash && slash[1] ? slash : "/");
+	str_copy(a->path, sizeof(a->path), slash && slash[1] ? slash : "/");
 	n = strlen(endpoint);
 	while (n > 0 && endpoint[n - 1] == '/')
 		n--;
@@ -111,11 +98,11 @@ sanitise_type(const char *in, char *out, size_t outlen)
 	char tmp[256];
 	char *p;
 
-	copy(tmp, sizeof(tmp), in);
+	str_copy(tmp, sizeof(tmp), in);
 	if ((p = strchr(tmp, ':')) != NULL)
 		*p = '\0';
 	p = strrchr(tmp, '#');
-	copy(out, outlen, p ? p + 1 : tmp);
+	str_copy(out, outlen, p ? p + 1 : tmp);
 	/* Trim what a proxy might wrap around it. */
 	for (p = out; *p; p++)
 		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '.')
@@ -132,7 +119,7 @@ acm_error_parse(long status, const char *errortype_header, const char *body,
 	memset(err, 0, sizeof(*err));
 	err->kind = ACM_ERR_SERVICE;
 	err->http_status = status;
-	copy(err->request_id, sizeof(err->request_id), request_id);
+	str_copy(err->request_id, sizeof(err->request_id), request_id);
 	if (body != NULL && len > 0)
 		json = cJSON_ParseWithLength(body, len);
 	if (errortype_header != NULL && errortype_header[0] != '\0')
@@ -150,7 +137,7 @@ acm_error_parse(long status, const char *errortype_header, const char *body,
 		if (!cJSON_IsString(v))
 			v = cJSON_GetObjectItemCaseSensitive(json, "Message");
 		if (cJSON_IsString(v))
-			copy(err->message, sizeof(err->message),
+			str_copy(err->message, sizeof(err->message),
 			    v->valuestring);
 	} else if (body != NULL && len > 0) {
 		/* e.g. an HTML page from a proxy: keep it printable. */
@@ -177,16 +164,6 @@ acm_endpoint_for_region(const char *region, char *out, size_t outlen)
 
 	n = snprintf(out, outlen, "https://acm.%s.%s", region, p->dns_suffix);
 	return n < 0 || (size_t)n >= outlen ? -1 : 0;
-}
-
-static double
-rand01(void)
-{
-	unsigned int r;
-
-	if (getrandom(&r, sizeof(r), 0) != (ssize_t)sizeof(r))
-		r = (unsigned int)time(NULL) * 2654435761u;
-	return (double)r / 4294967296.0;
 }
 
 /* Signs and sends one attempt. */
@@ -260,7 +237,7 @@ acm_call(struct acm *a, const char *op, const cJSON *params, cJSON **out,
 	body = params ? cJSON_PrintUnformatted(params) : strdup("{}");
 	if (body == NULL) {
 		err->kind = ACM_ERR_TRANSPORT;
-		copy(err->message, sizeof(err->message), "out of memory");
+		str_copy(err->message, sizeof(err->message), "out of memory");
 		return -1;
 	}
 	idempotent = strcmp(op, "RequestCertificate") != 0 ||
@@ -285,7 +262,7 @@ acm_call(struct acm *a, const char *op, const cJSON *params, cJSON **out,
 			*out = NULL;
 			err->kind = ACM_ERR_RESPONSE;
 			err->http_status = resp.status;
-			copy(err->request_id, sizeof(err->request_id),
+			str_copy(err->request_id, sizeof(err->request_id),
 			    resp.request_id);
 			snprintf(err->message, sizeof(err->message),
 			    "ACM answered %s with HTTP %ld but a body that is "
@@ -304,7 +281,7 @@ acm_call(struct acm *a, const char *op, const cJSON *params, cJSON **out,
 							    : NULL;
 		} else {
 			err->kind = ACM_ERR_TRANSPORT;
-			copy(err->message, sizeof(err->message), why);
+			str_copy(err->message, sizeof(err->message), why);
 			o.failure = hr == HTTP_ETIMEOUT ? RETRY_TIMEOUT
 			    : hr == HTTP_ECONNECT       ? RETRY_CONNECT
 							: RETRY_OTHER;
@@ -319,7 +296,7 @@ acm_call(struct acm *a, const char *op, const cJSON *params, cJSON **out,
 				       (retry_is_throttling(o.error_code) ||
 					   o.http_status == 429)))
 			goto done;
-		delay = retry_next(&a->retry, &o, rand01());
+		delay = retry_next(&a->retry, &o, retry_rand01());
 		if (delay < 0 || http_sleep_ms(a->http, delay) != 0)
 			goto done;
 	}
@@ -335,7 +312,7 @@ get_str(const cJSON *obj, const char *name, char *dst, size_t dstlen)
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, name);
 
 	if (cJSON_IsString(v)) {
-		copy(dst, dstlen, v->valuestring);
+		str_copy(dst, dstlen, v->valuestring);
 		str_scrub(dst);
 	}
 }

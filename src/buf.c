@@ -120,3 +120,29 @@ str_scrub(char *s)
 		if ((unsigned char)*s < 0x20 || *s == 0x7f)
 			*s = ' ';
 }
+
+void
+str_copy(char *dst, size_t dstlen, const char *src)
+{
+	size_t n = src ? strlen(src) : 0;
+
+	if (dstlen == 0)
+		return;
+	if (n >= dstlen)
+		n = dstlen - 1;
+	if (n)
+		memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+void
+str_printf(char *dst, size_t dstlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (dst == NULL || dstlen == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(dst, dstlen, fmt, ap);
+	va_end(ap);
+}

@@ -32,6 +32,13 @@ void buf_reset(struct buf *b);
 void buf_wipe(struct buf *b);
 void buf_free(struct buf *b);
 
+/* Fixed-size string helpers, for messages and fields with a bound:
+ * both always NUL-terminate and truncate quietly. str_printf does
+ * nothing when dst is NULL or dstlen 0, so err buffers are optional. */
+void str_copy(char *dst, size_t dstlen, const char *src);
+void str_printf(char *dst, size_t dstlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* Replaces control characters (CR, LF, ESC, DEL...) in s with spaces, in
  * place: text from the network must never start a new output line,
  * where the Actions runner would read it as a workflow command. */

@@ -15,22 +15,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "buf.h"
 #include "validate.h"
-
-static void fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 static const char *
 type_name(const cJSON *j)
@@ -64,7 +50,7 @@ get(const cJSON *obj, const char *key, const char *path, const cJSON **out,
 		if (c->string == NULL || strcmp(c->string, key) != 0)
 			continue;
 		if (*out != NULL) {
-			fail(err, errlen,
+			str_printf(err, errlen,
 			    "port_context: %s is given more than once", path);
 			return -1;
 		}
@@ -83,7 +69,7 @@ copy_checked(const char *s, const char *path, char *dst, size_t dstlen,
 	size_t len = strlen(s), i;
 
 	if (len >= dstlen) {
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "port_context: %s is too long (%zu bytes; the limit is "
 		    "%zu)",
 		    path, len, dstlen - 1);
@@ -93,7 +79,7 @@ copy_checked(const char *s, const char *path, char *dst, size_t dstlen,
 		unsigned char u = (unsigned char)s[i];
 
 		if (u < 0x20 || u == 0x7f) {
-			fail(err, errlen,
+			str_printf(err, errlen,
 			    "port_context: %s contains a control character "
 			    "(\\x%02x at byte %zu), which is not allowed",
 			    path, u, i);
@@ -117,7 +103,7 @@ get_string(const cJSON *obj, const char *key, const char *path, char *dst,
 	if (j == NULL)
 		return 0;
 	if (!cJSON_IsString(j) || j->valuestring == NULL) {
-		fail(err, errlen, "port_context: %s must be a string, got %s",
+		str_printf(err, errlen, "port_context: %s must be a string, got %s",
 		    path, type_name(j));
 		return -1;
 	}
@@ -132,7 +118,7 @@ get_object(const cJSON *obj, const char *key, const char *path,
 	if (get(obj, key, path, out, err, errlen) != 0)
 		return -1;
 	if (*out != NULL && !cJSON_IsObject(*out)) {
-		fail(err, errlen, "port_context: %s must be an object, got %s",
+		str_printf(err, errlen, "port_context: %s must be an object, got %s",
 		    path, type_name(*out));
 		return -1;
 	}
@@ -207,7 +193,7 @@ parse_object(const char *text, const char *what, char *err, size_t errlen)
 	cJSON *root;
 
 	if (has_escaped_nul(text)) {
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "%s is not valid JSON: it contains \\u0000 (a NUL "
 		    "character), which is not allowed",
 		    what);
@@ -221,7 +207,7 @@ parse_object(const char *text, const char *what, char *err, size_t errlen)
 
 		if (end == NULL || *skip_blanks(end) == '\0' ||
 		    cut_short(text)) {
-			fail(err, errlen,
+			str_printf(err, errlen,
 			    "%s is not valid JSON: the text ends too early "
 			    "(is it cut off?)",
 			    what);
@@ -231,17 +217,17 @@ parse_object(const char *text, const char *what, char *err, size_t errlen)
 		for (i = 0; i < sizeof(near) - 1 && end[i]; i++) {
 			unsigned char u = (unsigned char)end[i];
 
-			near[i] = (u < 0x20 || u >= 0x7f) ? '?' : (char)u;
+			near[i] = (char)((u < 0x20 || u >= 0x7f) ? '?' : u);
 		}
 		near[i] = '\0';
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "%s is not valid JSON: parse error at byte %zu, near "
 		    "'%s'",
 		    what, off, near);
 		return NULL;
 	}
 	if (!cJSON_IsObject(root)) {
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "%s is not valid JSON for a Port context: expected an "
 		    "object such as {\"runId\":\"r_...\"}, got %s",
 		    what, type_name(root));
@@ -273,7 +259,7 @@ parse_run_id(const cJSON *root, const cJSON *legacy, struct port_context *out,
 			return -1;
 	}
 	if (camel[0] != '\0' && snake[0] != '\0' && strcmp(camel, snake) != 0) {
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "port_context: %s and %s are both given and differ; give "
 		    "one run id",
 		    pc, ps);
@@ -305,7 +291,7 @@ parse_entity_object(const cJSON *e, const char *path, struct port_context *out,
 	        sizeof(out->entity_identifier), err, errlen) != 0)
 		return -1;
 	if (out->entity_identifier[0] == '\0') {
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "port_context: %s has no identifier: pass the whole "
 		    "entity (\"{{ .entity }}\") or its identifier",
 		    path);
@@ -351,7 +337,7 @@ parse_entity(const cJSON *e, const char *path, struct port_context *out,
 	if (cJSON_IsObject(e))
 		return parse_entity_object(e, path, out, err, errlen);
 	if (!cJSON_IsString(e)) {
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "port_context: %s must be an entity object or an "
 		    "identifier string, got %s",
 		    path, type_name(e));
@@ -401,7 +387,7 @@ parse_blueprint(const cJSON *obj, const char *path, struct port_context *out,
 		        sizeof(out->entity_blueprint), err, errlen) != 0)
 			return -1;
 	} else {
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "port_context: %s must be a blueprint identifier string, "
 		    "got %s",
 		    path, type_name(b));
@@ -444,7 +430,7 @@ parse_trigger(
 	if (cJSON_IsObject(user))
 		return get_string(user, "email", "trigger.by.user.email",
 		    out->trigger_user, n, err, errlen);
-	fail(err, errlen,
+	str_printf(err, errlen,
 	    "port_context: trigger.by.user must be an object or a string, "
 	    "got %s",
 	    type_name(user));
@@ -468,7 +454,7 @@ context_parse(
 		return 0;
 	len = strnlen(text, CONTEXT_MAX_BYTES + 1);
 	if (len > CONTEXT_MAX_BYTES) {
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "port_context is not valid JSON: it is larger than %d "
 		    "bytes, far more than a Port context needs",
 		    CONTEXT_MAX_BYTES);

@@ -256,21 +256,6 @@ valid_name(const char *name)
 	return 1;
 }
 
-static void seterr(char *, size_t, const char *, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 /* Appends all of data to path in one write where possible. On failure
  * returns -1 with errno set. *written gets the bytes that did land. */
 static int
@@ -309,7 +294,7 @@ printable(const char *s, char *out, size_t outlen)
 	if (s == NULL)
 		return "(null)";
 	for (i = 0; s[i] != '\0' && i + 1 < outlen; i++)
-		out[i] = s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?';
+		out[i] = (char)(s[i] >= 0x20 && s[i] < 0x7f ? s[i] : '?');
 	out[i] = '\0';
 	return out;
 }
@@ -328,24 +313,24 @@ gha_set_output(struct gha *g, const char *name, const char *value, char *err,
 	if (value == NULL)
 		value = "";
 	if (!valid_name(name)) {
-		seterr(err, errlen,
+		str_printf(err, errlen,
 		    "invalid output name '%s' (want "
 		    "[A-Za-z_][A-Za-z0-9_-]*)",
 		    printable(name, shown, sizeof(shown)));
 		return -1;
 	}
 	if (gha_heredoc_delimiter(value, random_seed(), delim) != 0) {
-		seterr(err, errlen, "output %s: no heredoc delimiter", name);
+		str_printf(err, errlen, "output %s: no heredoc delimiter", name);
 		return -1;
 	}
 	if (buf_printf(&rec, "%s<<%s\n", name, delim) != 0 ||
 	    buf_puts(&rec, value) != 0 ||
 	    buf_printf(&rec, "\n%s\n", delim) != 0) {
-		seterr(err, errlen, "output %s: out of memory", name);
+		str_printf(err, errlen, "output %s: out of memory", name);
 		goto out;
 	}
 	if (append_file(g->output_path, rec.data, rec.len, &written) != 0) {
-		seterr(err, errlen, "cannot write GITHUB_OUTPUT (%s): %s",
+		str_printf(err, errlen, "cannot write GITHUB_OUTPUT (%s): %s",
 		    g->output_path, strerror(errno));
 		goto out;
 	}
@@ -369,7 +354,7 @@ gha_summary_append(
 	/* Refuse the whole chunk: half a table is worse than none, and a
 	 * summary over the limit is not shown at all. */
 	if (len > SUMMARY_LIMIT - summary_written) {
-		seterr(err, errlen,
+		str_printf(err, errlen,
 		    "step summary would exceed 1 MiB (%zu bytes written, "
 		    "%zu more refused)",
 		    summary_written, len);
@@ -378,7 +363,7 @@ gha_summary_append(
 	rc = append_file(g->summary_path, markdown, len, &written);
 	summary_written += written;
 	if (rc != 0) {
-		seterr(err, errlen, "cannot write GITHUB_STEP_SUMMARY (%s): %s",
+		str_printf(err, errlen, "cannot write GITHUB_STEP_SUMMARY (%s): %s",
 		    g->summary_path, strerror(errno));
 		return -1;
 	}

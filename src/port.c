@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
 #include <time.h>
 
 #include "retry.h"
@@ -15,18 +14,6 @@ struct port {
 	void (*on_token)(void *, const char *);
 	void *on_token_arg;
 };
-
-static void
-copy(char *dst, size_t dstlen, const char *src)
-{
-	size_t n = src ? strlen(src) : 0;
-
-	if (n >= dstlen)
-		n = dstlen - 1; /* truncation is intended */
-	if (n)
-		memcpy(dst, src, n);
-	dst[n] = '\0';
-}
 
 struct port *
 port_new(struct http *http, const struct port_config *cfg)
@@ -90,12 +77,12 @@ port_error_parse(long status, const char *body, size_t len,
 
 	memset(err, 0, sizeof(*err));
 	err->http_status = status;
-	copy(err->trace_id, sizeof(err->trace_id), trace_id);
+	str_copy(err->trace_id, sizeof(err->trace_id), trace_id);
 	if (body != NULL && len > 0)
 		json = cJSON_ParseWithLength(body, len);
 	v = cJSON_GetObjectItemCaseSensitive(json, "error");
 	if (cJSON_IsString(v))
-		copy(err->code, sizeof(err->code), v->valuestring);
+		str_copy(err->code, sizeof(err->code), v->valuestring);
 	v = cJSON_GetObjectItemCaseSensitive(json, "message");
 	if (cJSON_IsString(v))
 		snprintf(err->message, sizeof(err->message),
@@ -110,16 +97,6 @@ port_error_parse(long status, const char *body, size_t len,
 	str_scrub(err->message);
 	str_scrub(err->trace_id);
 	cJSON_Delete(json);
-}
-
-static double
-rand01(void)
-{
-	unsigned int r;
-
-	if (getrandom(&r, sizeof(r), 0) != (ssize_t)sizeof(r))
-		r = (unsigned int)time(NULL) * 2654435761u;
-	return (double)r / 4294967296.0;
 }
 
 /*
@@ -151,7 +128,7 @@ call(struct port *p, const char *method, const char *path, const cJSON *body,
 	memset(err, 0, sizeof(*err));
 	if (buf_printf(&url, "%s%s", p->cfg.base_url, path) != 0 ||
 	    (body && (json = cJSON_PrintUnformatted(body)) == NULL)) {
-		copy(err->message, sizeof(err->message), "out of memory");
+		str_copy(err->message, sizeof(err->message), "out of memory");
 		goto done;
 	}
 	retry_init(&r, RETRY_PORT, p->cfg.max_attempts);
@@ -166,7 +143,7 @@ call(struct port *p, const char *method, const char *path, const cJSON *body,
 			buf_wipe(&authz);
 			if (buf_printf(&authz, "Authorization: Bearer %s",
 				buf_str(&p->token)) != 0) {
-				copy(err->message, sizeof(err->message),
+				str_copy(err->message, sizeof(err->message),
 				    "out of memory");
 				goto done;
 			}
@@ -189,7 +166,7 @@ call(struct port *p, const char *method, const char *path, const cJSON *body,
 					    "Port answered %s %s with HTTP "
 					    "%ld but not a JSON object",
 					    method, path, resp.status);
-					copy(err->trace_id,
+					str_copy(err->trace_id,
 					    sizeof(err->trace_id),
 					    resp.trace_id);
 					err->http_status = resp.status;
@@ -220,13 +197,13 @@ call(struct port *p, const char *method, const char *path, const cJSON *body,
 		} else {
 			status = -1;
 			memset(err, 0, sizeof(*err));
-			copy(err->message, sizeof(err->message), why);
+			str_copy(err->message, sizeof(err->message), why);
 			o.failure = hr == HTTP_ETIMEOUT ? RETRY_TIMEOUT
 			    : hr == HTTP_ECONNECT       ? RETRY_CONNECT
 							: RETRY_OTHER;
 		}
 	retry:
-		delay = retry_next(&r, &o, rand01());
+		delay = retry_next(&r, &o, retry_rand01());
 		if (delay < 0 || http_sleep_ms(p->http, delay) != 0) {
 			if (status >= 200 && status < 300)
 				status = -1;
@@ -258,7 +235,7 @@ port_authenticate(struct port *p, struct port_error *err)
 		NULL ||
 	    cJSON_AddStringToObject(body, "clientSecret",
 		p->cfg.client_secret) == NULL) {
-		copy(err->message, sizeof(err->message), "out of memory");
+		str_copy(err->message, sizeof(err->message), "out of memory");
 		goto done;
 	}
 	status = call(p, "POST", "/v1/auth/access_token", body, 0, &resp, err);
@@ -273,7 +250,7 @@ port_authenticate(struct port *p, struct port_error *err)
 	if (status < 200 || status >= 300) {
 		char tmp[sizeof(err->message)];
 
-		copy(tmp, sizeof(tmp), err->message);
+		str_copy(tmp, sizeof(tmp), err->message);
 		snprintf(err->message, sizeof(err->message),
 		    "could not get a Port access token from %s: %s",
 		    p->cfg.base_url, tmp);
@@ -288,7 +265,7 @@ port_authenticate(struct port *p, struct port_error *err)
 	}
 	buf_wipe(&p->token);
 	if (buf_puts(&p->token, tok->valuestring) != 0) {
-		copy(err->message, sizeof(err->message), "out of memory");
+		str_copy(err->message, sizeof(err->message), "out of memory");
 		goto done;
 	}
 	if (p->on_token)
@@ -333,7 +310,7 @@ port_log(struct port *p, const char *run_id, const char *message,
 	    run_path(&path, run_id, "/logs") == 0)
 		status = call(p, "POST", buf_str(&path), body, 1, NULL, err);
 	else
-		copy(err->message, sizeof(err->message), "out of memory");
+		str_copy(err->message, sizeof(err->message), "out of memory");
 	cJSON_Delete(body);
 	buf_free(&path);
 	return status >= 200 && status < 300 ? 0 : -1;
@@ -355,10 +332,10 @@ port_get_run_status(struct port *p, const char *run_id, char status[32],
 		run = cJSON_GetObjectItemCaseSensitive(resp, "run");
 		st = cJSON_GetObjectItemCaseSensitive(run, "status");
 		if (cJSON_IsString(st)) {
-			copy(status, 32, st->valuestring);
+			str_copy(status, 32, st->valuestring);
 			rc = 0;
 		} else
-			copy(err->message, sizeof(err->message),
+			str_copy(err->message, sizeof(err->message),
 			    "Port's run answer has no status");
 	}
 	cJSON_Delete(resp);
@@ -420,7 +397,7 @@ port_patch_run(struct port *p, const char *run_id,
 	}
 	goto done;
 oom:
-	copy(err->message, sizeof(err->message), "out of memory");
+	str_copy(err->message, sizeof(err->message), "out of memory");
 done:
 	cJSON_Delete(body);
 	buf_free(&path);
@@ -456,7 +433,7 @@ port_upsert_entity(struct port *p, const char *blueprint, const cJSON *entity,
 			    "&create_missing_related_entities=true") != 0 ||
 	    (run_id && (buf_puts(&path, "&run_id=") != 0 ||
 			   port_encode(run_id, &path) != 0))) {
-		copy(err->message, sizeof(err->message), "out of memory");
+		str_copy(err->message, sizeof(err->message), "out of memory");
 		goto done;
 	}
 	status = call(p, "POST", buf_str(&path), entity, 1, NULL, err);
@@ -477,7 +454,7 @@ port_delete_entity(struct port *p, const char *blueprint,
 	    buf_puts(&path, "?delete_dependents=false") != 0 ||
 	    (run_id && (buf_puts(&path, "&run_id=") != 0 ||
 			   port_encode(run_id, &path) != 0))) {
-		copy(err->message, sizeof(err->message), "out of memory");
+		str_copy(err->message, sizeof(err->message), "out of memory");
 		goto done;
 	}
 	status = call(p, "DELETE", buf_str(&path), NULL, 1, NULL, err);

@@ -11,6 +11,7 @@
 #include "retry.h"
 
 #include <stddef.h>
+#include <sys/random.h>
 #include <string.h>
 #include <time.h>
 
@@ -80,6 +81,16 @@ member(const char *s, const char *const *list, size_t n)
 }
 
 #define MEMBER(s, list) member((s), (list), sizeof(list) / sizeof((list)[0]))
+
+double
+retry_rand01(void)
+{
+	unsigned int r;
+
+	if (getrandom(&r, sizeof(r), 0) != (ssize_t)sizeof(r))
+		r = (unsigned int)time(NULL) * 2654435761u;
+	return (double)r / 4294967296.0;
+}
 
 int
 retry_is_throttling(const char *aws_error_code)

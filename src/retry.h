@@ -61,6 +61,11 @@ void retry_begin(struct retry *r);
 long retry_next(struct retry *r, const struct retry_outcome *o,
     double rand01);
 
+/* The jitter source for callers: uniform in [0, 1) from getrandom(2).
+ * The one impure function here, kept apart so retry_next stays
+ * deterministic under test. */
+double retry_rand01(void);
+
 /* Pure classification helpers, exposed for tests and messages. */
 int retry_is_throttling(const char *aws_error_code);
 /* Retry-After as delta-seconds or an HTTP-date relative to now; returns

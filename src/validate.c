@@ -7,6 +7,7 @@
  * characters, invalid UTF-8 and invisible formatting characters are
  * shown as \n, \xNN or \u{NNNN}.
  */
+#include "buf.h"
 #include "validate.h"
 
 #include <limits.h>
@@ -28,21 +29,6 @@ static const struct partition partitions[] = {
     {"aws-eusc", "amazonaws.eu", NULL},
 };
 #define NPARTITIONS (sizeof(partitions) / sizeof(partitions[0]))
-
-static void fail(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 static int
 is_alpha(unsigned char c)
@@ -253,7 +239,7 @@ check_domain(
 	size_t len, nlabels;
 
 	if (s == NULL || *s == '\0') {
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "%s is empty: give a domain name such as www.example.com",
 		    field);
 		return -1;
@@ -267,7 +253,7 @@ check_domain(
 		if (u == '*') {
 			if (p == s && p[1] == '.')
 				continue;
-			fail(err, errlen,
+			str_printf(err, errlen,
 			    "%s '%s' has '*' in the wrong place: a wildcard "
 			    "is allowed only as the whole first label, as in "
 			    "*.example.com",
@@ -275,7 +261,7 @@ check_domain(
 			return -1;
 		}
 		if (u >= 0x80 && describe_char(c, p)[0] == '\'') {
-			fail(err, errlen,
+			str_printf(err, errlen,
 			    "%s '%s' contains %s, which is not allowed in a "
 			    "domain name: give internationalised names in "
 			    "their punycode form (xn--...), otherwise use "
@@ -283,7 +269,7 @@ check_domain(
 			    field, v, describe_char(c, p));
 			return -1;
 		}
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "%s '%s' contains %s, which is not allowed in a domain "
 		    "name: use letters, digits, hyphens and dots (optionally "
 		    "starting with '*.')",
@@ -292,13 +278,13 @@ check_domain(
 	}
 	len = p - s;
 	if (len > maxlen) {
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "%s '%s' is %zu characters long; the limit is %zu", field,
 		    v, len, maxlen);
 		return -1;
 	}
 	if (s[len - 1] == '.') {
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "%s '%s' ends with a dot: remove the trailing '.'", field,
 		    v);
 		return -1;
@@ -311,7 +297,7 @@ check_domain(
 			end = label + strlen(label);
 		len = end - label;
 		if (len == 0) {
-			fail(err, errlen,
+			str_printf(err, errlen,
 			    "%s '%s' has an empty label (a leading dot or "
 			    "'..'): labels are separated by single dots",
 			    field, v);
@@ -322,14 +308,14 @@ check_domain(
 		if (len > SHOW_MAX)
 			strcat(lab, "...");
 		if (len > 63) {
-			fail(err, errlen,
+			str_printf(err, errlen,
 			    "%s '%s' has a label of %zu characters ('%s'); "
 			    "each label between dots is limited to 63",
 			    field, v, len, lab);
 			return -1;
 		}
 		if (label[0] == '-' || label[len - 1] == '-') {
-			fail(err, errlen,
+			str_printf(err, errlen,
 			    "%s '%s' has the label '%s', which %s with a "
 			    "hyphen: labels must start and end with a letter "
 			    "or digit",
@@ -342,7 +328,7 @@ check_domain(
 		label = end + 1;
 	}
 	if (nlabels < 2) {
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "%s '%s' needs at least two labels%s, such as "
 		    "example.com",
 		    field, v, s[0] == '*' ? " after '*.'" : "");
@@ -350,7 +336,7 @@ check_domain(
 	}
 	/* ACM's pattern wants the last label to be 2..63 characters. */
 	if (len < 2) {
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "%s '%s' ends in the one-character label '%s': the last "
 		    "label (the top-level domain) needs at least two",
 		    field, v, lab);
@@ -373,7 +359,7 @@ validate_common_name(const char *field, const char *s, char *err, size_t errlen)
 	if (check_domain(field, s, 253, err, errlen) != 0)
 		return -1;
 	if (strlen(s) > 64) {
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "%s '%s' is %zu characters long; ACM limits the main "
 		    "domain name to 64: use a shorter name here and give this "
 		    "one as a subject alternative name",
@@ -421,7 +407,7 @@ validate_domain_list(const char *field, const char *list, char **names,
 			continue;
 		len = e - b;
 		if ((name = malloc(len + 1)) == NULL) {
-			fail(err, errlen, "%s: out of memory", field);
+			str_printf(err, errlen, "%s: out of memory", field);
 			return -1;
 		}
 		memcpy(name, b, len);
@@ -446,7 +432,7 @@ validate_domain_list(const char *field, const char *list, char **names,
 		names[(*n)++] = name;
 	}
 	if (total > max) {
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "%s has %zu different domain names; the limit is %zu",
 		    field, total, max);
 		return -1;
@@ -514,7 +500,7 @@ validate_validation_method(const char *s, char out[8], char *err, size_t errlen)
 	int i;
 
 	if ((i = pick(s, names, 2)) < 0) {
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "validation_method '%s' is not supported: use DNS "
 		    "(recommended) or EMAIL",
 		    show(v, s));
@@ -539,12 +525,12 @@ validate_key_algorithm(const char *s, char out[16], char *err, size_t errlen)
 		return 0;
 	}
 	if (pick(s, imported, 4) >= 0)
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "key_algorithm '%s' is only for imported certificates: "
 		    "ACM issues RSA_2048, EC_prime256v1 or EC_secp384r1",
 		    show(v, s));
 	else
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "key_algorithm '%s' is not supported: use RSA_2048, "
 		    "EC_prime256v1 or EC_secp384r1",
 		    show(v, s));
@@ -559,7 +545,7 @@ validate_export(const char *s, char out[9], char *err, size_t errlen)
 	int i;
 
 	if ((i = pick(s, names, 2)) < 0) {
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "export '%s' is not valid: use ENABLED or "
 		    "DISABLED",
 		    show(v, s));
@@ -643,7 +629,7 @@ validate_region(const char *field, const char *s, char *err, size_t errlen)
 	int good;
 
 	if (s == NULL || *s == '\0') {
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "%s is empty: give an AWS region such as us-east-1", field);
 		return -1;
 	}
@@ -673,7 +659,7 @@ validate_region(const char *field, const char *s, char *err, size_t errlen)
 		}
 	}
 	if (!good || nparts < 3 || nparts > 5) {
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "%s '%s' is not an AWS region name: use the lower-case "
 		    "form such as us-east-1, eu-west-2 or cn-north-1",
 		    field, show(v, s));
@@ -707,7 +693,7 @@ check_arn(const char *field, const char *s, const char *service,
 	int pi;
 
 	if (s == NULL || *s == '\0') {
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "%s is empty: give an ARN such as "
 		    "arn:aws:%s:us-east-1:123456789012:%s/<id>",
 		    field, service, restype);
@@ -716,7 +702,7 @@ check_arn(const char *field, const char *s, const char *service,
 	show(v, s);
 	len = strlen(s);
 	if (len < 20 || len > 2048) {
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "%s '%s' is %zu characters long; an ARN "
 		    "has 20 to 2048",
 		    field, v, len);
@@ -728,7 +714,7 @@ check_arn(const char *field, const char *s, const char *service,
 
 		if (is_arn_res_char(u) || u == ':' || u == '/')
 			continue;
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "%s '%s' contains %s, which is not allowed in an ARN: "
 		    "use letters, digits and + = , . @ - _ : /",
 		    field, v, describe_char(c, s + i));
@@ -739,7 +725,7 @@ check_arn(const char *field, const char *s, const char *service,
 	for (i = 0; i < 5; i++) {
 		part[i] = p;
 		if ((p = strchr(p, ':')) == NULL) {
-			fail(err, errlen,
+			str_printf(err, errlen,
 			    "%s '%s' is not an ARN: expected "
 			    "arn:<partition>:%s:<region>:<account>:%s/<id>",
 			    field, v, service, restype);
@@ -749,7 +735,7 @@ check_arn(const char *field, const char *s, const char *service,
 	}
 	part[5] = p;
 	if (strcmp(part[0], "arn") != 0) {
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "%s '%s' does not start with 'arn:': expected "
 		    "arn:<partition>:%s:<region>:<account>:%s/<id>",
 		    field, v, service, restype);
@@ -759,7 +745,7 @@ check_arn(const char *field, const char *s, const char *service,
 		if (strcmp(part[1], partitions[i].name) == 0)
 			break;
 	if (i == NPARTITIONS) {
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "%s '%s' names the unknown partition '%s': use aws, "
 		    "aws-cn, aws-us-gov, aws-iso, aws-iso-b, aws-iso-e, "
 		    "aws-iso-f or aws-eusc",
@@ -767,7 +753,7 @@ check_arn(const char *field, const char *s, const char *service,
 		return -1;
 	}
 	if (strcmp(part[2], service) != 0) {
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "%s '%s' belongs to the service '%s', not %s: give the "
 		    "ARN of %s",
 		    field, v, show(r, part[2]), service,
@@ -777,7 +763,7 @@ check_arn(const char *field, const char *s, const char *service,
 		return -1;
 	}
 	if (validate_region(field, part[3], NULL, 0) != 0) {
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "%s '%s' has the region '%s', which is not an AWS region "
 		    "name",
 		    field, v, show(r, part[3]));
@@ -785,7 +771,7 @@ check_arn(const char *field, const char *s, const char *service,
 	}
 	pi = partition_index(part[3]);
 	if (strcmp(partitions[pi < 0 ? 0 : pi].name, part[1]) != 0) {
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "%s '%s' puts the region '%s' in the partition '%s', but "
 		    "that region belongs to '%s'",
 		    field, v, part[3], part[1],
@@ -796,7 +782,7 @@ check_arn(const char *field, const char *s, const char *service,
 		if (!is_digit((unsigned char)part[4][i]))
 			break;
 	if (i != 12 || part[4][i] != '\0') {
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "%s '%s' has the account '%s': an AWS account id is 12 "
 		    "digits",
 		    field, v, show(r, part[4]));
@@ -804,7 +790,7 @@ check_arn(const char *field, const char *s, const char *service,
 	}
 	len = strlen(restype);
 	if (strncmp(part[5], restype, len) != 0 || part[5][len] != '/') {
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "%s '%s' does not name a %s: the part after the account "
 		    "must be %s/<id>",
 		    field, v, restype, restype);
@@ -813,13 +799,13 @@ check_arn(const char *field, const char *s, const char *service,
 	/* <id> is one or more segments joined by single '/'. */
 	for (p = part[5] + len; *p; p++) {
 		if (*p == '/' && (p[1] == '/' || p[1] == '\0')) {
-			fail(err, errlen,
+			str_printf(err, errlen,
 			    "%s '%s' has an empty or missing id after '%s/'",
 			    field, v, restype);
 			return -1;
 		}
 		if (*p == ':') {
-			fail(err, errlen,
+			str_printf(err, errlen,
 			    "%s '%s' has a ':' in its id: expected "
 			    "arn:<partition>:%s:<region>:<account>:%s/<id>",
 			    field, v, service, restype);
@@ -849,7 +835,7 @@ validate_pca_arn(const char *field, const char *s, char *err, size_t errlen)
 
 	/* struct arn is 2 KiB; keep it off small stacks. */
 	if ((a = malloc(sizeof(*a))) == NULL) {
-		fail(err, errlen, "%s: out of memory", field);
+		str_printf(err, errlen, "%s: out of memory", field);
 		return -1;
 	}
 	rc = check_arn(
@@ -898,7 +884,7 @@ check_tag_part(const char *field, const char *what, const char *s, size_t minc,
 
 	show(v, s);
 	if ((bad = bad_tag_char(s)) != NULL) {
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "%s: the tag %s '%s' contains %s, which is not allowed in "
 		    "a tag: use letters, digits, spaces and _ . : / = + - @",
 		    field, what, v, describe_char(c, bad));
@@ -906,20 +892,20 @@ check_tag_part(const char *field, const char *what, const char *s, size_t minc,
 	}
 	chars = utf8_chars(s);
 	if (chars < minc) {
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "%s: a tag has an empty key: write tags as key=value",
 		    field);
 		return -1;
 	}
 	if (chars > maxc) {
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "%s: the tag %s '%s' is %zu characters long; the limit is "
 		    "%zu",
 		    field, what, v, chars, maxc);
 		return -1;
 	}
 	if (prefix_nocase(s, "aws:")) {
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "%s: the tag %s '%s' starts with 'aws:', which AWS "
 		    "reserves for its own tags",
 		    field, what, v);
@@ -966,14 +952,14 @@ validate_tags(const char *field, const char *list, struct tag *tags, size_t max,
 		snprintf(item, sizeof(item), "%.*s", (int)(e - b), b);
 		if ((size_t)(ke - kb) >= sizeof(tags->key) ||
 		    (size_t)(ve - vb) >= sizeof(tags->value)) {
-			fail(err, errlen,
+			str_printf(err, errlen,
 			    "%s: the tag '%s' is too long: keys are limited "
 			    "to 128 characters and values to 256",
 			    field, show(v, item));
 			return -1;
 		}
 		if (++total > max) {
-			fail(err, errlen,
+			str_printf(err, errlen,
 			    "%s has more than %zu tags; the limit is %zu",
 			    field, max, max);
 			return -1;
@@ -989,7 +975,7 @@ validate_tags(const char *field, const char *list, struct tag *tags, size_t max,
 			return -1;
 		for (i = 0; i < *n; i++) {
 			if (strcmp(tags[i].key, tags[*n].key) == 0) {
-				fail(err, errlen,
+				str_printf(err, errlen,
 				    "%s: the tag key '%s' is given twice; "
 				    "each key may appear once",
 				    field, show(v, tags[*n].key));
@@ -999,7 +985,7 @@ validate_tags(const char *field, const char *list, struct tag *tags, size_t max,
 		(*n)++;
 	}
 	if (*n == 0) {
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "%s is empty: give at least one tag as key=value", field);
 		return -1;
 	}
@@ -1016,7 +1002,7 @@ validate_idempotency_token(
 	size_t i;
 
 	if (s == NULL || *s == '\0') {
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "%s is empty: use 1 to 32 letters, digits "
 		    "or underscores",
 		    field);
@@ -1024,7 +1010,7 @@ validate_idempotency_token(
 	}
 	for (i = 0; s[i]; i++) {
 		if (!is_word((unsigned char)s[i])) {
-			fail(err, errlen,
+			str_printf(err, errlen,
 			    "%s '%s' contains %s: an idempotency token may "
 			    "only use letters, digits and underscores",
 			    field, show(v, s), describe_char(c, s + i));
@@ -1032,7 +1018,7 @@ validate_idempotency_token(
 		}
 	}
 	if (i > 32) {
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "%s '%s' is %zu characters long; the limit is 32", field,
 		    show(v, s), i);
 		return -1;
@@ -1047,7 +1033,7 @@ validate_run_id(const char *field, const char *s, char *err, size_t errlen)
 	size_t i;
 
 	if (s == NULL || *s == '\0') {
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "%s is empty: give the Port run id, such "
 		    "as r_QOz6WoOB1Q2lmhZZ",
 		    field);
@@ -1057,7 +1043,7 @@ validate_run_id(const char *field, const char *s, char *err, size_t errlen)
 		unsigned char u = (unsigned char)s[i];
 
 		if (u <= 0x20 || u >= 0x7f || strchr("/?#%", u) != NULL) {
-			fail(err, errlen,
+			str_printf(err, errlen,
 			    "%s '%s' contains %s, which cannot be in a Port "
 			    "run id (it looks like r_QOz6WoOB1Q2lmhZZ)",
 			    field, show(v, s), describe_char(c, s + i));
@@ -1065,14 +1051,14 @@ validate_run_id(const char *field, const char *s, char *err, size_t errlen)
 		}
 	}
 	if (i > 128) {
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "%s '%s' is %zu characters long; the limit is 128", field,
 		    show(v, s), i);
 		return -1;
 	}
 	/* "." and ".." would be folded away as URL path segments. */
 	if (strcmp(s, ".") == 0 || strcmp(s, "..") == 0) {
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "%s '%s' is not a Port run id (it looks "
 		    "like r_QOz6WoOB1Q2lmhZZ)",
 		    field, s);
@@ -1088,7 +1074,7 @@ validate_blueprint(const char *field, const char *s, char *err, size_t errlen)
 	size_t i;
 
 	if (s == NULL || *s == '\0') {
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "%s is empty: give a Port blueprint "
 		    "identifier such as acmCertificate",
 		    field);
@@ -1101,7 +1087,7 @@ validate_blueprint(const char *field, const char *s, char *err, size_t errlen)
 
 		if (is_alnum(u) || strchr("@_.+:/=-", u) != NULL)
 			continue;
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "%s '%s' contains %s, which is not allowed in a Port "
 		    "blueprint identifier: use letters, digits and @ _ . + : "
 		    "/ = -",
@@ -1109,13 +1095,13 @@ validate_blueprint(const char *field, const char *s, char *err, size_t errlen)
 		return -1;
 	}
 	if (i > 100) {
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "%s '%s' is %zu characters long; the limit is 100", field,
 		    show(v, s), i);
 		return -1;
 	}
 	if (strstr(s, "..") != NULL) {
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "%s '%s' contains '..', which is not "
 		    "allowed in a blueprint identifier",
 		    field, show(v, s));
@@ -1132,7 +1118,7 @@ validate_base_url(const char *field, const char *s, char *err, size_t errlen)
 	size_t i;
 
 	if (s == NULL || *s == '\0') {
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "%s is empty: give a URL such as "
 		    "https://api.getport.io",
 		    field);
@@ -1143,7 +1129,7 @@ validate_base_url(const char *field, const char *s, char *err, size_t errlen)
 		unsigned char u = (unsigned char)s[i];
 
 		if (u <= 0x20 || u >= 0x7f || u == '\\') {
-			fail(err, errlen,
+			str_printf(err, errlen,
 			    "%s '%s' contains %s, which is not allowed in a "
 			    "URL",
 			    field, v, describe_char(c, s + i));
@@ -1155,14 +1141,14 @@ validate_base_url(const char *field, const char *s, char *err, size_t errlen)
 	else if (prefix_nocase(s, "http://"))
 		host = s + 7;
 	else {
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "%s '%s' must start with https:// (or "
 		    "http:// for a local test server)",
 		    field, v);
 		return -1;
 	}
 	if (strpbrk(s, "?#") != NULL) {
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "%s '%s' has a query or fragment ('?' or "
 		    "'#'): give only scheme, host, port and path",
 		    field, v);
@@ -1170,7 +1156,7 @@ validate_base_url(const char *field, const char *s, char *err, size_t errlen)
 	}
 	hend = host + strcspn(host, "/");
 	if (memchr(host, '@', hend - host) != NULL) {
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "%s contains a user name or password ('@'): pass "
 		    "credentials through their own settings",
 		    field);
@@ -1208,7 +1194,7 @@ validate_base_url(const char *field, const char *s, char *err, size_t errlen)
 			port = port * 10 + (unsigned long)(*p++ - '0');
 		if (p == d || port == 0 || port > 65535 ||
 		    (*p != '/' && *p != '\0')) {
-			fail(err, errlen,
+			str_printf(err, errlen,
 			    "%s '%s' has a bad port: use a "
 			    "number from 1 to 65535",
 			    field, v);
@@ -1218,7 +1204,7 @@ validate_base_url(const char *field, const char *s, char *err, size_t errlen)
 	if (*p != '/' && *p != '\0')
 		goto badhost;
 	if (s[strlen(s) - 1] == '/') {
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "%s '%s' ends with '/': remove the "
 		    "trailing slash",
 		    field, v);
@@ -1226,7 +1212,7 @@ validate_base_url(const char *field, const char *s, char *err, size_t errlen)
 	}
 	return 0;
 badhost:
-	fail(err, errlen,
+	str_printf(err, errlen,
 	    "%s '%s' does not have a valid host name: use a "
 	    "URL such as https://api.getport.io",
 	    field, v);
@@ -1262,13 +1248,13 @@ validate_uint(const char *field, const char *s, unsigned long min,
 	*out = n;
 	return 0;
 range:
-	fail(err, errlen,
+	str_printf(err, errlen,
 	    "%s '%s' is out of range: use a whole number from "
 	    "%lu to %lu",
 	    field, show(v, s), min, max);
 	return -1;
 bad:
-	fail(err, errlen,
+	str_printf(err, errlen,
 	    "%s '%s' is not a whole number: use digits only, "
 	    "from %lu to %lu",
 	    field, show(v, s ? s : ""), min, max);
@@ -1285,7 +1271,7 @@ validate_bool(
 	int i;
 
 	if ((i = pick(s, names, 6)) < 0) {
-		fail(err, errlen,
+		str_printf(err, errlen,
 		    "%s '%s' is not a yes/no value: use true or "
 		    "false",
 		    field, show(v, s ? s : ""));

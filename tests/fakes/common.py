@@ -13,7 +13,6 @@ Faults (FakeServer.fault) are consumed first-in first-out per route name;
 "*" matches any route and is consulted after the route's own queue.
 """
 
-import email.utils
 import json
 import socket
 import ssl
@@ -488,7 +487,3 @@ class FakeServer:
         """A plausible body to cut in half when nothing was processed."""
         return Response(200, b'{"ok": true, "padding": "' + b"x" * 64 + b'"}',
                         content_type="application/json")
-
-
-def http_date(ts=None):
-    return email.utils.formatdate(ts, usegmt=True)

@@ -126,7 +126,8 @@ def findings(d):
 def keep_findings(name, found):
     """Copies findings into the committed regression directory."""
     reg = os.path.join(FUZZ_DIR, "regressions", name)
-    os.makedirs(reg, exist_ok=True)
+    if found:
+        os.makedirs(reg, exist_ok=True)
     kept = []
     for f in found:
         dst = os.path.join(reg, os.path.basename(f))
