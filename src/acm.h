@@ -99,8 +99,11 @@ void acm_error_parse(long status, const char *errortype_header,
     struct acm_error *err);
 
 /* Pure. Parses a DescribeCertificate response ({"Certificate":{...}}).
- * Unknown fields are ignored; wrong types and missing required fields
- * (CertificateArn, DomainName, Status) are errors. On success the caller
+ * Missing required fields (CertificateArn, DomainName, Status) and lists
+ * of the wrong type are errors; unknown fields, and optional scalars of
+ * the wrong type, are ignored (the model grows; a newer ACM must not
+ * break an older port-acm). Text fields are truncated to their buffers
+ * and scrubbed of control characters. On success the caller
  * frees with acm_certificate_free; on failure nothing is left to free. */
 int acm_certificate_parse(const cJSON *response, struct acm_certificate *out,
     char *err, size_t errlen);

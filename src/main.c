@@ -8,7 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <time.h>
 
 #include "acm.h"
@@ -152,6 +153,9 @@ main(int argc, char **argv)
 	char ua[64];
 	int rc = EXIT_BAD_INPUT, cr, fin;
 
+	/* The process holds secrets: no core file may carry them away. */
+	setrlimit(RLIMIT_CORE, &(struct rlimit){0, 0});
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	gha_init(&g, stdout, env);
 	mask_secrets(&g);
 	if ((c = calloc(1, sizeof(*c))) == NULL ||
