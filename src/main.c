@@ -222,6 +222,19 @@ main(int argc, char **argv)
 				: "delete certificate",
 	    c->op == OP_REQUEST ? c->domain_name : c->certificate_arn,
 	    c->region);
+	if (rep.port_failed && rep.port_status == 404) {
+		/* A wrong run id is a Port misconfiguration too: stop
+		 * before AWS rather than change something unreported. */
+		fprintf(stderr,
+		    "port-acm: Port has no action run %s (%s). Check run_id "
+		    "or the runId in port_context. Nothing was changed in "
+		    "AWS.\n",
+		    c->run_id, rep.port_error);
+		gha_annotate(&g, GHA_ERROR, "port-acm: unknown Port run",
+		    rep.port_error);
+		rc = EXIT_BAD_INPUT;
+		goto out;
+	}
 	if (c->region_note[0])
 		report_log(&rep, "%s", c->region_note);
 	if (c->github_run_url[0])

@@ -22,6 +22,7 @@ port_failed(struct report *r, const struct port_error *err)
 	if (r->port_failed)
 		return;
 	r->port_failed = 1;
+	r->port_status = err->http_status;
 	snprintf(r->port_error, sizeof(r->port_error), "%s%s%s%s",
 	    err->message, err->trace_id[0] ? " (Port trace id " : "",
 	    err->trace_id, err->trace_id[0] ? ")" : "");

@@ -26,6 +26,7 @@ struct report {
 	const char *run_id; /* borrowed */
 	FILE *diag;        /* stderr */
 	int port_failed;   /* a Port call failed; details in port_error */
+	long port_status;  /* its HTTP status, 0 when none arrived */
 	char port_error[1024];
 	int ended;         /* the terminal update was attempted */
 };

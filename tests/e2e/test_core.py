@@ -592,6 +592,17 @@ def invalid_arn_shape_rejected_locally(t, w):
 
 
 @S.test
+def unknown_run_id_changes_nothing(t, w):
+    # No add_run: Port answers 404 for the run, which is a Port
+    # misconfiguration like wrong credentials: stop before AWS.
+    r = w.run("request", inputs={"domain_name": DOMAIN, "aws_region": REGION,
+                                 "port_context": ctx()})
+    check_rc(t, r, 2)
+    check_no_acm_call(t, w, r)
+    t.contains(r.stderr, RUN_ID, "the message names the run id")
+
+
+@S.test
 def throttling_is_retried(t, w):
     w.acm_fault("RequestCertificate", "ThrottlingException", "Rate exceeded", times=1)
     r = w.run("request", inputs={"domain_name": DOMAIN, "aws_region": REGION},
