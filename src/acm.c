@@ -129,24 +129,23 @@ acm_error_parse(long status, const char *errortype_header, const char *body,
 		if (!cJSON_IsString(v))
 			v = cJSON_GetObjectItemCaseSensitive(json, "__type");
 		if (cJSON_IsString(v))
-			sanitise_type(v->valuestring, err->type,
-			    sizeof(err->type));
+			sanitise_type(
+			    v->valuestring, err->type, sizeof(err->type));
 	}
 	if (cJSON_IsObject(json)) {
 		v = cJSON_GetObjectItemCaseSensitive(json, "message");
 		if (!cJSON_IsString(v))
 			v = cJSON_GetObjectItemCaseSensitive(json, "Message");
 		if (cJSON_IsString(v))
-			str_copy(err->message, sizeof(err->message),
-			    v->valuestring);
+			str_copy(
+			    err->message, sizeof(err->message), v->valuestring);
 	} else if (body != NULL && len > 0) {
 		/* e.g. an HTML page from a proxy: keep it printable. */
 		n = len < sizeof(err->message) - 1 ? len
-						   : sizeof(err->message) - 1;
+		                                   : sizeof(err->message) - 1;
 		for (i = 0; i < n; i++)
-			err->message[i] = isprint((unsigned char)body[i])
-			    ? body[i]
-			    : ' ';
+			err->message[i] =
+			    isprint((unsigned char)body[i]) ? body[i] : ' ';
 		err->message[n] = '\0';
 	}
 	if (err->type[0] == '\0')
@@ -184,26 +183,26 @@ attempt(struct acm *a, const char *op, const char *body,
 	/* Re-signed on every attempt: the date must be current. */
 	if (sigv4_amz_date(time(NULL), date) != 0)
 		goto done;
-	sh[n++] = (struct sigv4_header){"Content-Type",
-	    "application/x-amz-json-1.1"};
+	sh[n++] =
+	    (struct sigv4_header){"Content-Type", "application/x-amz-json-1.1"};
 	sh[n++] = (struct sigv4_header){"Host", a->host};
 	sh[n++] = (struct sigv4_header){"X-Amz-Date", date};
 	sh[n++] = (struct sigv4_header){"X-Amz-Target", target};
 	if (a->cfg.session_token != NULL)
-		sh[n++] = (struct sigv4_header){"X-Amz-Security-Token",
-		    a->cfg.session_token};
-	sr = (struct sigv4_request){"POST", a->path, "", sh, n, body,
-	    strlen(body)};
+		sh[n++] = (struct sigv4_header){
+		    "X-Amz-Security-Token", a->cfg.session_token};
+	sr = (struct sigv4_request){
+	    "POST", a->path, "", sh, n, body, strlen(body)};
 	cr = (struct sigv4_credentials){a->cfg.access_key_id,
 	    a->cfg.secret_access_key, a->cfg.session_token};
-	if (sigv4_authorization(&sr, &cr, date, a->cfg.region, "acm",
-		&authz) != 0) {
+	if (sigv4_authorization(&sr, &cr, date, a->cfg.region, "acm", &authz) !=
+	    0) {
 		snprintf(err, errlen, "could not sign the ACM request");
 		goto done;
 	}
 	for (i = 0; i < n; i++) {
-		if (buf_printf(&lines[i], "%s: %s", sh[i].name,
-			sh[i].value) != 0)
+		if (buf_printf(&lines[i], "%s: %s", sh[i].name, sh[i].value) !=
+		    0)
 			goto done;
 		hdrs[i] = buf_str(&lines[i]);
 	}
@@ -212,7 +211,7 @@ attempt(struct acm *a, const char *op, const char *body,
 	hdrs[n] = buf_str(&lines[n]);
 	rc = http_send(a->http,
 	    &(struct http_request){"POST", a->url, hdrs, n + 1, body,
-		strlen(body), a->cfg.ca_file},
+	        strlen(body), a->cfg.ca_file},
 	    resp, err, errlen);
 done:
 	buf_wipe(&authz);
@@ -240,7 +239,8 @@ acm_call(struct acm *a, const char *op, const cJSON *params, cJSON **out,
 		str_copy(err->message, sizeof(err->message), "out of memory");
 		return -1;
 	}
-	idempotent = strcmp(op, "RequestCertificate") != 0 ||
+	idempotent =
+	    strcmp(op, "RequestCertificate") != 0 ||
 	    cJSON_GetObjectItemCaseSensitive(params, "IdempotencyToken");
 	/* One logical call; the retry quota carries over between calls. */
 	retry_begin(&a->retry);
@@ -250,8 +250,9 @@ acm_call(struct acm *a, const char *op, const cJSON *params, cJSON **out,
 		hr = attempt(a, op, body, &resp, why, sizeof(why));
 		if (hr == HTTP_OK && resp.status >= 200 && resp.status < 300) {
 			*out = resp.body.len
-			    ? cJSON_ParseWithLength(resp.body.data, resp.body.len)
-			    : cJSON_CreateObject();
+			           ? cJSON_ParseWithLength(
+			                 resp.body.data, resp.body.len)
+			           : cJSON_CreateObject();
 			if (cJSON_IsObject(*out)) {
 				o.failure = RETRY_OK;
 				retry_next(&a->retry, &o, 0);
@@ -277,14 +278,14 @@ acm_call(struct acm *a, const char *op, const cJSON *params, cJSON **out,
 			o.failure = RETRY_HTTP;
 			o.http_status = resp.status;
 			o.error_code = err->type;
-			o.retry_after = resp.retry_after[0] ? resp.retry_after
-							    : NULL;
+			o.retry_after =
+			    resp.retry_after[0] ? resp.retry_after : NULL;
 		} else {
 			err->kind = ACM_ERR_TRANSPORT;
 			str_copy(err->message, sizeof(err->message), why);
-			o.failure = hr == HTTP_ETIMEOUT ? RETRY_TIMEOUT
-			    : hr == HTTP_ECONNECT       ? RETRY_CONNECT
-							: RETRY_OTHER;
+			o.failure = hr == HTTP_ETIMEOUT   ? RETRY_TIMEOUT
+			            : hr == HTTP_ECONNECT ? RETRY_CONNECT
+			                                  : RETRY_OTHER;
 		}
 		/* RequestCertificate is not idempotent by itself: a retry
 		 * after a lost answer would mint a second certificate.
@@ -293,8 +294,8 @@ acm_call(struct acm *a, const char *op, const cJSON *params, cJSON **out,
 		 * only an answer proving nothing happened (throttling) is
 		 * retried. */
 		if (!idempotent && !(o.failure == RETRY_HTTP &&
-				       (retry_is_throttling(o.error_code) ||
-					   o.http_status == 429)))
+		                       (retry_is_throttling(o.error_code) ||
+		                           o.http_status == 429)))
 			goto done;
 		delay = retry_next(&a->retry, &o, retry_rand01());
 		if (delay < 0 || http_sleep_ms(a->http, delay) != 0)
@@ -338,8 +339,8 @@ get_strings(const cJSON *obj, const char *name, char ***out, size_t *n)
 		return 0;
 	if (!cJSON_IsArray(arr))
 		return -1;
-	if ((*out = calloc((size_t)cJSON_GetArraySize(arr) + 1,
-		 sizeof(char *))) == NULL)
+	if ((*out = calloc(
+	         (size_t)cJSON_GetArraySize(arr) + 1, sizeof(char *))) == NULL)
 		return -1;
 	cJSON_ArrayForEach(v, arr)
 	{
@@ -366,8 +367,8 @@ get_validations(const cJSON *obj, struct acm_validation **out, size_t *n)
 		return 0;
 	if (!cJSON_IsArray(arr))
 		return -1;
-	if ((*out = calloc((size_t)cJSON_GetArraySize(arr) + 1,
-		 sizeof(**out))) == NULL)
+	if ((*out = calloc(
+	         (size_t)cJSON_GetArraySize(arr) + 1, sizeof(**out))) == NULL)
 		return -1;
 	cJSON_ArrayForEach(v, arr)
 	{
@@ -375,10 +376,10 @@ get_validations(const cJSON *obj, struct acm_validation **out, size_t *n)
 			return -1;
 		val = &(*out)[(*n)++];
 		get_str(v, "DomainName", val->domain, sizeof(val->domain));
-		get_str(v, "ValidationMethod", val->method,
-		    sizeof(val->method));
-		get_str(v, "ValidationStatus", val->status,
-		    sizeof(val->status));
+		get_str(
+		    v, "ValidationMethod", val->method, sizeof(val->method));
+		get_str(
+		    v, "ValidationStatus", val->status, sizeof(val->status));
 		rr = cJSON_GetObjectItemCaseSensitive(v, "ResourceRecord");
 		if (cJSON_IsObject(rr)) {
 			get_str(rr, "Name", val->record_name,
@@ -403,8 +404,8 @@ get_validations(const cJSON *obj, struct acm_validation **out, size_t *n)
 }
 
 int
-acm_certificate_parse(const cJSON *response, struct acm_certificate *c,
-    char *err, size_t errlen)
+acm_certificate_parse(
+    const cJSON *response, struct acm_certificate *c, char *err, size_t errlen)
 {
 	const cJSON *d, *rs, *opt, *v;
 	char *p;
@@ -434,13 +435,13 @@ acm_certificate_parse(const cJSON *response, struct acm_certificate *c,
 			*p = '_';
 	get_str(d, "RenewalEligibility", c->renewal_eligibility,
 	    sizeof(c->renewal_eligibility));
-	get_str(d, "FailureReason", c->failure_reason,
-	    sizeof(c->failure_reason));
+	get_str(
+	    d, "FailureReason", c->failure_reason, sizeof(c->failure_reason));
 	get_str(d, "CertificateAuthorityArn", c->ca_arn, sizeof(c->ca_arn));
 	opt = cJSON_GetObjectItemCaseSensitive(d, "Options");
 	if (cJSON_IsObject(opt))
-		get_str(opt, "Export", c->export_option,
-		    sizeof(c->export_option));
+		get_str(
+		    opt, "Export", c->export_option, sizeof(c->export_option));
 	v = cJSON_GetObjectItemCaseSensitive(d, "Exported");
 	c->exported = cJSON_IsTrue(v);
 	c->created_at = get_time(d, "CreatedAt");
@@ -449,7 +450,7 @@ acm_certificate_parse(const cJSON *response, struct acm_certificate *c,
 	c->not_before = get_time(d, "NotBefore");
 	c->not_after = get_time(d, "NotAfter");
 	if (get_strings(d, "SubjectAlternativeNames", &c->sans, &c->nsans) !=
-		0 ||
+	        0 ||
 	    get_strings(d, "InUseBy", &c->in_use_by, &c->nin_use_by) != 0 ||
 	    get_validations(d, &c->validations, &c->nvalidations) != 0)
 		goto bad;
@@ -460,7 +461,7 @@ acm_certificate_parse(const cJSON *response, struct acm_certificate *c,
 		get_str(rs, "RenewalStatusReason", c->renewal_reason,
 		    sizeof(c->renewal_reason));
 		if (get_validations(rs, &c->renewal_validations,
-			&c->nrenewal_validations) != 0)
+		        &c->nrenewal_validations) != 0)
 			goto bad;
 	}
 	return 0;

@@ -17,7 +17,7 @@
 
 struct acm_config {
 	const char *endpoint;          /* "https://acm.<region>.<suffix>" or
-					* a custom URL; borrowed */
+	                                * a custom URL; borrowed */
 	const char *region;            /* signing region; borrowed */
 	const char *access_key_id;     /* borrowed */
 	const char *secret_access_key; /* borrowed */
@@ -36,7 +36,7 @@ struct acm_error {
 	enum acm_error_kind kind;
 	long http_status;     /* 0 when there was no response */
 	char type[128];       /* sanitised error type, e.g.
-			       * "ResourceInUseException"; "" if unknown */
+	                       * "ResourceInUseException"; "" if unknown */
 	char message[1024];   /* ACM's message, or what went wrong */
 	char request_id[128]; /* x-amzn-RequestId, "" if none */
 };
@@ -49,7 +49,7 @@ struct acm_validation {
 	char record_name[512]; /* "" until ACM has made the record */
 	char record_type[16];
 	char record_value[512];
-	char emails[1024];     /* comma-separated ValidationEmails */
+	char emails[1024]; /* comma-separated ValidationEmails */
 };
 
 /* The parts of DescribeCertificate's CertificateDetail port-acm uses. */
@@ -60,12 +60,12 @@ struct acm_certificate {
 	char type[32];          /* AMAZON_ISSUED, PRIVATE, IMPORTED */
 	char key_algorithm[32]; /* normalised: '-' mapped to '_' */
 	char renewal_eligibility[16];
-	char renewal_status[32];   /* RenewalSummary.RenewalStatus */
-	char renewal_reason[128];  /* RenewalSummary.RenewalStatusReason */
+	char renewal_status[32];  /* RenewalSummary.RenewalStatus */
+	char renewal_reason[128]; /* RenewalSummary.RenewalStatusReason */
 	char failure_reason[64];
-	char export_option[16];    /* Options.Export */
-	char ca_arn[2049];         /* CertificateAuthorityArn */
-	int exported;              /* "Exported" flag, when present */
+	char export_option[16]; /* Options.Export */
+	char ca_arn[2049];      /* CertificateAuthorityArn */
+	int exported;           /* "Exported" flag, when present */
 	double created_at, issued_at, imported_at, not_before, not_after;
 	char **sans; /* owned: SubjectAlternativeNames */
 	size_t nsans;
@@ -87,8 +87,8 @@ void acm_free(struct acm *acm);
 /* Calls CertificateManager.<op> with params (borrowed; NULL = {}).
  * On success *out is the parsed response object (an empty object for
  * operations without output); the caller frees it with cJSON_Delete. */
-int acm_call(struct acm *acm, const char *op, const cJSON *params,
-    cJSON **out, struct acm_error *err);
+int acm_call(struct acm *acm, const char *op, const cJSON *params, cJSON **out,
+    struct acm_error *err);
 
 /* Pure. Fills err from an error response: the type from the
  * X-Amzn-Errortype header, else body "code", else top-level "__type",

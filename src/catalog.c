@@ -22,8 +22,8 @@ add_time(cJSON *props, const char *name, double t)
 }
 
 cJSON *
-catalog_entity(const struct acm_certificate *cert, const char *region,
-    const char *account)
+catalog_entity(
+    const struct acm_certificate *cert, const char *region, const char *account)
 {
 	cJSON *e = cJSON_CreateObject(), *props, *rel, *arr, *recs;
 	struct buf json = {0};
@@ -43,24 +43,24 @@ catalog_entity(const struct acm_certificate *cert, const char *region,
 	if (cert->type[0])
 		cJSON_AddStringToObject(props, "type", cert->type);
 	if (cert->key_algorithm[0])
-		cJSON_AddStringToObject(props, "keyAlgorithm",
-		    cert->key_algorithm);
+		cJSON_AddStringToObject(
+		    props, "keyAlgorithm", cert->key_algorithm);
 	if (cert->renewal_eligibility[0])
-		cJSON_AddStringToObject(props, "renewalEligibility",
-		    cert->renewal_eligibility);
+		cJSON_AddStringToObject(
+		    props, "renewalEligibility", cert->renewal_eligibility);
 	cJSON_AddBoolToObject(props, "inUse", cert->nin_use_by > 0);
 	arr = cJSON_AddArrayToObject(props, "inUseBy");
 	for (i = 0; i < cert->nin_use_by; i++)
-		cJSON_AddItemToArray(arr,
-		    cJSON_CreateString(cert->in_use_by[i]));
+		cJSON_AddItemToArray(
+		    arr, cJSON_CreateString(cert->in_use_by[i]));
 	add_time(props, "createdAt",
 	    cert->created_at ? cert->created_at : cert->imported_at);
 	add_time(props, "expirationDate", cert->not_after);
 	cJSON_AddStringToObject(props, "region", region);
 	op_records(cert, &json, NULL);
 	recs = cJSON_Parse(buf_str(&json));
-	cJSON_AddItemToObject(props, "validationRecords",
-	    recs ? recs : cJSON_CreateArray());
+	cJSON_AddItemToObject(
+	    props, "validationRecords", recs ? recs : cJSON_CreateArray());
 	buf_free(&json);
 	rel = cJSON_AddObjectToObject(e, "relations");
 	cJSON_AddStringToObject(rel, "account", account);
@@ -78,8 +78,8 @@ catalog_upsert(struct op_env *env, const struct acm_certificate *cert)
 
 	if (env->port == NULL || env->report->port_failed)
 		return;
-	if (validate_certificate_arn("arn", cert->arn, &arn, why,
-		sizeof(why)) != 0) {
+	if (validate_certificate_arn(
+	        "arn", cert->arn, &arn, why, sizeof(why)) != 0) {
 		report_warn(env->report,
 		    "not writing the catalog entity: ACM returned an ARN "
 		    "port-acm does not recognise (%s)",

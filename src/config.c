@@ -13,42 +13,56 @@
  * fallbacks. */
 struct setting {
 	const char *input;
-	int flag;          /* may be given on the command line */
+	int flag; /* may be given on the command line */
 	const char *env1, *env2;
 };
 
 enum {
-	S_OPERATION, S_PORT_CONTEXT, S_DOMAIN_NAME, S_VALIDATION_METHOD,
-	S_CERTIFICATE_ARN, S_AWS_REGION, S_PORT_CLIENT_ID,
-	S_PORT_CLIENT_SECRET, S_PORT_BASE_URL, S_BLUEPRINT, S_RUN_ID,
-	S_SANS, S_KEY_ALGORITHM, S_TAGS, S_PCA_ARN, S_EXPORT,
-	S_IDEMPOTENCY_TOKEN, S_WAIT, S_TIMEOUT_MINUTES, S_DELETE_WAIT,
+	S_OPERATION,
+	S_PORT_CONTEXT,
+	S_DOMAIN_NAME,
+	S_VALIDATION_METHOD,
+	S_CERTIFICATE_ARN,
+	S_AWS_REGION,
+	S_PORT_CLIENT_ID,
+	S_PORT_CLIENT_SECRET,
+	S_PORT_BASE_URL,
+	S_BLUEPRINT,
+	S_RUN_ID,
+	S_SANS,
+	S_KEY_ALGORITHM,
+	S_TAGS,
+	S_PCA_ARN,
+	S_EXPORT,
+	S_IDEMPOTENCY_TOKEN,
+	S_WAIT,
+	S_TIMEOUT_MINUTES,
+	S_DELETE_WAIT,
 	S__MAX
 };
 
 static const struct setting settings[S__MAX] = {
-	[S_OPERATION] = {"operation", 0, NULL, NULL},
-	[S_PORT_CONTEXT] = {"port_context", 1, NULL, NULL},
-	[S_DOMAIN_NAME] = {"domain_name", 1, NULL, NULL},
-	[S_VALIDATION_METHOD] = {"validation_method", 1, NULL, NULL},
-	[S_CERTIFICATE_ARN] = {"certificate_arn", 1, NULL, NULL},
-	[S_AWS_REGION] = {"aws_region", 0, "AWS_REGION",
-	    "AWS_DEFAULT_REGION"},
-	[S_PORT_CLIENT_ID] = {"port_client_id", 0, "PORT_CLIENT_ID", NULL},
-	[S_PORT_CLIENT_SECRET] = {"port_client_secret", 0,
-	    "PORT_CLIENT_SECRET", NULL},
-	[S_PORT_BASE_URL] = {"port_base_url", 1, "PORT_BASE_URL", NULL},
-	[S_BLUEPRINT] = {"blueprint", 1, NULL, NULL},
-	[S_RUN_ID] = {"run_id", 1, NULL, NULL},
-	[S_SANS] = {"subject_alternative_names", 1, NULL, NULL},
-	[S_KEY_ALGORITHM] = {"key_algorithm", 1, NULL, NULL},
-	[S_TAGS] = {"tags", 1, NULL, NULL},
-	[S_PCA_ARN] = {"certificate_authority_arn", 1, NULL, NULL},
-	[S_EXPORT] = {"export", 1, NULL, NULL},
-	[S_IDEMPOTENCY_TOKEN] = {"idempotency_token", 1, NULL, NULL},
-	[S_WAIT] = {"wait_for_issuance", 1, NULL, NULL},
-	[S_TIMEOUT_MINUTES] = {"timeout_minutes", 1, NULL, NULL},
-	[S_DELETE_WAIT] = {"delete_wait_minutes", 1, NULL, NULL},
+    [S_OPERATION] = {"operation", 0, NULL, NULL},
+    [S_PORT_CONTEXT] = {"port_context", 1, NULL, NULL},
+    [S_DOMAIN_NAME] = {"domain_name", 1, NULL, NULL},
+    [S_VALIDATION_METHOD] = {"validation_method", 1, NULL, NULL},
+    [S_CERTIFICATE_ARN] = {"certificate_arn", 1, NULL, NULL},
+    [S_AWS_REGION] = {"aws_region", 0, "AWS_REGION", "AWS_DEFAULT_REGION"},
+    [S_PORT_CLIENT_ID] = {"port_client_id", 0, "PORT_CLIENT_ID", NULL},
+    [S_PORT_CLIENT_SECRET] = {"port_client_secret", 0, "PORT_CLIENT_SECRET",
+        NULL},
+    [S_PORT_BASE_URL] = {"port_base_url", 1, "PORT_BASE_URL", NULL},
+    [S_BLUEPRINT] = {"blueprint", 1, NULL, NULL},
+    [S_RUN_ID] = {"run_id", 1, NULL, NULL},
+    [S_SANS] = {"subject_alternative_names", 1, NULL, NULL},
+    [S_KEY_ALGORITHM] = {"key_algorithm", 1, NULL, NULL},
+    [S_TAGS] = {"tags", 1, NULL, NULL},
+    [S_PCA_ARN] = {"certificate_authority_arn", 1, NULL, NULL},
+    [S_EXPORT] = {"export", 1, NULL, NULL},
+    [S_IDEMPOTENCY_TOKEN] = {"idempotency_token", 1, NULL, NULL},
+    [S_WAIT] = {"wait_for_issuance", 1, NULL, NULL},
+    [S_TIMEOUT_MINUTES] = {"timeout_minutes", 1, NULL, NULL},
+    [S_DELETE_WAIT] = {"delete_wait_minutes", 1, NULL, NULL},
 };
 
 static const char usage[] =
@@ -67,7 +81,8 @@ static const char usage[] =
     "  --certificate-authority-arn A private certificate from AWS Private CA\n"
     "  --export ENABLED|DISABLED     exportable public certificate\n"
     "  --idempotency-token T         default: derived from the Port run id\n"
-    "  --wait-for-issuance true      wait until ISSUED (with --timeout-minutes)\n"
+    "  --wait-for-issuance true      wait until ISSUED (with "
+    "--timeout-minutes)\n"
     "  --certificate-arn ARN         certificate to renew or delete\n"
     "  --delete-wait-minutes N       retry a delete while ACM says in use\n"
     "  --region REGION               default AWS_REGION, AWS_DEFAULT_REGION\n"
@@ -76,8 +91,10 @@ static const char usage[] =
     "  --port-base-url URL           default https://api.getport.io\n"
     "  --blueprint ID                default acmCertificate\n"
     "\n"
-    "environment: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN,\n"
-    "  AWS_REGION, AWS_DEFAULT_REGION, AWS_ENDPOINT_URL_ACM, AWS_ENDPOINT_URL,\n"
+    "environment: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, "
+    "AWS_SESSION_TOKEN,\n"
+    "  AWS_REGION, AWS_DEFAULT_REGION, AWS_ENDPOINT_URL_ACM, "
+    "AWS_ENDPOINT_URL,\n"
     "  AWS_CA_BUNDLE, AWS_MAX_ATTEMPTS, PORT_CLIENT_ID, PORT_CLIENT_SECRET,\n"
     "  PORT_BASE_URL, SSL_CERT_FILE. Secrets are never taken from flags.\n"
     "\n"
@@ -106,8 +123,7 @@ config_op_name(enum op op)
 	}
 }
 
-static int
-fail(struct buf *msg, const char *fmt, ...)
+static int fail(struct buf *msg, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static int
@@ -187,7 +203,7 @@ derive_token(const char *run_id, char out[33])
 
 	for (p = run_id; *p && plain; p++)
 		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-			(*p >= '0' && *p <= '9') || *p == '_'))
+		        (*p >= '0' && *p <= '9') || *p == '_'))
 			plain = 0;
 	if (plain) {
 		snprintf(out, 33, "%s", run_id);
@@ -214,18 +230,18 @@ parse_args(int argc, char **argv, const char *flags[S__MAX], enum op *op,
 		if (strcmp(a, "--version") == 0 || strcmp(a, "-V") == 0)
 			return CONFIG_VERSION;
 		if (strncmp(a, "--", 2) != 0) {
-			enum op o = strcmp(a, "request") == 0 ? OP_REQUEST
-			    : strcmp(a, "renew") == 0	       ? OP_RENEW
-			    : strcmp(a, "delete") == 0	       ? OP_DELETE
-							       : OP_NONE;
+			enum op o = strcmp(a, "request") == 0  ? OP_REQUEST
+			            : strcmp(a, "renew") == 0  ? OP_RENEW
+			            : strcmp(a, "delete") == 0 ? OP_DELETE
+			                                       : OP_NONE;
 			if (o == OP_NONE)
 				return fail(msg,
 				    "unknown operation '%.64s': use request, "
 				    "renew or delete",
 				    a);
 			if (*op != OP_NONE)
-				return fail(msg,
-				    "more than one operation given");
+				return fail(
+				    msg, "more than one operation given");
 			*op = o;
 			continue;
 		}
@@ -240,13 +256,14 @@ parse_args(int argc, char **argv, const char *flags[S__MAX], enum op *op,
 				*p = '_';
 		if (strcmp(name, "idempotency_token") != 0 &&
 		    (strstr(name, "secret") || strstr(name, "token") ||
-			strstr(name, "access_key") || strstr(name, "client_id") ||
-			strstr(name, "password")))
+		        strstr(name, "access_key") ||
+		        strstr(name, "client_id") || strstr(name, "password")))
 			return fail(msg,
 			    "--%.*s is not accepted: credentials are read only "
 			    "from the environment (PORT_CLIENT_ID, "
 			    "PORT_CLIENT_SECRET, AWS_ACCESS_KEY_ID, "
-			    "AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN), because "
+			    "AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN), "
+			    "because "
 			    "every process can read a command line",
 			    (int)n, a);
 		if (strcmp(name, "region") == 0)
@@ -274,8 +291,8 @@ parse_args(int argc, char **argv, const char *flags[S__MAX], enum op *op,
 static int
 require_tls(const char *field, const char *url, struct buf *msg)
 {
-	static const char *const local[] = {"http://127.0.0.1", "http://localhost",
-	    "http://[::1]"};
+	static const char *const local[] = {
+	    "http://127.0.0.1", "http://localhost", "http://[::1]"};
 	size_t i, n;
 
 	if (strncmp(url, "http://", 7) != 0)
@@ -311,7 +328,7 @@ load_port(struct config *c, const char *v[S__MAX],
 
 	s = v[S_PORT_BASE_URL] ? v[S_PORT_BASE_URL] : "https://api.getport.io";
 	if (copy_checked(c->port_base_url, sizeof(c->port_base_url), s,
-		"port_base_url", msg) != 0)
+	        "port_base_url", msg) != 0)
 		return CONFIG_ERROR;
 	/* People paste ".../" or ".../v1"; what they mean is clear. */
 	n = strlen(c->port_base_url);
@@ -319,8 +336,8 @@ load_port(struct config *c, const char *v[S__MAX],
 		c->port_base_url[--n] = '\0';
 	if (n > 3 && strcmp(c->port_base_url + n - 3, "/v1") == 0)
 		c->port_base_url[n - 3] = '\0';
-	if (validate_base_url("port_base_url", c->port_base_url, err,
-		errlen) != 0)
+	if (validate_base_url("port_base_url", c->port_base_url, err, errlen) !=
+	    0)
 		return fail(msg, "%s", err);
 	if (require_tls("port_base_url", c->port_base_url, msg) != 0)
 		return CONFIG_ERROR;
@@ -328,7 +345,7 @@ load_port(struct config *c, const char *v[S__MAX],
 	c->port_client_secret = dup_secret(v[S_PORT_CLIENT_SECRET]);
 	s = nonempty(getenv_fn("SSL_CERT_FILE"));
 	if (s && copy_checked(c->ca_file, sizeof(c->ca_file), s,
-		     "SSL_CERT_FILE", msg) != 0)
+	             "SSL_CERT_FILE", msg) != 0)
 		return CONFIG_ERROR;
 	/* An explicit run id lets even a broken port_context be
 	 * reported on the run. */
@@ -337,8 +354,8 @@ load_port(struct config *c, const char *v[S__MAX],
 			return fail(msg, "%s", err);
 		snprintf(c->run_id, sizeof(c->run_id), "%s", v[S_RUN_ID]);
 	}
-	c->port_enabled = c->port_client_id && c->port_client_secret &&
-	    c->run_id[0];
+	c->port_enabled =
+	    c->port_client_id && c->port_client_secret && c->run_id[0];
 	if (context_parse(v[S_PORT_CONTEXT], &c->ctx, err, errlen) != 0)
 		return fail(msg, "%s", err);
 	if (c->run_id[0] == '\0' && c->ctx.run_id[0] != '\0') {
@@ -346,12 +363,12 @@ load_port(struct config *c, const char *v[S__MAX],
 			return fail(msg, "%s", err);
 		snprintf(c->run_id, sizeof(c->run_id), "%s", c->ctx.run_id);
 	}
-	c->port_enabled = c->port_client_id && c->port_client_secret &&
-	    c->run_id[0];
+	c->port_enabled =
+	    c->port_client_id && c->port_client_secret && c->run_id[0];
 	/* The entity the action ran on knows its blueprint best. */
-	s = v[S_BLUEPRINT]	     ? v[S_BLUEPRINT]
+	s = v[S_BLUEPRINT]               ? v[S_BLUEPRINT]
 	    : c->ctx.entity_blueprint[0] ? c->ctx.entity_blueprint
-					 : "acmCertificate";
+	                                 : "acmCertificate";
 	if (validate_blueprint("blueprint", s, err, errlen) != 0)
 		return fail(msg, "%s", err);
 	snprintf(c->blueprint, sizeof(c->blueprint), "%s", s);
@@ -370,7 +387,7 @@ load_number(const char *getenv_val, long dflt, long min, long max,
 		return 0;
 	}
 	if (validate_uint(name, getenv_val, (unsigned long)min,
-		(unsigned long)max, &u, err, sizeof(err)) != 0)
+	        (unsigned long)max, &u, err, sizeof(err)) != 0)
 		return fail(msg, "%s", err);
 	*out = (long)u;
 	return 0;
@@ -386,37 +403,35 @@ load_request(struct config *c, const char *v[S__MAX], struct buf *msg,
 		return fail(msg,
 		    "domain_name is required to request a certificate, e.g. "
 		    "app.example.com or *.example.com");
-	if (validate_domain("domain_name", v[S_DOMAIN_NAME], err, errlen) != 0 ||
-	    validate_common_name("domain_name", v[S_DOMAIN_NAME], err,
-		errlen) != 0)
+	if (validate_domain("domain_name", v[S_DOMAIN_NAME], err, errlen) !=
+	        0 ||
+	    validate_common_name(
+	        "domain_name", v[S_DOMAIN_NAME], err, errlen) != 0)
 		return fail(msg, "%s", err);
-	snprintf(c->domain_name, sizeof(c->domain_name), "%s",
-	    v[S_DOMAIN_NAME]);
+	snprintf(
+	    c->domain_name, sizeof(c->domain_name), "%s", v[S_DOMAIN_NAME]);
 	if (v[S_SANS] &&
 	    validate_domain_list("subject_alternative_names", v[S_SANS],
-		c->sans, VALIDATE_MAX_NAMES - 1, &c->nsans, err,
-		errlen) != 0)
+	        c->sans, VALIDATE_MAX_NAMES - 1, &c->nsans, err, errlen) != 0)
 		return fail(msg, "%s", err);
-	if (validate_validation_method(v[S_VALIDATION_METHOD]
-		    ? v[S_VALIDATION_METHOD]
-		    : "DNS",
-		c->validation_method, err, errlen) != 0)
+	if (validate_validation_method(
+	        v[S_VALIDATION_METHOD] ? v[S_VALIDATION_METHOD] : "DNS",
+	        c->validation_method, err, errlen) != 0)
 		return fail(msg, "%s", err);
-	if (v[S_KEY_ALGORITHM] &&
-	    validate_key_algorithm(v[S_KEY_ALGORITHM], c->key_algorithm, err,
-		errlen) != 0)
+	if (v[S_KEY_ALGORITHM] && validate_key_algorithm(v[S_KEY_ALGORITHM],
+	                              c->key_algorithm, err, errlen) != 0)
 		return fail(msg, "%s", err);
 	if (v[S_TAGS]) {
 		c->tags = calloc(VALIDATE_MAX_TAGS, sizeof(*c->tags));
 		if (c->tags == NULL)
 			return fail(msg, "out of memory");
-		if (validate_tags("tags", v[S_TAGS], c->tags,
-			VALIDATE_MAX_TAGS, &c->ntags, err, errlen) != 0)
+		if (validate_tags("tags", v[S_TAGS], c->tags, VALIDATE_MAX_TAGS,
+		        &c->ntags, err, errlen) != 0)
 			return fail(msg, "%s", err);
 	}
 	if (v[S_PCA_ARN]) {
-		if (validate_pca_arn("certificate_authority_arn",
-			v[S_PCA_ARN], err, errlen) != 0)
+		if (validate_pca_arn("certificate_authority_arn", v[S_PCA_ARN],
+		        err, errlen) != 0)
 			return fail(msg, "%s", err);
 		snprintf(c->pca_arn, sizeof(c->pca_arn), "%s", v[S_PCA_ARN]);
 	}
@@ -425,7 +440,7 @@ load_request(struct config *c, const char *v[S__MAX], struct buf *msg,
 		return fail(msg, "%s", err);
 	if (v[S_IDEMPOTENCY_TOKEN]) {
 		if (validate_idempotency_token("idempotency_token",
-			v[S_IDEMPOTENCY_TOKEN], err, errlen) != 0)
+		        v[S_IDEMPOTENCY_TOKEN], err, errlen) != 0)
 			return fail(msg, "%s", err);
 		snprintf(c->idempotency_token, sizeof(c->idempotency_token),
 		    "%s", v[S_IDEMPOTENCY_TOKEN]);
@@ -434,12 +449,12 @@ load_request(struct config *c, const char *v[S__MAX], struct buf *msg,
 		c->idempotency_derived = 1;
 	}
 	if (v[S_WAIT] && validate_bool("wait_for_issuance", v[S_WAIT],
-			     &c->wait_for_issuance, err, errlen) != 0)
+	                     &c->wait_for_issuance, err, errlen) != 0)
 		return fail(msg, "%s", err);
 	c->timeout_minutes = 30;
 	if (v[S_TIMEOUT_MINUTES]) {
 		if (validate_uint("timeout_minutes", v[S_TIMEOUT_MINUTES], 1,
-			360, &u, err, errlen) != 0)
+		        360, &u, err, errlen) != 0)
 			return fail(msg, "%s", err);
 		c->timeout_minutes = u;
 	}
@@ -447,8 +462,8 @@ load_request(struct config *c, const char *v[S__MAX], struct buf *msg,
 }
 
 static int
-load_target(struct config *c, const char *v[S__MAX], struct buf *msg,
-    char *err, size_t errlen)
+load_target(struct config *c, const char *v[S__MAX], struct buf *msg, char *err,
+    size_t errlen)
 {
 	const char *arn = NULL, *what = config_op_name(c->op);
 	unsigned long u;
@@ -469,14 +484,14 @@ load_target(struct config *c, const char *v[S__MAX], struct buf *msg,
 		    "action from a certificate entity whose identifier or arn "
 		    "property is the certificate's ARN",
 		    what);
-	if (validate_certificate_arn(c->arn_source, arn, &c->arn, err,
-		errlen) != 0)
+	if (validate_certificate_arn(
+	        c->arn_source, arn, &c->arn, err, errlen) != 0)
 		return fail(msg, "%s", err);
 	snprintf(c->certificate_arn, sizeof(c->certificate_arn), "%s", arn);
 	c->delete_wait_minutes = 2;
 	if (v[S_DELETE_WAIT]) {
 		if (validate_uint("delete_wait_minutes", v[S_DELETE_WAIT], 0,
-			60, &u, err, errlen) != 0)
+		        60, &u, err, errlen) != 0)
 			return fail(msg, "%s", err);
 		c->delete_wait_minutes = u;
 	}
@@ -521,12 +536,12 @@ load_aws(struct config *c, const char *v[S__MAX],
 	if (ep) {
 		const char *name =
 		    ep == nonempty(getenv_fn("AWS_ENDPOINT_URL_ACM"))
-		    ? "AWS_ENDPOINT_URL_ACM"
-		    : "AWS_ENDPOINT_URL";
+		        ? "AWS_ENDPOINT_URL_ACM"
+		        : "AWS_ENDPOINT_URL";
 		size_t len;
 
-		if (copy_checked(c->endpoint, sizeof(c->endpoint), ep, name,
-			msg) != 0)
+		if (copy_checked(
+		        c->endpoint, sizeof(c->endpoint), ep, name, msg) != 0)
 			return CONFIG_ERROR;
 		/* botocore accepts "http://localhost:4566/". */
 		len = strlen(c->endpoint);
@@ -537,8 +552,8 @@ load_aws(struct config *c, const char *v[S__MAX],
 		if (require_tls(name, c->endpoint, msg) != 0)
 			return CONFIG_ERROR;
 		c->endpoint_custom = 1;
-	} else if (acm_endpoint_for_region(c->region, c->endpoint,
-		       sizeof(c->endpoint)) != 0)
+	} else if (acm_endpoint_for_region(
+	               c->region, c->endpoint, sizeof(c->endpoint)) != 0)
 		return fail(msg, "no ACM endpoint for region %s", c->region);
 
 	s = nonempty(getenv_fn("AWS_ACCESS_KEY_ID"));
@@ -563,10 +578,10 @@ load_aws(struct config *c, const char *v[S__MAX],
 
 	s = nonempty(getenv_fn("AWS_CA_BUNDLE"));
 	if (copy_checked(c->aws_ca_file, sizeof(c->aws_ca_file),
-		s ? s : c->ca_file, "AWS_CA_BUNDLE", msg) != 0)
+	        s ? s : c->ca_file, "AWS_CA_BUNDLE", msg) != 0)
 		return CONFIG_ERROR;
 	if (load_number(nonempty(getenv_fn("AWS_MAX_ATTEMPTS")), 0, 1, 10,
-		"AWS_MAX_ATTEMPTS", &n, msg) != 0)
+	        "AWS_MAX_ATTEMPTS", &n, msg) != 0)
 		return CONFIG_ERROR;
 	c->max_attempts = (unsigned)n;
 	return CONFIG_OK;
@@ -603,25 +618,26 @@ config_load(struct config *c, int argc, char **argv,
 		    strlen(run) < sizeof(c->github_run_id))
 			strcpy(c->github_run_id, run);
 		if (srv && repo && c->github_run_id[0] &&
-		    validate_base_url("GITHUB_SERVER_URL", srv, err,
-			sizeof(err)) == 0 &&
+		    validate_base_url(
+		        "GITHUB_SERVER_URL", srv, err, sizeof(err)) == 0 &&
 		    strspn(repo, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
-				 "qrstuvwxyz0123456789-_./") == strlen(repo))
+		                 "qrstuvwxyz0123456789-_./") == strlen(repo))
 			snprintf(c->github_run_url, sizeof(c->github_run_url),
 			    "%s/%s/actions/runs/%s%s%s", srv, repo,
 			    c->github_run_id, att ? "/attempts/" : "",
 			    att ? att : "");
 	}
 
-	if ((rc = load_port(c, v, getenv_fn, msg, err, sizeof(err))) != CONFIG_OK)
+	if ((rc = load_port(c, v, getenv_fn, msg, err, sizeof(err))) !=
+	    CONFIG_OK)
 		return rc;
 
 	if (c->op == OP_NONE && v[S_OPERATION]) {
 		s = v[S_OPERATION];
-		c->op = strcasecmp(s, "request") == 0 ? OP_REQUEST
-		    : strcasecmp(s, "renew") == 0     ? OP_RENEW
-		    : strcasecmp(s, "delete") == 0    ? OP_DELETE
-						      : OP_NONE;
+		c->op = strcasecmp(s, "request") == 0  ? OP_REQUEST
+		        : strcasecmp(s, "renew") == 0  ? OP_RENEW
+		        : strcasecmp(s, "delete") == 0 ? OP_DELETE
+		                                       : OP_NONE;
 		if (c->op == OP_NONE)
 			return fail(msg,
 			    "operation '%.64s' is not one of request, renew, "
@@ -634,20 +650,20 @@ config_load(struct config *c, int argc, char **argv,
 		    "set the operation input)");
 
 	if (load_number(nonempty(getenv_fn("PORT_ACM_CONNECT_TIMEOUT_SECONDS")),
-		10, 1, 300, "PORT_ACM_CONNECT_TIMEOUT_SECONDS",
-		&c->connect_timeout_ms, msg) != 0 ||
+	        10, 1, 300, "PORT_ACM_CONNECT_TIMEOUT_SECONDS",
+	        &c->connect_timeout_ms, msg) != 0 ||
 	    load_number(nonempty(getenv_fn("PORT_ACM_REQUEST_TIMEOUT_SECONDS")),
-		30, 1, 600, "PORT_ACM_REQUEST_TIMEOUT_SECONDS",
-		&c->request_timeout_ms, msg) != 0 ||
+	        30, 1, 600, "PORT_ACM_REQUEST_TIMEOUT_SECONDS",
+	        &c->request_timeout_ms, msg) != 0 ||
 	    load_number(nonempty(getenv_fn("PORT_ACM_POLL_INTERVAL_MS")), 5000,
-		1, 600000, "PORT_ACM_POLL_INTERVAL_MS", &c->poll_interval_ms,
-		msg) != 0)
+	        1, 600000, "PORT_ACM_POLL_INTERVAL_MS", &c->poll_interval_ms,
+	        msg) != 0)
 		return CONFIG_ERROR;
 	c->connect_timeout_ms *= 1000;
 	c->request_timeout_ms *= 1000;
 
 	rc = c->op == OP_REQUEST ? load_request(c, v, msg, err, sizeof(err))
-				 : load_target(c, v, msg, err, sizeof(err));
+	                         : load_target(c, v, msg, err, sizeof(err));
 	if (rc != CONFIG_OK)
 		return rc;
 	if ((rc = load_aws(c, v, getenv_fn, msg, err, sizeof(err))) !=
@@ -663,8 +679,8 @@ config_load(struct config *c, int argc, char **argv,
 		c->deadline_ms += (long)c->delete_wait_minutes * 60 * 1000;
 	if (nonempty(getenv_fn("PORT_ACM_DEADLINE_SECONDS"))) {
 		if (load_number(getenv_fn("PORT_ACM_DEADLINE_SECONDS"), 0, 1,
-			86400, "PORT_ACM_DEADLINE_SECONDS", &c->deadline_ms,
-			msg) != 0)
+		        86400, "PORT_ACM_DEADLINE_SECONDS", &c->deadline_ms,
+		        msg) != 0)
 			return CONFIG_ERROR;
 		c->deadline_ms *= 1000;
 	}

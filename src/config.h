@@ -44,7 +44,7 @@ struct config {
 	struct tag *tags;          /* owned: config_free */
 	size_t ntags;
 	char pca_arn[2049];
-	char export_option[9];     /* "" | ENABLED | DISABLED */
+	char export_option[9];      /* "" | ENABLED | DISABLED */
 	char idempotency_token[33]; /* given or derived from the run id */
 	int idempotency_derived;
 	int wait_for_issuance;

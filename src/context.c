@@ -103,8 +103,9 @@ get_string(const cJSON *obj, const char *key, const char *path, char *dst,
 	if (j == NULL)
 		return 0;
 	if (!cJSON_IsString(j) || j->valuestring == NULL) {
-		str_printf(err, errlen, "port_context: %s must be a string, got %s",
-		    path, type_name(j));
+		str_printf(err, errlen,
+		    "port_context: %s must be a string, got %s", path,
+		    type_name(j));
 		return -1;
 	}
 	return copy_checked(j->valuestring, path, dst, dstlen, err, errlen);
@@ -118,8 +119,9 @@ get_object(const cJSON *obj, const char *key, const char *path,
 	if (get(obj, key, path, out, err, errlen) != 0)
 		return -1;
 	if (*out != NULL && !cJSON_IsObject(*out)) {
-		str_printf(err, errlen, "port_context: %s must be an object, got %s",
-		    path, type_name(*out));
+		str_printf(err, errlen,
+		    "port_context: %s must be an object, got %s", path,
+		    type_name(*out));
 		return -1;
 	}
 	return 0;

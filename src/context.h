@@ -23,18 +23,19 @@ enum context_entity {
 };
 
 struct port_context {
-	char run_id[129];                /* "" when absent */
+	char run_id[129]; /* "" when absent */
 	enum context_entity entity_kind;
-	char entity_identifier[1001];    /* "" when absent */
+	char entity_identifier[1001]; /* "" when absent */
 	char entity_title[1001];
-	char entity_blueprint[101];      /* entity.blueprint or top-level blueprint */
-	char entity_arn[2049];           /* entity.properties.arn, "" if absent */
-	char entity_domain_name[254];    /* entity.properties.domainName */
-	char trigger_user[321];          /* trigger.by.email / user, if any */
+	char
+	    entity_blueprint[101]; /* entity.blueprint or top-level blueprint */
+	char entity_arn[2049];     /* entity.properties.arn, "" if absent */
+	char entity_domain_name[254]; /* entity.properties.domainName */
+	char trigger_user[321];       /* trigger.by.email / user, if any */
 };
 
 /* text may be NULL or "" (no context: all fields empty, returns 0). */
-int context_parse(const char *text, struct port_context *out, char *err,
-    size_t errlen);
+int context_parse(
+    const char *text, struct port_context *out, char *err, size_t errlen);
 
 #endif

@@ -24,31 +24,31 @@ explain_time(double t, struct buf *out)
 static const struct {
 	const char *reason, *words;
 } reasons[] = {
-	{"NO_AVAILABLE_CONTACTS", "ACM found no email contacts for the domain"},
-	{"ADDITIONAL_VERIFICATION_REQUIRED",
-	    "AWS needs more information to issue it; contact AWS Support"},
-	{"DOMAIN_NOT_ALLOWED",
-	    "a domain name is not allowed (often a well-known or "
-	    "Amazon-owned domain)"},
-	{"INVALID_PUBLIC_DOMAIN", "a domain name is not a valid public domain"},
-	{"DOMAIN_VALIDATION_DENIED",
-	    "the domain owner or administrator denied validation"},
-	{"CAA_ERROR",
-	    "a DNS CAA record forbids Amazon from issuing it; allow "
-	    "amazon.com, amazontrust.com, awstrust.com or amazonaws.com in "
-	    "the CAA record"},
-	{"PCA_LIMIT_EXCEEDED", "the private CA's quota was reached"},
-	{"PCA_INVALID_ARN", "the private CA ARN is not valid"},
-	{"PCA_INVALID_STATE", "the private CA is not active"},
-	{"PCA_REQUEST_FAILED", "the private CA refused the request"},
-	{"PCA_NAME_CONSTRAINTS_VALIDATION",
-	    "the name is outside the private CA's name constraints"},
-	{"PCA_RESOURCE_NOT_FOUND", "the private CA does not exist"},
-	{"PCA_INVALID_ARGS", "the private CA rejected the arguments"},
-	{"PCA_INVALID_DURATION", "the validity period is not allowed"},
-	{"PCA_ACCESS_DENIED", "ACM may not use the private CA"},
-	{"SLR_NOT_FOUND", "ACM's service-linked role is missing"},
-	{"OTHER", "ACM gave no specific reason"},
+    {"NO_AVAILABLE_CONTACTS", "ACM found no email contacts for the domain"},
+    {"ADDITIONAL_VERIFICATION_REQUIRED",
+        "AWS needs more information to issue it; contact AWS Support"},
+    {"DOMAIN_NOT_ALLOWED",
+        "a domain name is not allowed (often a well-known or "
+        "Amazon-owned domain)"},
+    {"INVALID_PUBLIC_DOMAIN", "a domain name is not a valid public domain"},
+    {"DOMAIN_VALIDATION_DENIED",
+        "the domain owner or administrator denied validation"},
+    {"CAA_ERROR",
+        "a DNS CAA record forbids Amazon from issuing it; allow "
+        "amazon.com, amazontrust.com, awstrust.com or amazonaws.com in "
+        "the CAA record"},
+    {"PCA_LIMIT_EXCEEDED", "the private CA's quota was reached"},
+    {"PCA_INVALID_ARN", "the private CA ARN is not valid"},
+    {"PCA_INVALID_STATE", "the private CA is not active"},
+    {"PCA_REQUEST_FAILED", "the private CA refused the request"},
+    {"PCA_NAME_CONSTRAINTS_VALIDATION",
+        "the name is outside the private CA's name constraints"},
+    {"PCA_RESOURCE_NOT_FOUND", "the private CA does not exist"},
+    {"PCA_INVALID_ARGS", "the private CA rejected the arguments"},
+    {"PCA_INVALID_DURATION", "the validity period is not allowed"},
+    {"PCA_ACCESS_DENIED", "ACM may not use the private CA"},
+    {"SLR_NOT_FOUND", "ACM's service-linked role is missing"},
+    {"OTHER", "ACM gave no specific reason"},
 };
 
 int
@@ -58,8 +58,8 @@ explain_failure_reason(const char *reason, struct buf *out)
 
 	for (i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
 		if (strcmp(reason, reasons[i].reason) == 0)
-			return buf_printf(out, "%s (%s)", reasons[i].words,
-			    reason);
+			return buf_printf(
+			    out, "%s (%s)", reasons[i].words, reason);
 	return buf_printf(out, "ACM's reason: %s", reason[0] ? reason : "none");
 }
 
@@ -112,10 +112,10 @@ explain_acm_error(const struct acm_error *err, const char *verb,
 		    "again in a few minutes.",
 		    what);
 	else if (strcmp(t, "AccessDeniedException") == 0 ||
-	    strcmp(t, "UnrecognizedClientException") == 0 ||
-	    strcmp(t, "InvalidClientTokenId") == 0 ||
-	    strcmp(t, "ExpiredTokenException") == 0 ||
-	    strcmp(t, "InvalidSignatureException") == 0)
+	         strcmp(t, "UnrecognizedClientException") == 0 ||
+	         strcmp(t, "InvalidClientTokenId") == 0 ||
+	         strcmp(t, "ExpiredTokenException") == 0 ||
+	         strcmp(t, "InvalidSignatureException") == 0)
 		rc = buf_printf(out,
 		    "AWS refused the credentials for acm:%s on %s (%s). Check "
 		    "the role or keys the workflow uses and the IAM policy in "
@@ -127,25 +127,23 @@ explain_acm_error(const struct acm_error *err, const char *verb,
 		    "not done; run the action again in a minute.",
 		    what);
 	else if (strcmp(t, "InvalidDomainValidationOptionsException") == 0)
-		rc = buf_printf(out,
-		    "ACM rejected the validation settings for %s.", what);
+		rc = buf_printf(
+		    out, "ACM rejected the validation settings for %s.", what);
 	else if (strcmp(t, "InvalidTagException") == 0 ||
-	    strcmp(t, "TooManyTagsException") == 0 ||
-	    strcmp(t, "TagPolicyException") == 0)
+	         strcmp(t, "TooManyTagsException") == 0 ||
+	         strcmp(t, "TagPolicyException") == 0)
 		rc = buf_printf(out,
 		    "ACM rejected the tags for %s: check them against your "
 		    "organisation's tag policy.",
 		    what);
 	else if (what && what[0])
-		rc = buf_printf(out, "ACM could not %s the certificate %s.",
-		    verb, what);
+		rc = buf_printf(
+		    out, "ACM could not %s the certificate %s.", verb, what);
 	else
-		rc = buf_printf(out, "ACM could not %s the certificate.",
-		    verb);
+		rc = buf_printf(out, "ACM could not %s the certificate.", verb);
 	if (rc == 0 && err->kind == ACM_ERR_SERVICE)
 		rc = buf_printf(out, " (ACM: %s%s%s%s%s)", t,
 		    err->message[0] ? ": " : "", err->message,
-		    err->request_id[0] ? "; request id " : "",
-		    err->request_id);
+		    err->request_id[0] ? "; request id " : "", err->request_id);
 	return rc;
 }

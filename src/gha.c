@@ -320,7 +320,8 @@ gha_set_output(struct gha *g, const char *name, const char *value, char *err,
 		return -1;
 	}
 	if (gha_heredoc_delimiter(value, random_seed(), delim) != 0) {
-		str_printf(err, errlen, "output %s: no heredoc delimiter", name);
+		str_printf(
+		    err, errlen, "output %s: no heredoc delimiter", name);
 		return -1;
 	}
 	if (buf_printf(&rec, "%s<<%s\n", name, delim) != 0 ||
@@ -347,8 +348,7 @@ gha_summary_append(
 	size_t len, written;
 	int rc;
 
-	if (g == NULL || g->summary_path[0] == '\0' ||
-	    markdown == NULL)
+	if (g == NULL || g->summary_path[0] == '\0' || markdown == NULL)
 		return 0;
 	len = strlen(markdown);
 	/* Refuse the whole chunk: half a table is worse than none, and a
@@ -363,7 +363,8 @@ gha_summary_append(
 	rc = append_file(g->summary_path, markdown, len, &written);
 	summary_written += written;
 	if (rc != 0) {
-		str_printf(err, errlen, "cannot write GITHUB_STEP_SUMMARY (%s): %s",
+		str_printf(err, errlen,
+		    "cannot write GITHUB_STEP_SUMMARY (%s): %s",
 		    g->summary_path, strerror(errno));
 		return -1;
 	}

@@ -23,10 +23,10 @@
 enum gha_level { GHA_NOTICE, GHA_WARNING, GHA_ERROR };
 
 struct gha {
-	int active;               /* running under GitHub Actions */
-	FILE *cmd;                /* where workflow commands go (stdout) */
-	char output_path[4096];   /* GITHUB_OUTPUT, "" when unset */
-	char summary_path[4096];  /* GITHUB_STEP_SUMMARY, "" when unset */
+	int active;              /* running under GitHub Actions */
+	FILE *cmd;               /* where workflow commands go (stdout) */
+	char output_path[4096];  /* GITHUB_OUTPUT, "" when unset */
+	char summary_path[4096]; /* GITHUB_STEP_SUMMARY, "" when unset */
 };
 
 /* getenv_fn lets tests inject an environment; pass getenv normally. */
@@ -48,8 +48,8 @@ int gha_set_output(struct gha *g, const char *name, const char *value,
     char *err, size_t errlen);
 
 /* Appends Markdown to GITHUB_STEP_SUMMARY (limit 1 MiB per step). */
-int gha_summary_append(struct gha *g, const char *markdown, char *err,
-    size_t errlen);
+int gha_summary_append(
+    struct gha *g, const char *markdown, char *err, size_t errlen);
 
 /* Pure. Workflow-command escaping per @actions/core: data escapes
  * % CR LF; property values also escape ':' and ','. Appends to out. */
@@ -59,7 +59,7 @@ int gha_escape_property(const char *s, struct buf *out);
 /* Pure. Writes a heredoc delimiter ("ghadelimiter_" + 32 hex digits
  * derived from seed) that does not occur in value; out holds 64 bytes.
  * Returns -1 only if no such delimiter is found (not in practice). */
-int gha_heredoc_delimiter(const char *value, unsigned long long seed,
-    char out[64]);
+int gha_heredoc_delimiter(
+    const char *value, unsigned long long seed, char out[64]);
 
 #endif

@@ -92,8 +92,8 @@ on_body(char *data, size_t size, size_t n, void *arg)
 
 /* Copies a header value, trimmed, into dst when its name matches. */
 static void
-take_header(const char *line, size_t len, const char *name, char *dst,
-    size_t dstlen)
+take_header(
+    const char *line, size_t len, const char *name, char *dst, size_t dstlen)
 {
 	size_t nlen = strlen(name), vlen;
 	const char *v, *end = line + len;
@@ -105,7 +105,7 @@ take_header(const char *line, size_t len, const char *name, char *dst,
 	while (v < end && (*v == ' ' || *v == '\t'))
 		v++;
 	while (end > v && (end[-1] == '\r' || end[-1] == '\n' ||
-	    end[-1] == ' ' || end[-1] == '\t'))
+	                      end[-1] == ' ' || end[-1] == '\t'))
 		end--;
 	vlen = (size_t)(end - v);
 	if (vlen >= dstlen)
@@ -130,8 +130,8 @@ on_header(char *line, size_t size, size_t n, void *arg)
 	    sizeof(resp->request_id));
 	take_header(line, len, "X-Amzn-Errortype", resp->error_type,
 	    sizeof(resp->error_type));
-	take_header(line, len, "X-Trace-Id", resp->trace_id,
-	    sizeof(resp->trace_id));
+	take_header(
+	    line, len, "X-Trace-Id", resp->trace_id, sizeof(resp->trace_id));
 	take_header(line, len, "Retry-After", resp->retry_after,
 	    sizeof(resp->retry_after));
 	return len;
@@ -252,12 +252,12 @@ http_send(struct http *h, const struct http_request *req,
 	curl_easy_setopt(h->curl, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(h->curl, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(h->curl, CURLOPT_SSL_VERIFYHOST, 2L);
-	curl_easy_setopt(h->curl, CURLOPT_SSLVERSION,
-	    (long)CURL_SSLVERSION_TLSv1_2);
+	curl_easy_setopt(
+	    h->curl, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
 	if (ca != NULL)
 		curl_easy_setopt(h->curl, CURLOPT_CAINFO, ca);
-	curl_easy_setopt(h->curl, CURLOPT_CONNECTTIMEOUT_MS,
-	    h->opt.connect_timeout_ms);
+	curl_easy_setopt(
+	    h->curl, CURLOPT_CONNECTTIMEOUT_MS, h->opt.connect_timeout_ms);
 	curl_easy_setopt(h->curl, CURLOPT_TIMEOUT_MS, timeout);
 	curl_easy_setopt(h->curl, CURLOPT_ERRORBUFFER, detail);
 	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, hdrs);
@@ -272,10 +272,11 @@ http_send(struct http *h, const struct http_request *req,
 		curl_easy_setopt(h->curl, CURLOPT_HTTPGET, 1L);
 	} else {
 		if (strcmp(req->method, "POST") != 0)
-			curl_easy_setopt(h->curl, CURLOPT_CUSTOMREQUEST,
-			    req->method);
+			curl_easy_setopt(
+			    h->curl, CURLOPT_CUSTOMREQUEST, req->method);
 		if (req->body != NULL) {
-			curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, req->body);
+			curl_easy_setopt(
+			    h->curl, CURLOPT_POSTFIELDS, req->body);
 			curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE_LARGE,
 			    (curl_off_t)req->body_len);
 		} else if (strcmp(req->method, "POST") == 0) {

@@ -22,11 +22,11 @@
 
 enum http_result {
 	HTTP_OK = 0,
-	HTTP_ECONNECT,  /* refused, reset, closed early, truncated body */
-	HTTP_ETIMEOUT,  /* connect or total timeout, or the run's deadline */
-	HTTP_ETLS,      /* certificate verification or handshake failure */
-	HTTP_ETOOBIG,   /* response larger than HTTP_MAX_RESPONSE */
-	HTTP_EOTHER,    /* local failure: memory, bad URL, unreadable CA file */
+	HTTP_ECONNECT, /* refused, reset, closed early, truncated body */
+	HTTP_ETIMEOUT, /* connect or total timeout, or the run's deadline */
+	HTTP_ETLS,     /* certificate verification or handshake failure */
+	HTTP_ETOOBIG,  /* response larger than HTTP_MAX_RESPONSE */
+	HTTP_EOTHER,   /* local failure: memory, bad URL, unreadable CA file */
 };
 
 struct http_options {
@@ -41,18 +41,18 @@ struct http_request {
 	const char *url;            /* borrowed */
 	const char *const *headers; /* "Name: value" lines; borrowed */
 	size_t nheaders;
-	const void *body;           /* borrowed; NULL for none */
+	const void *body; /* borrowed; NULL for none */
 	size_t body_len;
-	const char *ca_file;        /* PEM bundle; NULL = built-in path */
+	const char *ca_file; /* PEM bundle; NULL = built-in path */
 };
 
 struct http_response {
 	long status;
-	struct buf body;        /* owned; http_response_free() */
-	char request_id[128];   /* x-amzn-RequestId */
-	char error_type[256];   /* X-Amzn-Errortype */
-	char trace_id[128];     /* X-Trace-Id (Port) */
-	char retry_after[128];  /* Retry-After */
+	struct buf body;       /* owned; http_response_free() */
+	char request_id[128];  /* x-amzn-RequestId */
+	char error_type[256];  /* X-Amzn-Errortype */
+	char trace_id[128];    /* X-Trace-Id (Port) */
+	char retry_after[128]; /* Retry-After */
 };
 
 struct http;

@@ -64,8 +64,8 @@ output(struct gha *g, const char *name, const char *value)
 
 /* The result always reaches stdout and the outputs, Port or not. */
 static void
-publish(struct gha *g, const struct config *c, const struct op_result *res,
-    int ok)
+publish(
+    struct gha *g, const struct config *c, const struct op_result *res, int ok)
 {
 	char err[512];
 
@@ -77,8 +77,8 @@ publish(struct gha *g, const struct config *c, const struct op_result *res,
 	output(g, "validation_records",
 	    res->records_json.len ? buf_str(&res->records_json) : "[]");
 	if (res->step_summary.len &&
-	    gha_summary_append(g, buf_str(&res->step_summary), err,
-		sizeof(err)) != 0)
+	    gha_summary_append(
+	        g, buf_str(&res->step_summary), err, sizeof(err)) != 0)
 		fprintf(stderr, "port-acm: warning: %s\n", err);
 	printf("%s %s\n", ok ? "done:" : "failed:", buf_str(&res->summary));
 	printf("certificate_arn=%s\ncertificate_status=%s\ndomain_name=%s\n"
@@ -87,6 +87,21 @@ publish(struct gha *g, const struct config *c, const struct op_result *res,
 	if (res->console_url[0])
 		printf("console=%s\n", res->console_url);
 	fflush(stdout);
+}
+
+/* A Port client whose every new token is masked before use. Caller
+ * frees with port_free; NULL on out of memory. */
+static struct port *
+port_open(const struct config *c, struct http *http, struct gha *g)
+{
+	struct port *p;
+
+	p = port_new(http,
+	    &(struct port_config){c->port_base_url, c->port_client_id,
+	        c->port_client_secret, c->ca_file[0] ? c->ca_file : NULL, 0});
+	if (p != NULL)
+		port_on_token(p, mask_token, g);
+	return p;
 }
 
 /* Bad input: say it, and end the Port run when we know it. */
@@ -102,15 +117,10 @@ refuse(struct gha *g, struct config *c, struct http *http, const char *why)
 	fprintf(stderr, "port-acm: %s\n", why);
 	gha_annotate(g, GHA_ERROR, "port-acm: bad input", why);
 	if (c->port_enabled && http) {
-		port = port_new(http,
-		    &(struct port_config){c->port_base_url, c->port_client_id,
-			c->port_client_secret, c->ca_file[0] ? c->ca_file : NULL,
-			0});
-		if (port)
-			port_on_token(port, mask_token, g);
+		port = port_open(c, http, g);
 		if (port && port_authenticate(port, &err) == 0) {
-			buf_printf(&summary,
-			    "Nothing was changed in AWS: %s", why);
+			buf_printf(
+			    &summary, "Nothing was changed in AWS: %s", why);
 			port_log(port, c->run_id, buf_str(&summary), &err);
 			u.status = "FAILURE";
 			u.status_label = "Invalid input";
@@ -190,21 +200,16 @@ main(int argc, char **argv)
 	}
 
 	if (c->port_enabled) {
-		port = port_new(http,
-		    &(struct port_config){c->port_base_url, c->port_client_id,
-			c->port_client_secret, c->ca_file[0] ? c->ca_file : NULL,
-			0});
-		if (port == NULL)
+		if ((port = port_open(c, http, &g)) == NULL)
 			goto out;
-		port_on_token(port, mask_token, &g);
 		/* Before AWS: a Port misconfiguration must never leave an
 		 * unreported change behind. */
 		if (port_authenticate(port, &perr) != 0) {
 			fprintf(stderr,
 			    "port-acm: %s. Nothing was changed in AWS.\n",
 			    perr.message);
-			gha_annotate(&g, GHA_ERROR, "port-acm: Port login failed",
-			    perr.message);
+			gha_annotate(&g, GHA_ERROR,
+			    "port-acm: Port login failed", perr.message);
 			goto out;
 		}
 	} else {
@@ -212,14 +217,14 @@ main(int argc, char **argv)
 		    "port-acm: not reporting to Port (%s); running as a plain "
 		    "ACM tool\n",
 		    !c->run_id[0] ? "no run id in port_context or run_id"
-				  : "no Port client ID and secret");
+		                  : "no Port client ID and secret");
 	}
 
 	report_init(&rep, &g, port, c->run_id, stderr);
 	report_log(&rep, "port-acm %s: %s %s in %s", PORT_ACM_VERSION,
 	    c->op == OP_REQUEST ? "request a certificate for"
 	    : c->op == OP_RENEW ? "renew certificate"
-				: "delete certificate",
+	                        : "delete certificate",
 	    c->op == OP_REQUEST ? c->domain_name : c->certificate_arn,
 	    c->region);
 	if (rep.port_failed && rep.port_status == 404) {
@@ -239,13 +244,13 @@ main(int argc, char **argv)
 		report_log(&rep, "%s", c->region_note);
 	if (c->github_run_url[0])
 		links[nlinks++] = c->github_run_url;
-	report_links(&rep, links, nlinks,
-	    c->github_run_id[0] ? c->github_run_id : NULL);
+	report_links(
+	    &rep, links, nlinks, c->github_run_id[0] ? c->github_run_id : NULL);
 
 	acm = acm_new(http,
 	    &(struct acm_config){c->endpoint, c->region, c->access_key_id,
-		c->secret_access_key, c->session_token,
-		c->aws_ca_file[0] ? c->aws_ca_file : NULL, c->max_attempts});
+	        c->secret_access_key, c->session_token,
+	        c->aws_ca_file[0] ? c->aws_ca_file : NULL, c->max_attempts});
 	if (acm == NULL) {
 		rc = refuse(&g, c, http, "the ACM endpoint URL is not usable");
 		goto out;
@@ -253,8 +258,8 @@ main(int argc, char **argv)
 	snprintf(res.region, sizeof(res.region), "%s", c->region);
 	op = (struct op_env){c, acm, http, &rep, port};
 	rc = c->op == OP_REQUEST ? op_request(&op, &res)
-	    : c->op == OP_RENEW  ? op_renew(&op, &res)
-				 : op_delete(&op, &res);
+	     : c->op == OP_RENEW ? op_renew(&op, &res)
+	                         : op_delete(&op, &res);
 	rc = rc == 0 ? EXIT_DONE : EXIT_ACM_FAILED;
 
 	publish(&g, c, &res, rc == EXIT_DONE);

@@ -55,8 +55,7 @@ op_wait(struct op_env *env, long *interval_ms)
 }
 
 size_t
-op_records(const struct acm_certificate *cert, struct buf *json,
-    struct buf *md)
+op_records(const struct acm_certificate *cert, struct buf *json, struct buf *md)
 {
 	cJSON *arr = cJSON_CreateArray(), *rec = NULL, *names;
 	const struct acm_validation *v, *w;
@@ -65,7 +64,7 @@ op_records(const struct acm_certificate *cert, struct buf *json,
 
 	if (md)
 		buf_puts(md, "| DNS name | Type | Value | For |\n"
-			     "|---|---|---|---|\n");
+		             "|---|---|---|---|\n");
 	for (i = 0; i < cert->nvalidations && arr; i++) {
 		v = &cert->validations[i];
 		if (v->record_name[0] == '\0')
@@ -88,20 +87,21 @@ op_records(const struct acm_certificate *cert, struct buf *json,
 			w = &cert->validations[j];
 			if (strcmp(w->record_name, v->record_name) == 0 &&
 			    strcmp(w->record_value, v->record_value) == 0)
-				cJSON_AddItemToArray(names,
-				    cJSON_CreateString(w->domain));
+				cJSON_AddItemToArray(
+				    names, cJSON_CreateString(w->domain));
 		}
 		cJSON_AddStringToObject(rec, "status", v->status);
 		cJSON_AddItemToArray(arr, rec);
 		if (md) {
-			buf_printf(md, "| `%s` | %s | `%s` | %s", v->record_name,
-			    v->record_type, v->record_value, v->domain);
+			buf_printf(md, "| `%s` | %s | `%s` | %s",
+			    v->record_name, v->record_type, v->record_value,
+			    v->domain);
 			for (j = i + 1; j < cert->nvalidations; j++) {
 				w = &cert->validations[j];
 				if (strcmp(w->record_name, v->record_name) ==
-					0 &&
-				    strcmp(w->record_value,
-					v->record_value) == 0)
+				        0 &&
+				    strcmp(w->record_value, v->record_value) ==
+				        0)
 					buf_printf(md, ", %s", w->domain);
 			}
 			buf_puts(md, " |\n");
@@ -157,6 +157,6 @@ op_fail(struct op_env *env, struct op_result *res, const struct acm_error *err,
 	snprintf(res->label, sizeof(res->label), "%s failed",
 	    strcmp(verb, "request") == 0 ? "Request"
 	    : strcmp(verb, "renew") == 0 ? "Renewal"
-					 : "Deletion");
+	                                 : "Deletion");
 	report_log(env->report, "%s", buf_str(&res->summary));
 }

@@ -33,8 +33,9 @@ op_delete(struct op_env *env, struct op_result *res)
 	    c->certificate_arn);
 	if (op_describe(env, c->certificate_arn, &cert, &err) != 0) {
 		if (acm_error_is(&err, "ResourceNotFoundException")) {
-			gone(env, res, "is already gone (ACM has no such "
-				       "certificate): nothing to delete");
+			gone(env, res,
+			    "is already gone (ACM has no such "
+			    "certificate): nothing to delete");
 			rc = 0;
 		} else
 			op_fail(env, res, &err, "delete", c->certificate_arn);
@@ -58,8 +59,8 @@ op_delete(struct op_env *env, struct op_result *res)
 	if ((params = cJSON_CreateObject()) == NULL ||
 	    !cJSON_AddStringToObject(params, "CertificateArn", cert.arn))
 		goto done;
-	report_log(env->report, "Deleting certificate %s (%s)", cert.arn,
-	    cert.domain);
+	report_log(
+	    env->report, "Deleting certificate %s (%s)", cert.arn, cert.domain);
 	/* Detaching is eventually consistent: ACM may still say "in use"
 	 * for a while after the last resource let go. */
 	until = http_now_ms() + (long long)c->delete_wait_minutes * 60000;
@@ -67,7 +68,7 @@ op_delete(struct op_env *env, struct op_result *res)
 		cJSON_Delete(resp);
 		resp = NULL;
 		if (acm_call(env->acm, "DeleteCertificate", params, &resp,
-			&err) == 0) {
+		        &err) == 0) {
 			gone(env, res, "was deleted");
 			rc = 0;
 			goto done;

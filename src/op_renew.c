@@ -9,17 +9,17 @@ static int
 records_in_place(const struct acm_certificate *cert, struct buf *missing)
 {
 	const struct acm_validation *v = cert->nrenewal_validations
-	    ? cert->renewal_validations
-	    : cert->validations;
+	                                     ? cert->renewal_validations
+	                                     : cert->validations;
 	size_t i, n = cert->nrenewal_validations ? cert->nrenewal_validations
-						 : cert->nvalidations;
+	                                         : cert->nvalidations;
 	int ok = 1;
 
 	for (i = 0; i < n; i++)
 		if (strcmp(v[i].method, "DNS") == 0 &&
 		    strcmp(v[i].status, "SUCCESS") != 0) {
-			buf_printf(missing, "%s%s", ok ? "" : ", ",
-			    v[i].domain);
+			buf_printf(
+			    missing, "%s%s", ok ? "" : ", ", v[i].domain);
 			ok = 0;
 		}
 	return ok;
@@ -39,18 +39,18 @@ managed(struct op_env *env, struct op_result *res,
 		    "%s (%s) is %s, so there is nothing ACM can renew. %s",
 		    cert->arn, cert->domain, cert->status,
 		    strcmp(cert->status, "PENDING_VALIDATION") == 0
-			? "It has not been issued yet: add its DNS "
-			  "validation records (see the Request run or the "
-			  "AWS console) and ACM will issue it."
-			: "Request a new certificate instead.");
+		        ? "It has not been issued yet: add its DNS "
+		          "validation records (see the Request run or the "
+		          "AWS console) and ACM will issue it."
+		        : "Request a new certificate instead.");
 		snprintf(res->label, sizeof(res->label), "Not renewable");
 		rc = 1;
 		goto done;
 	}
 	if (strcmp(cert->renewal_status, "FAILED") == 0) {
 		buf_printf(&res->summary,
-		    "ACM's managed renewal of %s (%s) failed: ",
-		    cert->arn, cert->domain);
+		    "ACM's managed renewal of %s (%s) failed: ", cert->arn,
+		    cert->domain);
 		explain_failure_reason(cert->renewal_reason, &res->summary);
 		buf_printf(&res->summary,
 		    ". It expires %s. Fix the cause (keep every validation "
@@ -68,7 +68,7 @@ managed(struct op_env *env, struct op_result *res,
 	    "certificates. It expires %s; renewal eligibility: %s",
 	    cert->arn, cert->domain, buf_str(&when),
 	    cert->renewal_eligibility[0] ? cert->renewal_eligibility
-					 : "unknown");
+	                                 : "unknown");
 	if (cert->renewal_status[0])
 		buf_printf(&res->summary, "; renewal status: %s",
 		    cert->renewal_status);
@@ -88,8 +88,8 @@ managed(struct op_env *env, struct op_result *res,
 		    "validation CNAME records in DNS or renewal will fail.",
 		    buf_str(&missing));
 	else
-		buf_puts(&res->summary,
-		    " The DNS validation records are in place.");
+		buf_puts(
+		    &res->summary, " The DNS validation records are in place.");
 	snprintf(res->label, sizeof(res->label), "Managed renewal");
 done:
 	report_log(env->report, "%s", buf_str(&res->summary));
@@ -110,8 +110,7 @@ op_renew(struct op_env *env, struct op_result *res)
 
 	snprintf(res->arn, sizeof(res->arn), "%s", c->certificate_arn);
 	op_console_url(&c->arn, res);
-	report_log(env->report, "Checking certificate %s",
-	    c->certificate_arn);
+	report_log(env->report, "Checking certificate %s", c->certificate_arn);
 	if (op_describe(env, c->certificate_arn, &cert, &err) != 0) {
 		op_fail(env, res, &err, "renew", c->certificate_arn);
 		goto done;
@@ -151,7 +150,8 @@ op_renew(struct op_env *env, struct op_result *res)
 	acm_certificate_free(&cert);
 	if (op_describe(env, c->certificate_arn, &cert, &err) != 0) {
 		buf_printf(&res->summary,
-		    "ACM accepted the renewal of %s; its new state could not be "
+		    "ACM accepted the renewal of %s; its new state could not "
+		    "be "
 		    "read (%s).",
 		    c->certificate_arn, err.message);
 		snprintf(res->label, sizeof(res->label), "Renewal requested");
@@ -167,8 +167,8 @@ op_renew(struct op_env *env, struct op_result *res)
 	    cert.arn, cert.domain,
 	    cert.renewal_status[0] ? cert.renewal_status : "requested",
 	    strcmp(cert.type, "PRIVATE") == 0
-		? "export the renewed certificate where it is used."
-		: "export it again once the renewal succeeds.");
+	        ? "export the renewed certificate where it is used."
+	        : "export it again once the renewal succeeds.");
 	buf_printf(&res->summary, " Current expiry: %s.", buf_str(&when));
 	report_log(env->report, "%s", buf_str(&res->summary));
 	snprintf(res->label, sizeof(res->label), "Renewal requested");
@@ -177,7 +177,8 @@ op_renew(struct op_env *env, struct op_result *res)
 done:
 	if (res->summary.len)
 		buf_printf(&res->step_summary,
-		    "### ACM certificate renewal\n\n%s\n", buf_str(&res->summary));
+		    "### ACM certificate renewal\n\n%s\n",
+		    buf_str(&res->summary));
 	buf_free(&when);
 	acm_certificate_free(&cert);
 	cJSON_Delete(params);

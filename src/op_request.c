@@ -17,23 +17,23 @@ request_params(const struct config *c)
 	cJSON_AddStringToObject(p, "DomainName", c->domain_name);
 	/* A private CA validates nothing; the two are exclusive. */
 	if (c->pca_arn[0])
-		cJSON_AddStringToObject(p, "CertificateAuthorityArn",
-		    c->pca_arn);
+		cJSON_AddStringToObject(
+		    p, "CertificateAuthorityArn", c->pca_arn);
 	else
-		cJSON_AddStringToObject(p, "ValidationMethod",
-		    c->validation_method);
+		cJSON_AddStringToObject(
+		    p, "ValidationMethod", c->validation_method);
 	if (c->nsans) {
 		arr = cJSON_AddArrayToObject(p, "SubjectAlternativeNames");
 		/* ACM wants the domain among the names it validates. */
 		cJSON_AddItemToArray(arr, cJSON_CreateString(c->domain_name));
 		for (i = 0; i < c->nsans; i++)
 			if (strcasecmp(c->sans[i], c->domain_name) != 0)
-				cJSON_AddItemToArray(arr,
-				    cJSON_CreateString(c->sans[i]));
+				cJSON_AddItemToArray(
+				    arr, cJSON_CreateString(c->sans[i]));
 	}
 	if (c->idempotency_token[0])
-		cJSON_AddStringToObject(p, "IdempotencyToken",
-		    c->idempotency_token);
+		cJSON_AddStringToObject(
+		    p, "IdempotencyToken", c->idempotency_token);
 	if (c->key_algorithm[0])
 		cJSON_AddStringToObject(p, "KeyAlgorithm", c->key_algorithm);
 	if (c->ntags) {
@@ -91,7 +91,7 @@ wait_records(struct op_env *env, const char *arn, struct acm_certificate *cert,
 			    is_final(cert->status))
 				return 0;
 		} else if (!acm_error_is(err, "ResourceNotFoundException") ||
-		    tries > 10)
+		           tries > 10)
 			return -1;
 		if (http_now_ms() + interval > until) {
 			if (cert->arn[0])
@@ -109,7 +109,7 @@ static int
 same_record(const struct acm_validation *a, const struct acm_validation *b)
 {
 	return strcmp(a->record_name, b->record_name) == 0 &&
-	    strcmp(a->record_value, b->record_value) == 0;
+	       strcmp(a->record_value, b->record_value) == 0;
 }
 
 static void
@@ -143,8 +143,8 @@ say_records(struct op_env *env, struct op_result *res,
 		}
 		report_log(env->report, "%s", buf_str(&line));
 		buf_printf(&res->summary,
-		    "\n\nTo validate it, add %s DNS record%s:\n", n == 1 ? "this" : "these",
-		    n == 1 ? "" : "s");
+		    "\n\nTo validate it, add %s DNS record%s:\n",
+		    n == 1 ? "this" : "these", n == 1 ? "" : "s");
 		for (i = 0; i < cert->nvalidations; i++) {
 			const struct acm_validation *v = &cert->validations[i];
 			size_t j;
@@ -159,10 +159,10 @@ say_records(struct op_env *env, struct op_result *res,
 				    v->record_name, v->record_type,
 				    v->record_value);
 		}
-		buf_printf(md_out, "\n**DNS validation records**\n\n%s",
-		    buf_str(&md));
+		buf_printf(
+		    md_out, "\n**DNS validation records**\n\n%s", buf_str(&md));
 	} else if (strcmp(env->cfg->validation_method, "EMAIL") == 0 &&
-	    !env->cfg->pca_arn[0]) {
+	           !env->cfg->pca_arn[0]) {
 		for (i = 0; i < cert->nvalidations; i++) {
 			const struct acm_validation *v = &cert->validations[i];
 
@@ -191,7 +191,7 @@ say_records(struct op_env *env, struct op_result *res,
 			    "hours.",
 			    env->cfg->domain_name);
 	} else if (strcmp(cert->status, "PENDING_VALIDATION") == 0 &&
-	    !env->cfg->pca_arn[0]) {
+	           !env->cfg->pca_arn[0]) {
 		report_warn(env->report,
 		    "ACM has not published the DNS validation records yet; "
 		    "see them later in the AWS console");
@@ -204,8 +204,8 @@ say_records(struct op_env *env, struct op_result *res,
 
 /* Keeps describing until ISSUED or a final failure, or the timeout. */
 static int
-wait_issued(struct op_env *env, struct op_result *res,
-    struct acm_certificate *cert)
+wait_issued(
+    struct op_env *env, struct op_result *res, struct acm_certificate *cert)
 {
 	long interval = env->cfg->poll_interval_ms;
 	long long start = http_now_ms();
@@ -276,8 +276,8 @@ op_request(struct op_env *env, struct op_result *res)
 	}
 	v = cJSON_GetObjectItemCaseSensitive(resp, "CertificateArn");
 	if (!cJSON_IsString(v) ||
-	    validate_certificate_arn("CertificateArn", v->valuestring, &arn, why,
-		sizeof(why)) != 0) {
+	    validate_certificate_arn("CertificateArn", v->valuestring, &arn,
+	        why, sizeof(why)) != 0) {
 		buf_printf(&res->summary,
 		    "ACM accepted the request but returned no usable "
 		    "certificate ARN; check the AWS console for %s.",
@@ -298,14 +298,15 @@ op_request(struct op_env *env, struct op_result *res)
 		    "Requested certificate %s for %s. Its validation details "
 		    "were not available yet; see them in the AWS console.",
 		    res->arn, c->domain_name);
-		snprintf(res->label, sizeof(res->label),
-		    "Certificate requested");
+		snprintf(
+		    res->label, sizeof(res->label), "Certificate requested");
 		rc = 0;
 		goto done;
 	}
 	op_fill(res, &cert);
-	buf_printf(&res->summary, "Requested certificate %s for %s (status %s).",
-	    res->arn, c->domain_name, cert.status);
+	buf_printf(&res->summary,
+	    "Requested certificate %s for %s (status %s).", res->arn,
+	    c->domain_name, cert.status);
 	say_records(env, res, &cert, &md);
 
 	if (c->wait_for_issuance && wait_issued(env, res, &cert) != 0)
@@ -314,17 +315,19 @@ op_request(struct op_env *env, struct op_result *res)
 	if (strcmp(cert.status, "FAILED") == 0 ||
 	    strcmp(cert.status, "VALIDATION_TIMED_OUT") == 0) {
 		buf_reset(&res->summary);
-		buf_printf(&res->summary, "Certificate %s for %s %s: ",
-		    res->arn, c->domain_name,
+		buf_printf(&res->summary,
+		    "Certificate %s for %s %s: ", res->arn, c->domain_name,
 		    strcmp(cert.status, "FAILED") == 0
-			? "could not be issued"
-			: "was not validated within 72 hours");
+		        ? "could not be issued"
+		        : "was not validated within 72 hours");
 		explain_failure_reason(cert.failure_reason, &res->summary);
-		buf_puts(&res->summary, ". Fix the cause, delete it and request a new one.");
+		buf_puts(&res->summary,
+		    ". Fix the cause, delete it and request a new one.");
 		report_log(env->report, "%s", buf_str(&res->summary));
 		snprintf(res->label, sizeof(res->label), "Certificate %s",
-		    strcmp(cert.status, "FAILED") == 0 ? "failed"
-						       : "validation timed out");
+		    strcmp(cert.status, "FAILED") == 0
+		        ? "failed"
+		        : "validation timed out");
 		catalog_upsert(env, &cert);
 		goto done;
 	}
@@ -335,7 +338,7 @@ op_request(struct op_env *env, struct op_result *res)
 	    c->domain_name, res->arn, c->region, cert.status, buf_str(&md));
 	snprintf(res->label, sizeof(res->label), "%s",
 	    strcmp(cert.status, "ISSUED") == 0 ? "Certificate issued"
-					       : "Awaiting validation");
+	                                       : "Awaiting validation");
 	catalog_upsert(env, &cert);
 	rc = 0;
 done:

@@ -31,14 +31,14 @@ struct op_env {
 
 struct op_result {
 	char arn[2049];
-	char status[32];          /* ACM status, or DELETED */
+	char status[32]; /* ACM status, or DELETED */
 	char domain[254];
 	char region[64];
-	char label[128];          /* final statusLabel */
-	char console_url[1024];   /* "" when unknown */
-	struct buf records_json;  /* validation_records output; owned */
-	struct buf summary;       /* Port run summary; owned */
-	struct buf step_summary;  /* GitHub step summary, Markdown; owned */
+	char label[128];         /* final statusLabel */
+	char console_url[1024];  /* "" when unknown */
+	struct buf records_json; /* validation_records output; owned */
+	struct buf summary;      /* Port run summary; owned */
+	struct buf step_summary; /* GitHub step summary, Markdown; owned */
 };
 
 int op_request(struct op_env *env, struct op_result *res);
@@ -57,8 +57,8 @@ int op_wait(struct op_env *env, long *interval_ms);
 /* Validation records, one per distinct CNAME (a wildcard and its apex
  * share one), as a JSON array into json and a Markdown table into md
  * (either may be NULL). Returns the number of records. */
-size_t op_records(const struct acm_certificate *cert, struct buf *json,
-    struct buf *md);
+size_t op_records(
+    const struct acm_certificate *cert, struct buf *json, struct buf *md);
 /* Fills res->console_url for an ARN. */
 void op_console_url(const struct arn *arn, struct op_result *res);
 /* Common fields of res from a described certificate. */

@@ -62,8 +62,8 @@ port_encode(const char *s, struct buf *out)
 			if (buf_putc(out, (char)*c) != 0)
 				return -1;
 		} else if (buf_putc(out, '%') != 0 ||
-		    buf_putc(out, hex[*c >> 4]) != 0 ||
-		    buf_putc(out, hex[*c & 15]) != 0)
+		           buf_putc(out, hex[*c >> 4]) != 0 ||
+		           buf_putc(out, hex[*c & 15]) != 0)
 			return -1;
 	}
 	return 0;
@@ -142,7 +142,7 @@ call(struct port *p, const char *method, const char *path, const cJSON *body,
 		if (auth) {
 			buf_wipe(&authz);
 			if (buf_printf(&authz, "Authorization: Bearer %s",
-				buf_str(&p->token)) != 0) {
+			        buf_str(&p->token)) != 0) {
 				str_copy(err->message, sizeof(err->message),
 				    "out of memory");
 				goto done;
@@ -150,14 +150,14 @@ call(struct port *p, const char *method, const char *path, const cJSON *body,
 			hdrs[n++] = buf_str(&authz);
 		}
 		hr = http_send(p->http,
-		    &(struct http_request){method, buf_str(&url), hdrs, n,
-			json, json ? strlen(json) : 0, p->cfg.ca_file},
+		    &(struct http_request){method, buf_str(&url), hdrs, n, json,
+		        json ? strlen(json) : 0, p->cfg.ca_file},
 		    &resp, why, sizeof(why));
 		if (hr == HTTP_OK && resp.status >= 200 && resp.status < 300) {
 			status = resp.status;
 			if (out != NULL) {
-				*out = cJSON_ParseWithLength(resp.body.data,
-				    resp.body.len);
+				*out = cJSON_ParseWithLength(
+				    resp.body.data, resp.body.len);
 				if (!cJSON_IsObject(*out)) {
 					cJSON_Delete(*out);
 					*out = NULL;
@@ -184,23 +184,23 @@ call(struct port *p, const char *method, const char *path, const cJSON *body,
 				refreshed = 1;
 				if (port_authenticate(p, err) != 0) {
 					status = err->http_status
-					    ? err->http_status
-					    : -1;
+					             ? err->http_status
+					             : -1;
 					goto done;
 				}
 				continue;
 			}
 			o.failure = RETRY_HTTP;
 			o.http_status = resp.status;
-			o.retry_after = resp.retry_after[0] ? resp.retry_after
-							    : NULL;
+			o.retry_after =
+			    resp.retry_after[0] ? resp.retry_after : NULL;
 		} else {
 			status = -1;
 			memset(err, 0, sizeof(*err));
 			str_copy(err->message, sizeof(err->message), why);
-			o.failure = hr == HTTP_ETIMEOUT ? RETRY_TIMEOUT
-			    : hr == HTTP_ECONNECT       ? RETRY_CONNECT
-							: RETRY_OTHER;
+			o.failure = hr == HTTP_ETIMEOUT   ? RETRY_TIMEOUT
+			            : hr == HTTP_ECONNECT ? RETRY_CONNECT
+			                                  : RETRY_OTHER;
 		}
 	retry:
 		delay = retry_next(&r, &o, retry_rand01());
@@ -232,9 +232,9 @@ port_authenticate(struct port *p, struct port_error *err)
 
 	if ((body = cJSON_CreateObject()) == NULL ||
 	    cJSON_AddStringToObject(body, "clientId", p->cfg.client_id) ==
-		NULL ||
-	    cJSON_AddStringToObject(body, "clientSecret",
-		p->cfg.client_secret) == NULL) {
+	        NULL ||
+	    cJSON_AddStringToObject(
+	        body, "clientSecret", p->cfg.client_secret) == NULL) {
 		str_copy(err->message, sizeof(err->message), "out of memory");
 		goto done;
 	}
@@ -291,10 +291,10 @@ static int
 run_path(struct buf *path, const char *run_id, const char *suffix)
 {
 	return buf_puts(path, "/v1/actions/runs/") != 0 ||
-		    port_encode(run_id, path) != 0 ||
-		    buf_puts(path, suffix) != 0
-	    ? -1
-	    : 0;
+	               port_encode(run_id, path) != 0 ||
+	               buf_puts(path, suffix) != 0
+	           ? -1
+	           : 0;
 }
 
 int
@@ -317,8 +317,8 @@ port_log(struct port *p, const char *run_id, const char *message,
 }
 
 int
-port_get_run_status(struct port *p, const char *run_id, char status[32],
-    struct port_error *err)
+port_get_run_status(
+    struct port *p, const char *run_id, char status[32], struct port_error *err)
 {
 	struct buf path = {0};
 	cJSON *resp = NULL, *run, *st;
@@ -359,36 +359,34 @@ port_patch_run(struct port *p, const char *run_id,
 		goto oom;
 	/* Port rejects any other key (additionalProperties: false). */
 	if ((u->status &&
-		!cJSON_AddStringToObject(body, "status", u->status)) ||
-	    (u->status_label &&
-		!cJSON_AddStringToObject(body, "statusLabel",
-		    u->status_label)) ||
+	        !cJSON_AddStringToObject(body, "status", u->status)) ||
+	    (u->status_label && !cJSON_AddStringToObject(
+	                            body, "statusLabel", u->status_label)) ||
 	    (u->summary &&
-		!cJSON_AddStringToObject(body, "summary", u->summary)) ||
-	    (u->external_run_id &&
-		!cJSON_AddStringToObject(body, "externalRunId",
-		    u->external_run_id)))
+	        !cJSON_AddStringToObject(body, "summary", u->summary)) ||
+	    (u->external_run_id && !cJSON_AddStringToObject(body,
+	                               "externalRunId", u->external_run_id)))
 		goto oom;
 	if (u->links && u->nlinks) {
 		if ((links = cJSON_AddArrayToObject(body, "link")) == NULL)
 			goto oom;
 		for (i = 0; i < u->nlinks; i++)
-			if (!cJSON_AddItemToArray(links,
-				cJSON_CreateString(u->links[i])))
+			if (!cJSON_AddItemToArray(
+			        links, cJSON_CreateString(u->links[i])))
 				goto oom;
 	}
 	status = call(p, "PATCH", buf_str(&path), body, 1, NULL, err);
 	if (status >= 200 && status < 300)
 		rc = 0;
 	else if (status == 422 &&
-	    port_get_run_status(p, run_id, now, &gerr) == 0 &&
-	    strcmp(now, "IN_PROGRESS") != 0) {
+	         port_get_run_status(p, run_id, now, &gerr) == 0 &&
+	         strcmp(now, "IN_PROGRESS") != 0) {
 		/* After a retry, our own earlier attempt may have landed
 		 * before its answer was lost: success, not an ended run. */
 		rc = err->attempts > 1 && u->status &&
-			strcmp(now, u->status) == 0
-		    ? 0
-		    : 1;
+		             strcmp(now, u->status) == 0
+		         ? 0
+		         : 1;
 		if (rc == 1)
 			snprintf(err->message, sizeof(err->message),
 			    "the Port run %s had already ended with status "
@@ -430,9 +428,9 @@ port_upsert_entity(struct port *p, const char *blueprint, const cJSON *entity,
 	 * have been synced yet. */
 	if (entity_path(&path, blueprint, NULL) != 0 ||
 	    buf_puts(&path, "?upsert=true&merge=true"
-			    "&create_missing_related_entities=true") != 0 ||
+	                    "&create_missing_related_entities=true") != 0 ||
 	    (run_id && (buf_puts(&path, "&run_id=") != 0 ||
-			   port_encode(run_id, &path) != 0))) {
+	                   port_encode(run_id, &path) != 0))) {
 		str_copy(err->message, sizeof(err->message), "out of memory");
 		goto done;
 	}
@@ -453,7 +451,7 @@ port_delete_entity(struct port *p, const char *blueprint,
 	if (entity_path(&path, blueprint, identifier) != 0 ||
 	    buf_puts(&path, "?delete_dependents=false") != 0 ||
 	    (run_id && (buf_puts(&path, "&run_id=") != 0 ||
-			   port_encode(run_id, &path) != 0))) {
+	                   port_encode(run_id, &path) != 0))) {
 		str_copy(err->message, sizeof(err->message), "out of memory");
 		goto done;
 	}

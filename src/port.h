@@ -34,10 +34,10 @@ struct port_error {
 };
 
 struct port_run_update {
-	const char *status;          /* "SUCCESS", "FAILURE" or NULL */
-	const char *status_label;    /* NULL to leave alone */
-	const char *summary;         /* NULL to leave alone */
-	const char *const *links;    /* NULL to leave alone */
+	const char *status;       /* "SUCCESS", "FAILURE" or NULL */
+	const char *status_label; /* NULL to leave alone */
+	const char *summary;      /* NULL to leave alone */
+	const char *const *links; /* NULL to leave alone */
 	size_t nlinks;
 	const char *external_run_id; /* NULL to leave alone */
 };
@@ -55,8 +55,7 @@ int port_authenticate(struct port *p, struct port_error *err);
  * caller can mask it. Changes only on re-authentication. */
 const char *port_token(const struct port *p);
 /* Called with every new token, so it is masked before any use. */
-void port_on_token(struct port *p, void (*fn)(void *, const char *),
-    void *arg);
+void port_on_token(struct port *p, void (*fn)(void *, const char *), void *arg);
 
 /* POST /v1/actions/runs/{run}/logs with message (and statusLabel). */
 int port_log(struct port *p, const char *run_id, const char *message,

@@ -23,9 +23,9 @@ port_failed(struct report *r, const struct port_error *err)
 		return;
 	r->port_failed = 1;
 	r->port_status = err->http_status;
-	snprintf(r->port_error, sizeof(r->port_error), "%s%s%s%s",
-	    err->message, err->trace_id[0] ? " (Port trace id " : "",
-	    err->trace_id, err->trace_id[0] ? ")" : "");
+	snprintf(r->port_error, sizeof(r->port_error), "%s%s%s%s", err->message,
+	    err->trace_id[0] ? " (Port trace id " : "", err->trace_id,
+	    err->trace_id[0] ? ")" : "");
 	fprintf(r->diag,
 	    "port-acm: warning: could not report to the Port run: %s\n",
 	    r->port_error);
@@ -121,8 +121,8 @@ report_finish(struct report *r, int success, const char *label,
 	rc = port_patch_run(r->port, r->run_id, &u, &err);
 	if (rc == 1) {
 		fprintf(r->diag, "port-acm: warning: %s\n", err.message);
-		gha_annotate(r->gha, GHA_WARNING, "Port run already ended",
-		    err.message);
+		gha_annotate(
+		    r->gha, GHA_WARNING, "Port run already ended", err.message);
 		return 1;
 	}
 	if (rc != 0) {

@@ -21,14 +21,14 @@
 #include "port.h"
 
 struct report {
-	struct gha *gha;   /* borrowed */
-	struct port *port; /* borrowed; NULL when not reporting to Port */
+	struct gha *gha;    /* borrowed */
+	struct port *port;  /* borrowed; NULL when not reporting to Port */
 	const char *run_id; /* borrowed */
-	FILE *diag;        /* stderr */
-	int port_failed;   /* a Port call failed; details in port_error */
-	long port_status;  /* its HTTP status, 0 when none arrived */
+	FILE *diag;         /* stderr */
+	int port_failed;    /* a Port call failed; details in port_error */
+	long port_status;   /* its HTTP status, 0 when none arrived */
 	char port_error[1024];
-	int ended;         /* the terminal update was attempted */
+	int ended; /* the terminal update was attempted */
 };
 
 void report_init(struct report *r, struct gha *gha, struct port *port,

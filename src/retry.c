@@ -11,8 +11,8 @@
 #include "retry.h"
 
 #include <stddef.h>
-#include <sys/random.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 
 #define AWS_DEFAULT_ATTEMPTS  3

@@ -22,33 +22,33 @@
 enum retry_service { RETRY_AWS, RETRY_PORT };
 
 enum retry_failure {
-	RETRY_OK,         /* a 2xx response */
-	RETRY_HTTP,       /* an HTTP response that is not 2xx */
-	RETRY_CONNECT,    /* could not connect, or the connection broke */
-	RETRY_TIMEOUT,    /* connect or transfer timeout */
-	RETRY_OTHER,      /* local error: TLS verification, out of memory */
+	RETRY_OK,      /* a 2xx response */
+	RETRY_HTTP,    /* an HTTP response that is not 2xx */
+	RETRY_CONNECT, /* could not connect, or the connection broke */
+	RETRY_TIMEOUT, /* connect or transfer timeout */
+	RETRY_OTHER,   /* local error: TLS verification, out of memory */
 };
 
 struct retry_outcome {
 	enum retry_failure failure;
-	long http_status;          /* when RETRY_HTTP */
-	const char *error_code;    /* AWS error type, sanitised; may be NULL */
-	const char *retry_after;   /* Retry-After header value; may be NULL */
+	long http_status;        /* when RETRY_HTTP */
+	const char *error_code;  /* AWS error type, sanitised; may be NULL */
+	const char *retry_after; /* Retry-After header value; may be NULL */
 };
 
 struct retry {
 	enum retry_service service;
-	unsigned max_attempts;   /* total, including the first */
-	unsigned attempt;        /* attempts made so far */
-	unsigned max_delay_ms;   /* cap on one wait */
-	unsigned base_ms;        /* first backoff ceiling */
-	int quota;               /* AWS retry quota tokens left */
-	int last_cost;           /* tokens taken by the last retry */
+	unsigned max_attempts; /* total, including the first */
+	unsigned attempt;      /* attempts made so far */
+	unsigned max_delay_ms; /* cap on one wait */
+	unsigned base_ms;      /* first backoff ceiling */
+	int quota;             /* AWS retry quota tokens left */
+	int last_cost;         /* tokens taken by the last retry */
 };
 
 /* max_attempts 0 picks the default (AWS 3, Port 4). */
-void retry_init(struct retry *r, enum retry_service service,
-    unsigned max_attempts);
+void retry_init(
+    struct retry *r, enum retry_service service, unsigned max_attempts);
 
 /* Starts a new logical call on a struct kept per client: attempts
  * restart, the AWS retry quota carries over. */
@@ -58,8 +58,7 @@ void retry_begin(struct retry *r);
  * before the next attempt, or -1 when the outcome is final (success,
  * not retryable, attempts or quota exhausted). rand01 is uniform in
  * [0, 1). */
-long retry_next(struct retry *r, const struct retry_outcome *o,
-    double rand01);
+long retry_next(struct retry *r, const struct retry_outcome *o, double rand01);
 
 /* The jitter source for callers: uniform in [0, 1) from getrandom(2).
  * The one impure function here, kept apart so retry_next stays

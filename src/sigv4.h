@@ -43,7 +43,7 @@ struct sigv4_credentials {
 	const char *access_key_id;     /* borrowed */
 	const char *secret_access_key; /* borrowed; never copied to output */
 	const char *session_token;     /* NULL when absent (not signed here:
-					* the caller adds the header) */
+	                                * the caller adds the header) */
 };
 
 /* "YYYYMMDDTHHMMSSZ" for t in UTC; out must hold 17 bytes. */
@@ -51,17 +51,15 @@ int sigv4_amz_date(time_t t, char out[17]);
 
 /* Appends the canonical request (IAM "Create a signed AWS API request",
  * step 1) to out. */
-int sigv4_canonical_request(const struct sigv4_request *req,
-    struct buf *out);
+int sigv4_canonical_request(const struct sigv4_request *req, struct buf *out);
 
 /* Appends the sorted, ';'-joined lower-case signed header names. */
 int sigv4_signed_headers(const struct sigv4_request *req, struct buf *out);
 
 /* Appends the string to sign for amz_date (the x-amz-date value),
  * region and service. */
-int sigv4_string_to_sign(const struct sigv4_request *req,
-    const char *amz_date, const char *region, const char *service,
-    struct buf *out);
+int sigv4_string_to_sign(const struct sigv4_request *req, const char *amz_date,
+    const char *region, const char *service, struct buf *out);
 
 /* Appends the full Authorization header value:
  * "AWS4-HMAC-SHA256 Credential=AKID/date/region/service/aws4_request,

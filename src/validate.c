@@ -7,8 +7,8 @@
  * characters, invalid UTF-8 and invisible formatting characters are
  * shown as \n, \xNN or \u{NNNN}.
  */
-#include "buf.h"
 #include "validate.h"
+#include "buf.h"
 
 #include <limits.h>
 #include <stdarg.h>

@@ -13,7 +13,7 @@
 #include <stddef.h>
 
 #define VALIDATE_MAX_NAMES 100 /* ACM: domain names per certificate */
-#define VALIDATE_MAX_TAGS 50   /* ACM: tags per request */
+#define VALIDATE_MAX_TAGS  50  /* ACM: tags per request */
 
 /* A certificate ARN split into its parts; the strings point into buf. */
 struct arn {
@@ -21,8 +21,8 @@ struct arn {
 	const char *partition; /* "aws", "aws-cn", "aws-us-gov", ... */
 	const char *service;   /* "acm" */
 	const char *region;
-	const char *account;   /* 12 digits */
-	const char *resource;  /* "certificate/<id>" */
+	const char *account;  /* 12 digits */
+	const char *resource; /* "certificate/<id>" */
 };
 
 /* An AWS partition as needed to reach ACM. */
@@ -30,7 +30,7 @@ struct partition {
 	const char *name;       /* "aws" */
 	const char *dns_suffix; /* "amazonaws.com" */
 	const char *console;    /* console host, e.g. "console.aws.amazon.com";
-				 * NULL when there is no public console */
+	                         * NULL when there is no public console */
 };
 
 struct tag {
@@ -39,12 +39,11 @@ struct tag {
 };
 
 /* field names the user sees in messages, e.g. "domain_name" */
-int validate_domain(const char *field, const char *s, char *err,
-    size_t errlen);
+int validate_domain(const char *field, const char *s, char *err, size_t errlen);
 /* ACM's DomainName limit for the Common Name is 64 octets; longer names
  * are allowed only as SANs. */
-int validate_common_name(const char *field, const char *s, char *err,
-    size_t errlen);
+int validate_common_name(
+    const char *field, const char *s, char *err, size_t errlen);
 /* Splits a comma- or newline-separated list, trims blanks, drops empty
  * items and duplicates, validates each as a domain. names[] receives
  * malloc'd strings the caller frees (*n of them, even on error). */
@@ -52,51 +51,49 @@ int validate_domain_list(const char *field, const char *list, char **names,
     size_t max, size_t *n, char *err, size_t errlen);
 /* "DNS" or "EMAIL" (exact, upper case accepted case-insensitively);
  * writes the canonical upper-case form into out (8 bytes). */
-int validate_validation_method(const char *s, char out[8], char *err,
-    size_t errlen);
+int validate_validation_method(
+    const char *s, char out[8], char *err, size_t errlen);
 /* RSA_2048, EC_prime256v1 or EC_secp384r1 (the ones ACM issues);
  * canonical spelling into out (16 bytes). */
-int validate_key_algorithm(const char *s, char out[16], char *err,
-    size_t errlen);
+int validate_key_algorithm(
+    const char *s, char out[16], char *err, size_t errlen);
 /* Region name such as "eu-west-1", "us-gov-west-1", "cn-north-1". */
-int validate_region(const char *field, const char *s, char *err,
-    size_t errlen);
+int validate_region(const char *field, const char *s, char *err, size_t errlen);
 /* The partition for a region, per botocore's partitions.json regexes
  * (falls back to "aws" like botocore). Never fails for a valid region. */
 const struct partition *validate_partition_for_region(const char *region);
 /* Full match of ACM's certificate ARN shape; fills *out. The service
  * must be "acm", the resource "certificate/...", the partition known,
  * the region valid and consistent with the partition. */
-int validate_certificate_arn(const char *field, const char *s,
-    struct arn *out, char *err, size_t errlen);
+int validate_certificate_arn(const char *field, const char *s, struct arn *out,
+    char *err, size_t errlen);
 /* Private CA ARN (service "acm-pca"). */
-int validate_pca_arn(const char *field, const char *s, char *err,
-    size_t errlen);
+int validate_pca_arn(
+    const char *field, const char *s, char *err, size_t errlen);
 /* "key=value" items separated by commas or newlines; 1..50 tags; ACM's
  * tag pattern; no "aws:" prefix on keys or values. */
 int validate_tags(const char *field, const char *list, struct tag *tags,
     size_t max, size_t *n, char *err, size_t errlen);
 /* [A-Za-z0-9_]{1,32} */
-int validate_idempotency_token(const char *field, const char *s, char *err,
-    size_t errlen);
+int validate_idempotency_token(
+    const char *field, const char *s, char *err, size_t errlen);
 /* Port run id: printable, no '/', '?', '#', '%', whitespace or control
  * characters, 1..128 bytes (Port's own shape is r_ + alphanumerics, but
  * we do not over-validate). */
-int validate_run_id(const char *field, const char *s, char *err,
-    size_t errlen);
+int validate_run_id(const char *field, const char *s, char *err, size_t errlen);
 /* Port blueprint identifier: [A-Za-z0-9@_.+:\\/=-]{1,100}, no ".." */
-int validate_blueprint(const char *field, const char *s, char *err,
-    size_t errlen);
+int validate_blueprint(
+    const char *field, const char *s, char *err, size_t errlen);
 /* An http:// or https:// base URL without userinfo, query or fragment;
  * trailing '/' is rejected so URLs join cleanly. */
-int validate_base_url(const char *field, const char *s, char *err,
-    size_t errlen);
+int validate_base_url(
+    const char *field, const char *s, char *err, size_t errlen);
 /* A positive integer within [min, max]; parsed into *out. */
 int validate_uint(const char *field, const char *s, unsigned long min,
     unsigned long max, unsigned long *out, char *err, size_t errlen);
 /* "true"/"false" (also yes/no, 1/0, case-insensitive) into *out. */
-int validate_bool(const char *field, const char *s, int *out, char *err,
-    size_t errlen);
+int validate_bool(
+    const char *field, const char *s, int *out, char *err, size_t errlen);
 /* ENABLED or DISABLED (case-insensitive); canonical form into out. */
 int validate_export(const char *s, char out[9], char *err, size_t errlen);
 
