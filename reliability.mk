@@ -7,11 +7,11 @@
 #                            end-to-end suites under it
 #   make valgrind            end-to-end suites under valgrind memcheck
 #   make fuzz                build and run every libFuzzer target for
-#                            FUZZ_SECONDS in total (default 60)
+#                            FUZZ_SECONDS in total (default 50)
 #   make static-analysis     cppcheck and clang-tidy on src/
 #   make reliability-report  print the figures from build/reliability/
 
-FUZZ_SECONDS ?= 60
+FUZZ_SECONDS ?= 50
 
 .PHONY: asan valgrind fuzz static-analysis reliability-report
 

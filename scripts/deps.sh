@@ -84,7 +84,7 @@ fetch() {
 }
 
 unpack() { # tarball -> directory it unpacks to
-	rm -rf "$work/$2"
+	rm -rf "${work:?}/$2"
 	tar -xf "$srcdir/$1" -C "$work"
 	[ -d "$work/$2" ] || { echo "deps.sh: $1 did not unpack to $2" >&2; exit 1; }
 }
@@ -98,7 +98,7 @@ done <"$pins"
 work="$prefix/../work-$mode"
 rm -rf "$work"
 mkdir -p "$work"
-rm -rf "$prefix/include" "$prefix/lib"
+rm -rf "${prefix:?}/include" "${prefix:?}/lib"
 mkdir -p "$prefix/include" "$prefix/lib"
 
 opt="-Os -fPIC -ffunction-sections -fdata-sections"
@@ -126,6 +126,7 @@ unpack "$tar_mbedtls" "mbedtls-$ver_mbedtls"
 unpack "$tar_cjson" "cJSON-$ver_cjson"
 (
 	cd "$work/cJSON-$ver_cjson"
+	# shellcheck disable=SC2086 # opt is a word list
 	$cc $opt -std=c89 -c cJSON.c -o cJSON.o
 	ar rcs "$prefix/lib/libcjson.a" cJSON.o
 	mkdir -p "$prefix/include/cjson"

@@ -18,6 +18,9 @@ file is one JSON object:
       "extra":   {...}               optional, kind-specific numbers
     }
 
+Any kind may list its cases in extra.cases as objects with at least
+"id" and "passed" (true/false); the report names the failing ones.
+
 Kinds and what a "case" is:
 
     fault        one fault-matrix case (service x fault x operation);
@@ -139,9 +142,15 @@ def main():
         if kind == "secret_leak":
             leaks = [x for s in ss for x in s["extra"].get("leaks", [])]
             text = (f"clean: no secret in {t} scenarios" if f == 0 else
-                    f"LEAKED in {f} of {t} scenarios: " + "; ".join(leaks[:5]))
+                    f"LEAKED in {f} of {t} scenarios: " + "; ".join(leaks[:3])
+                    + (f" (+{len(leaks) - 3} more)" if len(leaks) > 3 else ""))
         else:
             text = f"{p}/{t} {word}"
+            bad = [c.get("id", "?") for s in ss for c in s["extra"].get("cases", [])
+                   if isinstance(c, dict) and c.get("passed") is False]
+            if bad:
+                text += "; failing: " + ", ".join(bad[:4]) + \
+                    (f" (+{len(bad) - 4} more)" if len(bad) > 4 else "")
         line(label, text + age(ss), f == 0 and t > 0)
 
     ss = by_kind(sums, "fuzz")

@@ -4,7 +4,7 @@
 set -eu
 
 pkgs="build-essential make bzip2 xz-utils ca-certificates openssl file
-python3 python3-botocore awscli
+python3 python3-botocore python3-yaml awscli
 musl-tools clang libclang-rt-14-dev llvm valgrind cppcheck clang-tidy
 clang-format shellcheck
 podman buildah runc debootstrap uidmap fuse-overlayfs

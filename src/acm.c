@@ -211,7 +211,8 @@ attempt(struct acm *a, const char *op, const char *body,
 	hdrs[n] = buf_str(&lines[n]);
 	rc = http_send(a->http,
 	    &(struct http_request){"POST", a->url, hdrs, n + 1, body,
-	        strlen(body), a->cfg.ca_file},
+	        strlen(body), a->cfg.ca_file, a->cfg.ca_setting},
+
 	    resp, err, errlen);
 done:
 	buf_wipe(&authz);
@@ -275,6 +276,11 @@ acm_call(struct acm *a, const char *op, const cJSON *params, cJSON **out,
 			acm_error_parse(resp.status, resp.error_type,
 			    resp.body.data, resp.body.len, resp.request_id,
 			    err);
+			/* e.g. a signature error quoting the canonical
+			 * request, session token included. */
+			str_redact(err->message, a->cfg.secret_access_key);
+			str_redact(err->message, a->cfg.session_token);
+
 			o.failure = RETRY_HTTP;
 			o.http_status = resp.status;
 			o.error_code = err->type;

@@ -23,7 +23,9 @@ struct acm_config {
 	const char *secret_access_key; /* borrowed */
 	const char *session_token;     /* NULL when absent; borrowed */
 	const char *ca_file;           /* NULL = built-in bundle; borrowed */
-	unsigned max_attempts;         /* 0 = SDK default (3) */
+	const char *ca_setting;        /* what named ca_file, for messages */
+
+	unsigned max_attempts; /* 0 = SDK default (3) */
 };
 
 enum acm_error_kind {

@@ -146,3 +146,18 @@ str_printf(char *dst, size_t dstlen, const char *fmt, ...)
 	vsnprintf(dst, dstlen, fmt, ap);
 	va_end(ap);
 }
+
+void
+str_redact(char *s, const char *secret)
+{
+	size_t n;
+	char *p;
+
+	if (s == NULL || secret == NULL || (n = strlen(secret)) < 4)
+		return;
+	while ((p = strstr(s, secret)) != NULL) {
+		memcpy(p, "***", 3);
+		memmove(p + 3, p + n, strlen(p + n) + 1);
+		s = p + 3;
+	}
+}

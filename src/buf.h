@@ -44,4 +44,10 @@ void str_printf(char *dst, size_t dstlen, const char *fmt, ...)
  * where the Actions runner would read it as a workflow command. */
 void str_scrub(char *s);
 
+/* Replaces every occurrence of secret in s with "***", in place, so a
+ * server that echoes a request back cannot make us print a secret.
+ * Secrets shorter than 4 bytes are left alone (they would match by
+ * chance, and no real secret is that short). */
+void str_redact(char *s, const char *secret);
+
 #endif

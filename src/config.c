@@ -580,6 +580,8 @@ load_aws(struct config *c, const char *v[S__MAX],
 	if (copy_checked(c->aws_ca_file, sizeof(c->aws_ca_file),
 	        s ? s : c->ca_file, "AWS_CA_BUNDLE", msg) != 0)
 		return CONFIG_ERROR;
+	c->aws_ca_setting = s ? "AWS_CA_BUNDLE" : "SSL_CERT_FILE";
+
 	if (load_number(nonempty(getenv_fn("AWS_MAX_ATTEMPTS")), 0, 1, 10,
 	        "AWS_MAX_ATTEMPTS", &n, msg) != 0)
 		return CONFIG_ERROR;

@@ -61,12 +61,14 @@ struct config {
 	char region_note[512]; /* said when the ARN's region wins */
 	char endpoint[2048];
 	int endpoint_custom;
-	char *access_key_id;     /* owned, wiped by config_free */
-	char *secret_access_key; /* owned, wiped by config_free */
-	char *session_token;     /* owned, wiped; NULL when absent */
-	char ca_file[4096];      /* SSL_CERT_FILE, "" = built-in */
-	char aws_ca_file[4096];  /* AWS_CA_BUNDLE, else ca_file */
-	unsigned max_attempts;   /* AWS_MAX_ATTEMPTS, 0 = default */
+	char *access_key_id;        /* owned, wiped by config_free */
+	char *secret_access_key;    /* owned, wiped by config_free */
+	char *session_token;        /* owned, wiped; NULL when absent */
+	char ca_file[4096];         /* SSL_CERT_FILE, "" = built-in */
+	char aws_ca_file[4096];     /* AWS_CA_BUNDLE, else ca_file */
+	const char *aws_ca_setting; /* which of the two it came from */
+
+	unsigned max_attempts; /* AWS_MAX_ATTEMPTS, 0 = default */
 
 	/* Port */
 	int port_enabled; /* credentials and a run id are all present */

@@ -54,6 +54,12 @@ http_response_free(struct http_response *resp)
 	buf_free(&resp->body);
 }
 
+void
+http_set_deadline(struct http *h, long long deadline_ms)
+{
+	h->opt.deadline_ms = deadline_ms;
+}
+
 long
 http_connections(const struct http *h)
 {
@@ -191,6 +197,8 @@ http_send(struct http *h, const struct http_request *req,
 	enum http_result res = HTTP_EOTHER;
 	long timeout = h->opt.timeout_ms, nconn = 0;
 	const char *ca = req->ca_file;
+	const char *setting =
+	    req->ca_setting ? req->ca_setting : "SSL_CERT_FILE";
 	CURLcode rc;
 	size_t i;
 
@@ -213,9 +221,9 @@ http_send(struct http *h, const struct http_request *req,
 	/* Fail clearly rather than let TLS fail obscurely. */
 	if (ca != NULL && access(ca, R_OK) != 0) {
 		snprintf(err, errlen,
-		    "the CA bundle %s cannot be read (%s); set SSL_CERT_FILE "
+		    "the CA bundle %s (from %s) cannot be read (%s); set %s "
 		    "to a readable PEM file",
-		    ca, strerror(errno));
+		    ca, setting, strerror(errno), setting);
 		return HTTP_EOTHER;
 	}
 	if (ca == NULL && strncmp(req->url, "https:", 6) == 0) {
@@ -223,10 +231,10 @@ http_send(struct http *h, const struct http_request *req,
 
 		if (v->cainfo != NULL && access(v->cainfo, R_OK) != 0) {
 			snprintf(err, errlen,
-			    "no CA bundle: %s cannot be read (%s); set "
-			    "SSL_CERT_FILE to a PEM file of trusted CA "
-			    "certificates",
-			    v->cainfo, strerror(errno));
+			    "no CA bundle: %s cannot be read (%s); set %s to a "
+			    "PEM file of trusted CA certificates",
+			    v->cainfo, strerror(errno), setting);
+
 			return HTTP_EOTHER;
 		}
 	}
@@ -261,7 +269,7 @@ http_send(struct http *h, const struct http_request *req,
 	curl_easy_setopt(h->curl, CURLOPT_TIMEOUT_MS, timeout);
 	curl_easy_setopt(h->curl, CURLOPT_ERRORBUFFER, detail);
 	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, hdrs);
-	curl_easy_setopt(h->curl, CURLOPT_ACCEPT_ENCODING, NULL);
+	curl_easy_setopt(h->curl, CURLOPT_ACCEPT_ENCODING, (char *)NULL);
 	if (h->opt.user_agent != NULL)
 		curl_easy_setopt(h->curl, CURLOPT_USERAGENT, h->opt.user_agent);
 	curl_easy_setopt(h->curl, CURLOPT_WRITEFUNCTION, on_body);
@@ -307,8 +315,9 @@ oom:
 	res = HTTP_EOTHER;
 done:
 	/* The handle must not point at freed headers between calls. */
-	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, NULL);
-	curl_easy_setopt(h->curl, CURLOPT_ERRORBUFFER, NULL);
+	curl_easy_setopt(
+	    h->curl, CURLOPT_HTTPHEADER, (struct curl_slist *)NULL);
+	curl_easy_setopt(h->curl, CURLOPT_ERRORBUFFER, (char *)NULL);
 	curl_slist_free_all(hdrs);
 	return res;
 }

@@ -43,7 +43,9 @@ struct http_request {
 	size_t nheaders;
 	const void *body; /* borrowed; NULL for none */
 	size_t body_len;
-	const char *ca_file; /* PEM bundle; NULL = built-in path */
+	const char *ca_file;    /* PEM bundle; NULL = built-in path */
+	const char *ca_setting; /* what named ca_file, for messages:
+	                         * "SSL_CERT_FILE" when NULL */
 };
 
 struct http_response {
@@ -69,7 +71,11 @@ void http_response_free(struct http_response *resp);
 
 /* Milliseconds on a monotonic clock. */
 long long http_now_ms(void);
-/* Sleeps ms, but never past the deadline; returns -1 if the deadline
+/* Moves the run's deadline (absolute, http_now_ms() clock), e.g. to
+ * give the final report the time kept in reserve for it. */
+void http_set_deadline(struct http *h, long long deadline_ms);
+/* Sleeps ms, but never past the deadline;
+ returns -1 if the deadline
  * would pass first (nothing is slept then). */
 int http_sleep_ms(const struct http *h, long ms);
 /* Connections curl opened so far (for the one-connection-per-host

@@ -49,8 +49,7 @@ mask_secrets(struct gha *g)
 	size_t i;
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (getenv(names[i]) && getenv(names[i])[0])
-			gha_mask(g, getenv(names[i]));
+		gha_mask(g, getenv(names[i])); /* NULL and "" are no-ops */
 }
 
 static void
@@ -162,6 +161,7 @@ main(int argc, char **argv)
 	size_t nlinks = 0;
 	char ua[64];
 	int rc = EXIT_BAD_INPUT, cr, fin;
+	long long limit, reserve, deadline;
 
 	/* The process holds secrets: no core file may carry them away. */
 	setrlimit(RLIMIT_CORE, &(struct rlimit){0, 0});
@@ -186,10 +186,19 @@ main(int argc, char **argv)
 		goto out;
 	}
 	snprintf(ua, sizeof(ua), "port-acm/%s", PORT_ACM_VERSION);
+	/* The work stops early enough to leave time to tell Port how it
+	 * ended: a run must never be left IN_PROGRESS by our deadline. */
+	limit = c->deadline_ms ? c->deadline_ms : 600000;
+	reserve = limit / 3 < 1000    ? 1000
+	          : limit / 3 > 15000 ? 15000
+	                              : limit / 3;
+	deadline = http_now_ms() + limit;
 	http = http_new(&(struct http_options){
 	    c->connect_timeout_ms ? c->connect_timeout_ms : 10000,
 	    c->request_timeout_ms ? c->request_timeout_ms : 30000,
-	    http_now_ms() + (c->deadline_ms ? c->deadline_ms : 600000), ua});
+	    deadline - reserve, ua});
+	if (http && cr != CONFIG_OK)
+		http_set_deadline(http, deadline);
 	if (cr != CONFIG_OK) {
 		rc = refuse(&g, c, http, buf_str(&msg));
 		goto out;
@@ -247,10 +256,12 @@ main(int argc, char **argv)
 	report_links(
 	    &rep, links, nlinks, c->github_run_id[0] ? c->github_run_id : NULL);
 
-	acm = acm_new(http,
-	    &(struct acm_config){c->endpoint, c->region, c->access_key_id,
-	        c->secret_access_key, c->session_token,
-	        c->aws_ca_file[0] ? c->aws_ca_file : NULL, c->max_attempts});
+	acm = acm_new(
+	    http, &(struct acm_config){c->endpoint, c->region, c->access_key_id,
+	              c->secret_access_key, c->session_token,
+	              c->aws_ca_file[0] ? c->aws_ca_file : NULL,
+	              c->aws_ca_setting, c->max_attempts});
+
 	if (acm == NULL) {
 		rc = refuse(&g, c, http, "the ACM endpoint URL is not usable");
 		goto out;
@@ -267,6 +278,7 @@ main(int argc, char **argv)
 		gha_annotate(&g, GHA_ERROR, "port-acm", buf_str(&res.summary));
 	if (res.console_url[0])
 		links[nlinks++] = res.console_url;
+	http_set_deadline(http, deadline);
 	fin = report_finish(&rep, rc == EXIT_DONE,
 	    res.label[0] ? res.label : NULL, buf_str(&res.summary), links,
 	    nlinks);

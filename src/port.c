@@ -107,6 +107,8 @@ port_error_parse(long status, const char *body, size_t len,
  * of the final answer, or -1 when none arrived (err filled in then and
  * for non-2xx answers).
  */
+/* NOLINTBEGIN(misc-no-recursion): call -> port_authenticate -> call
+ * is two deep at most: the token request (auth = 0) never refreshes. */
 static long
 call(struct port *p, const char *method, const char *path, const cJSON *body,
     int auth, cJSON **out, struct port_error *err)
@@ -118,6 +120,7 @@ call(struct port *p, const char *method, const char *path, const cJSON *body,
 	const char *hdrs[3];
 	char *json = NULL, why[1024];
 	enum http_result hr;
+	cJSON *json_resp = NULL, *okv;
 	int refreshed = 0;
 	unsigned attempts = 0;
 	long status = -1, delay;
@@ -151,35 +154,44 @@ call(struct port *p, const char *method, const char *path, const cJSON *body,
 		}
 		hr = http_send(p->http,
 		    &(struct http_request){method, buf_str(&url), hdrs, n, json,
-		        json ? strlen(json) : 0, p->cfg.ca_file},
+		        json ? strlen(json) : 0, p->cfg.ca_file, NULL},
 		    &resp, why, sizeof(why));
 		if (hr == HTTP_OK && resp.status >= 200 && resp.status < 300) {
-			status = resp.status;
-			if (out != NULL) {
-				*out = cJSON_ParseWithLength(
-				    resp.body.data, resp.body.len);
-				if (!cJSON_IsObject(*out)) {
-					cJSON_Delete(*out);
-					*out = NULL;
-					snprintf(err->message,
-					    sizeof(err->message),
-					    "Port answered %s %s with HTTP "
-					    "%ld but not a JSON object",
-					    method, path, resp.status);
-					str_copy(err->trace_id,
-					    sizeof(err->trace_id),
-					    resp.trace_id);
-					err->http_status = resp.status;
-					o.failure = RETRY_CONNECT;
-					goto retry;
+			/* Every Port answer is {"ok": true, ...}; anything
+			 * else (a proxy's HTML page, a cut body) means the
+			 * answer was lost, so the call is retried. */
+			json_resp = cJSON_ParseWithLength(
+			    resp.body.data, resp.body.len);
+			okv = cJSON_GetObjectItemCaseSensitive(json_resp, "ok");
+			if (cJSON_IsObject(json_resp) && !cJSON_IsFalse(okv)) {
+				status = resp.status;
+				if (out != NULL) {
+					*out = json_resp;
+					json_resp = NULL;
 				}
+				goto done;
 			}
-			goto done;
+			cJSON_Delete(json_resp);
+			json_resp = NULL;
+			memset(err, 0, sizeof(*err));
+			snprintf(err->message, sizeof(err->message),
+			    "Port answered %s %s with HTTP %ld but not a "
+			    "usable JSON body",
+			    method, path, resp.status);
+			str_copy(err->trace_id, sizeof(err->trace_id),
+			    resp.trace_id);
+			err->http_status = resp.status;
+			status = -1;
+			o.failure = RETRY_CONNECT;
+			goto retry;
 		}
 		if (hr == HTTP_OK) {
 			status = resp.status;
 			port_error_parse(resp.status, resp.body.data,
 			    resp.body.len, resp.trace_id, err);
+			str_redact(err->message, p->cfg.client_secret);
+			str_redact(err->message, buf_str(&p->token));
+
 			if (resp.status == 401 && auth && !refreshed) {
 				refreshed = 1;
 				if (port_authenticate(p, err) != 0) {
@@ -211,7 +223,9 @@ call(struct port *p, const char *method, const char *path, const cJSON *body,
 		}
 	}
 done:
+	cJSON_Delete(json_resp);
 	err->attempts = attempts;
+
 	http_response_free(&resp);
 	buf_wipe(&authz);
 	buf_free(&url);
@@ -286,6 +300,7 @@ done:
 	cJSON_Delete(body);
 	return rc;
 }
+/* NOLINTEND(misc-no-recursion) */
 
 static int
 run_path(struct buf *path, const char *run_id, const char *suffix)

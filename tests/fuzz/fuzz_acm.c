@@ -26,7 +26,7 @@
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define SECRET "fuzzSecretKeyEXAMPLE/K7MDENG+bPxRfiCYzzzz"
+#define SECRET "ZZfuzzSecretKeyEXAMPLE/K7MDENG+bPxRfiCYzzzz"
 #define TOKEN  "fuzzSessionTokenEXAMPLEzzzz"
 
 #define TERMINATED(a) (memchr((a), '\0', sizeof(a)) != NULL)

@@ -24,7 +24,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define SECRET "fuzz-port-client-secret-7Hq2"
+#define SECRET "ZZfuzz-port-client-secret-7Hq2"
 
 static int echoed; /* the input itself holds the secret */
 

@@ -18,12 +18,14 @@ to tests/fuzz/regressions/<t>/ so that every later run replays it:
 commit it together with the fix.
 
 Environment:
-  FUZZ_SECONDS  total fuzzing wall time, default 60 (0: replay only)
+  FUZZ_SECONDS  total fuzzing wall time, default 50 (0: replay only);
+                building and replaying add ~10 s, so the suite takes ~60 s
   FUZZ_JOBS     targets fuzzed at once, default min(2, CPUs)
   FUZZ_SEED     libFuzzer -seed (default: random, printed)
   FUZZ_ONLY     run only targets whose name contains this
 Writes build/reliability/fuzz.json (format: scripts/reliability-report.py).
 """
+import fcntl
 import glob
 import json
 import os
@@ -103,10 +105,22 @@ def compile_lib():
                 os.unlink(obj)
     objs = [o for o in objs if os.path.exists(o)]
     lib = os.path.join(OUT, "libportacm-fuzz.a")
-    if os.path.exists(lib):
-        os.unlink(lib)
-    if objs:
-        subprocess.run(["ar", "rcs", lib] + objs, check=True)
+    listing = lib + ".list"
+    want = "\n".join(objs)
+    try:
+        with open(listing) as f:
+            same = f.read() == want
+    except OSError:
+        same = False
+    # Re-archive only when an object changed or one came or went, so
+    # the targets are not relinked on every run.
+    if not (same and newer(lib, objs)):
+        if os.path.exists(lib):
+            os.unlink(lib)
+        if objs:
+            subprocess.run(["ar", "rcs", lib] + objs, check=True)
+        with open(listing, "w") as f:
+            f.write(want)
     return (lib if objs else None), errors
 
 
@@ -153,7 +167,7 @@ def execs_from(log):
 
 
 def main():
-    budget = float(os.environ.get("FUZZ_SECONDS", "60"))
+    budget = float(os.environ.get("FUZZ_SECONDS", "50"))
     jobs = int(os.environ.get("FUZZ_JOBS", str(min(2, os.cpu_count() or 1))))
     seed = int(os.environ.get("FUZZ_SEED", str(random.randrange(1, 2**31))))
     only = os.environ.get("FUZZ_ONLY", "")
@@ -181,7 +195,9 @@ def main():
             tap(False, f"{name}: build", f"needs {' '.join(broken)}, which failed to compile")
             continue
         exe = os.path.join(OUT, name)
-        if not newer(exe, [src, lib]):
+        deps = [src, lib] + glob.glob(os.path.join(FUZZ_DIR, "*.h")) + \
+            glob.glob(os.path.join(ROOT, "src/*.h"))
+        if not newer(exe, deps):
             cmd = [CC] + CFLAGS + [SAN, "-fsanitize=fuzzer", src, lib, "-o", exe] + LIBS
             p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
             if p.returncode != 0:
@@ -287,4 +303,8 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    os.makedirs(OUT, exist_ok=True)
+    # One run at a time per tree: two would share objects and corpora.
+    with open(os.path.join(OUT, ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        sys.exit(main())

@@ -25,6 +25,12 @@ tag=${2:-default}
 # Called from inside `make test`: do not inherit its jobserver.
 unset MAKEFLAGS MFLAGS MAKELEVEL
 jobs=$(nproc 2>/dev/null || echo 2)
+# Two test runs at once (two people, or a suite and `make asan`) would
+# otherwise race on the same objects.
+mkdir -p "build/$kind"
+if [ -z "${PORT_ACM_SANITIZE_LOCKED:-}" ] && command -v flock >/dev/null; then
+	PORT_ACM_SANITIZE_LOCKED=1 exec flock "build/$kind/.lock" sh "$0" "$@"
+fi
 
 case $kind in
 asan)

@@ -78,7 +78,7 @@ def harness_suites(only=None):
         for s in sorted(glob.glob(os.path.join(d, "test_*.py"))):
             with open(s, encoding="utf-8", errors="replace") as f:
                 text = f.read()
-            if re.search(r"^\s*(from harness import|import harness)|PORT_ACM_BIN",
+            if re.search(r"^\s*(from|import) (harness|relkit)\b|PORT_ACM_BIN",
                          text, re.M):
                 out.append(s)
     return out
@@ -174,6 +174,29 @@ def env_list(name):
 
 
 
+SUMMARY_DIR = os.path.join(ROOT, "build/reliability")
+
+
+def snapshot_summaries():
+    """The suites we re-run (fault matrix, secret scan, ...) write their
+    own summaries; the report's figures must stay those of the normal
+    build, so they are put back after the instrumented run."""
+    saved = {}
+    for f in glob.glob(os.path.join(SUMMARY_DIR, "*.json")):
+        with open(f, "rb") as fh:
+            saved[f] = fh.read()
+    return saved
+
+
+def restore_summaries(saved):
+    for f in glob.glob(os.path.join(SUMMARY_DIR, "*.json")):
+        if f not in saved:
+            os.unlink(f)
+    for f, data in saved.items():
+        with open(f, "wb") as fh:
+            fh.write(data)
+
+
 def e2e_under(kind, suites, timeout_scale):
     """Runs each end-to-end suite with PORT_ACM_BIN set to a wrapper
     that runs the binary under `kind` ("asan" or "valgrind"). One TAP
@@ -223,8 +246,12 @@ def e2e_under(kind, suites, timeout_scale):
     # Suites run side by side: most of their time is spent waiting on
     # the fakes, and valgrind's slowdown would otherwise add up.
     jobs = int(os.environ.get("SANITIZE_JOBS", str(min(2, os.cpu_count() or 1))))
-    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as ex:
-        results = list(ex.map(one, suites))
+    saved = snapshot_summaries()
+    try:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as ex:
+            results = list(ex.map(one, suites))
+    finally:
+        restore_summaries(saved)
     for rel, r, nruns, reports in results:
         runs += nruns
         reports_total += len(reports)
