@@ -156,7 +156,7 @@ str_redact(char *s, const char *secret)
 	if (s == NULL || secret == NULL || (n = strlen(secret)) < 4)
 		return;
 	while ((p = strstr(s, secret)) != NULL) {
-		memcpy(p, "***", 3);
+		memset(p, '*', 3);
 		memmove(p + 3, p + n, strlen(p + n) + 1);
 		s = p + 3;
 	}

@@ -88,11 +88,11 @@ catalog_upsert(struct op_env *env, const struct acm_certificate *cert)
 	}
 	if ((e = catalog_entity(cert, arn.region, arn.account)) == NULL)
 		return;
+	/* Success needs no log line: Port lists the entity under the
+	 * run's affected entities (run_id). */
 	if (port_upsert_entity(env->port, c->blueprint, e, c->run_id, &err) ==
 	    0)
-		report_log(env->report,
-		    "Updated the %s entity %s in the Port catalog",
-		    c->blueprint, cert->arn);
+		;
 	else if (err.http_status >= 400 && err.http_status < 500)
 		/* The certificate is fine; only the catalog lags. */
 		report_warn(env->report,
@@ -118,15 +118,7 @@ catalog_delete(struct op_env *env, const char *arn)
 	if (env->port == NULL || env->report->port_failed)
 		return;
 	rc = port_delete_entity(env->port, c->blueprint, arn, c->run_id, &err);
-	if (rc == 0)
-		report_log(env->report,
-		    "Removed the %s entity %s from the Port catalog",
-		    c->blueprint, arn);
-	else if (rc == 1)
-		report_log(env->report,
-		    "The Port catalog had no %s entity for %s", c->blueprint,
-		    arn);
-	else
+	if (rc < 0)
 		report_warn(env->report,
 		    "could not remove the Port catalog entity: %s",
 		    err.message);

@@ -230,12 +230,24 @@ main(int argc, char **argv)
 	}
 
 	report_init(&rep, &g, port, c->run_id, stderr);
-	report_log(&rep, "port-acm %s: %s %s in %s", PORT_ACM_VERSION,
-	    c->op == OP_REQUEST ? "request a certificate for"
-	    : c->op == OP_RENEW ? "renew certificate"
-	                        : "delete certificate",
-	    c->op == OP_REQUEST ? c->domain_name : c->certificate_arn,
-	    c->region);
+	if (c->op == OP_REQUEST)
+		report_log(&rep,
+		    "port-acm %s: request a %s certificate for %s%s in %s%s",
+		    PORT_ACM_VERSION,
+		    c->pca_arn[0] ? "private (AWS Private CA)"
+		    : strcmp(c->validation_method, "DNS") == 0
+		        ? "DNS-validated"
+		        : "email-validated",
+		    c->domain_name, c->nsans ? " and more names" : "",
+		    c->region,
+		    c->idempotency_token[0] ? " (idempotent: a re-run returns "
+		                              "the same certificate)"
+		                            : "");
+	else
+		report_log(&rep, "port-acm %s: %s certificate %s in %s",
+		    PORT_ACM_VERSION, config_op_name(c->op), c->certificate_arn,
+		    c->region);
+
 	if (rep.port_failed && rep.port_status == 404) {
 		/* A wrong run id is a Port misconfiguration too: stop
 		 * before AWS rather than change something unreported. */

@@ -29,8 +29,6 @@ op_delete(struct op_env *env, struct op_result *res)
 
 	snprintf(res->arn, sizeof(res->arn), "%s", c->certificate_arn);
 	op_console_url(&c->arn, res);
-	report_log(env->report, "Checking certificate %s before deleting it",
-	    c->certificate_arn);
 	if (op_describe(env, c->certificate_arn, &cert, &err) != 0) {
 		if (acm_error_is(&err, "ResourceNotFoundException")) {
 			gone(env, res,
@@ -59,8 +57,6 @@ op_delete(struct op_env *env, struct op_result *res)
 	if ((params = cJSON_CreateObject()) == NULL ||
 	    !cJSON_AddStringToObject(params, "CertificateArn", cert.arn))
 		goto done;
-	report_log(
-	    env->report, "Deleting certificate %s (%s)", cert.arn, cert.domain);
 	/* Detaching is eventually consistent: ACM may still say "in use"
 	 * for a while after the last resource let go. */
 	until = http_now_ms() + (long long)c->delete_wait_minutes * 60000;

@@ -110,7 +110,6 @@ op_renew(struct op_env *env, struct op_result *res)
 
 	snprintf(res->arn, sizeof(res->arn), "%s", c->certificate_arn);
 	op_console_url(&c->arn, res);
-	report_log(env->report, "Checking certificate %s", c->certificate_arn);
 	if (op_describe(env, c->certificate_arn, &cert, &err) != 0) {
 		op_fail(env, res, &err, "renew", c->certificate_arn);
 		goto done;

@@ -264,11 +264,6 @@ op_request(struct op_env *env, struct op_result *res)
 		buf_puts(&res->summary, "port-acm ran out of memory");
 		goto done;
 	}
-	report_log(env->report,
-	    "Requesting a %s-validated certificate for %s%s%s",
-	    c->pca_arn[0] ? "private (AWS Private CA)" : c->validation_method,
-	    c->domain_name, c->nsans ? " and other names" : "",
-	    c->idempotency_token[0] ? " (idempotent per run)" : "");
 	if (acm_call(env->acm, "RequestCertificate", params, &resp, &err) !=
 	    0) {
 		op_fail(env, res, &err, "request", c->domain_name);

@@ -22,6 +22,12 @@
  * none of the registered secrets (fake_secrets) in the URL or the
  * headers unless the script itself contains that secret (a server may
  * echo anything, e.g. hand back the secret as a token).
+ *
+ * Time is virtual, so a target is deterministic and never sleeps: each
+ * request takes 50 ms, http_sleep_ms advances the clock, and the
+ * deadline (http_options.deadline_ms, or http_set_deadline) is enforced
+ * like src/http.c does. getrandom() is replaced by a fixed stream
+ * (reset by fake_start) so retry jitter is the same on every run.
  */
 #ifndef PORT_ACM_FAKE_HTTP_H
 #define PORT_ACM_FAKE_HTTP_H
@@ -35,10 +41,14 @@
 #include "buf.h"
 #include "http.h"
 
+#include <sys/types.h>
+
 struct http {
-	int unused;
+	long long deadline_ms; /* 0 = none */
 };
 
+static long long fake_clock_ms;
+static uint64_t fake_rand_state = 0x9e3779b97f4a7c15ULL;
 static const char *fake_script; /* borrowed, NUL-terminated */
 static const char *fake_secrets[4];
 static int fake_echoed[4]; /* the script holds fake_secrets[i] */
@@ -51,6 +61,8 @@ fake_start(const char *script)
 
 	fake_script = script;
 	fake_requests = 0;
+	fake_clock_ms = 0;
+	fake_rand_state = 0x9e3779b97f4a7c15ULL;
 	for (j = 0; j < 4 && fake_secrets[j] != NULL; j++)
 		fake_echoed[j] = strstr(script, fake_secrets[j]) != NULL;
 }
@@ -106,10 +118,38 @@ fake_header(
 	dst[v] = '\0';
 }
 
+/* Deterministic stand-in for the C library's getrandom(). */
+ssize_t getrandom(void *buf, size_t len, unsigned int flags);
+
+ssize_t
+getrandom(void *buf, size_t len, unsigned int flags)
+{
+	unsigned char *p = buf;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		fake_rand_state ^= fake_rand_state << 13;
+		fake_rand_state ^= fake_rand_state >> 7;
+		fake_rand_state ^= fake_rand_state << 17;
+		p[i] = (unsigned char)fake_rand_state;
+	}
+	return (ssize_t)len;
+}
+
 struct http *
 http_new(const struct http_options *opt)
 {
-	return calloc(1, sizeof(struct http));
+	struct http *h = calloc(1, sizeof(struct http));
+
+	if (h != NULL && opt != NULL)
+		h->deadline_ms = opt->deadline_ms;
+	return h;
+}
+
+void
+http_set_deadline(struct http *h, long long deadline_ms)
+{
+	h->deadline_ms = deadline_ms;
 }
 
 void
@@ -130,6 +170,19 @@ http_send(struct http *h, const struct http_request *req,
 	err[0] = '\0';
 	fake_check_request(req);
 	fake_requests++;
+	/* FAKE_HTTP_TRACE=1 shows the conversation, for writing seeds. */
+	if (getenv("FAKE_HTTP_TRACE") != NULL)
+		fprintf(stderr, "fake_http: %lu %s %s (next: %.20s)\n",
+		    fake_requests, req->method, req->url,
+		    fake_script != NULL ? fake_script : "");
+	if (h->deadline_ms && fake_clock_ms >= h->deadline_ms) {
+		snprintf(err, errlen,
+		    "%s: not sent, the run's time limit has "
+		    "passed",
+		    req->url);
+		return HTTP_ETIMEOUT;
+	}
+	fake_clock_ms += 50;
 	if (fake_script == NULL || *fake_script == '\0') {
 		snprintf(err, errlen, "%s: connection reset (script ended)",
 		    req->url);
@@ -199,13 +252,18 @@ http_response_free(struct http_response *resp)
 long long
 http_now_ms(void)
 {
-	return 0; /* deterministic; nothing here measures time */
+	return fake_clock_ms;
 }
 
 int
 http_sleep_ms(const struct http *h, long ms)
 {
-	return 0; /* never sleep while fuzzing */
+	if (ms <= 0)
+		return 0;
+	if (h->deadline_ms && fake_clock_ms + ms >= h->deadline_ms)
+		return -1;
+	fake_clock_ms += ms; /* virtual: nothing actually waits */
+	return 0;
 }
 
 long

@@ -34,6 +34,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	(void)argc;
+	(void)argv;
 	if (psa_crypto_init() != PSA_SUCCESS)
 		abort();
 	return 0;
@@ -111,8 +113,12 @@ check_certificate(const struct acm_certificate *c)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct acm_config cfg = {"http://127.0.0.1:1", "eu-west-1",
-	    "AKIDFUZZEXAMPLE", SECRET, TOKEN, NULL, 3};
+	struct acm_config cfg = {.endpoint = "http://127.0.0.1:1",
+	    .region = "eu-west-1",
+	    .access_key_id = "AKIDFUZZEXAMPLE",
+	    .secret_access_key = SECRET,
+	    .session_token = TOKEN,
+	    .max_attempts = 3};
 	struct acm_certificate cert;
 	struct acm_error e;
 	struct http *h;

@@ -72,6 +72,8 @@ contains(const uint8_t *data, size_t size, const char *needle)
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	(void)argc;
+	(void)argv;
 	if (psa_crypto_init() != PSA_SUCCESS)
 		abort();
 	return 0;

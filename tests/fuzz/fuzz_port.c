@@ -62,8 +62,10 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const links[] = {"https://console.aws.amazon.com/"};
-	struct port_config cfg = {
-	    "http://127.0.0.1:1", "fuzz-client-id", SECRET, NULL, 3};
+	struct port_config cfg = {.base_url = "http://127.0.0.1:1",
+	    .client_id = "fuzz-client-id",
+	    .client_secret = SECRET,
+	    .max_attempts = 3};
 	struct port_run_update u = {"SUCCESS", "Issued", "done", links, 1,
 	    "arn:aws:acm:eu-west-1:123456789012:certificate/x"};
 	struct port_error e;

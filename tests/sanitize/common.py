@@ -184,17 +184,20 @@ def snapshot_summaries():
     saved = {}
     for f in glob.glob(os.path.join(SUMMARY_DIR, "*.json")):
         with open(f, "rb") as fh:
-            saved[f] = fh.read()
+            st = os.stat(f)
+            saved[f] = (fh.read(), (st.st_atime_ns, st.st_mtime_ns))
     return saved
 
 
 def restore_summaries(saved):
+    """Puts back content and time stamp (the report shows the age)."""
     for f in glob.glob(os.path.join(SUMMARY_DIR, "*.json")):
         if f not in saved:
             os.unlink(f)
-    for f, data in saved.items():
+    for f, (data, times) in saved.items():
         with open(f, "wb") as fh:
             fh.write(data)
+        os.utime(f, ns=times)
 
 
 def e2e_under(kind, suites, timeout_scale):
