@@ -139,9 +139,6 @@ op_renew(struct op_env *env, struct op_result *res)
 	if ((params = cJSON_CreateObject()) == NULL ||
 	    !cJSON_AddStringToObject(params, "CertificateArn", cert.arn))
 		goto done;
-	report_log(env->report, "Asking ACM to renew %s certificate %s",
-	    strcmp(cert.type, "PRIVATE") == 0 ? "private" : "exportable",
-	    cert.arn);
 	if (acm_call(env->acm, "RenewCertificate", params, &resp, &err) != 0) {
 		op_fail(env, res, &err, "renew", cert.arn);
 		goto done;
