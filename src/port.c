@@ -204,6 +204,8 @@ call(struct port *p, const char *method, const char *path, const cJSON *body,
 			}
 			o.failure = RETRY_HTTP;
 			o.http_status = resp.status;
+			o.idempotent = strcmp(method, "POST") != 0;
+
 			o.retry_after =
 			    resp.retry_after[0] ? resp.retry_after : NULL;
 		} else {

@@ -218,9 +218,11 @@ port_next(struct retry *r, const struct retry_outcome *o, double rand01)
 		break;
 	case RETRY_HTTP:
 		if (o->http_status == 429 || o->http_status == 502 ||
-		    o->http_status == 503 || o->http_status == 504)
+		    o->http_status == 503 || o->http_status == 504 ||
+		    (o->http_status == 500 && o->idempotent))
 			break;
 		return -1;
+
 	default:
 		return -1;
 	}

@@ -34,6 +34,9 @@ struct retry_outcome {
 	long http_status;        /* when RETRY_HTTP */
 	const char *error_code;  /* AWS error type, sanitised; may be NULL */
 	const char *retry_after; /* Retry-After header value; may be NULL */
+	int idempotent;          /* Port: the request may be repeated as is
+	                          * (GET, PATCH, DELETE), so a 500 is retried
+	                          * too: one 500 must not leave a run open */
 };
 
 struct retry {

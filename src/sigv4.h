@@ -4,8 +4,9 @@
  * Pure: no I/O, no clock, no environment. The caller supplies the
  * timestamp so signatures are reproducible in tests. SHA-256 and HMAC
  * come from the PSA Crypto API so this file carries over to Mbed TLS 4
- * unchanged; psa_crypto_init() must have been called (curl_global_init
- * does it; unit tests call it themselves).
+ * unchanged; psa_crypto_init() must have been called (main does; curl's
+ * global init does it only when Mbed TLS has MBEDTLS_USE_PSA_CRYPTO).
+
  *
  * Return convention: 0 on success, -1 on failure (out of memory, a PSA
  * error, or a request the signer refuses, e.g. no Host header).

@@ -81,7 +81,7 @@ int validate_idempotency_token(
  * characters, 1..128 bytes (Port's own shape is r_ + alphanumerics, but
  * we do not over-validate). */
 int validate_run_id(const char *field, const char *s, char *err, size_t errlen);
-/* Port blueprint identifier: [A-Za-z0-9@_.+:\\/=-]{1,100}, no ".." */
+/* Port blueprint identifier: [A-Za-z0-9@_.+:/=-]{1,100}, not "." or ".." */
 int validate_blueprint(
     const char *field, const char *s, char *err, size_t errlen);
 /* An http:// or https:// base URL without userinfo, query or fragment;

@@ -138,8 +138,10 @@ def expect(c):
             return dict(rc=0, term="SUCCESS", changed=True, attempts=2)
         return dict(rc=1, term="FAILURE", changed=False,
                     attempts=None if c.fault == "wrong_types" else 3)
-    # Port. 500 is not retried (port-api.md §6: 429/502/503/504 and
-    # network errors only), so one 500 is final.
+    # Port. 429/502/503/504 and network errors are retried (port-api.md
+    # §6); a 500 only on requests that may be repeated as they are (GET,
+    # PATCH, DELETE): one 500 on the token POST is final, one on the
+    # terminal PATCH is retried so the run is not left open.
     if c.target == "token":
         if c.mode == "persistent" or c.fault == "http500":
             return dict(rc=2, term=None, changed=False, attempts=None)
@@ -147,9 +149,8 @@ def expect(c):
     if c.target == "log":
         return dict(rc=0, term="SUCCESS", changed=True, attempts=None)
     if c.target == "terminal":
-        if c.fault == "http500":
-            return dict(rc=3, term=None, changed=True, attempts=1)
         return dict(rc=0, term="SUCCESS", changed=True, attempts=2)
+
     # target "run", persistent: ACM done once, Port never told
     return dict(rc=3, term=None, changed=True, attempts=None)
 
