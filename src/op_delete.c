@@ -11,7 +11,6 @@ gone(struct op_env *env, struct op_result *res, const char *how)
 	buf_reset(&res->summary);
 	buf_printf(&res->summary, "Certificate %s %s.", res->arn, how);
 	snprintf(res->label, sizeof(res->label), "Certificate deleted");
-	report_log(env->report, "%s", buf_str(&res->summary));
 	catalog_delete(env, res->arn);
 }
 

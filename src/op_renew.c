@@ -92,7 +92,6 @@ managed(struct op_env *env, struct op_result *res,
 		    &res->summary, " The DNS validation records are in place.");
 	snprintf(res->label, sizeof(res->label), "Managed renewal");
 done:
-	report_log(env->report, "%s", buf_str(&res->summary));
 	buf_free(&when);
 	buf_free(&missing);
 	return rc;
@@ -125,7 +124,6 @@ op_renew(struct op_env *env, struct op_result *res)
 		    "expires %s.",
 		    cert.arn, cert.domain, cert.arn, buf_str(&when));
 		snprintf(res->label, sizeof(res->label), "Re-import needed");
-		report_log(env->report, "%s", buf_str(&res->summary));
 		catalog_upsert(env, &cert);
 		goto done;
 	}
@@ -166,7 +164,6 @@ op_renew(struct op_env *env, struct op_result *res)
 	        ? "export the renewed certificate where it is used."
 	        : "export it again once the renewal succeeds.");
 	buf_printf(&res->summary, " Current expiry: %s.", buf_str(&when));
-	report_log(env->report, "%s", buf_str(&res->summary));
 	snprintf(res->label, sizeof(res->label), "Renewal requested");
 	catalog_upsert(env, &cert);
 	rc = 0;
