@@ -126,6 +126,9 @@ unpack "$tar_mbedtls" "mbedtls-$ver_mbedtls"
 		libmbedcrypto.a libmbedx509.a libmbedtls.a >&2
 	cp library/libmbedcrypto.a library/libmbedx509.a library/libmbedtls.a "$prefix/lib/"
 	cp -r include/mbedtls include/psa "$prefix/include/"
+	# mbedtls/ecdh.h includes these when the Everest X25519 is on.
+	cp -r 3rdparty/everest/include/everest "$prefix/include/"
+
 )
 
 # cJSON: one file.
