@@ -27,8 +27,7 @@ records_in_place(const struct acm_certificate *cert, struct buf *missing)
 
 /* A public certificate: ACM renews it itself; say what it will do. */
 static int
-managed(struct op_env *env, struct op_result *res,
-    const struct acm_certificate *cert)
+managed(struct op_result *res, const struct acm_certificate *cert)
 {
 	struct buf when = {0}, missing = {0};
 	int in_place = records_in_place(cert, &missing), rc = 0;
@@ -129,7 +128,7 @@ op_renew(struct op_env *env, struct op_result *res)
 	}
 	if (strcmp(cert.type, "PRIVATE") != 0 &&
 	    strcmp(cert.export_option, "ENABLED") != 0) {
-		rc = managed(env, res, &cert);
+		rc = managed(res, &cert);
 		catalog_upsert(env, &cert);
 		goto done;
 	}
