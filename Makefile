@@ -68,6 +68,6 @@ clean:
 	rm -rf $(BUILD)/obj $(BUILD)/tests $(BUILD)/port-acm $(BUILD)/libportacm.a
 
 # Packaging (issue 3), reliability tooling (issue 5), benchmarks (issue 6).
--include packaging.mk
--include reliability.mk
--include bench.mk
+include scripts/mk/packaging.mk
+include scripts/mk/reliability.mk
+include scripts/mk/bench.mk

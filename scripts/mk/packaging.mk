@@ -1,5 +1,5 @@
 # packaging.mk: issue 3's targets; included from the Makefile
-# (`include packaging.mk`).
+# (`include scripts/mk/packaging.mk`).
 #
 #   make static   build/static/port-acm: fully static musl binary, stripped
 #                 (scripts/static.sh, the script the Dockerfile runs)

@@ -1,5 +1,5 @@
 # reliability.mk: issue 5's reliability targets; included from the
-# Makefile (`include reliability.mk`). All of these also run inside
+# Makefile (`include scripts/mk/reliability.mk`). All of these also run inside
 # `make test`, through tests/run.py, as the suites under tests/fuzz,
 # tests/sanitize and tests/static; these targets run one group alone.
 #
