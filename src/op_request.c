@@ -326,8 +326,12 @@ op_request(struct op_env *env, struct op_result *res)
 		catalog_upsert(env, &cert);
 		goto done;
 	}
+	if (c->wait_for_issuance && strcmp(cert.status, "ISSUED") == 0)
+		buf_puts(&res->summary,
+		    "\n\nACM has issued it: it is ready to attach.");
 	buf_printf(&res->step_summary,
 	    "### ACM certificate requested\n\n| | |\n|---|---|\n"
+
 	    "| Domain | `%s` |\n| ARN | `%s` |\n| Region | %s |\n"
 	    "| Status | %s |\n%s",
 	    c->domain_name, res->arn, c->region, cert.status, buf_str(&md));
