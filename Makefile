@@ -62,7 +62,8 @@ demo: setup
 	@/usr/bin/python3 scripts/demo.py
 
 format:
-	clang-format -i src/*.c src/*.h tests/unit/*.c tests/unit/*.h
+	clang-format -i src/*.c src/*.h tests/unit/*.c tests/unit/*.h \
+		tests/fuzz/*.c tests/fuzz/*.h tests/sigv4/*.c
 
 clean:
 	rm -rf $(BUILD)/obj $(BUILD)/tests $(BUILD)/port-acm $(BUILD)/libportacm.a
