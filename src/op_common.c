@@ -54,10 +54,31 @@ op_wait(struct op_env *env, long *interval_ms)
 	return 0;
 }
 
+static int
+same_record(const struct acm_validation *a, const struct acm_validation *b)
+{
+	return strcmp(a->record_name, b->record_name) == 0 &&
+	       strcmp(a->record_value, b->record_value) == 0;
+}
+
+int
+op_record_first(const struct acm_certificate *cert, size_t i)
+{
+	const struct acm_validation *v = &cert->validations[i];
+	size_t j;
+
+	if (v->record_name[0] == '\0')
+		return 0;
+	for (j = 0; j < i; j++)
+		if (same_record(&cert->validations[j], v))
+			return 0; /* *.a.com and a.com share one record */
+	return 1;
+}
+
 size_t
 op_records(const struct acm_certificate *cert, struct buf *json, struct buf *md)
 {
-	cJSON *arr = cJSON_CreateArray(), *rec = NULL, *names;
+	cJSON *arr = cJSON_CreateArray(), *rec, *names;
 	const struct acm_validation *v, *w;
 	size_t i, j, n = 0;
 	char *s;
@@ -66,46 +87,32 @@ op_records(const struct acm_certificate *cert, struct buf *json, struct buf *md)
 		buf_puts(md, "| DNS name | Type | Value | For |\n"
 		             "|---|---|---|---|\n");
 	for (i = 0; i < cert->nvalidations && arr; i++) {
-		v = &cert->validations[i];
-		if (v->record_name[0] == '\0')
+		if (!op_record_first(cert, i))
 			continue;
-		for (j = 0; j < i; j++) {
-			w = &cert->validations[j];
-			if (strcmp(w->record_name, v->record_name) == 0 &&
-			    strcmp(w->record_value, v->record_value) == 0)
-				break;
-		}
-		if (j < i)
-			continue; /* *.a.com and a.com share one record */
+		v = &cert->validations[i];
 		n++;
 		rec = cJSON_CreateObject();
 		cJSON_AddStringToObject(rec, "name", v->record_name);
 		cJSON_AddStringToObject(rec, "type", v->record_type);
 		cJSON_AddStringToObject(rec, "value", v->record_value);
 		names = cJSON_AddArrayToObject(rec, "domains");
+		if (md)
+			buf_printf(md, "| `%s` | %s | `%s` | ", v->record_name,
+			    v->record_type, v->record_value);
 		for (j = i; j < cert->nvalidations; j++) {
 			w = &cert->validations[j];
-			if (strcmp(w->record_name, v->record_name) == 0 &&
-			    strcmp(w->record_value, v->record_value) == 0)
-				cJSON_AddItemToArray(
-				    names, cJSON_CreateString(w->domain));
+			if (!same_record(w, v))
+				continue;
+			cJSON_AddItemToArray(
+			    names, cJSON_CreateString(w->domain));
+			if (md)
+				buf_printf(
+				    md, "%s%s", j == i ? "" : ", ", w->domain);
 		}
+		if (md)
+			buf_puts(md, " |\n");
 		cJSON_AddStringToObject(rec, "status", v->status);
 		cJSON_AddItemToArray(arr, rec);
-		if (md) {
-			buf_printf(md, "| `%s` | %s | `%s` | %s",
-			    v->record_name, v->record_type, v->record_value,
-			    v->domain);
-			for (j = i + 1; j < cert->nvalidations; j++) {
-				w = &cert->validations[j];
-				if (strcmp(w->record_name, v->record_name) ==
-				        0 &&
-				    strcmp(w->record_value, v->record_value) ==
-				        0)
-					buf_printf(md, ", %s", w->domain);
-			}
-			buf_puts(md, " |\n");
-		}
 	}
 	if (json && arr && (s = cJSON_PrintUnformatted(arr)) != NULL) {
 		buf_puts(json, s);

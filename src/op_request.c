@@ -105,18 +105,11 @@ wait_records(struct op_env *env, const char *arn, struct acm_certificate *cert,
 	}
 }
 
-static int
-same_record(const struct acm_validation *a, const struct acm_validation *b)
-{
-	return strcmp(a->record_name, b->record_name) == 0 &&
-	       strcmp(a->record_value, b->record_value) == 0;
-}
-
 static void
 say_records(struct op_env *env, struct op_result *res,
     const struct acm_certificate *cert, struct buf *md_out)
 {
-	struct buf line = {0}, md = {0};
+	struct buf line = {0}, md = {0}, list = {0};
 	size_t i, n, k = 0;
 
 	buf_reset(&res->records_json);
@@ -129,36 +122,19 @@ say_records(struct op_env *env, struct op_result *res,
 		    n == 1 ? "it" : "them", n == 1 ? "it" : "them");
 		for (i = 0; i < cert->nvalidations; i++) {
 			const struct acm_validation *v = &cert->validations[i];
-			size_t j;
 
-			if (v->record_name[0] == '\0')
-				continue;
-			for (j = 0; j < i; j++)
-				if (same_record(&cert->validations[j], v))
-					break;
-			if (j < i)
+			if (!op_record_first(cert, i))
 				continue;
 			buf_printf(&line, "%s %s %s %s", k++ ? ";" : "",
 			    v->record_name, v->record_type, v->record_value);
+			buf_printf(&list, "- %s %s %s\n", v->record_name,
+			    v->record_type, v->record_value);
 		}
 		report_log(env->report, "%s", buf_str(&line));
 		buf_printf(&res->summary,
-		    "\n\nTo validate it, add %s DNS record%s:\n",
-		    n == 1 ? "this" : "these", n == 1 ? "" : "s");
-		for (i = 0; i < cert->nvalidations; i++) {
-			const struct acm_validation *v = &cert->validations[i];
-			size_t j;
-
-			if (v->record_name[0] == '\0')
-				continue;
-			for (j = 0; j < i; j++)
-				if (same_record(&cert->validations[j], v))
-					break;
-			if (j == i)
-				buf_printf(&res->summary, "- %s %s %s\n",
-				    v->record_name, v->record_type,
-				    v->record_value);
-		}
+		    "\n\nTo validate it, add %s DNS record%s:\n%s",
+		    n == 1 ? "this" : "these", n == 1 ? "" : "s",
+		    buf_str(&list));
 		buf_printf(
 		    md_out, "\n**DNS validation records**\n\n%s", buf_str(&md));
 	} else if (strcmp(env->cfg->validation_method, "EMAIL") == 0 &&
@@ -199,6 +175,7 @@ say_records(struct op_env *env, struct op_result *res,
 	if (buf_str(&res->records_json)[0] == '\0')
 		buf_puts(&res->records_json, "[]");
 	buf_free(&line);
+	buf_free(&list);
 	buf_free(&md);
 }
 

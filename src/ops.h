@@ -59,6 +59,9 @@ int op_wait(struct op_env *env, long *interval_ms);
  * (either may be NULL). Returns the number of records. */
 size_t op_records(
     const struct acm_certificate *cert, struct buf *json, struct buf *md);
+/* Whether validations[i] carries a DNS record not listed before it
+ * (a wildcard and its apex share one): the records to show, once each. */
+int op_record_first(const struct acm_certificate *cert, size_t i);
 /* Fills res->console_url for an ARN. */
 void op_console_url(const struct arn *arn, struct op_result *res);
 /* Common fields of res from a described certificate. */

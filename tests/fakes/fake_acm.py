@@ -52,7 +52,11 @@ TARGET_PREFIX = "CertificateManager."
 SIGV4_FORMAT = "%Y%m%dT%H%M%SZ"
 VALIDITY_SECONDS = 198 * 86400  # aws-acm.md §2.1: public certs, 2026
 IDEMPOTENCY_WINDOW = 3600       # aws-acm.md §2.1: tokens time out after 1 h
-IMPLEMENTED = (
+# The operations this fake serves: everything port-acm calls, plus what
+# the AWS CLI suite exercises. Any other valid ACM operation is refused
+# with a 400 naming it, so a client that starts calling one fails loudly
+# in the tests instead of getting made-up data.
+SERVED = (
     "AddTagsToCertificate", "DeleteCertificate", "DescribeCertificate",
     "GetCertificate", "ListCertificates", "ListTagsForCertificate",
     "RemoveTagsFromCertificate", "RenewCertificate", "RequestCertificate",
@@ -651,9 +655,10 @@ class FakeACM(FakeServer):
         if scripted:
             name, message, status, _, headers = scripted
             return self._error(name, message, status, rid, headers)
-        if op not in IMPLEMENTED:
-            return self._error("InternalServerException",
-                               f"{op} is not implemented by the fake", 500, rid)
+        if op not in SERVED:
+            return self._error("UnsupportedOperationException",
+                               f"this fake ACM serves only {', '.join(SERVED)}; "
+                               f"{op} is outside its scope", 400, rid)
         with self.lock:
             try:
                 return getattr(self, "_op_" + op)(params, rid, call)

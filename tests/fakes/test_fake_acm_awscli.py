@@ -24,7 +24,7 @@ import botocore.credentials  # noqa: E402
 
 from tests.fakes.fake_acm import (DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY,  # noqa: E402
                                   FakeACM)
-from tests.fakes.tap import Tap  # noqa: E402
+from tests.lib.tap import Tap  # noqa: E402
 from tests.fakes.tlsca import make_test_pki  # noqa: E402
 
 AWS = "/usr/bin/aws"

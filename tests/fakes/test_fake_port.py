@@ -18,7 +18,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 sys.path.insert(0, ROOT)
 
 from tests.fakes.fake_port import FakePort  # noqa: E402
-from tests.fakes.tap import Tap  # noqa: E402
+from tests.lib.tap import Tap  # noqa: E402
 from tests.fakes.tlsca import make_test_pki  # noqa: E402
 
 T = Tap()

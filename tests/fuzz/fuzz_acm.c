@@ -22,6 +22,7 @@
 
 #include "acm.h"
 #include "fake_http.h"
+#include "fuzz_util.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -42,18 +43,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 }
 
 static int echoed; /* the input itself holds the secret */
-
-static int
-contains(const uint8_t *data, size_t size, const char *needle)
-{
-	size_t n = strlen(needle), i;
-
-	for (i = 0; i + n <= size; i++) {
-		if (memcmp(data + i, needle, n) == 0)
-			return 1;
-	}
-	return 0;
-}
 
 static void
 check_err(const struct acm_error *e)

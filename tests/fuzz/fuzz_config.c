@@ -25,6 +25,7 @@
 
 #include "buf.h"
 #include "config.h"
+#include "fuzz_util.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -55,18 +56,6 @@ fuzz_getenv(const char *name)
 			return secrets[i][1];
 	}
 	return NULL;
-}
-
-static int
-contains(const uint8_t *data, size_t size, const char *needle)
-{
-	size_t n = strlen(needle), i;
-
-	for (i = 0; i + n <= size; i++) {
-		if (memcmp(data + i, needle, n) == 0)
-			return 1;
-	}
-	return 0;
 }
 
 int

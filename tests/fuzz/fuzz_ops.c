@@ -33,6 +33,7 @@
 #include "acm.h"
 #include "config.h"
 #include "fake_http.h"
+#include "fuzz_util.h"
 #include "gha.h"
 #include "ops.h"
 #include "port.h"
@@ -109,18 +110,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		}
 	}
 	buf_free(&msg);
-	return 0;
-}
-
-static int
-contains(const uint8_t *data, size_t size, const char *needle)
-{
-	size_t n = strlen(needle), i;
-
-	for (i = 0; i + n <= size; i++) {
-		if (memcmp(data + i, needle, n) == 0)
-			return 1;
-	}
 	return 0;
 }
 

@@ -20,6 +20,7 @@
 #include <cjson/cJSON.h>
 
 #include "fake_http.h"
+#include "fuzz_util.h"
 #include "port.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -27,18 +28,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define SECRET "ZZfuzz-port-client-secret-7Hq2"
 
 static int echoed; /* the input itself holds the secret */
-
-static int
-contains(const uint8_t *data, size_t size, const char *needle)
-{
-	size_t n = strlen(needle), i;
-
-	for (i = 0; i + n <= size; i++) {
-		if (memcmp(data + i, needle, n) == 0)
-			return 1;
-	}
-	return 0;
-}
 
 static void
 check_err(const struct port_error *e)

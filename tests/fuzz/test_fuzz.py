@@ -36,6 +36,10 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))))
+from tests.lib.tap import Tap  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 FUZZ_DIR = os.path.join(ROOT, "tests/fuzz")
 OUT = os.path.join(ROOT, "build/fuzz")
@@ -54,22 +58,8 @@ LIBS = ["-L" + os.path.join(DEPS, "lib"), "-lcurl", "-lmbedtls", "-lmbedx509",
         "-lmbedcrypto", "-lcjson", "-lpthread", "-lm"]
 FINDING = ("crash-", "leak-", "timeout-", "oom-", "slow-unit-")
 
-n = 0
-failed = 0
-
-
-def tap(good, name, detail=None, skip=None):
-    global n, failed
-    n += 1
-    line = f"{'' if good else 'not '}ok {n} - {name}"
-    if skip:
-        line += f" # SKIP {skip}"
-    print(line, flush=True)
-    if not good:
-        failed += 1
-    if detail:
-        for d in detail.rstrip().splitlines()[-25:]:
-            print("#   " + d, flush=True)
+T = Tap()
+tap = T.ok
 
 
 def newer(target, sources):
@@ -175,8 +165,7 @@ def main():
 
     if shutil.which(CC) is None:
         tap(False, f"fuzz: {CC} is installed (scripts/setup.sh installs clang)")
-        print(f"1..{n}")
-        return 1
+        return T.plan()
     lib, errors = compile_lib()
     for src, out in sorted(errors.items()):
         tap(False, f"fuzz: {src} compiles with clang {SAN}", out)
@@ -188,7 +177,7 @@ def main():
             continue
         missing = [r for r in requires(src) if not os.path.exists(os.path.join(ROOT, r))]
         if missing:
-            tap(True, f"{name}: build", skip=f"{' '.join(missing)} not written yet")
+            tap(False, f"{name}: build", f"needs {' '.join(missing)}, which does not exist")
             continue
         broken = [r for r in requires(src) if r in errors]
         if broken or lib is None:
@@ -292,14 +281,13 @@ def main():
 
     os.makedirs(os.path.join(ROOT, "build/reliability"), exist_ok=True)
     with open(os.path.join(ROOT, "build/reliability/fuzz.json"), "w") as f:
-        json.dump({"suite": "fuzz", "kind": "fuzz", "passed": n - failed,
-                   "failed": failed, "total": n,
+        json.dump({"suite": "fuzz", "kind": "fuzz", "passed": T.n - T.failed,
+                   "failed": T.failed, "total": T.n,
                    "summary": f"{len(targets)} targets, {summary['executions']} "
                               f"executions, {summary['crashes']} crashes",
                    "extra": dict(summary, seed=seed, budget_seconds=budget)},
                   f, indent=1)
-    print(f"1..{n}")
-    return 1 if failed else 0
+    return T.plan()
 
 
 if __name__ == "__main__":

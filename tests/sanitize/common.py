@@ -9,6 +9,11 @@ import os
 import re
 import shutil
 import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))))
+from tests.lib.tap import Tap  # noqa: E402,F401  (shared TAP printer)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 TAP = re.compile(r"^(not )?ok\b(?:\s+\d+)?\s*-?\s*(.*)$")
@@ -16,32 +21,6 @@ TAP = re.compile(r"^(not )?ok\b(?:\s+\d+)?\s*-?\s*(.*)$")
 # suites, which test the container image rather than this binary.
 OWN_DIRS = ("tests/sanitize", "tests/fuzz", "tests/static", "tests/unit",
             "tests/package")
-
-
-class Tap:
-    def __init__(self):
-        self.n = 0
-        self.failed = 0
-
-    def ok(self, good, name, detail=None, skip=None):
-        self.n += 1
-        line = f"{'' if good else 'not '}ok {self.n} - {name}"
-        if skip:
-            line += f" # SKIP {skip}"
-        print(line, flush=True)
-        if not good:
-            self.failed += 1
-        if detail:
-            lines = detail.rstrip().splitlines()
-            if len(lines) > 60:
-                lines = lines[:20] + ["..."] + lines[-40:]
-            for d in lines:
-                print("#   " + d, flush=True)
-        return good
-
-    def done(self):
-        print(f"1..{self.n}", flush=True)
-        return 1 if self.failed else 0
 
 
 def clean_env():
@@ -212,10 +191,10 @@ def e2e_under(kind, suites, timeout_scale):
     if not t.ok(wrapper is not None, f"{kind}: instrumented port-acm builds",
                 None if wrapper else log):
         write_summary(name, kind, 0, 1, f"{label} build failed")
-        return t.done()
+        return t.plan()
     if not t.ok(len(suites) > 0, f"{kind}: end-to-end suites found"):
         write_summary(name, kind, 0, 1, "no end-to-end suites found")
-        return t.done()
+        return t.plan()
     passed = failed = checks = runs = reports_total = 0
 
     # Wrappers first, one at a time: build.sh runs make, and two makes
@@ -284,4 +263,4 @@ def e2e_under(kind, suites, timeout_scale):
     write_summary(name, kind, passed, failed,
                   f"{passed}/{passed + failed} end-to-end suites clean under {label} "
                   f"({checks} checks, {runs} runs, {reports_total} reports)", extra)
-    return t.done()
+    return t.plan()

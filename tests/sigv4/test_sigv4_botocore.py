@@ -23,6 +23,10 @@ from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))))
+from tests.lib.tap import Tap  # noqa: E402
+
 ROOT = os.environ.get("PORT_ACM_ROOT") or os.path.dirname(
     os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BUILD = os.path.join(ROOT, "build")
@@ -32,20 +36,8 @@ DRIVER = os.environ.get("SIGV4_DRIVER") or os.path.join(
 SEED = int(os.environ.get("SIGV4_SEED", "20261105"))
 PER_CATEGORY = int(os.environ.get("SIGV4_CASES", "80"))
 
-n_tap = 0
-n_failed = 0
-
-
-def tap(ok, name, diag=()):
-    global n_tap, n_failed
-    n_tap += 1
-    if not ok:
-        n_failed += 1
-    print(f"{'' if ok else 'not '}ok {n_tap} - {name}")
-    for line in diag:
-        for part in str(line).splitlines() or [""]:
-            print(f"#   {part}")
-    sys.stdout.flush()
+T = Tap()
+tap = T.ok
 
 
 def build_driver():
@@ -316,8 +308,7 @@ def main():
         ok, log = build_driver()
     tap(ok, "sigv4_driver builds", [] if ok else [log])
     if not ok:
-        print(f"1..{n_tap}")
-        return 1
+        return T.plan()
 
     rng = random.Random(SEED)
     cases = [(cat, gen_category(rng, cat))
@@ -382,8 +373,7 @@ def main():
             f"self-check: one changed {what} byte is detected in "
             f"{caught}/{len(sample)} cases")
 
-    print(f"1..{n_tap}")
-    return 1 if n_failed else 0
+    return T.plan()
 
 
 if __name__ == "__main__":

@@ -4,8 +4,11 @@ import os
 import re
 import shlex
 import subprocess
+import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, ROOT)
+from tests.lib.tap import Tap  # noqa: E402,F401  (re-exported for the suites)
 
 
 def makefile_var(name, default):

@@ -16,6 +16,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common_static as cs  # noqa: E402
+from common_static import Tap  # noqa: E402
 
 FINDING = re.compile(r"^(\S+?):(\d+):(\d+): (warning|error): (.*)$")
 
@@ -41,20 +42,12 @@ def tidy(src, flags):
 
 
 def main():
-    n = failed = 0
-
-    def tap(good, name, detail=()):
-        nonlocal n, failed
-        n += 1
-        failed += not good
-        print(f"{'' if good else 'not '}ok {n} - {name}", flush=True)
-        for d in detail:
-            print("#   " + d, flush=True)
+    t = Tap()
+    tap = t.ok
 
     if shutil.which("clang-tidy") is None:
         tap(False, "clang-tidy is installed (scripts/setup.sh)")
-        print(f"1..{n}")
-        return 1
+        return t.plan()
     tap(os.path.exists(os.path.join(cs.ROOT, ".clang-tidy")), ".clang-tidy exists")
     flags = cs.compile_flags()
     srcs = cs.sources()
@@ -69,11 +62,10 @@ def main():
         tap(not found, f"clang-tidy: {cs.rel(src)}: {len(found)} findings", found)
     os.makedirs(os.path.join(cs.ROOT, "build/reliability"), exist_ok=True)
     with open(os.path.join(cs.ROOT, "build/reliability/clang_tidy.json"), "w") as f:
-        json.dump({"suite": "clang_tidy", "kind": "static", "passed": n - failed,
-                   "failed": failed, "total": n,
+        json.dump({"suite": "clang_tidy", "kind": "static", "passed": t.n - t.failed,
+                   "failed": t.failed, "total": t.n,
                    "summary": f"{clean}/{len(srcs)} source files clean"}, f, indent=1)
-    print(f"1..{n}")
-    return 1 if failed else 0
+    return t.plan()
 
 
 if __name__ == "__main__":

@@ -15,23 +15,16 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common_static as cs  # noqa: E402
+from common_static import Tap  # noqa: E402
 
 
 def main():
-    n = failed = 0
-
-    def tap(good, name, detail=()):
-        nonlocal n, failed
-        n += 1
-        failed += not good
-        print(f"{'' if good else 'not '}ok {n} - {name}", flush=True)
-        for d in detail:
-            print("#   " + d, flush=True)
+    t = Tap()
+    tap = t.ok
 
     if shutil.which("cppcheck") is None:
         tap(False, "cppcheck is installed (scripts/setup.sh)")
-        print(f"1..{n}")
-        return 1
+        return t.plan()
     srcs = cs.sources()
     cmd = ["cppcheck", "--std=c11", "--language=c", "--quiet", "--inline-suppr",
            "--enable=warning,style,performance,portability",
@@ -64,11 +57,10 @@ def main():
     tap(not rest, f"cppcheck: headers and other files: {len(rest)} findings", rest)
     os.makedirs(os.path.join(cs.ROOT, "build/reliability"), exist_ok=True)
     with open(os.path.join(cs.ROOT, "build/reliability/cppcheck.json"), "w") as f:
-        json.dump({"suite": "cppcheck", "kind": "static", "passed": n - failed,
-                   "failed": failed, "total": n,
+        json.dump({"suite": "cppcheck", "kind": "static", "passed": t.n - t.failed,
+                   "failed": t.failed, "total": t.n,
                    "summary": f"{clean}/{len(srcs)} source files clean"}, f, indent=1)
-    print(f"1..{n}")
-    return 1 if failed else 0
+    return t.plan()
 
 
 if __name__ == "__main__":

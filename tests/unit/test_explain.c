@@ -19,7 +19,7 @@
 struct xcase {
 	const char *type;
 	const char *verb;
-	const char *todo; /* the advice the message must carry */
+	const char *advice; /* what the message must tell the user to do */
 };
 
 static const struct xcase xcases[] = {
@@ -76,12 +76,12 @@ test_branches(void)
 		s = buf_str(&b);
 		ok(strstr(s, who) != NULL, "%s: names the %s", t->type,
 		    req ? "domain" : "certificate");
-		ok(strstr(s, t->todo) != NULL, "%s: says '%s'", t->type,
-		    t->todo);
+		ok(strstr(s, t->advice) != NULL, "%s: says '%s'", t->type,
+		    t->advice);
 		ok(strstr(s, t->type) && strstr(s, "the message") &&
 		        strstr(s, "rid-42"),
 		    "%s: carries ACM's type, message and request id", t->type);
-		if (strstr(s, who) == NULL || strstr(s, t->todo) == NULL)
+		if (strstr(s, who) == NULL || strstr(s, t->advice) == NULL)
 			printf("#   got: %s\n", s);
 	}
 	buf_free(&b);
