@@ -273,7 +273,7 @@ class FakeACM(FakeServer):
                  region="us-east-1", error_type_header="short",
                  error_type_form="short", key_algorithm_style="hyphen",
                  empty_response="", max_skew=900, max_domains=10,
-                 max_certificates=2500, list_page_size=1000, **kw):
+                 max_certificates=2500, list_page_size=1000, dns=None, **kw):
         """
         error_type_header: "short" sends X-Amzn-Errortype: Name, "coral"
             the long form Name:http://internal.amazon.com/coral/...,
@@ -283,6 +283,12 @@ class FakeACM(FakeServer):
         key_algorithm_style: "hyphen" ("RSA-2048", what ACM returns per
             aws-acm.md §4) or "underscore".
         empty_response: body for operations without output ("" or "{}").
+        dns: public DNS as ACM sees it (a FakeRoute53: resolve_cname(name),
+            caa_values(name)). With it, a DNS-validated certificate is
+            validated name by name once the right CNAME (name, type and
+            value) resolves, and issued when every name is, unless a CAA
+            record forbids Amazon (FAILED, CAA_ERROR). Scripted
+            issue_after still wins.
         """
         super().__init__(tls=tls, **kw)
         self.account = account
@@ -299,6 +305,7 @@ class FakeACM(FakeServer):
         self.max_domains = max_domains
         self.max_certificates = max_certificates
         self.list_page_size = list_page_size
+        self.dns = dns
         self.calls = []
         self.certs = {}       # arn -> state (API member names + _private)
         self.deleted = {}     # arn -> state at deletion
@@ -723,7 +730,9 @@ class FakeACM(FakeServer):
         return "INELIGIBLE"
 
     def _record(self, c, base):
-        h = hashlib.sha256((c["CertificateArn"] + "|" + base).encode()).hexdigest()
+        # ACM hands out the same record for the same name in one account
+        # (aws-route53.md §6), so it hangs on the account, not the ARN.
+        h = hashlib.sha256((self.account + "|" + base.lower()).encode()).hexdigest()
         tail = "".join(chr(ord("a") + int(h[i], 16) % 26) for i in range(40, 50))
         return {"Name": f"_{h[:32]}.{base}.", "Type": "CNAME",
                 "Value": f"_{h[32:40]}{h[50:64]}{h[:10]}.{tail}.acm-validations.aws."}
@@ -733,7 +742,8 @@ class FakeACM(FakeServer):
         method = c["_validation_method"]
         for d in c["SubjectAlternativeNames"]:
             base = d[2:] if d.startswith("*.") else d
-            if renewal or c["Status"] == "ISSUED":
+            if renewal or c["Status"] == "ISSUED" \
+                    or base in c.get("_validated", ()):
                 vs = "SUCCESS"
             elif c["Status"] in ("FAILED", "VALIDATION_TIMED_OUT"):
                 vs = "FAILED"
@@ -907,6 +917,8 @@ class FakeACM(FakeServer):
                 and c["_describes"] > c["_issue_after"]:
             st, why = c["_issue_status"]
             self._set_status(c, st, why)
+        elif c["_issue_after"] is None and self.dns is not None:
+            self._validate_by_dns(c)
         rs = c.get("RenewalSummary")
         if rs and rs["RenewalStatus"] == "PENDING_AUTO_RENEWAL" \
                 and c.get("_renewal_done_after") is not None \
@@ -915,6 +927,41 @@ class FakeACM(FakeServer):
             c["NotAfter"] = float(int(self.now()) + VALIDITY_SECONDS)
             c["_renewal_done_after"] = None
         return self._ok(rid, {"Certificate": self._detail(c)})
+
+    # CAA issuer domains that allow ACM (aws-acm.md; ACM docs "CAA").
+    AMAZON_CAA = ("amazon.com", "amazontrust.com", "awstrust.com",
+                  "amazonaws.com")
+
+    def _caa_forbids_amazon(self, name):
+        vals = self.dns.caa_values(name)
+        issue = [v for v in vals if v.split()[1:2] in (["issue"], ["issuewild"])]
+        if not issue:
+            return False
+        return not any(v.split(None, 2)[2].strip('"').split(";")[0].strip()
+                       in self.AMAZON_CAA for v in issue if len(v.split(None, 2)) == 3)
+
+    def _validate_by_dns(self, c):
+        """Public DNS decides, name by name (see dns= in __init__)."""
+        if c["Status"] != "PENDING_VALIDATION" or c["Type"] != "AMAZON_ISSUED" \
+                or c["_validation_method"] != "DNS" \
+                or c["_describes"] <= c["_records_after"]:
+            return
+        done = c.setdefault("_validated", set())
+        for d in c["SubjectAlternativeNames"]:
+            base = d[2:] if d.startswith("*.") else d
+            rec = self._record(c, base)
+            got = self.dns.resolve_cname(rec["Name"])
+            if got is not None and got.lower().rstrip(".") == \
+                    rec["Value"].lower().rstrip("."):
+                done.add(base)
+        bases = {d[2:] if d.startswith("*.") else d
+                 for d in c["SubjectAlternativeNames"]}
+        if not bases <= done:
+            return
+        if any(self._caa_forbids_amazon(b) for b in bases):
+            self._set_status(c, "FAILED", "CAA_ERROR")
+            return
+        self._set_status(c, "ISSUED")
 
     def _summary(self, c):
         s = {"CertificateArn": c["CertificateArn"], "DomainName": c["DomainName"],
