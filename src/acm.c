@@ -168,7 +168,7 @@ acm_endpoint_for_region(const char *region, char *out, size_t outlen)
 /* Signs and sends one attempt. */
 static enum http_result
 attempt(struct acm *a, const char *op, const char *body,
-    struct http_response *resp, char *err, size_t errlen)
+    struct http_response *resp, char *err, size_t errlen, int send_once)
 {
 	struct sigv4_header sh[5];
 	struct sigv4_request sr;
@@ -211,7 +211,7 @@ attempt(struct acm *a, const char *op, const char *body,
 	hdrs[n] = buf_str(&lines[n]);
 	rc = http_send(a->http,
 	    &(struct http_request){"POST", a->url, hdrs, n + 1, body,
-	        strlen(body), a->cfg.ca_file, a->cfg.ca_setting},
+	        strlen(body), a->cfg.ca_file, a->cfg.ca_setting, send_once},
 
 	    resp, err, errlen);
 done:
@@ -230,6 +230,7 @@ acm_call(struct acm *a, const char *op, const cJSON *params, cJSON **out,
 	enum http_result hr;
 	char *body = NULL, why[1024];
 	int result = -1, idempotent;
+	unsigned attempts = 0;
 	long delay;
 
 	*out = NULL;
@@ -248,7 +249,9 @@ acm_call(struct acm *a, const char *op, const cJSON *params, cJSON **out,
 	for (;;) {
 		memset(&o, 0, sizeof(o));
 		memset(err, 0, sizeof(*err));
-		hr = attempt(a, op, body, &resp, why, sizeof(why));
+		resp.sends = 0;
+		hr = attempt(a, op, body, &resp, why, sizeof(why), !idempotent);
+		attempts += resp.sends;
 		if (hr == HTTP_OK && resp.status >= 200 && resp.status < 300) {
 			*out = resp.body.len
 			           ? cJSON_ParseWithLength(
@@ -308,6 +311,7 @@ acm_call(struct acm *a, const char *op, const cJSON *params, cJSON **out,
 			goto done;
 	}
 done:
+	err->attempts = attempts; /* also on success: the outcome */
 	http_response_free(&resp);
 	free(body);
 	return result;
@@ -413,7 +417,7 @@ int
 acm_certificate_parse(
     const cJSON *response, struct acm_certificate *c, char *err, size_t errlen)
 {
-	const cJSON *d, *rs, *opt, *v;
+	const cJSON *d, *rs, *opt;
 	char *p;
 
 	memset(c, 0, sizeof(*c));
@@ -448,8 +452,6 @@ acm_certificate_parse(
 	if (cJSON_IsObject(opt))
 		get_str(
 		    opt, "Export", c->export_option, sizeof(c->export_option));
-	v = cJSON_GetObjectItemCaseSensitive(d, "Exported");
-	c->exported = cJSON_IsTrue(v);
 	c->created_at = get_time(d, "CreatedAt");
 	c->issued_at = get_time(d, "IssuedAt");
 	c->imported_at = get_time(d, "ImportedAt");

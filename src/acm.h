@@ -41,6 +41,11 @@ struct acm_error {
 	                       * "ResourceInUseException"; "" if unknown */
 	char message[1024];   /* ACM's message, or what went wrong */
 	char request_id[128]; /* x-amzn-RequestId, "" if none */
+	unsigned attempts;    /* times acm_call's request went out (its
+	                       * retries and curl's re-sends); > 1 means an
+	                       * earlier copy may have reached ACM and done
+	                       * its work, its answer lost. Set on success
+	                       * too. */
 };
 
 /* A validation record ACM wants in DNS (or where its mails go). */
@@ -54,7 +59,10 @@ struct acm_validation {
 	char emails[1024]; /* comma-separated ValidationEmails */
 };
 
-/* The parts of DescribeCertificate's CertificateDetail port-acm uses. */
+/* The parts of DescribeCertificate's CertificateDetail port-acm uses.
+ * CertificateDetail has no "Exported" (only ListCertificates' summary
+ * does, aws-acm.md §2.3): whether a certificate was exported is learnt
+ * from RenewCertificate's refusal. */
 struct acm_certificate {
 	char arn[2049];
 	char domain[254];
@@ -67,7 +75,6 @@ struct acm_certificate {
 	char failure_reason[64];
 	char export_option[16]; /* Options.Export */
 	char ca_arn[2049];      /* CertificateAuthorityArn */
-	int exported;           /* "Exported" flag, when present */
 	double created_at, issued_at, imported_at, not_before, not_after;
 	char **sans; /* owned: SubjectAlternativeNames */
 	size_t nsans;

@@ -143,6 +143,25 @@ on_header(char *line, size_t size, size_t n, void *arg)
 	return len;
 }
 
+/* Counts the times curl sends the request (its re-send after a dead
+ * kept-alive connection included) and stops a re-send of a request
+ * that is not safe to repeat. */
+struct sends {
+	struct http_response *resp;
+	int once;
+};
+
+static int
+on_prereq(
+    void *arg, char *remote_ip, char *local_ip, int remote_port, int local_port)
+{
+	struct sends *s = arg;
+
+	if (s->resp->sends++ > 0 && s->once)
+		return CURL_PREREQFUNC_ABORT;
+	return CURL_PREREQFUNC_OK;
+}
+
 static enum http_result
 classify(CURLcode rc, const char *url, const char *ca_file, const char *detail,
     char *err, size_t errlen)
@@ -201,6 +220,7 @@ http_send(struct http *h, const struct http_request *req,
 	    req->ca_setting ? req->ca_setting : "SSL_CERT_FILE";
 	CURLcode rc;
 	size_t i;
+	struct sends sends = {resp, req->send_once};
 
 	buf_free(&resp->body);
 	memset(resp, 0, sizeof(*resp));
@@ -276,6 +296,8 @@ http_send(struct http *h, const struct http_request *req,
 	curl_easy_setopt(h->curl, CURLOPT_WRITEDATA, resp);
 	curl_easy_setopt(h->curl, CURLOPT_HEADERFUNCTION, on_header);
 	curl_easy_setopt(h->curl, CURLOPT_HEADERDATA, resp);
+	curl_easy_setopt(h->curl, CURLOPT_PREREQFUNCTION, on_prereq);
+	curl_easy_setopt(h->curl, CURLOPT_PREREQDATA, &sends);
 	if (strcmp(req->method, "GET") == 0) {
 		curl_easy_setopt(h->curl, CURLOPT_HTTPGET, 1L);
 	} else {
@@ -300,6 +322,14 @@ http_send(struct http *h, const struct http_request *req,
 	if (curl_easy_getinfo(h->curl, CURLINFO_NUM_CONNECTS, &nconn) ==
 	    CURLE_OK)
 		h->connections += nconn;
+	if (rc == CURLE_ABORTED_BY_CALLBACK && resp->sends > 1) {
+		snprintf(err, errlen,
+		    "%s: connection lost after the request was sent; not "
+		    "sent again, as it is not safe to repeat",
+		    req->url);
+		res = HTTP_ECONNECT;
+		goto done;
+	}
 	if (rc != CURLE_OK) {
 		res = classify(rc, req->url, ca, detail, err, errlen);
 		str_scrub(err); /* TLS library text may hold line breaks */
@@ -318,6 +348,7 @@ done:
 	curl_easy_setopt(
 	    h->curl, CURLOPT_HTTPHEADER, (struct curl_slist *)NULL);
 	curl_easy_setopt(h->curl, CURLOPT_ERRORBUFFER, (char *)NULL);
+	curl_easy_setopt(h->curl, CURLOPT_PREREQDATA, (void *)NULL);
 	curl_slist_free_all(hdrs);
 	return res;
 }

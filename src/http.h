@@ -46,6 +46,8 @@ struct http_request {
 	const char *ca_file;    /* PEM bundle; NULL = built-in path */
 	const char *ca_setting; /* what named ca_file, for messages:
 	                         * "SSL_CERT_FILE" when NULL */
+	int send_once;          /* not safe to repeat: refuse curl's own re-send
+	                         * (see http_response.sends) and fail instead */
 };
 
 struct http_response {
@@ -55,6 +57,10 @@ struct http_response {
 	char error_type[256];  /* X-Amzn-Errortype */
 	char trace_id[128];    /* X-Trace-Id (Port) */
 	char retry_after[128]; /* Retry-After */
+	unsigned sends;        /* times the request went out: curl sends it
+	                        * again on a fresh connection when a kept-alive
+	                        * one dies before any answer, so > 1 means an
+	                        * earlier copy may have been acted on */
 };
 
 struct http;

@@ -25,9 +25,11 @@ records_in_place(const struct acm_certificate *cert, struct buf *missing)
 	return ok;
 }
 
-/* A public certificate: ACM renews it itself; say what it will do. */
+/* A public certificate: ACM renews it itself; say what it will do.
+ * refused: ACM refused RenewCertificate (never exported) rather than
+ * port-acm not calling it. */
 static int
-managed(struct op_result *res, const struct acm_certificate *cert)
+managed(struct op_result *res, const struct acm_certificate *cert, int refused)
 {
 	struct buf when = {0}, missing = {0};
 	int in_place = records_in_place(cert, &missing), rc = 0;
@@ -62,10 +64,16 @@ managed(struct op_result *res, const struct acm_certificate *cert)
 	}
 	buf_printf(&res->summary,
 	    "%s (%s) is a public ACM certificate: ACM renews it by itself "
-	    "(managed renewal, same ARN), so port-acm did not call "
-	    "RenewCertificate, which applies only to private and exported "
-	    "certificates. It expires %s; renewal eligibility: %s",
-	    cert->arn, cert->domain, buf_str(&when),
+	    "(managed renewal, same ARN). %s It expires %s; renewal "
+	    "eligibility: %s",
+	    cert->arn, cert->domain,
+	    refused ? "ACM refused RenewCertificate because the certificate "
+	              "has never been exported: on-demand renewal applies "
+	              "only to private certificates and exportable ones "
+	              "after their first export."
+	            : "port-acm did not call RenewCertificate, which "
+	              "applies only to private and exported certificates.",
+	    buf_str(&when),
 	    cert->renewal_eligibility[0] ? cert->renewal_eligibility
 	                                 : "unknown");
 	if (cert->renewal_status[0])
@@ -128,7 +136,7 @@ op_renew(struct op_env *env, struct op_result *res)
 	}
 	if (strcmp(cert.type, "PRIVATE") != 0 &&
 	    strcmp(cert.export_option, "ENABLED") != 0) {
-		rc = managed(res, &cert);
+		rc = managed(res, &cert, 0);
 		catalog_upsert(env, &cert);
 		goto done;
 	}
@@ -137,8 +145,34 @@ op_renew(struct op_env *env, struct op_result *res)
 	    !cJSON_AddStringToObject(params, "CertificateArn", cert.arn))
 		goto done;
 	if (acm_call(env->acm, "RenewCertificate", params, &resp, &err) != 0) {
-		op_fail(env, res, &err, "renew", cert.arn);
-		goto done;
+		if (acm_error_is(&err, "RequestInProgressException") &&
+		    err.attempts > 1) {
+			/* An earlier attempt reached ACM and its answer was
+			 * lost: the renewal it started is the one in
+			 * progress. */
+			report_log(env->report,
+			    "ACM's answer to RenewCertificate was lost; the "
+			    "retry found the renewal already in progress");
+		} else if (acm_error_is(&err, "ValidationException") &&
+		           strcmp(cert.type, "PRIVATE") != 0) {
+			/* An exportable public certificate that was never
+			 * exported: RenewCertificate applies only after an
+			 * export (aws-acm.md §3.1); ACM's managed renewal
+			 * covers it until then. Whether it was exported is
+			 * not in DescribeCertificate, so ACM's refusal is
+			 * how port-acm learns it. */
+			report_log(env->report,
+			    "ACM refused RenewCertificate (%s); the "
+			    "certificate has not been exported, so ACM "
+			    "renews it itself",
+			    err.message);
+			rc = managed(res, &cert, 1);
+			catalog_upsert(env, &cert);
+			goto done;
+		} else {
+			op_fail(env, res, &err, "renew", cert.arn);
+			goto done;
+		}
 	}
 	acm_certificate_free(&cert);
 	if (op_describe(env, c->certificate_arn, &cert, &err) != 0) {

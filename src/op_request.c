@@ -74,33 +74,36 @@ is_final(const char *status)
 
 /* Describes until the DNS records exist: right after the request ACM
  * may not know the certificate yet, or list no records (aws-acm.md §4).
- * Returns 0 with *cert filled, -1 with err set. */
+ * Returns 0 with *cert filled (the last good answer when the wait ends
+ * early), -1 with err set when ACM never described it. */
 static int
 wait_records(struct op_env *env, const char *arn, struct acm_certificate *cert,
     struct acm_error *err)
 {
 	long interval = env->cfg->poll_interval_ms / 5 + 1;
 	long long until = http_now_ms() + 5 * 60 * 1000;
+	struct acm_certificate next;
 	int tries = 0;
 
+	memset(cert, 0, sizeof(*cert));
 	for (;;) {
 		tries++;
-		if (op_describe(env, arn, cert, err) == 0) {
+		if (op_describe(env, arn, &next, err) == 0) {
+			/* Replaced only by a newer good answer, so a wait cut
+			 * short still reports what ACM said last. */
+			acm_certificate_free(cert);
+			*cert = next;
 			if (strcmp(env->cfg->validation_method, "DNS") != 0 ||
 			    env->cfg->pca_arn[0] || records_ready(cert) ||
 			    is_final(cert->status))
 				return 0;
-		} else if (!acm_error_is(err, "ResourceNotFoundException") ||
-		           tries > 10)
+		} else if (cert->arn[0])
+			return 0; /* report what there is */
+		else if (!acm_error_is(err, "ResourceNotFoundException") ||
+		         tries > 10)
 			return -1;
-		if (http_now_ms() + interval > until) {
-			if (cert->arn[0])
-				return 0; /* report what there is */
-			return -1;
-		}
-		if (cert->arn[0])
-			acm_certificate_free(cert);
-		if (op_wait(env, &interval) != 0)
+		if (http_now_ms() + interval > until ||
+		    op_wait(env, &interval) != 0)
 			return cert->arn[0] ? 0 : -1;
 	}
 }
@@ -179,14 +182,19 @@ say_records(struct op_env *env, struct op_result *res,
 	buf_free(&md);
 }
 
-/* Keeps describing until ISSUED or a final failure, or the timeout. */
-static int
+/* Keeps describing until ISSUED or a final failure, or the timeout.
+ * The certificate exists whatever happens here, so nothing in the wait
+ * fails the request: a re-run would have a new run id, hence a new
+ * idempotency token, hence a second certificate. *cert keeps the last
+ * good answer. */
+static void
 wait_issued(
     struct op_env *env, struct op_result *res, struct acm_certificate *cert)
 {
 	long interval = env->cfg->poll_interval_ms;
 	long long start = http_now_ms();
 	long long until = start + (long long)env->cfg->timeout_minutes * 60000;
+	struct acm_certificate next;
 	struct acm_error err;
 	char label[128];
 
@@ -207,19 +215,30 @@ wait_issued(
 			    "console or on the catalog entity.",
 			    env->cfg->timeout_minutes,
 			    cert->nvalidations > 1 ? "s" : "");
-			return 0;
+			return;
 		}
 		snprintf(label, sizeof(label),
 		    "Waiting for validation (%lld min)",
 		    (http_now_ms() - start) / 60000);
 		report_label(env->report, label);
-		acm_certificate_free(cert);
-		if (op_describe(env, res->arn, cert, &err) != 0) {
-			op_fail(env, res, &err, "request", res->arn);
-			return -1;
+		if (op_describe(env, res->arn, &next, &err) != 0) {
+			report_warn(env->report,
+			    "could not confirm issuance: %s", err.message);
+			buf_printf(&res->summary,
+			    "\n\nIssuance could not be confirmed: ACM did not "
+			    "answer while port-acm waited (%s). The "
+			    "certificate exists and keeps its ARN; ACM issues "
+			    "it once it sees the validation record%s. Follow "
+			    "it in the AWS console or on the catalog entity; "
+			    "do not request it again.",
+			    err.message, cert->nvalidations > 1 ? "s" : "");
+			snprintf(res->label, sizeof(res->label),
+			    "Issuance not confirmed");
+			return;
 		}
+		acm_certificate_free(cert);
+		*cert = next;
 	}
-	return 0;
 }
 
 int
@@ -281,8 +300,8 @@ op_request(struct op_env *env, struct op_result *res)
 	    c->domain_name, cert.status);
 	say_records(env, res, &cert, &md);
 
-	if (c->wait_for_issuance && wait_issued(env, res, &cert) != 0)
-		goto done;
+	if (c->wait_for_issuance)
+		wait_issued(env, res, &cert);
 	op_fill(res, &cert);
 	if (strcmp(cert.status, "FAILED") == 0 ||
 	    strcmp(cert.status, "VALIDATION_TIMED_OUT") == 0) {
@@ -312,9 +331,10 @@ op_request(struct op_env *env, struct op_result *res)
 	    "| Domain | `%s` |\n| ARN | `%s` |\n| Region | %s |\n"
 	    "| Status | %s |\n%s",
 	    c->domain_name, res->arn, c->region, cert.status, buf_str(&md));
-	snprintf(res->label, sizeof(res->label), "%s",
-	    strcmp(cert.status, "ISSUED") == 0 ? "Certificate issued"
-	                                       : "Awaiting validation");
+	if (res->label[0] == '\0')
+		snprintf(res->label, sizeof(res->label), "%s",
+		    strcmp(cert.status, "ISSUED") == 0 ? "Certificate issued"
+		                                       : "Awaiting validation");
 	catalog_upsert(env, &cert);
 	rc = 0;
 done:

@@ -154,7 +154,7 @@ call(struct port *p, const char *method, const char *path, const cJSON *body,
 		}
 		hr = http_send(p->http,
 		    &(struct http_request){method, buf_str(&url), hdrs, n, json,
-		        json ? strlen(json) : 0, p->cfg.ca_file, NULL},
+		        json ? strlen(json) : 0, p->cfg.ca_file, NULL, 0},
 		    &resp, why, sizeof(why));
 		if (hr == HTTP_OK && resp.status >= 200 && resp.status < 300) {
 			/* Every Port answer is {"ok": true, ...}; anything

@@ -406,15 +406,16 @@ class FakeACM(FakeServer):
             self.certs[arn]["_not_found_for"] = n
 
     def fail(self, op, error_type, message="scripted failure", status=None,
-             count=1, headers=None):
+             count=1, headers=None, skip=0):
         """The next `count` valid, authenticated calls of `op` ("*" = any)
         answer this modeled error instead of running. status defaults to
-        500 for InternalServerException and 400 otherwise (aws-acm.md §1.4)."""
+        500 for InternalServerException and 400 otherwise (aws-acm.md §1.4).
+        skip=N lets the N calls before them run normally."""
         if status is None:
             status = 500 if error_type == "InternalServerException" else 400
         with self.lock:
             self._fails.setdefault(op, []).append(
-                [error_type, message, status, count, headers or []])
+                [error_type, message, status, count, headers or [], skip])
 
     def calls_of(self, op):
         with self.lock:
@@ -660,7 +661,7 @@ class FakeACM(FakeServer):
             return self._error("ValidationException", msg, 400, rid)
         scripted = self._take_fail(op)
         if scripted:
-            name, message, status, _, headers = scripted
+            name, message, status, _, headers, _ = scripted
             return self._error(name, message, status, rid, headers)
         if op not in SERVED:
             return self._error("UnsupportedOperationException",
@@ -678,6 +679,9 @@ class FakeACM(FakeServer):
                 q = self._fails.get(key)
                 if q:
                     f = q[0]
+                    if f[5] > 0:
+                        f[5] -= 1
+                        return None
                     f[3] -= 1
                     if f[3] <= 0:
                         q.pop(0)

@@ -183,6 +183,7 @@ http_send(struct http *h, const struct http_request *req,
 		return HTTP_ETIMEOUT;
 	}
 	fake_clock_ms += 50;
+	resp->sends = 1; /* a scripted exchange was sent once */
 	if (fake_script == NULL || *fake_script == '\0') {
 		snprintf(err, errlen, "%s: connection reset (script ended)",
 		    req->url);

@@ -421,11 +421,13 @@ class World:
             export_option=export, renewal_eligibility=renewal_eligibility,
             renewal_status=renewal_status, renewal_reason=renewal_reason, **kw)
 
-    def acm_fault(self, op, error_type, message="scripted failure", times=1, status=400):
+    def acm_fault(self, op, error_type, message="scripted failure", times=1, status=400,
+                  skip=0):
         """The next `times` calls of op (None = every one) answer a modeled
-        ACM error (after signature and model validation)."""
+        ACM error (after signature and model validation); skip=N lets N
+        calls through first."""
         self.acm.fail(op, error_type, message, status=status,
-                      count=10 ** 6 if times is None else times)
+                      count=10 ** 6 if times is None else times, skip=skip)
 
     def acm_configure(self, records_after=None, issue_after=None, fail_after=None,
                       failure_reason=None):

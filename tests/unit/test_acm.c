@@ -310,14 +310,14 @@ test_certificate_variants(void)
 	              "\"CertificateAuthorityArn\":\"arn:aws:acm-pca:us-east-1:"
 	              "123456789012:certificate-authority/abc\","
 	              "\"DomainValidationOptions\":[],\"InUseBy\":[],"
-	              "\"Exported\":true,\"ImportedAt\":1.5e9}}",
+	              "\"ImportedAt\":1.5e9}}",
 	       &c, err, sizeof(err)) == 0,
 	    "failed private certificate parses");
 	ok(strcmp(c.failure_reason, "CAA_ERROR") == 0 &&
 	        strcmp(c.type, "PRIVATE") == 0 &&
 	        strstr(c.ca_arn, ":certificate-authority/abc") != NULL &&
-	        c.exported && near(c.imported_at, 1.5e9) && c.nvalidations == 0,
-	    "FailureReason, Type, CA ARN, Exported, ImportedAt");
+	        near(c.imported_at, 1.5e9) && c.nvalidations == 0,
+	    "FailureReason, Type, CA ARN, ImportedAt");
 	acm_certificate_free(&c);
 }
 

@@ -1,0 +1,157 @@
+#!/usr/bin/python3
+"""End-to-end regression tests for issue 9, part B (defects found by
+hostile testing): each test fails on the code before its fix and
+asserts on what the fake ACM and fake Port received."""
+import json
+import os
+import re
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from harness import (ACCOUNT, REGION, RUN_ID, Suite, check_rc,  # noqa: E402
+                     check_terminal, log_text)
+
+S = Suite("wire")
+DOMAIN = "www.example.com"
+
+
+def ctx(run_id=RUN_ID, entity=None, **extra):
+    c = {"runId": run_id}
+    if entity is not None:
+        c["entity"] = entity
+    c.update(extra)
+    return json.dumps(c)
+
+
+def entity_for(arn, identifier=None, blueprint="acmCertificate", title=DOMAIN):
+    return {"identifier": identifier or arn, "title": title, "blueprint": blueprint,
+            "properties": {"arn": arn}, "relations": {"account": ACCOUNT}}
+
+
+def req(w, inputs=None, **kw):
+    i = {"domain_name": DOMAIN, "aws_region": REGION, "port_context": ctx()}
+    i.update(inputs or {})
+    return w.run("request", inputs=i, **kw)
+
+
+def kinds(evs):
+    return [(e["kind"], e["status"]) for e in evs]
+
+
+def upserts(w):
+    return [e for e in w.port_events(RUN_ID) if e["kind"] == "upsert"]
+
+
+def summary_of(term):
+    return ((term or {}).get("body") or {}).get("summary", "")
+
+
+# --------------------------------------------- defect 4: issuance unconfirmed
+
+@S.test
+def request_issuance_unconfirmed(t, w):
+    """DescribeCertificate keeps failing (throttled) after a successful
+    RequestCertificate: the request succeeded; records kept, entity
+    written, no "run again"."""
+    w.acm_configure(issue_after=10 ** 6)
+    # The first describe (the records) succeeds; every later one is throttled.
+    w.acm_fault("DescribeCertificate", "ThrottlingException", "Rate exceeded",
+                times=None, skip=1)
+    w.add_run(RUN_ID)
+    r = req(w, {"wait_for_issuance": "true", "timeout_minutes": "5"})
+    check_rc(t, r, 0)
+    t.eq(len(w.acm_calls("RequestCertificate")), 1, "one RequestCertificate")
+    arn = w.acm_arns()[0] if w.acm_arns() else None
+    t.eq(r.outputs.get("certificate_arn"), arn, "output certificate_arn")
+    vr = json.loads(r.outputs.get("validation_records") or "[]")
+    t.ok(len(vr) == 1 and vr[0].get("name"), "validation records kept in the output", vr)
+    term = check_terminal(t, w, "SUCCESS", summary_res=[r"could not be confirmed"], r=r)
+    s = summary_of(term)
+    t.ok(not re.search(r"run (the action )?again", s, re.I), "no advice to run again", s)
+    t.contains(s, vr[0]["name"] if vr else "?", "summary keeps the DNS record")
+    ups = upserts(w)
+    t.ok(ups and (ups[0]["body"] or {}).get("identifier") == arn,
+         "the catalog entity is written", kinds(w.port_events(RUN_ID)))
+    t.ok(not any(c["error"] == "ThrottlingException" for c in w.acm_calls("RequestCertificate")),
+         "RequestCertificate itself was not refused")
+
+
+# ------------------------------------- defect 11: deadline in the records wait
+
+@S.test
+def request_deadline_during_records_wait(t, w):
+    """The run's deadline ends the wait for DNS records after ACM did
+    describe the certificate: report its details and write the entity."""
+    w.acm_configure(records_after=10 ** 6)
+    w.add_run(RUN_ID)
+    r = req(w, env={"PORT_ACM_DEADLINE_SECONDS": "3", "PORT_ACM_POLL_INTERVAL_MS": "100"})
+    check_rc(t, r, 0)
+    t.ok(len(w.acm_calls("DescribeCertificate")) >= 1, "ACM described the certificate")
+    arn = w.acm_arns()[0] if w.acm_arns() else None
+    term = check_terminal(t, w, "SUCCESS", r=r)
+    s = summary_of(term)
+    t.ok("not available" not in s, "no 'details not available'", s)
+    t.match(s, r"PENDING_VALIDATION", "summary gives the status ACM described")
+    ups = upserts(w)
+    t.ok(ups and (ups[0]["body"] or {}).get("identifier") == arn,
+         "the catalog entity is written", kinds(w.port_events(RUN_ID)))
+
+
+# ------------------------------------------ defect 9: a lost RenewCertificate
+
+def private_cert(w):
+    return w.add_cert(region=REGION, domain=DOMAIN, type="PRIVATE", status="ISSUED",
+                      exported=True, renewal_eligibility="ELIGIBLE")
+
+
+@S.test
+def renew_lost_answer_in_progress_is_success(t, w):
+    arn = private_cert(w)
+    # Attempt 1 renews, its answer is lost; attempt 2 is told a renewal
+    # is in progress (the one attempt 1 started).
+    w.acm.fault("RenewCertificate", "reset", after=True)
+    w.acm_fault("RenewCertificate", "RequestInProgressException",
+                "A renewal is already in progress", skip=1)
+    w.add_run(RUN_ID)
+    r = w.run("renew", inputs={"port_context": ctx(entity=entity_for(arn))})
+    check_rc(t, r, 0)
+    calls = w.acm_calls("RenewCertificate")
+    t.eq([c["error"] for c in calls], [None, "RequestInProgressException"],
+         "two RenewCertificate attempts: lost answer, then in progress")
+    t.eq(w.acm_cert_field(arn, "_renewals"), 1, "ACM renewed once")
+    check_terminal(t, w, "SUCCESS", summary_res=[r"renewing"], r=r)
+
+
+@S.test
+def renew_first_attempt_in_progress_fails(t, w):
+    """Without a retry, RequestInProgressException is ACM's refusal."""
+    arn = private_cert(w)
+    w.acm_fault("RenewCertificate", "RequestInProgressException", "still pending")
+    w.add_run(RUN_ID)
+    r = w.run("renew", inputs={"port_context": ctx(entity=entity_for(arn))})
+    check_rc(t, r, 1)
+    t.eq(len(w.acm_calls("RenewCertificate")), 1, "one RenewCertificate")
+    check_terminal(t, w, "FAILURE", r=r)
+
+
+# ----------------------------------- renew: an exportable, never-exported cert
+
+@S.test
+def renew_never_exported_is_managed(t, w):
+    arn = w.add_cert(region=REGION, domain=DOMAIN, type="AMAZON_ISSUED", status="ISSUED",
+                     export="ENABLED", exported=False, renewal_eligibility="ELIGIBLE")
+    w.add_run(RUN_ID)
+    r = w.run("renew", inputs={"port_context": ctx(entity=entity_for(arn))})
+    check_rc(t, r, 0)
+    calls = w.acm_calls("RenewCertificate")
+    t.eq([c["error"] for c in calls], ["ValidationException"],
+         "one RenewCertificate, refused by ACM")
+    term = check_terminal(t, w, "SUCCESS", summary_res=[r"managed renewal",
+                                                         r"never been exported"], r=r)
+    t.ok(term and (term["body"] or {}).get("statusLabel") == "Managed renewal",
+         "label Managed renewal", term and term["body"])
+    t.ok("did not call RenewCertificate" not in summary_of(term),
+         "the summary does not claim RenewCertificate was not called")
+
+
+S.main()
