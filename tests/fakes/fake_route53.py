@@ -366,8 +366,11 @@ class FakeRoute53(FakeServer):
         alnum = "".join(c for c in h.upper() if c.isalnum())
         return prefix + alnum[:13]
 
-    def add_zone(self, name, private=False, zone_id=None, comment=None):
-        """A hosted zone with its SOA and NS records; returns the bare id."""
+    def add_zone(self, name, private=False, zone_id=None, comment=None,
+                 delegated=True):
+        """A hosted zone with its SOA and NS records; returns the bare id.
+        delegated=False: a public zone the parent does not point at (a
+        second zone of the same name), so public DNS never sees it."""
         with self.lock:
             zid = zone_id or self._new_id("Z")
             n = norm(name)
@@ -382,6 +385,7 @@ class FakeRoute53(FakeServer):
             self.zones[zid] = {
                 "Id": "/hostedzone/" + zid, "Name": n,
                 "CallerReference": str(uuid.uuid4()), "Config": cfg,
+                "_delegated": delegated,
                 "_records": {(n, "SOA"): soa, (n, "NS"): nsr}}
             return zid
 
@@ -411,7 +415,8 @@ class FakeRoute53(FakeServer):
         with self.lock:
             best = None
             for zid, z in self.zones.items():
-                if z["Config"]["PrivateZone"] or not in_zone(name, z["Name"]):
+                if z["Config"]["PrivateZone"] or not z["_delegated"] \
+                        or not in_zone(name, z["Name"]):
                     continue
                 if best is None or len(z["Name"]) > len(self.zones[best]["Name"]):
                     best = zid
