@@ -22,8 +22,8 @@ add_time(cJSON *props, const char *name, double t)
 }
 
 cJSON *
-catalog_entity(
-    const struct acm_certificate *cert, const char *region, const char *account)
+catalog_entity(const struct acm_certificate *cert, const char *id,
+    const char *region, const char *account)
 {
 	cJSON *e = cJSON_CreateObject(), *props, *rel, *arr, *recs;
 	struct buf json = {0};
@@ -31,7 +31,7 @@ catalog_entity(
 
 	if (e == NULL)
 		return NULL;
-	cJSON_AddStringToObject(e, "identifier", cert->arn);
+	cJSON_AddStringToObject(e, "identifier", id ? id : cert->arn);
 	cJSON_AddStringToObject(e, "title", cert->domain);
 	props = cJSON_AddObjectToObject(e, "properties");
 	cJSON_AddStringToObject(props, "arn", cert->arn);
@@ -86,7 +86,8 @@ catalog_upsert(struct op_env *env, const struct acm_certificate *cert)
 		    why);
 		return;
 	}
-	if ((e = catalog_entity(cert, arn.region, arn.account)) == NULL)
+	if ((e = catalog_entity(cert, c->entity_id[0] ? c->entity_id : NULL,
+	         arn.region, arn.account)) == NULL)
 		return;
 	/* Success needs no log line: Port lists the entity under the
 	 * run's affected entities (run_id). */
@@ -117,7 +118,8 @@ catalog_delete(struct op_env *env, const char *arn)
 
 	if (env->port == NULL || env->report->port_failed)
 		return;
-	rc = port_delete_entity(env->port, c->blueprint, arn, c->run_id, &err);
+	rc = port_delete_entity(env->port, c->blueprint,
+	    c->entity_id[0] ? c->entity_id : arn, c->run_id, &err);
 	if (rc < 0)
 		report_warn(env->report,
 		    "could not remove the Port catalog entity: %s",

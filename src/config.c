@@ -488,6 +488,20 @@ load_target(struct config *c, const char *v[S__MAX], struct buf *msg, char *err,
 	        c->arn_source, arn, &c->arn, err, errlen) != 0)
 		return fail(msg, "%s", err);
 	snprintf(c->certificate_arn, sizeof(c->certificate_arn), "%s", arn);
+	/* Write or delete the entity the action ran on, in its blueprint,
+	 * when it is this certificate's: not a second one keyed by ARN. */
+	if (c->ctx.entity_identifier[0] &&
+	    (strcmp(c->ctx.entity_identifier, arn) == 0 ||
+	        strcmp(c->ctx.entity_arn, arn) == 0)) {
+		if (validate_entity_id("the entity identifier in port_context",
+		        c->ctx.entity_identifier, err, errlen) != 0)
+			return fail(msg, "%s", err);
+		snprintf(c->entity_id, sizeof(c->entity_id), "%s",
+		    c->ctx.entity_identifier);
+		if (c->ctx.entity_blueprint[0])
+			snprintf(c->blueprint, sizeof(c->blueprint), "%s",
+			    c->ctx.entity_blueprint);
+	}
 	c->delete_wait_minutes = 2;
 	if (v[S_DELETE_WAIT]) {
 		if (validate_uint("delete_wait_minutes", v[S_DELETE_WAIT], 0,

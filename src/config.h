@@ -76,7 +76,11 @@ struct config {
 	char *port_client_id;     /* owned, wiped */
 	char *port_client_secret; /* owned, wiped */
 	char run_id[129];
-	char blueprint[101];
+	char blueprint[401]; /* up to 100 characters of UTF-8 */
+	/* The certificate's catalog entity (renew, delete): the entity the
+	 * action ran on when it is this certificate's (its identifier need
+	 * not be the ARN), else "" for the ARN. */
+	char entity_id[1001];
 	struct port_context ctx;
 
 	/* GitHub */

@@ -27,9 +27,9 @@ struct port_context {
 	enum context_entity entity_kind;
 	char entity_identifier[1001]; /* "" when absent */
 	char entity_title[1001];
-	char
-	    entity_blueprint[101]; /* entity.blueprint or top-level blueprint */
-	char entity_arn[2049];     /* entity.properties.arn, "" if absent */
+	char entity_blueprint[401];   /* entity.blueprint or top-level
+	                               * blueprint: 100 characters of UTF-8 */
+	char entity_arn[2049];        /* entity.properties.arn, "" if absent */
 	char entity_domain_name[254]; /* entity.properties.domainName */
 	char trigger_user[321];       /* trigger.by.email / user, if any */
 };

@@ -248,17 +248,20 @@ main(int argc, char **argv)
 		    PORT_ACM_VERSION, config_op_name(c->op), c->certificate_arn,
 		    c->region);
 
-	if (rep.port_failed && rep.port_status == 404) {
-		/* A wrong run id is a Port misconfiguration too: stop
-		 * before AWS rather than change something unreported. */
-		fprintf(stderr,
-		    "port-acm: Port has no action run %s (%s). Check run_id "
-		    "or the runId in port_context. Nothing was changed in "
-		    "AWS.\n",
-		    c->run_id, rep.port_error);
-		gha_annotate(&g, GHA_ERROR, "port-acm: unknown Port run",
+	if (report_check_run(&rep) != 0) {
+		/* A wrong run id, or a run that has ended (a re-run job),
+		 * is a Port misconfiguration too: stop before AWS rather
+		 * than change something unreported. */
+		fprintf(stderr, "port-acm: %s. Nothing was changed in AWS.\n",
 		    rep.port_error);
-		rc = EXIT_BAD_INPUT;
+		gha_annotate(&g, GHA_ERROR,
+		    rep.port_status == 404   ? "port-acm: unknown Port run"
+		    : rep.port_status == 422 ? "port-acm: Port run ended"
+		                             : "port-acm: Port unreachable",
+		    rep.port_error);
+		rc = rep.port_status == 404 || rep.port_status == 422
+		         ? EXIT_BAD_INPUT
+		         : EXIT_PORT_FAILED;
 		goto out;
 	}
 	if (c->region_note[0])

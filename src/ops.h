@@ -72,9 +72,12 @@ void op_fail(struct op_env *env, struct op_result *res,
 
 /* catalog.c: the certificate entity in Port's catalog. Failures are
  * warnings: they never fail the ACM operation. */
-/* Pure: the entity for cert (caller frees with cJSON_Delete). */
-cJSON *catalog_entity(const struct acm_certificate *cert, const char *region,
-    const char *account);
+/* Pure: the entity for cert, identified by id (NULL: the ARN); caller
+ * frees with cJSON_Delete. */
+cJSON *catalog_entity(const struct acm_certificate *cert, const char *id,
+    const char *region, const char *account);
+/* Both write the config's entity_id (the entity the action ran on) when
+ * set, else the entity keyed by the ARN. */
 void catalog_upsert(struct op_env *env, const struct acm_certificate *cert);
 void catalog_delete(struct op_env *env, const char *arn);
 

@@ -204,7 +204,10 @@ call(struct port *p, const char *method, const char *path, const cJSON *body,
 			}
 			o.failure = RETRY_HTTP;
 			o.http_status = resp.status;
-			o.idempotent = strcmp(method, "POST") != 0;
+			/* Authenticated POSTs may be repeated too: an upsert
+			 * is idempotent, and a repeated log line (its answer
+			 * lost) is the accepted cost of not losing it. */
+			o.idempotent = auth || strcmp(method, "POST") != 0;
 
 			o.retry_after =
 			    resp.retry_after[0] ? resp.retry_after : NULL;

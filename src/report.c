@@ -31,6 +31,21 @@ port_failed(struct report *r, const struct port_error *err)
 	    r->port_error);
 }
 
+/* A lost log line is only a warning (the first one): it gates
+ * nothing, neither later lines nor the link, the entity or the end. */
+static void
+log_failed(struct report *r, const struct port_error *err)
+{
+	if (r->log_failures++ > 0)
+		return;
+	r->log_status = err->http_status;
+	fprintf(r->diag,
+	    "port-acm: warning: could not add a log line to the Port run: "
+	    "%s%s%s%s\n",
+	    err->message, err->trace_id[0] ? " (Port trace id " : "",
+	    err->trace_id, err->trace_id[0] ? ")" : "");
+}
+
 static void
 vlog(struct report *r, int warn, const char *fmt, va_list ap)
 {
@@ -47,7 +62,7 @@ vlog(struct report *r, int warn, const char *fmt, va_list ap)
 	fflush(r->diag);
 	if (r->port && !r->port_failed && !r->ended &&
 	    port_log(r->port, r->run_id, buf_str(&line), &err) != 0)
-		port_failed(r, &err);
+		log_failed(r, &err);
 	buf_free(&line);
 }
 
@@ -69,6 +84,39 @@ report_warn(struct report *r, const char *fmt, ...)
 	va_start(ap, fmt);
 	vlog(r, 1, fmt, ap);
 	va_end(ap);
+}
+
+int
+report_check_run(struct report *r)
+{
+	struct port_error err;
+	char status[32];
+
+	if (r->port == NULL)
+		return 0;
+	if (port_get_run_status(r->port, r->run_id, status, &err) != 0) {
+		r->port_status = err.http_status;
+		if (err.http_status == 404)
+			snprintf(r->port_error, sizeof(r->port_error),
+			    "Port has no action run %s (%s). Check run_id or "
+			    "the runId in port_context",
+			    r->run_id, err.message);
+		else
+			snprintf(r->port_error, sizeof(r->port_error),
+			    "could not read the Port run %s: %s", r->run_id,
+			    err.message);
+		return -1;
+	}
+	if (strcmp(status, "IN_PROGRESS") != 0) {
+		r->port_status = 422;
+		snprintf(r->port_error, sizeof(r->port_error),
+		    "the Port run %s has already ended (status %s), so "
+		    "nothing done now could be reported on it. Start the "
+		    "action again from Port for a new run",
+		    r->run_id, status);
+		return -1;
+	}
+	return 0;
 }
 
 void

@@ -4,9 +4,10 @@
  * GitHub annotations. The run ends with exactly one terminal update,
  * sent by report_finish and nothing after it.
  *
- * A failed Port call never stops the ACM work: it is remembered, later
- * log lines are skipped, and report_finish says so, so the caller can
- * exit with 3 after printing the result.
+ * A failed Port call never stops the ACM work. A lost log line is a
+ * warning and nothing more. A failed run update (label, links) is
+ * remembered, later updates are skipped, and report_finish says so, so
+ * the caller can exit with 3 after printing the result.
  *
  * Return convention: report_finish returns 0 when the run was updated
  * (or there is no run), 1 when the run had already ended (a warning),
@@ -25,10 +26,12 @@ struct report {
 	struct port *port;  /* borrowed; NULL when not reporting to Port */
 	const char *run_id; /* borrowed */
 	FILE *diag;         /* stderr */
-	int port_failed;    /* a Port call failed; details in port_error */
+	int port_failed;    /* a run update failed; details in port_error */
 	long port_status;   /* its HTTP status, 0 when none arrived */
 	char port_error[1024];
-	int ended; /* the terminal update was attempted */
+	unsigned log_failures; /* log lines Port did not take */
+	long log_status;       /* the first one's HTTP status */
+	int ended;             /* the terminal update was attempted */
 };
 
 void report_init(struct report *r, struct gha *gha, struct port *port,
@@ -40,6 +43,10 @@ void report_log(struct report *r, const char *fmt, ...)
 /* A warning: Port log line, stderr and a ::warning annotation. */
 void report_warn(struct report *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Before anything changes in AWS: 0 when the run is IN_PROGRESS (or
+ * there is no Port run), -1 when it is unknown (port_status 404), has
+ * ended (422) or cannot be read, with port_error saying so. */
+int report_check_run(struct report *r);
 /* Progress shown beside the still-running status (statusLabel). */
 void report_label(struct report *r, const char *label);
 /* link and externalRunId, early, so the run page points at the job. */

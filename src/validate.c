@@ -9,6 +9,7 @@
  */
 #include "validate.h"
 #include "buf.h"
+#include "letters.h"
 
 #include <limits.h>
 #include <stdarg.h>
@@ -994,120 +995,142 @@ validate_tags(const char *field, const char *list, struct tag *tags, size_t max,
 
 /* Tokens, identifiers, URLs, numbers */
 
+/* Port's identifier patterns: \p{L}, a Unicode letter. */
+static int
+is_letter(unsigned long cp)
+{
+	size_t lo = 0, hi = sizeof(letters) / sizeof(letters[0]), mid;
+
+	if (cp < 0x80)
+		return is_alpha((unsigned char)cp);
+	while (lo < hi) {
+		mid = (lo + hi) / 2;
+		if (cp < letters[mid][0])
+			hi = mid;
+		else if (cp > letters[mid][1])
+			lo = mid + 1;
+		else
+			return 1;
+	}
+	return 0;
+}
+
+static int
+token_char(unsigned long cp)
+{
+	return cp < 0x80 && is_word((unsigned char)cp);
+}
+
+static int
+run_id_char(unsigned long cp)
+{
+	return cp > 0x20 && cp < 0x7f && strchr("/?#%", (int)cp) == NULL;
+}
+
+/* ^(?!\.{1,2}$)[\p{L}0-9@_.+:\\/-]+$ (create-a-blueprint.json) */
+static int
+blueprint_char(unsigned long cp)
+{
+	return is_letter(cp) ||
+	       (cp < 0x80 && (is_digit((unsigned char)cp) ||
+	                         strchr("@_.+:\\/-", (int)cp) != NULL));
+}
+
+/* ^(?!\.{1,2}$)[\p{L}0-9@_.+:\\/=-]+$ (port-api.md §5) */
+static int
+entity_char(unsigned long cp)
+{
+	return blueprint_char(cp) || cp == '=';
+}
+
+/* One kind of identifier: which characters, how many, how to say it. */
+struct id_rule {
+	const char *what;    /* "a Port blueprint identifier" */
+	const char *example; /* shown when the value is empty or wrong */
+	const char *allowed; /* the characters, in words */
+	int (*ok)(unsigned long cp);
+	size_t max;   /* characters */
+	int not_dots; /* "." and ".." refused: URL path segments */
+};
+
+static const struct id_rule token_rule = {"an idempotency token", "run_42",
+    "letters, digits and underscores", token_char, 32, 0};
+static const struct id_rule run_id_rule = {"a Port run id",
+    "r_QOz6WoOB1Q2lmhZZ", "printable ASCII except / ? # %", run_id_char, 128,
+    1};
+static const struct id_rule blueprint_rule = {"a Port blueprint identifier",
+    "acmCertificate", "letters, digits and @ _ . + : \\ / -", blueprint_char,
+    100, 1};
+static const struct id_rule entity_rule = {"a Port entity identifier",
+    "the certificate's ARN", "letters, digits and @ _ . + : \\ / = -",
+    entity_char, 1000, 1};
+
+/* The one check-each-character loop behind the identifier validators:
+ * s is decoded as UTF-8 (invalid UTF-8 is refused) and every character
+ * must pass r->ok. */
+static int
+check_id(const char *field, const char *s, const struct id_rule *r, char *err,
+    size_t errlen)
+{
+	char v[SHOW_LEN], c[64];
+	unsigned long cp;
+	size_t chars = 0, n;
+	const char *p;
+
+	if (s == NULL || *s == '\0') {
+		str_printf(err, errlen, "%s is empty: give %s, such as %s",
+		    field, r->what, r->example);
+		return -1;
+	}
+	for (p = s; *p; p += n, chars++) {
+		cp = (unsigned char)*p;
+		n = cp < 0x80 ? 1 : utf8_decode((const unsigned char *)p, &cp);
+		if (n == 0 || !r->ok(cp)) {
+			str_printf(err, errlen,
+			    "%s '%s' contains %s, which is not allowed in %s: "
+			    "use %s",
+			    field, show(v, s), describe_char(c, p), r->what,
+			    r->allowed);
+			return -1;
+		}
+	}
+	if (chars > r->max) {
+		str_printf(err, errlen,
+		    "%s '%s' is %zu characters long; the limit is %zu", field,
+		    show(v, s), chars, r->max);
+		return -1;
+	}
+	if (r->not_dots && (strcmp(s, ".") == 0 || strcmp(s, "..") == 0)) {
+		str_printf(err, errlen, "%s '%s' is not %s (such as %s)", field,
+		    s, r->what, r->example);
+		return -1;
+	}
+	return 0;
+}
+
 int
 validate_idempotency_token(
     const char *field, const char *s, char *err, size_t errlen)
 {
-	char v[SHOW_LEN], c[64];
-	size_t i;
-
-	if (s == NULL || *s == '\0') {
-		str_printf(err, errlen,
-		    "%s is empty: use 1 to 32 letters, digits "
-		    "or underscores",
-		    field);
-		return -1;
-	}
-	for (i = 0; s[i]; i++) {
-		if (!is_word((unsigned char)s[i])) {
-			str_printf(err, errlen,
-			    "%s '%s' contains %s: an idempotency token may "
-			    "only use letters, digits and underscores",
-			    field, show(v, s), describe_char(c, s + i));
-			return -1;
-		}
-	}
-	if (i > 32) {
-		str_printf(err, errlen,
-		    "%s '%s' is %zu characters long; the limit is 32", field,
-		    show(v, s), i);
-		return -1;
-	}
-	return 0;
+	return check_id(field, s, &token_rule, err, errlen);
 }
 
 int
 validate_run_id(const char *field, const char *s, char *err, size_t errlen)
 {
-	char v[SHOW_LEN], c[64];
-	size_t i;
-
-	if (s == NULL || *s == '\0') {
-		str_printf(err, errlen,
-		    "%s is empty: give the Port run id, such "
-		    "as r_QOz6WoOB1Q2lmhZZ",
-		    field);
-		return -1;
-	}
-	for (i = 0; s[i]; i++) {
-		unsigned char u = (unsigned char)s[i];
-
-		if (u <= 0x20 || u >= 0x7f || strchr("/?#%", u) != NULL) {
-			str_printf(err, errlen,
-			    "%s '%s' contains %s, which cannot be in a Port "
-			    "run id (it looks like r_QOz6WoOB1Q2lmhZZ)",
-			    field, show(v, s), describe_char(c, s + i));
-			return -1;
-		}
-	}
-	if (i > 128) {
-		str_printf(err, errlen,
-		    "%s '%s' is %zu characters long; the limit is 128", field,
-		    show(v, s), i);
-		return -1;
-	}
-	/* "." and ".." would be folded away as URL path segments. */
-	if (strcmp(s, ".") == 0 || strcmp(s, "..") == 0) {
-		str_printf(err, errlen,
-		    "%s '%s' is not a Port run id (it looks "
-		    "like r_QOz6WoOB1Q2lmhZZ)",
-		    field, s);
-		return -1;
-	}
-	return 0;
+	return check_id(field, s, &run_id_rule, err, errlen);
 }
 
 int
 validate_blueprint(const char *field, const char *s, char *err, size_t errlen)
 {
-	char v[SHOW_LEN], c[64];
-	size_t i;
+	return check_id(field, s, &blueprint_rule, err, errlen);
+}
 
-	if (s == NULL || *s == '\0') {
-		str_printf(err, errlen,
-		    "%s is empty: give a Port blueprint "
-		    "identifier such as acmCertificate",
-		    field);
-		return -1;
-	}
-	/* Port's identifier pattern ^[A-Za-z0-9@_.+:\\/=-]+$ is JSON text:
-	 * "\\/" is an escaped '/', so a backslash is not allowed. */
-	for (i = 0; s[i]; i++) {
-		unsigned char u = (unsigned char)s[i];
-
-		if (is_alnum(u) || strchr("@_.+:/=-", u) != NULL)
-			continue;
-		str_printf(err, errlen,
-		    "%s '%s' contains %s, which is not allowed in a Port "
-		    "blueprint identifier: use letters, digits and @ _ . + : "
-		    "/ = -",
-		    field, show(v, s), describe_char(c, s + i));
-		return -1;
-	}
-	if (i > 100) {
-		str_printf(err, errlen,
-		    "%s '%s' is %zu characters long; the limit is 100", field,
-		    show(v, s), i);
-		return -1;
-	}
-	if (strstr(s, "..") != NULL) {
-		str_printf(err, errlen,
-		    "%s '%s' contains '..', which is not "
-		    "allowed in a blueprint identifier",
-		    field, show(v, s));
-		return -1;
-	}
-	return 0;
+int
+validate_entity_id(const char *field, const char *s, char *err, size_t errlen)
+{
+	return check_id(field, s, &entity_rule, err, errlen);
 }
 
 int

@@ -74,15 +74,22 @@ int validate_pca_arn(
  * tag pattern; no "aws:" prefix on keys or values. */
 int validate_tags(const char *field, const char *list, struct tag *tags,
     size_t max, size_t *n, char *err, size_t errlen);
+/* The identifiers share one check (UTF-8 decoded, lengths in
+ * characters). */
 /* [A-Za-z0-9_]{1,32} */
 int validate_idempotency_token(
     const char *field, const char *s, char *err, size_t errlen);
-/* Port run id: printable, no '/', '?', '#', '%', whitespace or control
- * characters, 1..128 bytes (Port's own shape is r_ + alphanumerics, but
- * we do not over-validate). */
+/* Port run id: printable ASCII, no '/', '?', '#', '%' or space, 1..128
+ * characters, not "." or ".." (Port's own shape is r_ + alphanumerics,
+ * but we do not over-validate). */
 int validate_run_id(const char *field, const char *s, char *err, size_t errlen);
-/* Port blueprint identifier: [A-Za-z0-9@_.+:/=-]{1,100}, not "." or ".." */
+/* Port blueprint identifier, Port's own pattern
+ * ^(?!\.{1,2}$)[\p{L}0-9@_.+:\\/-]+$, 1..100 characters (so up to 400
+ * bytes): Unicode letters (\p{L}), digits, @ _ . + : \ / -. */
 int validate_blueprint(
+    const char *field, const char *s, char *err, size_t errlen);
+/* Port entity identifier: as a blueprint, plus '=', 1..1000 characters. */
+int validate_entity_id(
     const char *field, const char *s, char *err, size_t errlen);
 /* An http:// or https:// base URL without userinfo, query or fragment;
  * trailing '/' is rejected so URLs join cleanly. */

@@ -55,8 +55,10 @@ def idempotent_rerun_same_arn(t, w):
     w.add_run(RUN_ID)
     r1 = req(w)
     check_rc(t, r1, 0, "first run exit 0")
-    # The same Port run re-run (e.g. the GitHub job re-run): the run has
-    # ended, so the terminal PATCH gets 422, which is only a warning.
+    # The same Port run re-run while it is still open (e.g. the first
+    # job died before ending it). A run that has ended stops before AWS
+    # (test_wire.py ended_run_stops_before_aws).
+    w.reset_run(RUN_ID)
     r2 = req(w)
     t.ok(r2.rc == 0, "re-run exit 0", r2.describe())
     a1, a2 = r1.outputs.get("certificate_arn"), r2.outputs.get("certificate_arn")

@@ -154,4 +154,126 @@ def renew_never_exported_is_managed(t, w):
          "the summary does not claim RenewCertificate was not called")
 
 
+# ------------------------------------------- defect 7: a run that has ended
+
+@S.test
+def ended_run_stops_before_aws(t, w):
+    """A job re-run after its Port run ended must not change AWS."""
+    w.add_run(RUN_ID, status="SUCCESS")
+    r = req(w)
+    check_rc(t, r, 2)
+    t.eq([c["op"] for c in w.acm_calls()], [], "no ACM call at all")
+    t.match(r.stderr, r"already ended \(status SUCCESS\)", "says the run has ended")
+    t.match(r.stderr, r"Nothing was changed in AWS", "says nothing changed")
+    gets = [e for e in w.port_events(RUN_ID) if e["kind"] == "get_run"]
+    t.ok(gets, "port-acm read the run before AWS", kinds(w.port_events(RUN_ID)))
+
+
+@S.test
+def in_progress_run_is_read_before_aws(t, w):
+    w.add_run(RUN_ID)
+    r = req(w)
+    check_rc(t, r, 0)
+    evs = w.port_events(RUN_ID)
+    gets = [e for e in evs if e["kind"] == "get_run"]
+    t.ok(gets and (gets[0]["time"] or 0) <= min(c["raw"]["time"] for c in w.acm_calls()),
+         "the run was read before the first ACM call", kinds(evs))
+
+
+# ------------------------------------ defect 5: a lost log line gates nothing
+
+@S.test
+def log_500_is_retried_and_gates_nothing(t, w):
+    w.add_run(RUN_ID)
+    w.port_fault("log", "status", times=1, status=500)
+    r = req(w)
+    check_rc(t, r, 0)
+    evs = w.port_events(RUN_ID)
+    sent = [q for q in w.port_requests() if q["route"] == "log"]
+    t.ok(len(sent) >= 2 and sent[0]["raw"].get("fault") == "status" and
+         not sent[1]["raw"].get("fault") and sent[0]["body"] == sent[1]["body"],
+         "the log line was sent again after a 500",
+         [(q["raw"].get("fault"), q["status"]) for q in sent])
+    t.ok(w.port.runs[RUN_ID].get("link"), "the link was set", kinds(evs))
+    t.ok(upserts(w), "the entity was written", kinds(evs))
+    check_terminal(t, w, "SUCCESS", r=r)
+
+
+@S.test
+def lost_log_line_gates_nothing(t, w):
+    """A log line Port never takes (every attempt 500) is a warning; the
+    later lines, the link, the entity and the end still go out."""
+    w.add_run(RUN_ID)
+    w.port_fault("log", "status", times=4, status=500)
+    r = req(w)
+    check_rc(t, r, 0)
+    evs = w.port_events(RUN_ID)
+    sent = [q for q in w.port_requests() if q["route"] == "log"]
+    t.ok(len(sent) > 4 and all(q["raw"].get("fault") for q in sent[:4]),
+         "the first line was tried 4 times", [q["raw"].get("fault") for q in sent])
+    ok_logs = [e for e in evs if e["kind"] == "log" and e["status"] < 300]
+    t.ok(ok_logs, "later log lines reached the run", kinds(evs))
+    t.ok(w.port.runs[RUN_ID].get("link"), "the link was set", kinds(evs))
+    t.ok(upserts(w), "the entity was written", kinds(evs))
+    t.match(r.stderr, r"could not add a log line", "the lost line is a warning")
+    check_terminal(t, w, "SUCCESS", r=r)
+
+
+# ------------------------- defect 8: the entity the action ran on, by its id
+
+@S.test
+def renew_writes_the_entity_it_ran_on(t, w):
+    arn = private_cert(w)
+    w.add_entity("acmCertificate", "web-cert", properties={"arn": arn})
+    w.add_run(RUN_ID)
+    r = w.run("renew", inputs={"port_context": ctx(entity=entity_for(arn, "web-cert"))})
+    check_rc(t, r, 0)
+    ups = upserts(w)
+    t.eq([(u["body"] or {}).get("identifier") for u in ups], ["web-cert"],
+         "the upsert names the entity the action ran on")
+    t.ok(w.port_entity("acmCertificate", arn) is None, "no second entity keyed by the ARN")
+    ent = w.port_entity("acmCertificate", "web-cert") or {}
+    t.eq((ent.get("properties") or {}).get("arn"), arn, "its arn property is the ARN")
+
+
+@S.test
+def delete_deletes_the_entity_it_ran_on(t, w):
+    arn = w.add_cert(region=REGION, domain=DOMAIN, status="ISSUED")
+    w.add_entity("certs", "web-cert", properties={"arn": arn})
+    w.add_run(RUN_ID)
+    r = w.run("delete", inputs={"port_context": ctx(entity=entity_for(
+        arn, "web-cert", blueprint="certs"))})
+    check_rc(t, r, 0)
+    raw = [q["path"] for q in w.port_requests() if q["method"] == "DELETE"]
+    t.eq(raw, ["/v1/blueprints/certs/entities/web-cert"],
+         "DELETE names the entity and blueprint from port_context")
+    t.ok(w.port_entity("certs", "web-cert") is None, "the entity is gone")
+    t.ok(w.acm_cert_field(arn, "CertificateArn") and arn not in w.acm_arns(),
+         "the certificate was deleted")
+
+
+# --------------------------------------- defect 10: Port's blueprint pattern
+
+@S.test
+def dot_blueprint_refused_before_anything(t, w):
+    w.add_run(RUN_ID)
+    r = req(w, {"blueprint": "."})
+    check_rc(t, r, 2)
+    t.eq(w.acm_calls(), [], "no ACM call")
+    t.ok(not [q for q in w.port_requests() if "/entities" in q["path"]],
+         "nothing sent to an entities route", [q["path"] for q in w.port_requests()])
+    t.match(r.stderr, r"blueprint '\.' is not a Port blueprint identifier", "says why")
+
+
+@S.test
+def unicode_blueprint_accepted(t, w):
+    bp = "Zertifikat\u00e9"  # \p{L} letters beyond ASCII
+    w.add_run(RUN_ID)
+    r = req(w, {"blueprint": bp})
+    check_rc(t, r, 0)
+    ups = upserts(w)
+    t.ok(ups and ups[0]["path"] == f"/v1/blueprints/{bp}/entities",
+         "the entity goes to the Unicode blueprint", [u["path"] for u in ups])
+
+
 S.main()

@@ -331,6 +331,29 @@ test_context(void)
 	is_str(c.certificate_arn, ARN_EUW1,
 	    "entity object: properties.arn when the identifier is no ARN");
 	ok(has(c.arn_source, "arn property"), "arn_source names the property");
+	is_str(c.entity_id, "my-cert",
+	    "the entity written is the one the action ran on (defect 8)");
+
+	load("delete", "--port-context",
+	    "{\"runId\":\"r_1\",\"entity\":{\"identifier\":\"my-cert\","
+	    "\"blueprint\":\"sslCert\",\"properties\":{\"arn\":\"" ARN_EUW1
+	    "\"}}}",
+	    "--blueprint", "acmCertificate", NULL);
+	ok(strcmp(c.entity_id, "my-cert") == 0 &&
+	        strcmp(c.blueprint, "sslCert") == 0,
+	    "delete: the entity's identifier and blueprint from port_context");
+	load("delete", "--certificate-arn", ARN_USE1, "--port-context",
+	    "{\"runId\":\"r_1\",\"entity\":{\"identifier\":\"my-cert\","
+	    "\"properties\":{\"arn\":\"" ARN_EUW1 "\"}}}",
+	    NULL);
+	is_str(c.entity_id, "",
+	    "another certificate than the entity's: keyed by its ARN");
+	ok(load("delete", "--port-context",
+	       "{\"runId\":\"r_1\",\"entity\":{\"identifier\":\"my cert\","
+	       "\"properties\":{\"arn\":\"" ARN_EUW1 "\"}}}",
+	       NULL) == CONFIG_ERROR &&
+	        has(buf_str(&msg), "entity identifier"),
+	    "an entity identifier Port would refuse is refused before AWS");
 
 	load("renew", "--port-context",
 	    "{\"runId\":\"r_1\",\"entity\":{\"identifier\":\"" ARN_USE1

@@ -293,8 +293,10 @@ test_entities(void)
 	    "entity.blueprint", "entity.blueprint invalid");
 	refused("{\"entity\":\"e\",\"blueprint\":5}", "blueprint must be",
 	    "blueprint a number");
-	refused("{\"entity\":\"e\",\"blueprint\":\"../x\"}", "'..'",
-	    "blueprint with ..");
+	refused("{\"entity\":\"e\",\"blueprint\":\"..\"}",
+	    "is not a Port blueprint identifier", "blueprint '..'");
+	refused("{\"entity\":\"e\",\"blueprint\":\".\"}",
+	    "is not a Port blueprint identifier", "blueprint '.'");
 	refused("{\"entity\":{\"identifier\":\"a\\nb\"}}",
 	    "entity.identifier contains a control character",
 	    "identifier with a newline");
@@ -346,7 +348,7 @@ test_entities(void)
 		    "100-byte blueprint");
 		snprintf(
 		    big, 3000, "{\"entity\":\"e\",\"blueprint\":\"%si\"}", id);
-		refused(big, "blueprint is too long", "101-byte blueprint");
+		refused(big, "101 characters", "101-character blueprint");
 		free(big);
 		free(id);
 	}

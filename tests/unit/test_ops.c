@@ -227,7 +227,7 @@ test_entity(void)
 		ok(0, "entity: certificate parses");
 		return;
 	}
-	e = catalog_entity(&cert, "eu-west-1", "123456789012");
+	e = catalog_entity(&cert, NULL, "eu-west-1", "123456789012");
 	ok(e != NULL, "catalog_entity returns an object");
 	is_str(str_at(e, "identifier"), ARN, "identifier is the ARN");
 	is_str(str_at(e, "title"), "*.example.com", "title is the domain");
@@ -272,7 +272,7 @@ test_entity(void)
 		ok(0, "entity: imported certificate parses");
 		return;
 	}
-	e = catalog_entity(&cert, "eu-west-1", "123456789012");
+	e = catalog_entity(&cert, NULL, "eu-west-1", "123456789012");
 	is_str(str_at(cJSON_GetObjectItemCaseSensitive(e, "properties"),
 	           "createdAt"),
 	    "2023-11-14T22:13:20Z", "imported: createdAt from ImportedAt");
@@ -286,6 +286,13 @@ test_entity(void)
 	    "absent optional strings are left out");
 	ok(cJSON_GetArraySize(prop(e, "validationRecords")) == 0,
 	    "no validation records: []");
+	cJSON_Delete(e);
+	/* The entity the action ran on, not keyed by the ARN (defect 8). */
+	e = catalog_entity(&cert, "cert-web", "eu-west-1", "123456789012");
+	is_str(str_at(e, "identifier"), "cert-web",
+	    "identifier: the entity the action ran on");
+	is_str(str_at(cJSON_GetObjectItemCaseSensitive(e, "properties"), "arn"),
+	    ARN, "properties.arn: still the ARN");
 	cJSON_Delete(e);
 	acm_certificate_free(&cert);
 }

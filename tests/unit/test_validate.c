@@ -726,15 +726,28 @@ test_tokens_ids_urls(void)
 	    {"..", -1, "not a Port run id"},
 	    {".", -1, "not a Port run id"},
 	};
+	/* Port's pattern ^(?!\.{1,2}$)[\p{L}0-9@_.+:\\/-]+$ */
 	static const struct vcase bps[] = {
-	    {"acmCertificate", 0, NULL},
-	    {"a.b@c_d+e:f/g=h-i", 0, NULL},
-	    {"", -1, "empty"},
-	    {"a..b", -1, "'..'"},
-	    {"a b", -1, "a space"},
-	    {"a\\b", -1, "'\\\\'"},
-	    {"a;b", -1, "';'"},
+	    {"acmCertificate", 0, NULL}, {"a.b@c_d+e:f/g-i", 0, NULL},
+	    {"a\\b", 0, NULL}, {"a..b", 0, NULL}, {"...", 0, NULL},
+	    {"Zertifikat\xc3\xa9\xc3\x9f", 0, NULL}, /* é ß */
+	    {"\xe8\xaf\x81\xe4\xb9\xa6", 0, NULL},   /* CJK letters */
+	    {"\xce\xb1\xce\xb2", 0, NULL},           /* Greek */
+	    {"", -1, "empty"}, {".", -1, "is not a Port blueprint identifier"},
+	    {"..", -1, "is not a Port blueprint identifier"},
+	    {"a=b", -1, "'='"}, {"a b", -1, "a space"}, {"a;b", -1, "';'"},
 	    {"a?b", -1, "'?'"},
+	    {"a\xe2\x82\xac"
+	     "b",
+	        -1, "not allowed"},           /* € is not \p{L} */
+	    {"a\xc2\xb2", -1, "not allowed"}, /* ² is \p{No} */
+	    {"a\xe2\x80\x8b"
+	     "b",
+	        -1, "invisible"}, /* zero-width space */
+	    {"a\xc3", -1, "not valid UTF-8"},
+	    {"a\xc0\xaf"
+	     "b",
+	        -1, "not valid UTF-8"}, /* overlong '/' */
 	};
 	static const struct vcase urls[] = {
 	    {"https://api.getport.io", 0, NULL},
@@ -796,6 +809,25 @@ test_tokens_ids_urls(void)
 		s = rep("b", 101, "");
 		ok(validate_blueprint("blueprint", s, err, sizeof(err)) == -1,
 		    "101-char blueprint refused");
+		free(s);
+		s = rep("\xc3\xa9", 100, "");
+		ok(validate_blueprint("blueprint", s, err, sizeof(err)) == 0,
+		    "100 two-byte letters (200 bytes): a valid blueprint");
+		free(s);
+		s = rep("\xc3\xa9", 101, "");
+		ok(validate_blueprint("blueprint", s, err, sizeof(err)) == -1 &&
+		        strstr(err, "101 characters"),
+		    "101 letters refused, counted in characters");
+		free(s);
+		ok(validate_entity_id("identifier", "a=b", err, sizeof(err)) ==
+		        0,
+		    "'=' is allowed in an entity identifier");
+		ok(validate_entity_id("identifier", "..", err, sizeof(err)) ==
+		        -1,
+		    "'..' is not an entity identifier");
+		s = rep("e", 1001, "");
+		ok(validate_entity_id("identifier", s, err, sizeof(err)) == -1,
+		    "1001-char entity identifier refused");
 		free(s);
 	}
 	for (i = 0; i < sizeof(bps) / sizeof(bps[0]); i++) {
