@@ -14,7 +14,7 @@ ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	$(CFLAGS_WARN) $(CFLAGS) $(CFLAGS_HARDEN) -I$(DEPS)/include -Isrc \
 	-DPORT_ACM_VERSION='"$(VERSION)"' -DCURL_STATICLIB
 LDFLAGS_HARDEN := -pie -Wl,-z,relro,-z,now
-LIBS      := -L$(DEPS)/lib -lcurl -lmbedtls -lmbedx509 -lmbedcrypto -lcjson -lpthread -lm
+LIBS      := -L$(DEPS)/lib -lcurl -lmbedtls -lmbedx509 -lmbedcrypto -lcjson -lexpat -lpthread -lm
 
 SRCS      := $(wildcard src/*.c)
 OBJS      := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRCS))

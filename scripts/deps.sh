@@ -1,11 +1,13 @@
 #!/bin/sh
-# Fetch, verify and build the three pinned dependencies into a prefix.
+# Fetch, verify and build the pinned dependencies into a prefix.
 #
 #   scripts/deps.sh PREFIX [native|static]
 #
 # Sources are Debian trixie's .orig tarballs (upstream release tarballs),
 # fetched with apt-get source from a deb-src entry derived from this
 # machine's own apt configuration, so no host name is written down here.
+# A pin may name another Debian suite in a fifth column when trixie's
+# archive does not serve the package's tarball.
 # Each tarball must match the sha256 pinned in scripts/pins; a mismatch
 # stops the build. The same script builds the glibc test build and the
 # static musl release build (the Dockerfile runs it too), so what we
@@ -38,16 +40,17 @@ srcdir=${PORT_ACM_DEPS_CACHE:-$prefix/../src}
 mkdir -p "$srcdir"
 srcdir=$(cd "$srcdir" && pwd)
 
-# pin lines: <package> <version> <tarball> <sha256>
+# pin lines: <package> <version> <tarball> <sha256> [suite]
 fetch() {
-	pkg=$1 ver=$2 tarball=$3 sum=$4
+	pkg=$1 ver=$2 tarball=$3 sum=$4 suite=${5:-trixie}
 	if [ -f "$srcdir/$tarball" ] &&
 		echo "$sum  $srcdir/$tarball" | sha256sum -c --status; then
 		return 0
 	fi
 	aptdir="$srcdir/apt"
+	[ "$suite" = trixie ] || aptdir="$srcdir/apt-$suite"
 	mkdir -p "$aptdir/lists/partial" "$aptdir/etc" "$aptdir/cache/archives/partial"
-	if [ ! -f "$aptdir/etc/trixie.sources" ]; then
+	if [ ! -f "$aptdir/etc/$suite.sources" ]; then
 		uri=""
 		for f in /etc/apt/sources.list.d/*.sources; do
 			[ -f "$f" ] || continue
@@ -61,8 +64,8 @@ fetch() {
 			echo "deps.sh: no Debian archive found in /etc/apt to fetch sources from" >&2
 			exit 1
 		fi
-		printf 'Types: deb-src\nURIs: %s\nSuites: trixie\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
-			"$uri" >"$aptdir/etc/trixie.sources"
+		printf 'Types: deb-src\nURIs: %s\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+			"$uri" "$suite" >"$aptdir/etc/$suite.sources"
 	fi
 	set -- -o Dir::Etc::SourceList=/dev/null -o "Dir::Etc::SourceParts=$aptdir/etc" \
 		-o "Dir::State::Lists=$aptdir/lists" -o "Dir::Cache=$aptdir/cache"
@@ -71,9 +74,9 @@ fetch() {
 		touch "$aptdir/updated"
 	fi
 	# Only the .orig tarball is needed: a mirror may lack the .dsc.
-	(cd "$srcdir" && apt-get "$@" source --download-only --tar-only "$pkg" >&2) || true
+	(cd "$srcdir" && apt-get "$@" source --download-only --tar-only "$pkg/$suite" >&2) || true
 	if [ ! -f "$srcdir/$tarball" ]; then
-		echo "deps.sh: $tarball not offered by trixie's archive (wanted $pkg $ver)" >&2
+		echo "deps.sh: $tarball not offered by $suite's archive (wanted $pkg $ver)" >&2
 		exit 1
 	fi
 	if ! echo "$sum  $srcdir/$tarball" | sha256sum -c --status; then
@@ -89,9 +92,9 @@ unpack() { # tarball -> directory it unpacks to
 	[ -d "$work/$2" ] || { echo "deps.sh: $1 did not unpack to $2" >&2; exit 1; }
 }
 
-while read -r pkg ver tarball sum; do
+while read -r pkg ver tarball sum suite; do
 	case "$pkg" in '#'* | '') continue ;; esac
-	fetch "$pkg" "$ver" "$tarball" "$sum"
+	fetch "$pkg" "$ver" "$tarball" "$sum" "$suite"
 	eval "ver_$pkg=\$ver tar_$pkg=\$tarball"
 done <"$pins"
 
@@ -141,6 +144,33 @@ unpack "$tar_cjson" "cJSON-$ver_cjson"
 	ar rcs "$prefix/lib/libcjson.a" cJSON.o
 	mkdir -p "$prefix/include/cjson"
 	cp cJSON.h "$prefix/include/cjson/"
+)
+
+# libexpat: the three library files only (no xmlwf, docs or tests),
+# with a fixed config: the upstream tag tarball has no configure script.
+# XML_DTD stays on for its billion-laughs accounting; xml.c refuses any
+# DOCTYPE anyway.
+# shellcheck disable=SC2154
+unpack "$tar_expat" "libexpat-R_$(echo "$ver_expat" | tr . _)"
+(
+	cd "$work/libexpat-R_$(echo "$ver_expat" | tr . _)/expat/lib"
+	cat >expat_config.h <<-'EOF'
+	#define BYTEORDER 1234
+	#define HAVE_GETRANDOM 1
+	#define HAVE_STDINT_H 1
+	#define HAVE_STDLIB_H 1
+	#define HAVE_STRING_H 1
+	#define HAVE_UNISTD_H 1
+	#define HAVE_FCNTL_H 1
+	#define XML_CONTEXT_BYTES 1024
+	#define XML_DTD 1
+	EOF
+	for f in xmlparse xmlrole xmltok; do
+		# shellcheck disable=SC2086
+		$cc $opt -std=c99 -D_GNU_SOURCE -I. -c $f.c -o $f.o
+	done
+	ar rcs "$prefix/lib/libexpat.a" xmlparse.o xmlrole.o xmltok.o
+	cp expat.h expat_external.h "$prefix/include/"
 )
 
 # curl: HTTP and HTTPS over Mbed TLS, nothing else.

@@ -6,315 +6,112 @@
 #include <string.h>
 #include <time.h>
 
-#include "retry.h"
-#include "sigv4.h"
 #include "validate.h"
 
 struct acm {
-	struct http *http;
-	struct acm_config cfg;
-	char url[2048];  /* endpoint as sent */
-	char host[512];  /* Host header value as signed */
-	char path[1024]; /* request path, "/" unless the endpoint has one */
-	struct retry retry;
+	struct aws_client *client;
+	struct aws_clock own_clock; /* when the caller shares none */
 };
 
-/* Splits the endpoint into what curl is sent and what is signed: the
- * Host header is lower-case with the port only when it is not the
- * scheme's default (botocore's _host_from_url). */
-static int
-split_endpoint(struct acm *a, const char *endpoint)
-{
-	const char *p, *hs, *he, *slash;
-	int https;
-	size_t n, i;
-
-	if (strncmp(endpoint, "https://", 8) == 0) {
-		https = 1;
-		hs = endpoint + 8;
-	} else if (strncmp(endpoint, "http://", 7) == 0) {
-		https = 0;
-		hs = endpoint + 7;
-	} else
-		return -1;
-	slash = strchr(hs, '/');
-	he = slash ? slash : hs + strlen(hs);
-	n = (size_t)(he - hs);
-	if (n == 0 || n >= sizeof(a->host))
-		return -1;
-	for (i = 0; i < n; i++)
-		a->host[i] = (char)tolower((unsigned char)hs[i]);
-	a->host[n] = '\0';
-	if ((p = strrchr(a->host, ':')) != NULL && strchr(p, ']') == NULL) {
-		if ((https && strcmp(p, ":443") == 0) ||
-		    (!https && strcmp(p, ":80") == 0))
-			a->host[p - a->host] = '\0';
-	}
-	str_copy(a->path, sizeof(a->path), slash && slash[1] ? slash : "/");
-	n = strlen(endpoint);
-	while (n > 0 && endpoint[n - 1] == '/')
-		n--;
-	if (n + 1 >= sizeof(a->url))
-		return -1;
-	memcpy(a->url, endpoint, n);
-	a->url[n] = '\0';
-	if (strcmp(a->path, "/") == 0)
-		strcat(a->url, "/");
-	return 0;
-}
+static const struct aws_service acm_service = {
+    "ACM", "acm", AWS_PROTO_JSON, NULL};
 
 struct acm *
 acm_new(struct http *http, const struct acm_config *cfg)
 {
 	struct acm *a;
+	char why[256];
 
 	if ((a = calloc(1, sizeof(*a))) == NULL)
 		return NULL;
-	a->http = http;
-	a->cfg = *cfg;
-	if (split_endpoint(a, cfg->endpoint) != 0) {
+	a->client =
+	    aws_client_new(http, cfg->clock ? cfg->clock : &a->own_clock,
+	        &(struct aws_client_config){&acm_service, cfg->endpoint,
+	            cfg->region, cfg->creds, cfg->ca_file, cfg->ca_setting,
+	            cfg->max_attempts},
+	        why, sizeof(why));
+	if (a->client == NULL) {
 		free(a);
 		return NULL;
 	}
-	retry_init(&a->retry, RETRY_AWS, cfg->max_attempts);
 	return a;
 }
 
 void
 acm_free(struct acm *a)
 {
+	if (a != NULL)
+		aws_client_free(a->client);
 	free(a);
 }
 
 int
 acm_error_is(const struct acm_error *err, const char *type)
 {
-	return err->kind == ACM_ERR_SERVICE && strcmp(err->type, type) == 0;
-}
-
-static void
-sanitise_type(const char *in, char *out, size_t outlen)
-{
-	char tmp[256];
-	char *p;
-
-	str_copy(tmp, sizeof(tmp), in);
-	if ((p = strchr(tmp, ':')) != NULL)
-		*p = '\0';
-	p = strrchr(tmp, '#');
-	str_copy(out, outlen, p ? p + 1 : tmp);
-	/* Trim what a proxy might wrap around it. */
-	for (p = out; *p; p++)
-		if (!isalnum((unsigned char)*p) && *p != '_' && *p != '.')
-			*p = '\0';
+	return aws_error_is(err, type);
 }
 
 void
 acm_error_parse(long status, const char *errortype_header, const char *body,
     size_t len, const char *request_id, struct acm_error *err)
 {
-	cJSON *json = NULL, *v;
-	size_t i, n;
-
-	memset(err, 0, sizeof(*err));
-	err->kind = ACM_ERR_SERVICE;
-	err->http_status = status;
-	str_copy(err->request_id, sizeof(err->request_id), request_id);
-	if (body != NULL && len > 0)
-		json = cJSON_ParseWithLength(body, len);
-	if (errortype_header != NULL && errortype_header[0] != '\0')
-		sanitise_type(errortype_header, err->type, sizeof(err->type));
-	if (err->type[0] == '\0' && cJSON_IsObject(json)) {
-		v = cJSON_GetObjectItemCaseSensitive(json, "code");
-		if (!cJSON_IsString(v))
-			v = cJSON_GetObjectItemCaseSensitive(json, "__type");
-		if (cJSON_IsString(v))
-			sanitise_type(
-			    v->valuestring, err->type, sizeof(err->type));
-	}
-	if (cJSON_IsObject(json)) {
-		v = cJSON_GetObjectItemCaseSensitive(json, "message");
-		if (!cJSON_IsString(v))
-			v = cJSON_GetObjectItemCaseSensitive(json, "Message");
-		if (cJSON_IsString(v))
-			str_copy(
-			    err->message, sizeof(err->message), v->valuestring);
-	} else if (body != NULL && len > 0) {
-		/* e.g. an HTML page from a proxy: keep it printable. */
-		n = len < sizeof(err->message) - 1 ? len
-		                                   : sizeof(err->message) - 1;
-		for (i = 0; i < n; i++)
-			err->message[i] =
-			    isprint((unsigned char)body[i]) ? body[i] : ' ';
-		err->message[n] = '\0';
-	}
-	if (err->type[0] == '\0')
-		snprintf(err->type, sizeof(err->type), "HTTP%ld", status);
-	str_scrub(err->message);
-	str_scrub(err->request_id);
-	cJSON_Delete(json);
+	aws_error_parse(AWS_PROTO_JSON, status, errortype_header, body, len,
+	    request_id, NULL, err);
 }
 
 int
 acm_endpoint_for_region(const char *region, char *out, size_t outlen)
 {
-	const struct partition *p = validate_partition_for_region(region);
-	int n;
+	char sr[64];
 
-	n = snprintf(out, outlen, "https://acm.%s.%s", region, p->dns_suffix);
-	return n < 0 || (size_t)n >= outlen ? -1 : 0;
-}
-
-/* Signs and sends one attempt. */
-static enum http_result
-attempt(struct acm *a, const char *op, const char *body,
-    struct http_response *resp, char *err, size_t errlen, int send_once)
-{
-	struct sigv4_header sh[5];
-	struct sigv4_request sr;
-	struct sigv4_credentials cr;
-	struct buf authz = {0}, lines[6] = {{0}};
-	const char *hdrs[6];
-	char date[17], target[128];
-	size_t n = 0, i;
-	enum http_result rc = HTTP_EOTHER;
-
-	snprintf(target, sizeof(target), "CertificateManager.%s", op);
-	/* Re-signed on every attempt: the date must be current. */
-	if (sigv4_amz_date(time(NULL), date) != 0)
-		goto done;
-	sh[n++] =
-	    (struct sigv4_header){"Content-Type", "application/x-amz-json-1.1"};
-	sh[n++] = (struct sigv4_header){"Host", a->host};
-	sh[n++] = (struct sigv4_header){"X-Amz-Date", date};
-	sh[n++] = (struct sigv4_header){"X-Amz-Target", target};
-	if (a->cfg.session_token != NULL)
-		sh[n++] = (struct sigv4_header){
-		    "X-Amz-Security-Token", a->cfg.session_token};
-	sr = (struct sigv4_request){
-	    "POST", a->path, "", sh, n, body, strlen(body)};
-	cr = (struct sigv4_credentials){a->cfg.access_key_id,
-	    a->cfg.secret_access_key, a->cfg.session_token};
-	if (sigv4_authorization(&sr, &cr, date, a->cfg.region, "acm", &authz) !=
-	    0) {
-		snprintf(err, errlen, "could not sign the ACM request");
-		goto done;
-	}
-	for (i = 0; i < n; i++) {
-		if (buf_printf(&lines[i], "%s: %s", sh[i].name, sh[i].value) !=
-		    0)
-			goto done;
-		hdrs[i] = buf_str(&lines[i]);
-	}
-	if (buf_printf(&lines[n], "Authorization: %s", buf_str(&authz)) != 0)
-		goto done;
-	hdrs[n] = buf_str(&lines[n]);
-	rc = http_send(a->http,
-	    &(struct http_request){"POST", a->url, hdrs, n + 1, body,
-	        strlen(body), a->cfg.ca_file, a->cfg.ca_setting, send_once},
-
-	    resp, err, errlen);
-done:
-	buf_wipe(&authz);
-	for (i = 0; i < 6; i++)
-		buf_wipe(&lines[i]);
-	return rc;
+	return aws_endpoint("acm", region, 0, 0, out, outlen, sr, sizeof(sr));
 }
 
 int
 acm_call(struct acm *a, const char *op, const cJSON *params, cJSON **out,
     struct acm_error *err)
 {
-	struct http_response resp = {0};
-	struct retry_outcome o;
-	enum http_result hr;
-	char *body = NULL, why[1024];
-	int result = -1, idempotent;
-	unsigned attempts = 0;
-	long delay;
+	struct buf resp = {0};
+	char *body, target[128], line[160];
+	const char *hdrs[1];
+	int rc;
 
 	*out = NULL;
 	memset(err, 0, sizeof(*err));
 	body = params ? cJSON_PrintUnformatted(params) : strdup("{}");
 	if (body == NULL) {
-		err->kind = ACM_ERR_TRANSPORT;
+		err->kind = AWS_ERR_LOCAL;
 		str_copy(err->message, sizeof(err->message), "out of memory");
 		return -1;
 	}
-	idempotent =
-	    strcmp(op, "RequestCertificate") != 0 ||
-	    cJSON_GetObjectItemCaseSensitive(params, "IdempotencyToken");
-	/* One logical call; the retry quota carries over between calls. */
-	retry_begin(&a->retry);
-	for (;;) {
-		memset(&o, 0, sizeof(o));
-		memset(err, 0, sizeof(*err));
-		resp.sends = 0;
-		hr = attempt(a, op, body, &resp, why, sizeof(why), !idempotent);
-		attempts += resp.sends;
-		if (hr == HTTP_OK && resp.status >= 200 && resp.status < 300) {
-			*out = resp.body.len
-			           ? cJSON_ParseWithLength(
-			                 resp.body.data, resp.body.len)
-			           : cJSON_CreateObject();
-			if (cJSON_IsObject(*out)) {
-				o.failure = RETRY_OK;
-				retry_next(&a->retry, &o, 0);
-				result = 0;
-				goto done;
-			}
-			cJSON_Delete(*out);
-			*out = NULL;
-			err->kind = ACM_ERR_RESPONSE;
-			err->http_status = resp.status;
-			str_copy(err->request_id, sizeof(err->request_id),
-			    resp.request_id);
-			snprintf(err->message, sizeof(err->message),
-			    "ACM answered %s with HTTP %ld but a body that is "
-			    "not a JSON object",
-			    op, resp.status);
-			/* A mangled answer is as good as none: retry. */
-			o.failure = RETRY_CONNECT;
-		} else if (hr == HTTP_OK) {
-			acm_error_parse(resp.status, resp.error_type,
-			    resp.body.data, resp.body.len, resp.request_id,
-			    err);
-			/* e.g. a signature error quoting the canonical
-			 * request, session token included. */
-			str_redact(err->message, a->cfg.secret_access_key);
-			str_redact(err->message, a->cfg.session_token);
-
-			o.failure = RETRY_HTTP;
-			o.http_status = resp.status;
-			o.error_code = err->type;
-			o.retry_after =
-			    resp.retry_after[0] ? resp.retry_after : NULL;
-		} else {
-			err->kind = ACM_ERR_TRANSPORT;
-			str_copy(err->message, sizeof(err->message), why);
-			o.failure = hr == HTTP_ETIMEOUT   ? RETRY_TIMEOUT
-			            : hr == HTTP_ECONNECT ? RETRY_CONNECT
-			                                  : RETRY_OTHER;
-		}
-		/* RequestCertificate is not idempotent by itself: a retry
-		 * after a lost answer would mint a second certificate.
-		 * With an IdempotencyToken (derived from the Port run id)
-		 * ACM returns the same one, so any retry is safe; without,
-		 * only an answer proving nothing happened (throttling) is
-		 * retried. */
-		if (!idempotent && !(o.failure == RETRY_HTTP &&
-		                       (retry_is_throttling(o.error_code) ||
-		                           o.http_status == 429)))
-			goto done;
-		delay = retry_next(&a->retry, &o, retry_rand01());
-		if (delay < 0 || http_sleep_ms(a->http, delay) != 0)
-			goto done;
-	}
-done:
-	err->attempts = attempts; /* also on success: the outcome */
-	http_response_free(&resp);
+	snprintf(target, sizeof(target), "CertificateManager.%s", op);
+	snprintf(line, sizeof(line), "X-Amz-Target: %s", target);
+	hdrs[0] = line;
+	/* RequestCertificate is not idempotent by itself: a retry after a
+	 * lost answer would mint a second certificate. With an
+	 * IdempotencyToken (derived from the Port run id) ACM returns the
+	 * same one, so any retry is safe. */
+	rc = aws_call(a->client,
+	    &(struct aws_request){"POST", NULL, NULL,
+	        "application/x-amz-json-1.1", hdrs, 1, body, strlen(body),
+	        strcmp(op, "RequestCertificate") != 0 ||
+	            cJSON_GetObjectItemCaseSensitive(
+	                params, "IdempotencyToken") != NULL,
+	        0},
+	    &resp, err);
 	free(body);
-	return result;
+	if (rc != 0)
+		return -1;
+	/* aws_call checked it is a JSON object (or empty). */
+	*out = resp.len ? cJSON_ParseWithLength(resp.data, resp.len)
+	                : cJSON_CreateObject();
+	buf_free(&resp);
+	if (*out == NULL) {
+		err->kind = AWS_ERR_LOCAL;
+		str_copy(err->message, sizeof(err->message), "out of memory");
+		return -1;
+	}
+	return 0;
 }
 
 static void

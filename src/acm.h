@@ -1,6 +1,6 @@
 /*
- * acm: the AWS Certificate Manager client (awsJson1_1 over HTTPS,
- * SigV4-signed, retried by the policy in retry.h).
+ * acm: the AWS Certificate Manager client, a thin awsJson1_1 module on
+ * the AWS request layer (aws.h: signing, retries, errors, clock skew).
  *
  * Return convention: 0 on success; -1 on failure with *err filled in.
  * acm_error_parse and acm_certificate_parse are pure (no I/O) so they
@@ -13,40 +13,27 @@
 
 #include <cjson/cJSON.h>
 
+#include "aws.h"
 #include "http.h"
 
 struct acm_config {
-	const char *endpoint;          /* "https://acm.<region>.<suffix>" or
-	                                * a custom URL; borrowed */
-	const char *region;            /* signing region; borrowed */
-	const char *access_key_id;     /* borrowed */
-	const char *secret_access_key; /* borrowed */
-	const char *session_token;     /* NULL when absent; borrowed */
-	const char *ca_file;           /* NULL = built-in bundle; borrowed */
-	const char *ca_setting;        /* what named ca_file, for messages */
-
-	unsigned max_attempts; /* 0 = SDK default (3) */
+	const char *endpoint;    /* "https://acm.<region>.<suffix>" or a
+	                          * custom URL; borrowed */
+	const char *region;      /* signing region; borrowed */
+	struct creds *creds;     /* borrowed; must outlive the client */
+	const char *ca_file;     /* NULL = built-in bundle; borrowed */
+	const char *ca_setting;  /* what named ca_file, for messages */
+	unsigned max_attempts;   /* 0 = SDK default (3) */
+	struct aws_clock *clock; /* the run's; borrowed; NULL = a private
+	                          * one */
 };
 
-enum acm_error_kind {
-	ACM_ERR_SERVICE,   /* ACM answered with an error */
-	ACM_ERR_TRANSPORT, /* no usable answer: network, TLS, timeout */
-	ACM_ERR_RESPONSE,  /* a 2xx answer we could not understand */
-};
-
-struct acm_error {
-	enum acm_error_kind kind;
-	long http_status;     /* 0 when there was no response */
-	char type[128];       /* sanitised error type, e.g.
-	                       * "ResourceInUseException"; "" if unknown */
-	char message[1024];   /* ACM's message, or what went wrong */
-	char request_id[128]; /* x-amzn-RequestId, "" if none */
-	unsigned attempts;    /* times acm_call's request went out (its
-	                       * retries and curl's re-sends); > 1 means an
-	                       * earlier copy may have reached ACM and done
-	                       * its work, its answer lost. Set on success
-	                       * too. */
-};
+/* ACM errors are the AWS layer's; the old names stay for op code. */
+#define acm_error         aws_error
+#define acm_error_kind    aws_error_kind
+#define ACM_ERR_SERVICE   AWS_ERR_SERVICE
+#define ACM_ERR_TRANSPORT AWS_ERR_TRANSPORT
+#define ACM_ERR_RESPONSE  AWS_ERR_RESPONSE
 
 /* A validation record ACM wants in DNS (or where its mails go). */
 struct acm_validation {
@@ -88,8 +75,8 @@ struct acm_certificate {
 
 struct acm;
 
-/* Returns NULL on out of memory. http is borrowed and must outlive the
- * client. Caller frees with acm_free. */
+/* Returns NULL on out of memory or an unusable endpoint. http is
+ * borrowed and must outlive the client. Caller frees with acm_free. */
 struct acm *acm_new(struct http *http, const struct acm_config *cfg);
 void acm_free(struct acm *acm);
 
@@ -99,10 +86,11 @@ void acm_free(struct acm *acm);
 int acm_call(struct acm *acm, const char *op, const cJSON *params, cJSON **out,
     struct acm_error *err);
 
-/* Pure. Fills err from an error response: the type from the
- * X-Amzn-Errortype header, else body "code", else top-level "__type",
- * sanitised (text before the first ':' then after the last '#');
- * message from "message" or "Message", or the raw body if not JSON. */
+/* Pure. Fills err from an error response (aws_error_parse for JSON,
+ * no secrets): the type from the X-Amzn-Errortype header, else body
+ * "code", else top-level "__type", sanitised (text before the first ':'
+ * then after the last '#'); message from "message" or "Message", or the
+ * raw body if not JSON. */
 void acm_error_parse(long status, const char *errortype_header,
     const char *body, size_t len, const char *request_id,
     struct acm_error *err);
@@ -118,7 +106,8 @@ int acm_certificate_parse(const cJSON *response, struct acm_certificate *out,
     char *err, size_t errlen);
 void acm_certificate_free(struct acm_certificate *c);
 
-/* Pure. "https://acm.<region>.<dns suffix>" for region into out. */
+/* Pure. "https://acm.<region>.<dns suffix>" for region into out
+ * (aws_endpoint without FIPS or dual-stack). */
 int acm_endpoint_for_region(const char *region, char *out, size_t outlen);
 
 /* Pure. Whether an error type is one of ACM's "doesn't exist" errors. */

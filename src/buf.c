@@ -161,3 +161,19 @@ str_redact(char *s, const char *secret)
 		s = p + 3;
 	}
 }
+
+long
+str_digits(const char *s, size_t n)
+{
+	long v = 0;
+	size_t i;
+
+	if (n == 0 || n > 9)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}

@@ -50,4 +50,8 @@ void str_scrub(char *s);
  * chance, and no real secret is that short). */
 void str_redact(char *s, const char *secret);
 
+/* The value of exactly n decimal digits at s (n <= 9), or -1 when any
+ * of them is not a digit. For fixed-width date fields. */
+long str_digits(const char *s, size_t n);
+
 #endif

@@ -130,6 +130,7 @@ on_header(char *line, size_t size, size_t n, void *arg)
 	if (len > 5 && strncmp(line, "HTTP/", 5) == 0) {
 		resp->request_id[0] = resp->error_type[0] = '\0';
 		resp->trace_id[0] = resp->retry_after[0] = '\0';
+		resp->date[0] = '\0';
 		return len;
 	}
 	take_header(line, len, "x-amzn-RequestId", resp->request_id,
@@ -140,6 +141,7 @@ on_header(char *line, size_t size, size_t n, void *arg)
 	    line, len, "X-Trace-Id", resp->trace_id, sizeof(resp->trace_id));
 	take_header(line, len, "Retry-After", resp->retry_after,
 	    sizeof(resp->retry_after));
+	take_header(line, len, "Date", resp->date, sizeof(resp->date));
 	return len;
 }
 
@@ -207,9 +209,27 @@ classify(CURLcode rc, const char *url, const char *ca_file, const char *detail,
 	}
 }
 
+static enum http_result send_with(struct http *h,
+    const struct http_request *req, long req_timeout_ms, int no_proxy,
+    struct http_response *resp, char *err, size_t errlen);
+
 enum http_result
 http_send(struct http *h, const struct http_request *req,
     struct http_response *resp, char *err, size_t errlen)
+{
+	return send_with(h, req, 0, 0, resp, err, errlen);
+}
+
+enum http_result
+http_send_metadata(struct http *h, const struct http_request *req,
+    long timeout_ms, struct http_response *resp, char *err, size_t errlen)
+{
+	return send_with(h, req, timeout_ms, 1, resp, err, errlen);
+}
+
+static enum http_result
+send_with(struct http *h, const struct http_request *req, long req_timeout_ms,
+    int no_proxy, struct http_response *resp, char *err, size_t errlen)
 {
 	struct curl_slist *hdrs = NULL, *tmp;
 	char detail[CURL_ERROR_SIZE] = "";
@@ -284,9 +304,16 @@ http_send(struct http *h, const struct http_request *req,
 	    h->curl, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
 	if (ca != NULL)
 		curl_easy_setopt(h->curl, CURLOPT_CAINFO, ca);
-	curl_easy_setopt(
-	    h->curl, CURLOPT_CONNECTTIMEOUT_MS, h->opt.connect_timeout_ms);
-	curl_easy_setopt(h->curl, CURLOPT_TIMEOUT_MS, timeout);
+	curl_easy_setopt(h->curl, CURLOPT_CONNECTTIMEOUT_MS,
+	    req_timeout_ms > 0 && req_timeout_ms < h->opt.connect_timeout_ms
+	        ? req_timeout_ms
+	        : h->opt.connect_timeout_ms);
+	curl_easy_setopt(h->curl, CURLOPT_TIMEOUT_MS,
+	    req_timeout_ms > 0 && (timeout == 0 || req_timeout_ms < timeout)
+	        ? req_timeout_ms
+	        : timeout);
+	if (no_proxy)
+		curl_easy_setopt(h->curl, CURLOPT_NOPROXY, "*");
 	curl_easy_setopt(h->curl, CURLOPT_ERRORBUFFER, detail);
 	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, hdrs);
 	curl_easy_setopt(h->curl, CURLOPT_ACCEPT_ENCODING, (char *)NULL);

@@ -61,6 +61,7 @@ struct http_response {
 	                        * again on a fresh connection when a kept-alive
 	                        * one dies before any answer, so > 1 means an
 	                        * earlier copy may have been acted on */
+	char date[64];         /* Date: the server's clock, for skew */
 };
 
 struct http;
@@ -74,6 +75,12 @@ void http_free(struct http *h);
 enum http_result http_send(struct http *h, const struct http_request *req,
     struct http_response *resp, char *err, size_t errlen);
 void http_response_free(struct http_response *resp);
+/* http_send for link-local metadata services (EC2 instance metadata,
+ * container credentials): timeout_ms bounds connect and transfer, and
+ * no proxy from the environment is used. */
+enum http_result http_send_metadata(struct http *h,
+    const struct http_request *req, long timeout_ms, struct http_response *resp,
+    char *err, size_t errlen);
 
 /* Milliseconds on a monotonic clock. */
 long long http_now_ms(void);

@@ -14,6 +14,7 @@
 
 #include "acm.h"
 #include "config.h"
+#include "creds.h"
 #include "gha.h"
 #include "http.h"
 #include "ops.h"
@@ -153,6 +154,8 @@ main(int argc, char **argv)
 	struct http *http = NULL;
 	struct port *port = NULL;
 	struct acm *acm = NULL;
+	struct aws_clock clock = {0};
+	struct creds *creds = NULL;
 	struct report rep;
 	struct op_result res = {0};
 	struct op_env op;
@@ -271,11 +274,14 @@ main(int argc, char **argv)
 	report_links(
 	    &rep, links, nlinks, c->github_run_id[0] ? c->github_run_id : NULL);
 
-	acm = acm_new(
-	    http, &(struct acm_config){c->endpoint, c->region, c->access_key_id,
-	              c->secret_access_key, c->session_token,
-	              c->aws_ca_file[0] ? c->aws_ca_file : NULL,
-	              c->aws_ca_setting, c->max_attempts});
+	creds = creds_new_static(c->access_key_id, c->secret_access_key,
+	    c->session_token, "access key from AWS_ACCESS_KEY_ID");
+	acm = creds == NULL
+	          ? NULL
+	          : acm_new(http,
+	                &(struct acm_config){c->endpoint, c->region, creds,
+	                    c->aws_ca_file[0] ? c->aws_ca_file : NULL,
+	                    c->aws_ca_setting, c->max_attempts, &clock});
 
 	if (acm == NULL) {
 		rc = refuse(&g, c, http, "the ACM endpoint URL is not usable");
@@ -311,6 +317,7 @@ main(int argc, char **argv)
 out:
 	op_result_free(&res);
 	acm_free(acm);
+	creds_free(creds);
 	port_free(port);
 	http_free(http);
 	config_free(c);

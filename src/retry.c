@@ -160,7 +160,7 @@ aws_retryable(const struct retry_outcome *o, int *throttled)
 		*throttled = 1;
 		return 1;
 	}
-	if (MEMBER(o->error_code, transient_codes))
+	if (o->transient || MEMBER(o->error_code, transient_codes))
 		return 1;
 	switch (o->http_status) {
 	case 500:

@@ -37,6 +37,9 @@ struct retry_outcome {
 	int idempotent;          /* Port: the request may be repeated as is
 	                          * (GET, PATCH, DELETE), so a 500 is retried
 	                          * too: one 500 must not leave a run open */
+	int transient;           /* AWS: the service models error_code as
+	                          * retryable (e.g. STS's
+	                          * InvalidIdentityToken) */
 };
 
 struct retry {

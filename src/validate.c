@@ -20,14 +20,19 @@
 #define SHOW_MAX 64 /* characters of a value quoted in a message */
 
 static const struct partition partitions[] = {
-    {"aws", "amazonaws.com", "console.aws.amazon.com"},
-    {"aws-cn", "amazonaws.com.cn", "console.amazonaws.cn"},
-    {"aws-us-gov", "amazonaws.com", "console.amazonaws-us-gov.com"},
-    {"aws-iso", "c2s.ic.gov", NULL},
-    {"aws-iso-b", "sc2s.sgov.gov", NULL},
-    {"aws-iso-e", "cloud.adc-e.uk", NULL},
-    {"aws-iso-f", "csp.hci.ic.gov", NULL},
-    {"aws-eusc", "amazonaws.eu", NULL},
+    {"aws", "amazonaws.com", "api.aws", "us-east-1", "console.aws.amazon.com"},
+    {"aws-cn", "amazonaws.com.cn", "api.amazonwebservices.com.cn",
+        "cn-northwest-1", "console.amazonaws.cn"},
+    {"aws-us-gov", "amazonaws.com", "api.aws", "us-gov-west-1",
+        "console.amazonaws-us-gov.com"},
+    {"aws-iso", "c2s.ic.gov", "api.aws.ic.gov", "us-iso-east-1", NULL},
+    {"aws-iso-b", "sc2s.sgov.gov", "api.aws.scloud", "us-isob-east-1", NULL},
+    {"aws-iso-e", "cloud.adc-e.uk", "api.cloud-aws.adc-e.uk", "eu-isoe-west-1",
+        NULL},
+    {"aws-iso-f", "csp.hci.ic.gov", "api.aws.hci.ic.gov", "us-isof-south-1",
+        NULL},
+    {"aws-eusc", "amazonaws.eu", "api.amazonwebservices.eu", "eusc-de-east-1",
+        NULL},
 };
 #define NPARTITIONS (sizeof(partitions) / sizeof(partitions[0]))
 

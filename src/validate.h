@@ -25,12 +25,15 @@ struct arn {
 	const char *resource; /* "certificate/<id>" */
 };
 
-/* An AWS partition as needed to reach ACM. */
+/* An AWS partition as needed to reach its services (partitions.json
+ * outputs; every partition supports FIPS and dual-stack). */
 struct partition {
-	const char *name;       /* "aws" */
-	const char *dns_suffix; /* "amazonaws.com" */
-	const char *console;    /* console host, e.g. "console.aws.amazon.com";
-	                         * NULL when there is no public console */
+	const char *name;              /* "aws" */
+	const char *dns_suffix;        /* "amazonaws.com" */
+	const char *dual_stack_suffix; /* "api.aws" */
+	const char *global_region;     /* implicitGlobalRegion: "us-east-1" */
+	const char *console; /* console host, e.g. "console.aws.amazon.com";
+	                      * NULL when there is no public console */
 };
 
 struct tag {

@@ -244,7 +244,8 @@ class _Handler(BaseHTTPRequestHandler):
         reason = self.responses.get(resp.status, ("",))[0]
         lines = [f"HTTP/1.1 {resp.status} {reason}",
                  f"Server: {self.version_string()}",
-                 f"Date: {self.date_time_string()}"]
+                 "Date: " + self.date_time_string(
+                     time.time() + self.fake.clock_skew)]
         for k, v in resp.headers:
             lines.append(f"{k}: {v}")
             if k.lower() == "connection" and v.lower() == "close":
@@ -340,6 +341,9 @@ class FakeServer:
     def __init__(self, tls=None, host="127.0.0.1", port=0, verbose=False,
                  idle_timeout=60):
         self.tls = tls
+        # Seconds this service's wall clock is ahead of the machine's
+        # (its Date header, and SigV4's time window in the AWS fakes).
+        self.clock_skew = 0
         self.host = host
         self.port = port
         self.verbose = verbose

@@ -311,6 +311,9 @@ class FakeACM(FakeServer):
         self.deleted = {}     # arn -> state at deletion
         self.requested = 0    # certificates created by RequestCertificate
         self.clock_offset = 0.0  # moves the service's clock, not SigV4's
+        # SigV4's clock when it differs from the Date header's
+        # (clock_skew): a service whose Date lies, for tests.
+        self.sigv4_skew = None
         self.default_records_after = 0
         self.default_issue_after = None
         self._idem = {}
@@ -563,7 +566,8 @@ class FakeACM(FakeServer):
             raise _ApiError(403, "InvalidSignatureException",
                             "Credential should be scoped with a valid "
                             f"terminator: 'aws4_request', not '{term}'. ")
-        now = time.time()
+        skew = self.clock_skew if self.sigv4_skew is None else self.sigv4_skew
+        now = time.time() + skew
         if now - ts > self.max_skew:
             lo = time.strftime(SIGV4_FORMAT, time.gmtime(now - self.max_skew))
             raise _ApiError(403, "InvalidSignatureException",

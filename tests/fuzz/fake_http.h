@@ -231,6 +231,8 @@ http_send(struct http *h, const struct http_request *req,
 		    resp->request_id, sizeof(resp->request_id));
 		fake_header(line, (size_t)(eol - line), "X-Trace-Id",
 		    resp->trace_id, sizeof(resp->trace_id));
+		fake_header(line, (size_t)(eol - line), "Date", resp->date,
+		    sizeof(resp->date));
 		if (eol == end) {
 			line = end;
 			break;

@@ -21,6 +21,7 @@
 #include <psa/crypto.h>
 
 #include "acm.h"
+#include "creds.h"
 #include "fake_http.h"
 #include "fuzz_util.h"
 
@@ -102,11 +103,9 @@ check_certificate(const struct acm_certificate *c)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	struct creds *creds;
 	struct acm_config cfg = {.endpoint = "http://127.0.0.1:1",
 	    .region = "eu-west-1",
-	    .access_key_id = "AKIDFUZZEXAMPLE",
-	    .secret_access_key = SECRET,
-	    .session_token = TOKEN,
 	    .max_attempts = 3};
 	struct acm_certificate cert;
 	struct acm_error e;
@@ -142,6 +141,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* The whole client on the scripted answers. */
 	fake_secrets[0] = SECRET;
 	fake_start(script);
+	creds = creds_new_static("AKIDFUZZEXAMPLE", SECRET, TOKEN, "fuzz");
+	cfg.creds = creds;
 	h = http_new(&(struct http_options){0});
 	a = acm_new(h, &cfg);
 	if (h == NULL || a == NULL)
@@ -170,6 +171,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		check_err(&e);
 	cJSON_Delete(params);
 	acm_free(a);
+	creds_free(creds);
 	http_free(h);
 	free(script);
 	return 0;

@@ -32,6 +32,7 @@
 
 #include "acm.h"
 #include "config.h"
+#include "creds.h"
 #include "fake_http.h"
 #include "fuzz_util.h"
 #include "gha.h"
@@ -152,6 +153,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct http *http;
 	struct port *port;
 	struct acm *acm;
+	struct creds *creds;
 	char *text, *script;
 	int rc;
 
@@ -179,12 +181,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    port_new(http, &(struct port_config){.base_url = c->port_base_url,
 	                       .client_id = c->port_client_id,
 	                       .client_secret = c->port_client_secret});
-	acm = acm_new(http, &(struct acm_config){.endpoint = c->endpoint,
-	                        .region = c->region,
-	                        .access_key_id = c->access_key_id,
-	                        .secret_access_key = c->secret_access_key,
-	                        .session_token = c->session_token});
-	if (http == NULL || port == NULL || acm == NULL)
+	creds = creds_new_static(
+	    c->access_key_id, c->secret_access_key, c->session_token, "fuzz");
+	acm = acm_new(http,
+	    &(struct acm_config){
+	        .endpoint = c->endpoint, .region = c->region, .creds = creds});
+	if (http == NULL || port == NULL || creds == NULL || acm == NULL)
 		abort();
 	if (port_authenticate(port, &perr) != 0) {
 		port_free(port);
@@ -210,6 +212,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	op_result_free(&res);
 	acm_free(acm);
+	creds_free(creds);
 	port_free(port);
 	http_free(http);
 	free(text);

@@ -320,6 +320,9 @@ class World:
         self.acm = self.port = None
         self.acm_url = self.port_url = None
         self.session_token = None
+        # Requests the fake ACM may refuse as badly signed in this test
+        # (e.g. the first one from a runner whose clock is off).
+        self.expected_bad_signatures = 0
         self._runs = 0
         mods = suite.fakes
         tls = suite.tls_kwargs() if https else {}
@@ -825,8 +828,9 @@ class Suite:
                     fn(t, w)
                     if w.acm is not None:
                         bad = [c["op"] for c in w.acm.calls if not c.get("signature_ok")]
-                        t.ok(not bad, "every ACM request carried a valid SigV4 signature",
-                             bad)
+                        t.ok(len(bad) == w.expected_bad_signatures,
+                             "every ACM request carried a valid SigV4 signature"
+                             " (but those the test expects refused)", bad)
                 except Exception:
                     t.ok(False, "no exception", traceback.format_exc())
                 finally:

@@ -22,6 +22,8 @@ reads from the environment before any other line at all.
 Summary: build/reliability/secret_leak.json (kind "secret_leak",
 extra.leaks = "<scenario>: <where>").
 """
+import base64
+import hashlib
 import json
 import os
 import sys
@@ -33,7 +35,11 @@ from relkit import (REGION, RUN_ID, RUN_ROUTES, Case, Kit,  # noqa: E402
 from harness import AWS_KEY_ID  # noqa: E402
 
 AWS_SECRET = "LEAKCHECKawsSecretKey/0123456789+abcdefghij"
-SESSION = "IQoJb3JpZ2luX2VjELEAKCHECKsessionToken/AbCdEf+GhIjKl0123456789=="
+# Real session tokens run past 1,000 characters (STS: "make no assumptions
+# about the maximum size"): longer than any message buffer, so a redaction
+# done after truncation would leave a fragment of it behind.
+SESSION = "IQoJb3JpZ2luX2VjELEAKCHECKsessionToken/" + base64.b64encode(
+    b"".join(hashlib.sha256(b"%d" % i).digest() for i in range(28))).decode()
 PORT_SECRET = "LEAKCHECKportClientSecret-7f3a9e"
 WRONG_SECRET = "LEAKCHECKwrongClientSecret-0b1c2d"
 TOKEN_PREFIX = "LEAKCHECKportToken_"

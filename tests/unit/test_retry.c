@@ -145,7 +145,7 @@ test_outcomes(void)
 		const struct outcome_case *c = &outcomes[i];
 		struct retry r;
 		struct retry_outcome o = {
-		    c->failure, c->status, c->code, c->retry_after, 0};
+		    c->failure, c->status, c->code, c->retry_after, 0, 0};
 		long got;
 
 		retry_init(&r, c->service, 0);
@@ -164,8 +164,8 @@ static void
 test_port_500(void)
 {
 	struct retry r;
-	struct retry_outcome post = {RETRY_HTTP, 500, NULL, NULL, 0};
-	struct retry_outcome patch = {RETRY_HTTP, 500, NULL, NULL, 1};
+	struct retry_outcome post = {RETRY_HTTP, 500, NULL, NULL, 0, 0};
+	struct retry_outcome patch = {RETRY_HTTP, 500, NULL, NULL, 1, 0};
 
 	retry_init(&r, RETRY_PORT, 0);
 	ok(retry_next(&r, &post, 0.5) == -1, "port: 500 on a POST is final");
@@ -199,7 +199,7 @@ check_sequence(const char *name, enum retry_service svc, unsigned max,
     double rand01, const long *want, size_t n)
 {
 	struct retry r;
-	struct retry_outcome o = {RETRY_CONNECT, 0, NULL, NULL, 0};
+	struct retry_outcome o = {RETRY_CONNECT, 0, NULL, NULL, 0, 0};
 	char got[256] = "", exp[256] = "";
 	size_t i, len;
 	long d;
@@ -255,7 +255,7 @@ test_backoff(void)
 
 	{
 		struct retry r;
-		struct retry_outcome o = {RETRY_HTTP, 503, NULL, NULL, 0};
+		struct retry_outcome o = {RETRY_HTTP, 503, NULL, NULL, 0, 0};
 
 		retry_init(&r, RETRY_AWS, 0);
 		ok(retry_next(&r, &o, -0.5) == 0, "negative draw clamps to 0");
@@ -273,13 +273,13 @@ static void
 test_quota(void)
 {
 	struct retry r;
-	struct retry_outcome conn = {RETRY_CONNECT, 0, NULL, NULL, 0};
-	struct retry_outcome tmo = {RETRY_TIMEOUT, 0, NULL, NULL, 0};
-	struct retry_outcome okay = {RETRY_OK, 200, NULL, NULL, 0};
+	struct retry_outcome conn = {RETRY_CONNECT, 0, NULL, NULL, 0, 0};
+	struct retry_outcome tmo = {RETRY_TIMEOUT, 0, NULL, NULL, 0, 0};
+	struct retry_outcome okay = {RETRY_OK, 200, NULL, NULL, 0, 0};
 	struct retry_outcome bad = {
-	    RETRY_HTTP, 400, "ValidationException", NULL, 0};
+	    RETRY_HTTP, 400, "ValidationException", NULL, 0, 0};
 	struct retry_outcome thr = {
-	    RETRY_HTTP, 400, "ThrottlingException", NULL, 0};
+	    RETRY_HTTP, 400, "ThrottlingException", NULL, 0, 0};
 	int n, quota_seen_zero_retry;
 	long d;
 
@@ -450,7 +450,7 @@ test_retry_after(void)
 	struct tm tm;
 	time_t t;
 	struct retry r;
-	struct retry_outcome o = {RETRY_HTTP, 503, NULL, tmp, 0};
+	struct retry_outcome o = {RETRY_HTTP, 503, NULL, tmp, 0, 0};
 
 	for (i = 0; i < NELEM(afters); i++) {
 		got = retry_after_ms(afters[i].value, afters[i].now);

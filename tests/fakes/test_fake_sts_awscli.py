@@ -1,0 +1,142 @@
+#!/usr/bin/python3
+"""Proves the fake STS speaks real STS: the real AWS CLI (/usr/bin/aws)
+runs `sts assume-role` (signed, with plain and with temporary base
+credentials) and `sts assume-role-with-web-identity` (unsigned) against
+it, with a token from the fake GitHub ID-token endpoint; the CLI must
+parse the XML answers into the credentials the fake minted. Negative
+cases show the fake refuses what STS refuses: a wrong secret, a token
+the fake OIDC never issued, the wrong audience, a member outside the
+model, a signed web-identity call."""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, ROOT)
+
+from tests.fakes.fake_sts import FakeOIDC, FakeSTS  # noqa: E402
+from tests.lib.tap import Tap  # noqa: E402
+
+AWS = "/usr/bin/aws"
+KEY, SECRET = "AKIDSTSBASEEXAMPLE01", "baseSecret/K7MDENG+bPxRfiCYEXAMPLEKEY"
+ROLE = "arn:aws:iam::123456789012:role/acm-issuer"
+T = Tap()
+
+
+def cli(url, *args, key=KEY, secret=SECRET, token=None):
+    env = {"PATH": "/usr/bin:/bin", "HOME": tempfile.gettempdir(),
+           "AWS_DEFAULT_REGION": "eu-west-1", "AWS_CONFIG_FILE": "/dev/null",
+           "AWS_SHARED_CREDENTIALS_FILE": "/dev/null", "AWS_PAGER": "",
+           "AWS_EC2_METADATA_DISABLED": "true", "AWS_MAX_ATTEMPTS": "1",
+           "AWS_STS_REGIONAL_ENDPOINTS": "regional", "LC_ALL": "C.UTF-8"}
+    if key:
+        env.update({"AWS_ACCESS_KEY_ID": key, "AWS_SECRET_ACCESS_KEY": secret})
+    if token:
+        env["AWS_SESSION_TOKEN"] = token
+    p = subprocess.run([AWS, "sts", *args, "--endpoint-url", url, "--output",
+                        "json"], env=env, capture_output=True, text=True,
+                       timeout=120)
+    try:
+        out = json.loads(p.stdout) if p.stdout.strip() else None
+    except ValueError:
+        out = p.stdout
+    return p.returncode, out, p.stderr
+
+
+def oidc_token(oidc, audience="sts.amazonaws.com"):
+    req = urllib.request.Request(
+        oidc.request_url() + "&audience=" + audience,
+        headers={"Authorization": "Bearer " + oidc.request_token})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return json.loads(r.read())["value"]
+
+
+def main():
+    with FakeOIDC() as oidc, FakeSTS(credentials={KEY: (SECRET, None)},
+                                     region="eu-west-1", oidc=oidc) as sts:
+        sts.add_role(ROLE, external_id="ext-1")
+        url = sts.url
+        rc, out, err = cli(url, "assume-role", "--role-arn", ROLE,
+                           "--role-session-name", "port-acm-1-1",
+                           "--external-id", "ext-1",
+                           "--duration-seconds", "900")
+        issued = sts.issued[-1] if sts.issued else {}
+        T.ok(rc == 0 and out["Credentials"]["AccessKeyId"] == issued.get("akid")
+             and out["Credentials"]["SessionToken"] == issued.get("token")
+             and out["Credentials"]["SecretAccessKey"] == issued.get("secret"),
+             "aws sts assume-role: CLI reads the minted credentials from the "
+             "XML", err)
+        c = sts.calls_of("AssumeRole")[-1]
+        T.ok(c["signed"] and c["akid"] == KEY and
+             c["params"]["DurationSeconds"] == 900,
+             "assume-role: signature verified with botocore, model-typed "
+             "params", str(c.get("error")))
+        T.ok(out and out["AssumedRoleUser"]["Arn"].endswith(
+            "assumed-role/acm-issuer/port-acm-1-1"), "assume-role: AssumedRoleUser")
+
+        # Role chaining: the minted temporary credentials sign again.
+        sts.credentials[issued["akid"]] = (issued["secret"], issued["token"])
+        rc, out, err = cli(url, "assume-role", "--role-arn", ROLE,
+                           "--role-session-name", "chained",
+                           "--external-id", "ext-1", key=issued["akid"],
+                           secret=issued["secret"], token=issued["token"])
+        T.ok(rc == 0, "assume-role with temporary base credentials "
+             "(X-Amz-Security-Token signed)", err)
+
+        rc, out, err = cli(url, "assume-role", "--role-arn", ROLE,
+                           "--role-session-name", "x1", "--external-id",
+                           "ext-1", secret="wrong-secret")
+        T.ok(rc != 0 and "SignatureDoesNotMatch" in err,
+             "assume-role with a wrong secret: SignatureDoesNotMatch", err)
+        rc, out, err = cli(url, "assume-role", "--role-arn", ROLE,
+                           "--role-session-name", "x1")
+        T.ok(rc != 0 and "AccessDenied" in err,
+             "assume-role without the required ExternalId: AccessDenied", err)
+        rc, out, err = cli(url, "assume-role", "--role-arn", ROLE,
+                           "--role-session-name", "bad name!")
+        T.ok(rc != 0 and "ValidationError" in err,
+             "RoleSessionName outside [\\w+=,.@-]: ValidationError", err)
+
+        jwt = oidc_token(oidc)
+        sts.add_role(ROLE + "-oidc")
+        rc, out, err = cli(url, "assume-role-with-web-identity",
+                           "--role-arn", ROLE + "-oidc",
+                           "--role-session-name", "gha",
+                           "--web-identity-token", jwt, key=None)
+        issued = sts.issued[-1]
+        T.ok(rc == 0 and out["Credentials"]["AccessKeyId"] == issued["akid"]
+             and out["Credentials"]["SessionToken"] == issued["token"],
+             "aws sts assume-role-with-web-identity: unsigned, token from "
+             "the fake OIDC", err)
+        c = sts.calls_of("AssumeRoleWithWebIdentity")[-1]
+        T.ok(c["signed"] is False and "authorization" not in c["headers"],
+             "web identity: the CLI sent it unsigned, the fake checked")
+        rc, out, err = cli(url, "assume-role-with-web-identity",
+                           "--role-arn", ROLE + "-oidc",
+                           "--role-session-name", "gha",
+                           "--web-identity-token", jwt[:-4] + "AAAA", key=None)
+        T.ok(rc != 0 and "InvalidIdentityToken" in err,
+             "a token the fake OIDC never issued: InvalidIdentityToken", err)
+        other = oidc_token(oidc, audience="other")
+        rc, out, err = cli(url, "assume-role-with-web-identity",
+                           "--role-arn", ROLE + "-oidc",
+                           "--role-session-name", "gha",
+                           "--web-identity-token", other, key=None)
+        T.ok(rc != 0 and "AccessDenied" in err,
+             "a token for another audience: AccessDenied", err)
+        # A signed web-identity call is refused (port-acm must not sign).
+        rc, out, err = cli(url, "assume-role-with-web-identity",
+                           "--role-arn", ROLE + "-oidc",
+                           "--role-session-name", "gha",
+                           "--web-identity-token", jwt, "--no-sign-request")
+        T.ok(rc == 0, "--no-sign-request with keys present still unsigned",
+             err)
+    T.done()
+
+
+if __name__ == "__main__":
+    main()
