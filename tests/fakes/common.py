@@ -14,6 +14,7 @@ Faults (FakeServer.fault) are consumed first-in first-out per route name;
 """
 
 import json
+import os
 import socket
 import ssl
 import struct
@@ -21,6 +22,20 @@ import threading
 import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+def shared_dir():
+    """The team's shared facts (docs, models, Port schemas): ../shared
+    beside $PORT_ACM_ROOT, else beside this checkout or its parent (a
+    worktree under /work/wt/). None when absent."""
+    here = os.path.dirname(os.path.dirname(os.path.dirname(
+        os.path.abspath(__file__))))
+    for r in (os.environ.get("PORT_ACM_ROOT"), here, os.path.dirname(here)):
+        if r:
+            d = os.path.join(os.path.dirname(os.path.abspath(r)), "shared")
+            if os.path.isdir(os.path.join(d, "port-openapi")):
+                return d
+    return None
+
 
 FAULT_KINDS = ("reset", "slow", "truncate", "garbage", "status")
 
@@ -229,10 +244,19 @@ class _Handler(BaseHTTPRequestHandler):
             fake.requests.append(rec)
             fake._conn_note(self.conn, requests=1)
 
-        if fault is None or fault.kw.get("after"):
-            resp = fake.handle(req)
-        else:
-            resp = None
+        with fake.lock:
+            n = fake.in_flight[route] = fake.in_flight.get(route, 0) + 1
+            fake.max_in_flight[route] = max(fake.max_in_flight.get(route, 0), n)
+        try:
+            if fake.latency:
+                time.sleep(fake.latency)
+            if fault is None or fault.kw.get("after"):
+                resp = fake.handle(req)
+            else:
+                resp = None
+        finally:
+            with fake.lock:
+                fake.in_flight[route] -= 1
         rec["status"] = resp.status if resp else None
         if fault is None:
             self._send(resp)
@@ -355,6 +379,12 @@ class FakeServer:
         self._conn_of = {}
         self._live = {}
         self._stopping = threading.Event()
+        # Added to every answer (seconds), e.g. to model a distant
+        # service in the benchmark; in-flight counts per route show how
+        # many requests a client kept open at once.
+        self.latency = 0.0
+        self.in_flight = {}
+        self.max_in_flight = {}
         self._httpd = None
         self._thread = None
         self.ssl_context = None

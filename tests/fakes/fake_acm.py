@@ -41,9 +41,9 @@ import botocore.validate
 if __package__ in (None, ""):
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(
         os.path.abspath(__file__)))))
-    from tests.fakes.common import FakeServer, Response  # noqa: E402
+    from tests.fakes.common import FakeServer, Response, shared_dir  # noqa: E402
 else:
-    from .common import FakeServer, Response
+    from .common import FakeServer, Response, shared_dir
 
 DEFAULT_ACCESS_KEY = "AKIDFAKEEXAMPLE00001"
 DEFAULT_SECRET_KEY = "fakeSecretKey/K7MDENG+bPxRfiCYEXAMPLEKEY"
@@ -71,6 +71,16 @@ ARN_RE = re.compile(
 
 # --- the service model -----------------------------------------------------
 
+def shared_models_dir():
+    """../shared/models/botocore (see common.shared_dir), or None: then
+    Debian's botocore model plus the patches below."""
+    d = shared_dir()
+    if d and os.path.isfile(os.path.join(d, "models", "botocore", "acm",
+                                         "2015-12-08", "service-2.json")):
+        return os.path.join(d, "models", "botocore")
+    return None
+
+
 def _patched_model():
     """botocore's ACM model, plus the members added after bookworm's
     botocore 1.29.27 that aws-acm.md documents (§2.1, §2.3):
@@ -83,7 +93,12 @@ def _patched_model():
     rejected. Members already present in a newer botocore are left alone.
     """
     loader = botocore.session.get_session().get_component("data_loader")
-    d = copy.deepcopy(loader.load_service_model("acm", "service-2"))
+    shared = shared_models_dir()
+    if shared:
+        # The pinned model of the docs (aws-acm.md §0), ahead of Debian's.
+        loader.search_paths.insert(0, shared)
+    d = copy.deepcopy(loader.load_service_model("acm", "service-2",
+                                                api_version="2015-12-08"))
     shapes = d["shapes"]
     shapes.setdefault("ExportOption", {"type": "string",
                                        "enum": ["ENABLED", "DISABLED"]})
@@ -141,7 +156,7 @@ def _class_predicate(body):
 
 
 def _compile_pattern(p):
-    m = re.fullmatch(r"\[(.*)\]\*", p)
+    m = re.fullmatch(r"\(?\[(.*)\]\*\)?", p)
     if m and "\\p{" in m.group(1):
         pred = _class_predicate(m.group(1))
         return lambda s: all(pred(c) for c in s)
@@ -341,7 +356,7 @@ class FakeACM(FakeServer):
                         validation_method="DNS", records_after=0,
                         in_use_for=0, issue_after=None, tags=(),
                         not_after=None, certificate_authority_arn=None,
-                        arn=None, region=None):
+                        arn=None, region=None, origin=None):
         """Creates a certificate directly (as if it had existed before),
         in `region` (default: the first region served). Returns its ARN."""
         with self.lock:
@@ -363,6 +378,8 @@ class FakeACM(FakeServer):
             c["_issue_after"] = issue_after
             if type == "IMPORTED":
                 c["ImportedAt"] = c["CreatedAt"]
+            if origin is not None:
+                c["_origin"] = origin
             self._set_status(c, status, failure_reason)
             if not_after is not None:
                 c["NotAfter"] = float(not_after)
@@ -409,16 +426,61 @@ class FakeACM(FakeServer):
             self.certs[arn]["_not_found_for"] = n
 
     def fail(self, op, error_type, message="scripted failure", status=None,
-             count=1, headers=None, skip=0):
+             count=1, headers=None, skip=0, region=None):
         """The next `count` valid, authenticated calls of `op` ("*" = any)
         answer this modeled error instead of running. status defaults to
         500 for InternalServerException and 400 otherwise (aws-acm.md §1.4).
-        skip=N lets the N calls before them run normally."""
+        skip=N lets the N calls before them run normally.
+        region: only calls signed for that region."""
         if status is None:
             status = 500 if error_type == "InternalServerException" else 400
         with self.lock:
             self._fails.setdefault(op, []).append(
-                [error_type, message, status, count, headers or [], skip])
+                [error_type, message, status, count, headers or [], skip,
+                 region])
+
+    # Every key type ACM knows, and the origins (aws-acm.md §2.3).
+    KEY_TYPES = ("RSA_1024", "RSA_2048", "RSA_3072", "RSA_4096",
+                 "EC_prime256v1", "EC_secp384r1", "EC_secp521r1")
+    ORIGINS = ("AWS_MANAGED", "ACME", "CUSTOMER_PROVIDED")
+    STATUSES = ("ISSUED", "ISSUED", "ISSUED", "PENDING_VALIDATION", "EXPIRED",
+                "INACTIVE", "VALIDATION_TIMED_OUT", "REVOKED", "FAILED")
+
+    def bulk_load(self, n, regions=None, domain="example.com", seed=0):
+        """Adds n certificates spread round-robin over regions (default:
+        every region served), cycling through every key type, status,
+        type and key-pair origin, some in use, some expiring within 30
+        days. Cheap: 10,000 take well under a second. Returns the ARNs."""
+        regions = tuple(regions or self.regions)
+        now = self.now()
+        arns = []
+        with self.lock:
+            for i in range(seed, seed + n):
+                region = regions[i % len(regions)]
+                arn = (f"arn:{self._partition(region)}:acm:{region}:"
+                       f"{self.account}:certificate/"
+                       f"{uuid.UUID(int=(i + 1) * 7919 + (1 << 100))}")
+                key = self.KEY_TYPES[i % 7]
+                origin = self.ORIGINS[(i // 7) % 3]
+                type_ = ("IMPORTED" if origin == "CUSTOMER_PROVIDED" else
+                         "PRIVATE" if i % 11 == 0 else "AMAZON_ISSUED")
+                name = f"c{i}.{region}.{domain}"
+                c = self._new_cert(arn, name, [f"*.{name}"], type_, key,
+                                   "DNS" if type_ == "AMAZON_ISSUED" else None,
+                                   None, None, None, [])
+                c["_origin"] = origin
+                if type_ == "IMPORTED":
+                    c["ImportedAt"] = c["CreatedAt"]
+                st = self.STATUSES[(i // 3) % len(self.STATUSES)]
+                self._set_status(c, st)
+                if st == "ISSUED" and i % 13 == 0:
+                    c["NotAfter"] = float(int(now) + (i % 29 + 1) * 86400)
+                if i % 5 == 0:
+                    c["InUseBy"] = [f"arn:aws:elasticloadbalancing:{region}:"
+                                    f"{self.account}:loadbalancer/app/lb{i}/1"]
+                self.certs[arn] = c
+                arns.append(arn)
+        return arns
 
     def calls_of(self, op):
         with self.lock:
@@ -663,9 +725,9 @@ class FakeACM(FakeServer):
         msg = validate_input(op, params)
         if msg:
             return self._error("ValidationException", msg, 400, rid)
-        scripted = self._take_fail(op)
+        scripted = self._take_fail(op, call["region"])
         if scripted:
-            name, message, status, _, headers, _ = scripted
+            name, message, status, _, headers = scripted[:5]
             return self._error(name, message, status, rid, headers)
         if op not in SERVED:
             return self._error("UnsupportedOperationException",
@@ -677,18 +739,18 @@ class FakeACM(FakeServer):
             except _ApiError as e:
                 return self._error(e.type, e.message, e.status, rid)
 
-    def _take_fail(self, op):
+    def _take_fail(self, op, region=None):
         with self.lock:
             for key in (op, "*"):
-                q = self._fails.get(key)
-                if q:
-                    f = q[0]
+                for f in self._fails.get(key, []):
+                    if f[6] is not None and f[6] != region:
+                        continue
                     if f[5] > 0:
                         f[5] -= 1
                         return None
                     f[3] -= 1
                     if f[3] <= 0:
-                        q.pop(0)
+                        self._fails[key].remove(f)
                     return f
         return None
 
@@ -714,10 +776,15 @@ class FakeACM(FakeServer):
             "_issue_status": ("ISSUED", None), "_in_use_for": 0,
             "_not_found_for": 0, "_renewals": 0,
             "_renewal_eligibility": None, "_ct": "ENABLED",
+            "_region": ARN_RE.fullmatch(arn).group(2),
+            "_origin": ("CUSTOMER_PROVIDED" if type_ == "IMPORTED"
+                        else "AWS_MANAGED"),
         }
 
     def _set_status(self, c, status, failure_reason=None):
         c["Status"] = status
+        if status == "REVOKED" and c.get("RevokedAt") is None:
+            c["RevokedAt"] = round(self.now(), 3)
         c["FailureReason"] = failure_reason if status == "FAILED" else None
         if status == "FAILED" and not failure_reason:
             c["FailureReason"] = "OTHER"
@@ -983,11 +1050,10 @@ class FakeACM(FakeServer):
              "ExportOption": c["ExportOption"], "InUse": bool(c["InUseBy"]),
              "Exported": c["_exported"],
              "RenewalEligibility": self._renewal_eligibility(c),
-             "CertificateKeyPairOrigin": ("CUSTOMER_PROVIDED"
-                                          if c["Type"] == "IMPORTED"
-                                          else "AWS_MANAGED"),
+             "CertificateKeyPairOrigin": c["_origin"],
              "CreatedAt": c["CreatedAt"]}
-        for k in ("NotBefore", "NotAfter", "IssuedAt", "ImportedAt", "ManagedBy"):
+        for k in ("NotBefore", "NotAfter", "IssuedAt", "ImportedAt", "ManagedBy",
+                  "RevokedAt"):
             if c.get(k) is not None:
                 s[k] = c[k]
         return s
@@ -1006,28 +1072,30 @@ class FakeACM(FakeServer):
         statuses = p.get("CertificateStatuses")
         eku = inc.get("extendedKeyUsage")
         ku = inc.get("keyUsage")
+        # Filters read the state directly and summaries are built for
+        # the returned page only: 10,000 certificates stay cheap.
         out = []
         for c in self.certs.values():
-            if ARN_RE.fullmatch(c["CertificateArn"]).group(2) != call["region"]:
+            if c["_region"] != call["region"]:
                 continue
-            s = self._summary(c)
             if statuses and c["Status"] not in statuses:
                 continue
             if c["KeyAlgorithm"] not in key_types:
                 continue
-            if s["CertificateKeyPairOrigin"] not in origins:
+            if c["_origin"] not in origins:
                 continue
-            if eku and "ANY" not in eku and not set(eku) & set(s["ExtendedKeyUsages"]):
+            if eku and "ANY" not in eku and "TLS_WEB_SERVER_AUTHENTICATION" not in eku:
                 continue
-            if ku and "ANY" not in ku and not set(ku) & set(s["KeyUsages"]):
+            if ku and "ANY" not in ku and not {"DIGITAL_SIGNATURE",
+                                               "KEY_ENCIPHERMENT"} & set(ku):
                 continue
             if inc.get("exportOption") and c["ExportOption"] != inc["exportOption"]:
                 continue
             if inc.get("managedBy") and c["ManagedBy"] != inc["managedBy"]:
                 continue
-            out.append(s)
+            out.append(c)
         if p.get("SortBy"):
-            out.sort(key=lambda s: s["CreatedAt"],
+            out.sort(key=lambda c: c["CreatedAt"],
                      reverse=p["SortOrder"] == "DESCENDING")
         start = 0
         if "NextToken" in p:
@@ -1039,7 +1107,8 @@ class FakeACM(FakeServer):
                                 "One or more of request parameters specified "
                                 "is not valid: NextToken")
         size = p.get("MaxItems", self.list_page_size)
-        page = out[start:start + size]
+        page = [self._summary(c) for c in out[start:start + size]]
+        call["listed"] = len(page)
         resp = {"CertificateSummaryList": page}
         if start + size < len(out):
             resp["NextToken"] = base64.urlsafe_b64encode(json.dumps(

@@ -20,9 +20,12 @@ Standalone: python3 -m tests.fakes.fake_port --port 8444 [--run r_1]
 """
 
 import argparse
+import base64
 import copy
 import json
+import math
 import os
+import re
 import secrets
 import sys
 import threading
@@ -33,9 +36,11 @@ import uuid
 if __package__ in (None, ""):
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(
         os.path.abspath(__file__)))))
-    from tests.fakes.common import FakeServer, Response  # noqa: E402
+    from tests.fakes.common import FakeServer, Response, shared_dir  # noqa: E402
 else:
-    from .common import FakeServer, Response
+    from .common import FakeServer, Response, shared_dir
+
+import jsonschema  # Debian's python3-jsonschema
 
 MAX_BODY = 1024 * 1024  # port-api.md §2: every request body ≤ 1 MiB
 SCHEMA_MESSAGE = "The json provided does not match the route's schema"
@@ -64,8 +69,81 @@ class _Reply(Exception):
         self.body = body
 
 
-def _schema(detail):
+def _schema(detail, bulk=False):
+    # The bulk and search routes' 422 schema is {ok, error, message} and
+    # nothing else (port-openapi, additionalProperties false): there the
+    # detail goes in the message.
+    if bulk:
+        return _Reply(422, "invalid_request", f"{SCHEMA_MESSAGE}: {detail}")
     return _Reply(422, "invalid_request", SCHEMA_MESSAGE, details=detail)
+
+
+def _openapi(name):
+    """The request and response schemas of one Port operation from
+    ../shared/port-openapi (port-docs' published OpenAPI), made usable
+    by jsonschema: the exporter's "circular(...)" markers (recursive
+    query schemas) become "any query object"."""
+    d = shared_dir()
+    if d is None:
+        raise RuntimeError("fake Port: ../shared/port-openapi not found; set "
+                           "PORT_ACM_ROOT to the checkout beside shared/")
+    with open(os.path.join(d, "port-openapi", name + ".json")) as f:
+        op = json.load(f)
+
+    def fix(v):
+        if isinstance(v, dict):
+            if v.get("properties") == "circular()":
+                return {"type": "object", "required": ["combinator", "rules"]}
+            return {k: fix(x) for k, x in v.items()}
+        if isinstance(v, list):
+            return [{"type": "object"} if isinstance(x, str)
+                    and x.startswith("circular(") else fix(x) for x in v]
+        return v
+    return fix(op)
+
+
+def _pattern(validator, pattern, instance, schema):
+    # Port's identifier pattern uses \p{L}, which Python's re lacks.
+    if not isinstance(instance, str):
+        return
+    if "\\p{L}" in pattern:
+        ok = _valid_identifier(instance)
+    else:
+        ok = re.search(pattern, instance) is not None
+    if not ok:
+        yield jsonschema.ValidationError(
+            f"{instance!r} does not match {pattern!r}")
+
+
+_Validator = jsonschema.validators.extend(
+    jsonschema.Draft7Validator, {"pattern": _pattern})
+_SCHEMAS = {}
+
+
+def port_schema(name, part="request", status="200"):
+    """A jsonschema validator for an operation's request body (part
+    "request") or response (part "response", with status)."""
+    key = (name, part, status)
+    if key not in _SCHEMAS:
+        op = _openapi(name)
+        if part == "request":
+            sch = op["requestBody"]["content"]["application/json"]["schema"]
+        else:
+            sch = op["responses"][status]["content"]["application/json"][
+                "schema"]
+        _SCHEMAS[key] = _Validator(sch)
+    return _SCHEMAS[key]
+
+
+def _schema_check(name, body):
+    errs = sorted(port_schema(name).iter_errors(body),
+                  key=lambda e: list(e.absolute_path))
+    if errs:
+        e = errs[0]
+        where = "/".join(str(x) for x in e.absolute_path)
+        raise _Reply(422, "invalid_request",
+                     f"{SCHEMA_MESSAGE}: body{'/' + where if where else ''} "
+                     f"{e.message}")
 
 
 def _valid_identifier(s):
@@ -113,6 +191,10 @@ class FakePort(FakeServer):
         self.token_requests = 0  # all calls of the token route
         self.clock_offset = 0.0
         self._log_seq = 0
+        self.bulk_calls = []     # every bulk upsert/delete and search call
+        self.rate_limit = None   # (requests, period s): 429 beyond it
+        self._rl_window = (0.0, 0)
+        self._entity_fails = {}  # identifier -> [status, error, msg, count]
 
     # --- helpers for tests ------------------------------------------------
     def now(self):
@@ -157,6 +239,26 @@ class FakePort(FakeServer):
                 "blueprint": blueprint, "properties": dict(properties or {}),
                 "relations": dict(relations or {}), "icon": None, "team": []}
 
+    def fail_entity(self, identifier, status_code=422, error="invalid_request",
+                    message=None, count=1):
+        """The next `count` bulk upserts of this identifier fail with a
+        per-entity error (a 207 answer when others in the call pass)."""
+        with self.lock:
+            self._entity_fails[identifier] = [
+                status_code, error, message or f'fault injected for "{identifier}"',
+                count]
+
+    def calls_of(self, route):
+        with self.lock:
+            return [c for c in self.bulk_calls if c["route"] == route]
+
+    def writes(self):
+        """Every accepted-or-not call that could change the catalog."""
+        with self.lock:
+            return [r for r in self.requests if r["route"] in (
+                "upsert_entity", "delete_entity", "bulk_upsert",
+                "bulk_delete")]
+
     def revoke_tokens(self):
         """Every token issued so far stops working (next call: 401)."""
         with self.lock:
@@ -198,16 +300,56 @@ class FakePort(FakeServer):
                              f"Route {req.method}:{req.raw_path} not found")
             if route != "token":
                 self._check_bearer(req)
+            limited = self._count_rate(route)
+            if limited is not None:
+                raise _Reply(429, "too_many_requests",
+                             "Rate limit exceeded; retry after "
+                             f"{limited} seconds")
             status, body = getattr(self, "_r_" + route)(req, *args)
         except _Reply as r:
             status, body = r.status, r.body
         self._after(route, args, req, status, body)
-        headers = [("X-Trace-Id", trace),
-                   ("x-ratelimit-period", "300"),
-                   ("x-ratelimit-limit", "15000"),
-                   ("x-ratelimit-remaining", "14999"),
-                   ("x-ratelimit-reset", "300")]
+        headers = [("X-Trace-Id", trace)] + self._rate_headers()
+        if status == 429:
+            headers.append(("Retry-After", str(self._rate_reset())))
         return Response(status, body, headers)
+
+    # --- rate limit (port-api.md §6) ----------------------------------------
+    def _count_rate(self, route):
+        """None, or the seconds left in the window when over the limit."""
+        if self.rate_limit is None or route == "token":
+            return None
+        limit, period = self.rate_limit
+        with self.lock:
+            start, used = self._rl_window
+            now = time.time()
+            if now - start >= period:
+                start, used = now, 0
+            used += 1
+            self._rl_window = (start, used)
+            if used > limit:
+                return self._rate_reset()
+        return None
+
+    def _rate_reset(self):
+        limit, period = self.rate_limit or (15000, 300)
+        start = self._rl_window[0]
+        return max(1, math.ceil(start + period - time.time())) \
+            if self.rate_limit else period
+
+    def _rate_headers(self):
+        if self.rate_limit is None:
+            return [("x-ratelimit-period", "300"),
+                    ("x-ratelimit-limit", "15000"),
+                    ("x-ratelimit-remaining", "14999"),
+                    ("x-ratelimit-reset", "300")]
+        limit, period = self.rate_limit
+        with self.lock:
+            left = max(0, limit - self._rl_window[1])
+        return [("x-ratelimit-period", str(period)),
+                ("x-ratelimit-limit", str(limit)),
+                ("x-ratelimit-remaining", str(left)),
+                ("x-ratelimit-reset", str(self._rate_reset()))]
 
     # --- routing ----------------------------------------------------------
     def _match(self, req):
@@ -227,9 +369,16 @@ class FakePort(FakeServer):
                 return "get_run", (seg[2],)
             if n == 4 and seg[3] == "logs" and m == "POST":
                 return "log", (seg[2],)
+        if n == 5 and seg[0] == "blueprints" and seg[1] and m == "POST" \
+                and seg[2:] == ["bulk", "entities", "delete"]:
+            return "bulk_delete", (seg[1],)
         if n >= 3 and seg[0] == "blueprints" and seg[2] == "entities" and seg[1]:
             if n == 3 and m == "POST":
                 return "upsert_entity", (seg[1],)
+            if n == 4 and seg[3] == "bulk" and m == "POST":
+                return "bulk_upsert", (seg[1],)
+            if n == 4 and seg[3] == "search" and m == "POST":
+                return "search", (seg[1],)
             if n == 4 and seg[3] and m == "DELETE":
                 return "delete_entity", (seg[1], seg[3])
             if n == 4 and seg[3] and m == "GET":
@@ -279,9 +428,16 @@ class FakePort(FakeServer):
 
     def _after(self, route, args, req, status, body):
         """Appends the call to the timeline of the run it concerns."""
+        if route in ("bulk_upsert", "bulk_delete", "search"):
+            with self.lock:
+                self.bulk_calls.append({
+                    "route": route, "blueprint": args[0], "time": req.time,
+                    "query": req.query, "conn": req.conn, "status": status,
+                    "body": _parse(req.body), "response": body})
         if route in ("patch_run", "log", "get_run"):
             run_id = args[0]
-        elif route in ("upsert_entity", "delete_entity", None):
+        elif route in ("upsert_entity", "delete_entity", "bulk_upsert",
+                       "bulk_delete", None):
             # Unrouted calls too (e.g. an ARN not percent-encoded): a
             # test should see what the client meant to tie to the run.
             run_id = req.query1("run_id")
@@ -299,7 +455,8 @@ class FakePort(FakeServer):
                      "body": parsed, "query": req.query, "conn": req.conn,
                      "response": body}
             entry["method"], entry["path"] = req.method, req.raw_path
-            if route in ("upsert_entity", "delete_entity"):
+            if route in ("upsert_entity", "delete_entity", "bulk_upsert",
+                         "bulk_delete"):
                 entry["blueprint"] = args[0]
             if route == "delete_entity":
                 entry["identifier"] = args[1]
@@ -409,14 +566,15 @@ class FakePort(FakeServer):
             run["updatedAt"] = _iso(now)
             return 201, {"ok": True, "runLog": log}
 
-    def _bool_param(self, req, name, required):
+    def _bool_param(self, req, name, required, bulk=False):
         v = req.query1(name)
         if v is None:
             if required:
-                raise _schema(f"querystring must have required property '{name}'")
+                raise _schema(f"querystring must have required property "
+                              f"'{name}'", bulk)
             return False
         if v not in ("true", "false"):
-            raise _schema(f"querystring/{name} must be boolean")
+            raise _schema(f"querystring/{name} must be boolean", bulk)
         return v == "true"
 
     def _run_param(self, req):
@@ -451,46 +609,54 @@ class FakePort(FakeServer):
         with self.lock:
             self._run_param(req)
             spec = self._blueprint(bp)
-            ident = body.get("identifier")
-            if ident is None:
-                ident = "e_" + secrets.token_hex(8)
-            if not _valid_identifier(ident):
-                raise _schema("body/identifier must match pattern "
-                              "^(?!\\.{1,2}$)[\\p{L}0-9@_.+:\\\\/=-]+$")
-            for k in ("properties", "relations"):
-                if k in body and not isinstance(body[k], dict):
-                    raise _schema(f"body/{k} must be object")
-            if "title" in body and not isinstance(body["title"], (str, type(None))):
-                raise _schema("body/title must be string")
-            props = body.get("properties", {})
-            rels = body.get("relations", {})
-            if spec is not None:
-                self._check_properties(bp, spec, props)
-            self._check_relations(bp, spec, rels, create_missing)
-            key = (bp, ident)
-            old = self.entities.get(key)
-            if old is not None and not upsert:
-                raise _Reply(409, "entity_already_exists",
-                             f'Entity "{ident}" already exists in blueprint "{bp}"')
-            if old is not None and merge:
-                # upsert=true&merge=true updates only the fields sent.
-                ent = copy.deepcopy(old)
-                ent["properties"].update(copy.deepcopy(props))
-                ent["relations"].update(copy.deepcopy(rels))
-                for k in ("title", "icon", "team"):
-                    if k in body:
-                        ent[k] = copy.deepcopy(body[k])
-            else:
-                ent = {"identifier": ident, "title": body.get("title", ident),
-                       "icon": body.get("icon"), "team": body.get("team", []),
-                       "blueprint": bp, "properties": copy.deepcopy(props),
-                       "relations": copy.deepcopy(rels)}
-            now = _iso(self.now())
-            ent["createdAt"] = old["createdAt"] if old and "createdAt" in old else now
-            ent["updatedAt"] = now
-            if not validation_only:
-                self.entities[key] = ent
-            return 201, {"ok": True, "entity": copy.deepcopy(ent)}
+            _, ent = self._upsert_one(bp, spec, body, upsert, merge,
+                                      create_missing, validation_only)
+            return 201, {"ok": True, "entity": ent}
+
+    def _upsert_one(self, bp, spec, body, upsert, merge, create_missing,
+                    validation_only):
+        """One entity write (lock held): (created, entity copy), or
+        raises _Reply with the error."""
+        ident = body.get("identifier")
+        if ident is None:
+            ident = "e_" + secrets.token_hex(8)
+        if not _valid_identifier(ident):
+            raise _schema("body/identifier must match pattern "
+                          "^(?!\\.{1,2}$)[\\p{L}0-9@_.+:\\\\/=-]+$")
+        for k in ("properties", "relations"):
+            if k in body and not isinstance(body[k], dict):
+                raise _schema(f"body/{k} must be object")
+        if "title" in body and not isinstance(body["title"], (str, type(None))):
+            raise _schema("body/title must be string")
+        props = body.get("properties", {})
+        rels = body.get("relations", {})
+        if spec is not None:
+            self._check_properties(bp, spec, props)
+        self._check_relations(bp, spec, rels, create_missing)
+        key = (bp, ident)
+        old = self.entities.get(key)
+        if old is not None and not upsert:
+            raise _Reply(409, "entity_already_exists",
+                         f'Entity "{ident}" already exists in blueprint "{bp}"')
+        if old is not None and merge:
+            # upsert=true&merge=true updates only the fields sent.
+            ent = copy.deepcopy(old)
+            ent["properties"].update(copy.deepcopy(props))
+            ent["relations"].update(copy.deepcopy(rels))
+            for k in ("title", "icon", "team"):
+                if k in body:
+                    ent[k] = copy.deepcopy(body[k])
+        else:
+            ent = {"identifier": ident, "title": body.get("title", ident),
+                   "icon": body.get("icon"), "team": body.get("team", []),
+                   "blueprint": bp, "properties": copy.deepcopy(props),
+                   "relations": copy.deepcopy(rels)}
+        now = _iso(self.now())
+        ent["createdAt"] = old["createdAt"] if old and "createdAt" in old else now
+        ent["updatedAt"] = now
+        if not validation_only:
+            self.entities[key] = ent
+        return old is None, copy.deepcopy(ent)
 
     def _check_properties(self, bp, spec, props):
         allowed = spec.get("properties")
@@ -502,14 +668,14 @@ class FakePort(FakeServer):
             if name not in allowed:
                 raise _Reply(422, "invalid_request",
                              f'The property "{name}" does not exist in blueprint '
-                             f'"{bp}" schema', details={"property": name})
+                             f'"{bp}" schema')
             want = allowed[name]
             if want and value is not None and (
                     not isinstance(value, types[want])
                     or (want == "number" and isinstance(value, bool))):
                 raise _Reply(422, "invalid_request",
                              f'The property "{name}" of blueprint "{bp}" must be '
-                             f'of type {want}', details={"property": name})
+                             f'of type {want}')
 
     def _check_relations(self, bp, spec, rels, create_missing):
         known = spec.get("relations") if spec else None
@@ -517,7 +683,7 @@ class FakePort(FakeServer):
             if known is not None and name not in known:
                 raise _Reply(422, "invalid_request",
                              f'The relation "{name}" does not exist in blueprint '
-                             f'"{bp}" schema', details={"relation": name})
+                             f'"{bp}" schema')
             targets = target if isinstance(target, list) else [target]
             target_bp = known.get(name) if known else None
             for t in targets:
@@ -526,7 +692,9 @@ class FakePort(FakeServer):
                 if not isinstance(t, str):
                     raise _schema(f"body/relations/{name} must be string, "
                                   "array of strings or null")
-                exists = t in self.related or any(
+                exists = t in self.related or (
+                    target_bp is not None and (target_bp, t) in self.entities
+                ) or any(
                     ident == t and (target_bp is None or b == target_bp)
                     for b, ident in self.entities)
                 if exists:
@@ -536,6 +704,7 @@ class FakePort(FakeServer):
                                  f'Related entity "{t}" of relation "{name}" was '
                                  "not found")
                 self.add_entity(target_bp or name, t)
+                self.related.add(t)
 
     def _r_delete_entity(self, req, bp, ident):
         self._bool_param(req, "delete_dependents", True)
@@ -550,6 +719,150 @@ class FakePort(FakeServer):
             self.deleted_entities.append(ent)
             return 200, {"ok": True}
 
+    # --- bulk and search (port-api.md §5.1-5.3, port-openapi) -------------
+    def _r_bulk_upsert(self, req, bp):
+        upsert = self._bool_param(req, "upsert", True, True)
+        merge = self._bool_param(req, "merge", False, True)
+        create_missing = self._bool_param(req, "create_missing_related_entities",
+                                          False, True)
+        validation_only = self._bool_param(req, "validation_only", False, True)
+        body = self._json_body(req)
+        _schema_check("create-multiple-entities", body)
+        with self.lock:
+            self._run_param(req)
+            spec = self._blueprint(bp)
+            done, errors = [], []
+            for i, e in enumerate(body["entities"]):
+                ident = e.get("identifier")
+                try:
+                    if not isinstance(ident, str):
+                        raise _Reply(422, "invalid_request",
+                                     "the fake supports string identifiers only")
+                    f = self._entity_fails.get(ident)
+                    if f:
+                        f[3] -= 1
+                        if f[3] <= 0:
+                            del self._entity_fails[ident]
+                        raise _Reply(f[0], f[1], f[2])
+                    created, _ = self._upsert_one(bp, spec, e, upsert, merge,
+                                                  create_missing,
+                                                  validation_only)
+                    done.append({"created": created, "identifier": ident,
+                                 "index": i})
+                except _Reply as r:
+                    errors.append({"identifier": str(ident), "index": i,
+                                   "statusCode": r.status,
+                                   "error": r.body.get("error", "error"),
+                                   "message": r.body.get("message", "")})
+            return (207 if errors else 200), {
+                "ok": True, "entities": done, "errors": errors}
+
+    def _r_bulk_delete(self, req, bp):
+        self._bool_param(req, "delete_dependents", True, True)
+        body = self._json_body(req)
+        _schema_check("delete-multiple-entities", body)
+        with self.lock:
+            self._run_param(req)
+            self._blueprint(bp)
+            gone = []
+            for ident in body["entities"]:
+                ent = self.entities.pop((bp, ident), None)
+                if ent is not None:  # unknown ids: skipped ([U], §5.2)
+                    self.deleted_entities.append(ent)
+                    gone.append(ident)
+            return 200, {"ok": True, "deletedEntities": gone}
+
+    def _r_search(self, req, bp):
+        body = self._json_body(req)
+        _schema_check("search-a-blueprints-entities", body)
+        with self.lock:
+            self._blueprint(bp)
+            start = 0
+            if "from" in body:
+                try:
+                    start = int(base64.urlsafe_b64decode(body["from"]).decode())
+                except (ValueError, UnicodeDecodeError):
+                    raise _Reply(422, "invalid_request",
+                                 "from is not a value this search returned")
+            q = body.get("query")
+            hits = [e for (b, _), e in self.entities.items() if b == bp
+                    and (q is None or self._matches(e, q))]
+            limit = int(body.get("limit", 200))
+            page = hits[start:start + limit]
+            out = {"ok": True,
+                   "entities": [self._project(e, body.get("include"),
+                                              body.get("exclude"))
+                                for e in page]}
+            if start + limit < len(hits):
+                out["next"] = base64.urlsafe_b64encode(
+                    str(start + limit).encode()).decode()
+            return 200, out
+
+    @staticmethod
+    def _value(e, name):
+        if name == "$identifier":
+            return e["identifier"]
+        if name == "$title":
+            return e.get("title")
+        if name == "$blueprint":
+            return e["blueprint"]
+        return e["properties"].get(name)
+
+    def _matches(self, e, q):
+        if "combinator" in q:
+            res = [self._matches(e, r) for r in q["rules"]]
+            return all(res) if q["combinator"] == "and" else any(res)
+        op, want = q["operator"], q.get("value")
+        if "relation" in q:
+            have = e["relations"].get(q["relation"])
+        elif isinstance(q.get("property"), str):
+            have = self._value(e, q["property"])
+        else:
+            raise _Reply(422, "invalid_request",
+                         "this fake supports property and relation rules only")
+        if op == "=":
+            return have == want
+        if op == "!=":
+            return have != want
+        if op == "in":
+            return have in want
+        if op == "notIn":
+            return have not in want
+        if op == "isEmpty":
+            return have in (None, "", [], {})
+        if op == "isNotEmpty":
+            return have not in (None, "", [], {})
+        if op in ("contains", "beginsWith", "endsWith"):
+            if not isinstance(have, str):
+                return False
+            return (want in have if op == "contains" else
+                    have.startswith(want) if op == "beginsWith"
+                    else have.endswith(want))
+        raise _Reply(422, "invalid_request",
+                     f"this fake does not implement the operator {op}")
+
+    @staticmethod
+    def _project(e, include, exclude):
+        out = {"identifier": e["identifier"], "title": e.get("title") or "",
+               "properties": copy.deepcopy(e["properties"]),
+               "relations": copy.deepcopy(e["relations"]),
+               "team": list(e.get("team") or [])}
+        if e.get("icon"):
+            out["icon"] = e["icon"]
+        if include is not None:
+            keep = set(include)
+            out = {k: v for k, v in out.items()
+                   if k in ("properties", "relations") or f"${k}" in keep}
+            out["properties"] = {k: v for k, v in out["properties"].items()
+                                 if k in keep}
+            out["relations"] = {k: v for k, v in out["relations"].items()
+                                if k in keep}
+            out["identifier"] = e["identifier"]
+        for name in exclude or ():
+            out["properties"].pop(name, None)
+            out["relations"].pop(name, None)
+        return out
+
     def _r_get_entity(self, req, bp, ident):
         with self.lock:
             ent = self.entities.get((bp, ident))
@@ -557,6 +870,13 @@ class FakePort(FakeServer):
                 raise _Reply(404, "not_found",
                              f'Entity with identifier "{ident}" was not found')
             return 200, {"ok": True, "entity": copy.deepcopy(ent)}
+
+
+def _parse(body):
+    try:
+        return json.loads(body.decode("utf-8")) if body else None
+    except (UnicodeDecodeError, ValueError):
+        return body
 
 
 def main(argv=None):

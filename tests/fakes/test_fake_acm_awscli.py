@@ -242,6 +242,84 @@ def test_list(acm, cli):
          "list: summaries carry InUse, Type, RenewalEligibility", s)
 
 
+def test_inventory():
+    """ListCertificates as a catalog sync uses it: three regions, every
+    key type and origin, the default filter, MaxItems pages; the CLI
+    loads the pinned model (AWS_DATA_PATH) so it knows the 2026 members."""
+    import botocore.validate
+    from tests.fakes.fake_acm import shared_models_dir, service_model
+    regions = ("us-east-1", "eu-west-1", "ap-southeast-2")
+    acm = FakeACM(region=regions)
+    t0 = time.time()
+    arns = acm.bulk_load(10000)
+    dt = time.time() - t0
+    T.ok(len(acm.certs) == 10000 and dt < 3.0,
+         f"bulk_load: 10,000 certificates in {dt:.2f} s", dt)
+    url = acm.start()
+    try:
+        cli = Cli(url, region="eu-west-1")
+        if shared_models_dir():
+            cli.env["AWS_DATA_PATH"] = shared_models_dir()
+        mine = [a for a in arns if ":eu-west-1:" in a]
+        t0 = time.time()
+        rc, out, err = cli("list-certificates")
+        dt = time.time() - t0
+        got = {s["CertificateArn"] for s in (out or {}).get(
+            "CertificateSummaryList", [])}
+        want = {a for a in mine if acm.certs[a]["KeyAlgorithm"] in (
+            "RSA_1024", "RSA_2048") and acm.certs[a]["_origin"] != "ACME"}
+        T.ok(rc == 0 and got == want,
+             "inventory: by default only RSA_1024/RSA_2048, no ACME origin "
+             f"({len(got)} of {len(mine)}; {dt:.1f} s)", err)
+        before = len(acm.calls_of("ListCertificates"))
+        rc, out, err = cli("list-certificates", "--includes",
+                           "keyTypes=" + ",".join(FakeACM.KEY_TYPES),
+                           "--certificate-key-pair-origins", *FakeACM.ORIGINS,
+                           "--page-size", "1000")
+        calls = acm.calls_of("ListCertificates")[before:]
+        got = [s["CertificateArn"] for s in (out or {}).get(
+            "CertificateSummaryList", [])]
+        T.ok(rc == 0 and sorted(got) == sorted(mine) and len(calls) == 4
+             and all(c["params"]["MaxItems"] == 1000 for c in calls)
+             and [c["listed"] for c in calls] == [1000, 1000, 1000, 334],
+             "inventory: every key type and origin asked for: all 3,334 in "
+             "4 pages of at most 1000", (err, len(got), len(calls)))
+        kinds = {(acm.certs[a]["KeyAlgorithm"], acm.certs[a]["_origin"],
+                  acm.certs[a]["Type"]) for a in got}
+        T.ok(len({k[0] for k in kinds}) == 7 and len({k[1] for k in kinds}) == 3
+             and len({k[2] for k in kinds}) == 3,
+             "inventory: 7 key types, 3 origins, 3 types listed", kinds)
+        # Every summary is valid output per the model.
+        shape = service_model().operation_model(
+            "ListCertificates").output_shape
+        resp = {"CertificateSummaryList": [
+            {k: (datetime.datetime.fromtimestamp(v, datetime.timezone.utc)
+                 if k.endswith("At") or k.startswith("Not") else v)
+             for k, v in acm._summary(acm.certs[a]).items()} for a in got[:500]]}
+        rep = botocore.validate.ParamValidator().validate(resp, shape)
+        T.ok(not rep.has_errors(), "inventory: summaries match the model's "
+             "CertificateSummary", rep.generate_report())
+        members = set(shape.members["CertificateSummaryList"].member.members)
+        used = set().union(*(acm._summary(acm.certs[a]) for a in got))
+        T.ok(used <= members and {"RevokedAt", "ImportedAt", "IssuedAt",
+                                  "CertificateKeyPairOrigin"} <= used,
+             "inventory: summary members are the model's, RevokedAt/ImportedAt "
+             "included", used - members)
+        acm.fail("ListCertificates", "AccessDeniedException", "no", region="eu-west-1")
+        rc1, _, err1 = Cli(url, region="us-east-1")("list-certificates",
+                                                      "--max-items", "1")
+        rc2, _, err2 = cli("list-certificates", "--max-items", "1")
+        T.ok(rc1 == 0 and rc2 != 0 and "AccessDenied" in err2,
+             "inventory: a failure scripted for one region hits only it",
+             (err1, err2))
+        s, b, _ = signed_request(url, "ListCertificates", json.dumps(
+            {"MaxItems": 1001}).encode(), region="eu-west-1")
+        T.ok(s == 400 and "MaxItems" in json.dumps(b) or "maxItems" in json.dumps(b),
+             "inventory: MaxItems above 1000 is a ValidationException", b)
+    finally:
+        acm.stop()
+
+
 def test_renew_tags_get(acm, cli, pending_arn):
     pub = acm.add_certificate("pub.example.com")
     rc, out, err = cli("renew-certificate", "--certificate-arn", pub)
@@ -568,6 +646,7 @@ def main():
     finally:
         acm.stop()
     T.run("http", test_http)
+    T.run("inventory", test_inventory)
     T.done()
 
 

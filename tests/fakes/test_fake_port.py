@@ -453,6 +453,144 @@ def test_stop_closes(port, conn):
         T.ok(True, "stop: a keep-alive connection is closed")
 
 
+def test_bulk(port, c):
+    """Bulk upsert, search and bulk delete per ../shared/port-openapi."""
+    from tests.fakes.fake_port import port_schema
+    c.login()
+    port.add_blueprint("bulkBp", {"status": "string", "region": "string",
+                                  "syncedBy": "string", "n": "number"},
+                       {"account": "awsAccount"})
+    port.related.add("111122223333")
+    arn = ("arn:aws:acm:eu-west-1:111122223333:certificate/"
+           "00000000-0000-0000-0000-%012d")
+    ents = [{"identifier": arn % i, "title": f"c{i}.example.com",
+             "properties": {"status": "ISSUED", "region": "eu-west-1",
+                            "syncedBy": "port-acm", "n": i},
+             "relations": {"account": "111122223333"}} for i in range(20)]
+    base = "/v1/blueprints/bulkBp/entities/bulk"
+    s, b, h = c.call("POST", base + "?merge=true", {"entities": ents})
+    T.ok(s == 422 and "upsert" in b.get("message", ""),
+         "bulk: the upsert query parameter is required", b)
+    s, b, h = c.call("POST", base + "?upsert=true&merge=true&run_id=r_bulk",
+                     {"entities": ents})
+    v = list(port_schema("create-multiple-entities", "response", "200")
+             .iter_errors(b))
+    T.ok(s == 200 and b["errors"] == [] and [e["index"] for e in b["entities"]]
+         == list(range(20)) and all(e["created"] for e in b["entities"])
+         and not v, "bulk: 20 entities -> 200, every index, created, schema-valid",
+         (s, b, v))
+    T.ok(port.timeline("r_bulk", {"bulk_upsert"}), "bulk: tied to the run")
+    s, b, _ = c.call("POST", base + "?upsert=true", {"entities": ents + ents[:1]})
+    T.ok(s == 422 and b.get("ok") is False, "bulk: 21 entities -> 422 (maxItems 20)", b)
+    s, b, _ = c.call("POST", base + "?upsert=true", {"entities": []})
+    T.eq(s, 422, "bulk: 0 entities -> 422 (minItems 1)")
+    s, b, _ = c.call("POST", base + "?upsert=true", {"entities": ents[:1], "x": 1})
+    T.eq(s, 422, "bulk: an extra body key -> 422 (additionalProperties false)")
+    s, b, _ = c.call("POST", base + "?upsert=true", {"entities": [{"identifier": ".."}]})
+    T.eq(s, 422, "bulk: an identifier off the pattern fails the call's schema")
+    port.fail_entity(arn % 3, 422, "invalid_request", "scripted")
+    bad = dict(ents[5], properties={"nope": 1})
+    s, b, _ = c.call("POST", base + "?upsert=true&merge=true",
+                     {"entities": [dict(ents[2], properties={"status": "EXPIRED"}),
+                                   ents[3], ents[4], bad]})
+    v = list(port_schema("create-multiple-entities", "response", "207")
+             .iter_errors(b))
+    T.ok(s == 207 and [e["index"] for e in b["entities"]] == [0, 2]
+         and [(e["index"], e["identifier"], e["statusCode"]) for e in b["errors"]]
+         == [(1, arn % 3, 422), (3, arn % 5, 422)] and not v
+         and "nope" in b["errors"][1]["message"],
+         "bulk: 207 with per-entity errors by index, schema-valid", (s, b, v))
+    e2 = port.entities[("bulkBp", arn % 2)]
+    T.ok(e2["properties"] == {"status": "EXPIRED", "region": "eu-west-1",
+                              "syncedBy": "port-acm", "n": 2}
+         and not b["entities"][0]["created"],
+         "bulk: merge=true updates only the properties sent", e2)
+    s, b, _ = c.call("POST", base + "?upsert=true&merge=true", {"entities": [ents[3]]})
+    T.ok(s == 200, "bulk: a scripted entity failure is consumed once", b)
+    # search
+    sp = "/v1/blueprints/bulkBp/entities/search"
+    q = {"query": {"combinator": "and", "rules": [
+        {"property": "syncedBy", "operator": "=", "value": "port-acm"},
+        {"property": "region", "operator": "in", "value": ["eu-west-1"]}]},
+        "include": ["$identifier", "region"], "limit": 7}
+    got, pages, frm = [], 0, None
+    while True:
+        body = dict(q, **({"from": frm} if frm else {}))
+        s, b, _ = c.call("POST", sp, body)
+        v = list(port_schema("search-a-blueprints-entities", "response", "200")
+                 .iter_errors(b))
+        if s != 200 or v:
+            break
+        pages += 1
+        got += b["entities"]
+        frm = b.get("next")
+        if not frm:
+            break
+    T.ok(s == 200 and pages == 3 and len(got) == 20
+         and all(set(e) == {"identifier", "properties", "relations"}
+                 and set(e["properties"]) == {"region"} for e in got),
+         "search: limit/from/next pages, include projects, schema-valid",
+         (s, pages, len(got), got[:1], v))
+    s, b, _ = c.call("POST", sp, {"query": {"combinator": "and", "rules": [
+        {"property": "$identifier", "operator": "=", "value": arn % 4}]}})
+    T.ok(s == 200 and [e["identifier"] for e in b["entities"]] == [arn % 4]
+         and b["entities"][0]["relations"] == {"account": "111122223333"},
+         "search: $identifier rule, full entity by default", b)
+    s, b, _ = c.call("POST", sp, {"limit": 1001})
+    T.eq(s, 422, "search: limit above 1000 -> 422")
+    s, b, _ = c.call("POST", sp, {"query": {"rules": []}})
+    T.eq(s, 422, "search: a query without combinator -> 422")
+    # bulk delete
+    dp = "/v1/blueprints/bulkBp/bulk/entities/delete"
+    s, b, _ = c.call("POST", dp, {"entities": [arn % 0]})
+    T.ok(s == 422 and "delete_dependents" in b.get("message", ""),
+         "bulk delete: delete_dependents is required", b)
+    s, b, _ = c.call("POST", dp + "?delete_dependents=false",
+                     {"entities": [arn % i for i in range(101)]})
+    T.eq(s, 422, "bulk delete: 101 identifiers -> 422 (maxItems 100)")
+    s, b, _ = c.call("POST", dp + "?delete_dependents=false&run_id=r_bulk",
+                     {"entities": [arn % 0, arn % 1, "arn:unknown"]})
+    v = list(port_schema("delete-multiple-entities", "response", "200")
+             .iter_errors(b))
+    T.ok(s == 200 and b["deletedEntities"] == [arn % 0, arn % 1] and not v
+         and ("bulkBp", arn % 0) not in port.entities,
+         "bulk delete: deletes, skips unknown ids, schema-valid", (b, v))
+    T.ok(len(port.calls_of("bulk_delete")) == 3 and len(port.calls_of("search")) >= 4,
+         "bulk calls are recorded with their bodies")
+
+
+def test_rate_and_latency(base):
+    import concurrent.futures
+    port = FakePort()
+    port.rate_limit = (3, 2)
+    port.latency = 0.2
+    url = port.start()
+    try:
+        c = Client(url)
+        c.login()
+        port.add_run("r_rl")
+        res = [c.call("GET", "/v1/actions/runs/r_rl") for _ in range(4)]
+        T.ok([r[0] for r in res] == [200, 200, 200, 429]
+             and res[3][1].get("error") == "too_many_requests"
+             and 1 <= int(res[3][2]["Retry-After"]) <= 2
+             and res[3][2]["x-ratelimit-remaining"] == "0"
+             and res[2][2]["x-ratelimit-limit"] == "3",
+             "rate limit: 429 with Retry-After and x-ratelimit-* past the limit",
+             [(r[0], dict(r[2])) for r in res])
+        time.sleep(2.1)
+        port.rate_limit = None
+        t0 = time.time()
+        with concurrent.futures.ThreadPoolExecutor(6) as ex:
+            list(ex.map(lambda _: Client.call(c, "GET", "/v1/actions/runs/r_rl"),
+                        range(6)))
+        dt = time.time() - t0
+        T.ok(port.max_in_flight.get("get_run", 0) >= 4 and dt < 1.0,
+             "latency: 0.2 s added per answer, concurrent requests overlap "
+             f"(max in flight {port.max_in_flight.get('get_run')}, {dt:.2f} s)")
+    finally:
+        port.stop()
+
+
 def main():
     pki = make_test_pki(os.path.join(tempfile.gettempdir(), "port-acm-test-pki"))
     port = FakePort()
@@ -470,11 +608,14 @@ def main():
         T.run("limits", test_limits_and_headers, port, c)
         conn = test_keepalive(port, base)
         T.run("faults", test_faults, port, c, base)
+        port.add_run("r_bulk")
+        T.run("bulk", test_bulk, port, c)
     finally:
         if conn is not None:
             test_stop_closes(port, conn)
         port.stop()
     T.run("tls", test_tls, pki)
+    T.run("rate/latency", test_rate_and_latency, None)
     T.done()
 
 
