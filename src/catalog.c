@@ -67,6 +67,111 @@ catalog_entity(const struct acm_certificate *cert, const char *id,
 	return e;
 }
 
+static const char *
+str_of(const cJSON *o, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static double
+time_of(const cJSON *o, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+
+	return cJSON_IsNumber(v) ? v->valuedouble : 0;
+}
+
+/* Network text as a property: scrubbed, and absent when missing. */
+static void
+add_str(cJSON *props, const char *name, const char *v, int underscores)
+{
+	char s[256];
+	char *p;
+
+	if (v == NULL || *v == '\0')
+		return;
+	str_copy(s, sizeof(s), v);
+	str_scrub(s);
+	if (underscores) /* aws-acm.md §4: RSA-2048 -> RSA_2048 */
+		for (p = s; *p; p++)
+			if (*p == '-')
+				*p = '_';
+	cJSON_AddStringToObject(props, name, s);
+}
+
+cJSON *
+catalog_summary_entity(const cJSON *summary, const char *region,
+    const char *account, const struct acm_certificate *detail)
+{
+	const char *arn = str_of(summary, "CertificateArn");
+	const char *domain = str_of(summary, "DomainName");
+	const cJSON *v, *sans;
+	cJSON *e, *props, *arr, *rel, *recs;
+	struct buf json = {0};
+	size_t i;
+	double created;
+
+	if (arn == NULL || domain == NULL || (e = cJSON_CreateObject()) == NULL)
+		return NULL;
+	cJSON_AddStringToObject(e, "identifier", arn);
+	cJSON_AddStringToObject(e, "title", domain);
+	props = cJSON_AddObjectToObject(e, "properties");
+	cJSON_AddStringToObject(props, "arn", arn);
+	cJSON_AddStringToObject(props, "domainName", domain);
+	arr = cJSON_AddArrayToObject(props, "subjectAlternativeNames");
+	sans = cJSON_GetObjectItemCaseSensitive(
+	    summary, "SubjectAlternativeNameSummaries");
+	if (detail)
+		for (i = 0; i < detail->nsans; i++)
+			cJSON_AddItemToArray(
+			    arr, cJSON_CreateString(detail->sans[i]));
+	else
+		cJSON_ArrayForEach(v, sans)
+		{
+			if (cJSON_IsString(v))
+				cJSON_AddItemToArray(
+				    arr, cJSON_CreateString(v->valuestring));
+		}
+	add_str(props, "status", str_of(summary, "Status"), 0);
+	add_str(props, "type", str_of(summary, "Type"), 0);
+	add_str(props, "keyAlgorithm", str_of(summary, "KeyAlgorithm"), 1);
+	add_str(props, "renewalEligibility",
+	    str_of(summary, "RenewalEligibility"), 0);
+	add_str(props, "keyPairOrigin",
+	    str_of(summary, "CertificateKeyPairOrigin"), 0);
+	v = cJSON_GetObjectItemCaseSensitive(summary, "InUse");
+	if (detail)
+		cJSON_AddBoolToObject(props, "inUse", detail->nin_use_by > 0);
+	else if (cJSON_IsBool(v))
+		cJSON_AddBoolToObject(props, "inUse", cJSON_IsTrue(v));
+	v = cJSON_GetObjectItemCaseSensitive(summary, "Exported");
+	if (cJSON_IsBool(v))
+		cJSON_AddBoolToObject(props, "exported", cJSON_IsTrue(v));
+	created = time_of(summary, "CreatedAt");
+	add_time(props, "createdAt",
+	    created ? created : time_of(summary, "ImportedAt"));
+	add_time(props, "expirationDate", time_of(summary, "NotAfter"));
+	cJSON_AddStringToObject(props, "region", region);
+	/* Marks what sync wrote: only such entities are ever stale. */
+	cJSON_AddStringToObject(props, "syncedBy", CATALOG_SYNCED_BY);
+	if (detail) {
+		arr = cJSON_AddArrayToObject(props, "inUseBy");
+		for (i = 0; i < detail->nin_use_by; i++)
+			cJSON_AddItemToArray(
+			    arr, cJSON_CreateString(detail->in_use_by[i]));
+		op_records(detail, &json, NULL);
+		recs = cJSON_Parse(buf_str(&json));
+		cJSON_AddItemToObject(props, "validationRecords",
+		    recs ? recs : cJSON_CreateArray());
+		buf_free(&json);
+	}
+	rel = cJSON_AddObjectToObject(e, "relations");
+	cJSON_AddStringToObject(rel, "account", account);
+	return e;
+}
+
 void
 catalog_upsert(struct op_env *env, const struct acm_certificate *cert)
 {

@@ -38,6 +38,12 @@ enum {
 	S_WAIT,
 	S_TIMEOUT_MINUTES,
 	S_DELETE_WAIT,
+	S_REGIONS,
+	S_DELETE_STALE,
+	S_STALE_THRESHOLD,
+	S_DRY_RUN,
+	S_SKIP_STATUSES,
+	S_INCLUDE_DETAILS,
 	S__MAX
 };
 
@@ -63,14 +69,21 @@ static const struct setting settings[S__MAX] = {
     [S_WAIT] = {"wait_for_issuance", 1, NULL, NULL},
     [S_TIMEOUT_MINUTES] = {"timeout_minutes", 1, NULL, NULL},
     [S_DELETE_WAIT] = {"delete_wait_minutes", 1, NULL, NULL},
+    [S_REGIONS] = {"regions", 1, NULL, NULL},
+    [S_DELETE_STALE] = {"delete_stale", 1, NULL, NULL},
+    [S_STALE_THRESHOLD] = {"stale_threshold_percent", 1, NULL, NULL},
+    [S_DRY_RUN] = {"dry_run", 1, NULL, NULL},
+    [S_SKIP_STATUSES] = {"skip_statuses", 1, NULL, NULL},
+    [S_INCLUDE_DETAILS] = {"include_details", 1, NULL, NULL},
 };
 
 static const char usage[] =
-    "usage: port-acm request|renew|delete [options]\n"
+    "usage: port-acm request|renew|delete|sync [options]\n"
     "       port-acm --help | --version\n"
     "\n"
     "Requests, renews or deletes an AWS Certificate Manager certificate\n"
-    "and reports every step to a Port self-service action run.\n"
+    "and reports every step to a Port self-service action run; sync\n"
+    "writes every certificate of some regions to Port's catalog.\n"
     "\n"
     "options (each also an Action input INPUT_<NAME>):\n"
     "  --domain-name NAME            certificate domain (request)\n"
@@ -90,6 +103,17 @@ static const char usage[] =
     "  --run-id ID                   Port action run id (overrides context)\n"
     "  --port-base-url URL           default https://api.getport.io\n"
     "  --blueprint ID                default acmCertificate\n"
+    "sync (every certificate of the regions into the Port catalog):\n"
+    "  --regions LIST                comma or newline separated; default\n"
+    "                                the region (AWS_REGION)\n"
+    "  --delete-stale true           delete entities a previous sync wrote\n"
+    "                                whose certificate ACM no longer lists\n"
+    "  --stale-threshold-percent N   refuse to delete more than N%% (50)\n"
+    "  --dry-run true                list what would change; write nothing\n"
+    "  --skip-statuses LIST          e.g. FAILED,INACTIVE,"
+    "VALIDATION_TIMED_OUT\n"
+    "  --include-details true        DescribeCertificate each (in-use-by,\n"
+    "                                validation records; slower)\n"
     "\n"
     "environment: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, "
     "AWS_SESSION_TOKEN,\n"
@@ -118,9 +142,32 @@ config_op_name(enum op op)
 		return "renew";
 	case OP_DELETE:
 		return "delete";
+	case OP_SYNC:
+		return "sync";
 	default:
 		return "none";
 	}
+}
+
+static const char *const statuses[CONFIG_NSTATUSES] = {"PENDING_VALIDATION",
+    "ISSUED", "INACTIVE", "EXPIRED", "VALIDATION_TIMED_OUT", "REVOKED",
+    "FAILED"};
+
+const char *
+config_status_name(int i)
+{
+	return i >= 0 && i < CONFIG_NSTATUSES ? statuses[i] : "";
+}
+
+int
+config_status_index(const char *name)
+{
+	int i;
+
+	for (i = 0; i < CONFIG_NSTATUSES; i++)
+		if (strcmp(statuses[i], name) == 0)
+			return i;
+	return -1;
 }
 
 static int fail(struct buf *msg, const char *fmt, ...)
@@ -233,11 +280,12 @@ parse_args(int argc, char **argv, const char *flags[S__MAX], enum op *op,
 			enum op o = strcmp(a, "request") == 0  ? OP_REQUEST
 			            : strcmp(a, "renew") == 0  ? OP_RENEW
 			            : strcmp(a, "delete") == 0 ? OP_DELETE
+			            : strcmp(a, "sync") == 0   ? OP_SYNC
 			                                       : OP_NONE;
 			if (o == OP_NONE)
 				return fail(msg,
 				    "unknown operation '%.64s': use request, "
-				    "renew or delete",
+				    "renew, delete or sync",
 				    a);
 			if (*op != OP_NONE)
 				return fail(
@@ -461,6 +509,125 @@ load_request(struct config *c, const char *v[S__MAX], struct buf *msg,
 	return CONFIG_OK;
 }
 
+/* Splits a comma/newline list into trimmed, non-empty items; calls fn
+ * on each with a NUL-terminated copy. Returns fn's first non-zero. */
+static int
+each_item(const char *list,
+    int (*fn)(struct config *, const char *, char *, size_t), struct config *c,
+    char *err, size_t errlen)
+{
+	char item[128];
+	const char *p = list, *end;
+	size_t n;
+	int rc;
+
+	while (*p) {
+		end = p + strcspn(p, ",\n");
+		while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
+			p++;
+		n = (size_t)(end - p);
+		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t' ||
+		                    p[n - 1] == '\r'))
+			n--;
+		if (n >= sizeof(item)) {
+			str_printf(err, errlen, "'%.40s...' is too long", p);
+			return -1;
+		}
+		if (n > 0) {
+			memcpy(item, p, n);
+			item[n] = '\0';
+			if ((rc = fn(c, item, err, errlen)) != 0)
+				return rc;
+		}
+		p = *end ? end + 1 : end;
+	}
+	return 0;
+}
+
+static int
+add_region(struct config *c, const char *r, char *err, size_t errlen)
+{
+	size_t i;
+
+	if (validate_region("regions", r, err, errlen) != 0)
+		return -1;
+	for (i = 0; i < c->nregions; i++)
+		if (strcmp(c->regions[i], r) == 0)
+			return 0;
+	if (c->nregions == CONFIG_MAX_REGIONS) {
+		str_printf(err, errlen,
+		    "regions: at most %d regions in one run; split the list "
+		    "over jobs (see examples/workflows/sync-accounts.yml)",
+		    CONFIG_MAX_REGIONS);
+		return -1;
+	}
+	snprintf(c->regions[c->nregions++], sizeof(c->regions[0]), "%s", r);
+	return 0;
+}
+
+static int
+add_skip(struct config *c, const char *st, char *err, size_t errlen)
+{
+	char up[64];
+	size_t i;
+	int k;
+
+	/* Statuses are ASCII: case-insensitive without the locale. */
+	str_copy(up, sizeof(up), st);
+	for (i = 0; up[i]; i++)
+		if (up[i] >= 'a' && up[i] <= 'z')
+			up[i] = (char)(up[i] - 'a' + 'A');
+	if ((k = config_status_index(up)) < 0) {
+		str_printf(err, errlen,
+		    "skip_statuses: '%.64s' is not an ACM certificate status; "
+		    "use PENDING_VALIDATION, ISSUED, INACTIVE, EXPIRED, "
+		    "VALIDATION_TIMED_OUT, REVOKED or FAILED",
+		    st);
+		return -1;
+	}
+	c->skip_statuses |= 1u << k;
+	return 0;
+}
+
+static int
+load_sync(struct config *c, const char *v[S__MAX], struct buf *msg, char *err,
+    size_t errlen)
+{
+	const char *s = v[S_REGIONS];
+
+	if (s == NULL)
+		s = v[S_AWS_REGION]; /* aws_region, AWS_REGION, AWS_DEFAULT_...
+		                      */
+	if (s == NULL)
+		return fail(msg,
+		    "no AWS region to sync: set regions (e.g. "
+		    "\"us-east-1,eu-west-1\") or aws_region / AWS_REGION");
+	if (each_item(s, add_region, c, err, errlen) != 0)
+		return fail(msg, "%s", err);
+	if (c->nregions == 0)
+		return fail(msg,
+		    "regions is empty: list at least one region, e.g. "
+		    "us-east-1");
+	if ((v[S_DELETE_STALE] &&
+	        validate_bool("delete_stale", v[S_DELETE_STALE],
+	            &c->delete_stale, err, errlen) != 0) ||
+	    (v[S_DRY_RUN] && validate_bool("dry_run", v[S_DRY_RUN], &c->dry_run,
+	                         err, errlen) != 0) ||
+	    (v[S_INCLUDE_DETAILS] &&
+	        validate_bool("include_details", v[S_INCLUDE_DETAILS],
+	            &c->include_details, err, errlen) != 0))
+		return fail(msg, "%s", err);
+	c->stale_threshold_percent = 50;
+	if (v[S_STALE_THRESHOLD] &&
+	    validate_uint("stale_threshold_percent", v[S_STALE_THRESHOLD], 0,
+	        100, &c->stale_threshold_percent, err, errlen) != 0)
+		return fail(msg, "%s", err);
+	if (v[S_SKIP_STATUSES] &&
+	    each_item(v[S_SKIP_STATUSES], add_skip, c, err, errlen) != 0)
+		return fail(msg, "%s", err);
+	return CONFIG_OK;
+}
+
 static int
 load_target(struct config *c, const char *v[S__MAX], struct buf *msg, char *err,
     size_t errlen)
@@ -521,7 +688,9 @@ load_aws(struct config *c, const char *v[S__MAX],
 	long n = 0;
 
 	s = v[S_AWS_REGION];
-	if (c->op != OP_REQUEST) {
+	if (c->op == OP_SYNC)
+		s = c->regions[0]; /* load_sync found at least one */
+	else if (c->op != OP_REQUEST) {
 		/* The certificate lives where its ARN says. */
 		if (s && validate_region("aws_region", s, err, errlen) != 0)
 			return fail(msg, "%s", err);
@@ -653,17 +822,22 @@ config_load(struct config *c, int argc, char **argv,
 		c->op = strcasecmp(s, "request") == 0  ? OP_REQUEST
 		        : strcasecmp(s, "renew") == 0  ? OP_RENEW
 		        : strcasecmp(s, "delete") == 0 ? OP_DELETE
+		        : strcasecmp(s, "sync") == 0   ? OP_SYNC
 		                                       : OP_NONE;
 		if (c->op == OP_NONE)
 			return fail(msg,
 			    "operation '%.64s' is not one of request, renew, "
-			    "delete",
+			    "delete, sync",
 			    s);
 	}
 	if (c->op == OP_NONE)
 		return fail(msg,
-		    "no operation: run port-acm request, renew or delete (or "
-		    "set the operation input)");
+		    "no operation: run port-acm request, renew, delete or sync "
+		    "(or set the operation input)");
+	/* A scheduled sync has no run: the catalog needs only the
+	 * client credentials. */
+	if (c->op == OP_SYNC)
+		c->port_enabled = c->port_client_id && c->port_client_secret;
 
 	if (load_number(nonempty(getenv_fn("PORT_ACM_CONNECT_TIMEOUT_SECONDS")),
 	        10, 1, 300, "PORT_ACM_CONNECT_TIMEOUT_SECONDS",
@@ -679,6 +853,7 @@ config_load(struct config *c, int argc, char **argv,
 	c->request_timeout_ms *= 1000;
 
 	rc = c->op == OP_REQUEST ? load_request(c, v, msg, err, sizeof(err))
+	     : c->op == OP_SYNC  ? load_sync(c, v, msg, err, sizeof(err))
 	                         : load_target(c, v, msg, err, sizeof(err));
 	if (rc != CONFIG_OK)
 		return rc;
@@ -693,6 +868,8 @@ config_load(struct config *c, int argc, char **argv,
 		c->deadline_ms += (long)c->timeout_minutes * 60 * 1000;
 	if (c->op == OP_DELETE)
 		c->deadline_ms += (long)c->delete_wait_minutes * 60 * 1000;
+	if (c->op == OP_SYNC) /* ~2,500 DescribeCertificate per region */
+		c->deadline_ms = (c->include_details ? 120L : 60L) * 60 * 1000;
 	if (nonempty(getenv_fn("PORT_ACM_DEADLINE_SECONDS"))) {
 		if (load_number(getenv_fn("PORT_ACM_DEADLINE_SECONDS"), 0, 1,
 		        86400, "PORT_ACM_DEADLINE_SECONDS", &c->deadline_ms,

@@ -30,7 +30,10 @@ enum config_result {
 	CONFIG_VERSION = 2,
 };
 
-enum op { OP_NONE, OP_REQUEST, OP_RENEW, OP_DELETE };
+enum op { OP_NONE, OP_REQUEST, OP_RENEW, OP_DELETE, OP_SYNC };
+
+#define CONFIG_MAX_REGIONS 32
+#define CONFIG_NSTATUSES   7 /* ACM's CertificateStatus values */
 
 struct config {
 	enum op op;
@@ -56,8 +59,16 @@ struct config {
 	const char *arn_source; /* where the ARN came from, for messages */
 	struct arn arn;
 
+	/* sync */
+	char regions[CONFIG_MAX_REGIONS][64]; /* distinct, validated */
+	size_t nregions;
+	int delete_stale;
+	unsigned long stale_threshold_percent; /* 0-100 */
+	int dry_run;
+	int include_details;
+	unsigned skip_statuses; /* bit i: config_status_name(i) skipped */
 	/* AWS */
-	char region[64];
+	char region[64];       /* sync: the first of regions */
 	char region_note[512]; /* said when the ARN's region wins */
 	char endpoint[2048];
 	int endpoint_custom;
@@ -71,7 +82,8 @@ struct config {
 	unsigned max_attempts; /* AWS_MAX_ATTEMPTS, 0 = default */
 
 	/* Port */
-	int port_enabled; /* credentials and a run id are all present */
+	int port_enabled; /* credentials and a run id are all present
+	                   * (sync: credentials; a run id is optional) */
 	char port_base_url[1024];
 	char *port_client_id;     /* owned, wiped */
 	char *port_client_secret; /* owned, wiped */
@@ -101,6 +113,10 @@ enum config_result config_load(struct config *c, int argc, char **argv,
 void config_free(struct config *c);
 
 const char *config_op_name(enum op op);
+/* ACM's CertificateStatus number i (0..CONFIG_NSTATUSES-1), or -1 for
+ * a name that is not one (config_status_index). */
+const char *config_status_name(int i);
+int config_status_index(const char *name);
 /* The --help text (static storage). */
 const char *config_usage(void);
 

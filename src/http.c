@@ -82,6 +82,49 @@ http_sleep_ms(const struct http *h, long ms)
 	return 0;
 }
 
+void
+http_easy_secure(void *easy, const char *ca_file)
+{
+	CURL *c = easy;
+
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_easy_setopt(c, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+	if (ca_file != NULL)
+		curl_easy_setopt(c, CURLOPT_CAINFO, ca_file);
+	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, (char *)NULL);
+}
+
+int
+http_check_ca(
+    const char *ca_file, const char *setting, char *err, size_t errlen)
+{
+	if (setting == NULL)
+		setting = "SSL_CERT_FILE";
+	if (ca_file != NULL && access(ca_file, R_OK) != 0) {
+		snprintf(err, errlen,
+		    "the CA bundle %s (from %s) cannot be read (%s); set %s "
+		    "to a readable PEM file",
+		    ca_file, setting, strerror(errno), setting);
+		return -1;
+	}
+	if (ca_file == NULL) {
+		curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
+
+		if (v->cainfo != NULL && access(v->cainfo, R_OK) != 0) {
+			snprintf(err, errlen,
+			    "no CA bundle: %s cannot be read (%s); set %s to a "
+			    "PEM file of trusted CA certificates",
+			    v->cainfo, strerror(errno), setting);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 static size_t
 on_body(char *data, size_t size, size_t n, void *arg)
 {
@@ -295,15 +338,7 @@ send_with(struct http *h, const struct http_request *req, long req_timeout_ms,
 	/* Reset keeps live connections and the TLS session cache. */
 	curl_easy_reset(h->curl);
 	curl_easy_setopt(h->curl, CURLOPT_URL, req->url);
-	curl_easy_setopt(h->curl, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h->curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h->curl, CURLOPT_FOLLOWLOCATION, 0L);
-	curl_easy_setopt(h->curl, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(h->curl, CURLOPT_SSL_VERIFYHOST, 2L);
-	curl_easy_setopt(
-	    h->curl, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
-	if (ca != NULL)
-		curl_easy_setopt(h->curl, CURLOPT_CAINFO, ca);
+	http_easy_secure(h->curl, ca);
 	curl_easy_setopt(h->curl, CURLOPT_CONNECTTIMEOUT_MS,
 	    req_timeout_ms > 0 && req_timeout_ms < h->opt.connect_timeout_ms
 	        ? req_timeout_ms

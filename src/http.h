@@ -91,6 +91,15 @@ void http_set_deadline(struct http *h, long long deadline_ms);
  returns -1 if the deadline
  * would pass first (nothing is slept then). */
 int http_sleep_ms(const struct http *h, long ms);
+/* The TLS and protocol rules every port-acm transfer follows (verified
+ * TLS 1.2+, http/https only, no redirects, no compression), applied to
+ * a CURL * easy handle (void * keeps curl out of this header); for the
+ * bulk writer's handles, which http_send does not own. */
+void http_easy_secure(void *easy, const char *ca_file);
+/* 0 when the CA bundle (ca_file, or curl's built-in path when NULL) is
+ * readable; else -1 with err saying which setting names it. */
+int http_check_ca(
+    const char *ca_file, const char *setting, char *err, size_t errlen);
 /* Connections curl opened so far (for the one-connection-per-host
  * promise and its test). */
 long http_connections(const struct http *h);

@@ -67,8 +67,17 @@ static void
 publish(
     struct gha *g, const struct config *c, const struct op_result *res, int ok)
 {
+	const cJSON *o;
 	char err[512];
 
+	/* sync: its own outputs (sync_report and the counts). */
+	cJSON_ArrayForEach(o, res->outputs)
+	{
+		output(g, o->string, o->valuestring);
+		printf("%s=%s\n", o->string, o->valuestring);
+	}
+	if (res->outputs)
+		goto summary;
 	output(g, "certificate_arn", res->arn);
 	output(g, "certificate_status", res->status);
 	output(g, "domain_name", res->domain);
@@ -76,11 +85,16 @@ publish(
 	output(g, "run_id", c->run_id);
 	output(g, "validation_records",
 	    res->records_json.len ? buf_str(&res->records_json) : "[]");
+summary:
 	if (res->step_summary.len &&
 	    gha_summary_append(
 	        g, buf_str(&res->step_summary), err, sizeof(err)) != 0)
 		fprintf(stderr, "port-acm: warning: %s\n", err);
 	printf("%s %s\n", ok ? "done:" : "failed:", buf_str(&res->summary));
+	if (res->outputs) {
+		fflush(stdout);
+		return;
+	}
 	printf("certificate_arn=%s\ncertificate_status=%s\ndomain_name=%s\n"
 	       "region=%s\n",
 	    res->arn, res->status, res->domain, c->region);
@@ -232,8 +246,19 @@ main(int argc, char **argv)
 		                  : "no Port client ID and secret");
 	}
 
-	report_init(&rep, &g, port, c->run_id, stderr);
-	if (c->op == OP_REQUEST)
+	/* A scheduled sync has Port credentials but no run to report to. */
+	report_init(&rep, &g, c->run_id[0] ? port : NULL, c->run_id, stderr);
+	if (c->op == OP_SYNC) {
+		buf_reset(&msg);
+		for (size_t i = 0; i < c->nregions; i++)
+			buf_printf(&msg, "%s%s", i ? ", " : "", c->regions[i]);
+		report_log(&rep,
+		    "port-acm %s: sync the ACM certificates of %s into "
+		    "blueprint %s%s%s",
+		    PORT_ACM_VERSION, buf_str(&msg), c->blueprint,
+		    c->dry_run ? " (dry run: nothing is written to Port)" : "",
+		    c->delete_stale ? ", deleting stale entities" : "");
+	} else if (c->op == OP_REQUEST)
 		report_log(&rep,
 		    "port-acm %s: request a %s certificate for %s%s in %s%s",
 		    PORT_ACM_VERSION,
@@ -291,6 +316,7 @@ main(int argc, char **argv)
 	op = (struct op_env){c, acm, http, &rep, port};
 	rc = c->op == OP_REQUEST ? op_request(&op, &res)
 	     : c->op == OP_RENEW ? op_renew(&op, &res)
+	     : c->op == OP_SYNC  ? op_sync(&op, &res)
 	                         : op_delete(&op, &res);
 	rc = rc == 0 ? EXIT_DONE : EXIT_ACM_FAILED;
 

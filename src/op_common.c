@@ -10,6 +10,8 @@ op_result_free(struct op_result *res)
 	buf_free(&res->records_json);
 	buf_free(&res->summary);
 	buf_free(&res->step_summary);
+	cJSON_Delete(res->outputs);
+	res->outputs = NULL;
 }
 
 int

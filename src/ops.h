@@ -39,11 +39,16 @@ struct op_result {
 	struct buf records_json; /* validation_records output; owned */
 	struct buf summary;      /* Port run summary; owned */
 	struct buf step_summary; /* GitHub step summary, Markdown; owned */
+	cJSON *outputs; /* sync: name -> string, replaces the certificate
+	                 * outputs when set; owned */
 };
 
 int op_request(struct op_env *env, struct op_result *res);
 int op_renew(struct op_env *env, struct op_result *res);
 int op_delete(struct op_env *env, struct op_result *res);
+/* op_sync.c: every certificate of the configured regions into the
+ * catalog (issue 12). Fills res->summary, step_summary and outputs. */
+int op_sync(struct op_env *env, struct op_result *res);
 void op_result_free(struct op_result *res);
 
 /* op_common.c */
@@ -78,6 +83,15 @@ cJSON *catalog_entity(const struct acm_certificate *cert, const char *id,
     const char *region, const char *account);
 /* Both write the config's entity_id (the entity the action ran on) when
  * set, else the entity keyed by the ARN. */
+/* The value of the syncedBy property sync writes (and looks for). */
+#define CATALOG_SYNCED_BY "port-acm"
+/* Pure: the same entity from a ListCertificates summary (borrowed),
+ * written by sync: plus keyPairOrigin, exported and syncedBy; detail
+ * (DescribeCertificate, may be NULL) adds inUseBy and validationRecords,
+ * which a summary lacks (without it merge keeps what Port has). NULL
+ * when the summary lacks CertificateArn or DomainName. */
+cJSON *catalog_summary_entity(const cJSON *summary, const char *region,
+    const char *account, const struct acm_certificate *detail);
 void catalog_upsert(struct op_env *env, const struct acm_certificate *cert);
 void catalog_delete(struct op_env *env, const char *arn);
 

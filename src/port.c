@@ -482,3 +482,24 @@ done:
 		return 1;
 	return status >= 200 && status < 300 ? 0 : -1;
 }
+
+int
+port_search(struct port *p, const char *blueprint, const cJSON *body,
+    cJSON **out, struct port_error *err)
+{
+	struct buf path = {0};
+	long status;
+
+	*out = NULL;
+	if (buf_puts(&path, "/v1/blueprints/") != 0 ||
+	    port_encode(blueprint, &path) != 0 ||
+	    buf_puts(&path, "/entities/search") != 0) {
+		buf_free(&path);
+		memset(err, 0, sizeof(*err));
+		str_copy(err->message, sizeof(err->message), "out of memory");
+		return -1;
+	}
+	status = call(p, "POST", buf_str(&path), body, 1, out, err);
+	buf_free(&path);
+	return status >= 200 && status < 300 ? 0 : -1;
+}

@@ -76,6 +76,10 @@ int port_upsert_entity(struct port *p, const char *blueprint,
 int port_delete_entity(struct port *p, const char *blueprint,
     const char *identifier, const char *run_id, struct port_error *err);
 
+/* POST /v1/blueprints/{bp}/entities/search with body (borrowed): one
+ * page; *out is the answer {ok, entities, next?} (caller frees). */
+int port_search(struct port *p, const char *blueprint, const cJSON *body,
+    cJSON **out, struct port_error *err);
 /* Pure. Percent-encodes s as one URL path segment or query value
  * (everything but A-Z a-z 0-9 - _ . ~). */
 int port_encode(const char *s, struct buf *out);

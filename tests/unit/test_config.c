@@ -883,6 +883,68 @@ test_free(void)
 	ok(c.nsans == 0, "config_free after a partial SAN list");
 }
 
+static void
+test_sync(void)
+{
+	env_aws();
+	ok(load("sync", NULL) == CONFIG_OK && c.op == OP_SYNC &&
+	        c.nregions == 1 && strcmp(c.regions[0], "us-east-1") == 0 &&
+	        strcmp(c.region, "us-east-1") == 0,
+	    "sync: regions default to AWS_REGION");
+	ok(!c.delete_stale && !c.dry_run && !c.include_details &&
+	        c.stale_threshold_percent == 50 && c.skip_statuses == 0 &&
+	        strcmp(c.blueprint, "acmCertificate") == 0,
+	    "sync: defaults (no deletion, 50 percent, acmCertificate)");
+	env_set("INPUT_OPERATION", "SYNC");
+	env_set("INPUT_REGIONS", " eu-west-1,\nus-east-1 ,eu-west-1\n\n");
+	ok(load(NULL) == CONFIG_OK && c.op == OP_SYNC && c.nregions == 2 &&
+	        strcmp(c.regions[0], "eu-west-1") == 0 &&
+	        strcmp(c.regions[1], "us-east-1") == 0 &&
+	        strcmp(c.region, "eu-west-1") == 0,
+	    "sync: regions input, comma/newline list, trimmed, de-duplicated");
+	env_set("INPUT_SKIP_STATUSES", "failed,INACTIVE\nVALIDATION_TIMED_OUT");
+	env_set("INPUT_DELETE_STALE", "true");
+	env_set("INPUT_DRY_RUN", "true");
+	env_set("INPUT_STALE_THRESHOLD_PERCENT", "10");
+	ok(load(NULL) == CONFIG_OK && c.delete_stale && c.dry_run &&
+	        c.stale_threshold_percent == 10 &&
+	        c.skip_statuses ==
+	            ((1u << config_status_index("FAILED")) |
+	                (1u << config_status_index("INACTIVE")) |
+	                (1u << config_status_index("VALIDATION_TIMED_OUT"))),
+	    "sync: skip_statuses (any case), delete_stale, dry_run, threshold");
+	env_set("INPUT_STALE_THRESHOLD_PERCENT", "101");
+	ok(load(NULL) == CONFIG_ERROR &&
+	        has(buf_str(&msg), "stale_threshold_percent"),
+	    "sync: threshold above 100 refused");
+	env_set("INPUT_STALE_THRESHOLD_PERCENT", NULL);
+	env_set("INPUT_SKIP_STATUSES", "ISSUED,EXPIRING");
+	ok(load(NULL) == CONFIG_ERROR && has(buf_str(&msg), "EXPIRING") &&
+	        has(buf_str(&msg), "VALIDATION_TIMED_OUT"),
+	    "sync: an unknown status is refused, naming the valid ones");
+	env_set("INPUT_SKIP_STATUSES", NULL);
+	env_set("INPUT_REGIONS", "eu-west-1,Moon");
+	ok(load(NULL) == CONFIG_ERROR && has(buf_str(&msg), "regions"),
+	    "sync: an invalid region is refused");
+	env_set("INPUT_REGIONS", " , \n");
+	ok(load(NULL) == CONFIG_ERROR && has(buf_str(&msg), "regions"),
+	    "sync: an empty region list is refused");
+	env_set("INPUT_REGIONS", NULL);
+	env_set("AWS_REGION", NULL);
+	ok(load(NULL) == CONFIG_ERROR && has(buf_str(&msg), "no AWS region"),
+	    "sync: no region at all is refused");
+	env_aws();
+	env_port();
+	ok(load("sync", NULL) == CONFIG_OK && c.port_enabled && !c.run_id[0],
+	    "sync: Port credentials without a run id still write the catalog");
+	is_str(config_op_name(OP_SYNC), "sync", "config_op_name(OP_SYNC)");
+	ok(config_status_index("REVOKED") >= 0 &&
+	        strcmp(config_status_name(config_status_index("REVOKED")),
+	            "REVOKED") == 0 &&
+	        config_status_index("revoked") < 0,
+	    "config_status_index/name round trip");
+}
+
 int
 main(void)
 {
@@ -902,6 +964,7 @@ main(void)
 	test_numbers();
 	test_request_inputs();
 	test_no_control_chars();
+	test_sync();
 
 	if (psa_crypto_init() != PSA_SUCCESS) {
 		ok(0, "psa_crypto_init");

@@ -1,0 +1,373 @@
+#!/usr/bin/python3
+"""End-to-end tests of `port-acm sync` (issue 12): complete listings
+(every key type and origin, MaxItems pages, pacing), bulk writes to Port
+(20 per call, several in flight, 207 and 429 handled), safe stale
+deletion, dry run, reporting. Every check looks at what the fakes
+received."""
+import json
+import math
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from harness import (ACCOUNT, RUN_ID, Suite, cert_arn, check_rc,  # noqa: E402
+                     check_terminal, log_text)
+
+S = Suite("sync")
+BP = "acmCertificate"
+REGIONS = ("eu-west-1", "us-east-1", "ap-south-1")
+KEYS = ("RSA_1024", "RSA_2048", "RSA_3072", "RSA_4096", "EC_prime256v1",
+        "EC_secp384r1", "EC_secp521r1")
+
+
+def ctx(run_id=RUN_ID):
+    return json.dumps({"runId": run_id})
+
+
+def sync(w, inputs=None, run=True, **kw):
+    i = {"regions": ",".join(REGIONS)}
+    if run:
+        i["port_context"] = ctx()
+    i.update(inputs or {})
+    return w.run("sync", inputs=i, **kw)
+
+
+def setup(w, n=0, regions=REGIONS, run=True):
+    w.add_blueprint(BP)
+    if run:
+        w.add_run(RUN_ID)
+    return w.acm.bulk_load(n, regions=regions) if n else []
+
+
+def synced_entity(w, arn, region="eu-west-1", marker="port-acm"):
+    props = {"arn": arn, "region": region, "status": "ISSUED"}
+    if marker:
+        props["syncedBy"] = marker
+    w.port.add_entity(BP, arn, properties=props, relations={"account": ACCOUNT})
+
+
+def bulk_bodies(w):
+    return [c["body"] for c in w.port.calls_of("bulk_upsert")]
+
+
+def catalog_writes(w):
+    return w.port.writes()
+
+
+def arn_in(region, i):
+    return cert_arn(region=region, cid=f"ffffffff-0000-0000-0000-{i:012d}")
+
+
+@S.test
+def complete_inventory_2500(t, w):
+    arns = setup(w, 2500)
+    # Written earlier by `port-acm request` (catalog.c): no syncedBy,
+    # fields a summary lacks; sync must update this very entity.
+    req = arns[0]
+    w.port.add_entity(BP, req, title="old title", properties={
+        "arn": req, "status": "PENDING_VALIDATION", "inUseBy": ["arn:aws:lb"],
+        "validationRecords": [{"name": "_x.example.com."}]},
+        relations={"account": ACCOUNT})
+    r = sync(w)
+    check_rc(t, r, 0, "exit 0")
+    calls = w.acm_calls("ListCertificates")
+    per = {reg: [c for c in calls if c.get("region") == reg] for reg in REGIONS}
+    t.ok(all(len(per[reg]) == math.ceil(sum(a.split(":")[3] == reg for a in arns)
+                                         / 1000) for reg in REGIONS),
+         "one ListCertificates call per 1000 certificates per region",
+         {k: len(v) for k, v in per.items()})
+    p = calls[0]["params"] if calls else {}
+    t.ok(all(c["params"].get("Includes", {}).get("keyTypes") == list(KEYS)
+             and sorted(c["params"].get("CertificateKeyPairOrigins", [])) ==
+             ["ACME", "AWS_MANAGED", "CUSTOMER_PROVIDED"]
+             and c["params"].get("MaxItems") == 1000 for c in calls),
+         "every call asks for all 7 key types and all 3 origins, MaxItems 1000", p)
+    with w.port.lock:
+        ents = {k[1]: v for k, v in w.port.entities.items() if k[0] == BP}
+    t.eq(len(ents), 2500, "2,500 entities in the catalog")
+    t.ok(set(arns) <= set(ents), "every certificate became an entity")
+    got_keys = {e["properties"].get("keyAlgorithm") for e in ents.values()}
+    got_origins = {e["properties"].get("keyPairOrigin") for e in ents.values()}
+    got_types = {e["properties"].get("type") for e in ents.values()}
+    t.ok(got_keys == set(KEYS) and got_origins == {"AWS_MANAGED", "ACME",
+                                                   "CUSTOMER_PROVIDED"}
+         and got_types == {"AMAZON_ISSUED", "IMPORTED", "PRIVATE"},
+         "ECDSA, RSA-3072/4096, ACME-origin and imported certificates all synced",
+         (got_keys, got_origins, got_types))
+    e = ents[req]
+    c = w.acm.certs[req]
+    t.ok(e["title"] == c["DomainName"] and e["properties"]["status"] == c["Status"]
+         and e["properties"]["syncedBy"] == "port-acm"
+         and e["properties"]["inUseBy"] == ["arn:aws:lb"]
+         and e["properties"]["validationRecords"] == [{"name": "_x.example.com."}]
+         and e["relations"] == {"account": ACCOUNT},
+         "the request-created entity was updated in place (merge keeps its "
+         "other properties)", e)
+    sample = ents[arns[1]]["properties"]
+    t.ok({"arn", "domainName", "subjectAlternativeNames", "status", "type",
+          "keyAlgorithm", "renewalEligibility", "inUse", "createdAt", "region",
+          "syncedBy", "keyPairOrigin", "exported"} <= set(sample)
+         and "_" in sample["keyAlgorithm"],
+         "entity shape: catalog.c's property names plus keyPairOrigin, exported, "
+         "syncedBy; key algorithm with underscores", sample)
+    bodies = bulk_bodies(w)
+    bq = [c["query"] for c in w.port.calls_of("bulk_upsert")]
+    t.ok(bodies and all(len(b["entities"]) <= 20 for b in bodies)
+         and len(bodies) == 125,
+         "bulk upserts of at most 20 entities, 125 calls for 2,500", len(bodies))
+    t.ok(all(q.get("upsert") == ["true"] and q.get("merge") == ["true"]
+             and q.get("run_id") == [RUN_ID] for q in bq),
+         "upsert=true&merge=true&run_id on every bulk call", bq[:2])
+    t.ok(not w.port.calls_of("bulk_delete") and not [
+        x for x in w.port.writes() if x["route"] in ("upsert_entity", "delete_entity")],
+        "no single-entity writes, no deletes")
+    t.ok(r.outputs.get("synced_count") == "2500"
+         and r.outputs.get("failed_count") == "0"
+         and r.outputs.get("deleted_count") == "0"
+         and r.outputs.get("regions") == ",".join(REGIONS),
+         "outputs synced_count, failed_count, deleted_count, regions", r.outputs)
+    rep = r.output_json("sync_report") if "sync_report" in r.outputs else {}
+    t.ok(set(rep.get("regions", {})) == set(REGIONS)
+         and sum(x["listed"] for x in rep["regions"].values()) == 2500
+         and all(x["complete"] and sum(x["byStatus"].values()) == x["listed"]
+                 for x in rep["regions"].values())
+         and rep.get("expiringCount", 0) > 0
+         and all(x["region"] in REGIONS for x in rep["expiringWithin30Days"]),
+         "sync_report: per region counts by status, expiring certificates",
+         json.dumps(rep)[:800])
+    logs = log_text(w.port_events())
+    t.ok(all(f"{reg}: " in logs for reg in REGIONS)
+         and "expire" in logs and "FAILED or VALIDATION_TIMED_OUT" in logs,
+         "one run log line per region, expiring and failed certificates", logs)
+    check_terminal(t, w, "SUCCESS", summary_res=(r"2500 written",), r=r)
+    t.ok("| eu-west-1 |" in (r.summary or "") and "Expiring" in (r.summary or ""),
+         "GitHub step summary table", r.summary)
+
+
+@S.test
+def skip_rules(t, w):
+    setup(w, 90)
+    r = sync(w, {"skip_statuses": "FAILED, inactive\nVALIDATION_TIMED_OUT"})
+    check_rc(t, r, 0, "exit 0")
+    skip = {"FAILED", "INACTIVE", "VALIDATION_TIMED_OUT"}
+    want = {a for a, c in w.acm.certs.items() if c["Status"] not in skip}
+    with w.port.lock:
+        got = {k[1] for k in w.port.entities if k[0] == BP}
+    t.ok(got == want and len(want) < 90,
+         "FAILED, INACTIVE and VALIDATION_TIMED_OUT certificates not written",
+         (len(got), len(want)))
+    rep = r.output_json("sync_report")
+    t.eq(sum(x["skipped"] for x in rep["regions"].values()), 90 - len(want),
+         "skipped counted in sync_report")
+
+
+@S.test
+def partial_failure_207(t, w):
+    arns = setup(w, 60)
+    w.port.fail_entity(arns[5], 422, "invalid_request",
+                       'The property "status" has a wrong value', count=2)
+    w.port.fail_entity(arns[7], 503, "service_unavailable", "busy", count=1)
+    r = sync(w)
+    check_rc(t, r, 1, "exit 1: an entity could not be written")
+    with w.port.lock:
+        got = {k[1] for k in w.port.entities if k[0] == BP}
+    t.ok(arns[7] in got and arns[5] not in got and len(got) == 59,
+         "the entity that failed once was re-sent and written; the other not", len(got))
+    sent5 = [b for b in bulk_bodies(w) if any(e["identifier"] == arns[5]
+                                              for e in b["entities"])]
+    t.eq(len(sent5), 2, "a failed entity is sent exactly twice (one retry)")
+    t.ok(any(c["status"] == 207 for c in w.port.calls_of("bulk_upsert")),
+         "Port answered 207")
+    t.ok(r.outputs.get("failed_count") == "1" and r.outputs.get("synced_count") == "59",
+         "failed_count 1, synced_count 59", r.outputs)
+    t.ok(arns[5] in r.stderr and "wrong value" in r.stderr and "422" in r.stderr
+         and "examples/port/blueprint.json" in r.stderr,
+         "the failure is reported by identifier and Port's reason", r.stderr[-2000:])
+    t.ok(arns[5] in (r.summary or ""), "... and listed in the step summary")
+    check_terminal(t, w, "FAILURE", summary_res=(r"1 failed",), r=r)
+
+
+@S.test
+def blueprint_property_missing(t, w):
+    setup(w, 30)
+    w.add_blueprint(BP, drop=("keyPairOrigin",))
+    r = sync(w)
+    check_rc(t, r, 1, "exit 1")
+    warns = [x for x in r.warnings if "keyPairOrigin" in x]
+    t.ok(len(warns) == 1 and "blueprint acmCertificate" in warns[0],
+         "one warning naming the blueprint property at fault (not one per entity)",
+         r.warnings)
+    t.eq(r.outputs.get("failed_count"), "30", "every entity counted as failed")
+
+
+@S.test
+def throttled_429(t, w):
+    setup(w, 300)
+    w.port.rate_limit = (8, 1)
+    r = sync(w)
+    check_rc(t, r, 0, "exit 0 despite 429s")
+    calls = w.port.calls_of("bulk_upsert")
+    throttled = [c for c in calls if c["status"] == 429]
+    ok = [c for c in calls if c["status"] == 200]
+    t.ok(throttled and len(ok) == 15,
+         "Port answered 429 with Retry-After; every call went through later",
+         (len(throttled), len(ok)))
+    # After a 429, nothing more until the window reset (Retry-After).
+    first = throttled[0]["time"] if throttled else 0
+    later = [c["time"] for c in calls if c["time"] > first and c["status"] == 200]
+    t.ok(later and min(later) - first >= 0.3,
+         "the next call waited for the window (Retry-After honoured)",
+         (first, later[:3]))
+    with w.port.lock:
+        t.eq(sum(1 for k in w.port.entities if k[0] == BP), 300, "all 300 written")
+    rep = r.output_json("sync_report")
+    t.ok(rep["port"]["throttled"] >= 1, "sync_report counts the 429s", rep["port"])
+
+
+@S.test
+def stale_deleted(t, w):
+    arns = setup(w, 12, regions=("eu-west-1",))
+    gone = [arn_in("eu-west-1", i) for i in range(2)]
+    for a in arns[:8] + gone:
+        synced_entity(w, a)
+    foreign = cert_arn(account="999999999999", cid="ffffffff-0000-0000-0000-0000000000aa")
+    synced_entity(w, foreign)               # another account's sync
+    handmade = arn_in("eu-west-1", 9)
+    synced_entity(w, handmade, marker=None)  # not written by a sync
+    r = sync(w, {"regions": "eu-west-1", "delete_stale": "true"})
+    check_rc(t, r, 0, "exit 0")
+    dels = w.port.calls_of("bulk_delete")
+    sent = [i for c in dels for i in c["body"]["entities"]]
+    t.eq(sorted(sent), sorted(gone), "exactly the 2 stale entities deleted, in bulk")
+    t.ok(all(c["query"].get("delete_dependents") == ["false"]
+             and c["query"].get("run_id") == [RUN_ID] for c in dels),
+         "bulk delete with delete_dependents=false and the run id",
+         [c["query"] for c in dels])
+    with w.port.lock:
+        left = {k[1] for k in w.port.entities}
+    t.ok(foreign in left and handmade in left and not set(gone) & left,
+         "another account's and a non-synced entity are kept")
+    t.eq(r.outputs.get("deleted_count"), "2", "deleted_count 2")
+
+
+@S.test
+def stale_threshold_refused(t, w):
+    arns = setup(w, 3, regions=("eu-west-1",))
+    for a in arns + [arn_in("eu-west-1", i) for i in range(7)]:
+        synced_entity(w, a)
+    r = sync(w, {"regions": "eu-west-1", "delete_stale": "true"})
+    check_rc(t, r, 1, "exit 1: refused")
+    t.ok(not w.port.calls_of("bulk_delete") and not [
+        x for x in w.port.writes() if x["route"] == "delete_entity"],
+        "nothing deleted")
+    t.ok("7 of 10" in r.stderr and "70%" in r.stderr and "50%" in r.stderr,
+         "the refusal gives the numbers", r.stderr[-1500:])
+    with w.port.lock:
+        t.eq(sum(1 for k in w.port.entities if k[0] == BP), 10, "all 10 entities kept")
+    check_terminal(t, w, "FAILURE", summary_res=(r"stale_threshold_percent",), r=r)
+
+
+@S.test
+def stale_region_listing_failed(t, w):
+    arns = setup(w, 20, regions=("eu-west-1", "us-east-1"))
+    stale_eu, stale_us = arn_in("eu-west-1", 1), arn_in("us-east-1", 2)
+    for a in arns + [stale_eu, stale_us]:
+        synced_entity(w, a, region=a.split(":")[3])
+    w.acm.fail("ListCertificates", "AccessDeniedException",
+               "User is not authorized to perform: acm:ListCertificates",
+               region="us-east-1", count=5)
+    r = sync(w, {"regions": "eu-west-1,us-east-1", "delete_stale": "true"})
+    check_rc(t, r, 1, "exit 1: a region's listing failed")
+    sent = [i for c in w.port.calls_of("bulk_delete") for i in c["body"]["entities"]]
+    t.eq(sent, [stale_eu], "only the stale entity of the completed region is deleted")
+    t.ok("acm:ListCertificates" in r.stderr and "us-east-1" in r.stderr
+         and "examples/iam/sync.json" in r.stderr,
+         "AccessDenied is explained as the missing permission", r.stderr[-1500:])
+    rep = r.output_json("sync_report")
+    t.ok(rep["regions"]["us-east-1"]["complete"] is False
+         and rep["regions"]["eu-west-1"]["complete"] is True,
+         "sync_report marks the failed region", rep["regions"])
+
+
+@S.test
+def dry_run_writes_nothing(t, w):
+    arns = setup(w, 40, regions=("eu-west-1",))
+    for a in arns[:10] + [arn_in("eu-west-1", 3)]:
+        synced_entity(w, a)
+    with w.port.lock:
+        before = json.dumps({'|'.join(k): v for k, v in w.port.entities.items()},
+                            sort_keys=True, default=str)
+    r = sync(w, {"regions": "eu-west-1", "delete_stale": "true", "dry_run": "true"})
+    check_rc(t, r, 0, "exit 0")
+    t.eq(w.port.writes(), [], "no catalog write of any kind reached Port")
+    with w.port.lock:
+        after = json.dumps({'|'.join(k): v for k, v in w.port.entities.items()},
+                           sort_keys=True, default=str)
+    t.ok(before == after, "the catalog is unchanged")
+    rep = r.output_json("sync_report")
+    t.ok(rep.get("dryRun") is True and rep.get("wouldWrite") == 40
+         and rep.get("wouldDelete") == 1,
+         "sync_report says what would be written and deleted", rep)
+    t.ok(f"would delete {arn_in('eu-west-1', 3)}" in r.stderr
+         and "would write" in r.stderr, "the would-be changes are listed", r.stderr[-1500:])
+
+
+@S.test
+def scheduled_without_run(t, w):
+    setup(w, 25, regions=("eu-west-1",), run=False)
+    r = sync(w, {"regions": "eu-west-1"}, run=False)
+    check_rc(t, r, 0, "exit 0")
+    with w.port.lock:
+        n = sum(1 for k in w.port.entities if k[0] == BP)
+        runs = list(w.port.runs)
+    t.eq(n, 25, "entities written without an action run")
+    t.ok(not runs and all("run_id" not in c["query"]
+                          for c in w.port.calls_of("bulk_upsert")),
+         "no run touched, no run_id sent")
+
+
+@S.test
+def wrong_account_hint(t, w):
+    setup(w, 0)
+    for i in range(3):
+        synced_entity(w, arn_in("us-east-1", i), region="us-east-1")
+    r = sync(w, {"regions": "us-east-1"})
+    check_rc(t, r, 0, "exit 0")
+    t.ok(any("right AWS account" in x and "us-east-1" in x for x in r.warnings),
+         "0 certificates where the catalog had some: asks about the account",
+         r.warnings)
+
+
+@S.test
+def include_details(t, w):
+    arns = setup(w, 6, regions=("eu-west-1",))
+    w.acm.set_in_use(arns[1], ["arn:aws:cloudfront::123456789012:distribution/E1"])
+    r = sync(w, {"regions": "eu-west-1", "include_details": "true"})
+    check_rc(t, r, 0, "exit 0")
+    t.eq(len(w.acm_calls("DescribeCertificate")), 6, "one DescribeCertificate each")
+    e = w.port_entity(BP, arns[1])
+    t.ok(e and e["properties"].get("inUseBy") ==
+         ["arn:aws:cloudfront::123456789012:distribution/E1"]
+         and "validationRecords" in e["properties"],
+         "details add inUseBy and validation records", e)
+    times = [c["time"] for c in w.acm.calls if c["op"] == "DescribeCertificate"]
+    t.ok(all(b - a >= 0.1 for a, b in zip(times, times[1:])),
+         "DescribeCertificate paced below 10/s", times)
+
+
+@S.test
+def bad_inputs_refused(t, w):
+    setup(w, 3, regions=("eu-west-1",))
+    for inputs, what in (({"stale_threshold_percent": "101"}, "stale_threshold_percent"),
+                         ({"regions": "eu-west-1,not a region"}, "regions"),
+                         ({"skip_statuses": "BROKEN"}, "skip_statuses"),
+                         ({"dry_run": "maybe"}, "dry_run")):
+        n0 = len(w.acm.calls)
+        r = sync(w, inputs)
+        t.ok(r.rc == 2 and what in r.stderr and len(w.acm.calls) == n0,
+             f"bad {what}: exit 2 before any ACM call", r.stderr[-500:])
+    t.eq(w.port.writes(), [], "nothing written to the catalog")
+
+
+if __name__ == "__main__":
+    S.main()
