@@ -203,25 +203,36 @@ def blueprint_property_missing(t, w):
 @S.test
 def throttled_429(t, w):
     setup(w, 300)
-    w.port.rate_limit = (8, 1)
+    w.port.fault("bulk_upsert", "status", count=2, status=429,
+                 headers={"Retry-After": "1", "x-ratelimit-remaining": "0",
+                          "x-ratelimit-reset": "1"})
     r = sync(w)
     check_rc(t, r, 0, "exit 0 despite 429s")
-    calls = w.port.calls_of("bulk_upsert")
-    throttled = [c for c in calls if c["status"] == 429]
+    calls = [x for x in w.port.requests if x["route"] == "bulk_upsert"]
+    throttled = [c for c in calls if c["status"] is None and c["fault"] == "status"]
     ok = [c for c in calls if c["status"] == 200]
-    t.ok(throttled and len(ok) == 15,
-         "Port answered 429 with Retry-After; every call went through later",
+    t.ok(len(throttled) == 2 and len(ok) == 15,
+         "two calls answered 429; every batch went through afterwards",
          (len(throttled), len(ok)))
-    # After a 429, nothing more until the window reset (Retry-After).
-    first = throttled[0]["time"] if throttled else 0
-    later = [c["time"] for c in calls if c["time"] > first and c["status"] == 200]
-    t.ok(later and min(later) - first >= 0.3,
-         "the next call waited for the window (Retry-After honoured)",
-         (first, later[:3]))
+    first = min(c["time"] for c in throttled) if throttled else 0
+    t.ok(ok and max(c["time"] for c in ok) - first >= 0.9,
+         "the throttled batches were re-sent only after Retry-After (1 s)",
+         [round(c["time"] - first, 3) for c in calls])
     with w.port.lock:
         t.eq(sum(1 for k in w.port.entities if k[0] == BP), 300, "all 300 written")
     rep = r.output_json("sync_report")
-    t.ok(rep["port"]["throttled"] >= 1, "sync_report counts the 429s", rep["port"])
+    t.ok(rep["port"]["throttled"] == 2, "sync_report counts the 429s", rep["port"])
+
+
+@S.test
+def rate_limited_by_port(t, w):
+    setup(w, 200)
+    w.port.rate_limit = (6, 1)  # per window, as Port's headers describe it
+    r = sync(w)
+    check_rc(t, r, 0, "exit 0")
+    with w.port.lock:
+        t.eq(sum(1 for k in w.port.entities if k[0] == BP), 200,
+             "all 200 written under Port's rate limit")
 
 
 @S.test
@@ -351,7 +362,8 @@ def include_details(t, w):
          and "validationRecords" in e["properties"],
          "details add inUseBy and validation records", e)
     times = [c["time"] for c in w.acm.calls if c["op"] == "DescribeCertificate"]
-    t.ok(all(b - a >= 0.1 for a, b in zip(times, times[1:])),
+    # Arrival times jitter; the rate over the run is what ACM counts.
+    t.ok(len(times) == 6 and (times[-1] - times[0]) / 5 >= 0.1,
          "DescribeCertificate paced below 10/s", times)
 
 
