@@ -2,9 +2,10 @@
 """make demo: the main job on built-in local fakes.
 
 Starts a fake ACM and a fake Port on 127.0.0.1 (HTTPS, with a test CA
-made on the spot), then runs build/port-acm three times the way the
+made on the spot), then runs build/port-acm four times the way the
 GitHub Action does: request -> renew -> delete, each for its own Port
-self-service run. After each step it shows what the Port run page would
+self-service run, and finally a sync of the whole demo account (three
+regions) into the catalog. After each step it shows what the Port run page would
 display (log lines, status label, catalog writes, final status, summary,
 links) and the step's outputs. Exits non-zero if anything went wrong.
 Nothing leaves this machine.
@@ -195,9 +196,29 @@ def main():
         gone = arn not in w.acm_arns()
         if not gone:
             print(red("the certificate still exists in the fake ACM"))
+        # The rest of the account: certificates made elsewhere, of every
+        # key type and origin, in three regions; a daily sync puts them all
+        # in the catalog.
+        regions = ("eu-west-1", "us-east-1", "ap-south-1")
+        w.acm.bulk_load(45, regions=regions, domain="demo.example.com")
+        w.add_blueprint("acmCertificate")
+        print()
+        print(dim("  (meanwhile: 45 certificates exist in three regions, requested or "
+                  "imported outside Port)"))
+        ok, r = step(w, 4, "Sync the account into the catalog", "sync", "r_DemoSync00000001", {
+            "regions": ",".join(regions),
+            "delete_stale": "true",
+            "port_context": json.dumps({"runId": "r_DemoSync00000001"}),
+        })
+        with w.port.lock:
+            n = sum(1 for k in w.port.entities if k[0] == "acmCertificate")
+        print(f"  {bold('catalog')} {n} acmCertificate entities "
+              f"{dim('(bulk writes: ' + str(len(w.port.calls_of('bulk_upsert'))) + ' calls)')}")
+        results.append(ok and n == 45)
         print()
         if all(results) and gone:
-            print(green(bold("demo passed: request → renew → delete all reported SUCCESS")))
+            print(green(bold("demo passed: request → renew → delete → sync all reported "
+                             "SUCCESS")))
             return 0
         print(red(bold("demo FAILED")))
         return 1

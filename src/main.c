@@ -313,7 +313,7 @@ main(int argc, char **argv)
 		goto out;
 	}
 	snprintf(res.region, sizeof(res.region), "%s", c->region);
-	op = (struct op_env){c, acm, http, &rep, port};
+	op = (struct op_env){c, acm, http, &rep, port, creds, &clock};
 	rc = c->op == OP_REQUEST ? op_request(&op, &res)
 	     : c->op == OP_RENEW ? op_renew(&op, &res)
 	     : c->op == OP_SYNC  ? op_sync(&op, &res)

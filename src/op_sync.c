@@ -843,10 +843,9 @@ open_regions(struct sync *s)
 		             c->regions[i], ep, sizeof(ep)) != 0)
 			return -1;
 		s->r[i].acm = acm_new(s->env->http,
-		    &(struct acm_config){ep, c->regions[i], c->access_key_id,
-		        c->secret_access_key, c->session_token,
+		    &(struct acm_config){ep, c->regions[i], s->env->creds,
 		        c->aws_ca_file[0] ? c->aws_ca_file : NULL,
-		        c->aws_ca_setting, c->max_attempts});
+		        c->aws_ca_setting, c->max_attempts, s->env->clock});
 		if (s->r[i].acm == NULL)
 			return -1;
 	}

@@ -27,6 +27,8 @@ struct op_env {
 	struct http *http;        /* borrowed, for waits */
 	struct report *report;    /* borrowed */
 	struct port *port;        /* borrowed; NULL without Port */
+	struct creds *creds;      /* borrowed; sync makes a client per region */
+	struct aws_clock *clock;  /* borrowed; shared by those clients */
 };
 
 struct op_result {

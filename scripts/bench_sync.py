@@ -1,0 +1,148 @@
+#!/usr/bin/python3
+"""make bench, part 2: `port-acm sync` at scale (issue 12).
+
+10,000 certificates in 3 regions on the local fakes over HTTPS, with
+20 ms added to every fake answer (a distant AWS and Port). Measures what
+the fakes received and what the process cost:
+  * ACM ListCertificates calls per region (expected ceil(n/1000));
+  * Port bulk upsert calls (expected ceil(n/20)) and the most in flight
+    at once (target >= 4);
+  * wall time against the floor: ACM's 1 call/s per region makes the
+    listing take at least (pages - 1) s, and Port's calls at 4 in flight
+    at least ceil(n/20)/4 x 20 ms; the floor is the larger;
+  * peak RSS of port-acm (target <= 16 MiB).
+Writes build/bench-sync.md; exits 1 when a target is missed.
+Options: --certs N (10000), --latency-ms N (20), --bin PATH.
+"""
+import argparse
+import json
+import math
+import os
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
+
+import harness  # noqa: E402
+from harness import RUN_ID, Suite, World  # noqa: E402
+
+REGIONS = ("eu-west-1", "us-east-1", "ap-south-1")
+RSS_TARGET_KIB = 16 * 1024
+IN_FLIGHT_TARGET = 4
+
+
+def run_wait4(w, binary, inputs):
+    """Runs port-acm like harness.World.run, but through wait4, so the
+    peak RSS is port-acm's own (not Python's)."""
+    env = w.base_env(True)
+    env["INPUT_OPERATION"] = "sync"
+    for k, v in inputs.items():
+        env["INPUT_" + k.upper()] = v
+    out = os.path.join(w.dir, "github_output")
+    open(out, "w").close()
+    env["GITHUB_OUTPUT"] = out
+    so_path = os.path.join(w.dir, "stdout")
+    se_path = os.path.join(w.dir, "stderr")
+    with open(so_path, "wb") as so, open(se_path, "wb") as se:
+        t0 = time.monotonic()
+        p = subprocess.Popen([binary], env=env, cwd=w.dir, stdin=subprocess.DEVNULL,
+                             stdout=so, stderr=se)
+        _, status, ru = os.wait4(p.pid, 0)
+        wall = time.monotonic() - t0
+        p.returncode = os.waitstatus_to_exitcode(status)
+    with open(out) as f:
+        outputs = harness.parse_outputs(f.read())[0]
+    with open(se_path, errors="replace") as f:
+        stderr = f.read()
+    return p.returncode, outputs, stderr, wall, ru.ru_maxrss
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--certs", type=int, default=10000)
+    ap.add_argument("--latency-ms", type=float, default=20)
+    default_bin = os.path.join(ROOT, "build", "static", "port-acm")
+    if not os.access(default_bin, os.X_OK):
+        default_bin = harness.BIN
+    ap.add_argument("--bin", default=default_bin)
+    a = ap.parse_args()
+    s = Suite("bench-sync")
+    s.setup()
+    w = None
+    problems = []
+    try:
+        w = World(s, https=True)
+        w.add_blueprint("acmCertificate")
+        w.add_run(RUN_ID)
+        t0 = time.monotonic()
+        arns = w.acm.bulk_load(a.certs, regions=REGIONS)
+        load_s = time.monotonic() - t0
+        w.acm.latency = w.port.latency = a.latency_ms / 1000.0
+        rc, outputs, stderr, wall, rss_kib = run_wait4(w, a.bin, {
+            "regions": ",".join(REGIONS),
+            "port_context": json.dumps({"runId": RUN_ID}),
+            "delete_stale": "true"})
+        per_region = {r: sum(1 for x in arns if x.split(":")[3] == r) for r in REGIONS}
+        lists = {r: sum(1 for c in w.acm.calls if c["op"] == "ListCertificates"
+                        and c["region"] == r) for r in REGIONS}
+        want_lists = {r: math.ceil(n / 1000) for r, n in per_region.items()}
+        bulk = w.port.calls_of("bulk_upsert")
+        want_bulk = math.ceil(a.certs / 20)
+        in_flight = w.port.max_in_flight.get("bulk_upsert", 0)
+        with w.port.lock:
+            written = sum(1 for k in w.port.entities if k[0] == "acmCertificate")
+        lat = a.latency_ms / 1000.0
+        acm_floor = max((p - 1) * 1.0 + p * lat for p in want_lists.values())
+        port_floor = math.ceil(want_bulk / IN_FLIGHT_TARGET) * lat
+        floor = max(acm_floor, port_floor)
+        if rc != 0:
+            problems.append(f"port-acm exited {rc}: {stderr[-800:]}")
+        if lists != want_lists:
+            problems.append(f"ListCertificates calls {lists}, expected {want_lists}")
+        if len(bulk) != want_bulk:
+            problems.append(f"{len(bulk)} bulk upsert calls, expected {want_bulk}")
+        if written != a.certs:
+            problems.append(f"{written} entities written, expected {a.certs}")
+        if in_flight < IN_FLIGHT_TARGET:
+            problems.append(f"at most {in_flight} Port calls in flight, target "
+                            f">= {IN_FLIGHT_TARGET}")
+        if rss_kib > RSS_TARGET_KIB:
+            problems.append(f"peak RSS {rss_kib / 1024:.1f} MiB, target <= 16 MiB")
+        rows = [
+            ("certificates", f"{a.certs:,} in {len(REGIONS)} regions "
+                             f"({', '.join(f'{r} {n}' for r, n in per_region.items())})"),
+            ("added latency", f"{a.latency_ms:g} ms on every fake answer"),
+            ("ACM ListCertificates calls", ", ".join(f"{r} {lists[r]} (expected "
+                                                     f"{want_lists[r]})" for r in REGIONS)),
+            ("Port bulk upsert calls", f"{len(bulk)} (expected {want_bulk}), "
+                                       f"{written:,} entities written"),
+            ("Port calls in flight (max)", f"{in_flight} (target >= {IN_FLIGHT_TARGET})"),
+            ("Port connections", str(json.loads(outputs.get("sync_report", "{}"))
+                                     .get("port", {}).get("connections", "?"))),
+            ("wall time", f"{wall:.2f} s"),
+            ("floor", f"{floor:.2f} s (ACM pacing {acm_floor:.2f} s, Port "
+                      f"{port_floor:.2f} s at {IN_FLIGHT_TARGET} in flight)"),
+            ("wall / floor", f"{wall / floor:.2f}x" if floor else "-"),
+            ("peak RSS", f"{rss_kib / 1024:.1f} MiB (target <= 16 MiB)"),
+            ("binary", os.path.relpath(a.bin, ROOT)),
+            ("fake set-up", f"{load_s:.2f} s to load {a.certs:,} certificates"),
+        ]
+        md = ["## port-acm sync at scale", "", "| Measure | Value |", "|---|---|"]
+        md += [f"| {k} | {v} |" for k, v in rows]
+        md += ["", "Targets: " + ("all met" if not problems else
+                                  "MISSED: " + "; ".join(problems)), ""]
+        os.makedirs(os.path.join(ROOT, "build"), exist_ok=True)
+        with open(os.path.join(ROOT, "build", "bench-sync.md"), "w") as f:
+            f.write("\n".join(md))
+        print("\n".join(md))
+        return 1 if problems else 0
+    finally:
+        if w is not None:
+            w.close()
+        s.teardown()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
