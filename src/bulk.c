@@ -533,11 +533,12 @@ out:
 	xfer_clear(x);
 }
 
-static void
+/* Ends the transfers curl has finished; returns how many. */
+static int
 collect(struct bulk *b)
 {
 	CURLMsg *m;
-	int left;
+	int left, n = 0;
 	struct xfer *x;
 
 	while ((m = curl_multi_info_read(b->multi, &left)) != NULL) {
@@ -546,9 +547,12 @@ collect(struct bulk *b)
 		x = NULL;
 		curl_easy_getinfo(
 		    m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
-		if (x && x->batch)
+		if (x && x->batch) {
 			done(b, x, m->data.result);
+			n++;
+		}
 	}
+	return n;
 }
 
 /* When the next queued batch may start (ms from now), 0 if none waits
@@ -578,15 +582,17 @@ bulk_pump(struct bulk *b, long max_wait_ms)
 	long long end = http_now_ms() + (max_wait_ms > 0 ? max_wait_ms : 0);
 	long long now;
 	long wait, ns;
-	int running;
+	int running, finished;
 
 	for (;;) {
 		start_ready(b);
 		curl_multi_perform(b->multi, &running);
-		collect(b);
+		finished = collect(b);
 		start_ready(b);
 		now = http_now_ms();
-		if (b->busy == 0 && b->queued == 0)
+		/* Back to the caller as soon as a call ended: it may have
+		 * more to queue, and memory stays bounded either way. */
+		if ((b->busy == 0 && b->queued == 0) || finished)
 			return 0;
 		if (b->cfg.deadline_ms && now >= b->cfg.deadline_ms &&
 		    b->busy == 0) {

@@ -90,7 +90,7 @@ int bulk_upsert(struct bulk *b, cJSON *entity);
 /* Queues one identifier for deletion (delete_dependents=false). */
 int bulk_delete(struct bulk *b, const char *identifier);
 /* Moves transfers along for up to max_wait_ms (0: only what is ready),
- * returning early when nothing is left to do. */
+ * returning early when a call ended or nothing is left to do. */
 int bulk_pump(struct bulk *b, long max_wait_ms);
 /* Sends what is queued and waits until every call has ended. */
 int bulk_finish(struct bulk *b);

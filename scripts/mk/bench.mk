@@ -2,7 +2,9 @@
 #
 # Builds the static binary (packaging.mk's `static`) after the test
 # set-up, then times port-acm against the AWS CLI on the local fakes and
-# asserts the targets; writes build/bench.md. Not part of `make test`:
+# asserts the targets; writes build/bench.md. Then `port-acm sync` at
+# scale (scripts/bench_sync.py: 10,000 certificates, 3 regions, 20 ms
+# added latency); writes build/bench-sync.md. Not part of `make test`:
 # it takes a few minutes. Pass options with BENCH_ARGS, e.g.
 #   make bench BENCH_ARGS="--runs 40"
 #   make bench BENCH_ARGS="--ops request --no-callgrind"
@@ -15,3 +17,4 @@ BENCH_ARGS ?=
 bench: setup
 	@$(MAKE) --no-print-directory static
 	@/usr/bin/python3 scripts/bench.py $(BENCH_ARGS)
+	@/usr/bin/python3 scripts/bench_sync.py
