@@ -7,6 +7,7 @@
 
 #include "acm.h"
 #include "sigv4.h"
+#include "sts.h"
 
 /* One user-facing setting: its input name (INPUT_<NAME> upper-cased,
  * and --name with '-' for '_' as a flag) and its plain environment
@@ -44,6 +45,11 @@ enum {
 	S_DRY_RUN,
 	S_SKIP_STATUSES,
 	S_INCLUDE_DETAILS,
+	S_ROLE_TO_ASSUME,
+	S_ROLE_SESSION_NAME,
+	S_ROLE_DURATION,
+	S_ROLE_EXTERNAL_ID,
+	S_AUDIENCE,
 	S__MAX
 };
 
@@ -75,6 +81,11 @@ static const struct setting settings[S__MAX] = {
     [S_DRY_RUN] = {"dry_run", 1, NULL, NULL},
     [S_SKIP_STATUSES] = {"skip_statuses", 1, NULL, NULL},
     [S_INCLUDE_DETAILS] = {"include_details", 1, NULL, NULL},
+    [S_ROLE_TO_ASSUME] = {"role_to_assume", 1, NULL, NULL},
+    [S_ROLE_SESSION_NAME] = {"role_session_name", 1, NULL, NULL},
+    [S_ROLE_DURATION] = {"role_duration_seconds", 1, NULL, NULL},
+    [S_ROLE_EXTERNAL_ID] = {"role_external_id", 1, NULL, NULL},
+    [S_AUDIENCE] = {"audience", 1, NULL, NULL},
 };
 
 static const char usage[] =
@@ -114,11 +125,23 @@ static const char usage[] =
     "VALIDATION_TIMED_OUT\n"
     "  --include-details true        DescribeCertificate each (in-use-by,\n"
     "                                validation records; slower)\n"
+    "  --role-to-assume ARN          IAM role: by GitHub OIDC, or AssumeRole\n"
+    "                                with AWS_ACCESS_KEY_ID when set\n"
+    "  --role-session-name NAME      default port-acm-<run id>-<attempt>\n"
+    "  --role-duration-seconds N     900..43200, default 3600\n"
+    "  --role-external-id ID         ExternalId for AssumeRole\n"
+    "  --audience AUD                OIDC audience, default sts.amazonaws.com\n"
     "\n"
-    "environment: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, "
-    "AWS_SESSION_TOKEN,\n"
-    "  AWS_REGION, AWS_DEFAULT_REGION, AWS_ENDPOINT_URL_ACM, "
-    "AWS_ENDPOINT_URL,\n"
+    "AWS credentials, first found: role_to_assume; AWS_ACCESS_KEY_ID,\n"
+    "  AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN; AWS_ROLE_ARN with\n"
+    "  AWS_WEB_IDENTITY_TOKEN_FILE; AWS_PROFILE in AWS_CONFIG_FILE /\n"
+    "  AWS_SHARED_CREDENTIALS_FILE; AWS_CONTAINER_CREDENTIALS_RELATIVE_URI /\n"
+    "  _FULL_URI (+ AWS_CONTAINER_AUTHORIZATION_TOKEN[_FILE]); EC2 instance\n"
+    "  metadata (not when AWS_EC2_METADATA_DISABLED=true or on GitHub-hosted\n"
+    "  runners).\n"
+    "environment: AWS_REGION, AWS_DEFAULT_REGION, AWS_ENDPOINT_URL_ACM,\n"
+    "  AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL, AWS_USE_FIPS_ENDPOINT,\n"
+    "  AWS_USE_DUALSTACK_ENDPOINT, AWS_STS_REGIONAL_ENDPOINTS,\n"
     "  AWS_CA_BUNDLE, AWS_MAX_ATTEMPTS, PORT_CLIENT_ID, PORT_CLIENT_SECRET,\n"
     "  PORT_BASE_URL, SSL_CERT_FILE. Secrets are never taken from flags.\n"
     "\n"
@@ -679,13 +702,81 @@ load_target(struct config *c, const char *v[S__MAX], struct buf *msg, char *err,
 	return CONFIG_OK;
 }
 
+/* "true"/"false" (any case) or unset: botocore's boolean settings. */
+static int
+load_bool(const char *val, const char *name, int *out, struct buf *msg)
+{
+	*out = 0;
+	if (val == NULL || strcasecmp(val, "false") == 0)
+		return 0;
+	if (strcasecmp(val, "true") == 0) {
+		*out = 1;
+		return 0;
+	}
+	return fail(msg, "%s must be true or false", name);
+}
+
+/* role_to_assume and friends (issue 10): validated before anything is
+ * sent anywhere. */
+static int
+load_role(struct config *c, const char *v[S__MAX],
+    const char *(*getenv_fn)(const char *), struct buf *msg)
+{
+	const char *s = v[S_ROLE_TO_ASSUME], *run, *att;
+	char name[160];
+	long n = 0;
+
+	if (s != NULL &&
+	    (strlen(s) < 20 || strlen(s) >= sizeof(c->role_to_assume) ||
+	        strncmp(s, "arn:aws", 7) != 0 || !strstr(s, ":iam::") ||
+	        !strstr(s, ":role/") || strpbrk(s, " \t\r\n")))
+		return fail(msg,
+		    "role_to_assume '%.80s' is not an IAM role ARN, e.g. "
+		    "arn:aws:iam::123456789012:role/port-acm",
+		    s);
+	str_copy(c->role_to_assume, sizeof(c->role_to_assume), s);
+	if ((s = v[S_ROLE_SESSION_NAME]) == NULL) {
+		run = nonempty(getenv_fn("GITHUB_RUN_ID"));
+		att = nonempty(getenv_fn("GITHUB_RUN_ATTEMPT"));
+		if (c->github_actions && run)
+			snprintf(name, sizeof(name), "port-acm-%.40s-%.10s",
+			    run, att ? att : "1");
+		else
+			str_copy(name, sizeof(name), "port-acm");
+		s = name;
+	}
+	sts_session_name(s, c->role_session_name, sizeof(c->role_session_name));
+	if (load_number(v[S_ROLE_DURATION], 3600, 900, 43200,
+	        "role_duration_seconds", &n, msg) != 0)
+		return CONFIG_ERROR;
+	c->role_duration_s = (unsigned)n;
+	if ((s = v[S_ROLE_EXTERNAL_ID]) != NULL &&
+	    (strlen(s) < 2 || strlen(s) > 1224 ||
+	        strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	                  "0123456789_+=,.@:/-") != strlen(s)))
+		return fail(msg,
+		    "role_external_id must be 2 to 1224 characters of "
+		    "letters, digits and _+=,.@:/-");
+	str_copy(c->role_external_id, sizeof(c->role_external_id), s);
+	s = v[S_AUDIENCE] ? v[S_AUDIENCE] : "sts.amazonaws.com";
+	if (strlen(s) >= sizeof(c->audience) || strpbrk(s, " \t\r\n"))
+		return fail(msg,
+		    "audience must be one word of at most %zu "
+		    "characters",
+		    sizeof(c->audience) - 1);
+	str_copy(c->audience, sizeof(c->audience), s);
+	return CONFIG_OK;
+}
+
 static int
 load_aws(struct config *c, const char *v[S__MAX],
     const char *(*getenv_fn)(const char *), struct buf *msg, char *err,
     size_t errlen)
 {
 	const char *s, *ep = NULL;
+	char sr[64];
 	long n = 0;
+	int rc;
 
 	s = v[S_AWS_REGION];
 	if (c->op == OP_SYNC)
@@ -709,6 +800,11 @@ load_aws(struct config *c, const char *v[S__MAX],
 	if (validate_region("aws_region", s, err, errlen) != 0)
 		return fail(msg, "%s", err);
 	snprintf(c->region, sizeof(c->region), "%s", s);
+	if (load_bool(nonempty(getenv_fn("AWS_USE_FIPS_ENDPOINT")),
+	        "AWS_USE_FIPS_ENDPOINT", &c->use_fips, msg) != 0 ||
+	    load_bool(nonempty(getenv_fn("AWS_USE_DUALSTACK_ENDPOINT")),
+	        "AWS_USE_DUALSTACK_ENDPOINT", &c->use_dualstack, msg) != 0)
+		return CONFIG_ERROR;
 
 	s = nonempty(getenv_fn("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"));
 	if (s == NULL || strcasecmp(s, "true") != 0) {
@@ -735,8 +831,16 @@ load_aws(struct config *c, const char *v[S__MAX],
 		if (require_tls(name, c->endpoint, msg) != 0)
 			return CONFIG_ERROR;
 		c->endpoint_custom = 1;
-	} else if (acm_endpoint_for_region(
-	               c->region, c->endpoint, sizeof(c->endpoint)) != 0)
+		/* The endpoint rule sets refuse both together. */
+		if (c->use_fips || c->use_dualstack)
+			return fail(msg,
+			    "%s cannot be combined with %s=true: a custom "
+			    "endpoint is used as it is",
+			    name,
+			    c->use_fips ? "AWS_USE_FIPS_ENDPOINT"
+			                : "AWS_USE_DUALSTACK_ENDPOINT");
+	} else if (aws_endpoint("acm", c->region, c->use_fips, c->use_dualstack,
+	               c->endpoint, sizeof(c->endpoint), sr, sizeof(sr)) != 0)
 		return fail(msg, "no ACM endpoint for region %s", c->region);
 
 	s = nonempty(getenv_fn("AWS_ACCESS_KEY_ID"));
@@ -747,17 +851,10 @@ load_aws(struct config *c, const char *v[S__MAX],
 	if (s == NULL)
 		s = nonempty(getenv_fn("AWS_SECURITY_TOKEN"));
 	c->session_token = dup_secret(s);
-	if (c->access_key_id == NULL || c->secret_access_key == NULL)
-		return fail(msg,
-		    "no AWS credentials: set AWS_ACCESS_KEY_ID and "
-		    "AWS_SECRET_ACCESS_KEY (in a workflow, run "
-		    "aws-actions/configure-aws-credentials before this step)");
-	if (strpbrk(c->access_key_id, "\r\n ") ||
-	    strpbrk(c->secret_access_key, "\r\n") ||
-	    (c->session_token && strpbrk(c->session_token, "\r\n")))
-		return fail(msg,
-		    "the AWS credentials in the environment contain line "
-		    "breaks or spaces; check how they were exported");
+	/* Keys are optional here: creds_chain (creds.c) finds the
+	 * credentials and says what it tried when there are none. */
+	if ((rc = load_role(c, v, getenv_fn, msg)) != CONFIG_OK)
+		return rc;
 
 	s = nonempty(getenv_fn("AWS_CA_BUNDLE"));
 	if (copy_checked(c->aws_ca_file, sizeof(c->aws_ca_file),
@@ -779,6 +876,7 @@ config_load(struct config *c, int argc, char **argv,
 	const char *flags[S__MAX] = {0}, *v[S__MAX];
 	char err[1024];
 	const char *s;
+	long conn_s = 0, req_s = 0;
 	int rc, s_i;
 
 	memset(c, 0, sizeof(*c));
@@ -839,18 +937,21 @@ config_load(struct config *c, int argc, char **argv,
 	if (c->op == OP_SYNC)
 		c->port_enabled = c->port_client_id && c->port_client_secret;
 
+	/* Seconds into locals: on an error the fields stay 0 (the
+	 * defaults), never a number of seconds read as milliseconds by
+	 * the Port client that reports the error. */
 	if (load_number(nonempty(getenv_fn("PORT_ACM_CONNECT_TIMEOUT_SECONDS")),
-	        10, 1, 300, "PORT_ACM_CONNECT_TIMEOUT_SECONDS",
-	        &c->connect_timeout_ms, msg) != 0 ||
+	        10, 1, 300, "PORT_ACM_CONNECT_TIMEOUT_SECONDS", &conn_s,
+	        msg) != 0 ||
 	    load_number(nonempty(getenv_fn("PORT_ACM_REQUEST_TIMEOUT_SECONDS")),
-	        30, 1, 600, "PORT_ACM_REQUEST_TIMEOUT_SECONDS",
-	        &c->request_timeout_ms, msg) != 0 ||
+	        30, 1, 600, "PORT_ACM_REQUEST_TIMEOUT_SECONDS", &req_s,
+	        msg) != 0 ||
 	    load_number(nonempty(getenv_fn("PORT_ACM_POLL_INTERVAL_MS")), 5000,
 	        1, 600000, "PORT_ACM_POLL_INTERVAL_MS", &c->poll_interval_ms,
 	        msg) != 0)
 		return CONFIG_ERROR;
-	c->connect_timeout_ms *= 1000;
-	c->request_timeout_ms *= 1000;
+	c->connect_timeout_ms = conn_s * 1000;
+	c->request_timeout_ms = req_s * 1000;
 
 	rc = c->op == OP_REQUEST ? load_request(c, v, msg, err, sizeof(err))
 	     : c->op == OP_SYNC  ? load_sync(c, v, msg, err, sizeof(err))

@@ -80,6 +80,15 @@ struct config {
 	const char *aws_ca_setting; /* which of the two it came from */
 
 	unsigned max_attempts; /* AWS_MAX_ATTEMPTS, 0 = default */
+	int use_fips;          /* AWS_USE_FIPS_ENDPOINT=true */
+	int use_dualstack;     /* AWS_USE_DUALSTACK_ENDPOINT=true */
+
+	/* AWS credentials (issue 10; creds.h finds them) */
+	unsigned role_duration_s;    /* 900..43200, default 3600 */
+	char role_to_assume[2048];   /* "" = none */
+	char role_external_id[1228]; /* "" = none; at most 1224 */
+	char role_session_name[68];  /* sanitised to STS's pattern, <= 64 */
+	char audience[256];          /* default sts.amazonaws.com */
 
 	/* Port */
 	int port_enabled; /* credentials and a run id are all present

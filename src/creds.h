@@ -48,6 +48,8 @@ struct creds_env {
 	const char *region;  /* the job's region: STS is called there */
 	int fips, dualstack; /* AWS_USE_FIPS_ENDPOINT, ..._DUALSTACK_... */
 	const char *ca_file, *ca_setting; /* for AWS endpoints */
+	const char *github_ca_file;       /* SSL_CERT_FILE for GitHub's ID-token
+	                                   * endpoint; NULL = built-in */
 	unsigned max_attempts;
 	/* Inputs; "" or NULL when not given. */
 	const char *role_arn;     /* role_to_assume */

@@ -164,11 +164,12 @@ main(int argc, char **argv)
 {
 	struct config *c = NULL;
 	struct gha g;
-	struct buf msg = {0};
+	struct buf msg = {0}, summary_fail = {0};
 	struct http *http = NULL;
 	struct port *port = NULL;
 	struct acm *acm = NULL;
 	struct aws_clock clock = {0};
+	struct creds_env cenv;
 	struct creds *creds = NULL;
 	struct report rep;
 	struct op_result res = {0};
@@ -246,6 +247,21 @@ main(int argc, char **argv)
 		                  : "no Port client ID and secret");
 	}
 
+	/* Credentials before anything changes in AWS (and before the run's
+	 * first log line): none is bad input, said once. */
+	cenv = (struct creds_env){http, &clock, env, mask_token, &g, c->region,
+	    c->use_fips, c->use_dualstack,
+	    c->aws_ca_file[0] ? c->aws_ca_file : NULL, c->aws_ca_setting,
+	    c->ca_file[0] ? c->ca_file : NULL, c->max_attempts,
+	    c->role_to_assume, c->role_session_name, c->role_duration_s,
+	    c->role_external_id, c->audience};
+	if ((creds = creds_chain(&cenv, &msg)) == NULL) {
+		buf_printf(
+		    &summary_fail, "no AWS credentials: %s", buf_str(&msg));
+		rc = refuse(&g, c, http, buf_str(&summary_fail));
+		goto out;
+	}
+
 	/* A scheduled sync has Port credentials but no run to report to. */
 	report_init(&rep, &g, c->run_id[0] ? port : NULL, c->run_id, stderr);
 	if (c->op == OP_SYNC) {
@@ -299,14 +315,10 @@ main(int argc, char **argv)
 	report_links(
 	    &rep, links, nlinks, c->github_run_id[0] ? c->github_run_id : NULL);
 
-	creds = creds_new_static(c->access_key_id, c->secret_access_key,
-	    c->session_token, "access key from AWS_ACCESS_KEY_ID");
-	acm = creds == NULL
-	          ? NULL
-	          : acm_new(http,
-	                &(struct acm_config){c->endpoint, c->region, creds,
-	                    c->aws_ca_file[0] ? c->aws_ca_file : NULL,
-	                    c->aws_ca_setting, c->max_attempts, &clock});
+	report_log(&rep, "AWS credentials: %s", creds_describe(creds));
+	acm = acm_new(http, &(struct acm_config){c->endpoint, c->region, creds,
+	                        c->aws_ca_file[0] ? c->aws_ca_file : NULL,
+	                        c->aws_ca_setting, c->max_attempts, &clock});
 
 	if (acm == NULL) {
 		rc = refuse(&g, c, http, "the ACM endpoint URL is not usable");
@@ -349,6 +361,7 @@ out:
 	config_free(c);
 	free(c);
 	buf_free(&msg);
+	buf_free(&summary_fail);
 	curl_global_cleanup();
 	return rc;
 }

@@ -49,13 +49,10 @@ on_start(void *arg, const XML_Char *name, const XML_Char **attrs)
 	n->parent = ps->cur;
 	if (ps->cur == NULL)
 		ps->root = n;
-	else if (ps->cur->child == NULL)
-		ps->cur->child = n;
-	else {
-		for (last = ps->cur->child; last->next; last = last->next)
-			;
-		last->next = n;
-	}
+	else if ((last = ps->cur->last) == NULL)
+		ps->cur->child = ps->cur->last = n;
+	else
+		last->next = ps->cur->last = n;
 	ps->cur = n;
 }
 

@@ -28,6 +28,7 @@ struct xml_node {
 	struct xml_node *child;  /* first child element, or NULL */
 	struct xml_node *next;   /* next sibling element, or NULL */
 	struct xml_node *parent; /* NULL for the root */
+	struct xml_node *last;   /* last child, for appending */
 	char *name_owned;        /* storage behind name */
 	struct buf text_owned;   /* storage behind text */
 };

@@ -13,12 +13,14 @@ import os
 import subprocess
 import sys
 import tempfile
+import urllib.error
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, ROOT)
 
-from tests.fakes.fake_sts import FakeOIDC, FakeSTS  # noqa: E402
+from tests.fakes.fake_sts import (FakeContainer, FakeIMDS, FakeOIDC,  # noqa: E402
+                                  FakeSTS)
 from tests.lib.tap import Tap  # noqa: E402
 
 AWS = "/usr/bin/aws"
@@ -27,7 +29,7 @@ ROLE = "arn:aws:iam::123456789012:role/acm-issuer"
 T = Tap()
 
 
-def cli(url, *args, key=KEY, secret=SECRET, token=None):
+def cli(url, *args, key=KEY, secret=SECRET, token=None, extra=None):
     env = {"PATH": "/usr/bin:/bin", "HOME": tempfile.gettempdir(),
            "AWS_DEFAULT_REGION": "eu-west-1", "AWS_CONFIG_FILE": "/dev/null",
            "AWS_SHARED_CREDENTIALS_FILE": "/dev/null", "AWS_PAGER": "",
@@ -37,6 +39,7 @@ def cli(url, *args, key=KEY, secret=SECRET, token=None):
         env.update({"AWS_ACCESS_KEY_ID": key, "AWS_SECRET_ACCESS_KEY": secret})
     if token:
         env["AWS_SESSION_TOKEN"] = token
+    env.update(extra or {})
     p = subprocess.run([AWS, "sts", *args, "--endpoint-url", url, "--output",
                         "json"], env=env, capture_output=True, text=True,
                        timeout=120)
@@ -135,6 +138,47 @@ def main():
                            "--web-identity-token", jwt, "--no-sign-request")
         T.ok(rc == 0, "--no-sign-request with keys present still unsigned",
              err)
+
+        # The CLI's own credential providers against the other fakes:
+        # what botocore fetches from them signs AssumeRole here.
+        tok = "eksPodIdentityToken-abc"
+        with FakeContainer(trust=[sts], auth_token=tok) as ctr:
+            rc, out, err = cli(url, "assume-role", "--role-arn", ROLE,
+                               "--role-session-name", "ctr", "--external-id",
+                               "ext-1", key=None, extra={
+                                   "AWS_CONTAINER_CREDENTIALS_FULL_URI":
+                                       ctr.url + ctr.path,
+                                   # bookworm's botocore predates
+                                   # the _FILE variant
+                                   "AWS_CONTAINER_AUTHORIZATION_TOKEN":
+                                       tok})
+            c = sts.calls_of("AssumeRole")[-1]
+            T.ok(rc == 0 and ctr.issued and c["akid"] == ctr.issued[0]["akid"]
+                 and ctr.calls[0]["auth"] == tok,
+                 "the CLI's container provider reads the fake container "
+                 "endpoint (the token as Authorization)", err)
+        with FakeIMDS(trust=[sts]) as imds:
+            rc, out, err = cli(url, "assume-role", "--role-arn", ROLE,
+                               "--role-session-name", "ec2", "--external-id",
+                               "ext-1", key=None, extra={
+                                   "AWS_EC2_METADATA_DISABLED": "false",
+                                   "AWS_EC2_METADATA_SERVICE_ENDPOINT":
+                                       imds.url + "/"})
+            c = sts.calls_of("AssumeRole")[-1]
+            T.ok(rc == 0 and imds.issued and c["akid"] == imds.issued[0]["akid"]
+                 and imds.calls[0]["method"] == "PUT",
+                 "the CLI's IMDSv2 provider reads the fake IMDS (token PUT "
+                 "first)", err)
+            before = len(imds.calls)
+            req = urllib.request.Request(
+                imds.url + "/latest/meta-data/iam/security-credentials/")
+            try:
+                urllib.request.urlopen(req, timeout=5)
+                code = 200
+            except urllib.error.HTTPError as e:
+                code = e.code
+            T.ok(code == 401 and len(imds.calls) == before + 1,
+                 "an IMDSv1 GET (no token) is refused", code)
     T.done()
 
 

@@ -246,6 +246,14 @@ http_send(struct http *h, const struct http_request *req,
 	return HTTP_OK;
 }
 
+enum http_result
+http_send_metadata(struct http *h, const struct http_request *req,
+    long timeout_ms, struct http_response *resp, char *err, size_t errlen)
+{
+	(void)timeout_ms;
+	return http_send(h, req, resp, err, errlen);
+}
+
 void
 http_response_free(struct http_response *resp)
 {

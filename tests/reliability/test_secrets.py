@@ -33,6 +33,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from relkit import (REGION, RUN_ID, RUN_ROUTES, Case, Kit,  # noqa: E402
                     ctx, entity_for)
 from harness import AWS_KEY_ID  # noqa: E402
+from fakes.fake_sts import FakeContainer, FakeOIDC, FakeSTS  # noqa: E402
 
 AWS_SECRET = "LEAKCHECKawsSecretKey/0123456789+abcdefghij"
 # Real session tokens run past 1,000 characters (STS: "make no assumptions
@@ -179,6 +180,91 @@ def sc_tls_failure(w):
                  env=env_for({"SSL_CERT_FILE": w.suite.pki["other_ca"]})), 2
 
 
+# --- credential sources (issue 10): the secrets they obtain ----------
+
+ROLE = "arn:aws:iam::123456789012:role/port-acm"
+NO_KEYS = {"AWS_ACCESS_KEY_ID": None, "AWS_SECRET_ACCESS_KEY": None,
+           "AWS_SESSION_TOKEN": None, "AWS_EC2_METADATA_DISABLED": "true"}
+
+
+def _started(w, f):
+    f.start()
+    w.extra_fakes = getattr(w, "extra_fakes", []) + [f]
+    return f
+
+
+def _stop(w):
+    for f in getattr(w, "extra_fakes", []):
+        f.stop()
+
+
+def sc_oidc_role(w):
+    """GitHub OIDC -> STS: the request token, the JWT, the minted secret
+    and (1,100-character) session token."""
+    tls = w.suite.tls_kwargs()
+    oidc = _started(w, FakeOIDC(**tls))
+    sts = _started(w, FakeSTS(trust=[w.acm], region=REGION, oidc=oidc, **tls))
+    sts.add_role(ROLE)
+    e = dict(NO_KEYS, AWS_ENDPOINT_URL_STS=sts.url,
+             ACTIONS_ID_TOKEN_REQUEST_URL=oidc.request_url(),
+             ACTIONS_ID_TOKEN_REQUEST_TOKEN=oidc.request_token)
+    try:
+        r = w.run("request", inputs={"domain_name": DOMAIN, "aws_region": REGION,
+                                     "port_context": ctx(), "role_to_assume": ROLE},
+                  env=env_for(e))
+    finally:
+        _stop(w)
+    w.cred_secrets = {"oidc_request_token": oidc.request_token}
+    for i, c in enumerate(oidc.calls):
+        w.cred_secrets[f"oidc_jwt_{i + 1}"] = c.get("jwt")
+    for i, x in enumerate(sts.issued):
+        w.cred_secrets[f"sts_secret_{i + 1}"] = x["secret"]
+        w.cred_secrets[f"sts_session_token_{i + 1}"] = x["token"]
+    w.allowed_tokens = {x["token"] for x in sts.issued}
+    return r, 0
+
+
+def sc_container(w):
+    """Container credentials with an authorization token file."""
+    tok = "LEAKCHECKcontainerAuthToken-0123456789abcdef"
+    ctr = _started(w, FakeContainer(trust=[w.acm], auth_token=tok))
+    path = os.path.join(w.dir, "ctr-token")
+    with open(path, "w") as f:
+        f.write(tok)
+    e = dict(NO_KEYS, AWS_CONTAINER_CREDENTIALS_FULL_URI=ctr.url + ctr.path,
+             AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE=path)
+    try:
+        r = w.run("request", inputs={"domain_name": DOMAIN, "aws_region": REGION,
+                                     "port_context": ctx()}, env=env_for(e))
+    finally:
+        _stop(w)
+    w.cred_secrets = {"container_auth_token": tok}
+    for i, x in enumerate(ctr.issued):
+        w.cred_secrets[f"container_secret_{i + 1}"] = x["secret"]
+        w.cred_secrets[f"container_session_token_{i + 1}"] = x["token"]
+    w.allowed_tokens = {x["token"] for x in ctr.issued}
+    return r, 0
+
+
+def sc_sts_signature_echo(w):
+    """AssumeRole signed with the environment keys (1,235-character
+    session token) that STS does not accept: its SignatureDoesNotMatch
+    quotes the canonical request, token included."""
+    sts = _started(w, FakeSTS(trust=[w.acm], region=REGION,
+                              credentials={AWS_KEY_ID: ("not-the-secret", SESSION)},
+                              **w.suite.tls_kwargs()))
+    sts.add_role(ROLE)
+    try:
+        r = w.run("request", inputs={"domain_name": DOMAIN, "aws_region": REGION,
+                                     "port_context": ctx(), "role_to_assume": ROLE},
+                  env=env_for({"AWS_ENDPOINT_URL_STS": sts.url,
+                               "AWS_EC2_METADATA_DISABLED": "true"}))
+    finally:
+        _stop(w)
+    w.sts_errors = [c.get("error") for c in sts.calls]
+    return r, 2
+
+
 def sc_help(w):
     return w.run(None, args=["--help"], env=env_for()), 0
 
@@ -201,14 +287,20 @@ SCENARIOS = [
     ("wrong-port-secret", sc_wrong_port_secret), ("bad-input", sc_bad_input),
     ("bad-port-context", sc_bad_context), ("tls-failure", sc_tls_failure),
     ("help", sc_help), ("version", sc_version), ("cli-request", sc_cli_request),
+    ("oidc-role", sc_oidc_role), ("container-credentials", sc_container),
+    ("sts-signature-echo", sc_sts_signature_echo),
 ]
+# Scenarios whose AWS credentials come from a source, not the env keys.
+SOURCED = {"oidc-role", "container-credentials"}
 
 
 # --------------------------------------------------------------- checks
 
 def secrets_of(w, case):
-    s = {"aws_secret_key": AWS_SECRET, "session_token": SESSION,
-         "port_client_secret": PORT_SECRET}
+    s = {"port_client_secret": PORT_SECRET}
+    if case.id not in SOURCED:
+        s.update({"aws_secret_key": AWS_SECRET, "session_token": SESSION})
+    s.update({k: v for k, v in getattr(w, "cred_secrets", {}).items() if v})
     if case.id == "wrong-port-secret":
         s["wrong_port_client_secret"] = WRONG_SECRET
     for i, tok in enumerate(w.issued_tokens()):
@@ -219,14 +311,16 @@ def secrets_of(w, case):
 def scan_acm(scan, w):
     with w.acm.lock:
         reqs = list(w.acm.requests)
+    allowed = getattr(w, "allowed_tokens", {SESSION})
     for i, q in enumerate(reqs):
         where = f"ACM request {i + 1} ({q.get('route')})"
         for k, v in q.get("header_items") or []:
             if k.lower() == "x-amz-security-token":
-                if v != SESSION:
+                if v not in allowed:
                     scan.leaks.append(f"{where}: X-Amz-Security-Token is not the token")
                 scan.look(f"{where} header {k}", v,
-                          names=[n for n in scan.secrets if n != "session_token"])
+                          names=[n for n in scan.secrets
+                                 if scan.secrets[n] != v])
             else:
                 scan.look(f"{where} header {k}", v)
         scan.look(f"{where} target", q.get("target"))
@@ -305,7 +399,7 @@ def run_scenario(t, w, c):
                 "token request and the token in Authorization")
     with w.acm.lock:
         n_acm = len(w.acm.requests)
-    if n_acm:
+    if n_acm and c.id not in SOURCED:
         t.ok(all(found(dict((k.lower(), v) for k, v in q["header_items"])
                        .get("x-amz-security-token", ""), SESSION)
                  for q in w.acm.requests), "every ACM request carried the session token")
@@ -316,6 +410,10 @@ def run_scenario(t, w, c):
                                  "wrong_port_client_secret"})
     else:
         t.eq(r.cmds("add-mask"), [], "no workflow commands outside Actions")
+    if c.id == "sts-signature-echo":
+        t.ok("SignatureDoesNotMatch" in getattr(w, "sts_errors", []),
+             "STS answered SignatureDoesNotMatch (quoting the canonical request "
+             "with the session token)", getattr(w, "sts_errors", None))
     if c.id == "port-401-mid-run":
         t.eq(len(w.issued_tokens()), 2, "two tokens issued (both scanned and masked)")
     if c.id == "acm-signature-error-echo":

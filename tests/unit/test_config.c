@@ -511,16 +511,59 @@ test_credentials(void)
 	env_set("AWS_SESSION_TOKEN", "FQoGZXIvYXdzEXAMPLE");
 	load("request", "--domain-name=a.example.com", NULL);
 	is_str(c.session_token, "FQoGZXIvYXdzEXAMPLE", "session token copied");
+	/* Keys are the credential chain's business now (creds.c; the
+	 * e2e suite test_credentials checks its refusals). */
 	env_set("AWS_SECRET_ACCESS_KEY", NULL);
+	env_set("AWS_ACCESS_KEY_ID", NULL);
+	ok(load("request", "--domain-name=a.example.com", NULL) == CONFIG_OK,
+	    "no keys: not a configuration error (other sources may have "
+	    "credentials)");
+	is_str(c.role_session_name, "port-acm",
+	    "session name outside "
+	    "Actions: port-acm");
+	ok(c.role_duration_s == 3600, "role_duration_seconds default 3600");
+	is_str(c.audience, "sts.amazonaws.com", "audience default");
+	env_set("INPUT_ROLE_DURATION_SECONDS", "899");
 	ok(load("request", "--domain-name=a.example.com", NULL) ==
 	            CONFIG_ERROR &&
-	        has(buf_str(&msg), "AWS_SECRET_ACCESS_KEY"),
-	    "missing secret key refused, variable named");
-	env_set("AWS_SECRET_ACCESS_KEY", "line1\nline2");
+	        has(buf_str(&msg), "role_duration_seconds"),
+	    "role_duration_seconds below 900 refused");
+	env_set("INPUT_ROLE_DURATION_SECONDS", NULL);
+	ok(load("request", "--domain-name=a.example.com",
+	       "--role-to-assume=arn:aws:iam::123456789012:user/x",
+	       NULL) == CONFIG_ERROR &&
+	        has(buf_str(&msg), "role_to_assume"),
+	    "role_to_assume must be a role ARN");
+	ok(load("request", "--domain-name=a.example.com",
+	       "--role-to-assume=arn:aws:iam::123456789012:role/acm",
+	       "--role-session-name=a b/c", "--role-external-id=ext-1",
+	       NULL) == CONFIG_OK &&
+	        strcmp(c.role_to_assume,
+	            "arn:aws:iam::123456789012:role/acm") == 0 &&
+	        strcmp(c.role_session_name, "a-b-c") == 0 &&
+	        strcmp(c.role_external_id, "ext-1") == 0,
+	    "role inputs loaded, session name sanitised");
+	ok(load("request", "--domain-name=a.example.com",
+	       "--role-external-id=x y", NULL) == CONFIG_ERROR,
+	    "role_external_id outside STS's pattern refused");
+	env_set("AWS_USE_FIPS_ENDPOINT", "TRUE");
+	ok(load("request", "--domain-name=a.example.com", NULL) == CONFIG_OK &&
+	        strcmp(c.endpoint,
+	            "https://acm-fips.us-east-1.amazonaws.com") == 0,
+	    "AWS_USE_FIPS_ENDPOINT=TRUE: the FIPS endpoint: %s", c.endpoint);
+	env_set("AWS_USE_FIPS_ENDPOINT", "yes");
+	ok(load("request", "--domain-name=a.example.com", NULL) == CONFIG_ERROR,
+	    "AWS_USE_FIPS_ENDPOINT=yes refused");
+	env_set("AWS_USE_FIPS_ENDPOINT", NULL);
+	env_set("AWS_USE_DUALSTACK_ENDPOINT", "true");
+	env_set("AWS_ENDPOINT_URL_ACM", "https://acm.example.com");
 	ok(load("request", "--domain-name=a.example.com", NULL) ==
 	            CONFIG_ERROR &&
-	        !has(buf_str(&msg), "line1"),
-	    "secret with a line break refused without echoing it");
+	        has(buf_str(&msg), "AWS_USE_DUALSTACK_ENDPOINT"),
+	    "dual-stack with a custom endpoint refused");
+	env_set("AWS_USE_DUALSTACK_ENDPOINT", NULL);
+	env_set("AWS_ENDPOINT_URL_ACM", NULL);
+	env_aws();
 
 	env_aws();
 	load("request", "--domain-name=a.example.com", NULL);

@@ -1,0 +1,364 @@
+#!/usr/bin/python3
+"""End-to-end tests of the AWS credential chain (issue 10): each source in
+turn, with the fake STS, GitHub ID-token endpoint, container endpoint and
+IMDSv2 (tests/fakes/fake_sts.py) beside the fake ACM and Port. The point
+of every test is what the fakes received: the credentials that sign the
+ACM requests are exactly the ones the source yielded."""
+import json
+import os
+import re
+import sys
+import urllib.request
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from harness import (AWS_KEY_ID, AWS_SECRET, GH_RUN, REGION, RUN_ID,  # noqa: E402
+                     Suite, check_rc, check_terminal, log_text)
+from fakes.fake_sts import FakeContainer, FakeIMDS, FakeOIDC, FakeSTS  # noqa: E402
+
+S = Suite("credentials")
+DOMAIN = "www.example.com"
+ROLE = "arn:aws:iam::123456789012:role/port-acm"
+
+
+def ctx():
+    return json.dumps({"runId": RUN_ID})
+
+
+def inputs(**kw):
+    d = {"domain_name": DOMAIN, "aws_region": REGION, "port_context": ctx()}
+    d.update(kw)
+    return d
+
+
+def env(w, **kw):
+    """No AWS keys (aws=False drops them), IMDS off unless asked."""
+    e = {"AWS_ENDPOINT_URL_ACM": w.acm_url, "AWS_EC2_METADATA_DISABLED": "true",
+         "AWS_CONFIG_FILE": os.path.join(w.dir, "none"),
+         "AWS_SHARED_CREDENTIALS_FILE": os.path.join(w.dir, "none2")}
+    e.update(kw)
+    return e
+
+
+def sts(w, **kw):
+    f = FakeSTS(trust=[w.acm], region=REGION, **w.suite.tls_kwargs(), **kw)
+    f.start()
+    w.extra_fakes = getattr(w, "extra_fakes", []) + [f]
+    return f
+
+
+def start(w, cls, **kw):
+    f = cls(**kw)
+    f.start()
+    w.extra_fakes = getattr(w, "extra_fakes", []) + [f]
+    return f
+
+
+def stop(w):
+    for f in getattr(w, "extra_fakes", []):
+        f.stop()
+
+
+def akids(w):
+    """The access key id each ACM request was signed with, in order."""
+    out = []
+    for c in w.acm_calls():
+        auth = (c["headers"] or {}).get("authorization", "")
+        m = re.search(r"Credential=([^/]+)/", auth)
+        out.append(m.group(1) if m else None)
+    return out
+
+
+def check_signed_by(t, w, issued, what):
+    keys = akids(w)
+    t.ok(keys and all(k == issued["akid"] for k in keys),
+         f"every ACM request signed with the {what} credentials", keys)
+    toks = {(c["headers"] or {}).get("x-amz-security-token") for c in w.acm_calls()}
+    t.eq(toks, {issued["token"]}, f"and carries the {what} session token")
+
+
+def check_masked(t, r, secrets):
+    for name, s in secrets.items():
+        t.ok(s in r.masks, f"{name} masked with ::add-mask::")
+        first = r.stdout.find(s)
+        mask = r.stdout.find("::add-mask::" + s)
+        t.ok(mask >= 0 and first == mask + len("::add-mask::"),
+             f"{name}: the mask comes before any other use")
+        t.ok(s not in r.stderr, f"{name} never on stderr")
+        t.ok(s not in (r.outputs_text or ""), f"{name} not in the outputs")
+
+
+@S.test
+def oidc_role(t, w):
+    oidc = start(w, FakeOIDC, **w.suite.tls_kwargs())
+    s = sts(w, oidc=oidc)
+    s.add_role(ROLE)
+    w.add_run(RUN_ID)
+    try:
+        r = w.run("request", aws=False, inputs=inputs(role_to_assume=ROLE),
+                  env=env(w, AWS_ENDPOINT_URL_STS=s.url, GITHUB_RUN_ATTEMPT="2",
+                          ACTIONS_ID_TOKEN_REQUEST_URL=oidc.request_url(),
+                          ACTIONS_ID_TOKEN_REQUEST_TOKEN=oidc.request_token))
+        check_rc(t, r, 0)
+        t.eq([c["query"].get("audience") for c in oidc.calls],
+             [["sts.amazonaws.com"]], "one ID token, for audience sts.amazonaws.com")
+        calls = s.calls_of("AssumeRoleWithWebIdentity")
+        t.eq(len(calls), 1, "one AssumeRoleWithWebIdentity")
+        c = calls[0]
+        t.ok(c["signed"] is False and c["status"] == 200,
+             "unsigned, and the fake STS accepted the token", c.get("error"))
+        t.eq(c["params"].get("WebIdentityToken"), oidc.calls[0].get("jwt"),
+             "the token is the one GitHub issued")
+        t.eq(c["params"].get("RoleSessionName"), f"port-acm-{GH_RUN}-2",
+             "session name port-acm-<run id>-<attempt>")
+        t.eq(c["params"].get("DurationSeconds"), 3600, "DurationSeconds 3600")
+        check_signed_by(t, w, s.issued[0], "assumed role's")
+        t.match(log_text(w.port_events(RUN_ID)),
+                r"AWS credentials: role arn:aws:iam::123456789012:role/port-acm "
+                r"by GitHub OIDC, expiring \d\d:\d\d UTC",
+                "the Port log says which credentials, never what")
+        check_masked(t, r, {"OIDC JWT": oidc.calls[0]["jwt"],
+                            "request token": oidc.request_token,
+                            "secret key": s.issued[0]["secret"],
+                            "session token": s.issued[0]["token"]})
+        check_terminal(t, w, "SUCCESS", r=r, link=False)
+    finally:
+        stop(w)
+
+
+@S.test
+def oidc_without_permission(t, w):
+    w.add_run(RUN_ID)
+    r = w.run("request", aws=False, inputs=inputs(role_to_assume=ROLE), env=env(w))
+    check_rc(t, r, 2)
+    t.match(r.stderr, r"permissions: id-token: write",
+            "says to add permissions: id-token: write")
+    t.eq(w.acm_calls(), [], "ACM never called")
+    e = check_terminal(t, w, "FAILURE", r=r)
+    if e:
+        t.match(json.dumps(e["body"]), r"id-token: write", "the Port run says it too")
+
+
+@S.test
+def assume_role_from_env_keys(t, w):
+    s = sts(w, credentials={AWS_KEY_ID: (AWS_SECRET, None)})
+    s.add_role(ROLE, external_id="ext-42")
+    w.add_run(RUN_ID)
+    try:
+        r = w.run("request", inputs=inputs(role_to_assume=ROLE, role_external_id="ext-42",
+                                           role_duration_seconds="900",
+                                           role_session_name="deploy/acm run"),
+                  env=env(w, AWS_ENDPOINT_URL_STS=s.url))
+        check_rc(t, r, 0)
+        calls = s.calls_of("AssumeRole")
+        t.ok(len(calls) == 1 and calls[0]["signed"] and calls[0]["akid"] == AWS_KEY_ID,
+             "AssumeRole signed (verified by botocore) with the environment keys",
+             calls)
+        if calls:
+            p = calls[0]["params"]
+            t.eq((p.get("ExternalId"), p.get("DurationSeconds"), p.get("RoleSessionName")),
+                 ("ext-42", 900, "deploy-acm-run"),
+                 "ExternalId, DurationSeconds, sanitised RoleSessionName")
+        check_signed_by(t, w, s.issued[0], "assumed role's")
+        check_masked(t, r, {"secret key": s.issued[0]["secret"],
+                            "session token": s.issued[0]["token"]})
+    finally:
+        stop(w)
+
+
+@S.test
+def web_identity_token_file(t, w):
+    oidc = start(w, FakeOIDC)
+    s = sts(w, oidc=oidc)
+    s.add_role(ROLE, audience="sts.amazonaws.com")
+    req = urllib.request.Request(oidc.request_url() + "&audience=sts.amazonaws.com",
+                                 headers={"Authorization": "Bearer " + oidc.request_token})
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        jwt = json.loads(resp.read())["value"]
+    path = os.path.join(w.dir, "token")
+    with open(path, "w") as f:
+        f.write(jwt + "\n")
+    w.add_run(RUN_ID)
+    try:
+        r = w.run("request", aws=False, inputs=inputs(),
+                  env=env(w, AWS_ENDPOINT_URL_STS=s.url, AWS_ROLE_ARN=ROLE,
+                          AWS_WEB_IDENTITY_TOKEN_FILE=path,
+                          AWS_ROLE_SESSION_NAME="irsa-pod"))
+        check_rc(t, r, 0)
+        calls = s.calls_of("AssumeRoleWithWebIdentity")
+        t.ok(len(calls) == 1 and calls[0]["params"]["WebIdentityToken"] == jwt
+             and calls[0]["params"]["RoleSessionName"] == "irsa-pod",
+             "the file's token (trimmed) and AWS_ROLE_SESSION_NAME", calls)
+        check_signed_by(t, w, s.issued[0], "web identity")
+        check_masked(t, r, {"token file JWT": jwt})
+    finally:
+        stop(w)
+
+
+def write(w, name, text):
+    p = os.path.join(w.dir, name)
+    with open(p, "w") as f:
+        f.write(text)
+    return p
+
+
+@S.test
+def profile_role_with_source_profile(t, w):
+    s = sts(w, credentials={"AKIDPROFILEBASE00001": ("profileBaseSecret/xyz", None)})
+    s.add_role(ROLE)
+    cfg = write(w, "config", f"[profile acm]\nrole_arn = {ROLE}\nsource_profile = base\n"
+                             "role_session_name = from-profile\n")
+    cred = write(w, "credentials", "[base]\naws_access_key_id = AKIDPROFILEBASE00001\n"
+                                   "aws_secret_access_key = profileBaseSecret/xyz\n")
+    w.add_run(RUN_ID)
+    try:
+        r = w.run("request", aws=False, inputs=inputs(),
+                  env=env(w, AWS_ENDPOINT_URL_STS=s.url, AWS_PROFILE="acm",
+                          AWS_CONFIG_FILE=cfg, AWS_SHARED_CREDENTIALS_FILE=cred))
+        check_rc(t, r, 0)
+        calls = s.calls_of("AssumeRole")
+        t.ok(len(calls) == 1 and calls[0]["akid"] == "AKIDPROFILEBASE00001"
+             and calls[0]["params"]["RoleSessionName"] == "from-profile",
+             "AssumeRole signed with source_profile's keys", calls)
+        check_signed_by(t, w, s.issued[0], "profile role's")
+    finally:
+        stop(w)
+
+
+@S.test
+def profile_static_keys(t, w):
+    w.acm.credentials["AKIDPROFILEKEYS00001"] = ("profileSecret/abc", None)
+    cred = write(w, "credentials", "[default]\naws_access_key_id = AKIDPROFILEKEYS00001\n"
+                                   "aws_secret_access_key = profileSecret/abc\n")
+    w.add_run(RUN_ID)
+    r = w.run("request", aws=False, inputs=inputs(),
+              env=env(w, AWS_SHARED_CREDENTIALS_FILE=cred))
+    check_rc(t, r, 0)
+    t.ok(akids(w) and set(akids(w)) == {"AKIDPROFILEKEYS00001"},
+         "ACM signed with the [default] profile's keys", akids(w))
+    t.ok("profileSecret/abc" in r.masks, "the profile's secret key masked")
+
+
+@S.test
+def credential_process_refused(t, w):
+    cfg = write(w, "config", "[default]\ncredential_process = /bin/echo {}\n")
+    w.add_run(RUN_ID)
+    r = w.run("request", aws=False, inputs=inputs(), env=env(w, AWS_CONFIG_FILE=cfg))
+    check_rc(t, r, 2)
+    t.match(r.stderr, r"credential_process, which port-acm refuses",
+            "credential_process refused, with why")
+    t.eq(w.acm_calls(), [], "ACM never called")
+
+
+@S.test
+def container_credentials_eks(t, w):
+    tok = "eksPodIdentityToken-" + "x" * 40
+    ctr = start(w, FakeContainer, trust=[w.acm], auth_token=tok)
+    path = write(w, "eks-token", tok + "\n")
+    w.add_run(RUN_ID)
+    try:
+        r = w.run("request", aws=False, inputs=inputs(),
+                  env=env(w, AWS_CONTAINER_CREDENTIALS_FULL_URI=ctr.url + ctr.path,
+                          AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE=path))
+        check_rc(t, r, 0)
+        t.eq([(c["path"], c["auth"]) for c in ctr.calls], [(ctr.path, tok)],
+             "one GET with the token file's Authorization")
+        check_signed_by(t, w, ctr.issued[0], "container")
+        check_masked(t, r, {"container auth token": tok,
+                            "secret key": ctr.issued[0]["secret"]})
+    finally:
+        stop(w)
+
+
+@S.test
+def container_credentials_bad_host(t, w):
+    w.add_run(RUN_ID)
+    r = w.run("request", aws=False, inputs=inputs(),
+              env=env(w, AWS_CONTAINER_CREDENTIALS_FULL_URI="http://10.1.2.3/creds"))
+    check_rc(t, r, 2)
+    t.match(r.stderr, r"neither https nor a container credentials host",
+            "plain http to another host refused before any request")
+
+
+@S.test
+def imds_v2(t, w):
+    imds = start(w, FakeIMDS, trust=[w.acm])
+    w.add_run(RUN_ID)
+    try:
+        r = w.run("request", aws=False, inputs=inputs(),
+                  env=env(w, AWS_EC2_METADATA_DISABLED=None,
+                          AWS_EC2_METADATA_SERVICE_ENDPOINT=imds.url,
+                          RUNNER_ENVIRONMENT="self-hosted"))
+        check_rc(t, r, 0)
+        seq = [(c["method"], c["path"]) for c in imds.calls]
+        t.eq(seq[:3], [("PUT", "/latest/api/token"),
+                       ("GET", "/latest/meta-data/iam/security-credentials/"),
+                       ("GET", "/latest/meta-data/iam/security-credentials/"
+                               + FakeIMDS.ROLE)], "token PUT first, then the role")
+        t.ok(all(c["headers"].get("x-aws-ec2-metadata-token") for c in imds.calls[1:]),
+             "every GET carries the IMDSv2 token")
+        check_signed_by(t, w, imds.issued[0], "instance profile")
+    finally:
+        stop(w)
+
+
+@S.test
+def imds_never_on_github_hosted_or_disabled(t, w):
+    imds = start(w, FakeIMDS, trust=[w.acm])
+    w.add_run(RUN_ID)
+    try:
+        for name, extra in (("github-hosted", {"AWS_EC2_METADATA_DISABLED": None,
+                                               "RUNNER_ENVIRONMENT": "github-hosted"}),
+                            ("disabled", {"AWS_EC2_METADATA_DISABLED": "TRUE",
+                                          "RUNNER_ENVIRONMENT": "self-hosted"})):
+            w.reset_run(RUN_ID)
+            r = w.run("request", aws=False, inputs=inputs(),
+                      env=env(w, AWS_EC2_METADATA_SERVICE_ENDPOINT=imds.url, **extra))
+            check_rc(t, r, 2, f"{name}: exit 2, no credentials")
+            t.eq(imds.calls, [], f"{name}: IMDS never contacted")
+            why = r.stderr
+            for src in ("environment: AWS_ACCESS_KEY_ID is not set",
+                        "web identity token file: AWS_WEB_IDENTITY_TOKEN_FILE is not set",
+                        "shared config/credentials files: no shared config",
+                        "container credentials: AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+                        "EC2 instance metadata: "):
+                t.ok(src in why, f"{name}: the error lists '{src[:40]}'", why)
+            t.match(why, r"role_to_assume.*id-token: write", f"{name}: and the likely fix")
+        e = check_terminal(t, w, "FAILURE", r=r)
+        if e:
+            t.match(json.dumps(e["body"]), r"no AWS credentials", "the Port run ends with it")
+    finally:
+        stop(w)
+
+
+@S.test
+def refreshed_during_wait(t, w):
+    """Credentials that expire within 5 minutes are refreshed between
+    requests: the fake STS hands out 303-second sessions and the wait
+    lasts several seconds."""
+    oidc = start(w, FakeOIDC, **w.suite.tls_kwargs())
+    s = sts(w, oidc=oidc)
+    s.add_role(ROLE)
+    s.duration_cap = 303
+    w.acm_configure(issue_after=6)
+    w.add_run(RUN_ID)
+    try:
+        r = w.run("request", aws=False,
+                  inputs=inputs(role_to_assume=ROLE, wait_for_issuance="true",
+                                timeout_minutes="1"),
+                  env=env(w, AWS_ENDPOINT_URL_STS=s.url, PORT_ACM_POLL_INTERVAL_MS="1000",
+                          ACTIONS_ID_TOKEN_REQUEST_URL=oidc.request_url(),
+                          ACTIONS_ID_TOKEN_REQUEST_TOKEN=oidc.request_token), timeout=90)
+        check_rc(t, r, 0)
+        n = len(s.calls_of("AssumeRoleWithWebIdentity"))
+        t.ok(n >= 2, "refreshed at least once during the wait", n)
+        t.eq(len(oidc.calls), n, "a fresh GitHub token for every exchange")
+        keys = akids(w)
+        issued = [i["akid"] for i in s.issued]
+        t.ok(len(set(keys)) >= 2 and set(keys) <= set(issued),
+             "later ACM requests signed with the refreshed credentials", keys)
+        t.ok(keys == sorted(keys, key=issued.index), "never an older key after a newer one")
+    finally:
+        stop(w)
+
+
+S.main()
