@@ -121,16 +121,11 @@ aws_endpoint_split(const char *endpoint, char *base, size_t baselen, char *host,
 	size_t n, i;
 	int https;
 
-	if (strncasecmp(endpoint, "https://", 8) == 0) {
-		https = 1;
-		hs = endpoint + 8;
-	} else if (strncasecmp(endpoint, "http://", 7) == 0) {
-		https = 0;
-		hs = endpoint + 7;
-	} else {
+	if ((https = validate_url_scheme(endpoint)) < 0) {
 		str_copy(why, whylen, "it is not an http(s) URL");
 		return -1;
 	}
+	hs = endpoint + (https ? 8 : 7);
 	slash = strchr(hs, '/');
 	he = slash ? slash : hs + strlen(hs);
 	n = (size_t)(he - hs);

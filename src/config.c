@@ -362,22 +362,12 @@ parse_args(int argc, char **argv, const char *flags[S__MAX], enum op *op,
 static int
 require_tls(const char *field, const char *url, struct buf *msg)
 {
-	static const char *const local[] = {
-	    "http://127.0.0.1", "http://localhost", "http://[::1]"};
-	size_t i, n;
-
-	if (strncmp(url, "http://", 7) != 0)
+	if (validate_url_scheme(url) != 0 || validate_url_loopback(url))
 		return 0;
-	for (i = 0; i < sizeof(local) / sizeof(local[0]); i++) {
-		n = strlen(local[i]);
-		if (strncmp(url, local[i], n) == 0 &&
-		    (url[n] == '\0' || url[n] == ':' || url[n] == '/'))
-			return 0;
-	}
 	return fail(msg,
-	    "%s must use https:// (plain http:// is allowed only for "
-	    "127.0.0.1, localhost or [::1]), so credentials never travel in "
-	    "the clear",
+	    "%s must use https:// (plain http:// is allowed only for the "
+	    "loopback: 127.0.0.0/8, [::1] or localhost), so credentials never "
+	    "travel in the clear",
 	    field);
 }
 

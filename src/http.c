@@ -309,7 +309,7 @@ send_with(struct http *h, const struct http_request *req, long req_timeout_ms,
 		    ca, setting, strerror(errno), setting);
 		return HTTP_EOTHER;
 	}
-	if (ca == NULL && strncmp(req->url, "https:", 6) == 0) {
+	if (ca == NULL && strncasecmp(req->url, "https:", 6) == 0) {
 		curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
 
 		if (v->cainfo != NULL && access(v->cainfo, R_OK) != 0) {

@@ -1139,6 +1139,64 @@ validate_entity_id(const char *field, const char *s, char *err, size_t errlen)
 }
 
 int
+validate_url_scheme(const char *url)
+{
+	/* Schemes are case-insensitive (RFC 3986 §3.1), and curl agrees:
+	 * "HTTP://" is plain http. */
+	if (url != NULL && prefix_nocase(url, "https://"))
+		return 1;
+	if (url != NULL && prefix_nocase(url, "http://"))
+		return 0;
+	return -1;
+}
+
+/* 127.0.0.0/8 written as four decimal octets without leading zeros
+ * (a resolver may read "0177" or "010" as octal, "127.1" as 127.0.0.1:
+ * anything but the plain form is not taken for the loopback). */
+static int
+is_loopback_v4(const char *h, size_t n)
+{
+	size_t i = 0, digits, octets = 0;
+	unsigned v;
+
+	if (n < 4 || strncmp(h, "127.", 4) != 0)
+		return 0;
+	for (;;) {
+		v = 0;
+		digits = 0;
+		while (i < n && is_digit((unsigned char)h[i]) && digits < 4) {
+			v = v * 10 + (unsigned)(h[i++] - '0');
+			digits++;
+		}
+		if (digits == 0 || digits > 3 || v > 255 ||
+		    (digits > 1 && h[i - digits] == '0'))
+			return 0;
+		if (++octets == 4)
+			return i == n;
+		if (i >= n || h[i++] != '.')
+			return 0;
+	}
+}
+
+int
+validate_url_loopback(const char *url)
+{
+	const char *h = url ? strstr(url, "://") : NULL;
+	size_t n;
+
+	if (h == NULL)
+		return 0;
+	h += 3;
+	n = strcspn(h, "/?#");
+	if (strncmp(h, "[::1]", 5) == 0)
+		return n == 5 || h[5] == ':';
+	n = strcspn(h, ":/?#");
+	if (n == 9 && prefix_nocase(h, "localhost"))
+		return 1;
+	return is_loopback_v4(h, n);
+}
+
+int
 validate_base_url(const char *field, const char *s, char *err, size_t errlen)
 {
 	char v[SHOW_LEN], c[64];
@@ -1164,10 +1222,8 @@ validate_base_url(const char *field, const char *s, char *err, size_t errlen)
 			return -1;
 		}
 	}
-	if (prefix_nocase(s, "https://"))
-		host = s + 8;
-	else if (prefix_nocase(s, "http://"))
-		host = s + 7;
+	if (validate_url_scheme(s) >= 0)
+		host = s + (validate_url_scheme(s) ? 8 : 7);
 	else {
 		str_printf(err, errlen,
 		    "%s '%s' must start with https:// (or "

@@ -98,6 +98,12 @@ int validate_entity_id(
  * trailing '/' is rejected so URLs join cleanly. */
 int validate_base_url(
     const char *field, const char *s, char *err, size_t errlen);
+/* Pure. url's scheme, compared case-insensitively: 1 for https://,
+ * 0 for http://, -1 for anything else. Every scheme check uses this. */
+int validate_url_scheme(const char *url);
+/* Pure. Whether url's host is the loopback: 127.0.0.0/8 as a plain
+ * dotted quad, [::1] or localhost (any case). Nothing else is. */
+int validate_url_loopback(const char *url);
 /* A positive integer within [min, max]; parsed into *out. */
 int validate_uint(const char *field, const char *s, unsigned long min,
     unsigned long max, unsigned long *out, char *err, size_t errlen);

@@ -276,4 +276,26 @@ def unicode_blueprint_accepted(t, w):
          "the entity goes to the Unicode blueprint", [u["path"] for u in ups])
 
 
+# ------------------------- defect 1: HTTP:// (upper case) is plain http too
+
+@S.test(https=False)
+def upper_case_http_refused_off_loopback(t, w):
+    """curl reads the scheme case-insensitively: "HTTP://" is clear text.
+    An http proxy on 127.0.0.1 (the fake itself) stands in for the
+    network, so a request that would leave in clear text reaches the
+    fake instead of anything outside."""
+    w.add_run(RUN_ID)
+    r = req(w, env={"http_proxy": w.port_url, "INPUT_PORT_BASE_URL": "HTTP://api.port.test"})
+    check_rc(t, r, 2)
+    t.eq(w.port_requests(), [], "nothing reached Port: the client secret never left")
+    t.match(r.stderr, r"port_base_url must use https://", "says https is required")
+    t.eq(w.acm_calls(), [], "no ACM call")
+
+    r = req(w, env={"http_proxy": w.acm_url, "AWS_ENDPOINT_URL_ACM": "HtTp://acm.aws.test"},
+            port_creds=False)
+    check_rc(t, r, 2)
+    t.eq(list(w.acm.requests), [], "nothing reached ACM: no signed request in clear text")
+    t.match(r.stderr, r"AWS_ENDPOINT_URL_ACM must use https://", "says https is required")
+
+
 S.main()

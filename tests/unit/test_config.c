@@ -482,6 +482,14 @@ test_endpoint(void)
 	            CONFIG_ERROR &&
 	        has(buf_str(&msg), "https://"),
 	    "plain http endpoint off the loopback refused");
+	env_set("AWS_ENDPOINT_URL_ACM", "HTTP://acm.example.com");
+	ok(load("request", "--domain-name=a.example.com", NULL) ==
+	            CONFIG_ERROR &&
+	        has(buf_str(&msg), "https://"),
+	    "HTTP:// (upper case) endpoint off the loopback refused");
+	env_set("AWS_ENDPOINT_URL_ACM", "Http://127.8.9.10:4566");
+	ok(load("request", "--domain-name=a.example.com", NULL) == CONFIG_OK,
+	    "plain http on 127.0.0.0/8 allowed, scheme in any case");
 	env_set("AWS_ENDPOINT_URL_ACM", "http://127.0.0.1.evil.test:4566");
 	ok(load("request", "--domain-name=a.example.com", NULL) == CONFIG_ERROR,
 	    "http://127.0.0.1.evil.test is not the loopback");
@@ -694,6 +702,11 @@ test_base_url(void)
 	            CONFIG_ERROR &&
 	        has(buf_str(&msg), "port_base_url"),
 	    "plain http port_base_url off the loopback refused");
+	env_set("PORT_BASE_URL", "HTTP://port.test");
+	ok(load("request", "--domain-name=a.example.com", NULL) ==
+	            CONFIG_ERROR &&
+	        has(buf_str(&msg), "port_base_url"),
+	    "HTTP:// (upper case) port_base_url off the loopback refused");
 	env_set("PORT_BASE_URL", "http://[::1]:9000/v1/");
 	ok(load("request", "--domain-name=a.example.com", NULL) == CONFIG_OK &&
 	        strcmp(c.port_base_url, "http://[::1]:9000") == 0,

@@ -844,6 +844,46 @@ test_tokens_ids_urls(void)
 }
 
 static void
+test_url_scheme_loopback(void)
+{
+	static const struct {
+		const char *url;
+		int scheme, loopback;
+	} cases[] = {
+	    {"https://api.getport.io", 1, 0},
+	    {"HTTPS://api.getport.io", 1, 0},
+	    {"http://port.test", 0, 0},
+	    {"HTTP://port.test", 0, 0},
+	    {"HtTp://127.0.0.1:80", 0, 1},
+	    {"http://127.0.0.1", 0, 1},
+	    {"http://127.255.3.4:9/x", 0, 1},
+	    {"http://127.0.0.1.evil.test", 0, 0},
+	    {"http://128.0.0.1", 0, 0},
+	    {"http://127.1", 0, 0},       /* not the plain form */
+	    {"http://0177.0.0.1", 0, 0},  /* octal to some resolvers */
+	    {"http://127.010.0.1", 0, 0}, /* leading zero */
+	    {"http://127.0.0.256", 0, 0},
+	    {"http://127.0.0.1.", 0, 0},
+	    {"http://localhost:4566", 0, 1},
+	    {"http://LocalHost", 0, 1},
+	    {"http://localhost.evil.test", 0, 0},
+	    {"http://[::1]:9000/v1", 0, 1},
+	    {"http://[::1]", 0, 1},
+	    {"http://[::2]", 0, 0},
+	    {"ftp://127.0.0.1", -1, 1},
+	    {"127.0.0.1", -1, 0},
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ok(validate_url_scheme(cases[i].url) == cases[i].scheme,
+		    "scheme of %s", cases[i].url);
+		ok(validate_url_loopback(cases[i].url) == cases[i].loopback,
+		    "loopback: %s", cases[i].url);
+	}
+}
+
+static void
 test_numbers(void)
 {
 	unsigned long v = 0;
@@ -924,6 +964,7 @@ main(void)
 	test_arns();
 	test_tags();
 	test_tokens_ids_urls();
+	test_url_scheme_loopback();
 	test_numbers();
 	return done_testing();
 }
