@@ -34,6 +34,7 @@ struct acm_config {
 #define ACM_ERR_SERVICE   AWS_ERR_SERVICE
 #define ACM_ERR_TRANSPORT AWS_ERR_TRANSPORT
 #define ACM_ERR_RESPONSE  AWS_ERR_RESPONSE
+#define ACM_ERR_SETUP     AWS_ERR_SETUP
 
 /* A validation record ACM wants in DNS (or where its mails go). */
 struct acm_validation {

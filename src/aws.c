@@ -87,37 +87,12 @@ aws_parse_http_date(const char *s)
 	return timegm(&tm);
 }
 
-/* 127.0.0.0/8, ::1 or localhost: where plain http cannot be sniffed. */
-static int
-is_loopback(const char *host)
-{
-	const char *p = host;
-	long octet;
-	size_t n;
-	int i;
-
-	if (strcasecmp(host, "localhost") == 0 || strcmp(host, "[::1]") == 0)
-		return 1;
-	/* 127.a.b.c, each part 1..3 digits up to 255 */
-	for (i = 0; i < 4; i++) {
-		n = strspn(p, "0123456789");
-		octet = n >= 1 && n <= 3 ? str_digits(p, n) : -1;
-		if (octet < 0 || octet > 255 || (i == 0 && octet != 127))
-			return 0;
-		p += n;
-		if (*p != (i < 3 ? '.' : '\0'))
-			return 0;
-		p++;
-	}
-	return 1;
-}
-
 int
 aws_endpoint_split(const char *endpoint, char *base, size_t baselen, char *host,
     size_t hostlen, char *path, size_t pathlen, char *why, size_t whylen)
 {
 	const char *hs, *he, *slash;
-	char hostonly[512], *p;
+	char *p;
 	size_t n, i;
 	int https;
 
@@ -129,8 +104,8 @@ aws_endpoint_split(const char *endpoint, char *base, size_t baselen, char *host,
 	slash = strchr(hs, '/');
 	he = slash ? slash : hs + strlen(hs);
 	n = (size_t)(he - hs);
-	if (n == 0 || n >= hostlen || n >= sizeof(hostonly) ||
-	    memchr(hs, '?', n) || memchr(hs, '#', n) || memchr(hs, '@', n)) {
+	if (n == 0 || n >= hostlen || memchr(hs, '?', n) ||
+	    memchr(hs, '#', n) || memchr(hs, '@', n)) {
 		str_copy(why, whylen,
 		    "its host is empty, too long or not a "
 		    "plain host[:port]");
@@ -144,10 +119,7 @@ aws_endpoint_split(const char *endpoint, char *base, size_t baselen, char *host,
 	    ((https && strcmp(p, ":443") == 0) ||
 	        (!https && strcmp(p, ":80") == 0)))
 		*p = '\0';
-	str_copy(hostonly, sizeof(hostonly), host);
-	if ((p = strrchr(hostonly, ':')) != NULL && strchr(p, ']') == NULL)
-		*p = '\0';
-	if (!https && !is_loopback(hostonly)) {
+	if (!https && !validate_url_loopback(endpoint)) {
 		str_copy(why, whylen,
 		    "it is plain http to a host that is not this machine "
 		    "(only 127.0.0.0/8, ::1 and localhost may use http)");
@@ -624,7 +596,9 @@ aws_call(struct aws_client *c, const struct aws_request *req, struct buf *out,
 			o.retry_after =
 			    resp.retry_after[0] ? resp.retry_after : NULL;
 		} else {
-			err->kind = AWS_ERR_TRANSPORT;
+			err->kind = hr == HTTP_ELOCAL || hr == HTTP_ETLS
+			                ? AWS_ERR_SETUP
+			                : AWS_ERR_TRANSPORT;
 			set_message(err, why, strlen(why), secrets, 0);
 			o.failure = hr == HTTP_ETIMEOUT   ? RETRY_TIMEOUT
 			            : hr == HTTP_ECONNECT ? RETRY_CONNECT

@@ -46,6 +46,9 @@ enum aws_error_kind {
 	AWS_ERR_CREDENTIALS, /* no credentials to sign with */
 	AWS_ERR_CANCELLED,   /* the run was cancelled */
 	AWS_ERR_LOCAL,       /* out of memory, a request we cannot build */
+	AWS_ERR_SETUP,       /* a local mistake to fix: the CA bundle
+	                      * cannot be read, or does not trust the
+	                      * endpoint (exit 2, not "try again") */
 };
 
 struct aws_error {

@@ -70,7 +70,13 @@ explain_acm_error(const struct acm_error *err, const char *verb,
 	const char *t = err->type, *what = arn && arn[0] ? arn : domain;
 	int rc;
 
-	if (err->kind == ACM_ERR_TRANSPORT)
+	if (err->kind == ACM_ERR_SETUP)
+		rc = buf_printf(out,
+		    "Could not reach ACM to %s the certificate: %s. Nothing "
+		    "was changed in AWS; fix the file or setting named here, "
+		    "then run the action again.",
+		    verb, err->message);
+	else if (err->kind == ACM_ERR_TRANSPORT)
 		rc = buf_printf(out,
 		    "Could not reach ACM to %s the certificate: %s. Nothing "
 		    "may have changed; run the action again once AWS is "

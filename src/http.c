@@ -208,8 +208,8 @@ on_prereq(
 }
 
 static enum http_result
-classify(CURLcode rc, const char *url, const char *ca_file, const char *detail,
-    char *err, size_t errlen)
+classify(CURLcode rc, const char *url, const char *ca_file, const char *setting,
+    const char *detail, char *err, size_t errlen)
 {
 	const char *why = detail[0] ? detail : curl_easy_strerror(rc);
 
@@ -228,19 +228,37 @@ classify(CURLcode rc, const char *url, const char *ca_file, const char *detail,
 	case CURLE_HTTP2_STREAM:
 		snprintf(err, errlen, "%s: connection failed (%s)", url, why);
 		return HTTP_ECONNECT;
-	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_CONNECT_ERROR:
-	case CURLE_SSL_CERTPROBLEM:
-	case CURLE_SSL_CIPHER:
-	case CURLE_SSL_CACERT_BADFILE:
+		/* With Mbed TLS a failed verification is its own code
+		 * (below); this one is a handshake cut short: a reset or
+		 * close mid-handshake, or a send/receive failure in it. */
+		snprintf(err, errlen,
+		    "%s: connection failed during the TLS handshake (%s)", url,
+		    why);
+		return HTTP_ECONNECT;
+	case CURLE_PEER_FAILED_VERIFICATION:
 	case CURLE_SSL_ISSUER_ERROR:
 		snprintf(err, errlen,
 		    "%s: the server's TLS certificate could not be verified "
 		    "against the CA bundle %s (%s); if a proxy or private CA "
-		    "is in the way, point SSL_CERT_FILE (or AWS_CA_BUNDLE for "
-		    "AWS) at its CA certificates",
-		    url, ca_file ? ca_file : "built into port-acm", why);
+		    "is in the way, point %s at its CA certificates",
+		    url, ca_file ? ca_file : "built into port-acm", why,
+		    setting);
 		return HTTP_ETLS;
+	case CURLE_SSL_CIPHER:
+		snprintf(err, errlen,
+		    "%s: no TLS version or cipher in common with the server "
+		    "(%s)",
+		    url, why);
+		return HTTP_ETLS;
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CACERT_BADFILE:
+		snprintf(err, errlen,
+		    "the CA bundle %s (from %s) could not be loaded (%s); set "
+		    "%s to a PEM file of trusted CA certificates",
+		    ca_file ? ca_file : "built into port-acm", setting, why,
+		    setting);
+		return HTTP_ELOCAL;
 	case CURLE_WRITE_ERROR:
 		snprintf(err, errlen,
 		    "%s: the response was larger than %d bytes; refusing it",
@@ -307,7 +325,7 @@ send_with(struct http *h, const struct http_request *req, long req_timeout_ms,
 		    "the CA bundle %s (from %s) cannot be read (%s); set %s "
 		    "to a readable PEM file",
 		    ca, setting, strerror(errno), setting);
-		return HTTP_EOTHER;
+		return HTTP_ELOCAL;
 	}
 	if (ca == NULL && strncasecmp(req->url, "https:", 6) == 0) {
 		curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
@@ -317,8 +335,7 @@ send_with(struct http *h, const struct http_request *req, long req_timeout_ms,
 			    "no CA bundle: %s cannot be read (%s); set %s to a "
 			    "PEM file of trusted CA certificates",
 			    v->cainfo, strerror(errno), setting);
-
-			return HTTP_EOTHER;
+			return HTTP_ELOCAL;
 		}
 	}
 
@@ -393,7 +410,7 @@ send_with(struct http *h, const struct http_request *req, long req_timeout_ms,
 		goto done;
 	}
 	if (rc != CURLE_OK) {
-		res = classify(rc, req->url, ca, detail, err, errlen);
+		res = classify(rc, req->url, ca, setting, detail, err, errlen);
 		str_scrub(err); /* TLS library text may hold line breaks */
 		goto done;
 	}

@@ -22,11 +22,16 @@
 
 enum http_result {
 	HTTP_OK = 0,
-	HTTP_ECONNECT, /* refused, reset, closed early, truncated body */
+	HTTP_ECONNECT, /* refused, reset (also during the TLS handshake),
+	                * closed early, truncated body: worth a retry */
 	HTTP_ETIMEOUT, /* connect or total timeout, or the run's deadline */
-	HTTP_ETLS,     /* certificate verification or handshake failure */
+	HTTP_ETLS,     /* the server's certificate is not trusted by the CA
+	                * bundle, or no common TLS parameters: a retry
+	                * cannot help */
 	HTTP_ETOOBIG,  /* response larger than HTTP_MAX_RESPONSE */
-	HTTP_EOTHER,   /* local failure: memory, bad URL, unreadable CA file */
+	HTTP_EOTHER,   /* local failure: memory, bad URL */
+	HTTP_ELOCAL,   /* the CA bundle cannot be read or parsed: a local
+	                * mistake to fix, not an outage */
 };
 
 struct http_options {

@@ -330,7 +330,8 @@ main(int argc, char **argv)
 	     : c->op == OP_RENEW ? op_renew(&op, &res)
 	     : c->op == OP_SYNC  ? op_sync(&op, &res)
 	                         : op_delete(&op, &res);
-	rc = rc == 0 ? EXIT_DONE : EXIT_ACM_FAILED;
+	/* A local mistake is fixed by the user, not by waiting for AWS. */
+	rc = rc == 0 ? EXIT_DONE : res.local ? EXIT_BAD_INPUT : EXIT_ACM_FAILED;
 
 	publish(&g, c, &res, rc == EXIT_DONE);
 	if (rc != EXIT_DONE)

@@ -162,6 +162,7 @@ op_fail(struct op_env *env, struct op_result *res, const struct acm_error *err,
     const char *verb, const char *what)
 {
 	buf_reset(&res->summary);
+	res->local = err->kind == ACM_ERR_SETUP;
 	explain_acm_error(err, verb, what, res->domain, &res->summary);
 	snprintf(res->label, sizeof(res->label), "%s failed",
 	    strcmp(verb, "request") == 0 ? "Request"

@@ -215,6 +215,7 @@ call(struct port *p, const char *method, const char *path, const cJSON *body,
 			status = -1;
 			memset(err, 0, sizeof(*err));
 			str_copy(err->message, sizeof(err->message), why);
+			err->local = hr == HTTP_ELOCAL || hr == HTTP_ETLS;
 			o.failure = hr == HTTP_ETIMEOUT   ? RETRY_TIMEOUT
 			            : hr == HTTP_ECONNECT ? RETRY_CONNECT
 			                                  : RETRY_OTHER;

@@ -31,6 +31,8 @@ struct port_error {
 	char message[1024]; /* what failed, for a person */
 	char trace_id[128]; /* X-Trace-Id, for Port support */
 	unsigned attempts;  /* requests the call made */
+	int local;          /* a local mistake (the CA bundle), not an
+	                     * outage: exit 2 */
 };
 
 struct port_run_update {

@@ -6,6 +6,7 @@ import json
 import os
 import re
 import sys
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from harness import (ACCOUNT, REGION, RUN_ID, Suite, check_rc,  # noqa: E402
@@ -296,6 +297,79 @@ def upper_case_http_refused_off_loopback(t, w):
     check_rc(t, r, 2)
     t.eq(list(w.acm.requests), [], "nothing reached ACM: no signed request in clear text")
     t.match(r.stderr, r"AWS_ENDPOINT_URL_ACM must use https://", "says https is required")
+
+
+# --------------- defect 6: a reset in the TLS handshake is a connection error
+
+def tls_states(fake):
+    deadline = time.monotonic() + 3
+    while True:
+        with fake.lock:
+            log = [c.get("tls") for c in fake.conn_log]
+        if all(log) or time.monotonic() > deadline:
+            return log
+        time.sleep(0.02)
+
+
+@S.test
+def handshake_reset_is_retried(t, w):
+    arn = private_cert(w)
+    w.acm.fault("handshake", "reset")
+    w.add_run(RUN_ID)
+    r = w.run("renew", inputs={"port_context": ctx(entity=entity_for(arn))})
+    check_rc(t, r, 0)
+    tls = tls_states(w.acm)
+    t.ok(len(tls) == 2 and tls[0] == "reset" and tls[1] == "ok",
+         "the reset connection was retried on a new one", tls)
+    t.eq(len(w.acm_calls("RenewCertificate")), 1, "the renewal went through once")
+    t.ok(not re.search(r"could not be verified|SSL_CERT_FILE|AWS_CA_BUNDLE", r.text),
+         "no certificate advice for a reset", r.text)
+    check_terminal(t, w, "SUCCESS", r=r)
+
+
+@S.test
+def handshake_reset_every_time_is_a_connection_failure(t, w):
+    arn = private_cert(w)
+    w.acm.fault("handshake", "reset", count=10)
+    w.add_run(RUN_ID)
+    r = w.run("renew", inputs={"port_context": ctx(entity=entity_for(arn))})
+    check_rc(t, r, 1)
+    t.eq(len(tls_states(w.acm)), 3, "three attempts (the SDK's default)")
+    t.match(r.stderr, r"connection failed during the TLS handshake", "says what failed")
+    t.ok(not re.search(r"could not be verified|SSL_CERT_FILE", r.text),
+         "no certificate advice for a reset", r.text)
+    t.match(r.stderr, r"once AWS is reachable", "an outage: run again later")
+
+
+# ----------------------- local mistakes: exit 2 and "fix the file", no retry
+
+@S.test
+def untrusted_ca_is_a_local_mistake(t, w):
+    arn = private_cert(w)
+    w.add_run(RUN_ID)
+    r = w.run("renew", inputs={"port_context": ctx(entity=entity_for(arn))},
+              env={"AWS_CA_BUNDLE": w.suite.pki["other_ca"]})
+    check_rc(t, r, 2)
+    t.eq(tls_states(w.acm), ["failed"], "one handshake, refused, not retried")
+    t.match(r.stderr, r"could not be verified", "says the certificate was not verified")
+    t.match(r.stderr, r"point AWS_CA_BUNDLE at", "names the setting to fix")
+    t.match(r.stderr, r"fix the file", "says to fix the file")
+    t.ok("once AWS is reachable" not in r.text, "not told to wait for AWS")
+    check_terminal(t, w, "FAILURE", summary_res=[r"fix the file"], r=r)
+
+
+@S.test
+def unreadable_ca_bundle_is_a_local_mistake(t, w):
+    arn = private_cert(w)
+    w.add_run(RUN_ID)
+    path = os.path.join(w.dir, "missing-ca.pem")
+    r = w.run("renew", inputs={"port_context": ctx(entity=entity_for(arn))},
+              env={"AWS_CA_BUNDLE": path})
+    check_rc(t, r, 2)
+    t.eq(w.acm.connections, 0, "no connection to ACM")
+    t.contains(r.stderr, path, "names the file")
+    t.match(r.stderr, r"fix the file", "says to fix the file")
+    t.ok("once AWS is reachable" not in r.text, "not told to wait for AWS")
 
 
 S.main()

@@ -146,6 +146,19 @@ class _HTTPServer(ThreadingHTTPServer):
         # CA, expired certificate) still shows up as a connection.
         conn = self.fake._accepted(sock, addr)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        if self.fake.ssl_context is not None and self.fake._take_handshake_fault():
+            # A reset in the middle of the TLS handshake: the ClientHello
+            # has arrived, and the answer is an RST.
+            sock.settimeout(5)
+            try:
+                sock.recv(1, socket.MSG_PEEK)
+            except OSError:
+                pass
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            sock.close()
+            self.fake._conn_note(conn, tls="reset")
+            self.fake._closed(conn)
+            raise OSError("scripted reset during the TLS handshake")
         if self.fake.ssl_context is not None:
             sock = self.fake.ssl_context.wrap_socket(
                 sock, server_side=True, do_handshake_on_connect=False)
@@ -453,6 +466,8 @@ class FakeServer:
                          own error body when body= is not given)
         after=True processes the request first (state changes) and then
         spoils the answer: a lost response, not a lost request.
+        route "handshake" with kind "reset" (TLS fakes only) resets the
+        next `count` connections in the middle of the TLS handshake.
         """
         with self.lock:
             self._faults.setdefault(route, []).append(_Fault(kind, count, kw))
@@ -460,6 +475,16 @@ class FakeServer:
     def clear_faults(self):
         with self.lock:
             self._faults.clear()
+
+    def _take_handshake_fault(self):
+        with self.lock:
+            q = self._faults.get("handshake")
+            if not q:
+                return False
+            q[0].count -= 1
+            if q[0].count <= 0:
+                q.pop(0)
+            return True
 
     def _take_fault(self, route):
         with self.lock:

@@ -136,6 +136,17 @@ test_details(void)
 	    "transport error: no ACM type appended");
 
 	buf_reset(&b);
+	e.kind = ACM_ERR_SETUP;
+	snprintf(e.message, sizeof(e.message),
+	    "the CA bundle /x.pem (from AWS_CA_BUNDLE) cannot be read");
+	explain_acm_error(&e, "renew", ARN, "", &b);
+	ok(strstr(buf_str(&b), "/x.pem") &&
+	        strstr(buf_str(&b), "fix the file") &&
+	        strstr(buf_str(&b), "Nothing was changed") &&
+	        strstr(buf_str(&b), "reachable") == NULL,
+	    "local mistake: fix the file, not wait for AWS");
+
+	buf_reset(&b);
 	e.kind = ACM_ERR_RESPONSE;
 	snprintf(e.message, sizeof(e.message), "not a JSON object");
 	explain_acm_error(&e, "request", "", "app.example.com", &b);
