@@ -65,20 +65,148 @@ escape_buf(const char *s, size_t n, int property, struct buf *out)
 	return buf_append(out, s + start, n - start);
 }
 
-/* Streams the escaped text straight to f: commands must not depend on
- * malloc succeeding, above all ::add-mask::. */
-static void
-escape_file(FILE *f, const char *s, size_t n, int property)
+/*
+ * The one neutraliser for text we echo (github-action-runtime.md
+ * §1.6): the runner parses "##[name ...]data" anywhere in a line of
+ * stdout or stderr, and "::name::data" where a line starts after
+ * whitespace. "##[" becomes "##\[" and a leading "::" becomes ":\:",
+ * so neither parses; the text stays readable. s goes to put() in
+ * pieces; *bol says whether the next byte starts a line.
+ */
+typedef void (*sink_fn)(void *arg, const char *s, size_t n);
+
+/* Length of the whitespace .NET's TrimStart skips at s (ASCII blanks,
+ * NEL, NBSP and the Unicode spaces), 0 when none. */
+static size_t
+space_len(const unsigned char *s, size_t n)
 {
-	size_t i;
+	if (n >= 1 && (s[0] == ' ' || (s[0] >= '\t' && s[0] <= '\r')))
+		return 1;
+	if (n >= 2 && s[0] == 0xc2 && (s[1] == 0x85 || s[1] == 0xa0))
+		return 2;
+	if (n >= 3 && s[0] == 0xe1 && s[1] == 0x9a && s[2] == 0x80)
+		return 3; /* U+1680 */
+	if (n >= 3 && s[0] == 0xe2 && s[1] == 0x80 &&
+	    (s[2] <= 0x8a || s[2] == 0xa8 || s[2] == 0xa9 || s[2] == 0xaf))
+		return 3; /* U+2000..200A, 2028, 2029, 202F */
+	if (n >= 3 && s[0] == 0xe2 && s[1] == 0x81 && s[2] == 0x9f)
+		return 3; /* U+205F */
+	if (n >= 3 && s[0] == 0xe3 && s[1] == 0x80 && s[2] == 0x80)
+		return 3; /* U+3000 */
+	return 0;
+}
+
+static void
+defuse(const char *s, size_t n, int *bol, sink_fn put, void *arg)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, start = 0, k;
+
+	while (i < n) {
+		if (*bol && (k = space_len(u + i, n - i)) > 0) {
+			i += k; /* still at the start: the runner trims it */
+			continue;
+		}
+		if (*bol && n - i >= 2 && s[i] == ':' && s[i + 1] == ':') {
+			put(arg, s + start, i - start);
+			put(arg, ":\\:", 3);
+			i += 2;
+			start = i;
+		} else if (n - i >= 3 && memcmp(s + i, "##[", 3) == 0) {
+			put(arg, s + start, i - start);
+			put(arg, "##\\[", 4);
+			i += 3;
+			start = i;
+		} else
+			i++;
+		*bol = s[i - 1] == '\n' || s[i - 1] == '\r';
+	}
+	put(arg, s + start, n - start);
+}
+
+static void
+put_file(void *arg, const char *s, size_t n)
+{
+	fwrite(s, 1, n, arg);
+}
+
+struct buf_sink {
+	struct buf *b;
+	int failed;
+};
+
+static void
+put_buf(void *arg, const char *s, size_t n)
+{
+	struct buf_sink *k = arg;
+
+	if (!k->failed && buf_append(k->b, s, n) != 0)
+		k->failed = 1;
+}
+
+/* Command data: escaped for the command, after the neutraliser. */
+struct esc {
+	FILE *f;
+	int property;
+};
+
+static void
+put_escaped(void *arg, const char *s, size_t n)
+{
+	const struct esc *e = arg;
 	const char *rep;
+	size_t i;
 
 	for (i = 0; i < n; i++) {
-		if ((rep = escape_of(s[i], property)) != NULL)
-			fputs(rep, f);
+		if ((rep = escape_of(s[i], e->property)) != NULL)
+			fputs(rep, e->f);
 		else
-			putc(s[i], f);
+			putc(s[i], e->f);
 	}
+}
+
+/* Streams the escaped text straight to f: commands must not depend on
+ * malloc succeeding, above all ::add-mask::. defused: through the
+ * neutraliser too (not for masks: the runner must see the secret as
+ * it is printed). */
+static void
+escape_file(FILE *f, const char *s, size_t n, int property, int defused)
+{
+	struct esc e = {f, property};
+	int bol = 0;
+
+	if (defused)
+		defuse(s, n, &bol, put_escaped, &e);
+	else
+		put_escaped(&e, s, n);
+}
+
+int
+gha_neutralise(const char *s, struct buf *out)
+{
+	struct buf_sink k = {out, 0};
+	int bol = 1;
+
+	defuse(s, strlen(s), &bol, put_buf, &k);
+	/* an empty s leaves out untouched: make it a string */
+	return k.failed || buf_append(out, "", 0) != 0 ? -1 : 0;
+}
+
+void
+gha_echo(FILE *f, const char *fmt, ...)
+{
+	struct buf line = {0};
+	va_list ap;
+	int bol = 1;
+
+	va_start(ap, fmt);
+	if (buf_vprintf(&line, fmt, ap) == 0)
+		defuse(line.data, line.len, &bol, put_file, f);
+	else
+		fputs("port-acm: out of memory\n", f);
+	va_end(ap);
+	buf_free(&line);
+	fflush(f);
 }
 
 int
@@ -139,7 +267,7 @@ gha_mask(struct gha *g, const char *secret)
 		end = p + n;
 		if (strspn(p, " \t") < n) {
 			fputs("::add-mask::", g->cmd);
-			escape_file(g->cmd, p, n, 0);
+			escape_file(g->cmd, p, n, 0, 0);
 			putc('\n', g->cmd);
 		}
 		while (*end == '\r' || *end == '\n')
@@ -157,11 +285,11 @@ gha_annotate(
 	fprintf(g->cmd, "::%s", level_names[level]);
 	if (title != NULL && *title != '\0') {
 		fputs(" title=", g->cmd);
-		escape_file(g->cmd, title, strlen(title), 1);
+		escape_file(g->cmd, title, strlen(title), 1, 1);
 	}
 	fputs("::", g->cmd);
 	if (message != NULL)
-		escape_file(g->cmd, message, strlen(message), 0);
+		escape_file(g->cmd, message, strlen(message), 0, 1);
 	putc('\n', g->cmd);
 	fflush(g->cmd);
 }
@@ -173,7 +301,7 @@ gha_group_begin(struct gha *g, const char *title)
 		return;
 	fputs("::group::", g->cmd);
 	if (title != NULL)
-		escape_file(g->cmd, title, strlen(title), 0);
+		escape_file(g->cmd, title, strlen(title), 0, 1);
 	putc('\n', g->cmd);
 	fflush(g->cmd);
 }
@@ -345,11 +473,20 @@ int
 gha_summary_append(
     struct gha *g, const char *markdown, char *err, size_t errlen)
 {
+	struct buf safe = {0};
 	size_t len, written;
 	int rc;
 
 	if (g == NULL || g->summary_path[0] == '\0' || markdown == NULL)
 		return 0;
+	/* Not parsed by the runner, but shown beside the log: the same
+	 * text in both places. */
+	if (gha_neutralise(markdown, &safe) != 0) {
+		buf_free(&safe);
+		str_printf(err, errlen, "out of memory");
+		return -1;
+	}
+	markdown = buf_str(&safe);
 	len = strlen(markdown);
 	/* Refuse the whole chunk: half a table is worse than none, and a
 	 * summary over the limit is not shown at all. */
@@ -358,10 +495,12 @@ gha_summary_append(
 		    "step summary would exceed 1 MiB (%zu bytes written, "
 		    "%zu more refused)",
 		    summary_written, len);
+		buf_free(&safe);
 		return -1;
 	}
 	rc = append_file(g->summary_path, markdown, len, &written);
 	summary_written += written;
+	buf_free(&safe);
 	if (rc != 0) {
 		str_printf(err, errlen,
 		    "cannot write GITHUB_STEP_SUMMARY (%s): %s",

@@ -51,6 +51,18 @@ int gha_set_output(struct gha *g, const char *name, const char *value,
 int gha_summary_append(
     struct gha *g, const char *markdown, char *err, size_t errlen);
 
+/* Pure. The neutraliser every echoed value goes through (text from
+ * inputs, port_context, AWS and Port): the runner parses "##[cmd]data"
+ * anywhere in a line of stdout or stderr and "::cmd::data" at a line's
+ * start (after whitespace); "##[" becomes "##\[" and a leading "::"
+ * becomes ":\:". Appends to out. Annotations and the step summary use
+ * it too. */
+int gha_neutralise(const char *s, struct buf *out);
+/* printf to f (stdout or stderr) through the neutraliser: the only way
+ * port-acm prints text that is not a workflow command. */
+void gha_echo(FILE *f, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 /* Pure. Workflow-command escaping per @actions/core: data escapes
  * % CR LF; property values also escape ':' and ','. Appends to out. */
 int gha_escape_data(const char *s, struct buf *out);

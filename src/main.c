@@ -59,48 +59,50 @@ output(struct gha *g, const char *name, const char *value)
 	char err[512];
 
 	if (gha_set_output(g, name, value, err, sizeof(err)) != 0)
-		fprintf(stderr, "port-acm: warning: %s\n", err);
+		gha_echo(stderr, "port-acm: warning: %s\n", err);
 }
 
-/* The result always reaches stdout and the outputs, Port or not. */
+/* The result always reaches stdout and the outputs, Port or not: the
+ * same name=value pairs in both, so neither can miss one. */
 static void
 publish(
     struct gha *g, const struct config *c, const struct op_result *res, int ok)
 {
+	const char *const outs[][2] = {
+	    {"certificate_arn", res->arn},
+	    {"certificate_status", res->status},
+	    {"domain_name", res->domain},
+	    {"region", c->region},
+	    {"run_id", c->run_id},
+	    {"validation_records",
+	        res->records_json.len ? buf_str(&res->records_json) : "[]"},
+	};
+	/* sync: its own outputs (sync_report and the counts) replace the
+	 * certificate's. */
+	size_t i, n = res->outputs ? 0 : sizeof(outs) / sizeof(outs[0]);
 	const cJSON *o;
 	char err[512];
 
-	/* sync: its own outputs (sync_report and the counts). */
 	cJSON_ArrayForEach(o, res->outputs)
 	{
 		output(g, o->string, o->valuestring);
-		printf("%s=%s\n", o->string, o->valuestring);
 	}
-	if (res->outputs)
-		goto summary;
-	output(g, "certificate_arn", res->arn);
-	output(g, "certificate_status", res->status);
-	output(g, "domain_name", res->domain);
-	output(g, "region", c->region);
-	output(g, "run_id", c->run_id);
-	output(g, "validation_records",
-	    res->records_json.len ? buf_str(&res->records_json) : "[]");
-summary:
+	for (i = 0; i < n; i++)
+		output(g, outs[i][0], outs[i][1]);
 	if (res->step_summary.len &&
 	    gha_summary_append(
 	        g, buf_str(&res->step_summary), err, sizeof(err)) != 0)
-		fprintf(stderr, "port-acm: warning: %s\n", err);
-	printf("%s %s\n", ok ? "done:" : "failed:", buf_str(&res->summary));
-	if (res->outputs) {
-		fflush(stdout);
-		return;
+		gha_echo(stderr, "port-acm: warning: %s\n", err);
+	gha_echo(stdout, "%s %s\n",
+	    ok ? "done:" : "failed:", buf_str(&res->summary));
+	cJSON_ArrayForEach(o, res->outputs)
+	{
+		gha_echo(stdout, "%s=%s\n", o->string, o->valuestring);
 	}
-	printf("certificate_arn=%s\ncertificate_status=%s\ndomain_name=%s\n"
-	       "region=%s\n",
-	    res->arn, res->status, res->domain, c->region);
-	if (res->console_url[0])
-		printf("console=%s\n", res->console_url);
-	fflush(stdout);
+	for (i = 0; i < n; i++)
+		gha_echo(stdout, "%s=%s\n", outs[i][0], outs[i][1]);
+	if (!res->outputs && res->console_url[0])
+		gha_echo(stdout, "console=%s\n", res->console_url);
 }
 
 /* A Port client whose every new token is masked before use. Caller
@@ -128,7 +130,7 @@ refuse(struct gha *g, struct config *c, struct http *http, const char *why)
 	struct buf summary = {0};
 	const char *link;
 
-	fprintf(stderr, "port-acm: %s\n", why);
+	gha_echo(stderr, "port-acm: %s\n", why);
 	gha_annotate(g, GHA_ERROR, "port-acm: bad input", why);
 	if (c->port_enabled && http) {
 		port = port_open(c, http, g);
@@ -145,12 +147,12 @@ refuse(struct gha *g, struct config *c, struct http *http, const char *why)
 			u.external_run_id =
 			    c->github_run_id[0] ? c->github_run_id : NULL;
 			if (port_patch_run(port, c->run_id, &u, &err) < 0)
-				fprintf(stderr,
+				gha_echo(stderr,
 				    "port-acm: warning: could not end the Port "
 				    "run: %s\n",
 				    err.message);
 		} else if (port)
-			fprintf(stderr,
+			gha_echo(stderr,
 			    "port-acm: warning: could not report to Port: %s\n",
 			    err.message);
 	}
@@ -189,7 +191,7 @@ main(int argc, char **argv)
 	if ((c = calloc(1, sizeof(*c))) == NULL ||
 	    curl_global_init(CURL_GLOBAL_DEFAULT) != 0 ||
 	    psa_crypto_init() != PSA_SUCCESS) {
-		fprintf(stderr, "port-acm: could not initialise\n");
+		gha_echo(stderr, "port-acm: could not initialise\n");
 		free(c);
 		return EXIT_BAD_INPUT;
 	}
@@ -198,7 +200,7 @@ main(int argc, char **argv)
 		if (cr == CONFIG_HELP)
 			fputs(config_usage(), stdout);
 		else
-			printf("port-acm %s (%s)\n", PORT_ACM_VERSION,
+			gha_echo(stdout, "port-acm %s (%s)\n", PORT_ACM_VERSION,
 			    curl_version());
 		rc = EXIT_DONE;
 		goto out;
@@ -222,7 +224,7 @@ main(int argc, char **argv)
 		goto out;
 	}
 	if (http == NULL) {
-		fprintf(stderr, "port-acm: could not initialise curl\n");
+		gha_echo(stderr, "port-acm: could not initialise curl\n");
 		goto out;
 	}
 
@@ -232,7 +234,7 @@ main(int argc, char **argv)
 		/* Before AWS: a Port misconfiguration must never leave an
 		 * unreported change behind. */
 		if (port_authenticate(port, &perr) != 0) {
-			fprintf(stderr,
+			gha_echo(stderr,
 			    "port-acm: %s. Nothing was changed in AWS.\n",
 			    perr.message);
 			gha_annotate(&g, GHA_ERROR,
@@ -240,7 +242,7 @@ main(int argc, char **argv)
 			goto out;
 		}
 	} else {
-		fprintf(stderr,
+		gha_echo(stderr,
 		    "port-acm: not reporting to Port (%s); running as a plain "
 		    "ACM tool\n",
 		    !c->run_id[0] ? "no run id in port_context or run_id"
@@ -296,7 +298,7 @@ main(int argc, char **argv)
 		/* A wrong run id, or a run that has ended (a re-run job),
 		 * is a Port misconfiguration too: stop before AWS rather
 		 * than change something unreported. */
-		fprintf(stderr, "port-acm: %s. Nothing was changed in AWS.\n",
+		gha_echo(stderr, "port-acm: %s. Nothing was changed in AWS.\n",
 		    rep.port_error);
 		gha_annotate(&g, GHA_ERROR,
 		    rep.port_status == 404   ? "port-acm: unknown Port run"
@@ -343,7 +345,7 @@ main(int argc, char **argv)
 	    res.label[0] ? res.label : NULL, buf_str(&res.summary), links,
 	    nlinks);
 	if (fin < 0) {
-		fprintf(stderr,
+		gha_echo(stderr,
 		    "port-acm: the ACM %s %s, but the Port run could not be "
 		    "updated: %s\n",
 		    config_op_name(c->op),

@@ -25,6 +25,7 @@
 
 #include "bulk.h"
 #include "explain.h"
+#include "gha.h"
 #include "ops.h"
 #include "validate.h"
 
@@ -472,7 +473,7 @@ one_summary(struct sync *s, struct region *r, const cJSON *sum)
 		return;
 	}
 	if (s->c->dry_run && s->dry_writes < LOG_MAX)
-		fprintf(stderr, "port-acm: dry run: would write %s (%s, %s)\n",
+		gha_echo(stderr, "port-acm: dry run: would write %s (%s, %s)\n",
 		    arn, str_of(sum, "DomainName"), status);
 	s->dry_writes++;
 	cJSON_Delete(e);
@@ -628,7 +629,7 @@ delete_stale(struct sync *s)
 		if (s->bulk)
 			bulk_delete(s->bulk, s->tab[i].id);
 		if (s->c->dry_run || logged < LOG_MAX)
-			fprintf(stderr,
+			gha_echo(stderr,
 			    "port-acm: %s %s (ACM no longer lists it)\n",
 			    s->c->dry_run ? "dry run: would delete"
 			                  : "deleting",

@@ -43,7 +43,7 @@ struct op_result {
 	struct buf step_summary; /* GitHub step summary, Markdown; owned */
 	cJSON *outputs; /* sync: name -> string, replaces the certificate
 	                 * outputs when set; owned */
-	int local; /* failed on a local mistake (the CA bundle): exit 2 */
+	int local;      /* failed on a local mistake (the CA bundle): exit 2 */
 };
 
 int op_request(struct op_env *env, struct op_result *res);

@@ -26,7 +26,7 @@ port_failed(struct report *r, const struct port_error *err)
 	snprintf(r->port_error, sizeof(r->port_error), "%s%s%s%s", err->message,
 	    err->trace_id[0] ? " (Port trace id " : "", err->trace_id,
 	    err->trace_id[0] ? ")" : "");
-	fprintf(r->diag,
+	gha_echo(r->diag,
 	    "port-acm: warning: could not report to the Port run: %s\n",
 	    r->port_error);
 }
@@ -39,7 +39,7 @@ log_failed(struct report *r, const struct port_error *err)
 	if (r->log_failures++ > 0)
 		return;
 	r->log_status = err->http_status;
-	fprintf(r->diag,
+	gha_echo(r->diag,
 	    "port-acm: warning: could not add a log line to the Port run: "
 	    "%s%s%s%s\n",
 	    err->message, err->trace_id[0] ? " (Port trace id " : "",
@@ -55,10 +55,10 @@ vlog(struct report *r, int warn, const char *fmt, va_list ap)
 	if (buf_vprintf(&line, fmt, ap) != 0)
 		return;
 	if (warn) {
-		fprintf(r->diag, "port-acm: warning: %s\n", buf_str(&line));
+		gha_echo(r->diag, "port-acm: warning: %s\n", buf_str(&line));
 		gha_annotate(r->gha, GHA_WARNING, "port-acm", buf_str(&line));
 	} else
-		fprintf(r->diag, "port-acm: %s\n", buf_str(&line));
+		gha_echo(r->diag, "port-acm: %s\n", buf_str(&line));
 	fflush(r->diag);
 	if (r->port && !r->port_failed && !r->ended &&
 	    port_log(r->port, r->run_id, buf_str(&line), &err) != 0)
@@ -168,7 +168,7 @@ report_finish(struct report *r, int success, const char *label,
 	/* Sent even after an earlier Port failure: the run must end. */
 	rc = port_patch_run(r->port, r->run_id, &u, &err);
 	if (rc == 1) {
-		fprintf(r->diag, "port-acm: warning: %s\n", err.message);
+		gha_echo(r->diag, "port-acm: warning: %s\n", err.message);
 		gha_annotate(
 		    r->gha, GHA_WARNING, "Port run already ended", err.message);
 		return 1;

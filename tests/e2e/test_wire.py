@@ -372,4 +372,91 @@ def unreadable_ca_bundle_is_a_local_mistake(t, w):
     t.ok("once AWS is reachable" not in r.text, "not told to wait for AWS")
 
 
+# ---------------------- defect 3: ##[ and :: in echoed values are defused
+
+LEGACY = re.compile(r"##\[")
+
+
+def check_defused(t, r, what):
+    """No legacy command anywhere in a line, no line starting with '::'
+    other than our own commands, on stdout and stderr."""
+    for name, text in (("stdout", r.stdout), ("stderr", r.stderr)):
+        bad = [ln for ln in text.split("\n") if LEGACY.search(ln)]
+        t.eq(bad, [], f"{what}: no '##[' on {name}")
+    ours = {"add-mask", "error", "warning", "notice", "group", "endgroup"}
+    t.eq([c.name for c in r.commands if c.name not in ours], [],
+         f"{what}: only port-acm's own workflow commands")
+    t.ok(not any("set-output" in c.name for c in r.commands),
+         f"{what}: no set-output command", r.commands)
+
+
+@S.test
+def injected_domain_name_is_defused(t, w):
+    w.add_run(RUN_ID)
+    r = req(w, {"domain_name": "a##[set-output name=certificate_arn;]x"})
+    check_rc(t, r, 2)
+    check_defused(t, r, "refused domain_name")
+    t.match(r.stderr, r"a##\\\[set-output", "the value is still shown, defused")
+    t.ok(r.errors and "##[" not in r.errors[0], "the ::error:: annotation is defused",
+         r.errors)
+    t.eq(r.outputs.get("certificate_arn"), None, "no certificate_arn output")
+
+
+@S.test
+def injected_port_context_is_defused(t, w):
+    w.add_run(RUN_ID)
+    r = req(w, {"port_context": json.dumps({"runId": "r_##[add-mask]x ##[group]g"})})
+    check_rc(t, r, 2)
+    check_defused(t, r, "refused runId")
+    arn_id = "##[set-output name=certificate_arn;]evil"
+    r = w.run("renew", inputs={"port_context": json.dumps(
+        {"runId": RUN_ID, "entity": {"identifier": arn_id, "title": "##[group]t"}})})
+    check_rc(t, r, 2)
+    check_defused(t, r, "refused entity")
+
+
+@S.test
+def injected_server_text_is_defused(t, w):
+    w.add_run(RUN_ID)
+    w.acm_fault("RequestCertificate", "LimitExceededException",
+                "quota ##[set-output name=certificate_arn;]pwned ##[add-matcher]/x.json")
+    r = req(w)
+    check_rc(t, r, 1)
+    check_defused(t, r, "ACM error message")
+    t.match(r.stdout, r"quota ##\\\[set-output", "ACM's message is shown, defused")
+    w.reset_run(RUN_ID)
+    w.port.fault("upsert_entity", "status", status=422,
+                 body=json.dumps({"ok": False, "error": "invalid_request",
+                                  "message": "bad ##[set-output name=region;]x"}).encode(),
+                 headers=[("Content-Type", "application/json")])
+    r = req(w)
+    check_rc(t, r, 0)
+    check_defused(t, r, "Port error message")
+    t.ok(any("bad ##\\[set-output" in m for m in r.warnings),
+         "Port's message reaches the warning, defused", r.warnings)
+
+
+# ------------------- every output as name=value on stdout, also outside Actions
+
+@S.test
+def cli_prints_every_output(t, w):
+    w.add_run(RUN_ID)
+    r = w.run("request", actions=False,
+              inputs={"domain_name": DOMAIN, "region": REGION, "run_id": RUN_ID})
+    check_rc(t, r, 0)
+    lines = dict(ln.split("=", 1) for ln in r.stdout.split("\n") if re.match(r"^[a-z_]+=", ln))
+    for name in ("certificate_arn", "certificate_status", "domain_name", "region", "run_id",
+                 "validation_records"):
+        t.ok(name in lines, f"stdout has {name}=", r.stdout)
+    t.eq(lines.get("run_id"), RUN_ID, "run_id=")
+    try:
+        vr = json.loads(lines.get("validation_records", ""))
+    except ValueError:
+        vr = None
+    t.ok(isinstance(vr, list) and vr and vr[0].get("name"),
+         "validation_records= is the JSON list of records", lines.get("validation_records"))
+    t.ok("port-acm:" not in r.stdout, "diagnostics stay on stderr", r.stdout)
+    t.ok(re.search(r"^port-acm: ", r.stderr, re.M), "diagnostics on stderr", r.stderr)
+
+
 S.main()

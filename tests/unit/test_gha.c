@@ -254,6 +254,11 @@ static const struct cmd_case cmds[] = {
     {"group", 4, "Request: a.com, b%\n", NULL,
         "::group::Request: a.com, b%25%0A\n"},
     {"group NULL title", 4, NULL, NULL, "::group::\n"},
+    {"error: ##[ in message and title defused", 3, "t##[x]",
+        "a##[set-output name=certificate_arn;]x",
+        "::error title=t##\\[x]::a##\\[set-output name=certificate_arn;]x\n"},
+    {"mask keeps ##[ (the secret as printed)", 0, "s##[x", NULL,
+        "::add-mask::s##[x\n"},
     {"endgroup", 5, NULL, NULL, "::endgroup::\n"},
 };
 
@@ -311,6 +316,43 @@ test_commands(void)
 		    cmds[i].name);
 		cmd_close(&cs);
 	}
+}
+
+/* --- the neutraliser --- */
+
+static void
+test_neutralise(void)
+{
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+	    {"plain text", "plain text"},
+	    {"", ""},
+	    {"a##[set-output name=x;]y", "a##\\[set-output name=x;]y"},
+	    {"##[add-mask]s ##[group]g", "##\\[add-mask]s ##\\[group]g"},
+	    {"###[x", "###\\[x"},
+	    {"##", "##"},
+	    {"::error::x", ":\\:error::x"},
+	    {"  \t::warning::x", "  \t:\\:warning::x"},
+	    {"\xc2\xa0::x::y", "\xc2\xa0:\\:x::y"}, /* NBSP is trimmed too */
+	    {"\xe3\x80\x80::x::y", "\xe3\x80\x80:\\:x::y"},
+	    {"ok\n::set-output name=a::b\nz",
+	        "ok\n:\\:set-output name=a::b\nz"},
+	    {"ok\r::x::y", "ok\r:\\:x::y"},
+	    {"arn:aws:iam::123:role/x", "arn:aws:iam::123:role/x"},
+	    {"a ::x::y", "a ::x::y"},
+	    {":x", ":x"},
+	};
+	struct buf b = {0};
+	size_t i;
+
+	for (i = 0; i < NELEM(cases); i++) {
+		buf_reset(&b);
+		ok(gha_neutralise(cases[i].in, &b) == 0, "neutralise %zu", i);
+		is_str(buf_str(&b), cases[i].want, "neutralise: '%s'",
+		    cases[i].in);
+	}
+	buf_free(&b);
 }
 
 /* --- heredoc delimiter --- */
@@ -598,6 +640,7 @@ main(void)
 	test_escape();
 	test_init();
 	test_commands();
+	test_neutralise();
 	test_delimiter();
 	test_output();
 	test_summary();
