@@ -13,6 +13,7 @@
 #include "aws.h"
 #include "creds_source.h"
 #include "http.h"
+#include "validate.h"
 
 #define CONTAINER_HOST     "http://169.254.170.2"
 #define CONTAINER_TIMEOUT  2000 /* ms, botocore's */
@@ -99,11 +100,11 @@ container_host_ok(const char *url)
 	char base[2048], host[512], path[1024], why[128], *colon;
 	size_t i;
 
-	if (strncasecmp(url, "https://", 8) == 0 ||
+	if (validate_url_scheme(url) == 1 ||
 	    aws_endpoint_split(url, base, sizeof(base), host, sizeof(host),
 	        path, sizeof(path), why, sizeof(why)) == 0)
 		return 1; /* https, or http to loopback */
-	if (strncasecmp(url, "http://", 7) != 0)
+	if (validate_url_scheme(url) != 0)
 		return 0;
 	str_copy(host, sizeof(host), url + 7);
 	host[strcspn(host, "/")] = '\0';
@@ -369,8 +370,7 @@ creds_probe_imds(
 	n = strlen(url);
 	while (n > 0 && url[n - 1] == '/')
 		url[--n] = '\0';
-	if (strncasecmp(url, "http://", 7) != 0 &&
-	    strncasecmp(url, "https://", 8) != 0) {
+	if (validate_url_scheme(url) < 0) {
 		str_copy(why, whylen,
 		    "AWS_EC2_METADATA_SERVICE_ENDPOINT is not an http URL");
 		return CREDS_FAILED;
