@@ -196,16 +196,22 @@ struct sends {
 	int once;
 };
 
+/* NOLINTBEGIN(readability-non-const-parameter): curl's prototype */
 static int
 on_prereq(
     void *arg, char *remote_ip, char *local_ip, int remote_port, int local_port)
 {
 	struct sends *s = arg;
 
+	(void)remote_ip; /* curl's signature; only the count matters */
+	(void)local_ip;
+	(void)remote_port;
+	(void)local_port;
 	if (s->resp->sends++ > 0 && s->once)
 		return CURL_PREREQFUNC_ABORT;
 	return CURL_PREREQFUNC_OK;
 }
+/* NOLINTEND(readability-non-const-parameter) */
 
 static enum http_result
 classify(CURLcode rc, const char *url, const char *ca_file, const char *setting,
