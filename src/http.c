@@ -60,6 +60,12 @@ http_set_deadline(struct http *h, long long deadline_ms)
 	h->opt.deadline_ms = deadline_ms;
 }
 
+long long
+http_deadline(const struct http *h)
+{
+	return h->opt.deadline_ms;
+}
+
 long
 http_connections(const struct http *h)
 {

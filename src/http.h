@@ -92,6 +92,9 @@ long long http_now_ms(void);
 /* Moves the run's deadline (absolute, http_now_ms() clock), e.g. to
  * give the final report the time kept in reserve for it. */
 void http_set_deadline(struct http *h, long long deadline_ms);
+/* The run's deadline (0 = none), for transfers http.c does not make
+ * itself (bulk.c's) to stop by the same time. */
+long long http_deadline(const struct http *h);
 /* Sleeps ms, but never past the deadline;
  returns -1 if the deadline
  * would pass first (nothing is slept then). */

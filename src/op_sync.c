@@ -472,9 +472,10 @@ one_summary(struct sync *s, struct region *r, const cJSON *sum)
 		bulk_upsert(s->bulk, e);
 		return;
 	}
+	/* Only the ARN, validated above, is echoed: nothing from the
+	 * network reaches the log unchecked. */
 	if (s->c->dry_run && s->dry_writes < LOG_MAX)
-		gha_echo(stderr, "port-acm: dry run: would write %s (%s, %s)\n",
-		    arn, str_of(sum, "DomainName"), status);
+		gha_echo(stderr, "port-acm: dry run: would write %s\n", arn);
 	s->dry_writes++;
 	cJSON_Delete(e);
 }
@@ -583,6 +584,7 @@ static int
 delete_stale(struct sync *s)
 {
 	unsigned long total = 0, stale = 0;
+	struct buf names = {0};
 	struct arn a;
 	size_t i;
 	int logged = 0;
@@ -634,8 +636,16 @@ delete_stale(struct sync *s)
 			    s->c->dry_run ? "dry run: would delete"
 			                  : "deleting",
 			    s->tab[i].id);
+		if (logged < LOG_MAX)
+			buf_printf(
+			    &names, "%s%s", logged ? ", " : "", s->tab[i].id);
 		logged++;
 	}
+	report_log(s->env->report, "%s %lu stale entit%s of %lu synced: %s%s",
+	    s->c->dry_run ? "would delete" : "deleting", stale,
+	    stale == 1 ? "y" : "ies", total, buf_str(&names),
+	    stale > LOG_MAX ? ", ..." : "");
+	buf_free(&names);
 	return 0;
 }
 
@@ -886,7 +896,7 @@ op_sync(struct op_env *env, struct op_result *res)
 		        c->run_id, ua,
 		        c->connect_timeout_ms ? c->connect_timeout_ms : 10000,
 		        c->request_timeout_ms ? c->request_timeout_ms : 30000,
-		        0, 0, 0},
+		        http_deadline(env->http), 0, 0},
 		    on_failure, &s);
 		if (s.bulk == NULL) {
 			buf_puts(&res->summary, "out of memory");

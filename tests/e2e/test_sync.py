@@ -301,6 +301,23 @@ def stale_region_listing_failed(t, w):
 
 
 @S.test
+def region_not_enabled(t, w):
+    setup(w, 10, regions=("eu-west-1",))
+    w.acm.fail("ListCertificates", "UnrecognizedClientException",
+               "The security token included in the request is invalid.",
+               status=403, region="ap-south-1", count=10)
+    r = sync(w, {"regions": "eu-west-1,ap-south-1"})
+    check_rc(t, r, 1, "exit 1")
+    t.ok(any("ap-south-1" in x and "opt-in region" in x and "not enabled" in x
+             for x in r.warnings),
+         "unrecognised credentials in one region: explained as an opt-in region "
+         "not enabled", r.warnings)
+    with w.port.lock:
+        t.eq(sum(1 for k in w.port.entities if k[0] == BP), 10,
+             "the other region was still synced")
+
+
+@S.test
 def dry_run_writes_nothing(t, w):
     arns = setup(w, 40, regions=("eu-west-1",))
     for a in arns[:10] + [arn_in("eu-west-1", 3)]:
@@ -321,6 +338,9 @@ def dry_run_writes_nothing(t, w):
          "sync_report says what would be written and deleted", rep)
     t.ok(f"would delete {arn_in('eu-west-1', 3)}" in r.stderr
          and "would write" in r.stderr, "the would-be changes are listed", r.stderr[-1500:])
+    t.ok(f"would delete 1 stale entity of 11 synced: {arn_in('eu-west-1', 3)}"
+         in log_text(w.port_events()),
+         "... and the would-be deletions are on the run log", log_text(w.port_events()))
 
 
 @S.test
