@@ -57,7 +57,9 @@ test: setup
 	@$(MAKE) --no-print-directory all unit
 	@/usr/bin/python3 tests/run.py
 
-demo: setup
+# The demo needs far less than the tests: its own package profile.
+demo:
+	@scripts/setup.sh demo
 	@$(MAKE) --no-print-directory all
 	@/usr/bin/python3 scripts/demo.py
 

@@ -2,6 +2,8 @@
 # Build the action image from the repository's Dockerfile.
 #
 #   scripts/image.sh [TAG]             default TAG: port-acm:$(cat VERSION)
+#   scripts/image.sh --containers-conf writes the podman configuration the
+#                                      builds use and prints its path
 #
 # With a working docker (PORT_ACM_ENGINE unset or "docker") this is a plain
 # `docker build`. Otherwise podman builds offline, as tests/package does:
@@ -14,6 +16,11 @@ set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 version=$(cat VERSION)
+mode=build
+if [ "${1:-}" = "--containers-conf" ]; then
+	mode=conf
+	shift
+fi
 tag=${1:-port-acm:$version}
 engine=${PORT_ACM_ENGINE:-}
 if [ -z "$engine" ]; then
@@ -27,29 +34,31 @@ cache=${PORT_ACM_PACKAGE_CACHE:-$root/build/package}
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 
-if [ "$engine" = docker ]; then
+if [ "$engine" = docker ] && [ "$mode" = build ]; then
 	exec docker build --build-arg "VERSION=$version" -t "$tag" .
 fi
 
 # podman on these machines needs default_ulimits = [] under [containers]
-# (the kernel refuses the default nofile limit). Merge it in once.
-conf=/etc/containers/containers.conf
-if ! awk '/^\[/ { s = $0 } s == "[containers]" && /^[ \t]*default_ulimits[ \t]*=[ \t]*\[[ \t]*\][ \t]*$/ { f = 1 } END { exit !f }' \
-	"$conf" 2>/dev/null; then
-	tmp=$(mktemp)
-	if [ -f "$conf" ]; then cat "$conf"; fi | awk '
-		/^\[/ { if (s == "[containers]" && !done) { print "default_ulimits = []"; done = 1 }
-			s = $0; print; next }
-		s == "[containers]" && /^[ \t]*default_ulimits[ \t]*=/ { next }
-		{ print }
-		END { if (!done) { if (s != "[containers]") print "[containers]"; print "default_ulimits = []" } }' >"$tmp"
-	$sudo mkdir -p /etc/containers
-	$sudo cp "$tmp" "$conf"
-	rm -f "$tmp"
-	echo "image.sh: set default_ulimits = [] in $conf" >&2
+# (the kernel refuses the default nofile limit). That goes into a copy of
+# the system's containers.conf under build/package, passed to each podman
+# command as CONTAINERS_CONF (which then replaces the system file for that
+# command only): nothing under /etc is changed.
+conf="$cache/containers.conf"
+mkdir -p "$cache"
+if [ -f /etc/containers/containers.conf ]; then cat /etc/containers/containers.conf; fi | awk '
+	/^\[/ { if (s == "[containers]" && !done) { print "default_ulimits = []"; done = 1 }
+		s = $0; print; next }
+	s == "[containers]" && /^[ \t]*default_ulimits[ \t]*=/ { next }
+	{ print }
+	END { if (!done) { if (s != "[containers]") print "[containers]"; print "default_ulimits = []" } }' >"$conf.tmp"
+mv "$conf.tmp" "$conf"
+if [ "$mode" = conf ]; then
+	echo "$conf"
+	exit 0
 fi
+pm() { $sudo env CONTAINERS_CONF="$conf" podman "$@"; }
 
-if ! $sudo podman image exists "$base"; then
+if ! pm image exists "$base"; then
 	mkdir -p "$cache"
 	tarball="$cache/trixie-minbase.tar"
 	if [ ! -f "$tarball" ]; then
@@ -75,8 +84,8 @@ if ! $sudo podman image exists "$base"; then
 		$sudo rm -rf "$rootfs"
 		mv "$tarball.tmp" "$tarball"
 	fi
-	$sudo podman import --change 'CMD ["bash"]' "$tarball" "$base" >/dev/null
+	pm import --change 'CMD ["bash"]' "$tarball" "$base" >/dev/null
 fi
 
-exec $sudo podman build --isolation chroot --pull=never \
-	--build-arg "VERSION=$version" -t "$tag" .
+exec $sudo env CONTAINERS_CONF="$conf" podman build --isolation chroot \
+	--pull=never --build-arg "VERSION=$version" -t "$tag" .

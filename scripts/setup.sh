@@ -1,14 +1,41 @@
 #!/bin/sh
-# Installs what `make test` needs on a Debian bookworm machine, once.
-# Runs apt-get as root, or through sudo. Quiet when all is present.
+# Installs the Debian packages a profile needs, once:
+#   scripts/setup.sh demo    what `make demo` needs: a C compiler, the
+#                            pinned libraries' build, Python and the fakes'
+#                            modules (botocore, jsonschema, regex)
+#   scripts/setup.sh [test]  what `make test` needs: the demo's, plus the
+#                            AWS CLI, sanitizers, static analysis, podman,
+#                            Node.js (the whole toolchain)
+#   scripts/setup.sh --list [demo|test]  prints the packages, installs nothing
+# Runs apt-get as root, or through sudo. Quiet when all is present. It
+# changes no system configuration besides installing packages.
 set -eu
 
-pkgs="build-essential make bzip2 xz-utils ca-certificates openssl file
-python3 python3-botocore python3-yaml awscli
+demo_pkgs="build-essential make bzip2 xz-utils ca-certificates openssl
+python3 python3-botocore python3-jsonschema python3-regex"
+test_pkgs="$demo_pkgs file python3-yaml awscli
 musl-tools clang libclang-rt-14-dev llvm valgrind cppcheck clang-tidy
 clang-format shellcheck
 podman buildah runc debootstrap uidmap fuse-overlayfs
 nodejs npm"
+
+list=""
+if [ "${1:-}" = "--list" ]; then
+	list=1
+	shift
+fi
+case "${1:-test}" in
+demo) pkgs=$demo_pkgs ;;
+test) pkgs=$test_pkgs ;;
+*)
+	echo "usage: scripts/setup.sh [--list] [demo|test]" >&2
+	exit 2
+	;;
+esac
+if [ -n "$list" ]; then
+	for p in $pkgs; do echo "$p"; done
+	exit 0
+fi
 
 missing=""
 for p in $pkgs; do

@@ -35,6 +35,7 @@ struct acm_config {
 #define ACM_ERR_TRANSPORT AWS_ERR_TRANSPORT
 #define ACM_ERR_RESPONSE  AWS_ERR_RESPONSE
 #define ACM_ERR_SETUP     AWS_ERR_SETUP
+#define ACM_ERR_CANCELLED AWS_ERR_CANCELLED
 
 /* A validation record ACM wants in DNS (or where its mails go). */
 struct acm_validation {

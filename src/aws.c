@@ -8,6 +8,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "cancel.h"
 #include "creds.h"
 #include "retry.h"
 #include "sigv4.h"
@@ -532,6 +533,14 @@ aws_call(struct aws_client *c, const struct aws_request *req, struct buf *out,
 	for (;;) {
 		memset(&o, 0, sizeof(o));
 		memset(err, 0, sizeof(*err));
+		/* After a cancel no attempt starts (cancel.h). */
+		if (cancel_requested()) {
+			err->kind = AWS_ERR_CANCELLED;
+			snprintf(err->message, sizeof(err->message),
+			    "not sent to %s: the run was cancelled",
+			    c->service->name);
+			goto done;
+		}
 		if (!req->unsigned_) {
 			/* Between attempts only: never mid-request. */
 			cv = c->creds
@@ -595,6 +604,13 @@ aws_call(struct aws_client *c, const struct aws_request *req, struct buf *out,
 			    in_list(err->type, c->service->retryable_codes);
 			o.retry_after =
 			    resp.retry_after[0] ? resp.retry_after : NULL;
+		} else if (hr == HTTP_ECANCELLED) {
+			err->kind = AWS_ERR_CANCELLED;
+			snprintf(err->message, sizeof(err->message),
+			    "the %s call was abandoned in flight: the run was "
+			    "cancelled",
+			    c->service->name);
+			goto done;
 		} else {
 			err->kind = hr == HTTP_ELOCAL || hr == HTTP_ETLS
 			                ? AWS_ERR_SETUP
@@ -613,8 +629,11 @@ aws_call(struct aws_client *c, const struct aws_request *req, struct buf *out,
 		            o.http_status == 429)))
 			goto done;
 		delay = retry_next(&c->retry, &o, retry_rand01());
-		if (delay < 0 || http_sleep_ms(c->http, delay) != 0)
+		if (delay < 0 || http_sleep_ms(c->http, delay) != 0) {
+			if (cancel_requested())
+				err->kind = AWS_ERR_CANCELLED;
 			goto done;
+		}
 	}
 done:
 	err->attempts = attempts; /* also on success: the outcome */

@@ -9,7 +9,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cancel.h"
+
 struct http {
+	CURLM *multi; /* owns the connection pool; one transfer at a time */
 	CURL *curl;
 	struct http_options opt;
 	long connections;
@@ -31,7 +34,9 @@ http_new(const struct http_options *opt)
 
 	if ((h = calloc(1, sizeof(*h))) == NULL)
 		return NULL;
-	if ((h->curl = curl_easy_init()) == NULL) {
+	if ((h->multi = curl_multi_init()) == NULL ||
+	    (h->curl = curl_easy_init()) == NULL) {
+		curl_multi_cleanup(h->multi);
 		free(h);
 		return NULL;
 	}
@@ -45,6 +50,7 @@ http_free(struct http *h)
 	if (h == NULL)
 		return;
 	curl_easy_cleanup(h->curl);
+	curl_multi_cleanup(h->multi);
 	free(h);
 }
 
@@ -72,15 +78,35 @@ http_connections(const struct http *h)
 	return h->connections;
 }
 
+/* The run's deadline, brought forward to the cancel budget once the run
+ * is cancelled; 0 = none. */
+static long long
+deadline_of(const struct http *h)
+{
+	long long d = h->opt.deadline_ms, c;
+
+	if (cancel_requested()) {
+		c = cancel_time_ms() + CANCEL_BUDGET_MS;
+		if (d == 0 || c < d)
+			d = c;
+	}
+	return d;
+}
+
 int
 http_sleep_ms(const struct http *h, long ms)
 {
+	long long deadline = deadline_of(h);
 	struct timespec ts;
 
 	if (ms <= 0)
 		return 0;
-	if (h->opt.deadline_ms && http_now_ms() + ms >= h->opt.deadline_ms)
+	if (deadline && http_now_ms() + ms >= deadline)
 		return -1;
+	if (!cancel_requested())
+		return cancel_sleep_ms(ms);
+	/* After the cancel: the final report's retries, within the budget
+	 * (a second signal ends the process). */
 	ts.tv_sec = ms / 1000;
 	ts.tv_nsec = (ms % 1000) * 1000000L;
 	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
@@ -129,6 +155,52 @@ http_check_ca(
 		}
 	}
 	return 0;
+}
+
+/*
+ * curl_easy_perform on our multi handle, so that a cancel can wake the
+ * wait: with abortable set, the cancel pipe is polled beside curl's
+ * sockets and the transfer is dropped as soon as it becomes readable.
+ * Transfers started after the cancel (the final report) are not
+ * abortable; the cancel budget bounds them instead.
+ */
+static CURLcode
+perform(struct http *h, int abortable)
+{
+	struct curl_waitfd wfd = {cancel_fd(), CURL_WAIT_POLLIN, 0};
+	unsigned nwfd = abortable && wfd.fd >= 0 ? 1 : 0;
+	CURLcode rc = CURLE_OK;
+	CURLMcode mc;
+	CURLMsg *msg;
+	int running = 1, left;
+
+	if (curl_multi_add_handle(h->multi, h->curl) != CURLM_OK)
+		return CURLE_FAILED_INIT;
+	for (;;) {
+		if (abortable && cancel_requested()) {
+			rc = CURLE_ABORTED_BY_CALLBACK;
+			break;
+		}
+		if ((mc = curl_multi_perform(h->multi, &running)) != CURLM_OK) {
+			rc = mc == CURLM_OUT_OF_MEMORY ? CURLE_OUT_OF_MEMORY
+			                               : CURLE_RECV_ERROR;
+			break;
+		}
+		if (!running) {
+			while ((msg = curl_multi_info_read(h->multi, &left)))
+				if (msg->msg == CURLMSG_DONE)
+					rc = msg->data.result;
+			break;
+		}
+		/* curl sets its own timeout from the transfer's timers. */
+		if (curl_multi_poll(h->multi, &wfd, nwfd, 1000, NULL) !=
+		    CURLM_OK) {
+			rc = CURLE_RECV_ERROR;
+			break;
+		}
+	}
+	curl_multi_remove_handle(h->multi, h->curl);
+	return rc;
 }
 
 static size_t
@@ -271,6 +343,11 @@ classify(CURLcode rc, const char *url, const char *ca_file, const char *setting,
 		    ca_file ? ca_file : "built into port-acm", setting, why,
 		    setting);
 		return HTTP_ELOCAL;
+	case CURLE_ABORTED_BY_CALLBACK:
+		snprintf(err, errlen,
+		    "%s: abandoned, the run was cancelled (signal %d)", url,
+		    cancel_signal());
+		return HTTP_ECANCELLED;
 	case CURLE_WRITE_ERROR:
 		snprintf(err, errlen,
 		    "%s: the response was larger than %d bytes; refusing it",
@@ -308,6 +385,8 @@ send_with(struct http *h, const struct http_request *req, long req_timeout_ms,
 	char detail[CURL_ERROR_SIZE] = "";
 	enum http_result res = HTTP_EOTHER;
 	long timeout = h->opt.timeout_ms, nconn = 0;
+	long long deadline = deadline_of(h);
+	int abortable = !cancel_requested();
 	const char *ca = req->ca_file;
 	const char *setting =
 	    req->ca_setting ? req->ca_setting : "SSL_CERT_FILE";
@@ -319,13 +398,14 @@ send_with(struct http *h, const struct http_request *req, long req_timeout_ms,
 	memset(resp, 0, sizeof(*resp));
 	err[0] = '\0';
 
-	if (h->opt.deadline_ms) {
-		long long left = h->opt.deadline_ms - http_now_ms();
+	if (deadline) {
+		long long left = deadline - http_now_ms();
 
 		if (left <= 0) {
 			snprintf(err, errlen,
-			    "%s: not sent, the run's time limit has passed",
-			    req->url);
+			    "%s: not sent, the run's %s has passed", req->url,
+			    cancel_requested() ? "time after the cancel"
+			                       : "time limit");
 			return HTTP_ETIMEOUT;
 		}
 		if (timeout == 0 || left < timeout)
@@ -409,7 +489,7 @@ send_with(struct http *h, const struct http_request *req, long req_timeout_ms,
 		}
 	}
 
-	rc = curl_easy_perform(h->curl);
+	rc = perform(h, abortable);
 	if (curl_easy_getinfo(h->curl, CURLINFO_NUM_CONNECTS, &nconn) ==
 	    CURLE_OK)
 		h->connections += nconn;

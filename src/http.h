@@ -1,6 +1,9 @@
 /*
  * http: HTTPS over libcurl + Mbed TLS, one handle for the whole run.
  *
+ * A cancel (cancel.h) abandons the transfer in flight at once; transfers
+ * started after it run, bounded by the cancel budget.
+ *
  * One curl easy handle serves every request, so curl keeps one live
  * connection per host (keep-alive) and one TLS session cache. TLS is
  * always verified; there is no switch to turn it off. No retries here:
@@ -22,16 +25,17 @@
 
 enum http_result {
 	HTTP_OK = 0,
-	HTTP_ECONNECT, /* refused, reset (also during the TLS handshake),
-	                * closed early, truncated body: worth a retry */
-	HTTP_ETIMEOUT, /* connect or total timeout, or the run's deadline */
-	HTTP_ETLS,     /* the server's certificate is not trusted by the CA
-	                * bundle, or no common TLS parameters: a retry
-	                * cannot help */
-	HTTP_ETOOBIG,  /* response larger than HTTP_MAX_RESPONSE */
-	HTTP_EOTHER,   /* local failure: memory, bad URL */
-	HTTP_ELOCAL,   /* the CA bundle cannot be read or parsed: a local
-	                * mistake to fix, not an outage */
+	HTTP_ECONNECT,   /* refused, reset (also during the TLS handshake),
+	                  * closed early, truncated body: worth a retry */
+	HTTP_ETIMEOUT,   /* connect or total timeout, or the run's deadline */
+	HTTP_ETLS,       /* the server's certificate is not trusted by the CA
+	                  * bundle, or no common TLS parameters: a retry
+	                  * cannot help */
+	HTTP_ETOOBIG,    /* response larger than HTTP_MAX_RESPONSE */
+	HTTP_EOTHER,     /* local failure: memory, bad URL */
+	HTTP_ELOCAL,     /* the CA bundle cannot be read or parsed: a local
+	                  * mistake to fix, not an outage */
+	HTTP_ECANCELLED, /* abandoned: the run was cancelled (cancel.h) */
 };
 
 struct http_options {
@@ -95,9 +99,10 @@ void http_set_deadline(struct http *h, long long deadline_ms);
 /* The run's deadline (0 = none), for transfers http.c does not make
  * itself (bulk.c's) to stop by the same time. */
 long long http_deadline(const struct http *h);
-/* Sleeps ms, but never past the deadline;
- returns -1 if the deadline
- * would pass first (nothing is slept then). */
+/* Sleeps ms, but never past the deadline: returns -1 if the deadline
+ * would pass first (nothing is slept then), or when the run is cancelled
+ * during the sleep (it ends at once). After a cancel the deadline is the
+ * cancel budget (cancel.h), and a sleep that fits in it is slept. */
 int http_sleep_ms(const struct http *h, long ms);
 /* The TLS and protocol rules every port-acm transfer follows (verified
  * TLS 1.2+, http/https only, no redirects, no compression), applied to

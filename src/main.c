@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "acm.h"
+#include "cancel.h"
 #include "config.h"
 #include "creds.h"
 #include "gha.h"
@@ -125,32 +126,35 @@ static int
 refuse(struct gha *g, struct config *c, struct http *http, const char *why)
 {
 	struct port_error err;
-	struct port_run_update u = {0};
 	struct port *port = NULL;
+	struct report rep;
 	struct buf summary = {0};
-	const char *link;
+	const char *link = c->github_run_url;
 
 	gha_echo(stderr, "port-acm: %s\n", why);
 	gha_annotate(g, GHA_ERROR, "port-acm: bad input", why);
 	if (c->port_enabled && http) {
 		port = port_open(c, http, g);
 		if (port && port_authenticate(port, &err) == 0) {
+			report_init(&rep, g, port, c->run_id, stderr);
 			buf_printf(
 			    &summary, "Nothing was changed in AWS: %s", why);
-			port_log(port, c->run_id, buf_str(&summary), &err);
-			u.status = "FAILURE";
-			u.status_label = "Invalid input";
-			u.summary = buf_str(&summary);
-			link = c->github_run_url;
-			u.links = &link;
-			u.nlinks = link[0] ? 1 : 0;
-			u.external_run_id =
-			    c->github_run_id[0] ? c->github_run_id : NULL;
-			if (port_patch_run(port, c->run_id, &u, &err) < 0)
-				gha_echo(stderr,
-				    "port-acm: warning: could not end the Port "
-				    "run: %s\n",
-				    err.message);
+			if (report_check_run(&rep, c->github_run_id[0]
+			                               ? c->github_run_id
+			                               : NULL) != 0) {
+				gha_echo(stderr, "port-acm: warning: %s\n",
+				    rep.port_error);
+			} else {
+				port_log(
+				    port, c->run_id, buf_str(&summary), &err);
+				if (report_finish(&rep, 0, "Invalid input",
+				        buf_str(&summary), &link,
+				        link[0] ? 1 : 0) < 0)
+					gha_echo(stderr,
+					    "port-acm: warning: could not end "
+					    "the Port run: %s\n",
+					    rep.port_error);
+			}
 		} else if (port)
 			gha_echo(stderr,
 			    "port-acm: warning: could not report to Port: %s\n",
@@ -183,6 +187,11 @@ main(int argc, char **argv)
 	int rc = EXIT_BAD_INPUT, cr, fin;
 	long long limit, reserve, deadline;
 
+	/* First: as a container's PID 1, a signal without a handler is
+	 * ignored, and the runner's cancel would leave the run open. */
+	if (cancel_install() != 0)
+		fprintf(stderr, "port-acm: warning: cannot handle SIGINT and "
+		                "SIGTERM; a cancelled job will not report\n");
 	/* The process holds secrets: no core file may carry them away. */
 	setrlimit(RLIMIT_CORE, &(struct rlimit){0, 0});
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
@@ -208,6 +217,11 @@ main(int argc, char **argv)
 	snprintf(ua, sizeof(ua), "port-acm/%s", PORT_ACM_VERSION);
 	/* The work stops early enough to leave time to tell Port how it
 	 * ended: a run must never be left IN_PROGRESS by our deadline. */
+	/* After a config error its numbers may be half-parsed (seconds not
+	 * yet made milliseconds): the refusal uses the defaults. */
+	if (cr != CONFIG_OK)
+		c->deadline_ms = c->connect_timeout_ms = c->request_timeout_ms =
+		    0;
 	limit = c->deadline_ms ? c->deadline_ms : 600000;
 	reserve = limit / 3 < 1000    ? 1000
 	          : limit / 3 > 15000 ? 15000
@@ -234,9 +248,24 @@ main(int argc, char **argv)
 		/* Before AWS: a Port misconfiguration must never leave an
 		 * unreported change behind. */
 		if (port_authenticate(port, &perr) != 0) {
+			if (cancel_requested()) {
+				fprintf(stderr,
+				    "port-acm: cancelled during the Port "
+				    "login. "
+				    "Nothing was changed in AWS.\n");
+				rc = 128 + cancel_signal();
+				goto out;
+			}
+			/* Our mistake (credentials, CA) is 2; Port down or
+			 * failing is 3, like any later Port failure. */
+			rc = port_error_is_local(&perr) ? EXIT_BAD_INPUT
+			                                : EXIT_PORT_FAILED;
 			gha_echo(stderr,
-			    "port-acm: %s. Nothing was changed in AWS.\n",
-			    perr.message);
+			    "port-acm: %s. Nothing was changed in AWS%s.\n",
+			    perr.message,
+			    rc == EXIT_PORT_FAILED
+			        ? "; run the action again once Port answers"
+			        : "");
 			gha_annotate(&g, GHA_ERROR,
 			    "port-acm: Port login failed", perr.message);
 			goto out;
@@ -266,6 +295,25 @@ main(int argc, char **argv)
 
 	/* A scheduled sync has Port credentials but no run to report to. */
 	report_init(&rep, &g, c->run_id[0] ? port : NULL, c->run_id, stderr);
+	/* Read first: nothing is written to a run that has ended. */
+	if (report_check_run(
+	        &rep, c->github_run_id[0] ? c->github_run_id : NULL) != 0 &&
+	    !cancel_requested()) {
+		/* A wrong run id, or a run that has ended (a re-run job),
+		 * is a Port misconfiguration too: stop before AWS rather
+		 * than change something unreported. */
+		gha_echo(stderr, "port-acm: %s. Nothing was changed in AWS.\n",
+		    rep.port_error);
+		gha_annotate(&g, GHA_ERROR,
+		    rep.port_status == 404   ? "port-acm: unknown Port run"
+		    : rep.port_status == 422 ? "port-acm: Port run ended"
+		                             : "port-acm: Port unreachable",
+		    rep.port_error);
+		rc = rep.port_status == 404 || rep.port_status == 422
+		         ? EXIT_BAD_INPUT
+		         : EXIT_PORT_FAILED;
+		goto out;
+	}
 	if (c->op == OP_SYNC) {
 		buf_reset(&msg);
 		for (size_t i = 0; i < c->nregions; i++)
@@ -294,28 +342,11 @@ main(int argc, char **argv)
 		    PORT_ACM_VERSION, config_op_name(c->op), c->certificate_arn,
 		    c->region);
 
-	if (report_check_run(&rep) != 0) {
-		/* A wrong run id, or a run that has ended (a re-run job),
-		 * is a Port misconfiguration too: stop before AWS rather
-		 * than change something unreported. */
-		gha_echo(stderr, "port-acm: %s. Nothing was changed in AWS.\n",
-		    rep.port_error);
-		gha_annotate(&g, GHA_ERROR,
-		    rep.port_status == 404   ? "port-acm: unknown Port run"
-		    : rep.port_status == 422 ? "port-acm: Port run ended"
-		                             : "port-acm: Port unreachable",
-		    rep.port_error);
-		rc = rep.port_status == 404 || rep.port_status == 422
-		         ? EXIT_BAD_INPUT
-		         : EXIT_PORT_FAILED;
-		goto out;
-	}
 	if (c->region_note[0])
 		report_log(&rep, "%s", c->region_note);
 	if (c->github_run_url[0])
 		links[nlinks++] = c->github_run_url;
-	report_links(
-	    &rep, links, nlinks, c->github_run_id[0] ? c->github_run_id : NULL);
+	report_links(&rep, links, nlinks);
 
 	report_log(&rep, "AWS credentials: %s", creds_describe(creds));
 	acm = acm_new(http, &(struct acm_config){c->endpoint, c->region, creds,
@@ -328,12 +359,22 @@ main(int argc, char **argv)
 	}
 	snprintf(res.region, sizeof(res.region), "%s", c->region);
 	op = (struct op_env){c, acm, http, &rep, port, creds, &clock};
-	rc = c->op == OP_REQUEST ? op_request(&op, &res)
-	     : c->op == OP_RENEW ? op_renew(&op, &res)
-	     : c->op == OP_SYNC  ? op_sync(&op, &res)
-	                         : op_delete(&op, &res);
+	if (cancel_requested())
+		rc = EXIT_ACM_FAILED; /* nothing started */
+	else
+		rc = c->op == OP_REQUEST ? op_request(&op, &res)
+		     : c->op == OP_RENEW ? op_renew(&op, &res)
+		     : c->op == OP_SYNC  ? op_sync(&op, &res)
+		                         : op_delete(&op, &res);
 	/* A local mistake is fixed by the user, not by waiting for AWS. */
 	rc = rc == 0 ? EXIT_DONE : res.local ? EXIT_BAD_INPUT : EXIT_ACM_FAILED;
+	if (cancel_requested()) {
+		/* Whatever the operation made of it, the run was cancelled:
+		 * say what AWS did before, and exit 128 + signal. */
+		op_cancelled(c, &res, cancel_signal());
+		rc = 128 + cancel_signal();
+		report_log(&rep, "%s", buf_str(&res.summary));
+	}
 
 	publish(&g, c, &res, rc == EXIT_DONE);
 	if (rc != EXIT_DONE)
@@ -344,7 +385,12 @@ main(int argc, char **argv)
 	fin = report_finish(&rep, rc == EXIT_DONE,
 	    res.label[0] ? res.label : NULL, buf_str(&res.summary), links,
 	    nlinks);
-	if (fin < 0) {
+	if (fin < 0 && rc > 128)
+		gha_echo(stderr,
+		    "port-acm: cancelled, and the Port run could not be "
+		    "ended: %s\n",
+		    rep.port_error);
+	else if (fin < 0) {
 		gha_echo(stderr,
 		    "port-acm: the ACM %s %s, but the Port run could not be "
 		    "updated: %s\n",

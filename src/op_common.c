@@ -1,6 +1,8 @@
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "cancel.h"
 #include "explain.h"
 #include "ops.h"
 
@@ -43,6 +45,64 @@ done:
 	cJSON_Delete(params);
 	cJSON_Delete(resp);
 	return rc;
+}
+
+int
+op_change(struct op_env *env, struct op_result *res, const char *op,
+    const cJSON *params, cJSON **out, struct acm_error *err)
+{
+	int rc;
+
+	*out = NULL;
+	if (cancel_requested()) {
+		memset(err, 0, sizeof(*err));
+		err->kind = ACM_ERR_CANCELLED;
+		snprintf(err->message, sizeof(err->message),
+		    "%s was not sent: the run was cancelled", op);
+		return -1;
+	}
+	res->in_flight = op;
+	rc = acm_call(env->acm, op, params, out, err);
+	if (rc == 0 || err->kind != ACM_ERR_CANCELLED)
+		res->in_flight = NULL;
+	return rc;
+}
+
+void
+op_cancelled(const struct config *c, struct op_result *res, int sig)
+{
+	const char *name = sig == SIGINT    ? "SIGINT"
+	                   : sig == SIGTERM ? "SIGTERM"
+	                                    : "a signal";
+
+	buf_reset(&res->summary);
+	buf_printf(&res->summary,
+	    "Cancelled (%s: the workflow run was cancelled or timed out). ",
+	    name);
+	if (res->changed[0])
+		buf_printf(&res->summary,
+		    "Before the cancel, certificate %s (%s) was %s in %s; "
+		    "that stands.",
+		    res->arn, res->domain[0] ? res->domain : "?", res->changed,
+		    c->region);
+	else if (res->in_flight && res->arn[0])
+		buf_printf(&res->summary,
+		    "%s for %s was in flight, so ACM may have carried it "
+		    "out: check the certificate in %s before running the "
+		    "action again.",
+		    res->in_flight, res->arn, c->region);
+	else if (res->in_flight)
+		buf_printf(&res->summary,
+		    "%s for %s was in flight, so ACM may have created the "
+		    "certificate: look for it in ACM in %s before requesting "
+		    "again.",
+		    res->in_flight, c->domain_name, c->region);
+	else
+		buf_puts(&res->summary, "Nothing was changed in AWS.");
+	buf_reset(&res->step_summary);
+	buf_printf(&res->step_summary, "### Cancelled\n\n%s\n",
+	    buf_str(&res->summary));
+	snprintf(res->label, sizeof(res->label), "Cancelled");
 }
 
 int

@@ -62,8 +62,9 @@ op_delete(struct op_env *env, struct op_result *res)
 	for (;;) {
 		cJSON_Delete(resp);
 		resp = NULL;
-		if (acm_call(env->acm, "DeleteCertificate", params, &resp,
+		if (op_change(env, res, "DeleteCertificate", params, &resp,
 		        &err) == 0) {
+			snprintf(res->changed, sizeof(res->changed), "deleted");
 			gone(env, res, "was deleted");
 			rc = 0;
 			goto done;

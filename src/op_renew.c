@@ -144,7 +144,7 @@ op_renew(struct op_env *env, struct op_result *res)
 	if ((params = cJSON_CreateObject()) == NULL ||
 	    !cJSON_AddStringToObject(params, "CertificateArn", cert.arn))
 		goto done;
-	if (acm_call(env->acm, "RenewCertificate", params, &resp, &err) != 0) {
+	if (op_change(env, res, "RenewCertificate", params, &resp, &err) != 0) {
 		if (acm_error_is(&err, "RequestInProgressException") &&
 		    err.attempts > 1) {
 			/* An earlier attempt reached ACM and its answer was
@@ -174,6 +174,7 @@ op_renew(struct op_env *env, struct op_result *res)
 			goto done;
 		}
 	}
+	snprintf(res->changed, sizeof(res->changed), "sent for renewal");
 	acm_certificate_free(&cert);
 	if (op_describe(env, c->certificate_arn, &cert, &err) != 0) {
 		buf_printf(&res->summary,

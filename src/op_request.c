@@ -260,7 +260,7 @@ op_request(struct op_env *env, struct op_result *res)
 		buf_puts(&res->summary, "port-acm ran out of memory");
 		goto done;
 	}
-	if (acm_call(env->acm, "RequestCertificate", params, &resp, &err) !=
+	if (op_change(env, res, "RequestCertificate", params, &resp, &err) !=
 	    0) {
 		op_fail(env, res, &err, "request", c->domain_name);
 		goto done;
@@ -277,6 +277,7 @@ op_request(struct op_env *env, struct op_result *res)
 	}
 	snprintf(res->arn, sizeof(res->arn), "%s", v->valuestring);
 	snprintf(res->status, sizeof(res->status), "PENDING_VALIDATION");
+	snprintf(res->changed, sizeof(res->changed), "requested");
 	op_console_url(&arn, res);
 	report_log(env->report, "ACM certificate %s requested", res->arn);
 

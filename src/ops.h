@@ -44,6 +44,11 @@ struct op_result {
 	cJSON *outputs; /* sync: name -> string, replaces the certificate
 	                 * outputs when set; owned */
 	int local;      /* failed on a local mistake (the CA bundle): exit 2 */
+	/* For a cancel's summary (op_cancelled): */
+	char changed[64];      /* what AWS did to res->arn, e.g. "requested";
+	                        * "" while nothing changed */
+	const char *in_flight; /* an AWS-changing call sent and abandoned by
+	                        * the cancel: its outcome is unknown */
 };
 
 int op_request(struct op_env *env, struct op_result *res);
@@ -74,6 +79,14 @@ int op_record_first(const struct acm_certificate *cert, size_t i);
 void op_console_url(const struct arn *arn, struct op_result *res);
 /* Common fields of res from a described certificate. */
 void op_fill(struct op_result *res, const struct acm_certificate *cert);
+/* acm_call for an AWS-changing operation: not started once the run is
+ * cancelled, and remembered in res->in_flight when a cancel abandons it
+ * in flight. */
+int op_change(struct op_env *env, struct op_result *res, const char *op,
+    const cJSON *params, cJSON **out, struct acm_error *err);
+/* Rewrites res's summary, step summary and label for a run cancelled by
+ * signal sig: what was changed in AWS before it, or what may have been. */
+void op_cancelled(const struct config *c, struct op_result *res, int sig);
 /* The failure summary for an ACM error. */
 void op_fail(struct op_env *env, struct op_result *res,
     const struct acm_error *err, const char *verb, const char *what);

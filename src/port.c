@@ -216,6 +216,10 @@ call(struct port *p, const char *method, const char *path, const cJSON *body,
 			memset(err, 0, sizeof(*err));
 			str_copy(err->message, sizeof(err->message), why);
 			err->local = hr == HTTP_ELOCAL || hr == HTTP_ETLS;
+			err->transport = hr;
+			/* The cancel's own report runs on new calls. */
+			if (hr == HTTP_ECANCELLED)
+				goto done;
 			o.failure = hr == HTTP_ETIMEOUT   ? RETRY_TIMEOUT
 			            : hr == HTTP_ECONNECT ? RETRY_CONNECT
 			                                  : RETRY_OTHER;
@@ -241,6 +245,16 @@ done:
 		free(json);
 	}
 	return status;
+}
+
+int
+port_error_is_local(const struct port_error *err)
+{
+	if (err->http_status == 401 || err->http_status == 403)
+		return 1;
+	return err->local ||
+	       (err->http_status == 0 && (err->transport == HTTP_ETLS ||
+	                                     err->transport == HTTP_ELOCAL));
 }
 
 int
@@ -337,28 +351,60 @@ port_log(struct port *p, const char *run_id, const char *message,
 	return status >= 200 && status < 300 ? 0 : -1;
 }
 
+static void
+take_link(struct port_run *run, const char *link)
+{
+	if (link == NULL || link[0] == '\0')
+		return;
+	if (run->nlinks == PORT_RUN_MAX_LINKS ||
+	    strlen(link) >= sizeof(run->links[0]))
+		run->links_complete = 0;
+	else
+		str_copy(
+		    run->links[run->nlinks++], sizeof(run->links[0]), link);
+}
+
 int
-port_get_run_status(
-    struct port *p, const char *run_id, char status[32], struct port_error *err)
+port_get_run(struct port *p, const char *run_id, struct port_run *run,
+    struct port_error *err)
 {
 	struct buf path = {0};
-	cJSON *resp = NULL, *run, *st;
+	cJSON *resp = NULL, *r, *v, *l;
 	long code = -1;
 	int rc = -1;
 
-	status[0] = '\0';
+	memset(run, 0, sizeof(*run));
+	memset(err, 0, sizeof(*err));
 	if (run_path(&path, run_id, "") == 0)
 		code = call(p, "GET", buf_str(&path), NULL, 1, &resp, err);
-	if (code >= 200 && code < 300) {
-		run = cJSON_GetObjectItemCaseSensitive(resp, "run");
-		st = cJSON_GetObjectItemCaseSensitive(run, "status");
-		if (cJSON_IsString(st)) {
-			str_copy(status, 32, st->valuestring);
-			rc = 0;
-		} else
-			str_copy(err->message, sizeof(err->message),
-			    "Port's run answer has no status");
+	else
+		str_copy(err->message, sizeof(err->message), "out of memory");
+	if (code < 200 || code >= 300)
+		goto done;
+	r = cJSON_GetObjectItemCaseSensitive(resp, "run");
+	v = cJSON_GetObjectItemCaseSensitive(r, "status");
+	if (!cJSON_IsString(v) || v->valuestring[0] == '\0') {
+		str_copy(err->message, sizeof(err->message),
+		    "Port's answer about the run has no status");
+		goto done;
 	}
+	str_copy(run->status, sizeof(run->status), v->valuestring);
+	/* Not in the published schema, but on every run Port stores it for
+	 * (port-api.md §9.3); null or absent both mean none. */
+	v = cJSON_GetObjectItemCaseSensitive(r, "externalRunId");
+	if (cJSON_IsString(v))
+		str_copy(run->external_run_id, sizeof(run->external_run_id),
+		    v->valuestring);
+	run->links_complete = 1;
+	v = cJSON_GetObjectItemCaseSensitive(r, "link");
+	if (cJSON_IsString(v))
+		take_link(run, v->valuestring);
+	else if (cJSON_IsArray(v))
+		cJSON_ArrayForEach(l, v)
+		    take_link(run, cJSON_IsString(l) ? l->valuestring : NULL);
+	str_scrub(run->status);
+	rc = 0;
+done:
 	cJSON_Delete(resp);
 	buf_free(&path);
 	return rc;
@@ -371,7 +417,7 @@ port_patch_run(struct port *p, const char *run_id,
 	struct buf path = {0};
 	cJSON *body = cJSON_CreateObject(), *links;
 	struct port_error gerr;
-	char now[32];
+	struct port_run now;
 	long status = -1;
 	size_t i;
 	int rc = -1;
@@ -399,20 +445,19 @@ port_patch_run(struct port *p, const char *run_id,
 	status = call(p, "PATCH", buf_str(&path), body, 1, NULL, err);
 	if (status >= 200 && status < 300)
 		rc = 0;
-	else if (status == 422 &&
-	         port_get_run_status(p, run_id, now, &gerr) == 0 &&
-	         strcmp(now, "IN_PROGRESS") != 0) {
+	else if (status == 422 && port_get_run(p, run_id, &now, &gerr) == 0 &&
+	         strcmp(now.status, "IN_PROGRESS") != 0) {
 		/* After a retry, our own earlier attempt may have landed
 		 * before its answer was lost: success, not an ended run. */
 		rc = err->attempts > 1 && u->status &&
-		             strcmp(now, u->status) == 0
+		             strcmp(now.status, u->status) == 0
 		         ? 0
 		         : 1;
 		if (rc == 1)
 			snprintf(err->message, sizeof(err->message),
 			    "the Port run %s had already ended with status "
 			    "%s, so it was not updated",
-			    run_id, now);
+			    run_id, now.status);
 	}
 	goto done;
 oom:

@@ -26,13 +26,14 @@ struct port_config {
 };
 
 struct port_error {
-	long http_status;   /* 0 when there was no response */
-	char code[64];      /* Port's "error" field, e.g. "not_found" */
-	char message[1024]; /* what failed, for a person */
-	char trace_id[128]; /* X-Trace-Id, for Port support */
-	unsigned attempts;  /* requests the call made */
-	int local;          /* a local mistake (the CA bundle), not an
-	                     * outage: exit 2 */
+	long http_status;           /* 0 when there was no response */
+	char code[64];              /* Port's "error" field, e.g. "not_found" */
+	char message[1024];         /* what failed, for a person */
+	char trace_id[128];         /* X-Trace-Id, for Port support */
+	unsigned attempts;          /* requests the call made */
+	int local;                  /* a local mistake (the CA bundle), not an
+	                             * outage: exit 2 */
+	enum http_result transport; /* HTTP_OK, or why no answer came */
 };
 
 struct port_run_update {
@@ -53,13 +54,19 @@ void port_free(struct port *p);
 
 /* POST /v1/auth/access_token. */
 int port_authenticate(struct port *p, struct port_error *err);
+/* Pure. Whether a failed call was our side's mistake (credentials
+ * refused, TLS verification, an unusable CA file) rather than Port
+ * failing or out of reach: exit 2 against 3 (README, exit codes). */
+int port_error_is_local(const struct port_error *err);
 /* The current access token (borrowed; "" before authentication), so the
  * caller can mask it. Changes only on re-authentication. */
 const char *port_token(const struct port *p);
 /* Called with every new token, so it is masked before any use. */
 void port_on_token(struct port *p, void (*fn)(void *, const char *), void *arg);
 
-/* POST /v1/actions/runs/{run}/logs with message (and statusLabel). */
+/* POST /v1/actions/runs/{run}/logs with {"message"} only: never a
+ * terminationStatus (the run ends with port_patch_run) nor a statusLabel
+ * (report_label PATCHes it). */
 int port_log(struct port *p, const char *run_id, const char *message,
     struct port_error *err);
 /* PATCH /v1/actions/runs/{run}. Returns 1 when Port answered 422
@@ -67,8 +74,23 @@ int port_log(struct port *p, const char *run_id, const char *message,
  * confirms it); 0 also when a retried PATCH finds its status applied. */
 int port_patch_run(struct port *p, const char *run_id,
     const struct port_run_update *u, struct port_error *err);
-/* GET /v1/actions/runs/{run}: the run's status into status (32 bytes). */
-int port_get_run_status(struct port *p, const char *run_id, char status[32],
+#define PORT_RUN_MAX_LINKS 4
+
+/* What GET /v1/actions/runs/{run} says about a run (get-an-action-runs-
+ * details.json). Strings are "" when Port sent none. */
+struct port_run {
+	char status[32]; /* "IN_PROGRESS", "SUCCESS", "FAILURE", ... */
+	char external_run_id[256]; /* set by the backend, e.g. GitHub Ocean's
+	                            * "gh_<owner>_<repo>_<run>" */
+	char links[PORT_RUN_MAX_LINKS][1024]; /* `link`, string or array */
+	size_t nlinks;
+	int links_complete; /* 0: some link did not fit above, so a PATCH of
+	                     * `link` would drop it (`link` replaces) */
+};
+
+/* GET /v1/actions/runs/{run}. 0 with *run filled; -1 with err filled
+ * (err->http_status 404: Port has no such run). */
+int port_get_run(struct port *p, const char *run_id, struct port_run *run,
     struct port_error *err);
 /* POST /v1/blueprints/{bp}/entities?upsert=true&merge=true&run_id=...
  * entity is borrowed. */

@@ -32,6 +32,10 @@ struct report {
 	unsigned log_failures; /* log lines Port did not take */
 	long log_status;       /* the first one's HTTP status */
 	int ended;             /* the terminal update was attempted */
+	/* The run as Port showed it (report_check_run). */
+	struct port_run run;
+	int run_known;           /* the GET answered */
+	const char *external_id; /* ours, still to be set; borrowed */
 };
 
 void report_init(struct report *r, struct gha *gha, struct port *port,
@@ -43,18 +47,24 @@ void report_log(struct report *r, const char *fmt, ...)
 /* A warning: Port log line, stderr and a ::warning annotation. */
 void report_warn(struct report *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* Before anything changes in AWS: 0 when the run is IN_PROGRESS (or
- * there is no Port run), -1 when it is unknown (port_status 404), has
- * ended (422) or cannot be read, with port_error saying so. */
-int report_check_run(struct report *r);
+/* Reads the run (GET), before anything is written to it or changed in
+ * AWS: 0 when it is IN_PROGRESS (or there is no Port run), -1 when it is
+ * unknown (port_status 404), has ended (422) or cannot be read, with
+ * port_error saying so. external_run_id (borrowed, may be NULL) is set on
+ * the run later (report_links, report_finish) only if Port shows none:
+ * the GitHub Ocean backend sets its own and finds the run by it
+ * (port-api.md §9.3). */
+int report_check_run(struct report *r, const char *external_run_id);
 /* Progress shown beside the still-running status (statusLabel). */
 void report_label(struct report *r, const char *label);
-/* link and externalRunId, early, so the run page points at the job. */
-void report_links(struct report *r, const char *const *links, size_t n,
-    const char *external_run_id);
+/* link (and externalRunId when still due), early, so the run page points
+ * at the job. Links Port already had come first and are kept (a PATCH of
+ * `link` replaces them). */
+void report_links(struct report *r, const char *const *links, size_t n);
 
 /* The one terminal update: status SUCCESS or FAILURE, with label,
- * summary and links (borrowed). */
+ * summary and links (borrowed; merged with Port's as in report_links),
+ * and externalRunId when still due. */
 int report_finish(struct report *r, int success, const char *label,
     const char *summary, const char *const *links, size_t nlinks);
 

@@ -18,3 +18,4 @@ bench: setup
 	@$(MAKE) --no-print-directory static
 	@/usr/bin/python3 scripts/bench.py $(BENCH_ARGS)
 	@/usr/bin/python3 scripts/bench_sync.py
+	@/usr/bin/python3 scripts/readme_figures.py bench

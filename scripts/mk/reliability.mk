@@ -9,7 +9,8 @@
 #   make fuzz                build and run every libFuzzer target for
 #                            FUZZ_SECONDS in total (default 50)
 #   make static-analysis     cppcheck and clang-tidy on src/
-#   make reliability-report  print the figures from build/reliability/
+#   make reliability-report  print the figures from build/reliability/ and
+#                            write them into README.md
 
 FUZZ_SECONDS ?= 50
 
@@ -29,3 +30,4 @@ static-analysis:
 
 reliability-report:
 	@/usr/bin/python3 scripts/reliability-report.py
+	@/usr/bin/python3 scripts/readme_figures.py reliability

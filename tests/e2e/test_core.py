@@ -56,7 +56,10 @@ def check_start_log(t, w, op, region, run_id=RUN_ID):
     lg = logs(evs)
     if not t.ok(lg, "at least one log line on the run", [e["kind"] for e in evs]):
         return
-    t.eq(evs[0]["kind"], "log", "the first call on the run is a log line")
+    t.eq(evs[0]["kind"], "get_run", "the run is read first (GET: its externalRunId)")
+    writes = [e for e in evs if e["kind"] != "get_run"]
+    t.eq(writes[0]["kind"] if writes else None, "log",
+         "the first write on the run is a log line")
     first = str((lg[0]["body"] or {}).get("message", ""))
     stem = {"request": r"request", "renew": r"renew", "delete": r"delet"}[op]
     t.match(first, stem, f"first log line names the operation ({op})")
@@ -788,7 +791,8 @@ def port_auth_before_acm(t, w):
     w.port_fault("token", "status", status=503, times=None)
     r = w.run("request", inputs={"domain_name": DOMAIN, "aws_region": REGION,
                                  "port_context": ctx()}, timeout=120)
-    t.ok(r.rc in (2,), "Port unavailable at the start: exit 2", r.describe())
+    t.ok(r.rc == 3, "Port unavailable at the start: exit 3 (a Port fault, not bad input)",
+         r.describe())
     check_no_acm_call(t, w, r, "no ACM call when Port cannot be reached first")
 
 

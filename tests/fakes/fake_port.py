@@ -8,7 +8,10 @@ refuses what real Port refuses:
     the deprecated object `message`), 422 once the run has ended;
   * POST /v1/actions/runs/{id}/logs: {message, terminationStatus?,
     statusLabel?}, 201, terminationStatus ends the run;
-  * GET /v1/actions/runs/{id};
+  * GET /v1/actions/runs/{id}: {ok, run} per get-an-action-runs-
+    details.json (required id, action, properties, requiredApproval,
+    source, status; no null where the schema has none); externalRunId,
+    not in the published schema, is there once a backend set it;
   * POST /v1/blueprints/{bp}/entities?upsert=...; DELETE
     /v1/blueprints/{bp}/entities/{one percent-encoded segment};
   * X-Trace-Id on every response, 413 above 1 MiB.
@@ -42,6 +45,18 @@ else:
 
 import jsonschema  # Debian's python3-jsonschema
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))), "lib"))
+import port_schema as published  # noqa: E402  (tests/lib/port_schema.py)
+
+# Route -> the operation file in shared/port-openapi. Every request body
+# these routes accept must validate against the published requestBody
+# schema, and every 2xx answer against the published response schema.
+SCHEMAS = {"patch_run": "update-an-action-run",
+           "log": "add-a-log-to-an-action-run",
+           "get_run": "get-an-action-runs-details",
+           "upsert_entity": "create-an-entity",
+           "delete_entity": "delete-an-entity"}
 MAX_BODY = 1024 * 1024  # port-api.md §2: every request body ≤ 1 MiB
 SCHEMA_MESSAGE = "The json provided does not match the route's schema"
 PATCH_KEYS = {"status", "statusLabel", "link", "summary", "externalRunId",
@@ -169,6 +184,7 @@ class FakePort(FakeServer):
             (for the demo); tests leave it off and call add_run().
         """
         super().__init__(tls=tls, **kw)
+        published.shared_dir()  # no schemas: fail here, not mid-request
         self.client_id = client_id
         self.client_secret = client_secret
         self.token_ttl = token_ttl
@@ -195,6 +211,7 @@ class FakePort(FakeServer):
         self.rate_limit = None   # (requests, period s): 429 beyond it
         self._rl_window = (0.0, 0)
         self._entity_fails = {}  # identifier -> [status, error, msg, count]
+        self.schema_violations = []  # (route, errors): answers off-schema
 
     # --- helpers for tests ------------------------------------------------
     def now(self):
@@ -211,7 +228,8 @@ class FakePort(FakeServer):
                    "summary": None, "link": None, "externalRunId": None,
                    "endedAt": _iso(t) if status in TERMINAL else None,
                    "createdAt": _iso(t), "updatedAt": _iso(t),
-                   "source": "GITHUB",
+                   "source": "GITHUB", "properties": {},
+                   "requiredApproval": False,
                    "action": {"identifier": "request_acm_certificate",
                               "title": "Request ACM certificate",
                               "icon": "AWS", "deleted": False},
@@ -305,7 +323,20 @@ class FakePort(FakeServer):
                 raise _Reply(429, "too_many_requests",
                              "Rate limit exceeded; retry after "
                              f"{limited} seconds")
+            op = SCHEMAS.get(route)
+            if op and published.request_schema(op) is not None:
+                errs = published.request_errors(op, self._json_body(req))
+                if errs:
+                    raise _schema("; ".join(errs))
             status, body = getattr(self, "_r_" + route)(req, *args)
+            if op and 200 <= status < 300:
+                errs = published.response_errors(op, status, body)
+                if errs:
+                    # A bug in this fake, never the client's: fail loudly.
+                    with self.lock:
+                        self.schema_violations.append((route, errs))
+                    raise _Reply(500, "fake_port_bug",
+                                 f"answer breaks {op}.json: {'; '.join(errs)}")
         except _Reply as r:
             status, body = r.status, r.body
         self._after(route, args, req, status, body)
@@ -498,8 +529,11 @@ class FakePort(FakeServer):
             return 200, {"ok": True, "run": self._public_run(run)}
 
     def _public_run(self, run):
+        # The schema allows null only for statusLabel; Port leaves the
+        # other unset fields out.
         return {k: copy.deepcopy(v) for k, v in run.items()
-                if k not in ("logs", "timeline", "patches")}
+                if k not in ("logs", "timeline", "patches")
+                and (v is not None or k == "statusLabel")}
 
     def _r_patch_run(self, req, run_id):
         body = self._json_body(req)
@@ -611,7 +645,11 @@ class FakePort(FakeServer):
             spec = self._blueprint(bp)
             _, ent = self._upsert_one(bp, spec, body, upsert, merge,
                                       create_missing, validation_only)
-            return 201, {"ok": True, "entity": ent}
+            # create-an-entity.json's answer: these keys only, no nulls.
+            out = {k: ent[k] for k in
+                   ("identifier", "title", "icon", "team", "properties", "relations")
+                   if ent.get(k) is not None}
+            return 201, {"ok": True, "entity": out}
 
     def _upsert_one(self, bp, spec, body, upsert, merge, create_missing,
                     validation_only):

@@ -62,7 +62,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct port *p;
 	struct buf enc = {0};
 	cJSON *entity;
-	char *script, status[32];
+	char *script;
+	struct port_run run;
 	int tokens = 0;
 
 	if (size > 64 * 1024)
@@ -91,8 +92,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	port_on_token(p, on_token, &tokens);
 	if (port_authenticate(p, &e) != 0)
 		check_err(&e);
-	if (port_get_run_status(p, "r_fuzz", status, &e) == 0) {
-		if (memchr(status, '\0', 32) == NULL)
+	if (port_get_run(p, "r_fuzz", &run, &e) == 0) {
+		if (memchr(run.status, '\0', sizeof(run.status)) == NULL ||
+		    memchr(run.external_run_id, '\0',
+		        sizeof(run.external_run_id)) == NULL ||
+		    run.nlinks > PORT_RUN_MAX_LINKS)
 			abort();
 	} else
 		check_err(&e);

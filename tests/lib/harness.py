@@ -536,6 +536,38 @@ class World:
         op None: not given at all. env overrides/extends the environment;
         a value of None removes the variable; unset lists names to drop.
         """
+        argv, e, out_path, sum_path = self._prepare(
+            op, args, inputs, env, actions, port_creds, aws, unset, bin_path)
+        t0 = time.monotonic()
+        timed_out = False
+        try:
+            p = subprocess.run(argv, env=e, cwd=self.dir, stdin=subprocess.DEVNULL,
+                               stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT if merge else subprocess.PIPE,
+                               timeout=timeout or RUN_TIMEOUT)
+            rc, so, se = p.returncode, p.stdout, p.stderr or b""
+        except subprocess.TimeoutExpired as ex:
+            timed_out = True
+            rc, so, se = -999, ex.stdout or b"", ex.stderr or b""
+        return self._result(argv, e, rc, so, se, out_path, sum_path,
+                            time.monotonic() - t0, timed_out, merge)
+
+    def spawn(self, op, inputs=None, env=None, wrap=(), **kw):
+        """Starts build/port-acm like run() but returns at once: a Spawned
+        (.proc, .finish(timeout) -> Result). wrap is put before argv, e.g.
+        ["unshare", "--pid", "--fork"] to run the binary as PID 1."""
+        argv, e, out_path, sum_path = self._prepare(
+            op, kw.get("args", ()), inputs, env, kw.get("actions", True),
+            kw.get("port_creds", True), kw.get("aws", True), kw.get("unset", ()),
+            kw.get("bin_path"))
+        argv = list(wrap) + argv
+        t0 = time.monotonic()
+        proc = subprocess.Popen(argv, env=e, cwd=self.dir, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        return Spawned(self, proc, argv, e, out_path, sum_path, t0)
+
+    def _prepare(self, op, args, inputs, env, actions, port_creds, aws, unset,
+                 bin_path):
         self._runs += 1
         inputs = dict(inputs or {})
         e = self.base_env(actions, port_creds=port_creds, aws=aws)
@@ -571,18 +603,10 @@ class World:
                 e.pop(k, None)
             else:
                 e[k] = v
-        t0 = time.monotonic()
-        timed_out = False
-        try:
-            p = subprocess.run(argv, env=e, cwd=self.dir, stdin=subprocess.DEVNULL,
-                               stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT if merge else subprocess.PIPE,
-                               timeout=timeout or RUN_TIMEOUT)
-            rc, so, se = p.returncode, p.stdout, p.stderr or b""
-        except subprocess.TimeoutExpired as ex:
-            timed_out = True
-            rc, so, se = -999, ex.stdout or b"", ex.stderr or b""
-        elapsed = time.monotonic() - t0
+        return argv, e, out_path, sum_path
+
+    def _result(self, argv, e, rc, so, se, out_path, sum_path, elapsed, timed_out,
+                merge):
         so = so.decode("utf-8", "replace")
         se = se.decode("utf-8", "replace")
         outputs_text = summary = None
@@ -613,6 +637,28 @@ class World:
         with self.port.lock:
             reqs = list(self.port.requests)
         return [normalize_port_call(c) for c in reqs]
+
+
+class Spawned:
+    """A port-acm started by World.spawn()."""
+
+    def __init__(self, world, proc, argv, env, out_path, sum_path, t0):
+        self.world, self.proc, self.argv, self.env = world, proc, argv, env
+        self.out_path, self.sum_path, self.t0 = out_path, sum_path, t0
+
+    def finish(self, timeout=None):
+        timed_out = False
+        try:
+            so, se = self.proc.communicate(timeout=timeout or RUN_TIMEOUT)
+            rc = self.proc.returncode
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            self.proc.kill()
+            so, se = self.proc.communicate()
+            rc = -999
+        return self.world._result(self.argv, self.env, rc, so, se or b"",
+                                  self.out_path, self.sum_path,
+                                  time.monotonic() - self.t0, timed_out, False)
 
 
 def _s(v):

@@ -26,6 +26,7 @@ Timing lines are printed as TAP comments.
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tarfile
@@ -68,8 +69,23 @@ def tail(text, n=30):
     return "\n".join(text.rstrip("\n").split("\n")[-n:])
 
 
+def podman_argv():
+    """podman with the configuration scripts/image.sh writes (passed per
+    command as CONTAINERS_CONF: no system file is changed)."""
+    rc, out, _ = sh(["sh", "scripts/image.sh", "--containers-conf"], timeout=60)
+    conf = out.strip().splitlines()[-1] if rc == 0 and out.strip() else ""
+    env = ["env", f"CONTAINERS_CONF={conf}"] if conf else []
+    return SUDO + env + ["podman"]
+
+
+PODMAN = None
+
+
 def podman(*args, timeout=600):
-    return sh(SUDO + ["podman"] + list(args), timeout=timeout)
+    global PODMAN
+    if PODMAN is None:
+        PODMAN = podman_argv()
+    return sh(PODMAN + list(args), timeout=timeout)
 
 
 # ------------------------------------------------------- 1. static binary
@@ -210,7 +226,11 @@ class ContainerWorld(World):
     """harness.World whose run() starts the image the way the runner does
     (actions/runner ContainerActionHandler + DockerCommandManager)."""
 
-    def run_container(self, op, inputs=None, env=None, ca=True):
+    def run_container(self, op, inputs=None, env=None, ca=True, cancel=None):
+        """cancel: (ready(world) -> bool, signal): once ready, the signal
+        goes to the `podman run` client, as the runner sends it to `docker
+        run`; its --sig-proxy forwards it to the container's PID 1.
+        Result.signal_time is then when it was sent (time.time())."""
         self._runs += 1
         rd = os.path.join(self.dir, f"c{self._runs}")
         mounts = {}
@@ -260,7 +280,7 @@ class ContainerWorld(World):
                 e.pop(k, None)
             else:
                 e[k] = v
-        argv = SUDO + ["podman", "run", "--runtime", "runc", "--network", "host",
+        argv = (PODMAN or podman_argv()) + ["run", "--runtime", "runc", "--network", "host",
                        "--name", f"port-acm-test-{guid[:8]}",
                        "--label", "port-acm-package-test",
                        "--workdir", "/github/workspace", "--rm"]
@@ -273,22 +293,34 @@ class ContainerWorld(World):
         penv = dict(os.environ)
         penv.update(e)
         t0 = time.monotonic()
+        sig_time = None
+        p = subprocess.Popen(argv, env=penv, stdin=subprocess.DEVNULL,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        if cancel is not None:
+            ready, sig = cancel
+            end = time.monotonic() + RUN_TIMEOUT
+            while not ready(self) and time.monotonic() < end and p.poll() is None:
+                time.sleep(0.02)
+            sig_time = time.time()
+            p.send_signal(sig)
         try:
-            p = subprocess.run(argv, env=penv, stdin=subprocess.DEVNULL,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               timeout=RUN_TIMEOUT)
-            rc, so, se, to = p.returncode, p.stdout, p.stderr, False
-        except subprocess.TimeoutExpired as ex:
-            rc, so, se, to = -999, ex.stdout or b"", ex.stderr or b"", True
+            so, se = p.communicate(timeout=RUN_TIMEOUT)
+            rc, to = p.returncode, False
+        except subprocess.TimeoutExpired:
+            p.kill()
+            so, se = p.communicate()
+            rc, to = -999, True
         elapsed = time.monotonic() - t0
 
         def read(name):
             with open(os.path.join(rd, "file_commands", name), encoding="utf-8",
                       errors="replace", newline="") as f:
                 return f.read()
-        return Result(argv, e, rc, so.decode("utf-8", "replace"),
-                      se.decode("utf-8", "replace"), read(fc["GITHUB_OUTPUT"]),
-                      read(fc["GITHUB_STEP_SUMMARY"]), elapsed, to)
+        r = Result(argv, e, rc, so.decode("utf-8", "replace"),
+                   se.decode("utf-8", "replace"), read(fc["GITHUB_OUTPUT"]),
+                   read(fc["GITHUB_STEP_SUMMARY"]), elapsed, to)
+        r.signal_time = sig_time
+        return r
 
 
 def check_masks_first(r, secrets):
@@ -331,6 +363,41 @@ def ctx(entity=None):
 def e2e(suite):
     secrets = [("INPUT_PORT_CLIENT_SECRET", harness.PORT_CLIENT_SECRET),
                ("AWS_SECRET_ACCESS_KEY", harness.AWS_SECRET)]
+
+    # cancel: SIGINT to `podman run` during a slow RequestCertificate; the
+    # binary is the container's PID 1 (no --init, as on the runner).
+    t.prefix = "container cancel: "
+    w = ContainerWorld(suite)
+    try:
+        w.add_run(RUN_ID)
+        w.acm.fault("RequestCertificate", "slow", seconds=60)
+
+        def in_flight(world):
+            with world.acm.lock:
+                return any(q.get("route") == "RequestCertificate"
+                           for q in world.acm.requests)
+        r = w.run_container("request", {"domain_name": "www.example.com",
+                                         "aws_region": REGION, "port_context": ctx()},
+                            cancel=(in_flight, signal.SIGINT))
+        check_rc(t, r, 130, "exit code 130 (128 + SIGINT) through podman")
+        term = harness.terminal_events(w.port_events())
+        if t.eq(len(term), 1, "one terminal update", r.describe()):
+            b = term[0]["body"] or {}
+            t.eq((b.get("status"), b.get("statusLabel")), ("FAILURE", "Cancelled"),
+                 "the run ended FAILURE / Cancelled")
+            t.match(b.get("summary") or "", r"RequestCertificate .*in flight",
+                    "the summary says what was in flight")
+            ms = (term[0]["time"] - r.signal_time) * 1000
+            t.ok(ms < 5000, "terminal PATCH within 5 s of the signal", f"{ms:.0f} ms")
+            t.diag(f"cancel timing (podman image, PID 1, slow ACM call): signal -> "
+                   f"terminal PATCH {ms:.0f} ms; podman run ended "
+                   f"{r.elapsed:.2f}s after start")
+        with w.acm.lock:
+            late = [q["route"] for q in w.acm.requests if q["time"] >= r.signal_time]
+        t.eq(late, [], "no AWS call started after the signal")
+    finally:
+        w.close()
+    t.prefix = ""
 
     # request
     t.prefix = "container request: "

@@ -174,7 +174,7 @@ for cid, field, v in [("key-rsa4096", "key_algorithm", "RSA_4096"),
                       ("timeout-zero", "timeout_minutes", "0"),
                       ("timeout-words", "timeout_minutes", "ten"),
                       ("timeout-huge", "timeout_minutes", "361"),
-                      ("blueprint-dotdot", "blueprint", "a..b"),
+                      ("blueprint-dotdot", "blueprint", ".."),
                       ("blueprint-space", "blueprint", "acm certificate")]:
     bad(cid, "request", field, {field: v})
 bad("delete-wait-61", "delete", "delete_wait_minutes", {"delete_wait_minutes": "61"})
@@ -202,7 +202,7 @@ for cid, v, field in [
         ("entity-no-identifier", '{"entity": {"title": "x"}}', "entity"),
         ("entity-properties-array", '{"entity": {"identifier": "x", "properties": []}}',
          "entity.properties"),
-        ("entity-blueprint-dotdot", '{"entity": {"identifier": "x", "blueprint": "a/../b"}}',
+        ("entity-blueprint-dotdot", '{"entity": {"identifier": "x", "blueprint": ".."}}',
          "blueprint"),
         ("trigger-user-number", '{"trigger": {"by": {"user": 5}}}', "trigger"),
         ("context-not-object", '{"context": "x"}', "context"),
@@ -361,8 +361,9 @@ def run_case(t, w, c):
     evs = w.port_events()
     kinds = [(e["kind"], e["status"]) for e in evs]
     if report:
-        t.eq([k for k, _ in kinds], ["log", "terminal"],
-             "the run got exactly one log line and one terminal update", kinds)
+        t.eq([k for k, _ in kinds], ["get_run", "log", "terminal"],
+             "the run was read, then got exactly one log line and one terminal "
+             "update", kinds)
         term = [e for e in evs if e["kind"] == "terminal"]
         if term:
             body = term[-1]["body"] if isinstance(term[-1]["body"], dict) else {}

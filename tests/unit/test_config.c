@@ -274,8 +274,8 @@ test_precedence(void)
 	/* port_base_url: flag > input > PORT_BASE_URL > default */
 	env_aws();
 	load("request", "--domain-name=a.example.com", NULL);
-	is_str(c.port_base_url, "https://api.getport.io",
-	    "port_base_url: default");
+	is_str(
+	    c.port_base_url, "https://api.port.io", "port_base_url: default");
 	env_set("PORT_BASE_URL", "https://env.port.test");
 	load("request", "--domain-name=a.example.com", NULL);
 	is_str(c.port_base_url, "https://env.port.test",

@@ -1,0 +1,78 @@
+"""Port's published API schemas (shared/port-openapi, one file per
+operation) as validators, for the fake Port and the examples check.
+
+Schemas are found in $PORT_ACM_SHARED, else $PORT_ACM_ROOT/../shared
+(CI lays shared/ beside the clone). Port writes its patterns for an
+ECMAScript-style engine with \\p{L}; Python's re has no \\p, so patterns
+are checked with the `regex` module (Debian python3-regex).
+
+    errs = request_errors("update-an-action-run", body)   # [] when valid
+    errs = response_errors("get-an-action-runs-details", 200, body)
+    errs = body_errors("create-an-action-automation", action_json)
+"""
+import functools
+import json
+import os
+
+import jsonschema
+import jsonschema.validators
+import regex
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.environ.get("PORT_ACM_ROOT") or os.path.dirname(os.path.dirname(HERE))
+
+
+def shared_dir():
+    d = os.environ.get("PORT_ACM_SHARED") or os.path.join(ROOT, "..", "shared")
+    if not os.path.isdir(os.path.join(d, "port-openapi")):
+        raise RuntimeError(
+            f"Port's schemas not found in {d}/port-openapi: lay shared/ beside "
+            "the repository or set PORT_ACM_SHARED")
+    return os.path.abspath(d)
+
+
+def _pattern(validator, patrn, instance, schema):
+    if validator.is_type(instance, "string") and not regex.search(patrn, instance):
+        yield jsonschema.ValidationError(f"{instance!r} does not match {patrn!r}")
+
+
+# Draft 7 is what Port's OpenAPI 3 schemas use (type arrays, no $defs).
+_Validator = jsonschema.validators.extend(
+    jsonschema.Draft7Validator, {"pattern": _pattern})
+
+
+@functools.lru_cache(maxsize=None)
+def operation(name):
+    with open(os.path.join(shared_dir(), "port-openapi", name + ".json")) as f:
+        return json.load(f)
+
+
+def _errors(schema, instance):
+    v = _Validator(schema)
+    return [f"{'/'.join(str(p) for p in e.absolute_path) or '(body)'}: {e.message}"
+            for e in sorted(v.iter_errors(instance), key=lambda e: list(e.path))]
+
+
+def request_schema(name):
+    rb = operation(name).get("requestBody") or {}
+    return (rb.get("content") or {}).get("application/json", {}).get("schema")
+
+
+def request_errors(name, body):
+    """Why body is not a valid request body of operation name ([] if it is)."""
+    schema = request_schema(name)
+    if schema is None:
+        return [] if body is None else ["the operation takes no body"]
+    return _errors(schema, body)
+
+
+body_errors = request_errors
+
+
+def response_errors(name, status, body):
+    """Why body is not what operation name documents for status."""
+    r = operation(name)["responses"].get(str(status))
+    if r is None:
+        return [f"HTTP {status} is not a documented answer"]
+    schema = (r.get("content") or {}).get("application/json", {}).get("schema")
+    return [] if schema is None else _errors(schema, body)
