@@ -69,7 +69,15 @@ http_set_deadline(struct http *h, long long deadline_ms)
 long long
 http_deadline(const struct http *h)
 {
-	return h->opt.deadline_ms;
+	long long d = h->opt.deadline_ms, c;
+
+	/* After a cancel, bulk transfers stop by the cancel budget too. */
+	if (cancel_requested()) {
+		c = cancel_time_ms() + CANCEL_BUDGET_MS;
+		if (d == 0 || c < d)
+			d = c;
+	}
+	return d;
 }
 
 long
