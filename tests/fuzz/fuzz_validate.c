@@ -143,7 +143,10 @@ run(unsigned which, const char *s, char *err)
 		return rc;
 	case 11:
 		rc = validate_blueprint("blueprint", s, err, ERRLEN);
-		if (rc == 0 && (strlen(s) > 100 || strstr(s, "..") != NULL))
+		/* Port's pattern: "." and ".." alone are refused (curl
+		 * would fold them out of the path); "a..b" is a valid id. */
+		if (rc == 0 && (strlen(s) > 100 || has_ctl(s) ||
+		                   strcmp(s, ".") == 0 || strcmp(s, "..") == 0))
 			abort();
 		return rc;
 	case 12:
