@@ -18,8 +18,17 @@ rusage: Linux carries the pre-exec image's high-water RSS into the
 child's ru_maxrss, so a child forked straight from this (large) Python
 process would report Python's RSS, not its own.
 
+The Route 53 path (issue 11; op "route53") is measured on its own:
+port-acm requests a certificate for an apex, its wildcard and a name in
+a nested zone with dns_validation route53 against a fake ACM that
+validates through a fake Route 53 (HTTPS), and the bench counts the
+Route 53 and ACM calls per request and port-acm's own time besides the
+waits (PORT_ACM_POLL_INTERVAL_MS=1, so the waits between polls are a
+few milliseconds; the fakes' own time is measured and taken out). The
+AWS CLI has no single call to compare it with.
+
 Usage: scripts/bench.py [--runs N] [--warmup N] [--bin PATH] [-v]
-                        [--ops request,renew,delete] [--no-callgrind]
+                        [--ops request,renew,delete,route53] [--no-callgrind]
 """
 import argparse
 import datetime
@@ -80,6 +89,30 @@ EXPECTED = {
         "port": dict(PORT_COMMON, **{
             "DELETE /v1/blueprints/{bp}/entities/{id}": (1, 1)}),
     },
+}
+# The Route 53 path, per request of bench<n>.example.com,
+# *.bench<n>.example.com and api<n>.dev.example.com with zones
+# example.com (public and private) and dev.example.com:
+#   ListHostedZonesByName  one per distinct name looked up: bench<n>.
+#            example.com (no zone of that name), example.com (found; the
+#            wildcard shares the apex's record and lookup), api<n>.dev.
+#            example.com (none), dev.example.com (found);
+#   ChangeResourceRecordSets  one UPSERT batch per zone;
+#   GetChange  per change: PENDING once (the fake's insync_after=1),
+#            then INSYNC;
+#   ACM      RequestCertificate; DescribeCertificate for the records,
+#            then until ISSUED (the fake validates on the first
+#            DescribeCertificate after Route 53 has the records).
+R53_EXPECTED = {
+    "acm": {"RequestCertificate": (1, 1), "DescribeCertificate": (2, 2)},
+    "r53": {"ListHostedZonesByName": (4, 4), "ChangeResourceRecordSets": (2, 2),
+            "GetChange": (4, 4)},
+    # Port: the run checked first (defect 7), log lines per step, the
+    # status label while waiting for validation, the terminal PATCH.
+    "port": dict(PORT_COMMON, **{"GET /v1/actions/runs/{run}": (0, 1),
+                                 "PATCH /v1/actions/runs/{run}": (1, 3),
+                                 "POST /v1/actions/runs/{run}/logs": (1, 12),
+                                 "POST /v1/blueprints/{bp}/entities": (1, 1)}),
 }
 AWS_EXPECTED = {"request": "RequestCertificate", "renew": "RenewCertificate",
                 "delete": "DeleteCertificate"}
@@ -292,6 +325,7 @@ def import_fakes():
     sys.path.insert(0, ROOT)
     try:
         from tests.fakes import fake_acm, fake_port, tlsca
+        from tests.fakes import fake_route53  # noqa: F401 (sys.modules)
     except ImportError as e:
         raise BenchError(f"tests/fakes not importable: {e}")
     # the module whose handler class the fakes really use
@@ -381,7 +415,7 @@ def instrument(common):
 class Fakes:
     """One FakeACM + one FakePort, over HTTPS (test CA) or plain HTTP."""
 
-    def __init__(self, mods, pki, https):
+    def __init__(self, mods, pki, https, route53=False):
         fake_acm, fake_port, _, common = mods
         self.https = https
         tls = (pki["server_cert"], pki["server_key"]) if https else None
@@ -392,6 +426,17 @@ class Fakes:
         self.timer = Timer()
         instrument(common)
         self.acm._bench_timer = self.port._bench_timer = self.timer
+        self.r53 = self.r53_url = None
+        if route53:
+            fr = sys.modules["tests.fakes.fake_route53"]
+            self.r53 = fr.FakeRoute53(tls=tls, credentials={AKID: (SECRET, None)},
+                                      verbose=False)
+            for name, private in (("example.com", False), ("example.com", True),
+                                  ("dev.example.com", False)):
+                self.r53.add_zone(name, private=private)
+            self.r53._bench_timer = self.timer
+            self.acm.dns = self.r53  # the fake ACM validates through it
+            self.r53_url = self.r53.start()
         self.acm_url = self.acm.start()
         self.port_url = self.port.start()
         self.nrun = 0
@@ -400,24 +445,30 @@ class Fakes:
     def stop(self):
         self.acm.stop()
         self.port.stop()
+        if self.r53:
+            self.r53.stop()
 
     def mark(self):
         """A bookmark of what the fakes recorded so far."""
         self.timer.settle()
         return (len(self.acm.requests), len(self.port.requests), self.acm.connections,
                 self.port.connections, self.port.tokens_issued, self.timer.total,
-                self.timer.handshake)
+                self.timer.handshake,
+                len(self.r53.requests) if self.r53 else 0,
+                self.r53.connections if self.r53 else 0)
 
     def since(self, m):
         """What the fakes recorded since mark m: a dict for one run."""
         self.timer.settle()
         acm, port = self.acm.requests[m[0]:], self.port.requests[m[1]:]
+        r53 = self.r53.requests[m[7]:] if self.r53 else []
         run = self.port.runs.get(self.last_run) if self.last_run else None
         return {
             "acm": [acm_op(c) for c in acm],
             "port": [port_route(c) for c in port],
             "refused": [f"{f(c)} → {c.get('status')}" for f, cs in
-                        ((acm_op, acm), (port_route, port)) for c in cs
+                        ((acm_op, acm), (port_route, port),
+                         (lambda c: c.get("route"), r53)) for c in cs
                         if not 200 <= (c.get("status") or 0) < 300],
             "run_status": run["status"] if run else None,
             "conn_acm": self.acm.connections - m[2],
@@ -425,6 +476,8 @@ class Fakes:
             "tokens": self.port.tokens_issued - m[4],
             "fake_s": self.timer.total - m[5],
             "fake_tls_s": self.timer.handshake - m[6],
+            "r53": [c.get("route") for c in self.r53.requests[m[7]:]] if self.r53 else [],
+            "conn_r53": self.r53.connections - m[8] if self.r53 else 0,
         }
 
     def new_run_id(self):
@@ -494,6 +547,47 @@ def port_acm_cmd(binary, op, fakes, ca, home):
     if ca:
         env["SSL_CERT_FILE"] = ca
     return argv, env
+
+
+def route53_cmd(binary, fakes, ca, home):
+    """A request through Route 53: apex, wildcard, a name in a nested
+    zone; fresh names each run, so every run writes new records."""
+    rid = fakes.new_run_id()
+    n = fakes.nrun
+    argv = [binary, "request", "--region", REGION, "--run-id", rid,
+            "--domain-name", f"bench{n}.example.com",
+            "--subject-alternative-names", f"*.bench{n}.example.com,api{n}.dev.example.com",
+            "--validation-method", "DNS", "--dns-validation", "route53"]
+    env = base_env(home)
+    env.update({"AWS_ENDPOINT_URL_ACM": fakes.acm_url,
+                "AWS_ENDPOINT_URL_ROUTE_53": fakes.r53_url,
+                "PORT_ACM_POLL_INTERVAL_MS": "1",
+                "PORT_CLIENT_ID": PORT_ID, "PORT_CLIENT_SECRET": PORT_SECRET,
+                "PORT_BASE_URL": fakes.port_url, "SSL_CERT_FILE": ca})
+    return argv, env
+
+
+def check_route53(rec):
+    """What a Route 53 request sent, against R53_EXPECTED."""
+    bad = []
+    for side in ("acm", "r53", "port"):
+        seen = {}
+        for r in rec[side]:
+            seen[r] = seen.get(r, 0) + 1
+        for r, n in seen.items():
+            if r not in R53_EXPECTED[side]:
+                bad.append(f"unneeded {side} request {r} x{n}")
+        for r, (lo, hi) in R53_EXPECTED[side].items():
+            if not lo <= seen.get(r, 0) <= hi:
+                bad.append(f"{side} {r}: {seen.get(r, 0)} (expected {lo}..{hi})")
+    if rec["refused"]:
+        bad.append("refused: " + ", ".join(rec["refused"]))
+    if rec["run_status"] != "SUCCESS":
+        bad.append(f"Port run ended {rec['run_status']}, not SUCCESS")
+    for k in ("conn_acm", "conn_port", "conn_r53"):
+        if rec[k] != 1:
+            bad.append(f"{rec[k]} TCP connections ({k[5:]})")
+    return bad
 
 
 def aws_cmd(op, fakes, ca, home):
@@ -577,15 +671,18 @@ def main():
     ap.add_argument("--warmup", type=int, default=int(os.environ.get("BENCH_WARMUP", 2)))
     ap.add_argument("--bin", default=os.environ.get("PORT_ACM_BENCH_BIN")
                     or os.path.join(BUILD, "static", "port-acm"))
-    ap.add_argument("--ops", default="request,renew,delete")
+    ap.add_argument("--ops", default="request,renew,delete,route53")
     ap.add_argument("--no-callgrind", action="store_true")
     ap.add_argument("-v", "--verbose", action="store_true", help="print every run")
     a = ap.parse_args()
     if a.runs < 20 and not os.environ.get("BENCH_ALLOW_FEW"):
         raise BenchError("at least 20 runs per operation (issue 6)")
     ops = [o for o in a.ops.split(",") if o]
-    if not ops or set(ops) - set(EXPECTED):
-        raise BenchError(f"--ops takes a comma-separated subset of {','.join(EXPECTED)}")
+    want_r53 = "route53" in ops
+    ops = [o for o in ops if o != "route53"]
+    if (not ops and not want_r53) or set(ops) - set(EXPECTED):
+        raise BenchError("--ops takes a comma-separated subset of "
+                         f"{','.join(EXPECTED)},route53")
     binary = os.path.abspath(a.bin)
     if not os.access(binary, os.X_OK):
         raise BenchError(f"{binary} not built (make static)")
@@ -603,7 +700,9 @@ def main():
     ca = pki_ca(pki)
     fs = Fakes(mods, pki, https=True)
     fp = Fakes(mods, pki, https=False)
+    fr = Fakes(mods, pki, https=True, route53=True) if want_r53 else None
     fakes_of = {"pa_https": fs, "aws": fs, "pa_http": fp}
+    r53 = {"samples": [], "problems": [], "ir": None, "ir_plain": None}
 
     samples = {(op, k): [] for op in ops for k in KINDS}
     problems = {}   # (op, kind) -> [first few problems]
@@ -631,6 +730,22 @@ def main():
                             f"rss {s.rss} KiB")
                     if i >= a.warmup:
                         samples[(op, k)].append(s)
+        if fr:
+            log(f"route53: {a.warmup} warm-up + {a.runs} requests through Route 53")
+            for i in range(a.warmup + a.runs):
+                argv, env = route53_cmd(binary, fr, ca, home)
+                m = fr.mark()
+                s = spawn(helper, argv, env, "route53", work)
+                s.records = fr.since(m)
+                s.fake_s = s.records["fake_s"]
+                bad = check_route53(s.records)
+                if bad:
+                    r53["problems"].append(f"run {i}: " + "; ".join(bad))
+                if a.verbose:
+                    log(f"route53 #{i}: wall {s.wall * 1e3:.1f} ms, cpu "
+                        f"{s.cpu * 1e3:.1f} ms, fakes {s.fake_s * 1e3:.1f} ms")
+                if i >= a.warmup:
+                    r53["samples"].append(s)
         ir = {}
         if not a.no_callgrind:
             for op in ops:
@@ -638,10 +753,19 @@ def main():
                     argv, env = port_acm_cmd(binary, op, f, ca if f.https else None, home)
                     log(f"callgrind {op} {k}")
                     ir[(op, k)] = callgrind_ir(argv, env, work, f"{op}-{k}")
+            if fr:
+                argv, env = route53_cmd(binary, fr, ca, home)
+                log("callgrind route53")
+                r53["ir"] = callgrind_ir(argv, env, work, "route53")
+                argv, env = port_acm_cmd(binary, "request", fs, ca, home)
+                r53["ir_plain"] = callgrind_ir(argv, env, work, "route53-plain")
     finally:
         fs.stop()
         fp.stop()
-    report = build_report(a, ops, binary, samples, problems, ir)
+        if fr:
+            fr.stop()
+    report = build_report(a, ops, binary, samples, problems, ir,
+                          r53 if want_r53 else None)
     shutil.rmtree(work, ignore_errors=True)
     return report
 
@@ -655,7 +779,51 @@ def pki_ca(pki):
 
 # ---------------------------------------------------------------- report
 
-def build_report(a, ops, binary, samples, problems, ir):
+def route53_section(md, targets, r53):
+    """The Route 53 path: calls per request and port-acm's own time."""
+    ss, bad = r53["samples"], r53["problems"]
+    med = statistics.median
+    md.append("## Route 53 DNS validation path (issue 11)\n")
+    md.append("One `request` with `dns_validation: route53` for `bench<n>.example.com`, "
+              "`*.bench<n>.example.com` and `api<n>.dev.example.com` (zones `example.com` "
+              "public and private, `dev.example.com`), over HTTPS, until ISSUED. Waits "
+              "between polls are 1 ms (`PORT_ACM_POLL_INTERVAL_MS=1`), so what is left of "
+              "the wall time besides the fakes' own time is port-acm's overhead; in "
+              "production the waits are Route 53's propagation (GetChange PENDING → INSYNC) "
+              "and ACM's validation.\n")
+    recs = [s.records for s in ss]
+    md.append("| calls per request | count |")
+    md.append("|---|---|")
+    for side, name in (("r53", "Route 53"), ("acm", "ACM"), ("port", "Port")):
+        md.append(f"| {name} | {route_summary(recs, side)} |")
+    md.append(f"| TCP connections ACM / Route 53 / Port | {rng([r['conn_acm'] for r in recs])}"
+              f" / {rng([r['conn_r53'] for r in recs])} / {rng([r['conn_port'] for r in recs])} |")
+    md.append("")
+    wall = [s.wall * 1e3 for s in ss]
+    own = [(s.wall - s.fake_s) * 1e3 for s in ss]
+    md.append("| per request (median [min–max]) | value |")
+    md.append("|---|---|")
+    md.append(f"| wall ms | {fmt3(wall, 1)} |")
+    md.append(f"| fakes' own time ms | {fmt3([s.fake_s * 1e3 for s in ss], 1)} |")
+    md.append(f"| port-acm's own wall ms (wall − fakes' time; waits 1 ms each) | {fmt3(own, 1)} |")
+    md.append(f"| port-acm CPU ms (user+sys) | {fmt3([s.cpu * 1e3 for s in ss], 1)} |")
+    md.append(f"| peak RSS MiB | {fmt3([s.rss / 1024 for s in ss], 2)} |")
+    if r53["ir"]:
+        md.append(f"| instructions (callgrind, one run) | {r53['ir']:,} "
+                  f"({r53['ir'] - r53['ir_plain']:+,} against a plain DNS request) |")
+    md.append("")
+    md.append("Expected per request: " + "; ".join(
+        f"{side} " + ", ".join(f"{r} {lo}..{hi}" for r, (lo, hi) in R53_EXPECTED[side].items())
+        for side in ("r53", "acm")) + ".\n")
+    targets.append(("route53: one ListHostedZonesByName per distinct name looked up, one "
+                    "change per zone, one TCP connection per host, only the expected "
+                    "requests, run SUCCESS (every run)",
+                    "all runs" if not bad else bad[0], not bad))
+    targets.append(("route53: port-acm's own wall time besides the waits ≤ 250 ms (median)",
+                    f"{med(own):.1f} ms", med(own) <= 250))
+
+
+def build_report(a, ops, binary, samples, problems, ir, r53=None):
     md = []
     targets = []   # (name, measured text, passed: True/False/None)
     now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
@@ -777,6 +945,9 @@ def build_report(a, ops, binary, samples, problems, ir):
                   "difference between the columns is the two TLS handshakes (one per host; "
                   "mostly the ECDHE scalar multiplications). Stable across noisy machines: "
                   "compare these in review.\n")
+
+    if r53:
+        route53_section(md, targets, r53)
 
     size = os.path.getsize(binary)
     targets.append((f"binary `{os.path.relpath(binary, ROOT)}` ≤ {TARGET_BIN_BYTES:,} bytes",

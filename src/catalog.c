@@ -21,6 +21,39 @@ add_time(cJSON *props, const char *name, double t)
 	cJSON_AddStringToObject(props, name, s);
 }
 
+/* The hosted zone each validation record went into (dns_validation:
+ * route53), inside the record objects: validationRecords' items are
+ * free-form objects in the blueprint, so no schema change is needed. */
+static void
+add_zones(cJSON *e, const cJSON *zones)
+{
+	cJSON *recs, *r, *name;
+	const cJSON *z;
+
+	if (zones == NULL)
+		return;
+	recs = cJSON_GetObjectItemCaseSensitive(
+	    cJSON_GetObjectItemCaseSensitive(e, "properties"),
+	    "validationRecords");
+	cJSON_ArrayForEach(r, recs)
+	{
+		name = cJSON_GetObjectItemCaseSensitive(r, "name");
+		if (!cJSON_IsString(name))
+			continue;
+		z = cJSON_GetObjectItemCaseSensitive(zones, name->valuestring);
+		if (z == NULL)
+			continue;
+		cJSON_AddItemToObject(r, "hostedZoneId",
+		    cJSON_Duplicate(
+		        cJSON_GetObjectItemCaseSensitive(z, "hostedZoneId"),
+		        1));
+		cJSON_AddItemToObject(r, "hostedZoneName",
+		    cJSON_Duplicate(
+		        cJSON_GetObjectItemCaseSensitive(z, "hostedZoneName"),
+		        1));
+	}
+}
+
 cJSON *
 catalog_entity(const struct acm_certificate *cert, const char *id,
     const char *region, const char *account)
@@ -194,6 +227,7 @@ catalog_upsert(struct op_env *env, const struct acm_certificate *cert)
 	if ((e = catalog_entity(cert, c->entity_id[0] ? c->entity_id : NULL,
 	         arn.region, arn.account)) == NULL)
 		return;
+	add_zones(e, env->dns_zones);
 	/* Success needs no log line: Port lists the entity under the
 	 * run's affected entities (run_id). */
 	if (port_upsert_entity(env->port, c->blueprint, e, c->run_id, &err) ==

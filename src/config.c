@@ -50,6 +50,11 @@ enum {
 	S_ROLE_DURATION,
 	S_ROLE_EXTERNAL_ID,
 	S_AUDIENCE,
+	S_DNS_VALIDATION,
+	S_HOSTED_ZONE_ID,
+	S_DNS_ROLE_ARN,
+	S_DNS_RECORD_TTL,
+	S_DELETE_RECORDS,
 	S__MAX
 };
 
@@ -86,6 +91,11 @@ static const struct setting settings[S__MAX] = {
     [S_ROLE_DURATION] = {"role_duration_seconds", 1, NULL, NULL},
     [S_ROLE_EXTERNAL_ID] = {"role_external_id", 1, NULL, NULL},
     [S_AUDIENCE] = {"audience", 1, NULL, NULL},
+    [S_DNS_VALIDATION] = {"dns_validation", 1, NULL, NULL},
+    [S_HOSTED_ZONE_ID] = {"hosted_zone_id", 1, NULL, NULL},
+    [S_DNS_ROLE_ARN] = {"dns_role_arn", 1, NULL, NULL},
+    [S_DNS_RECORD_TTL] = {"dns_record_ttl", 1, NULL, NULL},
+    [S_DELETE_RECORDS] = {"delete_validation_records", 1, NULL, NULL},
 };
 
 static const char usage[] =
@@ -113,6 +123,16 @@ static const char usage[] =
     "  --certificate-arn ARN         certificate to renew or delete\n"
     "  --delete-wait-minutes N       retry a delete while ACM says in use,\n"
     "                                0-60; default 2\n"
+    "  --dns-validation none|route53 write the DNS records into Route 53 "
+    "and\n"
+    "                                wait for issuance (default none)\n"
+    "  --hosted-zone-id ID           Route 53 zone (default: the longest\n"
+    "                                matching public zone)\n"
+    "  --dns-role-arn ARN            role to assume for the Route 53 calls\n"
+    "  --dns-record-ttl N            TTL of the records (default 300)\n"
+    "  --delete-validation-records true  on delete, also remove its DNS\n"
+    "                                records no other certificate of the\n"
+    "                                region uses (default false)\n"
     "  --region REGION               (input aws_region) default AWS_REGION,\n"
     "                                AWS_DEFAULT_REGION\n"
     "  --port-context JSON           the port_context Port dispatched\n"
@@ -156,7 +176,7 @@ static const char usage[] =
     "  (AWS_EC2_METADATA_SERVICE_ENDPOINT; not when\n"
     "  AWS_EC2_METADATA_DISABLED=true or on GitHub-hosted runners).\n"
     "environment: AWS_REGION, AWS_DEFAULT_REGION, AWS_ENDPOINT_URL_ACM,\n"
-    "  AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL,\n"
+    "  AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_ROUTE_53, AWS_ENDPOINT_URL,\n"
     "  AWS_IGNORE_CONFIGURED_ENDPOINT_URLS, AWS_USE_FIPS_ENDPOINT,\n"
     "  AWS_USE_DUALSTACK_ENDPOINT, AWS_STS_REGIONAL_ENDPOINTS,\n"
     "  AWS_CA_BUNDLE, AWS_MAX_ATTEMPTS, PORT_CLIENT_ID, PORT_CLIENT_SECRET,\n"
@@ -885,6 +905,116 @@ load_aws(struct config *c, const char *v[S__MAX],
 	return CONFIG_OK;
 }
 
+/* The Route 53 inputs (issue 11): checked before anything changes. */
+static int
+load_dns(struct config *c, const char *v[S__MAX],
+    const char *(*getenv_fn)(const char *), struct buf *msg, char *err,
+    size_t errlen)
+{
+	const char *s, *name = "AWS_ENDPOINT_URL_ROUTE_53";
+	unsigned long u;
+	size_t len;
+
+	s = v[S_DNS_VALIDATION];
+	if (s && strcasecmp(s, "route53") == 0)
+		c->dns_route53 = 1;
+	else if (s && strcasecmp(s, "none") != 0)
+		return fail(msg,
+		    "dns_validation '%.32s' is not one of none, route53", s);
+	if (v[S_DELETE_RECORDS] && c->op == OP_DELETE &&
+	    validate_bool("delete_validation_records", v[S_DELETE_RECORDS],
+	        &c->delete_validation_records, err, errlen) != 0)
+		return fail(msg, "%s", err);
+	/* A Route 53 client: to write records on request, to remove
+	 * them on delete. */
+	c->need_route53 = (c->dns_route53 && c->op == OP_REQUEST) ||
+	                  c->delete_validation_records;
+	if (c->dns_route53 && c->op == OP_REQUEST) {
+		if (c->pca_arn[0])
+			return fail(msg,
+			    "dns_validation: route53 does not apply to a "
+			    "private certificate (certificate_authority_arn): "
+			    "it needs no validation");
+		if (strcmp(c->validation_method, "DNS") != 0)
+			return fail(msg, "dns_validation: route53 needs "
+			                 "validation_method DNS");
+		/* Issuance is the point of writing the records. */
+		c->wait_for_issuance = 1;
+	}
+	if ((s = v[S_HOSTED_ZONE_ID]) != NULL) {
+		if (strncmp(s, "/hostedzone/", 12) == 0)
+			s += 12;
+		len = strlen(s);
+		if (len == 0 || len >= sizeof(c->hosted_zone_id) ||
+		    strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789") != len)
+			return fail(msg,
+			    "hosted_zone_id must be a Route 53 hosted zone id "
+			    "such as Z3M3LMPEXAMPLE (capital letters and "
+			    "digits)");
+		if (!c->need_route53)
+			return fail(msg, "hosted_zone_id is used only with "
+			                 "dns_validation: route53 (request) or "
+			                 "delete_validation_records: true "
+			                 "(delete)");
+		memcpy(c->hosted_zone_id, s, len + 1);
+	}
+	if ((s = v[S_DNS_ROLE_ARN]) != NULL) {
+		len = strlen(s);
+		if (len < 20 || len >= sizeof(c->dns_role_arn) ||
+		    strncmp(s, "arn:", 4) != 0 || strstr(s, ":iam::") == NULL ||
+		    strstr(s, ":role/") == NULL ||
+		    strcspn(s, " \t\r\n,;\"'") != len)
+			return fail(msg,
+			    "dns_role_arn must be an IAM role ARN, e.g. "
+			    "arn:aws:iam::123456789012:role/acm-dns");
+		if (!c->need_route53)
+			return fail(msg, "dns_role_arn is used only with "
+			                 "dns_validation: route53 (request) or "
+			                 "delete_validation_records: true "
+			                 "(delete)");
+		memcpy(c->dns_role_arn, s, len + 1);
+	}
+	c->dns_record_ttl = 300;
+	if (v[S_DNS_RECORD_TTL]) {
+		if (validate_uint("dns_record_ttl", v[S_DNS_RECORD_TTL], 0,
+		        2147483647UL, &u, err, errlen) != 0)
+			return fail(msg, "%s", err);
+		c->dns_record_ttl = (long)u;
+	}
+	if (!c->need_route53)
+		return CONFIG_OK;
+	/* botocore's names: the service id "Route 53" gives
+	 * AWS_ENDPOINT_URL_ROUTE_53, then the global AWS_ENDPOINT_URL. */
+	s = nonempty(getenv_fn("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"));
+	if (s != NULL && strcasecmp(s, "true") == 0)
+		return CONFIG_OK;
+	if ((s = nonempty(getenv_fn(name))) == NULL) {
+		name = "AWS_ENDPOINT_URL";
+		s = nonempty(getenv_fn(name));
+	}
+	if (s == NULL)
+		return CONFIG_OK;
+	if (copy_checked(
+	        c->r53_endpoint, sizeof(c->r53_endpoint), s, name, msg) != 0)
+		return CONFIG_ERROR;
+	len = strlen(c->r53_endpoint);
+	while (len > 0 && c->r53_endpoint[len - 1] == '/')
+		c->r53_endpoint[--len] = '\0';
+	if (validate_base_url(name, c->r53_endpoint, err, errlen) != 0)
+		return fail(msg, "%s", err);
+	if (require_tls(name, c->r53_endpoint, msg) != 0)
+		return CONFIG_ERROR;
+	/* As for ACM: the endpoint rule sets refuse both together. */
+	if (c->use_fips || c->use_dualstack)
+		return fail(msg,
+		    "%s cannot be combined with %s=true: a custom endpoint is "
+		    "used as it is",
+		    name,
+		    c->use_fips ? "AWS_USE_FIPS_ENDPOINT"
+		                : "AWS_USE_DUALSTACK_ENDPOINT");
+	return CONFIG_OK;
+}
+
 enum config_result
 config_load(struct config *c, int argc, char **argv,
     const char *(*getenv_fn)(const char *), struct buf *msg)
@@ -975,6 +1105,9 @@ config_load(struct config *c, int argc, char **argv,
 	if (rc != CONFIG_OK)
 		return rc;
 	if ((rc = load_aws(c, v, getenv_fn, msg, err, sizeof(err))) !=
+	    CONFIG_OK)
+		return rc;
+	if ((rc = load_dns(c, v, getenv_fn, msg, err, sizeof(err))) !=
 	    CONFIG_OK)
 		return rc;
 

@@ -54,6 +54,16 @@ struct config {
 	unsigned long timeout_minutes;
 	unsigned long delete_wait_minutes;
 
+	/* Route 53 DNS validation (dns_validate.c, dns_cleanup.c); the
+	 * order keeps the struct's padding small (clang-tidy). */
+	long dns_record_ttl;           /* default 300 */
+	int dns_route53;               /* dns_validation: route53 */
+	int delete_validation_records; /* delete: remove unused records */
+	int need_route53;              /* a Route 53 client is needed */
+	char hosted_zone_id[33];       /* bare id; "" = find the zone */
+	char dns_role_arn[2049];       /* "" = base credentials */
+	char r53_endpoint[2048];       /* custom endpoint, "" = global */
+
 	/* renew, delete */
 	char certificate_arn[2049];
 	const char *arn_source; /* where the ARN came from, for messages */

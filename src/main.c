@@ -21,6 +21,7 @@
 #include "ops.h"
 #include "port.h"
 #include "report.h"
+#include "route53.h"
 
 enum {
 	EXIT_DONE = 0,
@@ -77,10 +78,16 @@ publish(
 	    {"run_id", c->run_id},
 	    {"validation_records",
 	        res->records_json.len ? buf_str(&res->records_json) : "[]"},
+	    /* last: only with a Route 53 client (dns_validation: route53,
+	     * delete_validation_records) */
+	    {"dns_validation",
+	        res->dns_json.len ? buf_str(&res->dns_json) : "{}"},
 	};
 	/* sync: its own outputs (sync_report and the counts) replace the
 	 * certificate's. */
-	size_t i, n = res->outputs ? 0 : sizeof(outs) / sizeof(outs[0]);
+	size_t i, n = res->outputs      ? 0
+	              : c->need_route53 ? sizeof(outs) / sizeof(outs[0])
+	                                : sizeof(outs) / sizeof(outs[0]) - 1;
 	const cJSON *o;
 	char err[512];
 
@@ -119,6 +126,44 @@ port_open(const struct config *c, struct http *http, struct gha *g)
 	if (p != NULL)
 		port_on_token(p, mask_token, g);
 	return p;
+}
+
+/* The Route 53 client for dns_validation: the partition's global
+ * endpoint and signing region (aws_endpoint), or AWS_ENDPOINT_URL_ROUTE_53
+ * / AWS_ENDPOINT_URL signed for that region too. With dns_role_arn its
+ * calls are signed by that role (assumed from the base credentials);
+ * ACM keeps the base ones. *dns_creds is set when a role was made. */
+static struct route53 *
+route53_open(const struct config *c, struct http *http, struct creds *base,
+    struct creds_env *cenv, struct creds **dns_creds, char *why, size_t whylen)
+{
+	char url[2048], region[64];
+	struct creds *use = base;
+
+	*dns_creds = NULL;
+	if (aws_endpoint("route53", c->region, c->use_fips, c->use_dualstack,
+	        url, sizeof(url), region, sizeof(region)) != 0) {
+		str_copy(why, whylen, url);
+		return NULL;
+	}
+	if (c->r53_endpoint[0])
+		str_copy(url, sizeof(url), c->r53_endpoint);
+	if (c->dns_role_arn[0]) {
+		*dns_creds = creds_new_assume_role(
+		    base, cenv, c->dns_role_arn, "port-acm-dns", 0, NULL);
+		if (*dns_creds == NULL) {
+			str_copy(why, whylen, "out of memory");
+			return NULL;
+		}
+		/* Masked before their first use, like every secret. */
+		creds_set_mask(*dns_creds, cenv->mask, cenv->mask_arg);
+		use = *dns_creds;
+	}
+	return route53_new(http,
+	    &(struct route53_config){url, region, use,
+	        c->aws_ca_file[0] ? c->aws_ca_file : NULL, c->aws_ca_setting,
+	        c->max_attempts, cenv->clock},
+	    why, whylen);
 }
 
 /* Bad input: say it, and end the Port run when we know it. */
@@ -176,7 +221,9 @@ main(int argc, char **argv)
 	struct acm *acm = NULL;
 	struct aws_clock clock = {0};
 	struct creds_env cenv;
-	struct creds *creds = NULL;
+	struct creds *creds = NULL, *dns_creds = NULL;
+	struct route53 *r53 = NULL;
+	char why[512];
 	struct report rep;
 	struct op_result res = {0};
 	struct op_env op;
@@ -357,8 +404,14 @@ main(int argc, char **argv)
 		rc = refuse(&g, c, http, "the ACM endpoint URL is not usable");
 		goto out;
 	}
+	if (c->need_route53 && (r53 = route53_open(c, http, creds, &cenv,
+	                            &dns_creds, why, sizeof(why))) == NULL) {
+		rc = refuse(&g, c, http, why);
+		goto out;
+	}
 	snprintf(res.region, sizeof(res.region), "%s", c->region);
-	op = (struct op_env){c, acm, http, &rep, port, creds, &clock};
+	op =
+	    (struct op_env){c, acm, http, &rep, port, creds, &clock, r53, NULL};
 	if (cancel_requested())
 		rc = EXIT_ACM_FAILED; /* nothing started */
 	else
@@ -404,6 +457,8 @@ main(int argc, char **argv)
 out:
 	op_result_free(&res);
 	acm_free(acm);
+	route53_free(r53);
+	creds_free(dns_creds);
 	creds_free(creds);
 	port_free(port);
 	http_free(http);

@@ -10,6 +10,9 @@ void
 op_result_free(struct op_result *res)
 {
 	buf_free(&res->records_json);
+	buf_free(&res->dns_json);
+	cJSON_Delete(res->dns_zones);
+	res->dns_zones = NULL;
 	buf_free(&res->summary);
 	buf_free(&res->step_summary);
 	cJSON_Delete(res->outputs);

@@ -1,6 +1,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "dns_cleanup.h"
 #include "explain.h"
 #include "ops.h"
 
@@ -12,6 +13,28 @@ gone(struct op_env *env, struct op_result *res, const char *how)
 	buf_printf(&res->summary, "Certificate %s %s.", res->arn, how);
 	snprintf(res->label, sizeof(res->label), "Certificate deleted");
 	catalog_delete(env, res->arn);
+}
+
+/* delete_validation_records, once the certificate is gone. 0, or 1
+ * when Route 53 failed (the certificate is deleted all the same). */
+static int
+remove_records(struct op_env *env, struct op_result *res,
+    const struct acm_certificate *cert)
+{
+	if (!env->cfg->delete_validation_records)
+		return 0;
+	if (cert == NULL) {
+		buf_puts(&res->summary,
+		    "\n\nACM no longer knows the certificate, so port-acm "
+		    "cannot tell which validation records it used: nothing "
+		    "was removed from Route 53.");
+		return 0;
+	}
+	if (dns_delete_records(env, res, cert) == 0)
+		return 0;
+	snprintf(res->label, sizeof(res->label),
+	    "Certificate deleted, records kept");
+	return 1;
 }
 
 int
@@ -33,7 +56,7 @@ op_delete(struct op_env *env, struct op_result *res)
 			gone(env, res,
 			    "is already gone (ACM has no such "
 			    "certificate): nothing to delete");
-			rc = 0;
+			rc = remove_records(env, res, NULL);
 		} else
 			op_fail(env, res, &err, "delete", c->certificate_arn);
 		goto done;
@@ -66,12 +89,12 @@ op_delete(struct op_env *env, struct op_result *res)
 		        &err) == 0) {
 			snprintf(res->changed, sizeof(res->changed), "deleted");
 			gone(env, res, "was deleted");
-			rc = 0;
+			rc = remove_records(env, res, &cert);
 			goto done;
 		}
 		if (acm_error_is(&err, "ResourceNotFoundException")) {
 			gone(env, res, "was already gone");
-			rc = 0;
+			rc = remove_records(env, res, &cert);
 			goto done;
 		}
 		if (!acm_error_is(&err, "ResourceInUseException") ||

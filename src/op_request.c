@@ -2,6 +2,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "dns_validate.h"
 #include "explain.h"
 #include "ops.h"
 
@@ -64,6 +65,14 @@ records_ready(const struct acm_certificate *cert)
 		    cert->validations[i].record_name[0] == '\0')
 			return 0;
 	return 1;
+}
+
+static const char *
+last_paragraph(const struct buf *b)
+{
+	const char *s = strrchr(buf_str(b), '\n');
+
+	return s ? s + 1 : buf_str(b);
 }
 
 static int
@@ -196,7 +205,7 @@ wait_issued(
 	long long until = start + (long long)env->cfg->timeout_minutes * 60000;
 	struct acm_certificate next;
 	struct acm_error err;
-	char label[128];
+	char label[128], progress[64] = "", seen[64] = "";
 
 	report_log(env->report,
 	    "Waiting up to %lu minutes for ACM to issue the certificate",
@@ -217,8 +226,11 @@ wait_issued(
 			    cert->nvalidations > 1 ? "s" : "");
 			return;
 		}
+		if (env->cfg->dns_route53)
+			dns_progress(cert, progress, sizeof(progress));
 		snprintf(label, sizeof(label),
-		    "Waiting for validation (%lld min)",
+		    "Waiting for validation%s%s (%lld min)",
+		    progress[0] ? ": " : "", progress,
 		    (http_now_ms() - start) / 60000);
 		report_label(env->report, label);
 		if (op_describe(env, res->arn, &next, &err) != 0) {
@@ -238,6 +250,13 @@ wait_issued(
 		}
 		acm_certificate_free(cert);
 		*cert = next;
+		if (env->cfg->dns_route53) {
+			/* Per-name progress on the run, once per change. */
+			dns_progress(cert, progress, sizeof(progress));
+			if (strcmp(progress, seen) != 0)
+				report_log(env->report, "ACM: %s", progress);
+			snprintf(seen, sizeof(seen), "%s", progress);
+		}
 	}
 }
 
@@ -252,6 +271,7 @@ op_request(struct op_env *env, struct op_result *res)
 	cJSON *params = NULL, *resp = NULL, *v;
 	char why[256];
 	int rc = 1;
+	long long t0 = http_now_ms(), t1;
 
 	snprintf(res->domain, sizeof(res->domain), "%s", c->domain_name);
 	snprintf(res->status, sizeof(res->status), "NOT_REQUESTED");
@@ -300,10 +320,32 @@ op_request(struct op_env *env, struct op_result *res)
 	    "Requested certificate %s for %s (status %s).", res->arn,
 	    c->domain_name, cert.status);
 	say_records(env, res, &cert, &md);
+	res->dns_records_ms = http_now_ms() - t0;
+
+	if (c->dns_route53 && strcmp(cert.status, "PENDING_VALIDATION") == 0 &&
+	    dns_write_records(env, res, &cert,
+	        t0 + (long long)c->timeout_minutes * 60000, &md) != 0) {
+		env->dns_zones = res->dns_zones;
+		snprintf(res->label, sizeof(res->label),
+		    "Validation records not written");
+		report_log(env->report, "%s", last_paragraph(&res->summary));
+		buf_printf(&res->step_summary,
+		    "### ACM certificate requested, validation records not "
+		    "written\n\n%s\n%s",
+		    buf_str(&res->summary), buf_str(&md));
+		catalog_upsert(env, &cert);
+		goto done;
+	}
+	env->dns_zones = res->dns_zones;
+	t1 = http_now_ms();
 
 	if (c->wait_for_issuance)
 		wait_issued(env, res, &cert);
 	op_fill(res, &cert);
+	if (c->dns_route53 && res->dns_zones) {
+		res->dns_issue_ms = http_now_ms() - t1;
+		dns_finish(env, res, cert.status);
+	}
 	if (strcmp(cert.status, "FAILED") == 0 ||
 	    strcmp(cert.status, "VALIDATION_TIMED_OUT") == 0) {
 		buf_reset(&res->summary);

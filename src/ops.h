@@ -21,6 +21,8 @@
 #include "port.h"
 #include "report.h"
 
+struct route53;
+
 struct op_env {
 	const struct config *cfg; /* borrowed */
 	struct acm *acm;          /* borrowed */
@@ -29,6 +31,9 @@ struct op_env {
 	struct port *port;        /* borrowed; NULL without Port */
 	struct creds *creds;      /* borrowed; sync makes a client per region */
 	struct aws_clock *clock;  /* borrowed; shared by those clients */
+	struct route53 *r53;      /* borrowed; NULL without dns_validation */
+	const cJSON *dns_zones;   /* borrowed: record name -> its zone, for
+	                           * the catalog entity; NULL = none */
 };
 
 struct op_result {
@@ -49,6 +54,11 @@ struct op_result {
 	                        * "" while nothing changed */
 	const char *in_flight; /* an AWS-changing call sent and abandoned by
 	                        * the cancel: its outcome is unknown */
+	/* dns_validation: route53 (dns_validate.c) */
+	struct buf dns_json; /* the dns_validation output; owned */
+	cJSON *dns_zones;    /* record name -> {hostedZoneId, hostedZoneName}
+	                      * for the catalog entity; owned */
+	long long dns_records_ms, dns_write_ms, dns_insync_ms, dns_issue_ms;
 };
 
 int op_request(struct op_env *env, struct op_result *res);

@@ -195,7 +195,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	report_init(&rep, &g, port, c->run_id, devnull);
 	memset(&res, 0, sizeof(res));
 	snprintf(res.region, sizeof(res.region), "%s", c->region);
-	env = (struct op_env){c, acm, http, &rep, port};
+	env = (struct op_env){c, acm, http, &rep, port, NULL, NULL};
 	rc = c->op == OP_REQUEST ? op_request(&env, &res)
 	     : c->op == OP_RENEW ? op_renew(&env, &res)
 	                         : op_delete(&env, &res);

@@ -242,6 +242,13 @@ test_endpoints(void)
 	    "route53", "eu-west-1", 0, 1, url, sizeof(url), sr, sizeof(sr));
 	is_str(url, "https://route53.global.api.aws", "route53 dual-stack");
 	is_str(sr, "us-east-1", "route53 signs for us-east-1");
+	aws_endpoint(
+	    "route53", "us-west-2", 1, 0, url, sizeof(url), sr, sizeof(sr));
+	is_str(url, "https://route53-fips.amazonaws.com", "route53 FIPS");
+	aws_endpoint(
+	    "route53", "cn-north-1", 0, 0, url, sizeof(url), sr, sizeof(sr));
+	is_str(url, "https://route53.amazonaws.com.cn", "route53 in aws-cn");
+	is_str(sr, "cn-northwest-1", "... signed for cn-northwest-1");
 	ok(aws_endpoint(
 	       "s3", "eu-west-1", 0, 0, url, sizeof(url), sr, sizeof(sr)) != 0,
 	    "unknown service refused");

@@ -571,6 +571,15 @@ test_credentials(void)
 	    "dual-stack with a custom endpoint refused");
 	env_set("AWS_USE_DUALSTACK_ENDPOINT", NULL);
 	env_set("AWS_ENDPOINT_URL_ACM", NULL);
+	env_set("AWS_USE_FIPS_ENDPOINT", "true");
+	env_set("AWS_ENDPOINT_URL_ROUTE_53", "https://r53.example.com");
+	ok(load("request", "--domain-name=a.example.com",
+	       "--dns-validation=route53", NULL) == CONFIG_ERROR &&
+	        has(buf_str(&msg), "AWS_ENDPOINT_URL_ROUTE_53") &&
+	        has(buf_str(&msg), "AWS_USE_FIPS_ENDPOINT"),
+	    "FIPS with a custom Route 53 endpoint refused");
+	env_set("AWS_USE_FIPS_ENDPOINT", NULL);
+	env_set("AWS_ENDPOINT_URL_ROUTE_53", NULL);
 	env_aws();
 
 	env_aws();
