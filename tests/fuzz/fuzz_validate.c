@@ -44,6 +44,17 @@ has_ctl(const char *s)
 	return 0;
 }
 
+/* Port counts characters, not bytes: "ϰ" is one of its 100. */
+static size_t
+utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s != '\0'; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}
+
 static int
 run(unsigned which, const char *s, char *err)
 {
@@ -145,7 +156,7 @@ run(unsigned which, const char *s, char *err)
 		rc = validate_blueprint("blueprint", s, err, ERRLEN);
 		/* Port's pattern: "." and ".." alone are refused (curl
 		 * would fold them out of the path); "a..b" is a valid id. */
-		if (rc == 0 && (strlen(s) > 100 || has_ctl(s) ||
+		if (rc == 0 && (utf8_chars(s) > 100 || has_ctl(s) ||
 		                   strcmp(s, ".") == 0 || strcmp(s, "..") == 0))
 			abort();
 		return rc;
