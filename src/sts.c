@@ -121,7 +121,9 @@ sts_parse_credentials(const char *xml, size_t len, struct creds_value *out,
 		    err, errlen, "STS answer is not usable XML: %s", why);
 		return -1;
 	}
-	/* <XxxResponse><XxxResult>: the one child whose name ends so. */
+	/* Both operations answer <{Op}Response><{Op}Result>...: take the
+	 * root's child named "...Result" (AssumeRoleResult or
+	 * AssumeRoleWithWebIdentityResult). */
 	for (ch = root->child; ch != NULL; ch = ch->next) {
 		size_t n = strlen(ch->name);
 
