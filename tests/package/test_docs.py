@@ -110,14 +110,40 @@ T.eq(made, fields, "and they are the fields op_records writes")
 for p in sorted(os.listdir(os.path.join(ROOT, "examples", "iam"))):
     with open(os.path.join(ROOT, "examples", "iam", p), encoding="utf-8") as f:
         pol = yaml.safe_load(f)
-    # Only the List actions have no resource type to scope.
+    # Only actions IAM defines without a resource type may use "*": ACM's
+    # List calls and Route 53's ListHostedZonesByName (and STS's
+    # GetCallerIdentity); every other one is scoped.
+    unscoped = ("acm:List", "route53:ListHostedZonesByName",
+                "sts:GetCallerIdentity")
     wild = [a for st in pol.get("Statement", [])
             if st.get("Effect") == "Allow" and st.get("Resource") == "*"
             for a in ([st["Action"]] if isinstance(st.get("Action"), str)
                       else st.get("Action", []))
-            if not a.startswith("acm:List")]
-    T.eq(wild, [], f"examples/iam/{p}: every ACM action with a resource type is "
-         "scoped to certificate/*")
+            if not a.startswith(unscoped)]
+    T.eq(wild, [], f"examples/iam/{p}: every action with a resource type is "
+         "scoped (certificate/*, hostedzone/<zone-id>, change/*)")
+
+# The Route 53 policy lets port-acm write nothing but ACM's validation
+# CNAMEs (issue 11): the three condition keys on ChangeResourceRecordSets.
+with open(os.path.join(ROOT, "examples", "iam", "route53.json"),
+          encoding="utf-8") as f:
+    R53 = json.load(f)
+crr = [st for st in R53["Statement"]
+       if st.get("Action") == "route53:ChangeResourceRecordSets"]
+T.eq(len(crr), 1, "route53.json: one ChangeResourceRecordSets statement")
+cond = crr[0].get("Condition", {}) if crr else {}
+eq = cond.get("ForAllValues:StringEquals", {})
+T.eq(eq.get("route53:ChangeResourceRecordSetsRecordTypes"), ["CNAME"],
+     "route53.json: only CNAME records")
+T.ok(set(eq.get("route53:ChangeResourceRecordSetsActions", [])) <=
+     {"UPSERT", "DELETE"} and eq.get("route53:ChangeResourceRecordSetsActions"),
+     "route53.json: only UPSERT and DELETE")
+names = cond.get("ForAllValues:StringLike", {}).get(
+    "route53:ChangeResourceRecordSetsNormalizedRecordNames", [])
+T.ok(names and all(n.startswith("_") for n in names),
+     "route53.json: only ACM's underscore-prefixed record names")
+T.ok(str(crr[0].get("Resource", "")).startswith("arn:aws:route53:::hostedzone/")
+     if crr else False, "route53.json: writes scoped to a hosted zone")
 
 # -------------------------------------------------------------- environment
 
