@@ -759,17 +759,17 @@ load_role(struct config *c, const char *v[S__MAX],
     const char *(*getenv_fn)(const char *), struct buf *msg)
 {
 	const char *s = v[S_ROLE_TO_ASSUME], *run, *att;
-	char name[160];
+	char name[160], err[512];
 	long n = 0;
 
 	if (s != NULL &&
-	    (strlen(s) < 20 || strlen(s) >= sizeof(c->role_to_assume) ||
-	        strncmp(s, "arn:aws", 7) != 0 || !strstr(s, ":iam::") ||
-	        !strstr(s, ":role/") || strpbrk(s, " \t\r\n")))
+	    (strlen(s) >= sizeof(c->role_to_assume) ||
+	        validate_role_arn("role_to_assume", s, err, sizeof(err)) != 0))
 		return fail(msg,
-		    "role_to_assume '%.80s' is not an IAM role ARN, e.g. "
-		    "arn:aws:iam::123456789012:role/port-acm",
-		    s);
+		    "%s; e.g. arn:aws:iam::123456789012:role/port-acm",
+		    strlen(s) >= sizeof(c->role_to_assume)
+		        ? "role_to_assume is too long for an IAM role ARN"
+		        : err);
 	str_copy(c->role_to_assume, sizeof(c->role_to_assume), s);
 	if ((s = v[S_ROLE_SESSION_NAME]) == NULL) {
 		run = nonempty(getenv_fn("GITHUB_RUN_ID"));
@@ -960,13 +960,13 @@ load_dns(struct config *c, const char *v[S__MAX],
 	}
 	if ((s = v[S_DNS_ROLE_ARN]) != NULL) {
 		len = strlen(s);
-		if (len < 20 || len >= sizeof(c->dns_role_arn) ||
-		    strncmp(s, "arn:", 4) != 0 || strstr(s, ":iam::") == NULL ||
-		    strstr(s, ":role/") == NULL ||
-		    strcspn(s, " \t\r\n,;\"'") != len)
+		if (len >= sizeof(c->dns_role_arn) ||
+		    validate_role_arn("dns_role_arn", s, err, errlen) != 0)
 			return fail(msg,
-			    "dns_role_arn must be an IAM role ARN, e.g. "
-			    "arn:aws:iam::123456789012:role/acm-dns");
+			    "%s; e.g. arn:aws:iam::123456789012:role/acm-dns",
+			    len >= sizeof(c->dns_role_arn)
+			        ? "dns_role_arn is too long for an IAM role ARN"
+			        : err);
 		if (!c->need_route53)
 			return fail(msg, "dns_role_arn is used only with "
 			                 "dns_validation: route53 (request) or "

@@ -498,22 +498,32 @@ pick(const char *s, const char *const *names, size_t count)
 	return -1;
 }
 
+/* One of names (as pick() matches), its canonical spelling into out
+ * (outlen bytes); otherwise "<field> '<s>' is not valid: use <hint>". */
+static int
+check_choice(const char *field, const char *s, const char *const *names,
+    size_t count, const char *hint, char *out, size_t outlen, char *err,
+    size_t errlen)
+{
+	char v[SHOW_LEN];
+	int i;
+
+	if ((i = pick(s, names, count)) < 0) {
+		str_printf(err, errlen, "%s '%s' is not valid: use %s", field,
+		    show(v, s), hint);
+		return -1;
+	}
+	str_copy(out, outlen, names[i]);
+	return 0;
+}
+
 int
 validate_validation_method(const char *s, char out[8], char *err, size_t errlen)
 {
 	static const char *const names[] = {"DNS", "EMAIL"};
-	char v[SHOW_LEN];
-	int i;
 
-	if ((i = pick(s, names, 2)) < 0) {
-		str_printf(err, errlen,
-		    "validation_method '%s' is not supported: use DNS "
-		    "(recommended) or EMAIL",
-		    show(v, s));
-		return -1;
-	}
-	strcpy(out, names[i]);
-	return 0;
+	return check_choice("validation_method", s, names, 2,
+	    "DNS (recommended) or EMAIL", out, 8, err, errlen);
 }
 
 int
@@ -547,18 +557,9 @@ int
 validate_export(const char *s, char out[9], char *err, size_t errlen)
 {
 	static const char *const names[] = {"ENABLED", "DISABLED"};
-	char v[SHOW_LEN];
-	int i;
 
-	if ((i = pick(s, names, 2)) < 0) {
-		str_printf(err, errlen,
-		    "export '%s' is not valid: use ENABLED or "
-		    "DISABLED",
-		    show(v, s));
-		return -1;
-	}
-	strcpy(out, names[i]);
-	return 0;
+	return check_choice(
+	    "export", s, names, 2, "ENABLED or DISABLED", out, 9, err, errlen);
 }
 
 /* Regions and partitions */
@@ -687,7 +688,8 @@ is_arn_res_char(unsigned char c)
  * Full match of ACM's Arn / PcaArn patterns
  *   arn:[\w+=/,.@-]+:<service>:[\w+=/,.@-]*:[0-9]+:[\w+=,.@-]+(/[\w+=,.@-]+)*
  * narrowed to what a real one looks like: a known partition, a valid
- * region in that partition, a 12-digit account and <type>/<id>.
+ * region in that partition (none for IAM, a global service), a 12-digit
+ * account and <type>/<id>.
  */
 static int
 check_arn(const char *field, const char *s, const char *service,
@@ -696,13 +698,14 @@ check_arn(const char *field, const char *s, const char *service,
 	char v[SHOW_LEN], r[SHOW_LEN];
 	char *part[6], *p;
 	size_t len, i;
-	int pi;
+	int pi, global = strcmp(service, "iam") == 0;
+	const char *eg = global ? "" : "us-east-1";
 
 	if (s == NULL || *s == '\0') {
 		str_printf(err, errlen,
 		    "%s is empty: give an ARN such as "
-		    "arn:aws:%s:us-east-1:123456789012:%s/<id>",
-		    field, service, restype);
+		    "arn:aws:%s:%s:123456789012:%s/<name>",
+		    field, service, eg, restype);
 		return -1;
 	}
 	show(v, s);
@@ -763,12 +766,20 @@ check_arn(const char *field, const char *s, const char *service,
 		    "%s '%s' belongs to the service '%s', not %s: give the "
 		    "ARN of %s",
 		    field, v, show(r, part[2]), service,
-		    strcmp(service, "acm") == 0
+		    global ? "an IAM role"
+		    : strcmp(service, "acm") == 0
 		        ? "an ACM certificate"
 		        : "an AWS Private CA certificate authority");
 		return -1;
 	}
-	if (validate_region(field, part[3], NULL, 0) != 0) {
+	if (global && part[3][0] != '\0') {
+		str_printf(err, errlen,
+		    "%s '%s' has the region '%s': IAM ARNs have none "
+		    "(arn:<partition>:iam::<account>:%s/<name>)",
+		    field, v, show(r, part[3]), restype);
+		return -1;
+	}
+	if (!global && validate_region(field, part[3], NULL, 0) != 0) {
 		str_printf(err, errlen,
 		    "%s '%s' has the region '%s', which is not an AWS region "
 		    "name",
@@ -776,7 +787,7 @@ check_arn(const char *field, const char *s, const char *service,
 		return -1;
 	}
 	pi = partition_index(part[3]);
-	if (strcmp(partitions[pi < 0 ? 0 : pi].name, part[1]) != 0) {
+	if (!global && strcmp(partitions[pi < 0 ? 0 : pi].name, part[1]) != 0) {
 		str_printf(err, errlen,
 		    "%s '%s' puts the region '%s' in the partition '%s', but "
 		    "that region belongs to '%s'",
@@ -846,6 +857,30 @@ validate_pca_arn(const char *field, const char *s, char *err, size_t errlen)
 	}
 	rc = check_arn(
 	    field, s, "acm-pca", "certificate-authority", a, err, errlen);
+	free(a);
+	return rc;
+}
+
+int
+validate_role_arn(const char *field, const char *s, char *err, size_t errlen)
+{
+	struct arn *a;
+	const char *name;
+	int rc;
+
+	if ((a = malloc(sizeof(*a))) == NULL) {
+		str_printf(err, errlen, "%s: out of memory", field);
+		return -1;
+	}
+	rc = check_arn(field, s, "iam", "role", a, err, errlen);
+	/* role/<path/>name: IAM's name is at most 64 characters. */
+	if (rc == 0 && strlen(name = strrchr(a->resource, '/') + 1) > 64) {
+		str_printf(err, errlen,
+		    "%s: the role name '%.64s...' is longer than IAM's 64 "
+		    "characters",
+		    field, name);
+		rc = -1;
+	}
 	free(a);
 	return rc;
 }

@@ -73,6 +73,10 @@ int validate_certificate_arn(const char *field, const char *s, struct arn *out,
 /* Private CA ARN (service "acm-pca"). */
 int validate_pca_arn(
     const char *field, const char *s, char *err, size_t errlen);
+/* IAM role ARN arn:<partition>:iam::<account>:role/<path/>name (no
+ * region; the same character and account checks; name <= 64). */
+int validate_role_arn(
+    const char *field, const char *s, char *err, size_t errlen);
 /* "key=value" items separated by commas or newlines; 1..50 tags; ACM's
  * tag pattern; no "aws:" prefix on keys or values. */
 int validate_tags(const char *field, const char *list, struct tag *tags,

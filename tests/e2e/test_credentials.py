@@ -139,6 +139,21 @@ def oidc_without_permission(t, w):
 
 
 @S.test
+def bad_role_arn_refused_before_any_call(t, w):
+    """role_to_assume is checked like the other ARNs: partition, 12-digit
+    account, no region, role/<name>; refused before OIDC, STS or ACM."""
+    for bad, why in (("arn:aws:iam::12345:role/port-acm", "12 digits"),
+                     ("arn:aws:iam:us-east-1:123456789012:role/x", "have none"),
+                     ("arn:aws:iam::123456789012:user/port-acm", "role/"),
+                     ("arn:aws:iam::123456789012:role/", "empty")):
+        w.add_run(RUN_ID)
+        r = w.run("request", aws=False, inputs=inputs(role_to_assume=bad), env=env(w))
+        check_rc(t, r, 2)
+        t.match(r.stderr, "role_to_assume.*" + re.escape(why), f"{bad}: says why")
+    t.eq(w.acm_calls(), [], "ACM never called")
+
+
+@S.test
 def assume_role_from_env_keys(t, w):
     s = sts(w, credentials={AWS_KEY_ID: (AWS_SECRET, None)})
     s.add_role(ROLE, external_id="ext-42")

@@ -296,6 +296,7 @@ def bad_dns_inputs_refused_before_aws(t, w):
     for inputs, what in (({"dns_validation": "cloudflare"}, "dns_validation"),
                          ({"hosted_zone_id": "z-lower"}, "hosted_zone_id"),
                          ({"dns_role_arn": "not-an-arn"}, "dns_role_arn"),
+                         ({"dns_role_arn": "arn:aws:iam::12345:role/dns"}, "12 digits"),
                          ({"dns_record_ttl": "-5"}, "dns_record_ttl"),
                          ({"validation_method": "EMAIL"}, "validation_method")):
         r = run(w, r53, inputs=inputs)

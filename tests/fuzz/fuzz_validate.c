@@ -188,6 +188,15 @@ run(unsigned which, const char *s, char *err)
 		if (rc == 0 && b != 0 && b != 1)
 			abort();
 		return rc;
+	case 15:
+		rc = validate_role_arn("role_to_assume", s, err, ERRLEN);
+		/* Global: no region between "iam:" and the account. */
+		if (rc == 0 && (has_ctl(s) || strncmp(s, "arn:", 4) != 0 ||
+		                   strstr(s, ":iam::") == NULL ||
+		                   strstr(s, ":role/") == NULL ||
+		                   strpbrk(s, " ;\"'#[]") != NULL))
+			abort();
+		return rc;
 	default:
 		rc = validate_export(s, out16, err, ERRLEN);
 		if (rc == 0 && strcmp(out16, "ENABLED") != 0 &&
@@ -207,7 +216,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 1 || size > 64 * 1024)
 		return 0;
-	which = data[0] % 16;
+	which = data[0] % 17;
 	if ((s = malloc(size)) == NULL)
 		return 0;
 	memcpy(s, data + 1, size - 1);

@@ -555,6 +555,49 @@ test_arns(void)
 	       sizeof(err)) == -1 &&
 	        strstr(err, "certificate-authority/<id>"),
 	    "PCA ARN needs certificate-authority/");
+
+	/* IAM role ARNs (role_to_assume, dns_role_arn): global, no region. */
+	ok(validate_role_arn("role_to_assume",
+	       "arn:aws:iam::123456789012:role/port-acm", err,
+	       sizeof(err)) == 0,
+	    "role ARN");
+	ok(validate_role_arn("dns_role_arn",
+	       "arn:aws-us-gov:iam::123456789012:role/team/dns/acm-dns", err,
+	       sizeof(err)) == 0,
+	    "role ARN with a path, in aws-us-gov");
+	ok(validate_role_arn("role_to_assume",
+	       "arn:aws:iam:us-east-1:123456789012:role/x", err,
+	       sizeof(err)) == -1 &&
+	        strstr(err, "IAM ARNs have none"),
+	    "a region in an IAM ARN is refused");
+	ok(validate_role_arn("role_to_assume",
+	       "arn:aws:iam::123456789012:user/port-acm", err,
+	       sizeof(err)) == -1 &&
+	        strstr(err, "role/<id>"),
+	    "a user ARN is not a role");
+	ok(validate_role_arn("role_to_assume",
+	       "arn:aws:iam::12345:role/port-acm", err, sizeof(err)) == -1 &&
+	        strstr(err, "12 digits"),
+	    "short account refused");
+	ok(validate_role_arn("role_to_assume",
+	       "arn:aws:iam::123456789012:role/", err, sizeof(err)) == -1,
+	    "empty role name refused");
+	ok(validate_role_arn("role_to_assume",
+	       "arn:aws:sts::123456789012:role/x", err, sizeof(err)) == -1 &&
+	        strstr(err, "an IAM role"),
+	    "another service refused, naming what is wanted");
+	ok(validate_role_arn("dns_role_arn",
+	       "arn:aws:iam::123456789012:role/a##[set-output name=x;]y", err,
+	       sizeof(err)) == -1 &&
+	        strstr(err, "dns_role_arn"),
+	    "a workflow command in the ARN is refused by its characters");
+	ok(validate_role_arn("role_to_assume",
+	       "arn:aws:iam::123456789012:role/"
+	       "a12345678901234567890123456789012345678901234567890123456789"
+	       "012345",
+	       err, sizeof(err)) == -1 &&
+	        strstr(err, "64"),
+	    "a role name over 64 characters refused");
 }
 
 static void
