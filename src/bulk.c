@@ -211,36 +211,19 @@ on_body(char *data, size_t size, size_t n, void *arg)
 	return len;
 }
 
-static void
-take(const char *line, size_t len, const char *name, char *dst, size_t cap)
-{
-	size_t nlen = strlen(name), vlen;
-	const char *v, *end = line + len;
-
-	if (len <= nlen || line[nlen] != ':' ||
-	    strncasecmp(line, name, nlen) != 0)
-		return;
-	for (v = line + nlen + 1; v < end && (*v == ' ' || *v == '\t'); v++)
-		;
-	while (end > v && (end[-1] == '\r' || end[-1] == '\n' ||
-	                      end[-1] == ' ' || end[-1] == '\t'))
-		end--;
-	vlen = (size_t)(end - v) < cap ? (size_t)(end - v) : cap - 1;
-	memcpy(dst, v, vlen);
-	dst[vlen] = '\0';
-}
-
 static size_t
 on_header(char *line, size_t size, size_t n, void *arg)
 {
 	struct xfer *x = arg;
 	size_t len = size * n;
 
-	take(line, len, "Retry-After", x->retry_after, sizeof(x->retry_after));
-	take(line, len, "x-ratelimit-remaining", x->rl_remaining,
+	http_header_value(
+	    line, len, "Retry-After", x->retry_after, sizeof(x->retry_after));
+	http_header_value(line, len, "x-ratelimit-remaining", x->rl_remaining,
 	    sizeof(x->rl_remaining));
-	take(line, len, "x-ratelimit-reset", x->rl_reset, sizeof(x->rl_reset));
-	take(line, len, "X-Trace-Id", x->trace, sizeof(x->trace));
+	http_header_value(
+	    line, len, "x-ratelimit-reset", x->rl_reset, sizeof(x->rl_reset));
+	http_header_value(line, len, "X-Trace-Id", x->trace, sizeof(x->trace));
 	return len;
 }
 

@@ -86,25 +86,10 @@ http_connections(const struct http *h)
 	return h->connections;
 }
 
-/* The run's deadline, brought forward to the cancel budget once the run
- * is cancelled; 0 = none. */
-static long long
-deadline_of(const struct http *h)
-{
-	long long d = h->opt.deadline_ms, c;
-
-	if (cancel_requested()) {
-		c = cancel_time_ms() + CANCEL_BUDGET_MS;
-		if (d == 0 || c < d)
-			d = c;
-	}
-	return d;
-}
-
 int
 http_sleep_ms(const struct http *h, long ms)
 {
-	long long deadline = deadline_of(h);
+	long long deadline = http_deadline(h);
 	struct timespec ts;
 
 	if (ms <= 0)
@@ -225,9 +210,8 @@ on_body(char *data, size_t size, size_t n, void *arg)
 	return len;
 }
 
-/* Copies a header value, trimmed, into dst when its name matches. */
-static void
-take_header(
+void
+http_header_value(
     const char *line, size_t len, const char *name, char *dst, size_t dstlen)
 {
 	size_t nlen = strlen(name), vlen;
@@ -262,15 +246,15 @@ on_header(char *line, size_t size, size_t n, void *arg)
 		resp->date[0] = '\0';
 		return len;
 	}
-	take_header(line, len, "x-amzn-RequestId", resp->request_id,
+	http_header_value(line, len, "x-amzn-RequestId", resp->request_id,
 	    sizeof(resp->request_id));
-	take_header(line, len, "X-Amzn-Errortype", resp->error_type,
+	http_header_value(line, len, "X-Amzn-Errortype", resp->error_type,
 	    sizeof(resp->error_type));
-	take_header(
+	http_header_value(
 	    line, len, "X-Trace-Id", resp->trace_id, sizeof(resp->trace_id));
-	take_header(line, len, "Retry-After", resp->retry_after,
+	http_header_value(line, len, "Retry-After", resp->retry_after,
 	    sizeof(resp->retry_after));
-	take_header(line, len, "Date", resp->date, sizeof(resp->date));
+	http_header_value(line, len, "Date", resp->date, sizeof(resp->date));
 	return len;
 }
 
@@ -393,7 +377,7 @@ send_with(struct http *h, const struct http_request *req, long req_timeout_ms,
 	char detail[CURL_ERROR_SIZE] = "";
 	enum http_result res = HTTP_EOTHER;
 	long timeout = h->opt.timeout_ms, nconn = 0;
-	long long deadline = deadline_of(h);
+	long long deadline = http_deadline(h);
 	int abortable = !cancel_requested();
 	const char *ca = req->ca_file;
 	const char *setting =

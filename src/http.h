@@ -99,6 +99,11 @@ void http_set_deadline(struct http *h, long long deadline_ms);
 /* The run's deadline (0 = none), for transfers http.c does not make
  * itself (bulk.c's) to stop by the same time. */
 long long http_deadline(const struct http *h);
+/* Pure. When the header line (len bytes, as curl's header callback gets
+ * it) is name's (case-insensitive), copies its value, blanks and CRLF
+ * trimmed, into dst (cut to dstlen - 1); otherwise leaves dst alone. */
+void http_header_value(
+    const char *line, size_t len, const char *name, char *dst, size_t dstlen);
 /* Sleeps ms, but never past the deadline: returns -1 if the deadline
  * would pass first (nothing is slept then), or when the run is cancelled
  * during the sleep (it ends at once). After a cancel the deadline is the

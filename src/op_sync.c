@@ -379,6 +379,24 @@ str_of(const cJSON *o, const char *name)
 	return cJSON_IsString(v) ? v->valuestring : "";
 }
 
+/* "domain (region, <third>); ..." for the first LOG_MAX items of arr,
+ * into list (reset first): a log line names who needs attention. */
+static void
+name_first(struct buf *list, const cJSON *arr, const char *third)
+{
+	const cJSON *o;
+	int j = 0;
+
+	buf_reset(list);
+	cJSON_ArrayForEach(o, arr)
+	{
+		if (j++ >= LOG_MAX)
+			break;
+		buf_printf(list, "%s%s (%s, %s)", j > 1 ? "; " : "",
+		    str_of(o, "domain"), str_of(o, "region"), str_of(o, third));
+	}
+}
+
 /* DescribeCertificate for include_details, paced per region. */
 static int
 describe(struct sync *s, struct region *r, const char *arn,
@@ -742,16 +760,7 @@ finish_report(struct sync *s, struct op_result *res, int rc)
 	/* The certificates that need someone, by name. */
 	it = cJSON_GetObjectItemCaseSensitive(rep, "expiringWithin30Days");
 	if (s->nexpiring) {
-		buf_reset(&list);
-		j = 0;
-		cJSON_ArrayForEach(o, it)
-		{
-			if (j++ >= LOG_MAX)
-				break;
-			buf_printf(&list, "%s%s (%s, %s)", j > 1 ? "; " : "",
-			    str_of(o, "domain"), str_of(o, "region"),
-			    str_of(o, "expires"));
-		}
+		name_first(&list, it, "expires");
 		report_log(s->env->report,
 		    "%lu certificate%s expire%s within %d days: %s%s",
 		    s->nexpiring, s->nexpiring == 1 ? "" : "s",
@@ -772,16 +781,7 @@ finish_report(struct sync *s, struct op_result *res, int rc)
 	}
 	it = cJSON_GetObjectItemCaseSensitive(rep, "failedValidation");
 	if (s->nattention) {
-		buf_reset(&list);
-		j = 0;
-		cJSON_ArrayForEach(o, it)
-		{
-			if (j++ >= LOG_MAX)
-				break;
-			buf_printf(&list, "%s%s (%s, %s)", j > 1 ? "; " : "",
-			    str_of(o, "domain"), str_of(o, "region"),
-			    str_of(o, "status"));
-		}
+		name_first(&list, it, "status");
 		report_log(s->env->report,
 		    "%lu certificate%s FAILED or VALIDATION_TIMED_OUT: %s%s",
 		    s->nattention, s->nattention == 1 ? "" : "s",
