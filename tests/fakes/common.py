@@ -26,7 +26,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 def shared_dir():
     """The team's shared facts (docs, models, Port schemas): ../shared
     beside $PORT_ACM_ROOT, else beside this checkout or its parent (a
-    worktree under /work/wt/). None when absent."""
+    worktree). None when absent."""
     here = os.path.dirname(os.path.dirname(os.path.dirname(
         os.path.abspath(__file__))))
     for r in (os.environ.get("PORT_ACM_ROOT"), here, os.path.dirname(here)):

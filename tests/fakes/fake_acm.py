@@ -31,9 +31,6 @@ import time
 import unicodedata
 import uuid
 
-import botocore.auth
-import botocore.awsrequest
-import botocore.credentials
 import botocore.model
 import botocore.session
 import botocore.validate
@@ -41,8 +38,10 @@ import botocore.validate
 if __package__ in (None, ""):
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(
         os.path.abspath(__file__)))))
+    from tests.fakes import sigv4_check  # noqa: E402
     from tests.fakes.common import FakeServer, Response, shared_dir  # noqa: E402
 else:
+    from . import sigv4_check
     from .common import FakeServer, Response, shared_dir
 
 DEFAULT_ACCESS_KEY = "AKIDFAKEEXAMPLE00001"
@@ -246,30 +245,6 @@ def validate_input(op_name, params):
 
 
 # --- SigV4 verification ----------------------------------------------------
-
-class _VerifyingSigner(botocore.auth.SigV4Auth):
-    """botocore's SigV4 with two changes for verifying, not signing:
-    the timestamp is the client's X-Amz-Date (not the clock), and the
-    headers signed are exactly those the client listed (botocore would
-    drop User-Agent and Expect, which a client may legitimately sign)."""
-
-    def __init__(self, credentials, region, signed):
-        super().__init__(credentials, "acm", region)
-        self._signed = signed
-
-    def headers_to_sign(self, request):
-        hm = botocore.awsrequest.HTTPHeaders()
-        for name, value in request.headers.items():
-            if name.lower() in self._signed:
-                hm[name.lower()] = value
-        return hm
-
-    def expected(self, request, amz_date):
-        request.context["timestamp"] = amz_date
-        cr = self.canonical_request(request)
-        sts = self.string_to_sign(request, cr)
-        return self.signature(sts, request), cr, sts
-
 
 class _ApiError(Exception):
     def __init__(self, status, type_, message):
@@ -671,19 +646,10 @@ class FakeACM(FakeServer):
             raise _ApiError(400, "InvalidSignatureException",
                             "The provided 'x-amz-content-sha256' header does "
                             "not match what was computed.")
-        host = req.header("Host")
-        areq = botocore.awsrequest.AWSRequest(
-            method=req.method, url=f"{req.scheme}://{host}{req.target}",
-            data=req.body)
-        for k, v in req.header_items:
-            if k.lower() in signed:
-                areq.headers[k] = v
-        creds = botocore.credentials.Credentials(akid, secret, token)
-        signer = _VerifyingSigner(creds, sregion, set(signed))
-        expected, cr, sts = signer.expected(areq, amz_date)
-        if (parts["Signature"] != expected
-                or parts["SignedHeaders"] != signer.signed_headers(
-                    signer.headers_to_sign(areq))):
+        want, want_signed, cr, sts = sigv4_check.expected(
+            req, signed, akid, secret, token, "acm", sregion, amz_date)
+        if (parts["Signature"] != want
+                or parts["SignedHeaders"] != want_signed):
             raise _ApiError(
                 403, "InvalidSignatureException",
                 "The request signature we calculated does not match the "

@@ -43,18 +43,17 @@ import urllib.parse
 import uuid
 import xml.etree.ElementTree as ET
 
-import botocore.auth
-import botocore.awsrequest
-import botocore.credentials
 import botocore.model
 import botocore.validate
 
 if __package__ in (None, ""):
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(
         os.path.abspath(__file__)))))
+    from tests.fakes import sigv4_check  # noqa: E402
     from tests.fakes.common import FakeServer, Response  # noqa: E402
     from tests.fakes.fake_acm import _constraint_errors  # noqa: E402
 else:
+    from . import sigv4_check
     from .common import FakeServer, Response
     from .fake_acm import _constraint_errors
 
@@ -293,28 +292,6 @@ DOMAIN_RE = re.compile(r"(\*\.)?([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?\.)+")
 
 
 # --- SigV4 verification ----------------------------------------------------
-
-class _VerifyingSigner(botocore.auth.SigV4Auth):
-    """botocore's SigV4 at the client's X-Amz-Date, over exactly the
-    headers the client listed."""
-
-    def __init__(self, credentials, region, signed):
-        super().__init__(credentials, "route53", region)
-        self._signed = signed
-
-    def headers_to_sign(self, request):
-        hm = botocore.awsrequest.HTTPHeaders()
-        for name, value in request.headers.items():
-            if name.lower() in self._signed:
-                hm[name.lower()] = value
-        return hm
-
-    def expected(self, request, amz_date):
-        request.context["timestamp"] = amz_date
-        cr = self.canonical_request(request)
-        sts = self.string_to_sign(request, cr)
-        return self.signature(sts, request), cr, sts
-
 
 # --- the fake --------------------------------------------------------------
 
@@ -609,19 +586,10 @@ class FakeRoute53(FakeServer):
             if not req.header_all(name):
                 raise _ApiError("SignatureDoesNotMatch", f"Header '{name}' is "
                                 "listed in SignedHeaders but was not sent.", 403)
-        host = req.header("Host")
-        areq = botocore.awsrequest.AWSRequest(
-            method=req.method, url=f"{req.scheme}://{host}{req.target}",
-            data=req.body)
-        for k, v in req.header_items:
-            if k.lower() in signed:
-                areq.headers[k] = v
-        creds = botocore.credentials.Credentials(akid, secret, token)
-        signer = _VerifyingSigner(creds, sregion, set(signed))
-        expected, cr, sts = signer.expected(areq, amz_date)
-        if (parts["Signature"] != expected
-                or parts["SignedHeaders"] != signer.signed_headers(
-                    signer.headers_to_sign(areq))):
+        want, want_signed, cr, sts = sigv4_check.expected(
+            req, signed, akid, secret, token, "route53", sregion, amz_date)
+        if (parts["Signature"] != want
+                or parts["SignedHeaders"] != want_signed):
             raise _ApiError(
                 "SignatureDoesNotMatch",
                 "The request signature we calculated does not match the "
