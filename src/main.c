@@ -1,7 +1,8 @@
 /*
- * port-acm: request, renew and delete ACM certificates for Port
+ * port-acm: request, renew, delete and sync ACM certificates for Port
  * self-service runs. main wires the modules together in one direction:
- * inputs -> validated config -> operation -> ACM -> report.
+ * inputs -> validated config -> operation -> AWS (ACM, STS, Route 53)
+ * -> report. main() only dispatches; each step is a function below.
  */
 #include <curl/curl.h>
 #include <psa/crypto.h>
@@ -210,6 +211,185 @@ refuse(struct gha *g, struct config *c, struct http *http, const char *why)
 	return EXIT_BAD_INPUT;
 }
 
+/* First thing: as a container's PID 1, a signal without a handler is
+ * ignored, and the runner's cancel would leave the run open; and the
+ * process holds secrets, so no core file may carry them away. */
+static void
+harden(void)
+{
+	if (cancel_install() != 0)
+		fprintf(stderr, "port-acm: warning: cannot handle SIGINT and "
+		                "SIGTERM; a cancelled job will not report\n");
+	setrlimit(RLIMIT_CORE, &(struct rlimit){0, 0});
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+/* The run's one HTTP client. The work stops early enough to leave time
+ * to tell Port how it ended (a run must never be left IN_PROGRESS by our
+ * deadline): *deadline is the end, the work's is a reserve before it.
+ * After a config error (valid = 0) its numbers may be half-parsed
+ * (seconds not yet milliseconds): the refusal uses the defaults and the
+ * whole time. NULL on out of memory. */
+static struct http *
+http_open(struct config *c, int valid, long long *deadline)
+{
+	struct http *http;
+	long long limit, reserve;
+	char ua[64];
+
+	snprintf(ua, sizeof(ua), "port-acm/%s", PORT_ACM_VERSION);
+	if (!valid)
+		c->deadline_ms = c->connect_timeout_ms = c->request_timeout_ms =
+		    0;
+	limit = c->deadline_ms ? c->deadline_ms : 600000;
+	reserve = limit / 3 < 1000    ? 1000
+	          : limit / 3 > 15000 ? 15000
+	                              : limit / 3;
+	*deadline = http_now_ms() + limit;
+	http = http_new(&(struct http_options){
+	    c->connect_timeout_ms ? c->connect_timeout_ms : 10000,
+	    c->request_timeout_ms ? c->request_timeout_ms : 30000,
+	    *deadline - reserve, ua});
+	if (http && !valid)
+		http_set_deadline(http, *deadline);
+	return http;
+}
+
+/* The Port login, before AWS. EXIT_DONE, or the exit code after saying
+ * why: a refused login (our credentials, our CA) is 2, Port down 3. */
+static int
+login(struct gha *g, struct port *port)
+{
+	struct port_error perr;
+	int rc;
+
+	if (port_authenticate(port, &perr) == 0)
+		return EXIT_DONE;
+	if (cancel_requested()) {
+		fprintf(stderr, "port-acm: cancelled during the Port login. "
+		                "Nothing was changed in AWS.\n");
+		return 128 + cancel_signal();
+	}
+	rc = port_error_is_local(&perr) ? EXIT_BAD_INPUT : EXIT_PORT_FAILED;
+	gha_echo(stderr, "port-acm: %s. Nothing was changed in AWS%s.\n",
+	    perr.message,
+	    rc == EXIT_PORT_FAILED ? "; run the action again once Port answers"
+	                           : "");
+	gha_annotate(g, GHA_ERROR, "port-acm: Port login failed", perr.message);
+	return rc;
+}
+
+/* The run must exist and be open before AWS changes: a wrong run id, or
+ * a run that has ended (a re-run job), is a Port misconfiguration too.
+ * EXIT_DONE, or the exit code after saying why. */
+static int
+check_run(struct gha *g, struct report *rep, const struct config *c)
+{
+	if (report_check_run(
+	        rep, c->github_run_id[0] ? c->github_run_id : NULL) == 0 ||
+	    cancel_requested())
+		return EXIT_DONE;
+	gha_echo(stderr, "port-acm: %s. Nothing was changed in AWS.\n",
+	    rep->port_error);
+	gha_annotate(g, GHA_ERROR,
+	    rep->port_status == 404   ? "port-acm: unknown Port run"
+	    : rep->port_status == 422 ? "port-acm: Port run ended"
+	                              : "port-acm: Port unreachable",
+	    rep->port_error);
+	return rep->port_status == 404 || rep->port_status == 422
+	           ? EXIT_BAD_INPUT
+	           : EXIT_PORT_FAILED;
+}
+
+/* The run's first line: what is about to happen, where. tmp is scratch. */
+static void
+announce(struct report *rep, const struct config *c, struct buf *tmp)
+{
+	size_t i;
+
+	if (c->op == OP_SYNC) {
+		buf_reset(tmp);
+		for (i = 0; i < c->nregions; i++)
+			buf_printf(tmp, "%s%s", i ? ", " : "", c->regions[i]);
+		report_log(rep,
+		    "port-acm %s: sync the ACM certificates of %s into "
+		    "blueprint %s%s%s",
+		    PORT_ACM_VERSION, buf_str(tmp), c->blueprint,
+		    c->dry_run ? " (dry run: nothing is written to Port)" : "",
+		    c->delete_stale ? ", deleting stale entities" : "");
+	} else if (c->op == OP_REQUEST)
+		report_log(rep,
+		    "port-acm %s: request a %s certificate for %s%s in %s%s",
+		    PORT_ACM_VERSION,
+		    c->pca_arn[0] ? "private (AWS Private CA)"
+		    : strcmp(c->validation_method, "DNS") == 0
+		        ? "DNS-validated"
+		        : "email-validated",
+		    c->domain_name, c->nsans ? " and more names" : "",
+		    c->region,
+		    c->idempotency_token[0] ? " (idempotent: a re-run returns "
+		                              "the same certificate)"
+		                            : "");
+	else
+		report_log(rep, "port-acm %s: %s certificate %s in %s",
+		    PORT_ACM_VERSION, config_op_name(c->op), c->certificate_arn,
+		    c->region);
+}
+
+/* The operation, and its exit code: a local mistake is fixed by the
+ * user, not by waiting for AWS; a cancel is 128 + signal whatever the
+ * operation made of it, with what AWS did before it in the summary. */
+static int
+run_operation(struct op_env *op, struct op_result *res)
+{
+	const struct config *c = op->cfg;
+	int rc;
+
+	if (cancel_requested())
+		rc = EXIT_ACM_FAILED; /* nothing started */
+	else
+		rc = c->op == OP_REQUEST ? op_request(op, res)
+		     : c->op == OP_RENEW ? op_renew(op, res)
+		     : c->op == OP_SYNC  ? op_sync(op, res)
+		                         : op_delete(op, res);
+	rc = rc == 0      ? EXIT_DONE
+	     : res->local ? EXIT_BAD_INPUT
+	                  : EXIT_ACM_FAILED;
+	if (cancel_requested()) {
+		op_cancelled(c, res, cancel_signal());
+		rc = 128 + cancel_signal();
+		report_log(op->report, "%s", buf_str(&res->summary));
+	}
+	return rc;
+}
+
+/* Ends the Port run with the result (always last) and returns the exit
+ * code: a success Port never heard of is 3. */
+static int
+finish(struct gha *g, const struct config *c, struct report *rep,
+    const struct op_result *res, const char **links, size_t nlinks, int rc)
+{
+	if (report_finish(rep, rc == EXIT_DONE,
+	        res->label[0] ? res->label : NULL, buf_str(&res->summary),
+	        links, nlinks) >= 0)
+		return rc;
+	if (rc > 128) {
+		gha_echo(stderr,
+		    "port-acm: cancelled, and the Port run could not be "
+		    "ended: %s\n",
+		    rep->port_error);
+		return rc;
+	}
+	gha_echo(stderr,
+	    "port-acm: the ACM %s %s, but the Port run could not be "
+	    "updated: %s\n",
+	    config_op_name(c->op), rc == EXIT_DONE ? "succeeded" : "failed",
+	    rep->port_error);
+	gha_annotate(
+	    g, GHA_ERROR, "port-acm: Port not updated", rep->port_error);
+	return rc == EXIT_DONE ? EXIT_PORT_FAILED : rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -227,21 +407,12 @@ main(int argc, char **argv)
 	struct report rep;
 	struct op_result res = {0};
 	struct op_env op;
-	struct port_error perr;
 	const char *links[2];
 	size_t nlinks = 0;
-	char ua[64];
-	int rc = EXIT_BAD_INPUT, cr, fin;
-	long long limit, reserve, deadline;
+	int rc = EXIT_BAD_INPUT, cr;
+	long long deadline;
 
-	/* First: as a container's PID 1, a signal without a handler is
-	 * ignored, and the runner's cancel would leave the run open. */
-	if (cancel_install() != 0)
-		fprintf(stderr, "port-acm: warning: cannot handle SIGINT and "
-		                "SIGTERM; a cancelled job will not report\n");
-	/* The process holds secrets: no core file may carry them away. */
-	setrlimit(RLIMIT_CORE, &(struct rlimit){0, 0});
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	harden();
 	gha_init(&g, stdout, env);
 	mask_secrets(&g);
 	if ((c = calloc(1, sizeof(*c))) == NULL ||
@@ -261,25 +432,7 @@ main(int argc, char **argv)
 		rc = EXIT_DONE;
 		goto out;
 	}
-	snprintf(ua, sizeof(ua), "port-acm/%s", PORT_ACM_VERSION);
-	/* The work stops early enough to leave time to tell Port how it
-	 * ended: a run must never be left IN_PROGRESS by our deadline. */
-	/* After a config error its numbers may be half-parsed (seconds not
-	 * yet made milliseconds): the refusal uses the defaults. */
-	if (cr != CONFIG_OK)
-		c->deadline_ms = c->connect_timeout_ms = c->request_timeout_ms =
-		    0;
-	limit = c->deadline_ms ? c->deadline_ms : 600000;
-	reserve = limit / 3 < 1000    ? 1000
-	          : limit / 3 > 15000 ? 15000
-	                              : limit / 3;
-	deadline = http_now_ms() + limit;
-	http = http_new(&(struct http_options){
-	    c->connect_timeout_ms ? c->connect_timeout_ms : 10000,
-	    c->request_timeout_ms ? c->request_timeout_ms : 30000,
-	    deadline - reserve, ua});
-	if (http && cr != CONFIG_OK)
-		http_set_deadline(http, deadline);
+	http = http_open(c, cr == CONFIG_OK, &deadline);
 	if (cr != CONFIG_OK) {
 		rc = refuse(&g, c, http, buf_str(&msg));
 		goto out;
@@ -294,29 +447,8 @@ main(int argc, char **argv)
 			goto out;
 		/* Before AWS: a Port misconfiguration must never leave an
 		 * unreported change behind. */
-		if (port_authenticate(port, &perr) != 0) {
-			if (cancel_requested()) {
-				fprintf(stderr,
-				    "port-acm: cancelled during the Port "
-				    "login. "
-				    "Nothing was changed in AWS.\n");
-				rc = 128 + cancel_signal();
-				goto out;
-			}
-			/* Our mistake (credentials, CA) is 2; Port down or
-			 * failing is 3, like any later Port failure. */
-			rc = port_error_is_local(&perr) ? EXIT_BAD_INPUT
-			                                : EXIT_PORT_FAILED;
-			gha_echo(stderr,
-			    "port-acm: %s. Nothing was changed in AWS%s.\n",
-			    perr.message,
-			    rc == EXIT_PORT_FAILED
-			        ? "; run the action again once Port answers"
-			        : "");
-			gha_annotate(&g, GHA_ERROR,
-			    "port-acm: Port login failed", perr.message);
+		if ((rc = login(&g, port)) != EXIT_DONE)
 			goto out;
-		}
 	} else {
 		gha_echo(stderr,
 		    "port-acm: not reporting to Port (%s); running as a plain "
@@ -343,51 +475,9 @@ main(int argc, char **argv)
 	/* A scheduled sync has Port credentials but no run to report to. */
 	report_init(&rep, &g, c->run_id[0] ? port : NULL, c->run_id, stderr);
 	/* Read first: nothing is written to a run that has ended. */
-	if (report_check_run(
-	        &rep, c->github_run_id[0] ? c->github_run_id : NULL) != 0 &&
-	    !cancel_requested()) {
-		/* A wrong run id, or a run that has ended (a re-run job),
-		 * is a Port misconfiguration too: stop before AWS rather
-		 * than change something unreported. */
-		gha_echo(stderr, "port-acm: %s. Nothing was changed in AWS.\n",
-		    rep.port_error);
-		gha_annotate(&g, GHA_ERROR,
-		    rep.port_status == 404   ? "port-acm: unknown Port run"
-		    : rep.port_status == 422 ? "port-acm: Port run ended"
-		                             : "port-acm: Port unreachable",
-		    rep.port_error);
-		rc = rep.port_status == 404 || rep.port_status == 422
-		         ? EXIT_BAD_INPUT
-		         : EXIT_PORT_FAILED;
+	if ((rc = check_run(&g, &rep, c)) != EXIT_DONE)
 		goto out;
-	}
-	if (c->op == OP_SYNC) {
-		buf_reset(&msg);
-		for (size_t i = 0; i < c->nregions; i++)
-			buf_printf(&msg, "%s%s", i ? ", " : "", c->regions[i]);
-		report_log(&rep,
-		    "port-acm %s: sync the ACM certificates of %s into "
-		    "blueprint %s%s%s",
-		    PORT_ACM_VERSION, buf_str(&msg), c->blueprint,
-		    c->dry_run ? " (dry run: nothing is written to Port)" : "",
-		    c->delete_stale ? ", deleting stale entities" : "");
-	} else if (c->op == OP_REQUEST)
-		report_log(&rep,
-		    "port-acm %s: request a %s certificate for %s%s in %s%s",
-		    PORT_ACM_VERSION,
-		    c->pca_arn[0] ? "private (AWS Private CA)"
-		    : strcmp(c->validation_method, "DNS") == 0
-		        ? "DNS-validated"
-		        : "email-validated",
-		    c->domain_name, c->nsans ? " and more names" : "",
-		    c->region,
-		    c->idempotency_token[0] ? " (idempotent: a re-run returns "
-		                              "the same certificate)"
-		                            : "");
-	else
-		report_log(&rep, "port-acm %s: %s certificate %s in %s",
-		    PORT_ACM_VERSION, config_op_name(c->op), c->certificate_arn,
-		    c->region);
+	announce(&rep, c, &msg);
 
 	if (c->region_note[0])
 		report_log(&rep, "%s", c->region_note);
@@ -412,22 +502,7 @@ main(int argc, char **argv)
 	snprintf(res.region, sizeof(res.region), "%s", c->region);
 	op =
 	    (struct op_env){c, acm, http, &rep, port, creds, &clock, r53, NULL};
-	if (cancel_requested())
-		rc = EXIT_ACM_FAILED; /* nothing started */
-	else
-		rc = c->op == OP_REQUEST ? op_request(&op, &res)
-		     : c->op == OP_RENEW ? op_renew(&op, &res)
-		     : c->op == OP_SYNC  ? op_sync(&op, &res)
-		                         : op_delete(&op, &res);
-	/* A local mistake is fixed by the user, not by waiting for AWS. */
-	rc = rc == 0 ? EXIT_DONE : res.local ? EXIT_BAD_INPUT : EXIT_ACM_FAILED;
-	if (cancel_requested()) {
-		/* Whatever the operation made of it, the run was cancelled:
-		 * say what AWS did before, and exit 128 + signal. */
-		op_cancelled(c, &res, cancel_signal());
-		rc = 128 + cancel_signal();
-		report_log(&rep, "%s", buf_str(&res.summary));
-	}
+	rc = run_operation(&op, &res);
 
 	publish(&g, c, &res, rc == EXIT_DONE);
 	if (rc != EXIT_DONE)
@@ -435,25 +510,7 @@ main(int argc, char **argv)
 	if (res.console_url[0])
 		links[nlinks++] = res.console_url;
 	http_set_deadline(http, deadline);
-	fin = report_finish(&rep, rc == EXIT_DONE,
-	    res.label[0] ? res.label : NULL, buf_str(&res.summary), links,
-	    nlinks);
-	if (fin < 0 && rc > 128)
-		gha_echo(stderr,
-		    "port-acm: cancelled, and the Port run could not be "
-		    "ended: %s\n",
-		    rep.port_error);
-	else if (fin < 0) {
-		gha_echo(stderr,
-		    "port-acm: the ACM %s %s, but the Port run could not be "
-		    "updated: %s\n",
-		    config_op_name(c->op),
-		    rc == EXIT_DONE ? "succeeded" : "failed", rep.port_error);
-		gha_annotate(&g, GHA_ERROR, "port-acm: Port not updated",
-		    rep.port_error);
-		if (rc == EXIT_DONE)
-			rc = EXIT_PORT_FAILED;
-	}
+	rc = finish(&g, c, &rep, &res, links, nlinks, rc);
 out:
 	op_result_free(&res);
 	acm_free(acm);
