@@ -576,29 +576,19 @@ each_item(const char *list,
     char *err, size_t errlen)
 {
 	char item[128];
-	const char *p = list, *end;
+	const char *p = list, *b, *e;
 	size_t n;
 	int rc;
 
-	while (*p) {
-		end = p + strcspn(p, ",\n");
-		while (p < end && (*p == ' ' || *p == '\t' || *p == '\r'))
-			p++;
-		n = (size_t)(end - p);
-		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t' ||
-		                    p[n - 1] == '\r'))
-			n--;
-		if (n >= sizeof(item)) {
-			str_printf(err, errlen, "'%.40s...' is too long", p);
+	while (validate_next_item(&p, &b, &e)) {
+		if ((n = (size_t)(e - b)) >= sizeof(item)) {
+			str_printf(err, errlen, "'%.40s...' is too long", b);
 			return -1;
 		}
-		if (n > 0) {
-			memcpy(item, p, n);
-			item[n] = '\0';
-			if ((rc = fn(c, item, err, errlen)) != 0)
-				return rc;
-		}
-		p = *end ? end + 1 : end;
+		memcpy(item, b, n);
+		item[n] = '\0';
+		if ((rc = fn(c, item, err, errlen)) != 0)
+			return rc;
 	}
 	return 0;
 }

@@ -404,24 +404,9 @@ send_with(struct http *h, const struct http_request *req, long req_timeout_ms,
 			timeout = (long)left;
 	}
 	/* Fail clearly rather than let TLS fail obscurely. */
-	if (ca != NULL && access(ca, R_OK) != 0) {
-		snprintf(err, errlen,
-		    "the CA bundle %s (from %s) cannot be read (%s); set %s "
-		    "to a readable PEM file",
-		    ca, setting, strerror(errno), setting);
+	if ((ca != NULL || strncasecmp(req->url, "https:", 6) == 0) &&
+	    http_check_ca(ca, setting, err, errlen) != 0)
 		return HTTP_ELOCAL;
-	}
-	if (ca == NULL && strncasecmp(req->url, "https:", 6) == 0) {
-		curl_version_info_data *v = curl_version_info(CURLVERSION_NOW);
-
-		if (v->cainfo != NULL && access(v->cainfo, R_OK) != 0) {
-			snprintf(err, errlen,
-			    "no CA bundle: %s cannot be read (%s); set %s to a "
-			    "PEM file of trusted CA certificates",
-			    v->cainfo, strerror(errno), setting);
-			return HTTP_ELOCAL;
-		}
-	}
 
 	for (i = 0; i < req->nheaders; i++) {
 		if ((tmp = curl_slist_append(hdrs, req->headers[i])) == NULL)

@@ -388,6 +388,26 @@ is_blank(char c)
 }
 
 int
+validate_next_item(const char **p, const char **b, const char **e)
+{
+	while (**p) {
+		*b = *p;
+		while (**p && !is_sep(**p))
+			(*p)++;
+		*e = *p;
+		if (**p)
+			(*p)++;
+		while (*b < *e && is_blank(**b))
+			(*b)++;
+		while (*e > *b && is_blank((*e)[-1]))
+			(*e)--;
+		if (*b != *e)
+			return 1;
+	}
+	return 0;
+}
+
+int
 validate_domain_list(const char *field, const char *list, char **names,
     size_t max, size_t *n, char *err, size_t errlen)
 {
@@ -398,19 +418,7 @@ validate_domain_list(const char *field, const char *list, char **names,
 	*n = 0;
 	if (list == NULL)
 		return 0;
-	for (p = list; *p;) {
-		b = p;
-		while (*p && !is_sep(*p))
-			p++;
-		e = p;
-		if (*p)
-			p++;
-		while (b < e && is_blank(*b))
-			b++;
-		while (e > b && is_blank(e[-1]))
-			e--;
-		if (b == e)
-			continue;
+	for (p = list; validate_next_item(&p, &b, &e);) {
 		len = e - b;
 		if ((name = malloc(len + 1)) == NULL) {
 			str_printf(err, errlen, "%s: out of memory", field);
@@ -966,19 +974,7 @@ validate_tags(const char *field, const char *list, struct tag *tags, size_t max,
 	*n = 0;
 	if (max > VALIDATE_MAX_TAGS)
 		max = VALIDATE_MAX_TAGS;
-	for (p = list ? list : ""; *p;) {
-		b = p;
-		while (*p && !is_sep(*p))
-			p++;
-		e = p;
-		if (*p)
-			p++;
-		while (b < e && is_blank(*b))
-			b++;
-		while (e > b && is_blank(e[-1]))
-			e--;
-		if (b == e)
-			continue;
+	for (p = list ? list : ""; validate_next_item(&p, &b, &e);) {
 		/* The first '=' splits key from value; "key" alone has an
 		 * empty value. Blanks around either side are dropped. */
 		eq = memchr(b, '=', e - b);

@@ -52,6 +52,11 @@ int validate_common_name(
  * malloc'd strings the caller frees (*n of them, even on error). */
 int validate_domain_list(const char *field, const char *list, char **names,
     size_t max, size_t *n, char *err, size_t errlen);
+/* Pure. The one list splitter of every list input (names, tags,
+ * regions, statuses): the next non-empty item of a comma- or
+ * newline-separated list at *p (CR counts as a newline), blanks trimmed,
+ * as [*b, *e); advances *p past it. 0 at the end. */
+int validate_next_item(const char **p, const char **b, const char **e);
 /* "DNS" or "EMAIL" (exact, upper case accepted case-insensitively);
  * writes the canonical upper-case form into out (8 bytes). */
 int validate_validation_method(

@@ -997,9 +997,28 @@ test_numbers(void)
 	    "bool empty refused");
 }
 
+/* The one list splitter: commas, LF and CR separate; blanks trimmed;
+ * empty items skipped. */
+static void
+test_next_item(void)
+{
+	const char *p = " a ,b\r\n,, \t\n  c d \r", *b, *e;
+	char got[64] = "";
+
+	while (validate_next_item(&p, &b, &e)) {
+		strncat(got, b, (size_t)(e - b));
+		strcat(got, "|");
+	}
+	ok(strcmp(got, "a|b|c d|") == 0, "list items: %s", got);
+	p = " ,\n\r, ";
+	ok(validate_next_item(&p, &b, &e) == 0,
+	    "a list of separators is empty");
+}
+
 int
 main(void)
 {
+	test_next_item();
 	test_domains();
 	test_domain_list();
 	test_enums();
