@@ -598,7 +598,7 @@ class FakeACM(FakeServer):
         if sservice != "acm":
             raise _ApiError(403, "InvalidSignatureException",
                             "Credential should be scoped to correct service: "
-                            f"'acm'. ")
+                            "'acm'. ")
         if term != "aws4_request":
             raise _ApiError(403, "InvalidSignatureException",
                             "Credential should be scoped with a valid "

@@ -11,7 +11,6 @@ import http.client
 import json
 import os
 import ssl
-import subprocess
 import sys
 import tempfile
 import urllib.parse
@@ -27,45 +26,20 @@ from tests.fakes.fake_route53 import (DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY,  #
                                       NS, FakeRoute53)
 from tests.fakes.fake_acm import FakeACM  # noqa: E402
 from tests.fakes.tlsca import make_test_pki  # noqa: E402
+from tests.fakes import awscli  # noqa: E402
 from tests.lib.tap import Tap  # noqa: E402
 
-AWS = "/usr/bin/aws"
+AWS = awscli.AWS
 T = Tap()
 TOKEN_KEY, TOKEN_SECRET, TOKEN = ("ASIAFAKETEMPORARY053", "tempSecret/r53+def",
                                   "FwoGZXIvYXdzEFAKE//r53token+with/slashes==")
 
 
-class Cli:
+class Cli(awscli.Cli):
     # The CLI signs a custom endpoint with its client region (botocore
     # 1.29), so the region here is us-east-1, the global endpoint's.
-    def __init__(self, url, ca=None, key=DEFAULT_ACCESS_KEY, secret=DEFAULT_SECRET_KEY,
-                 token=None, region="us-east-1", attempts="3"):
-        self.url = url
-        self.env = {
-            "PATH": "/usr/bin:/bin", "HOME": tempfile.gettempdir(),
-            "AWS_ACCESS_KEY_ID": key, "AWS_SECRET_ACCESS_KEY": secret,
-            "AWS_DEFAULT_REGION": region, "AWS_CONFIG_FILE": "/dev/null",
-            "AWS_SHARED_CREDENTIALS_FILE": "/dev/null", "AWS_PAGER": "",
-            "AWS_EC2_METADATA_DISABLED": "true", "AWS_RETRY_MODE": "standard",
-            "AWS_MAX_ATTEMPTS": attempts, "LC_ALL": "C.UTF-8",
-        }
-        if ca:
-            self.env["AWS_CA_BUNDLE"] = ca
-        if token:
-            self.env["AWS_SESSION_TOKEN"] = token
-
-    def __call__(self, *args):
-        """Returns (exit code, parsed stdout or None, stderr)."""
-        p = subprocess.run([AWS, "route53", *args, "--endpoint-url", self.url,
-                            "--output", "json"], env=self.env,
-                           capture_output=True, text=True, timeout=120)
-        out = None
-        if p.stdout.strip():
-            try:
-                out = json.loads(p.stdout)
-            except ValueError:
-                out = p.stdout
-        return p.returncode, out, p.stderr
+    service = "route53"
+    default_key, default_secret = DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY
 
 
 def signed(url, method, path, body=b"", ca=None, key=DEFAULT_ACCESS_KEY,

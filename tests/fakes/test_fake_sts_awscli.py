@@ -10,9 +10,7 @@ model, a signed web-identity call."""
 
 import json
 import os
-import subprocess
 import sys
-import tempfile
 import urllib.error
 import urllib.request
 
@@ -21,33 +19,18 @@ sys.path.insert(0, ROOT)
 
 from tests.fakes.fake_sts import (FakeContainer, FakeIMDS, FakeOIDC,  # noqa: E402
                                   FakeSTS)
+from tests.fakes import awscli  # noqa: E402
 from tests.lib.tap import Tap  # noqa: E402
 
-AWS = "/usr/bin/aws"
 KEY, SECRET = "AKIDSTSBASEEXAMPLE01", "baseSecret/K7MDENG+bPxRfiCYEXAMPLEKEY"
 ROLE = "arn:aws:iam::123456789012:role/acm-issuer"
 T = Tap()
 
 
 def cli(url, *args, key=KEY, secret=SECRET, token=None, extra=None):
-    env = {"PATH": "/usr/bin:/bin", "HOME": tempfile.gettempdir(),
-           "AWS_DEFAULT_REGION": "eu-west-1", "AWS_CONFIG_FILE": "/dev/null",
-           "AWS_SHARED_CREDENTIALS_FILE": "/dev/null", "AWS_PAGER": "",
-           "AWS_EC2_METADATA_DISABLED": "true", "AWS_MAX_ATTEMPTS": "1",
-           "AWS_STS_REGIONAL_ENDPOINTS": "regional", "LC_ALL": "C.UTF-8"}
-    if key:
-        env.update({"AWS_ACCESS_KEY_ID": key, "AWS_SECRET_ACCESS_KEY": secret})
-    if token:
-        env["AWS_SESSION_TOKEN"] = token
-    env.update(extra or {})
-    p = subprocess.run([AWS, "sts", *args, "--endpoint-url", url, "--output",
-                        "json"], env=env, capture_output=True, text=True,
-                       timeout=120)
-    try:
-        out = json.loads(p.stdout) if p.stdout.strip() else None
-    except ValueError:
-        out = p.stdout
-    return p.returncode, out, p.stderr
+    env = awscli.clean_env("eu-west-1", "1", key, secret, token, extra=dict(
+        {"AWS_STS_REGIONAL_ENDPOINTS": "regional"}, **(extra or {})))
+    return awscli.run("sts", url, args, env)
 
 
 def oidc_token(oidc, audience="sts.amazonaws.com"):
