@@ -2,6 +2,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "http.h"
 #include "ops.h"
 
 static void
@@ -205,11 +206,25 @@ catalog_summary_entity(const cJSON *summary, const char *region,
 	return e;
 }
 
+/* Moves the run's deadline to the catalog's (later) one for one write;
+ * returns the deadline to put back. */
+static long long
+extend(struct op_env *env)
+{
+	long long d = http_get_deadline(env->http);
+
+	if (d != 0 && env->catalog_deadline_ms > d)
+		http_set_deadline(env->http, env->catalog_deadline_ms);
+	return d;
+}
+
 void
 catalog_upsert(struct op_env *env, const struct acm_certificate *cert)
 {
 	const struct config *c = env->cfg;
 	struct port_error err;
+	long long saved;
+	int rc;
 	struct arn arn;
 	char why[256];
 	cJSON *e;
@@ -230,8 +245,10 @@ catalog_upsert(struct op_env *env, const struct acm_certificate *cert)
 	add_zones(e, env->dns_zones);
 	/* Success needs no log line: Port lists the entity under the
 	 * run's affected entities (run_id). */
-	if (port_upsert_entity(env->port, c->blueprint, e, c->run_id, &err) ==
-	    0)
+	saved = extend(env);
+	rc = port_upsert_entity(env->port, c->blueprint, e, c->run_id, &err);
+	http_set_deadline(env->http, saved);
+	if (rc == 0)
 		;
 	else if (err.http_status >= 400 && err.http_status < 500)
 		/* The certificate is fine; only the catalog lags. */
@@ -253,12 +270,15 @@ catalog_delete(struct op_env *env, const char *arn)
 {
 	const struct config *c = env->cfg;
 	struct port_error err;
+	long long saved;
 	int rc;
 
 	if (env->port == NULL || env->report->port_failed)
 		return;
+	saved = extend(env);
 	rc = port_delete_entity(env->port, c->blueprint,
 	    c->entity_id[0] ? c->entity_id : arn, c->run_id, &err);
+	http_set_deadline(env->http, saved);
 	if (rc < 0)
 		report_warn(env->report,
 		    "could not remove the Port catalog entity: %s",

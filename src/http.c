@@ -67,6 +67,12 @@ http_set_deadline(struct http *h, long long deadline_ms)
 }
 
 long long
+http_get_deadline(const struct http *h)
+{
+	return h->opt.deadline_ms;
+}
+
+long long
 http_deadline(const struct http *h)
 {
 	long long d = h->opt.deadline_ms, c;

@@ -96,6 +96,8 @@ long long http_now_ms(void);
 /* Moves the run's deadline (absolute, http_now_ms() clock), e.g. to
  * give the final report the time kept in reserve for it. */
 void http_set_deadline(struct http *h, long long deadline_ms);
+/* The deadline last set (0 = none), before any cancel adjustment. */
+long long http_get_deadline(const struct http *h);
 /* The run's deadline (0 = none), for transfers http.c does not make
  * itself (bulk.c's) to stop by the same time. */
 long long http_deadline(const struct http *h);

@@ -226,15 +226,15 @@ harden(void)
 
 /* The run's one HTTP client. The work stops early enough to leave time
  * to tell Port how it ended (a run must never be left IN_PROGRESS by our
- * deadline): *deadline is the end, the work's is a reserve before it.
+ * deadline): *deadline is the end, the work's is *reserve before it.
  * After a config error (valid = 0) its numbers may be half-parsed
  * (seconds not yet milliseconds): the refusal uses the defaults and the
  * whole time. NULL on out of memory. */
 static struct http *
-http_open(struct config *c, int valid, long long *deadline)
+http_open(struct config *c, int valid, long long *deadline, long long *reserve)
 {
 	struct http *http;
-	long long limit, reserve;
+	long long limit;
 	char ua[64];
 
 	snprintf(ua, sizeof(ua), "port-acm/%s", PORT_ACM_VERSION);
@@ -242,14 +242,14 @@ http_open(struct config *c, int valid, long long *deadline)
 		c->deadline_ms = c->connect_timeout_ms = c->request_timeout_ms =
 		    0;
 	limit = c->deadline_ms ? c->deadline_ms : 600000;
-	reserve = limit / 3 < 1000    ? 1000
-	          : limit / 3 > 15000 ? 15000
-	                              : limit / 3;
+	*reserve = limit / 3 < 1000    ? 1000
+	           : limit / 3 > 15000 ? 15000
+	                               : limit / 3;
 	*deadline = http_now_ms() + limit;
 	http = http_new(&(struct http_options){
 	    c->connect_timeout_ms ? c->connect_timeout_ms : 10000,
 	    c->request_timeout_ms ? c->request_timeout_ms : 30000,
-	    *deadline - reserve, ua});
+	    *deadline - *reserve, ua});
 	if (http && !valid)
 		http_set_deadline(http, *deadline);
 	return http;
@@ -410,7 +410,7 @@ main(int argc, char **argv)
 	const char *links[2];
 	size_t nlinks = 0;
 	int rc = EXIT_BAD_INPUT, cr;
-	long long deadline;
+	long long deadline, reserve;
 
 	harden();
 	gha_init(&g, stdout, env);
@@ -432,7 +432,7 @@ main(int argc, char **argv)
 		rc = EXIT_DONE;
 		goto out;
 	}
-	http = http_open(c, cr == CONFIG_OK, &deadline);
+	http = http_open(c, cr == CONFIG_OK, &deadline, &reserve);
 	if (cr != CONFIG_OK) {
 		rc = refuse(&g, c, http, buf_str(&msg));
 		goto out;
@@ -500,8 +500,8 @@ main(int argc, char **argv)
 		goto out;
 	}
 	snprintf(res.region, sizeof(res.region), "%s", c->region);
-	op =
-	    (struct op_env){c, acm, http, &rep, port, creds, &clock, r53, NULL};
+	op = (struct op_env){c, acm, http, &rep, port, creds, &clock, r53, NULL,
+	    deadline - reserve / 2};
 	rc = run_operation(&op, &res);
 
 	publish(&g, c, &res, rc == EXIT_DONE);

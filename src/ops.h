@@ -34,6 +34,10 @@ struct op_env {
 	struct route53 *r53;      /* borrowed; NULL without dns_validation */
 	const cJSON *dns_zones;   /* borrowed: record name -> its zone, for
 	                           * the catalog entity; NULL = none */
+	/* When the work's time is up, the catalog write may still use half
+	 * the reserve kept for the final report (the result is written
+	 * even when a wait ran out the clock); 0 = no extension. */
+	long long catalog_deadline_ms;
 };
 
 struct op_result {

@@ -41,6 +41,10 @@ BIN = os.environ.get("PORT_ACM_BIN") or os.path.join(ROOT, "build", "port-acm")
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 
 RUN_TIMEOUT = float(os.environ.get("PORT_ACM_E2E_TIMEOUT", "60"))
+# How much slower port-acm runs here (an instrumented build under the
+# sanitize suites): a test that races port-acm's own time against a
+# fake's delay scales both by it.
+TIME_SCALE = float(os.environ.get("PORT_ACM_TIME_SCALE", "1"))
 
 # Fixed identities used by every suite.
 ACCOUNT = "123456789012"

@@ -216,6 +216,7 @@ def e2e_under(kind, suites, timeout_scale):
         env["PORT_ACM_BIN"] = wrapper_
         base = float(os.environ.get("PORT_ACM_E2E_TIMEOUT", "60"))
         env["PORT_ACM_E2E_TIMEOUT"] = str(base * timeout_scale)
+        env["PORT_ACM_TIME_SCALE"] = str(timeout_scale)
         # A whole suite gets at most 15 minutes even when stuck.
         r = run_tap(["/usr/bin/python3", s], env, 900)
         nruns = count_runs(logdir)
