@@ -43,6 +43,24 @@ def first_table(md):
     return out
 
 
+def later_tables(md, skip=1):
+    """Every table after the first skip ones, each under the heading above
+    it (as bold text: the README's own headings stay the README's)."""
+    out, heading, table, seen = [], None, [], 0
+    for ln in md.split("\n") + [""]:
+        if ln.startswith("|"):
+            table.append(ln)
+            continue
+        if table:
+            seen += 1
+            if seen > skip:
+                out += ([f"**{heading}**", ""] if heading else []) + table + [""]
+            table = []
+        if ln.startswith("#"):
+            heading = ln.lstrip("#").strip()
+    return out
+
+
 def bench_block(build):
     path = os.path.join(build, "bench.md")
     with open(path, encoding="utf-8") as f:
@@ -61,8 +79,13 @@ def bench_block(build):
             facts.append(f"{label} {m.group(1)}")
     verdict = "All targets met." if "All targets met." in md else \
         next((ln for ln in md.split("\n") if "targets missed" in ln), "")
+    extra = later_tables(md)
+    sync = os.path.join(build, "bench-sync.md")
+    if os.path.exists(sync):
+        with open(sync, encoding="utf-8") as f:
+            extra += later_tables(f.read(), skip=0)
     return [f"Latest figures ({', '.join(facts)}), from `make bench`:", ""] + table + \
-        ["", verdict]
+        [""] + extra + [verdict]
 
 
 def reliability_block(build):

@@ -216,7 +216,12 @@ with tempfile.TemporaryDirectory() as tmp:
     with open(os.path.join(tmp, "build", "bench.md"), "w") as f:
         f.write("# bench\n\n| operation | wall |\n|---|---|\n| request | 1.0 ms |\n\n"
                 "| binary `build/static/port-acm` ≤ 1,000,000 bytes | 654,321 bytes | pass |\n"
+                "\n## Route 53 path\n\n| calls per request | count |\n|---|---|\n"
+                "| ChangeResourceRecordSets | 2 |\n"
                 "\nAll targets met.\n")
+    with open(os.path.join(tmp, "build", "bench-sync.md"), "w") as f:
+        f.write("## port-acm sync at scale\n\n| Measure | Value |\n|---|---|\n"
+                "| ListCertificates calls | 30 |\n")
     with open(os.path.join(tmp, "build", "reliability", "fault.json"), "w") as f:
         json.dump({"suite": "fault", "kind": "fault", "passed": 7, "failed": 0, "total": 7,
                    "summary": "7/7", "extra": {}}, f)
@@ -233,6 +238,9 @@ with tempfile.TemporaryDirectory() as tmp:
              for w in ("bench", "reliability"))
     with open(rd) as f:
         got = f.read()
+    T.ok("**Route 53 path**" in got and "| ChangeResourceRecordSets | 2 |" in got
+         and "**port-acm sync at scale**" in got and "| ListCertificates calls | 30 |" in got,
+         "readme_figures.py carries the Route 53 and sync tables under their headings", got)
     T.ok(ok and "| request | 1.0 ms |" in got and "static binary 654,321 bytes" in got
          and "7/7" in got and "old" not in got and got.startswith("x\n")
          and "\ny\n" in got and got.endswith("z\n"),
