@@ -68,10 +68,13 @@ TARGET_IMAGE_BYTES = 1_500_000
 #   renew    DescribeCertificate first (is RenewCertificate applicable?),
 #            RenewCertificate, DescribeCertificate for the RenewalSummary;
 #   delete   DescribeCertificate first (InUseBy), DeleteCertificate;
-#   Port     one token, log lines (bounded, so a chatty loop shows up),
-#            the catalog entity write, exactly one terminal PATCH, last.
+#   Port     one token, the run read before AWS (is it open; is
+#            externalRunId already set: issue 9), log lines (bounded, so
+#            a chatty loop shows up), the catalog entity write, exactly
+#            one terminal PATCH, last.
 PORT_COMMON = {
     "POST /v1/auth/access_token": (1, 1),
+    "GET /v1/actions/runs/{run}": (1, 1),
     "POST /v1/actions/runs/{run}/logs": (1, 6),
     "PATCH /v1/actions/runs/{run}": (1, 1),
 }
@@ -109,8 +112,7 @@ R53_EXPECTED = {
             "GetChange": (4, 4)},
     # Port: the run checked first (defect 7), log lines per step, the
     # status label while waiting for validation, the terminal PATCH.
-    "port": dict(PORT_COMMON, **{"GET /v1/actions/runs/{run}": (0, 1),
-                                 "PATCH /v1/actions/runs/{run}": (1, 3),
+    "port": dict(PORT_COMMON, **{"PATCH /v1/actions/runs/{run}": (1, 3),
                                  "POST /v1/actions/runs/{run}/logs": (1, 12),
                                  "POST /v1/blueprints/{bp}/entities": (1, 1)}),
 }

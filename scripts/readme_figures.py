@@ -43,9 +43,10 @@ def first_table(md):
     return out
 
 
-def later_tables(md, skip=1):
-    """Every table after the first skip ones, each under the heading above
-    it (as bold text: the README's own headings stay the README's)."""
+def later_tables(md, skip=1, only=None):
+    """Every table after the first skip ones (those under a heading that
+    contains only, when given), each under that heading as bold text (the
+    README's own headings stay the README's)."""
     out, heading, table, seen = [], None, [], 0
     for ln in md.split("\n") + [""]:
         if ln.startswith("|"):
@@ -53,7 +54,7 @@ def later_tables(md, skip=1):
             continue
         if table:
             seen += 1
-            if seen > skip:
+            if seen > skip and (only is None or only in (heading or "")):
                 out += ([f"**{heading}**", ""] if heading else []) + table + [""]
             table = []
         if ln.startswith("#"):
@@ -79,13 +80,15 @@ def bench_block(build):
             facts.append(f"{label} {m.group(1)}")
     verdict = "All targets met." if "All targets met." in md else \
         next((ln for ln in md.split("\n") if "targets missed" in ln), "")
-    extra = later_tables(md)
+    # Beyond the summary: the Route 53 path (issue 11) and sync at scale
+    # (issue 12); build/bench.md has the rest.
+    extra = later_tables(md, only="Route 53")
     sync = os.path.join(build, "bench-sync.md")
     if os.path.exists(sync):
         with open(sync, encoding="utf-8") as f:
             extra += later_tables(f.read(), skip=0)
     return [f"Latest figures ({', '.join(facts)}), from `make bench`:", ""] + table + \
-        [""] + extra + [verdict]
+        [""] + extra + [verdict + " Per-run detail: `build/bench.md`."]
 
 
 def reliability_block(build):
