@@ -152,6 +152,12 @@ http_set_deadline(struct http *h, long long deadline_ms)
 	h->deadline_ms = deadline_ms;
 }
 
+long long
+http_get_deadline(const struct http *h)
+{
+	return h->deadline_ms;
+}
+
 void
 http_free(struct http *h)
 {

@@ -195,7 +195,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	report_init(&rep, &g, port, c->run_id, devnull);
 	memset(&res, 0, sizeof(res));
 	snprintf(res.region, sizeof(res.region), "%s", c->region);
-	env = (struct op_env){c, acm, http, &rep, port, NULL, NULL};
+	env = (struct op_env){
+	    .cfg = c, .acm = acm, .http = http, .report = &rep, .port = port};
 	rc = c->op == OP_REQUEST ? op_request(&env, &res)
 	     : c->op == OP_RENEW ? op_renew(&env, &res)
 	                         : op_delete(&env, &res);
