@@ -712,8 +712,8 @@ check_arn(const char *field, const char *s, const char *service,
 	if (s == NULL || *s == '\0') {
 		str_printf(err, errlen,
 		    "%s is empty: give an ARN such as "
-		    "arn:aws:%s:%s:123456789012:%s/<name>",
-		    field, service, eg, restype);
+		    "arn:aws:%s:%s:123456789012:%s/<%s>",
+		    field, service, eg, restype, global ? "name" : "id");
 		return -1;
 	}
 	show(v, s);
