@@ -229,15 +229,14 @@ harden(void)
  * deadline): *deadline is the end, the work's is *reserve before it.
  * After a config error (valid = 0) its numbers may be half-parsed
  * (seconds not yet milliseconds): the refusal uses the defaults and the
- * whole time. NULL on out of memory. */
+ * whole time. The client borrows its User-Agent: a literal, never a
+ * local. NULL on out of memory. */
 static struct http *
 http_open(struct config *c, int valid, long long *deadline, long long *reserve)
 {
 	struct http *http;
 	long long limit;
-	char ua[64];
 
-	snprintf(ua, sizeof(ua), "port-acm/%s", PORT_ACM_VERSION);
 	if (!valid)
 		c->deadline_ms = c->connect_timeout_ms = c->request_timeout_ms =
 		    0;
@@ -249,7 +248,7 @@ http_open(struct config *c, int valid, long long *deadline, long long *reserve)
 	http = http_new(&(struct http_options){
 	    c->connect_timeout_ms ? c->connect_timeout_ms : 10000,
 	    c->request_timeout_ms ? c->request_timeout_ms : 30000,
-	    *deadline - *reserve, ua});
+	    *deadline - *reserve, "port-acm/" PORT_ACM_VERSION});
 	if (http && !valid)
 		http_set_deadline(http, *deadline);
 	return http;

@@ -74,6 +74,14 @@ def request_as_action(t, w):
     r = w.run("request", inputs={"domain_name": DOMAIN, "validation_method": "DNS",
                                  "aws_region": REGION, "port_context": ctx()}, merge=False)
     check_rc(t, r, 0)
+    # The User-Agent is a literal the HTTP client borrows (a local once
+    # dangled there: ASan's stack-use-after-scope).
+    with open(os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
+            os.path.abspath(__file__)))), "VERSION"), encoding="utf-8") as f:
+        ua = "port-acm/" + f.read().strip()
+    t.eq({next((v for k, v in c["headers"].items() if k.lower() == "user-agent"), None)
+          for c in w.acm_calls()}, {ua},
+         "every ACM request says User-Agent: " + ua)
     c = one_call(t, w, "RequestCertificate", r)
     if c:
         p = c["params"]
