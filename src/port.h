@@ -1,7 +1,7 @@
 /*
  * port: the Port (port.io) REST client: one access token per run, action
- * run logs and updates, and catalog entity writes. Follows
- * shared/docs/port-api.md; retries use the policy in retry.h, and a 401
+ * run logs and updates, and catalog entity writes. Follows Port's
+ * published API reference (tests/data/port-openapi); retries use the policy in retry.h, and a 401
  * fetches a new token once (Port may hand back a reused token that is
  * about to expire).
  *

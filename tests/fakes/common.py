@@ -23,18 +23,11 @@ import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-def shared_dir():
-    """The team's shared facts (docs, models, Port schemas): ../shared
-    beside $PORT_ACM_ROOT, else beside this checkout or its parent (a
-    worktree). None when absent."""
-    here = os.path.dirname(os.path.dirname(os.path.dirname(
-        os.path.abspath(__file__))))
-    for r in (os.environ.get("PORT_ACM_ROOT"), here, os.path.dirname(here)):
-        if r:
-            d = os.path.join(os.path.dirname(os.path.abspath(r)), "shared")
-            if os.path.isdir(os.path.join(d, "port-openapi")):
-                return d
-    return None
+# The specification data the fakes check against lives in the repository
+# (tests/data, see its README): botocore's models and Port's schemas.
+MODELS_DIR = os.path.join(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))), "data", "botocore")
+PORT_OPENAPI_DIR = os.path.join(os.path.dirname(MODELS_DIR), "port-openapi")
 
 
 FAULT_KINDS = ("reset", "slow", "truncate", "garbage", "status")

@@ -1,6 +1,6 @@
 """A fake AWS Certificate Manager speaking awsJson1_1, as described in
-/work/shared/docs/aws-acm.md (§1 wire format, §2 operations, §3
-renewal, §4 CertificateDetail).
+ACM's API reference and botocore's ACM model (tests/data/botocore): wire
+format, operations, renewal and CertificateDetail.
 
 It is an independent check of port-acm's ACM client:
   * every request's SigV4 signature is recomputed with botocore's
@@ -39,10 +39,10 @@ if __package__ in (None, ""):
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(
         os.path.abspath(__file__)))))
     from tests.fakes import sigv4_check  # noqa: E402
-    from tests.fakes.common import FakeServer, Response, shared_dir  # noqa: E402
+    from tests.fakes.common import FakeServer, Response, MODELS_DIR  # noqa: E402
 else:
     from . import sigv4_check
-    from .common import FakeServer, Response, shared_dir
+    from .common import FakeServer, Response, MODELS_DIR
 
 DEFAULT_ACCESS_KEY = "AKIDFAKEEXAMPLE00001"
 DEFAULT_SECRET_KEY = "fakeSecretKey/K7MDENG+bPxRfiCYEXAMPLEKEY"
@@ -70,14 +70,9 @@ ARN_RE = re.compile(
 
 # --- the service model -----------------------------------------------------
 
-def shared_models_dir():
-    """../shared/models/botocore (see common.shared_dir), or None: then
-    Debian's botocore model plus the patches below."""
-    d = shared_dir()
-    if d and os.path.isfile(os.path.join(d, "models", "botocore", "acm",
-                                         "2015-12-08", "service-2.json")):
-        return os.path.join(d, "models", "botocore")
-    return None
+def models_dir():
+    """tests/data/botocore: the pinned botocore models (their README)."""
+    return MODELS_DIR
 
 
 def _patched_model():
@@ -92,10 +87,8 @@ def _patched_model():
     rejected. Members already present in a newer botocore are left alone.
     """
     loader = botocore.session.get_session().get_component("data_loader")
-    shared = shared_models_dir()
-    if shared:
-        # The pinned model of the docs (aws-acm.md §0), ahead of Debian's.
-        loader.search_paths.insert(0, shared)
+    # The pinned model (tests/data/botocore), ahead of Debian's.
+    loader.search_paths.insert(0, models_dir())
     d = copy.deepcopy(loader.load_service_model("acm", "service-2",
                                                 api_version="2015-12-08"))
     shapes = d["shapes"]

@@ -1,4 +1,4 @@
-"""A fake Port API following /work/shared/docs/port-api.md (§1 auth,
+"""A fake Port API following Port's published API (docs/port-api facts (§1 auth,
 §3 action runs, §5 entities, §8 call order) to the letter, so that it
 refuses what real Port refuses:
   * POST /v1/auth/access_token with exactly {clientId, clientSecret};
@@ -39,9 +39,9 @@ import uuid
 if __package__ in (None, ""):
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(
         os.path.abspath(__file__)))))
-    from tests.fakes.common import FakeServer, Response, shared_dir  # noqa: E402
+    from tests.fakes.common import FakeServer, Response, PORT_OPENAPI_DIR  # noqa: E402
 else:
-    from .common import FakeServer, Response, shared_dir
+    from .common import FakeServer, Response, PORT_OPENAPI_DIR
 
 import jsonschema  # Debian's python3-jsonschema
 
@@ -49,7 +49,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))), "lib"))
 import port_schema as published  # noqa: E402  (tests/lib/port_schema.py)
 
-# Route -> the operation file in shared/port-openapi. Every request body
+# Route -> the operation file in tests/data/port-openapi. Every request body
 # these routes accept must validate against the published requestBody
 # schema, and every 2xx answer against the published response schema.
 SCHEMAS = {"patch_run": "update-an-action-run",
@@ -95,14 +95,10 @@ def _schema(detail, bulk=False):
 
 def _openapi(name):
     """The request and response schemas of one Port operation from
-    ../shared/port-openapi (port-docs' published OpenAPI), made usable
+    tests/data/port-openapi (port-docs' published OpenAPI), made usable
     by jsonschema: the exporter's "circular(...)" markers (recursive
     query schemas) become "any query object"."""
-    d = shared_dir()
-    if d is None:
-        raise RuntimeError("fake Port: ../shared/port-openapi not found; set "
-                           "PORT_ACM_ROOT to the checkout beside shared/")
-    with open(os.path.join(d, "port-openapi", name + ".json")) as f:
+    with open(os.path.join(PORT_OPENAPI_DIR, name + ".json")) as f:
         op = json.load(f)
 
     def fix(v):
@@ -184,7 +180,6 @@ class FakePort(FakeServer):
             (for the demo); tests leave it off and call add_run().
         """
         super().__init__(tls=tls, **kw)
-        published.shared_dir()  # no schemas: fail here, not mid-request
         self.client_id = client_id
         self.client_secret = client_secret
         self.token_ttl = token_ttl

@@ -1,13 +1,13 @@
 """A fake Amazon Route 53 speaking rest-xml, as described in
-/work/shared/docs/aws-route53.md (§1 endpoints, §2 wire rules, §3
-operations, §4 errors, §6 ACM specifics).
+Route 53's API reference and botocore's model (endpoints, wire rules,
+operations, errors, ACM's validation records).
 
 It is an independent check of port-acm's Route 53 client:
   * every request's SigV4 signature is recomputed with botocore's
     SigV4Auth from the bytes that arrived (signing name route53, region
     us-east-1 for the global endpoint);
   * every request is checked against the Route 53 model in
-    $PORT_ACM_ROOT/../shared/models/botocore (method and URI template,
+    tests/data/botocore (method and URI template,
     query parameters, XML body: root element and namespace, element
     names, element ORDER, types, then botocore's validator and the
     model's length/range/enum constraints);
@@ -86,16 +86,9 @@ DEFAULT_MESSAGES = {
 # --- the service model -----------------------------------------------------
 
 def _models_dir():
-    """$PORT_ACM_ROOT/../shared/models/botocore; from a worktree nested
-    deeper (e.g. /work/wt/NAME) the nearest ancestor's shared/."""
-    root = os.environ.get("PORT_ACM_ROOT") or os.path.dirname(os.path.dirname(
-        os.path.dirname(os.path.abspath(__file__))))
-    d = os.path.abspath(root)
-    while True:
-        cand = os.path.join(os.path.dirname(d), "shared", "models", "botocore")
-        if os.path.isdir(cand) or os.path.dirname(d) == d:
-            return cand
-        d = os.path.dirname(d)
+    """tests/data/botocore: the pinned botocore models (their README)."""
+    return os.path.join(os.path.dirname(os.path.dirname(
+        os.path.abspath(__file__))), "data", "botocore")
 
 
 _MODEL = None
@@ -103,7 +96,7 @@ _MODEL_LOCK = threading.Lock()
 
 
 def service_model():
-    """The Route 53 model from shared/ (1.43.67), not Debian's packaged
+    """The Route 53 model from tests/data (1.43.67), not Debian's packaged
     1.29.27 copy: it is the contract the docs describe."""
     global _MODEL
     with _MODEL_LOCK:

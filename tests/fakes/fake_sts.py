@@ -1,5 +1,5 @@
 """A fake AWS Security Token Service (awsQuery), as described in
-/work/shared/docs/aws-credentials.md §4, plus the identity providers the
+STS's API reference, plus the identity providers the
 credential chain talks to: GitHub's ID-token endpoint (FakeOIDC), the
 ECS / EKS Pod Identity container endpoint (FakeContainer) and EC2's
 IMDSv2 (FakeIMDS). All listen on 127.0.0.1.
@@ -11,7 +11,7 @@ FakeSTS is an independent check of port-acm's STS client:
     X-Amz-Date signature, no security token) and carry a token the fake
     OIDC issued, for the audience the role trusts;
   * every request is validated against the STS model in
-    shared/models/botocore/sts (members, types, lengths, patterns);
+    tests/data/botocore/sts (members, types, lengths, patterns);
   * answers are STS's XML (§4.3, §4.4), errors its ErrorResponse.
 Credentials it mints are registered with every service passed as
 `trust` (e.g. the fake ACM), so they work there until they expire.
@@ -53,9 +53,10 @@ ROOT = os.environ.get("PORT_ACM_ROOT") or os.path.dirname(
     os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def shared_dir():
-    return os.environ.get("PORT_ACM_SHARED") or os.path.join(
-        ROOT, "..", "shared")
+def models_dir():
+    """tests/data/botocore: the pinned botocore models (their README)."""
+    return os.path.join(os.path.dirname(os.path.dirname(
+        os.path.abspath(__file__))), "data", "botocore")
 
 
 _MODEL = None
@@ -63,11 +64,11 @@ _MODEL_LOCK = threading.Lock()
 
 
 def service_model():
-    """STS's model from shared/models/botocore (README: loader first)."""
+    """STS's model from tests/data/botocore (loader first)."""
     global _MODEL
     with _MODEL_LOCK:
         if _MODEL is None:
-            d = os.path.join(shared_dir(), "models", "botocore")
+            d = models_dir()
             loader = botocore.loaders.Loader(extra_search_paths=[d])
             data = loader.load_service_model("sts", "service-2",
                                              api_version="2011-06-15")

@@ -221,7 +221,7 @@ def test_inventory():
     key type and origin, the default filter, MaxItems pages; the CLI
     loads the pinned model (AWS_DATA_PATH) so it knows the 2026 members."""
     import botocore.validate
-    from tests.fakes.fake_acm import shared_models_dir, service_model
+    from tests.fakes.fake_acm import models_dir, service_model
     regions = ("us-east-1", "eu-west-1", "ap-southeast-2")
     acm = FakeACM(region=regions)
     t0 = time.time()
@@ -232,8 +232,8 @@ def test_inventory():
     url = acm.start()
     try:
         cli = Cli(url, region="eu-west-1")
-        if shared_models_dir():
-            cli.env["AWS_DATA_PATH"] = shared_models_dir()
+        if models_dir():
+            cli.env["AWS_DATA_PATH"] = models_dir()
         mine = [a for a in arns if ":eu-west-1:" in a]
         t0 = time.time()
         rc, out, err = cli("list-certificates")

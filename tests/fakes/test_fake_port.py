@@ -454,7 +454,7 @@ def test_stop_closes(port, conn):
 
 
 def test_bulk(port, c):
-    """Bulk upsert, search and bulk delete per ../shared/port-openapi."""
+    """Bulk upsert, search and bulk delete per tests/data/port-openapi."""
     from tests.fakes.fake_port import port_schema
     c.login()
     port.add_blueprint("bulkBp", {"status": "string", "region": "string",

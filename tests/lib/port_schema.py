@@ -1,8 +1,8 @@
-"""Port's published API schemas (shared/port-openapi, one file per
+"""Port's published API schemas (tests/data/port-openapi, one file per
 operation) as validators, for the fake Port and the examples check.
 
-Schemas are found in $PORT_ACM_SHARED, else $PORT_ACM_ROOT/../shared
-(CI lays shared/ beside the clone). Port writes its patterns for an
+The schemas are the repository's own test data (tests/data/README.md
+says where they came from). Port writes its patterns for an
 ECMAScript-style engine with \\p{L}; Python's re has no \\p, so patterns
 are checked with the `regex` module (Debian python3-regex).
 
@@ -22,13 +22,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.environ.get("PORT_ACM_ROOT") or os.path.dirname(os.path.dirname(HERE))
 
 
-def shared_dir():
-    d = os.environ.get("PORT_ACM_SHARED") or os.path.join(ROOT, "..", "shared")
-    if not os.path.isdir(os.path.join(d, "port-openapi")):
-        raise RuntimeError(
-            f"Port's schemas not found in {d}/port-openapi: lay shared/ beside "
-            "the repository or set PORT_ACM_SHARED")
-    return os.path.abspath(d)
+SCHEMAS = os.path.join(os.path.dirname(HERE), "data", "port-openapi")
 
 
 def _pattern(validator, patrn, instance, schema):
@@ -43,7 +37,7 @@ _Validator = jsonschema.validators.extend(
 
 @functools.lru_cache(maxsize=None)
 def operation(name):
-    with open(os.path.join(shared_dir(), "port-openapi", name + ".json")) as f:
+    with open(os.path.join(SCHEMAS, name + ".json")) as f:
         return json.load(f)
 
 

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """The Port examples (examples/port/) against Port's published schemas
-(shared/port-openapi: create-an-action-automation.json, create-a-blueprint.json)
+(tests/data/port-openapi: create-an-action-automation.json, create-a-blueprint.json)
 and against what GitHub Ocean's dispatch_workflow executor reads
 (port-api.md §9.2), plus the workflows they dispatch: every input sent is
 declared, the count stays within GitHub's workflow_dispatch limit, and the
