@@ -10,6 +10,7 @@ FROM debian:trixie-slim AS build
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       ca-certificates gcc make musl-tools linux-libc-dev bzip2 binutils \
+      dpkg-dev patch xz-utils \
  && rm -rf /var/lib/apt/lists/*
 # Dependencies first: this layer is rebuilt only when a pin, the
 # dependency script or the Mbed TLS config changes.

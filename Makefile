@@ -1,5 +1,7 @@
 # port-acm — see README.md. `make` builds build/port-acm; `make test`
-# installs what it needs (scripts/setup.sh), builds and runs every test.
+# installs what it needs (scripts/setup.sh), builds and runs every test;
+# `make check` runs the fast subset. Every target a user types installs
+# what it needs first (demo, test, check, static, image, bench).
 
 VERSION   := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 BUILD     := build
@@ -23,7 +25,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS))
 DEPS_STAMP := $(DEPS)/.stamp
 
-.PHONY: all deps setup test unit demo clean format
+.PHONY: all deps setup test check unit demo clean format
 
 all: $(BUILD)/port-acm
 
@@ -56,6 +58,18 @@ unit: $(UNIT_BINS)
 test: setup
 	@$(MAKE) --no-print-directory all unit
 	@/usr/bin/python3 tests/run.py
+
+# The edit-test loop (a few minutes): unit, end-to-end, the fakes against
+# the AWS CLI, endpoints, SigV4, lint, format and the repository checks.
+# No sanitizers, fuzzing, static analysis or image: `make test` runs those.
+CHECK_SUITES := build/tests/unit/ tests/e2e/ tests/fakes/ tests/endpoints/ \
+	tests/sigv4/ tests/package/test_lint.sh tests/package/test_docs.py \
+	tests/package/test_port_examples.py tests/package/test_selfcontained.py \
+	tests/package/test_deps.py tests/static/test_format.sh
+
+check: setup
+	@$(MAKE) --no-print-directory all unit
+	@/usr/bin/python3 tests/run.py $(CHECK_SUITES)
 
 # The demo needs far less than the tests: its own package profile.
 demo:

@@ -1,17 +1,18 @@
 #!/bin/sh
-# Fetch, verify and build the pinned dependencies into a prefix.
+# Fetch, verify, patch and build the pinned dependencies into a prefix.
 #
 #   scripts/deps.sh PREFIX [native|static]
 #
-# Sources are Debian trixie's .orig tarballs (upstream release tarballs),
-# fetched with apt-get source from a deb-src entry derived from this
-# machine's own apt configuration, so no host name is written down here.
-# A pin may name another Debian suite in a fifth column when trixie's
-# archive does not serve the package's tarball.
-# Each tarball must match the sha256 pinned in scripts/pins; a mismatch
-# stops the build. The same script builds the glibc test build and the
-# static musl release build (the Dockerfile runs it too), so what we
-# test is what we ship.
+# Sources are Debian source packages (scripts/pins): each file (.dsc,
+# .orig tarball and its .asc, .debian.tar.xz) is fetched from the pool of
+# the Debian archive this machine's apt already uses, so no host name is
+# written down here, and refused unless it matches its pinned sha256.
+# `dpkg-source -x` then checks the .dsc's own checksums and applies
+# Debian's patch series. The patched trees stay in build/src/ (audit
+# them there); each build compiles a copy, so those trees stay exactly
+# what Debian ships. The same script builds the glibc test build and the
+# static musl release build (the Dockerfile runs it too), so what we test
+# is what we ship. Needs dpkg-source (Debian's dpkg-dev).
 set -eu
 
 prefix=${1:?usage: deps.sh PREFIX [native|static]}
@@ -25,6 +26,10 @@ native) cc=${CC:-cc} ;;
 static) cc=${CC:-musl-gcc} ;;
 *) echo "deps.sh: unknown mode '$mode' (native|static)" >&2; exit 2 ;;
 esac
+command -v dpkg-source >/dev/null 2>&1 || {
+	echo "deps.sh: dpkg-source not found: install Debian's dpkg-dev (scripts/setup.sh does)" >&2
+	exit 1
+}
 
 mkdir -p "$prefix"
 prefix=$(cd "$prefix" && pwd)
@@ -37,72 +42,96 @@ if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
 fi
 
 srcdir=${PORT_ACM_DEPS_CACHE:-$prefix/../src}
-mkdir -p "$srcdir"
+mkdir -p "$srcdir/files"
 srcdir=$(cd "$srcdir" && pwd)
+files="$srcdir/files"
 
-# pin lines: <package> <version> <tarball> <sha256> [suite]
+# The Debian archive of this machine's apt configuration (deb822 or
+# one-line format), without its suite: the pool holds every suite's files.
+archive() {
+	uri=""
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -f "$f" ] || continue
+		uri=$(awk '/^URIs:/ { for (i = 2; i <= NF; i++) if ($i ~ /\/debian\/?$/) { print $i; exit } }' "$f")
+		[ -n "$uri" ] && break
+	done
+	if [ -z "$uri" ] && [ -f /etc/apt/sources.list ]; then
+		uri=$(awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /\/debian\/?$/) { print $i; exit } }' /etc/apt/sources.list)
+	fi
+	if [ -z "$uri" ]; then
+		echo "deps.sh: no Debian archive found in /etc/apt to fetch sources from" >&2
+		exit 1
+	fi
+	echo "${uri%/}"
+}
+
+# fetch PACKAGE FILE SHA256: into $files, verified.
 fetch() {
-	pkg=$1 ver=$2 tarball=$3 sum=$4 suite=${5:-trixie}
-	if [ -f "$srcdir/$tarball" ] &&
-		echo "$sum  $srcdir/$tarball" | sha256sum -c --status; then
+	pkg=$1 file=$2 sum=$3
+	if [ -f "$files/$file" ] &&
+		echo "$sum  $files/$file" | sha256sum -c --status; then
 		return 0
 	fi
-	aptdir="$srcdir/apt"
-	[ "$suite" = trixie ] || aptdir="$srcdir/apt-$suite"
-	mkdir -p "$aptdir/lists/partial" "$aptdir/etc" "$aptdir/cache/archives/partial"
-	if [ ! -f "$aptdir/etc/$suite.sources" ]; then
-		uri=""
-		for f in /etc/apt/sources.list.d/*.sources; do
-			[ -f "$f" ] || continue
-			uri=$(awk '/^URIs:/ { print $2; exit }' "$f")
-			[ -n "$uri" ] && break
-		done
-		if [ -z "$uri" ] && [ -f /etc/apt/sources.list ]; then
-			uri=$(awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i ~ /^[a-z]+:/) { print $i; exit } }' /etc/apt/sources.list)
-		fi
-		if [ -z "$uri" ]; then
-			echo "deps.sh: no Debian archive found in /etc/apt to fetch sources from" >&2
-			exit 1
-		fi
-		printf 'Types: deb-src\nURIs: %s\nSuites: %s\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
-			"$uri" "$suite" >"$aptdir/etc/$suite.sources"
-	fi
-	set -- -o Dir::Etc::SourceList=/dev/null -o "Dir::Etc::SourceParts=$aptdir/etc" \
-		-o "Dir::State::Lists=$aptdir/lists" -o "Dir::Cache=$aptdir/cache"
-	if [ ! -f "$aptdir/updated" ]; then
-		apt-get "$@" update >&2
-		touch "$aptdir/updated"
-	fi
-	# Only the .orig tarball is needed: a mirror may lack the .dsc.
-	(cd "$srcdir" && apt-get "$@" source --download-only --tar-only "$pkg/$suite" >&2) || true
-	if [ ! -f "$srcdir/$tarball" ]; then
-		echo "deps.sh: $tarball not offered by $suite's archive (wanted $pkg $ver)" >&2
+	[ -n "${mirror:-}" ] || mirror=$(archive)
+	case "$pkg" in lib?*) pool=$(echo "$pkg" | cut -c1-4) ;; *) pool=$(echo "$pkg" | cut -c1) ;; esac
+	# Epoch-free Debian versions only: '~' and '+' are escaped as the
+	# archive's URLs spell them.
+	url="$mirror/pool/main/$pool/$pkg/$(echo "$file" | sed 's/+/%2b/g; s/~/%7e/g')"
+	rm -f "$files/$file.part"
+	if ! /usr/lib/apt/apt-helper download-file "$url" "$files/$file.part" \
+		"SHA256:$sum" >&2; then
+		rm -f "$files/$file.part"
+		echo "deps.sh: could not fetch $file from the Debian archive, or it does not match its pinned sha256 $sum; refusing it" >&2
 		exit 1
 	fi
-	if ! echo "$sum  $srcdir/$tarball" | sha256sum -c --status; then
-		echo "deps.sh: $tarball does not match its pinned sha256 $sum; refusing it" >&2
-		rm -f "$srcdir/$tarball"
+	if ! echo "$sum  $files/$file.part" | sha256sum -c --status; then
+		rm -f "$files/$file.part"
+		echo "deps.sh: $file does not match its pinned sha256 $sum; refusing it" >&2
 		exit 1
 	fi
+	mv "$files/$file.part" "$files/$file"
 }
 
-unpack() { # tarball -> directory it unpacks to
-	rm -rf "${work:?}/$2"
-	tar -xf "$srcdir/$1" -C "$work"
-	[ -d "$work/$2" ] || { echo "deps.sh: $1 did not unpack to $2" >&2; exit 1; }
+# extract PACKAGE UPSTREAM DEBVER: the patched tree in
+# $srcdir/PACKAGE-DEBVER/PACKAGE-UPSTREAM, made once; a partial tree is
+# never left under that name.
+extract() {
+	pkg=$1 up=$2 deb=$3
+	tree="$srcdir/$pkg-$deb"
+	[ -f "$tree/.complete" ] && return 0
+	rm -rf "$tree" "$tree.tmp"
+	mkdir -p "$tree.tmp"
+	(cd "$tree.tmp" && dpkg-source --no-copy -x "$files/${pkg}_$deb.dsc" "$pkg-$up" >&2) || {
+		echo "deps.sh: dpkg-source could not unpack $pkg $deb (checksums or a patch of its series)" >&2
+		exit 1
+	}
+	touch "$tree.tmp/.complete"
+	mv "$tree.tmp" "$tree"
 }
 
-while read -r pkg ver tarball sum suite; do
+seen=""
+while read -r pkg up deb suite file sum; do
 	case "$pkg" in '#'* | '') continue ;; esac
-	fetch "$pkg" "$ver" "$tarball" "$sum" "$suite"
-	eval "ver_$pkg=\$ver tar_$pkg=\$tarball"
+	[ -n "$sum" ] || { echo "deps.sh: malformed pin line for $pkg" >&2; exit 1; }
+	fetch "$pkg" "$file" "$sum"
+	eval "ver_$pkg=\$up deb_$pkg=\$deb"
+	case " $seen " in *" $pkg "*) ;; *) seen="$seen $pkg" ;; esac
 done <"$pins"
+for pkg in $seen; do
+	eval "extract $pkg \"\$ver_$pkg\" \"\$deb_$pkg\""
+done
 
 work="$prefix/../work-$mode"
 rm -rf "$work"
 mkdir -p "$work"
 rm -rf "${prefix:?}/include" "${prefix:?}/lib"
 mkdir -p "$prefix/include" "$prefix/lib"
+
+# unpack PACKAGE: a copy of the patched tree to build in.
+unpack() {
+	eval "up=\$ver_$1 deb=\$deb_$1"
+	cp -a "$srcdir/$1-$deb/$1-$up" "$work/"
+}
 
 opt="-Os -fPIC -ffunction-sections -fdata-sections"
 # Mbed TLS's bignum arithmetic is most of a run's CPU (the TLS
@@ -116,7 +145,7 @@ fi
 
 # Mbed TLS: our own trimmed config, the same for tests and release.
 # shellcheck disable=SC2154 # set by eval above
-unpack "$tar_mbedtls" "mbedtls-$ver_mbedtls"
+unpack mbedtls
 (
 	cd "$work/mbedtls-$ver_mbedtls"
 	if [ -f "$here/mbedtls_config.h" ]; then
@@ -136,9 +165,9 @@ unpack "$tar_mbedtls" "mbedtls-$ver_mbedtls"
 
 # cJSON: one file.
 # shellcheck disable=SC2154
-unpack "$tar_cjson" "cJSON-$ver_cjson"
+unpack cjson
 (
-	cd "$work/cJSON-$ver_cjson"
+	cd "$work/cjson-$ver_cjson"
 	# shellcheck disable=SC2086 # opt is a word list
 	$cc $opt -std=c89 -c cJSON.c -o cJSON.o
 	ar rcs "$prefix/lib/libcjson.a" cJSON.o
@@ -147,13 +176,14 @@ unpack "$tar_cjson" "cJSON-$ver_cjson"
 )
 
 # libexpat: the three library files only (no xmlwf, docs or tests),
-# with a fixed config: the upstream tag tarball has no configure script.
+# with a fixed config: Debian's .orig (the upstream tag) has no
+# configure script.
 # XML_DTD stays on for its billion-laughs accounting; xml.c refuses any
 # DOCTYPE anyway.
 # shellcheck disable=SC2154
-unpack "$tar_expat" "libexpat-R_$(echo "$ver_expat" | tr . _)"
+unpack expat
 (
-	cd "$work/libexpat-R_$(echo "$ver_expat" | tr . _)/expat/lib"
+	cd "$work/expat-$ver_expat/expat/lib"
 	cat >expat_config.h <<-'EOF'
 	#define BYTEORDER 1234
 	#define HAVE_GETRANDOM 1
@@ -175,7 +205,7 @@ unpack "$tar_expat" "libexpat-R_$(echo "$ver_expat" | tr . _)"
 
 # curl: HTTP and HTTPS over Mbed TLS, nothing else.
 # shellcheck disable=SC2154
-unpack "$tar_curl" "curl-$ver_curl"
+unpack curl
 (
 	cd "$work/curl-$ver_curl"
 	extra=""
@@ -204,5 +234,16 @@ unpack "$tar_curl" "curl-$ver_curl"
 	make -C lib install >&2
 	make -C include install >&2
 )
+
+# What was built, for `port-acm --version`: the Debian revision of each
+# library (the libraries report their upstream versions themselves).
+# shellcheck disable=SC2154 # set by eval above
+{
+	echo "/* Generated by scripts/deps.sh from scripts/pins. */"
+	echo "#define PORT_ACM_DEB_CURL \"$deb_curl\""
+	echo "#define PORT_ACM_DEB_MBEDTLS \"$deb_mbedtls\""
+	echo "#define PORT_ACM_DEB_CJSON \"$deb_cjson\""
+	echo "#define PORT_ACM_DEB_EXPAT \"$deb_expat\""
+} >"$prefix/include/port_acm_deps.h"
 
 echo "$want" >"$stamp"

@@ -6,7 +6,8 @@
 #                                      builds use and prints its path
 #
 # With a working docker (PORT_ACM_ENGINE unset or "docker") this is a plain
-# `docker build`. Otherwise podman builds offline, as tests/package does:
+# `docker build`. Otherwise podman (installed by scripts/setup.sh image
+# when missing) builds offline, as tests/package does:
 # the debian:trixie-slim base is made with `debootstrap --variant=minbase
 # trixie` once (cached as build/package/trixie-minbase.tar and imported
 # under the name docker.io/library/debian:trixie-slim), nothing is
@@ -29,6 +30,8 @@ if [ -z "$engine" ]; then
 		engine=docker
 	fi
 fi
+# No Docker engine: podman, buildah and debootstrap, installed when missing.
+[ "$engine" = docker ] || "$root/scripts/setup.sh" image
 base=docker.io/library/debian:trixie-slim
 cache=${PORT_ACM_PACKAGE_CACHE:-$root/build/package}
 sudo=""

@@ -1,22 +1,31 @@
 #!/bin/sh
 # Installs the Debian packages a profile needs, once:
 #   scripts/setup.sh demo    what `make demo` needs: a C compiler, the
-#                            pinned libraries' build, Python and the fakes'
-#                            modules (botocore, jsonschema, regex)
-#   scripts/setup.sh [test]  what `make test` needs: the demo's, plus the
-#                            AWS CLI, sanitizers, static analysis, podman,
-#                            Node.js (the whole toolchain)
+#                            pinned libraries' build (dpkg-source unpacks
+#                            and patches Debian's source packages), Python
+#                            and the fakes' modules (botocore, jsonschema,
+#                            regex)
+#   scripts/setup.sh static  what `make static` needs: the libraries'
+#                            build and musl
+#   scripts/setup.sh image   what `make image` needs without a Docker
+#                            engine: podman, buildah and debootstrap
+#   scripts/setup.sh [test]  what `make test`, `make check` and `make bench`
+#                            need: all of the above, plus the AWS CLI,
+#                            sanitizers, static analysis, Node.js (the
+#                            whole toolchain)
 #   scripts/setup.sh --list [demo|test]  prints the packages, installs nothing
 # Runs apt-get as root, or through sudo. Quiet when all is present. It
 # changes no system configuration besides installing packages.
 set -eu
 
-demo_pkgs="build-essential make bzip2 xz-utils ca-certificates openssl
+build_pkgs="build-essential make bzip2 xz-utils dpkg-dev patch ca-certificates"
+demo_pkgs="$build_pkgs openssl
 python3 python3-botocore python3-jsonschema python3-regex"
-test_pkgs="$demo_pkgs file python3-yaml awscli
-musl-tools clang libclang-rt-14-dev llvm valgrind cppcheck clang-tidy
+static_pkgs="$build_pkgs musl-tools"
+image_pkgs="podman buildah runc debootstrap uidmap fuse-overlayfs ca-certificates"
+test_pkgs="$demo_pkgs $static_pkgs $image_pkgs file python3-yaml awscli
+clang libclang-rt-14-dev llvm valgrind cppcheck clang-tidy
 clang-format shellcheck
-podman buildah runc debootstrap uidmap fuse-overlayfs
 nodejs npm"
 
 list=""
@@ -26,9 +35,11 @@ if [ "${1:-}" = "--list" ]; then
 fi
 case "${1:-test}" in
 demo) pkgs=$demo_pkgs ;;
+static) pkgs=$static_pkgs ;;
+image) pkgs=$image_pkgs ;;
 test) pkgs=$test_pkgs ;;
 *)
-	echo "usage: scripts/setup.sh [--list] [demo|test]" >&2
+	echo "usage: scripts/setup.sh [--list] [demo|static|image|test]" >&2
 	exit 2
 	;;
 esac
@@ -46,7 +57,7 @@ done
 if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
 	missing=$(echo "$missing" | tr ' ' '\n' | grep -vx -e nodejs -e npm | tr '\n' ' ')
 fi
-missing=$(echo "$missing" | xargs)
+missing=$(echo "$missing" | tr ' ' '\n' | sort -u | xargs)
 [ -z "$missing" ] && exit 0
 
 sudo=""

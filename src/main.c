@@ -23,6 +23,7 @@
 #include "port.h"
 #include "report.h"
 #include "route53.h"
+#include "version.h"
 
 enum {
 	EXIT_DONE = 0,
@@ -426,8 +427,7 @@ main(int argc, char **argv)
 		if (cr == CONFIG_HELP)
 			fputs(config_usage(), stdout);
 		else
-			gha_echo(stdout, "port-acm %s (%s)\n", PORT_ACM_VERSION,
-			    curl_version());
+			version_print(stdout);
 		rc = EXIT_DONE;
 		goto out;
 	}

@@ -7,7 +7,8 @@ A suite is any executable that prints TAP lines ("ok N - name",
   tests/<dir>/test_*.py        Python suites, run with /usr/bin/python3
   tests/<dir>/test_*.sh        shell suites
 A suite that exits non-zero without reporting a failure counts as one
-failure, so a crash can never pass. Run a subset with: tests/run.py PATTERN
+failure, so a crash can never pass. Run a subset with:
+tests/run.py PATTERN [PATTERN ...] (a suite runs when its path contains any)
 """
 import glob
 import os
@@ -29,7 +30,7 @@ def suites():
 
 
 def main():
-    pattern = sys.argv[1] if len(sys.argv) > 1 else ""
+    patterns = sys.argv[1:]
     env = dict(os.environ)
     env.setdefault("PORT_ACM_ROOT", ROOT)
     env.setdefault("PORT_ACM_BIN", os.path.join(ROOT, "build/port-acm"))
@@ -37,7 +38,7 @@ def main():
     failures = []
     for s in suites():
         rel = os.path.relpath(s, ROOT)
-        if pattern and pattern not in rel:
+        if patterns and not any(p in rel for p in patterns):
             continue
         cmd = [s]
         if s.endswith(".py"):

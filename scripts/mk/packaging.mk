@@ -19,6 +19,7 @@ static: $(STATIC_BIN)
 
 $(STATIC_BIN): $(wildcard src/*.c src/*.h) VERSION scripts/static.sh \
 		scripts/deps.sh scripts/pins $(wildcard scripts/mbedtls_config.h)
+	@scripts/setup.sh static
 	PORT_ACM_STATIC_DEPS=$(STATIC_DEPS) scripts/static.sh $@
 
 image:
