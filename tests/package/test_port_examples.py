@@ -64,7 +64,7 @@ def check_workflow(name, ep, wf_dir):
 
 actions = sorted(glob.glob(os.path.join(EX, "port", "actions", "**", "*.json"),
                            recursive=True))
-T.ok(len(actions) >= 6, "Ocean and legacy example actions found", actions)
+T.ok(len(actions) >= 4, "the example actions found (request, renew, delete, sync)", actions)
 for p in actions:
     T.eq(port_schema.body_errors(ACTION_OP, load(p)), [],
          f"{rel(p)} validates against {ACTION_OP}.json")
@@ -124,16 +124,12 @@ for p in sorted(glob.glob(os.path.join(EX, "port", "actions", "*.json"))):
 
 # ------------------------------------------------------ legacy GitHub app
 
-legacy = sorted(glob.glob(os.path.join(EX, "port", "actions", "legacy-github-app", "*.json")))
-T.eq(len(legacy), 3, "three legacy GitHub-app actions")
-for p in legacy:
-    a = load(p)
-    T.eq(a["invocationMethod"].get("type"), "GITHUB", f"{rel(p)}: the legacy GITHUB type")
-    check_workflow(rel(p), a["invocationMethod"], os.path.join(EX, "workflows"))
-readme = os.path.join(EX, "port", "actions", "legacy-github-app", "README.md")
-text = open(readme, encoding="utf-8").read() if os.path.exists(readme) else ""
-T.ok("2026-07-15" in text or "July 15, 2026" in text,
-     "the legacy folder says when the GitHub app is deprecated (2026-07-15)")
+# Port retired its legacy GitHub app on 2026-07-15: no action of the
+# legacy GITHUB type is shipped, and the README keeps a migration note.
+legacy = [rel(p) for p in actions if load(p).get("invocationMethod", {}).get("type") == "GITHUB"]
+T.eq(legacy, [], "no legacy GitHub-app action (retired 2026-07-15) is shipped")
+T.ok(not os.path.exists(os.path.join(EX, "port", "actions", "legacy-github-app")),
+     "examples/port/actions/legacy-github-app/ is gone")
 
 # ------------------------------------------------------------- README
 
@@ -143,4 +139,12 @@ T.ok(re.search(r"25\b[^.\n]*workflow_dispatch|workflow_dispatch[^.\n]*\b25\b", t
      and "GHES" in text, "README gives GitHub's input limits (25; 10 on GHES)")
 T.ok("https://api.port.io" in text and "https://api.us.port.io" in text,
      "README names both Port regions' API hosts")
+T.ok("2026-07-15" in text and "legacy" in text.lower(),
+     "README has the migration note for the legacy GitHub app (retired 2026-07-15)")
+T.ok("invocationMethod.installationId" in text
+     and "integrationActionExecutionProperties.installationId" not in text,
+     "README puts installationId under invocationMethod, where the actions have it")
+n_sent = len(req["invocationMethod"]["integrationActionExecutionProperties"]["workflowInputs"])
+T.ok(re.search(rf"\b{n_sent} workflow inputs", text),
+     f"README says Request sends {n_sent} workflow inputs (what the action sends)")
 sys.exit(T.done())
