@@ -10,7 +10,7 @@
 #                            FUZZ_SECONDS in total (default 50)
 #   make static-analysis     cppcheck and clang-tidy on src/
 #   make reliability-report  print the figures from build/reliability/ and
-#                            write them into README.md
+#                            write them into docs/performance.md
 
 FUZZ_SECONDS ?= 50
 
