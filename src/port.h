@@ -1,9 +1,9 @@
 /*
  * port: the Port (port.io) REST client: one access token per run, action
  * run logs and updates, and catalog entity writes. Follows Port's
- * published API reference (tests/data/port-openapi); retries use the policy in retry.h, and a 401
- * fetches a new token once (Port may hand back a reused token that is
- * about to expire).
+ * published API reference (tests/data/port-openapi); retries use the policy in
+ * retry.h, and a 401 fetches a new token once (Port may hand back a reused
+ * token that is about to expire).
  *
  * Return convention: 0 on success, -1 on failure with *err filled in;
  * a few calls return 1 for a documented benign outcome.
