@@ -45,6 +45,15 @@ def pins():
     return out
 
 
+def pin_suite(pkg):
+    with open(os.path.join(ROOT, "scripts", "pins")) as f:
+        for line in f:
+            w = line.split()
+            if w and w[0] == pkg:
+                return w[3]
+    return None
+
+
 def tree(pkg, up, deb):
     return os.path.join(SRC, f"{pkg}-{deb}", f"{pkg}-{up}")
 
@@ -117,6 +126,18 @@ def main():
         want = f"{NAMES[pkg]} {up} (Debian {deb})"
         T.ok(want in out, f"--version names {want}", "\n".join(out))
     T.ok(len(out) == 1 + len(P), "--version: one line per library", "\n".join(out))
+
+    # The dependency tables of the README and the development guide say
+    # the same as the pins.
+    for doc in ("README.md", os.path.join("docs", "development.md")):
+        with open(os.path.join(ROOT, doc)) as f:
+            rows = [ln for ln in f if ln.startswith("| ")]
+        for pkg, (up, deb, fs) in P.items():
+            suite = pin_suite(pkg)
+            want = f"| {up} | {deb} | {suite} |"
+            T.ok(any(r.startswith(f"| {NAMES[pkg]}") and want in r for r in rows),
+                 f"{doc}: the dependency table names {NAMES[pkg]} {up}, "
+                 f"Debian {deb} ({suite})")
 
     for pkg, (up, deb, _) in P.items():
         t = tree(pkg, up, deb)
