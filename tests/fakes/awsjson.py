@@ -30,6 +30,7 @@ import re
 import sys
 import threading
 import time
+import traceback
 import urllib.parse
 import uuid
 
@@ -328,6 +329,10 @@ class JsonFake(FakeServer):
         for method, path, op in self._routes:
             if req.method == method and req.raw_path == path:
                 return op
+        # The path alone: _serve answers 405 for the wrong method.
+        for method, path, op in self._routes:
+            if req.raw_path == path:
+                return op
         return "?"
 
     def fault_body(self, status):
@@ -362,10 +367,14 @@ class JsonFake(FakeServer):
             call["error"] = e.code
             body, headers = self._error_parts(e, rid)
             resp = Response(e.status, body, headers)
-        except AssertionError as e:
+        except Exception as e:  # noqa: BLE001 - a bug in the fake
+            # AssertionError: an answer outside the model (to_wire).
+            # Answered as the service's 500 naming it, and recorded, so
+            # a suite sees it rather than a dropped connection.
             call["error"] = "FakeBug"
+            call["traceback"] = traceback.format_exc()
             body, headers = self._error_parts(
-                ApiError(500, self.INTERNAL, str(e)), rid)
+                ApiError(500, self.INTERNAL, f"fake bug: {e!r}"), rid)
             resp = Response(500, body, headers)
         call["status"] = resp.status
         with self.lock:
@@ -377,7 +386,9 @@ class JsonFake(FakeServer):
         """The error's body: the modeled exception's message member
         ("Message" or "message", whichever the shape has) and extra
         members; awsJson1_1 adds __type."""
-        key = "Message"
+        # Unmodeled (generic) errors: awsJson services send "Message",
+        # rest-json ones "message" (both are read by botocore's parsers).
+        key = "Message" if self.protocol == "json" else "message"
         try:
             shape = self.model.shape_for(e.code)
             names = list(shape.members)
