@@ -582,10 +582,16 @@ def describe(errs):
 
 # --- page tokens -------------------------------------------------------------
 
+def _scope_id(scope):
+    return hashlib.sha256(str(scope).encode()).hexdigest()[:12]
+
+
 def page_token(offset, scope):
-    """An opaque NextToken that remembers the offset and what it lists
-    (scope), so a token from another listing is refused."""
-    raw = json.dumps({"o": offset, "s": scope, "n": uuid.uuid4().hex[:8]})
+    """An opaque page token that remembers the offset and a digest of
+    what it lists (scope: the caller, the filters), so a token from
+    another listing is refused. Short: Tagging caps tokens at 2,048."""
+    raw = json.dumps({"o": offset, "s": _scope_id(scope),
+                      "n": uuid.uuid4().hex[:6]}, separators=(",", ":"))
     return urllib.parse.quote(raw.encode().hex(), safe="")
 
 
@@ -593,7 +599,8 @@ def read_token(token, scope):
     """The offset in a token page_token made for the same scope, or None."""
     try:
         d = json.loads(bytes.fromhex(urllib.parse.unquote(token)))
-        if d["s"] != scope or not isinstance(d["o"], int) or d["o"] < 0:
+        if d["s"] != _scope_id(scope) or not isinstance(d["o"], int) \
+                or d["o"] < 0:
             return None
         return d["o"]
     except (ValueError, KeyError, TypeError):
