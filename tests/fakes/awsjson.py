@@ -144,12 +144,18 @@ class TrustAdapter:
         self.credentials = registry
 
 
-def multi_account_sts(registry, **kw):
+def multi_account_sts(registry, chain=True, base_account=None, **kw):
     """A FakeSTS whose minted credentials are registered in `registry`
     with the account of the role they were minted for (the 5th field of
     RoleArn), so that the fakes sharing the registry see the caller as
     that account. Needs no change to fake_sts.py: it wraps _credentials,
-    whose issued[] entry names the role."""
+    whose answer names the minted key.
+
+    chain=True: the STS checks AssumeRole's signature against the registry
+    too, so credentials it minted sign the next AssumeRole (role
+    chaining: a hub role from GitHub's OIDC token, then one role per
+    member account). Its base `credentials` are copied into the registry
+    (in base_account, default: the registry's default account)."""
     if __package__ in (None, ""):
         from tests.fakes.fake_sts import FakeSTS
     else:
@@ -165,7 +171,12 @@ def multi_account_sts(registry, **kw):
             return resp
 
     trust = list(kw.pop("trust", ())) + [TrustAdapter(registry)]
-    return MultiAccountSTS(trust=trust, **kw)
+    sts = MultiAccountSTS(trust=trust, **kw)
+    if chain:
+        for akid, (secret, token) in sts.credentials.items():
+            registry.add(akid, secret, token, account=base_account)
+        sts.credentials = registry
+    return sts
 
 
 # --- errors ------------------------------------------------------------------

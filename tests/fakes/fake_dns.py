@@ -41,7 +41,6 @@ Standalone: python3 tests/fakes/fake_dns.py --port 5353 --zone example.com
 """
 
 import argparse
-import socket
 import socketserver
 import struct
 import threading
