@@ -621,11 +621,13 @@ def read_token(token, scope):
 # --- test client ---------------------------------------------------------------
 
 def signed_call(fake, op, body, key, secret, token=None, region="us-east-1",
-                mutate=None, sign=True, headers=None, path=None, method=None):
+                mutate=None, sign=True, headers=None, path=None, method=None,
+                ca=None):
     """Sends one request to `fake` as botocore would sign it, bypassing
     any client-side validation (for the negative cases the CLI would
     refuse itself). body: dict or bytes; mutate(headers, body) -> body may
-    spoil it after signing. Returns (status, parsed body or raw, headers)."""
+    spoil it after signing; ca: the CA to trust when the fake serves TLS.
+    Returns (status, parsed body or raw, headers)."""
     import http.client
     if isinstance(body, (dict, list)):
         body = json.dumps(body).encode()
@@ -650,7 +652,13 @@ def signed_call(fake, op, body, key, secret, token=None, region="us-east-1",
     out_h = dict(areq.headers.items())
     if mutate:
         body = mutate(out_h, body)
-    conn = http.client.HTTPConnection(fake.host, fake.port, timeout=10)
+    if fake.ssl_context is not None:
+        import ssl
+        conn = http.client.HTTPSConnection(
+            fake.host, fake.port, timeout=10,
+            context=ssl.create_default_context(cafile=ca))
+    else:
+        conn = http.client.HTTPConnection(fake.host, fake.port, timeout=10)
     conn.request(method, path, body=body, headers=out_h)
     r = conn.getresponse()
     data = r.read()

@@ -13,6 +13,7 @@ management account naming itself, trusted access disabled."""
 
 import os
 import sys
+import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, ROOT)
@@ -26,6 +27,7 @@ from tests.fakes.awsjson import Registry, multi_account_sts, signed_call  # noqa
 from tests.fakes.common import MODELS_DIR  # noqa: E402
 from tests.fakes.fake_account import (ENABLED_BY_DEFAULT, OPT_IN,  # noqa: E402
                                       FakeAccount)
+from tests.fakes.tlsca import make_test_pki  # noqa: E402
 from tests.lib.tap import Tap  # noqa: E402
 
 MGMT, A, B, ADMIN = "111111111111", "222222222222", "333333333333", \
@@ -36,6 +38,13 @@ KEYS = {MGMT: ("AKIDACCTMGMTEXAMPLE1", "mgmtSecret/K7MDENG+bPx"),
         ADMIN: ("AKIDACCTADMINEXAMPL1", "adminSecret/mno+pqr"),
         "555555555555": ("AKIDACCTOUTSIDEREXM1", "outsiderSecret/stu")}
 T = Tap()
+PKI = make_test_pki(os.path.join(tempfile.gettempdir(), "port-acm-test-pki"))
+TLS = (PKI["server_cert"], PKI["server_key"])
+
+
+def sc(*args, **kw):
+    """awsjson.signed_call over the fake's TLS, trusting the test CA."""
+    return signed_call(*args, ca=PKI["ca"], **kw)
 
 
 class Cli(awscli.Cli):
@@ -45,6 +54,7 @@ class Cli(awscli.Cli):
         key, secret = KEYS[account]
         kw.setdefault("key", key)
         kw.setdefault("secret", secret)
+        kw.setdefault("ca", PKI["ca"])
         super().__init__(url, attempts=attempts, **kw)
         self.env["AWS_DATA_PATH"] = MODELS_DIR
 
@@ -54,11 +64,15 @@ def names(out):
 
 
 def main():
+    if not os.access(awscli.AWS, os.X_OK):
+        T.skip("AWS CLI tests", "/usr/bin/aws not installed")
+        T.done()
     reg = Registry(default_account="999999999999")
     for acct, (k, s) in KEYS.items():
         reg.add(k, s, account=acct)
     with FakeAccount(registry=reg, management_account=MGMT,
-                     members=[A, B, ADMIN], delegated_admins=[ADMIN]) as acc:
+                     members=[A, B, ADMIN], delegated_admins=[ADMIN],
+                     tls=TLS) as acc:
         acc.set_region(A, "eu-south-1", "ENABLED")
         acc.set_region(A, "me-central-1", "ENABLING")
         acc.set_region(B, "ap-east-1", "ENABLED")
@@ -158,7 +172,7 @@ def pagination(acc):
     rc, out, err = Cli(acc.url, A)("list-regions", "--max-items", "3")
     T.ok(rc == 0 and len(out["Regions"]) == 3 and out.get("NextToken"),
          "--max-items 3: the CLI stops and hands back its own token", out)
-    st, body, h = signed_call(acc, "ListRegions", {"NextToken": "garbage"},
+    st, body, h = sc(acc, "ListRegions", {"NextToken": "garbage"},
                               *KEYS[A])
     T.ok(st == 400 and h.get("x-amzn-errortype") == "ValidationException",
          "a NextToken the fake never issued: ValidationException", body)
@@ -197,13 +211,13 @@ def negative(acc):
                                    "--region-opt-status-contains", "ON")
     T.ok(rc != 0 and "ValidationException" in err and "enum" in err,
          "RegionOptStatus ON (not in the enum): ValidationException", err)
-    st, body, h = signed_call(acc, "ListRegions", {"Regions": []}, *KEYS[A])
+    st, body, h = sc(acc, "ListRegions", {"Regions": []}, *KEYS[A])
     T.ok(st == 400 and h.get("x-amzn-errortype") == "ValidationException"
          and body.get("reason") == "fieldValidationFailed" and
          body.get("fieldList") and "message" in body,
          "an unknown member: ValidationException with the model's members "
          "(message, reason, fieldList)", body)
-    st, body, h = signed_call(acc, "ListRegions", {}, *KEYS[A],
+    st, body, h = sc(acc, "ListRegions", {}, *KEYS[A],
                               method="GET")
     T.ok(st == 405, "GET /listRegions: refused", (st, body))
     # Signed for another service: botocore signs correctly, the scope is
@@ -213,7 +227,7 @@ def negative(acc):
         headers={"Content-Type": "application/json"})
     botocore.auth.SigV4Auth(botocore.credentials.Credentials(*KEYS[A]),
                             "organizations", "us-east-1").add_auth(areq)
-    st, body, h = signed_call(acc, "ListRegions", {}, *KEYS[A], sign=False,
+    st, body, h = sc(acc, "ListRegions", {}, *KEYS[A], sign=False,
                               headers=dict(areq.headers.items()))
     T.ok(st == 403 and "'account'" in body.get("message", ""),
          "signed for 'organizations': InvalidSignatureException", body)

@@ -14,6 +14,7 @@ multi-account STS for a role in a member account."""
 
 import os
 import sys
+import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, ROOT)
@@ -22,6 +23,7 @@ from tests.fakes import awscli  # noqa: E402
 from tests.fakes.awsjson import Registry, multi_account_sts, signed_call  # noqa: E402
 from tests.fakes.common import MODELS_DIR  # noqa: E402
 from tests.fakes.fake_organizations import FakeOrganizations  # noqa: E402
+from tests.fakes.tlsca import make_test_pki  # noqa: E402
 from tests.lib.tap import Tap  # noqa: E402
 
 MGMT = "111111111111"
@@ -30,6 +32,13 @@ MEMBER_KEY, MEMBER_SECRET = "AKIDORGSMEMBEREXMPL1", "memberSecret/abc+def"
 ADMIN_KEY, ADMIN_SECRET = "AKIDORGSDELEGATEDAD1", "adminSecret/xyz+uvw"
 OUTSIDER_KEY, OUTSIDER_SECRET = "AKIDORGSOUTSIDEREXM1", "outsiderSecret/123"
 T = Tap()
+PKI = make_test_pki(os.path.join(tempfile.gettempdir(), "port-acm-test-pki"))
+TLS = (PKI["server_cert"], PKI["server_key"])
+
+
+def sc(*args, **kw):
+    """awsjson.signed_call over the fake's TLS, trusting the test CA."""
+    return signed_call(*args, ca=PKI["ca"], **kw)
 
 
 class Cli(awscli.Cli):
@@ -37,14 +46,19 @@ class Cli(awscli.Cli):
     default_key, default_secret = MGMT_KEY, MGMT_SECRET
 
     def __init__(self, url, **kw):
+        kw.setdefault("ca", PKI["ca"])
         super().__init__(url, **kw)
         self.env["AWS_DATA_PATH"] = MODELS_DIR
 
 
 def main():
+    if not os.access(awscli.AWS, os.X_OK):
+        T.skip("AWS CLI tests", "/usr/bin/aws not installed")
+        T.done()
     reg = Registry(default_account="999999999999")
     reg.add(MGMT_KEY, MGMT_SECRET, account=MGMT)
-    with FakeOrganizations(registry=reg, management_account=MGMT) as org:
+    with FakeOrganizations(registry=reg, management_account=MGMT,
+                           tls=TLS) as org:
         members = org.generate(100)
         reg.add(MEMBER_KEY, MEMBER_SECRET, account=members[0])
         reg.add(ADMIN_KEY, ADMIN_SECRET, account=members[1])
@@ -75,6 +89,9 @@ def describe(org, cli):
          c["headers"].get("content-type") == "application/x-amz-json-1.1",
          "the fake received an awsJson1_1 call signed for organizations "
          "from the management account", c)
+    T.ok(org.url.startswith("https://") and org.conn_log and
+         all(x["tls"] == "ok" for x in org.conn_log),
+         "over TLS (the test CA), as port-acm will call it", org.conn_log)
 
 
 def list_accounts(org, cli, members):
@@ -202,37 +219,37 @@ def negative(org, cli):
          org.calls[-1]["params"] == {"MaxResults": 21},
          "MaxResults 21 (the CLI does not check max): InvalidInputException",
          err)
-    st, body, h = signed_call(org, "ListAccounts", {"MaxResults": 0},
+    st, body, h = sc(org, "ListAccounts", {"MaxResults": 0},
                               MGMT_KEY, MGMT_SECRET)
     T.ok(st == 400 and body.get("__type") == "InvalidInputException" and
          body.get("Reason") == "MIN_VALUE_EXCEEDED" and
          h.get("content-type") == "application/x-amz-json-1.1",
          "MaxResults 0: InvalidInputException, Reason MIN_VALUE_EXCEEDED",
          body)
-    st, body, h = signed_call(org, "ListAccounts", {"MaxResult": 5},
+    st, body, h = sc(org, "ListAccounts", {"MaxResult": 5},
                               MGMT_KEY, MGMT_SECRET)
     T.ok(st == 400 and "MaxResult" in body.get("Message", ""),
          "an unknown member (MaxResult) is refused", body)
-    st, body, h = signed_call(org, "ListAccounts", {"MaxResults": "5"},
+    st, body, h = sc(org, "ListAccounts", {"MaxResults": "5"},
                               MGMT_KEY, MGMT_SECRET)
     T.ok(st == 400, "MaxResults as a string is refused", body)
-    st, body, h = signed_call(org, "ListAccounts", {"NextToken": "bm9wZQ=="},
+    st, body, h = sc(org, "ListAccounts", {"NextToken": "bm9wZQ=="},
                               MGMT_KEY, MGMT_SECRET)
     T.ok(st == 400 and body.get("Reason") == "INVALID_NEXT_TOKEN",
          "a NextToken the fake never issued: INVALID_NEXT_TOKEN", body)
-    st, body, h = signed_call(org, "ListAccounts", b"", MGMT_KEY,
+    st, body, h = sc(org, "ListAccounts", b"", MGMT_KEY,
                               MGMT_SECRET)
     T.ok(st == 400 and body.get("__type") == "SerializationException",
          "an empty awsJson body (not {}): SerializationException", body)
-    st, body, h = signed_call(org, "ListAccounts", {}, MGMT_KEY, MGMT_SECRET,
+    st, body, h = sc(org, "ListAccounts", {}, MGMT_KEY, MGMT_SECRET,
                               mutate=lambda hd, b: b" {}")
     T.ok(st == 403 and body.get("__type") == "InvalidSignatureException",
          "a body changed after signing: InvalidSignatureException", body)
-    st, body, h = signed_call(org, "ListAccounts", {}, MGMT_KEY, MGMT_SECRET,
+    st, body, h = sc(org, "ListAccounts", {}, MGMT_KEY, MGMT_SECRET,
                               sign=False)
     T.ok(st == 403 and body.get("__type") ==
          "MissingAuthenticationTokenException", "unsigned: refused", body)
-    st, body, h = signed_call(org, "CreateAccount",
+    st, body, h = sc(org, "CreateAccount",
                               {"Email": "a@example.com", "AccountName": "x"},
                               MGMT_KEY, MGMT_SECRET)
     T.ok(st == 400 and body.get("__type") == "UnsupportedOperationException",

@@ -14,6 +14,7 @@ member, a token it never issued, an expired token."""
 
 import os
 import sys
+import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -24,6 +25,7 @@ from tests.fakes.awsjson import Registry, signed_call  # noqa: E402
 from tests.fakes.common import MODELS_DIR  # noqa: E402
 from tests.fakes.fake_acm import FakeACM  # noqa: E402
 from tests.fakes.fake_tagging import FakeTagging  # noqa: E402
+from tests.fakes.tlsca import make_test_pki  # noqa: E402
 from tests.lib.tap import Tap  # noqa: E402
 
 A, B = "222222222222", "333333333333"
@@ -31,12 +33,20 @@ KEYS = {A: ("AKIDTAGGINGACCOUNTA1", "taggingA/K7MDENG+bPx"),
         B: ("AKIDTAGGINGACCOUNTB1", "taggingB/abc+def")}
 REGIONS = ("us-east-1", "eu-west-1")
 T = Tap()
+PKI = make_test_pki(os.path.join(tempfile.gettempdir(), "port-acm-test-pki"))
+TLS = (PKI["server_cert"], PKI["server_key"])
+
+
+def sc(*args, **kw):
+    """awsjson.signed_call over the fake's TLS, trusting the test CA."""
+    return signed_call(*args, ca=PKI["ca"], **kw)
 
 
 def cli(url, account=A, region="us-east-1", service="resourcegroupstaggingapi",
         attempts="1", secret=None):
     key, sec = KEYS[account]
-    env = awscli.clean_env(region, attempts, key, secret or sec)
+    env = awscli.clean_env(region, attempts, key, secret or sec,
+                           ca=PKI["ca"])
     env["AWS_DATA_PATH"] = MODELS_DIR
 
     def run(*args):
@@ -57,12 +67,15 @@ def tags_of(out, arn):
 
 
 def main():
+    if not os.access(awscli.AWS, os.X_OK):
+        T.skip("AWS CLI tests", "/usr/bin/aws not installed")
+        T.done()
     reg = Registry(default_account="999999999999")
     for acct, (k, s) in KEYS.items():
         reg.add(k, s, account=acct)
     with FakeACM(credentials=reg, account=A, region=REGIONS) as acm_a, \
             FakeACM(credentials=reg, account=B, region=REGIONS) as acm_b, \
-            FakeTagging(registry=reg, region=REGIONS) as tag:
+            FakeTagging(registry=reg, region=REGIONS, tls=TLS) as tag:
         tag.link_acm(acm_a)
         tag.link_acm(acm_b)
         s = {"a_us": [acm_a.add_certificate(
@@ -251,34 +264,34 @@ def negative(tag):
     T.ok(rc != 0 and "InvalidParameterException" in err,
          "a type filter outside service[:resourceType]: refused", err)
     k, sec = KEYS[A]
-    st, body, h = signed_call(tag, "GetResources", {"ResourceTypeFilter":
+    st, body, h = sc(tag, "GetResources", {"ResourceTypeFilter":
                                                     ["acm:certificate"]},
                               k, sec)
     T.ok(st == 400 and body.get("__type") == "InvalidParameterException" and
          "ResourceTypeFilter" in body.get("Message", ""),
          "an unknown member (ResourceTypeFilter): InvalidParameterException",
          body)
-    st, body, h = signed_call(tag, "GetResources",
+    st, body, h = sc(tag, "GetResources",
                               {"TagFilters": [{"Key": ""}]}, k, sec)
     T.ok(st == 400 and body.get("__type") == "InvalidParameterException",
          "an empty tag key (model min 1): refused", body)
-    st, body, h = signed_call(tag, "GetResources",
+    st, body, h = sc(tag, "GetResources",
                               {"PaginationToken": "abc"}, k, sec)
     T.ok(st == 400 and body.get("__type") == "InvalidParameterException",
          "a PaginationToken the fake never issued: refused", body)
-    st, body, h = signed_call(tag, "GetResources", {"ResourcesPerPage": 1},
+    st, body, h = sc(tag, "GetResources", {"ResourcesPerPage": 1},
                               k, sec)
     tok = body.get("PaginationToken")
     tag.token_ttl = 0
     time.sleep(1.1)
-    st, body, h = signed_call(tag, "GetResources", {"ResourcesPerPage": 1,
+    st, body, h = sc(tag, "GetResources", {"ResourcesPerPage": 1,
                                                     "PaginationToken": tok},
                               k, sec)
     tag.token_ttl = 900
     T.ok(tok and st == 400 and
          body.get("__type") == "PaginationTokenExpiredException",
          "an expired token: PaginationTokenExpiredException", body)
-    st, body, h = signed_call(tag, "GetResources", {"ResourcesPerPage": 1,
+    st, body, h = sc(tag, "GetResources", {"ResourcesPerPage": 1,
                                                     "PaginationToken": tok},
                               *KEYS[B])
     T.ok(st == 400 and body.get("__type") == "InvalidParameterException",
