@@ -155,20 +155,57 @@ def multi_account_sts(registry, chain=True, base_account=None, **kw):
     too, so credentials it minted sign the next AssumeRole (role
     chaining: a hub role from GitHub's OIDC token, then one role per
     member account). Its base `credentials` are copied into the registry
-    (in base_account, default: the registry's default account)."""
+    (in base_account, default: the registry's default account).
+
+    It also answers GetCallerIdentity (see MultiAccountSTS)."""
     if __package__ in (None, ""):
-        from tests.fakes.fake_sts import FakeSTS
+        from tests.fakes import fake_sts as sts_mod
     else:
-        from .fake_sts import FakeSTS
+        from . import fake_sts as sts_mod
+    FakeSTS = sts_mod.FakeSTS
 
     class MultiAccountSTS(FakeSTS):
+        """FakeSTS plus GetCallerIdentity (STS API reference: Account,
+        Arn, UserId; it needs no permission), answered from the registry:
+        what a client calls to learn which account its credentials are
+        in."""
+        identities = {}   # akid -> (Arn, UserId) of minted credentials
+
         def _credentials(self, action, p, dur, rid):
             resp = super()._credentials(action, p, dur, rid)
             m = re.search(rb"<AccessKeyId>([^<]+)</AccessKeyId>", resp.body)
+            arn = re.search(rb"<AssumedRoleUser>\s*<Arn>([^<]+)</Arn>\s*"
+                            rb"<AssumedRoleId>([^<]+)</AssumedRoleId>",
+                            resp.body)
             if m:
-                registry.set_account(m.group(1).decode(),
-                                     p["RoleArn"].split(":")[4])
+                akid = m.group(1).decode()
+                registry.set_account(akid, p["RoleArn"].split(":")[4])
+                if arn:
+                    self.identities[akid] = (arn.group(1).decode(),
+                                             arn.group(2).decode())
             return resp
+
+        def _serve(self, req, call, rid):
+            if self.route_of(req) != "GetCallerIdentity":
+                return super()._serve(req, call, rid)
+            self._params(req, call)
+            akid, _ = sts_mod.verify_sigv4(req, self.credentials, "sts",
+                                           self.regions)
+            call["signed"], call["akid"] = True, akid
+            account = registry.account_of(akid)
+            arn, uid = self.identities.get(akid, (
+                f"arn:aws:iam::{account}:user/test", "AIDA" + akid[4:]))
+            ns = sts_mod.NS
+            body = (f'<GetCallerIdentityResponse xmlns="{ns}">\n'
+                    f"  <GetCallerIdentityResult>\n"
+                    f"    <Arn>{arn}</Arn>\n    <UserId>{uid}</UserId>\n"
+                    f"    <Account>{account}</Account>\n"
+                    f"  </GetCallerIdentityResult>\n"
+                    f"  <ResponseMetadata>\n    <RequestId>{rid}</RequestId>"
+                    f"\n  </ResponseMetadata>\n"
+                    f"</GetCallerIdentityResponse>\n")
+            return Response(200, body, [("x-amzn-RequestId", rid)],
+                            content_type="text/xml")
 
     trust = list(kw.pop("trust", ())) + [TrustAdapter(registry)]
     sts = MultiAccountSTS(trust=trust, **kw)

@@ -114,6 +114,11 @@ def flow(oidc, sts, org, acc, router, tag, acms, want):
         mc = creds_of(aws("sts", sts.url, [
             "assume-role", "--role-arn", f"arn:aws:iam::{acct}:role/port-acm",
             "--role-session-name", "inventory"], hub))
+        ident = aws("sts", sts.url, ["get-caller-identity"], mc)
+        T.ok(ident["Account"] == acct and ident["Arn"] ==
+             f"arn:aws:sts::{acct}:assumed-role/port-acm/inventory",
+             f"get-caller-identity with the member credentials: {acct}",
+             ident)
         regions = aws("account", acc.url, [
             "list-regions", "--region-opt-status-contains", "ENABLED",
             "ENABLED_BY_DEFAULT"], mc)["Regions"]
@@ -186,6 +191,15 @@ def flow(oidc, sts, org, acc, router, tag, acms, want):
     T.ok("UnrecognizedClientException" in err,
          "a key no account owns: UnrecognizedClientException from the "
          "router", err)
+    try:
+        aws("sts", sts.url, ["get-caller-identity"],
+            (a_creds[0], "wrong-secret", a_creds[2]))
+        err = ""
+    except RuntimeError as e:
+        err = str(e)
+    T.ok("SignatureDoesNotMatch" in err,
+         "get-caller-identity with a wrong secret: SignatureDoesNotMatch",
+         err)
 
 
 if __name__ == "__main__":
