@@ -46,13 +46,25 @@ if __package__ in (None, ""):
         os.path.abspath(__file__)))))
     from tests.fakes import sigv4_check  # noqa: E402
     from tests.fakes.common import FakeServer, Response, MODELS_DIR  # noqa: E402
-    from tests.fakes.fake_acm import _constraint_errors, _drop_nulls  # noqa: E402
+    from tests.fakes.fake_acm import _constraint_errors  # noqa: E402
 else:
     from . import sigv4_check
     from .common import FakeServer, Response, MODELS_DIR
-    from .fake_acm import _constraint_errors, _drop_nulls
+    from .fake_acm import _constraint_errors
 
 SIGV4_FORMAT = "%Y%m%dT%H%M%SZ"
+
+
+def _drop_nulls(v):
+    """JSON null means "not set" to the services; botocore's validator,
+    written for Python callers, would call it a type error (as fake_acm
+    does it; a copy, so this module depends on fake_acm for
+    _constraint_errors only, like fake_sts)."""
+    if isinstance(v, dict):
+        return {k: _drop_nulls(x) for k, x in v.items() if x is not None}
+    if isinstance(v, list):
+        return [_drop_nulls(x) for x in v]
+    return v
 DEFAULT_ACCOUNT = "111111111111"
 
 _MODELS = {}
