@@ -25,7 +25,7 @@ static_pkgs="$build_pkgs musl-tools"
 image_pkgs="podman buildah runc debootstrap uidmap fuse-overlayfs ca-certificates"
 test_pkgs="$demo_pkgs $static_pkgs $image_pkgs file python3-yaml awscli
 clang libclang-rt-14-dev llvm valgrind cppcheck clang-tidy
-clang-format shellcheck
+clang-format shellcheck python3-dnslib bind9-dnsutils
 nodejs npm"
 
 list=""
