@@ -16,7 +16,8 @@ ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 LDFLAGS_HARDEN := -pie -Wl,-z,relro,-z,now
 LIBS      := -L$(DEPS)/lib -lcurl -lmbedtls -lmbedx509 -lmbedcrypto -lcjson -lexpat -lpthread -lm
 
-SRCS      := $(wildcard src/*.c)
+# src/<layer>/*.c (src/layers.txt) and src/main.c on top.
+SRCS      := $(wildcard src/*.c src/*/*.c)
 OBJS      := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRCS))
 LIBOBJS   := $(filter-out $(BUILD)/obj/main.o,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
@@ -35,7 +36,7 @@ $(DEPS_STAMP): scripts/pins scripts/deps.sh $(wildcard scripts/mbedtls_config.h)
 
 deps: $(DEPS_STAMP)
 
-$(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) $(DEPS_STAMP)
+$(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h src/*/*.h) $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
@@ -64,7 +65,7 @@ demo:
 	@/usr/bin/python3 scripts/demo.py
 
 format:
-	clang-format -i src/*.c src/*.h tests/unit/*.c tests/unit/*.h \
+	clang-format -i src/*.c src/*/*.c src/*/*.h tests/unit/*.c tests/unit/*.h \
 		tests/fuzz/*.c tests/fuzz/*.h tests/sigv4/*.c
 
 clean:

@@ -13,16 +13,16 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "acm.h"
-#include "cancel.h"
-#include "config.h"
-#include "creds.h"
-#include "gha.h"
-#include "http.h"
-#include "ops.h"
-#include "port.h"
-#include "report.h"
-#include "route53.h"
+#include "aws/acm.h"
+#include "aws/route53.h"
+#include "base/cancel.h"
+#include "base/gha.h"
+#include "base/http.h"
+#include "creds/creds.h"
+#include "input/config.h"
+#include "ops/ops.h"
+#include "port/port.h"
+#include "port/report.h"
 
 enum {
 	EXIT_DONE = 0,

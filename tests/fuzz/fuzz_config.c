@@ -14,7 +14,8 @@
  * itself carries that text), loading is deterministic and config_free
  * releases everything (LeakSanitizer).
  *
- * Requires: src/config.c src/context.c src/validate.c src/sigv4.c
+ * Requires: src/input/config.c src/input/context.c src/input/validate.c
+ * src/aws/sigv4.c
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -23,9 +24,9 @@
 
 #include <psa/crypto.h>
 
-#include "buf.h"
-#include "config.h"
+#include "base/buf.h"
 #include "fuzz_util.h"
+#include "input/config.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -98,7 +98,7 @@ desc = ACTION["outputs"]["validation_records"]["description"]
 m = re.search(r"\{([a-z, ]+)\}", desc)
 T.eq(set(m.group(1).replace(" ", "").split(",")) if m else set(), fields,
      "action.yml's validation_records fields are the README's")
-with open(os.path.join(ROOT, "src", "op_common.c"), encoding="utf-8") as f:
+with open(os.path.join(ROOT, "src", "ops", "op_common.c"), encoding="utf-8") as f:
     src = f.read()
 body = src[src.index("op_records("):]
 body = body[:body.index("\n}\n")]

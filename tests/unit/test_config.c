@@ -10,7 +10,7 @@
 
 #include <psa/crypto.h>
 
-#include "config.h"
+#include "input/config.h"
 #include "tap.h"
 
 #define ARN_ID   "12345678-1234-1234-1234-123456789012"

@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "creds.h"
-#include "sts.h"
+#include "aws/sts.h"
+#include "creds/creds.h"
 #include "tap.h"
 
 static const char assume_role_sample[] =

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "input/validate.h"
 #include "tap.h"
-#include "validate.h"
 
 struct vcase {
 	const char *in;
