@@ -6,11 +6,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "input/validate.h"
-
 struct acm {
 	struct aws_client *client;
-	struct aws_clock own_clock; /* when the caller shares none */
+	struct clock own_clock; /* when the caller shares none */
 };
 
 static const struct aws_service acm_service = {
@@ -27,8 +25,8 @@ acm_new(struct http *http, const struct acm_config *cfg)
 	a->client =
 	    aws_client_new(http, cfg->clock ? cfg->clock : &a->own_clock,
 	        &(struct aws_client_config){&acm_service, cfg->endpoint,
-	            cfg->region, cfg->creds, cfg->ca_file, cfg->ca_setting,
-	            cfg->max_attempts},
+	            cfg->region, cfg->credentials, cfg->ca_file,
+	            cfg->ca_setting, cfg->max_attempts},
 	        why, sizeof(why));
 	if (a->client == NULL) {
 		free(a);

@@ -17,15 +17,17 @@
 #include "base/http.h"
 
 struct acm_config {
-	const char *endpoint;    /* "https://acm.<region>.<suffix>" or a
-	                          * custom URL; borrowed */
-	const char *region;      /* signing region; borrowed */
-	struct creds *creds;     /* borrowed; must outlive the client */
-	const char *ca_file;     /* NULL = built-in bundle; borrowed */
-	const char *ca_setting;  /* what named ca_file, for messages */
-	unsigned max_attempts;   /* 0 = SDK default (3) */
-	struct aws_clock *clock; /* the run's; borrowed; NULL = a private
-	                          * one */
+	const char *endpoint; /* "https://acm.<region>.<suffix>" or a
+	                       * custom URL; borrowed */
+	const char *region;   /* signing region; borrowed */
+	/* Signs the calls (creds_provider); its ctx must outlive the
+	 * client. */
+	struct aws_credentials_provider credentials;
+	const char *ca_file;    /* NULL = built-in bundle; borrowed */
+	const char *ca_setting; /* what named ca_file, for messages */
+	unsigned max_attempts;  /* 0 = SDK default (3) */
+	struct clock *clock;    /* the run's; borrowed; NULL = a private
+	                         * one */
 };
 
 /* ACM errors are the AWS layer's; the old names stay for op code. */

@@ -12,7 +12,6 @@
 #include "aws/xml.h"
 #include "base/cancel.h"
 #include "base/retry.h"
-#include "creds/creds.h"
 #include "input/validate.h"
 
 /* The SDKs correct their clock when AWS's differs by this much. */
@@ -21,9 +20,9 @@
 
 struct aws_client {
 	struct http *http;
-	struct aws_clock *clock;
+	struct clock *clock;
 	const struct aws_service *service;
-	struct creds *creds;
+	struct aws_credentials_provider credentials;
 	char region[64];
 	char base[2048]; /* scheme://host[:port], no trailing '/' */
 	char host[512];  /* Host header value as signed */
@@ -53,10 +52,54 @@ aws_is_skew_error(const char *code)
 	return code != NULL && in_list(code, skew_codes);
 }
 
-time_t
-aws_clock_now(const struct aws_clock *clock)
+static void
+wipe_free(char **s)
 {
-	return time(NULL) + (time_t)(clock ? clock->offset_s : 0);
+	if (*s != NULL) {
+		memset(*s, 0, strlen(*s));
+		free(*s);
+		*s = NULL;
+	}
+}
+
+time_t
+aws_parse_iso8601(const char *s)
+{
+	struct tm tm = {0};
+
+	/* "2026-12-02T14:05:00" then Z, +00:00 or a fraction first. */
+	if (s == NULL || strlen(s) < 20 || s[4] != '-' || s[7] != '-' ||
+	    s[10] != 'T' || s[13] != ':' || s[16] != ':')
+		return -1;
+	tm.tm_year = (int)str_digits(s, 4);
+	tm.tm_mon = (int)str_digits(s + 5, 2);
+	tm.tm_mday = (int)str_digits(s + 8, 2);
+	tm.tm_hour = (int)str_digits(s + 11, 2);
+	tm.tm_min = (int)str_digits(s + 14, 2);
+	tm.tm_sec = (int)str_digits(s + 17, 2);
+	if (tm.tm_year < 1970 || tm.tm_mon < 1 || tm.tm_mon > 12 ||
+	    tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour < 0 ||
+	    tm.tm_hour > 23 || tm.tm_min < 0 || tm.tm_min > 59 ||
+	    tm.tm_sec < 0 || tm.tm_sec > 60)
+		return -1;
+	s += 19;
+	if (*s == '.')
+		for (s++; *s >= '0' && *s <= '9';)
+			s++;
+	if (strcmp(s, "Z") != 0 && strcmp(s, "+00:00") != 0)
+		return -1;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	return timegm(&tm);
+}
+
+void
+aws_credentials_wipe(struct aws_credentials *v)
+{
+	wipe_free(&v->access_key_id);
+	wipe_free(&v->secret_access_key);
+	wipe_free(&v->session_token);
+	v->expires = 0;
 }
 
 time_t
@@ -147,7 +190,7 @@ aws_endpoint_split(const char *endpoint, char *base, size_t baselen, char *host,
 }
 
 struct aws_client *
-aws_client_new(struct http *http, struct aws_clock *clock,
+aws_client_new(struct http *http, struct clock *clock,
     const struct aws_client_config *cfg, char *why, size_t whylen)
 {
 	struct aws_client *c;
@@ -164,7 +207,7 @@ aws_client_new(struct http *http, struct aws_clock *clock,
 	c->http = http;
 	c->clock = clock;
 	c->service = cfg->service;
-	c->creds = cfg->creds;
+	c->credentials = cfg->credentials;
 	str_copy(c->region, sizeof(c->region), cfg->region);
 	str_copy(c->ca_file, sizeof(c->ca_file), cfg->ca_file);
 	c->ca_setting = cfg->ca_setting;
@@ -378,7 +421,7 @@ body_ok(enum aws_protocol proto, const struct buf *b)
 /* Signs (unless unsigned) and sends one attempt. */
 static enum http_result
 attempt(struct aws_client *c, const struct aws_request *req,
-    const struct creds_value *cv, struct http_response *resp, char *err,
+    const struct aws_credentials *cv, struct http_response *resp, char *err,
     size_t errlen)
 {
 	struct sigv4_header sh[MAX_HEADERS + 5];
@@ -403,7 +446,7 @@ attempt(struct aws_client *c, const struct aws_request *req,
 	        req->query ? req->query : "") != 0)
 		goto done;
 	/* Re-signed on every attempt: the date must be current. */
-	if (sigv4_amz_date(aws_clock_now(c->clock), date) != 0)
+	if (sigv4_amz_date(clock_now(c->clock), date) != 0)
 		goto done;
 	if (req->content_type != NULL)
 		sh[n++] =
@@ -485,7 +528,7 @@ correct_skew(
 
 	if (!aws_is_skew_error(err->type) || server < 0)
 		return 0;
-	local = aws_clock_now(c->clock);
+	local = clock_now(c->clock);
 	diff = (long long)server - (long long)local;
 	if (diff <= SKEW_LIMIT_S && diff >= -SKEW_LIMIT_S)
 		return 0;
@@ -520,7 +563,7 @@ aws_call(struct aws_client *c, const struct aws_request *req, struct buf *out,
 {
 	struct http_response resp = {0};
 	struct retry_outcome o;
-	const struct creds_value *cv = NULL;
+	const struct aws_credentials *cv = NULL;
 	const char *secrets[4] = {NULL, NULL, NULL, NULL};
 	enum http_result hr;
 	char why[1024];
@@ -543,14 +586,15 @@ aws_call(struct aws_client *c, const struct aws_request *req, struct buf *out,
 		}
 		if (!req->unsigned_) {
 			/* Between attempts only: never mid-request. */
-			cv = c->creds
-			         ? creds_get(c->creds, aws_clock_now(c->clock),
-			               why, sizeof(why))
+			cv = c->credentials.get
+			         ? c->credentials.get(c->credentials.ctx,
+			               clock_now(c->clock), why, sizeof(why))
 			         : NULL;
 			if (cv == NULL) {
 				err->kind = AWS_ERR_CREDENTIALS;
 				str_copy(err->message, sizeof(err->message),
-				    c->creds ? why : "no AWS credentials");
+				    c->credentials.get ? why
+				                       : "no AWS credentials");
 				goto done;
 			}
 			secrets[0] = cv->access_key_id;

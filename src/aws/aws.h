@@ -1,10 +1,11 @@
 /*
  * aws: the one request layer for every AWS service port-acm calls (ACM,
  * STS, Route 53). It resolves and checks endpoints, signs every attempt
- * with SigV4 (sigv4.h) using the current credentials (creds.h), sends
+ * with SigV4 (sigv4.h) using the current credentials, sends
  * over http.h, retries by retry.h's standard mode, parses errors per
- * protocol, and corrects the runner's clock once when AWS says the
- * signature time is off.
+ * protocol, and corrects the run's clock (clock.h) once when AWS says
+ * the signature time is off. Credentials come from an
+ * aws_credentials_provider the caller hands in.
  *
  * Every error message is redacted of every credential (access key id,
  * secret key, session token) over the whole text before it is cut to
@@ -20,9 +21,8 @@
 #include <time.h>
 
 #include "base/buf.h"
+#include "base/clock.h"
 #include "base/http.h"
-
-struct creds;
 
 enum aws_protocol {
 	AWS_PROTO_JSON,     /* awsJson1_1: ACM */
@@ -66,14 +66,31 @@ struct aws_error {
 	                       * too. */
 };
 
-/* The clock offset shared by every client of a run: the SDKs' "system
- * clock offset". Zero-initialise; aws_call updates it. */
-struct aws_clock {
-	long long offset_s; /* AWS time minus local time, seconds */
+/* The credentials a request is signed with (botocore's Credentials).
+ * Whoever fills one owns its strings: aws_credentials_wipe frees them. */
+struct aws_credentials {
+	char *access_key_id;     /* malloc'd; wiped */
+	char *secret_access_key; /* malloc'd; wiped */
+	char *session_token;     /* malloc'd; wiped; NULL when absent */
+	time_t expires;          /* epoch seconds; 0 = does not expire */
 };
 
-/* Local time corrected by the offset (what is signed). */
-time_t aws_clock_now(const struct aws_clock *clock);
+/* Where the request layer gets credentials, declared here so this
+ * layer knows nothing of where they come from (aws-c-auth's
+ * aws_credentials_provider: a get function and its context; creds.h's
+ * creds_provider makes one). get returns the credentials to sign the
+ * next attempt with, refreshed as needed for now (the AWS-corrected
+ * time), borrowed until the next get; or NULL with err filled. It is
+ * asked only between attempts, so credentials never change in the
+ * middle of one. get NULL = no credentials (unsigned calls only). */
+struct aws_credentials_provider {
+	const struct aws_credentials *(*get)(
+	    void *ctx, time_t now, char *err, size_t errlen);
+	void *ctx; /* borrowed; must outlive every client given it */
+};
+
+/* Frees the strings of v after wiping them, and zeroes v. */
+void aws_credentials_wipe(struct aws_credentials *v);
 
 struct aws_request {
 	const char *method;       /* "POST", "GET", ... */
@@ -94,10 +111,11 @@ struct aws_request {
 
 struct aws_client_config {
 	const struct aws_service *service; /* borrowed, usually static */
-	const char *endpoint;   /* "https://host[:port][/path]"; http only to
-	                         * loopback; borrowed for the call to new */
-	const char *region;     /* signing region; copied */
-	struct creds *creds;    /* borrowed; NULL only for unsigned calls */
+	const char *endpoint; /* "https://host[:port][/path]"; http only to
+	                       * loopback; borrowed for the call to new */
+	const char *region;   /* signing region; copied */
+	struct aws_credentials_provider credentials; /* get NULL only for
+	                                              * unsigned calls */
 	const char *ca_file;    /* NULL = built-in bundle; copied */
 	const char *ca_setting; /* what named ca_file, for messages */
 	unsigned max_attempts;  /* 0 = SDK default (3) */
@@ -109,7 +127,7 @@ struct aws_client;
  * non-loopback host, too long) or out of memory; why says which when
  * not NULL. http and clock are borrowed and must outlive the client.
  * Caller frees with aws_client_free. */
-struct aws_client *aws_client_new(struct http *http, struct aws_clock *clock,
+struct aws_client *aws_client_new(struct http *http, struct clock *clock,
     const struct aws_client_config *cfg, char *why, size_t whylen);
 void aws_client_free(struct aws_client *c);
 
@@ -150,6 +168,10 @@ int aws_is_skew_error(const char *code);
 /* Pure. An IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") as epoch
  * seconds; -1 when it is not one. */
 time_t aws_parse_http_date(const char *s);
+
+/* Pure. ISO 8601 UTC time as AWS writes it ("2026-12-02T14:05:00Z",
+ * fractions and "+00:00" accepted) as epoch seconds; -1 when not one. */
+time_t aws_parse_iso8601(const char *s);
 
 /* Pure. Splits an endpoint URL. 0 when usable: https, or http to a
  * loopback host (127.0.0.0/8, ::1, localhost); the scheme is compared

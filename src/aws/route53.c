@@ -44,7 +44,7 @@ route53_new(struct http *http, const struct route53_config *cfg, char *why,
 	}
 	r->aws = aws_client_new(http, cfg->clock,
 	    &(struct aws_client_config){&route53_service, cfg->endpoint,
-	        cfg->region, cfg->creds, cfg->ca_file, cfg->ca_setting,
+	        cfg->region, cfg->credentials, cfg->ca_file, cfg->ca_setting,
 	        cfg->max_attempts},
 	    why, whylen);
 	if (r->aws == NULL) {

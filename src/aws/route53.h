@@ -21,17 +21,17 @@
 #include "base/buf.h"
 #include "base/http.h"
 
-struct creds;
-
 struct route53_config {
-	const char *endpoint;    /* aws_endpoint or a custom URL; borrowed
-	                          * for the call to route53_new */
-	const char *region;      /* signing region (us-east-1 in aws) */
-	struct creds *creds;     /* borrowed; must outlive the client */
-	const char *ca_file;     /* NULL = built-in bundle */
-	const char *ca_setting;  /* what named ca_file, for messages */
-	unsigned max_attempts;   /* 0 = SDK default (3) */
-	struct aws_clock *clock; /* the run's; borrowed */
+	const char *endpoint; /* aws_endpoint or a custom URL; borrowed
+	                       * for the call to route53_new */
+	const char *region;   /* signing region (us-east-1 in aws) */
+	/* Signs the calls (creds_provider); its ctx must outlive the
+	 * client. */
+	struct aws_credentials_provider credentials;
+	const char *ca_file;    /* NULL = built-in bundle */
+	const char *ca_setting; /* what named ca_file, for messages */
+	unsigned max_attempts;  /* 0 = SDK default (3) */
+	struct clock *clock;    /* the run's; borrowed */
 };
 
 struct route53_zone {

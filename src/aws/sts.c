@@ -31,7 +31,7 @@ sts_new(
 	}
 	s->client = aws_client_new(http, cfg->clock,
 	    &(struct aws_client_config){&sts_service, cfg->endpoint,
-	        cfg->region, cfg->creds, cfg->ca_file, cfg->ca_setting,
+	        cfg->region, cfg->credentials, cfg->ca_file, cfg->ca_setting,
 	        cfg->max_attempts},
 	    why, whylen);
 	if (s->client == NULL) {
@@ -67,22 +67,6 @@ sts_form_add(struct buf *b, const char *name, const char *value)
 	return 0;
 }
 
-void
-sts_session_name(const char *s, char *out, size_t outlen)
-{
-	size_t i, n = 0;
-
-	for (i = 0; s != NULL && s[i] && n < 64 && n + 1 < outlen; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		out[n++] = isalnum(c) || strchr("_+=,.@-", c) ? (char)c : '-';
-	}
-	if (outlen > 0)
-		out[n] = '\0';
-	if (n < 2)
-		str_copy(out, outlen, "port-acm");
-}
-
 /* Trimmed copy of text, malloc'd; NULL when absent or empty. */
 static char *
 trimmed(const char *text)
@@ -108,7 +92,7 @@ trimmed(const char *text)
 }
 
 int
-sts_parse_credentials(const char *xml, size_t len, struct creds_value *out,
+sts_parse_credentials(const char *xml, size_t len, struct aws_credentials *out,
     char *assumed_arn, size_t arnlen, char *err, size_t errlen)
 {
 	struct xml_node *root;
@@ -135,7 +119,7 @@ sts_parse_credentials(const char *xml, size_t len, struct creds_value *out,
 	out->secret_access_key = trimmed(xml_child_text(c, "SecretAccessKey"));
 	out->session_token = trimmed(xml_child_text(c, "SessionToken"));
 	exp = trimmed(xml_child_text(c, "Expiration"));
-	out->expires = exp ? creds_parse_time(exp) : -1;
+	out->expires = exp ? aws_parse_iso8601(exp) : -1;
 	free(exp);
 	if (assumed_arn != NULL) {
 		ch = xml_path(result, "AssumedRoleUser/Arn");
@@ -145,7 +129,7 @@ sts_parse_credentials(const char *xml, size_t len, struct creds_value *out,
 	xml_free(root);
 	if (out->access_key_id == NULL || out->secret_access_key == NULL ||
 	    out->session_token == NULL || out->expires <= 0) {
-		creds_value_wipe(out);
+		aws_credentials_wipe(out);
 		str_copy(err, errlen,
 		    "STS answer lacks Credentials (AccessKeyId, "
 		    "SecretAccessKey, SessionToken, Expiration)");
@@ -156,7 +140,7 @@ sts_parse_credentials(const char *xml, size_t len, struct creds_value *out,
 
 static int
 call(struct sts *s, const char *action, const struct sts_role *role,
-    const char *token, struct creds_value *out, char *assumed_arn,
+    const char *token, struct aws_credentials *out, char *assumed_arn,
     size_t arnlen, struct aws_error *err)
 {
 	struct buf form = {0}, resp = {0};
@@ -201,7 +185,7 @@ done:
 
 int
 sts_assume_role(struct sts *s, const struct sts_role *role,
-    struct creds_value *out, char *assumed_arn, size_t arnlen,
+    struct aws_credentials *out, char *assumed_arn, size_t arnlen,
     struct aws_error *err)
 {
 	return call(s, "AssumeRole", role, NULL, out, assumed_arn, arnlen, err);
@@ -209,7 +193,7 @@ sts_assume_role(struct sts *s, const struct sts_role *role,
 
 int
 sts_assume_role_with_web_identity(struct sts *s, const struct sts_role *role,
-    const char *token, struct creds_value *out, char *assumed_arn,
+    const char *token, struct aws_credentials *out, char *assumed_arn,
     size_t arnlen, struct aws_error *err)
 {
 	return call(s, "AssumeRoleWithWebIdentity", role, token, out,

@@ -14,34 +14,27 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "aws/aws.h"
 #include "base/buf.h"
 
 /* Refresh this long before expiry (the SDKs' 5 minutes). */
 #define CREDS_REFRESH_S 300
 
-struct creds_value {
-	char *access_key_id;     /* owned by the struct creds; wiped */
-	char *secret_access_key; /* owned; wiped */
-	char *session_token;     /* owned; wiped; NULL when absent */
-	time_t expires;          /* epoch seconds; 0 = does not expire */
-};
-
 /* A source: fills out (strings malloc'd, the creds takes them) or
  * returns -1 with err saying why, in words for the person who runs the
  * action. now is the AWS-corrected time. */
-typedef int (*creds_fetch_fn)(
-    void *arg, time_t now, struct creds_value *out, char *err, size_t errlen);
+typedef int (*creds_fetch_fn)(void *arg, time_t now,
+    struct aws_credentials *out, char *err, size_t errlen);
 
 struct creds;
 struct http;
-struct aws_clock;
 
 /* What the credential sources need from the run: where to send, the
  * inputs, and the hook that masks every secret before its first use.
  * Borrowed by every struct creds made from it: must outlive them. */
 struct creds_env {
-	struct http *http;       /* borrowed */
-	struct aws_clock *clock; /* the run's */
+	struct http *http;   /* borrowed */
+	struct clock *clock; /* the run's */
 	const char *(*getenv)(const char *name);
 	void (*mask)(void *arg, const char *secret); /* gha_mask */
 	void *mask_arg;
@@ -58,16 +51,6 @@ struct creds_env {
 	const char *external_id;  /* role_external_id */
 	const char *audience;     /* audience, default sts.amazonaws.com */
 };
-
-/* The credential chain (README "AWS credentials"): with role_arn, that
- * role by AssumeRole from environment keys or else by GitHub OIDC;
- * without, environment keys, AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE,
- * the shared config/credentials files, container credentials (ECS, EKS
- * Pod Identity), EC2 instance metadata. The first source that yields
- * credentials wins; they are fetched once here, so a failure is known
- * now. NULL when none did, with why listing every source tried and why
- * it was skipped or failed, and the likely fix. */
-struct creds *creds_chain(const struct creds_env *env, struct buf *why);
 
 /* A second identity for another role (e.g. dns_role_arn for Route 53 in
  * another account): AssumeRole signed with base's credentials, refreshed
@@ -96,7 +79,7 @@ struct creds *creds_new_source(creds_fetch_fn fetch, void *arg,
  * they expire within CREDS_REFRESH_S of now (AWS-corrected time). NULL
  * with err filled when the source failed. The pointer stays valid
  * until the next creds_get or creds_free. */
-const struct creds_value *creds_get(
+const struct aws_credentials *creds_get(
     struct creds *c, time_t now, char *err, size_t errlen);
 
 /* For the log: "role arn:… by GitHub OIDC", plus ", expiring 14:05 UTC"
@@ -116,11 +99,9 @@ void creds_secrets(const struct creds *c, const char *out[4]);
 
 void creds_free(struct creds *c);
 
-/* Pure. ISO 8601 UTC time as AWS writes it ("2026-12-02T14:05:00Z",
- * fractions and "+00:00" accepted) as epoch seconds; -1 when not one. */
-time_t creds_parse_time(const char *s);
-
-/* Frees the strings of v after wiping them, and zeroes v. */
-void creds_value_wipe(struct creds_value *v);
+/* c as the AWS layer's credentials provider (aws.h): its get is
+ * creds_get. c is borrowed: it must outlive every client given it.
+ * c NULL gives a provider with no get (unsigned calls only). */
+struct aws_credentials_provider creds_provider(struct creds *c);
 
 #endif

@@ -38,7 +38,7 @@ mask(const struct creds_env *env, const char *secret)
 /* {"AccessKeyId","SecretAccessKey","Token","Expiration"} into out. */
 static int
 parse_creds_json(const char *body, size_t len, const char *what,
-    struct creds_value *out, char *why, size_t whylen)
+    struct aws_credentials *out, char *why, size_t whylen)
 {
 	cJSON *j = cJSON_ParseWithLength(body, len), *v;
 	const char *names[] = {"AccessKeyId", "SecretAccessKey", "Token"};
@@ -67,7 +67,8 @@ parse_creds_json(const char *body, size_t len, const char *what,
 		}
 	}
 	v = cJSON_GetObjectItemCaseSensitive(j, "Expiration");
-	out->expires = cJSON_IsString(v) ? creds_parse_time(v->valuestring) : 0;
+	out->expires =
+	    cJSON_IsString(v) ? aws_parse_iso8601(v->valuestring) : 0;
 	if (cJSON_IsString(v) && out->expires <= 0) {
 		str_printf(why, whylen,
 		    "%s answered with an unreadable "
@@ -85,7 +86,7 @@ done:
 	}
 	cJSON_Delete(j);
 	if (rc != 0)
-		creds_value_wipe(out);
+		aws_credentials_wipe(out);
 	return rc;
 }
 
@@ -117,8 +118,8 @@ container_host_ok(const char *url)
 }
 
 static int
-container_fetch(
-    void *arg, time_t now, struct creds_value *out, char *why, size_t whylen)
+container_fetch(void *arg, time_t now, struct aws_credentials *out, char *why,
+    size_t whylen)
 {
 	struct meta_source *s = arg;
 	const struct creds_env *env = s->env;
@@ -262,8 +263,8 @@ imds_send(const struct creds_env *env, const char *method, const char *url,
 }
 
 static int
-imds_fetch(
-    void *arg, time_t now, struct creds_value *out, char *why, size_t whylen)
+imds_fetch(void *arg, time_t now, struct aws_credentials *out, char *why,
+    size_t whylen)
 {
 	struct meta_source *s = arg;
 	const struct creds_env *env = s->env;

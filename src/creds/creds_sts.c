@@ -17,6 +17,7 @@
 #include "base/http.h"
 #include "base/retry.h"
 #include "creds/creds_source.h"
+#include "input/validate.h"
 
 /* The 16 regions AWS_STS_REGIONAL_ENDPOINTS=legacy sends to the global
  * endpoint (aws-credentials.md §4.1). */
@@ -249,8 +250,8 @@ sts_failure(const struct sts_source *s, const struct aws_error *e, char *why,
 }
 
 static int
-sts_fetch(
-    void *arg, time_t now, struct creds_value *out, char *why, size_t whylen)
+sts_fetch(void *arg, time_t now, struct aws_credentials *out, char *why,
+    size_t whylen)
 {
 	struct sts_source *s = arg;
 	const struct creds_env *env = s->env;
@@ -264,8 +265,9 @@ sts_fetch(
 	        why, whylen) != 0)
 		return -1;
 	if ((sts = sts_new(env->http,
-	         &(struct sts_config){url, region, s->base, env->ca_file,
-	             env->ca_setting, env->max_attempts, env->clock},
+	         &(struct sts_config){url, region, creds_provider(s->base),
+	             env->ca_file, env->ca_setting, env->max_attempts,
+	             env->clock},
 	         err, sizeof(err))) == NULL) {
 		str_printf(why, whylen, "the STS endpoint %s is not usable: %s",
 		    url, err);
@@ -313,7 +315,7 @@ sts_source_new(const struct creds_env *env, enum web_kind kind,
 	s->kind = kind;
 	s->base = base;
 	str_copy(s->role_arn, sizeof(s->role_arn), role_arn);
-	sts_session_name(session_name, s->session, sizeof(s->session));
+	validate_session_name(session_name, s->session, sizeof(s->session));
 	str_copy(s->token_file, sizeof(s->token_file), token_file);
 	str_copy(s->external_id, sizeof(s->external_id), external_id);
 	s->duration_s = duration_s;
@@ -384,7 +386,7 @@ creds_probe_web_identity_file(const struct creds_env *env, const char *role_arn,
 	}
 	if (session_name == NULL || session_name[0] == '\0')
 		session_name = env->session_name;
-	sts_session_name(session_name, session, sizeof(session));
+	validate_session_name(session_name, session, sizeof(session));
 	snprintf(d, sizeof(d), "role %s by web identity token file %s",
 	    role_arn, token_file);
 	*out = sts_source_new(env, WEB_FILE, NULL, role_arn, session,

@@ -1,13 +1,13 @@
 #include "input/config.h"
 
+#include <psa/crypto.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-#include "aws/acm.h"
-#include "aws/sigv4.h"
-#include "aws/sts.h"
+#include "input/validate.h"
 
 /* One user-facing setting: its input name (INPUT_<NAME> upper-cased,
  * and --name with '-' for '_' as a flag) and its plain environment
@@ -313,7 +313,8 @@ dup_secret(const char *s)
 static void
 derive_token(const char *run_id, char out[33])
 {
-	char hex[65];
+	uint8_t md[32];
+	size_t n = 0, i;
 	const char *p;
 	int plain = strlen(run_id) <= 32;
 
@@ -325,9 +326,14 @@ derive_token(const char *run_id, char out[33])
 		snprintf(out, 33, "%s", run_id);
 		return;
 	}
-	if (sigv4_sha256_hex(run_id, strlen(run_id), hex) != 0)
-		hex[0] = '\0';
-	snprintf(out, 33, "%.32s", hex);
+	/* SHA-256 by PSA (main initialises it), as SigV4 hashes. */
+	if (psa_hash_compute(PSA_ALG_SHA_256, (const uint8_t *)run_id,
+	        strlen(run_id), md, sizeof(md), &n) != PSA_SUCCESS ||
+	    n != sizeof(md))
+		n = 0;
+	for (i = 0; i < n && i < 16; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	out[2 * i] = '\0';
 }
 
 static int
@@ -771,7 +777,8 @@ load_role(struct config *c, const char *v[S__MAX],
 			str_copy(name, sizeof(name), "port-acm");
 		s = name;
 	}
-	sts_session_name(s, c->role_session_name, sizeof(c->role_session_name));
+	validate_session_name(
+	    s, c->role_session_name, sizeof(c->role_session_name));
 	if (load_number(v[S_ROLE_DURATION], 3600, 900, 43200,
 	        "role_duration_seconds", &n, msg) != 0)
 		return CONFIG_ERROR;
@@ -796,8 +803,8 @@ load_role(struct config *c, const char *v[S__MAX],
 
 static int
 load_aws(struct config *c, const char *v[S__MAX],
-    const char *(*getenv_fn)(const char *), struct buf *msg, char *err,
-    size_t errlen)
+    const char *(*getenv_fn)(const char *), config_endpoint_fn endpoint_fn,
+    struct buf *msg, char *err, size_t errlen)
 {
 	const char *s, *ep = NULL;
 	char sr[64];
@@ -865,7 +872,8 @@ load_aws(struct config *c, const char *v[S__MAX],
 			    name,
 			    c->use_fips ? "AWS_USE_FIPS_ENDPOINT"
 			                : "AWS_USE_DUALSTACK_ENDPOINT");
-	} else if (aws_endpoint("acm", c->region, c->use_fips, c->use_dualstack,
+	} else if (endpoint_fn != NULL &&
+	           endpoint_fn("acm", c->region, c->use_fips, c->use_dualstack,
 	               c->endpoint, sizeof(c->endpoint), sr, sizeof(sr)) != 0)
 		return fail(msg, "no ACM endpoint for region %s", c->region);
 
@@ -1007,7 +1015,8 @@ load_dns(struct config *c, const char *v[S__MAX],
 
 enum config_result
 config_load(struct config *c, int argc, char **argv,
-    const char *(*getenv_fn)(const char *), struct buf *msg)
+    const char *(*getenv_fn)(const char *), config_endpoint_fn endpoint_fn,
+    struct buf *msg)
 {
 	const char *flags[S__MAX] = {0}, *v[S__MAX];
 	char err[1024];
@@ -1094,8 +1103,8 @@ config_load(struct config *c, int argc, char **argv,
 	                         : load_target(c, v, msg, err, sizeof(err));
 	if (rc != CONFIG_OK)
 		return rc;
-	if ((rc = load_aws(c, v, getenv_fn, msg, err, sizeof(err))) !=
-	    CONFIG_OK)
+	if ((rc = load_aws(c, v, getenv_fn, endpoint_fn, msg, err,
+	         sizeof(err))) != CONFIG_OK)
 		return rc;
 	if ((rc = load_dns(c, v, getenv_fn, msg, err, sizeof(err))) !=
 	    CONFIG_OK)

@@ -126,9 +126,20 @@ struct config {
 	long deadline_ms; /* whole run, relative */
 };
 
-/* c is zeroed first. Caller frees with config_free in every case. */
+/* The ACM endpoint for a region when no custom one is configured:
+ * aws_endpoint's signature (aws/aws.h). The AWS layer sits above the
+ * inputs, so the caller hands its resolver in. 0 with url filled, or
+ * -1. */
+typedef int (*config_endpoint_fn)(const char *signing_name, const char *region,
+    int fips, int dualstack, char *url, size_t urllen, char *signing_region,
+    size_t srlen);
+
+/* c is zeroed first. endpoint_fn resolves c->endpoint (NULL leaves it
+ * "" unless configured). Caller frees with config_free in every
+ * case. */
 enum config_result config_load(struct config *c, int argc, char **argv,
-    const char *(*getenv_fn)(const char *), struct buf *msg);
+    const char *(*getenv_fn)(const char *), config_endpoint_fn endpoint_fn,
+    struct buf *msg);
 void config_free(struct config *c);
 
 const char *config_op_name(enum op op);

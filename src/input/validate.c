@@ -11,6 +11,7 @@
 #include "base/buf.h"
 #include "input/letters.h"
 
+#include <ctype.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -1394,4 +1395,20 @@ validate_bool(
 	}
 	*out = i < 3;
 	return 0;
+}
+
+void
+validate_session_name(const char *s, char *out, size_t outlen)
+{
+	size_t i, n = 0;
+
+	for (i = 0; s != NULL && s[i] && n < 64 && n + 1 < outlen; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		out[n++] = isalnum(c) || strchr("_+=,.@-", c) ? (char)c : '-';
+	}
+	if (outlen > 0)
+		out[n] = '\0';
+	if (n < 2)
+		str_copy(out, outlen, "port-acm");
 }

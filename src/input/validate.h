@@ -122,4 +122,9 @@ int validate_bool(
 /* ENABLED or DISABLED (case-insensitive); canonical form into out. */
 int validate_export(const char *s, char out[9], char *err, size_t errlen);
 
+/* Pure. Copies s into out keeping only STS's RoleSessionName
+ * characters [A-Za-z0-9_+=,.@-] (others become '-'), cut to 64; a
+ * result shorter than 2 becomes "port-acm". */
+void validate_session_name(const char *s, char *out, size_t outlen);
+
 #endif

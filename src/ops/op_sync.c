@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "base/gha.h"
+#include "creds/creds.h"
 #include "input/validate.h"
 #include "ops/explain.h"
 #include "ops/ops.h"
@@ -854,7 +855,8 @@ open_regions(struct sync *s)
 		             c->regions[i], ep, sizeof(ep)) != 0)
 			return -1;
 		s->r[i].acm = acm_new(s->env->http,
-		    &(struct acm_config){ep, c->regions[i], s->env->creds,
+		    &(struct acm_config){ep, c->regions[i],
+		        creds_provider(s->env->creds),
 		        c->aws_ca_file[0] ? c->aws_ca_file : NULL,
 		        c->aws_ca_setting, c->max_attempts, s->env->clock});
 		if (s->r[i].acm == NULL)

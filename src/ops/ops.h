@@ -30,7 +30,7 @@ struct op_env {
 	struct report *report;    /* borrowed */
 	struct port *port;        /* borrowed; NULL without Port */
 	struct creds *creds;      /* borrowed; sync makes a client per region */
-	struct aws_clock *clock;  /* borrowed; shared by those clients */
+	struct clock *clock;      /* borrowed; shared by those clients */
 	struct route53 *r53;      /* borrowed; NULL without dns_validation */
 	const cJSON *dns_zones;   /* borrowed: record name -> its zone, for
 	                           * the catalog entity; NULL = none */

@@ -143,7 +143,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fake_secrets[0] = SECRET;
 	fake_start(script);
 	creds = creds_new_static("AKIDFUZZEXAMPLE", SECRET, TOKEN, "fuzz");
-	cfg.creds = creds;
+	cfg.credentials = creds_provider(creds);
 	h = http_new(&(struct http_options){0});
 	a = acm_new(h, &cfg);
 	if (h == NULL || a == NULL)

@@ -15,7 +15,7 @@
  * releases everything (LeakSanitizer).
  *
  * Requires: src/input/config.c src/input/context.c src/input/validate.c
- * src/aws/sigv4.c
+ * src/aws/aws.c
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -24,6 +24,7 @@
 
 #include <psa/crypto.h>
 
+#include "aws/aws.h"
 #include "base/buf.h"
 #include "fuzz_util.h"
 #include "input/config.h"
@@ -75,7 +76,7 @@ load(int argc, char **argv, struct buf *msg)
 	struct config c;
 	enum config_result r;
 
-	r = config_load(&c, argc, argv, fuzz_getenv, msg);
+	r = config_load(&c, argc, argv, fuzz_getenv, aws_endpoint, msg);
 	if (r != CONFIG_ERROR && r != CONFIG_OK && r != CONFIG_HELP &&
 	    r != CONFIG_VERSION)
 		abort();

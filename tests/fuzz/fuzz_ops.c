@@ -103,8 +103,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	for (i = 0; i < 3; i++) {
 		op_name = ops[i];
 		buf_reset(&msg);
-		if (config_load(&cfgs[i], 1, av, fuzz_getenv, &msg) !=
-		    CONFIG_OK) {
+		if (config_load(&cfgs[i], 1, av, fuzz_getenv, aws_endpoint,
+		        &msg) != CONFIG_OK) {
 			fprintf(stderr, "fuzz_ops: config for %s: %s\n", ops[i],
 			    buf_str(&msg));
 			abort();
@@ -183,9 +183,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	                       .client_secret = c->port_client_secret});
 	creds = creds_new_static(
 	    c->access_key_id, c->secret_access_key, c->session_token, "fuzz");
-	acm = acm_new(http,
-	    &(struct acm_config){
-	        .endpoint = c->endpoint, .region = c->region, .creds = creds});
+	acm = acm_new(http, &(struct acm_config){.endpoint = c->endpoint,
+	                        .region = c->region,
+	                        .credentials = creds_provider(creds)});
 	if (http == NULL || port == NULL || creds == NULL || acm == NULL)
 		abort();
 	if (port_authenticate(port, &perr) != 0) {

@@ -10,6 +10,7 @@
 
 #include <psa/crypto.h>
 
+#include "aws/aws.h"
 #include "input/config.h"
 #include "tap.h"
 
@@ -96,7 +97,7 @@ load(const char *first, ...)
 		argv[argc++] = (char *)a;
 	va_end(ap);
 	argv[argc] = NULL;
-	return config_load(&c, argc, argv, fake_getenv, &msg);
+	return config_load(&c, argc, argv, fake_getenv, aws_endpoint, &msg);
 }
 
 static int
