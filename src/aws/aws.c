@@ -12,7 +12,8 @@
 #include "aws/xml.h"
 #include "base/cancel.h"
 #include "base/retry.h"
-#include "input/validate.h"
+#include "input/validate_arn.h"
+#include "input/validate_text.h"
 
 /* The SDKs correct their clock when AWS's differs by this much. */
 #define SKEW_LIMIT_S 300

@@ -13,7 +13,7 @@
 #include "aws/aws.h"
 #include "base/http.h"
 #include "creds/creds_source.h"
-#include "input/validate.h"
+#include "input/validate_text.h"
 
 #define CONTAINER_HOST     "http://169.254.170.2"
 #define CONTAINER_TIMEOUT  2000 /* ms, botocore's */

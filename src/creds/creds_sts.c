@@ -17,7 +17,7 @@
 #include "base/http.h"
 #include "base/retry.h"
 #include "creds/creds_source.h"
-#include "input/validate.h"
+#include "input/validate_arn.h"
 
 /* The 16 regions AWS_STS_REGIONAL_ENDPOINTS=legacy sends to the global
  * endpoint (aws-credentials.md §4.1). */

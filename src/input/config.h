@@ -1,12 +1,10 @@
 /*
- * config: command line, GitHub Action inputs (INPUT_*) and the plain
- * environment, resolved into one validated configuration. Precedence:
- * flag, then input, then plain environment, then default; an empty
- * value counts as not given. Secrets are read only from the
- * environment: argv is visible to every process on the machine.
- *
- * Pure apart from the injected getenv: no I/O, so every rule is
- * unit-tested directly.
+ * config: what a run is configured to do, resolved from the command
+ * line, the GitHub Action inputs (INPUT_*) and the plain environment by
+ * inputs_load (inputs.h: the table of every input; rules.h: each one's
+ * check; envvars.h: the settings that are environment only). This
+ * module holds the result and what those share: how a refusal is
+ * worded, copied and bounded.
  *
  * Return convention: CONFIG_OK, CONFIG_HELP or CONFIG_VERSION; or
  * CONFIG_ERROR with a message for the person who clicked the button in
@@ -21,7 +19,9 @@
 
 #include "base/buf.h"
 #include "input/context.h"
-#include "input/validate.h"
+#include "input/validate_arn.h"
+#include "input/validate_domain.h"
+#include "input/validate_text.h"
 
 enum config_result {
 	CONFIG_ERROR = -1,
@@ -134,12 +134,7 @@ typedef int (*config_endpoint_fn)(const char *signing_name, const char *region,
     int fips, int dualstack, char *url, size_t urllen, char *signing_region,
     size_t srlen);
 
-/* c is zeroed first. endpoint_fn resolves c->endpoint (NULL leaves it
- * "" unless configured). Caller frees with config_free in every
- * case. */
-enum config_result config_load(struct config *c, int argc, char **argv,
-    const char *(*getenv_fn)(const char *), config_endpoint_fn endpoint_fn,
-    struct buf *msg);
+/* Frees what c owns (wiping the secrets); c may be zeroed. */
 void config_free(struct config *c);
 
 const char *config_op_name(enum op op);
@@ -147,7 +142,36 @@ const char *config_op_name(enum op op);
  * a name that is not one (config_status_index). */
 const char *config_status_name(int i);
 int config_status_index(const char *name);
-/* The --help text (static storage). */
-const char *config_usage(void);
+
+/* What the input rules (rules.c) and environment settings (envvars.c)
+ * share. */
+
+/* Writes the refusal into msg (control characters shown as '?': the
+ * message quotes input and reaches stderr, where the runner reads
+ * ::workflow-commands::); returns CONFIG_ERROR. */
+int config_fail(struct buf *msg, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* s, or NULL when s is NULL or "": an empty value counts as not given. */
+const char *config_nonempty(const char *s);
+
+/* Copies src into dst, or refuses it as too long for field. */
+int config_copy(char *dst, size_t dstlen, const char *src, const char *field,
+    struct buf *msg);
+
+/* Refuses plain http:// for field unless url is on the loopback:
+ * secrets would travel in the clear. */
+int config_require_tls(const char *field, const char *url, struct buf *msg);
+
+/* A whole number from the environment (name), dflt when val is NULL. */
+int config_number(const char *val, long dflt, long min, long max,
+    const char *name, long *out, struct buf *msg);
+
+/* "true"/"false" (any case) or unset: botocore's boolean settings. */
+int config_env_bool(
+    const char *val, const char *name, int *out, struct buf *msg);
+
+/* A malloc'd copy of a secret, NULL for NULL (or out of memory). */
+char *config_secret(const char *s);
 
 #endif

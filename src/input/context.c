@@ -16,7 +16,7 @@
 #include <cjson/cJSON.h>
 
 #include "base/buf.h"
-#include "input/validate.h"
+#include "input/validate_text.h"
 
 static const char *
 type_name(const cJSON *j)

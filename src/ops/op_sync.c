@@ -25,7 +25,7 @@
 
 #include "base/gha.h"
 #include "creds/creds.h"
-#include "input/validate.h"
+#include "input/validate_arn.h"
 #include "ops/explain.h"
 #include "ops/ops.h"
 #include "port/bulk.h"

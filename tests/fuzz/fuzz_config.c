@@ -15,7 +15,8 @@
  * releases everything (LeakSanitizer).
  *
  * Requires: src/input/config.c src/input/context.c src/input/validate.c
- * src/aws/aws.c
+ * src/input/validate_domain.c src/input/validate_arn.c
+ * src/input/validate_text.c src/aws/aws.c
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -8,7 +8,8 @@
  * (no control characters, no '/', '?', '#', '%' where that matters,
  * bounded lengths); lists hand back only as many strings as they say.
  *
- * Requires: src/input/validate.c
+ * Requires: src/input/validate.c src/input/validate_domain.c
+ * src/input/validate_arn.c src/input/validate_text.c
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -17,6 +18,9 @@
 #include <strings.h>
 
 #include "input/validate.h"
+#include "input/validate_arn.h"
+#include "input/validate_domain.h"
+#include "input/validate_text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "input/validate.h"
+#include "input/validate_arn.h"
 #include "ops/ops.h"
 #include "tap.h"
 

@@ -10,7 +10,7 @@
 
 #include "aws/sts.h"
 #include "creds/creds.h"
-#include "input/validate.h"
+#include "input/validate_arn.h"
 #include "tap.h"
 
 static const char assume_role_sample[] =

@@ -7,6 +7,9 @@
 #include <string.h>
 
 #include "input/validate.h"
+#include "input/validate_arn.h"
+#include "input/validate_domain.h"
+#include "input/validate_text.h"
 #include "tap.h"
 
 struct vcase {
