@@ -21,6 +21,7 @@
 #include "creds/creds.h"
 #include "creds/creds_chain.h"
 #include "input/config.h"
+#include "input/inputs.h"
 #include "ops/ops.h"
 #include "port/port.h"
 #include "port/report.h"
@@ -422,10 +423,10 @@ main(int argc, char **argv)
 		free(c);
 		return EXIT_BAD_INPUT;
 	}
-	cr = config_load(c, argc, argv, env, aws_endpoint, &msg);
+	cr = inputs_load(c, argc, argv, env, aws_endpoint, &msg);
 	if (cr == CONFIG_HELP || cr == CONFIG_VERSION) {
 		if (cr == CONFIG_HELP)
-			fputs(config_usage(), stdout);
+			fputs(inputs_usage(), stdout);
 		else
 			gha_echo(stdout, "port-acm %s (%s)\n", PORT_ACM_VERSION,
 			    curl_version());

@@ -36,6 +36,7 @@
 #include "fake_http.h"
 #include "fuzz_util.h"
 #include "input/config.h"
+#include "input/inputs.h"
 #include "ops/ops.h"
 #include "port/port.h"
 #include "port/report.h"
@@ -103,7 +104,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	for (i = 0; i < 3; i++) {
 		op_name = ops[i];
 		buf_reset(&msg);
-		if (config_load(&cfgs[i], 1, av, fuzz_getenv, aws_endpoint,
+		if (inputs_load(&cfgs[i], 1, av, fuzz_getenv, aws_endpoint,
 		        &msg) != CONFIG_OK) {
 			fprintf(stderr, "fuzz_ops: config for %s: %s\n", ops[i],
 			    buf_str(&msg));
