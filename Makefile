@@ -24,7 +24,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS))
 DEPS_STAMP := $(DEPS)/.stamp
 
-.PHONY: all deps setup test unit demo clean format
+.PHONY: all deps setup test unit demo clean format layers modules
 
 all: $(BUILD)/port-acm
 
@@ -64,9 +64,17 @@ demo:
 	@$(MAKE) --no-print-directory all
 	@/usr/bin/python3 scripts/demo.py
 
+# The layer check of src/layers.txt (also in make test: tests/layers/),
+# and the module map it writes (docs/modules.md).
+layers: all
+	@/usr/bin/python3 scripts/layers.py --objs $(BUILD)/obj --docs docs/modules.md
+
+modules:
+	@/usr/bin/python3 scripts/layers.py --write-docs
+
 format:
 	clang-format -i src/*.c src/*/*.c src/*/*.h tests/unit/*.c tests/unit/*.h \
-		tests/fuzz/*.c tests/fuzz/*.h tests/sigv4/*.c
+		tests/fuzz/*.c tests/fuzz/*.h tests/sigv4/*.c tests/inputs/*.c
 
 clean:
 	rm -rf $(BUILD)/obj $(BUILD)/tests $(BUILD)/port-acm $(BUILD)/libportacm.a

@@ -1,5 +1,5 @@
 /*
- * creds_source: the credential sources behind creds_chain (creds.c),
+ * creds_source: the credential sources behind creds_chain (creds_chain.c),
  * one module per kind: creds_sts.c (GitHub OIDC, web identity token
  * file, AssumeRole), creds_files.c (shared config and credentials
  * files), creds_metadata.c (container credentials, EC2 IMDSv2).

@@ -1,3 +1,8 @@
+/*
+ * catalog: a certificate as a Port catalog entity (its properties from
+ * ACM's description or list summary), upserted or deleted on the run's
+ * behalf.
+ */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>

@@ -1,3 +1,7 @@
+/*
+ * op_common: what the operation flows share (ops.h): results, outputs,
+ * the validation records, cancellation.
+ */
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>

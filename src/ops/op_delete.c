@@ -1,3 +1,7 @@
+/*
+ * op_delete: the delete flow: DeleteCertificate (retried while ACM says
+ * in use), its entity and, when asked, its DNS records.
+ */
 #include <stdio.h>
 #include <string.h>
 

@@ -1,3 +1,8 @@
+/*
+ * op_renew: the renew flow: RenewCertificate where ACM can renew the
+ * certificate, and the fix in words where it cannot (imported, managed
+ * renewal); its state written back to Port.
+ */
 #include <stdio.h>
 #include <string.h>
 

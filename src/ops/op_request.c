@@ -1,3 +1,7 @@
+/*
+ * op_request: the request flow: RequestCertificate, its validation
+ * records, and waiting for issuance when asked.
+ */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
