@@ -53,6 +53,7 @@ int
 rules_secret(struct config *c, const struct rule_input *in, const char *v,
     const struct rule_ctx *x)
 {
+	(void)x;
 	*(char **)((char *)c + in->field) = config_secret(v);
 	return CONFIG_OK;
 }
@@ -111,6 +112,7 @@ rules_port_context(struct config *c, const struct rule_input *in, const char *v,
 {
 	char err[ERRLEN];
 
+	(void)in;
 	if (context_parse(v, &c->ctx, err, sizeof(err)) != 0)
 		return fail_err(x, err);
 	if (c->run_id[0] == '\0' && c->ctx.run_id[0] != '\0') {
@@ -143,6 +145,7 @@ int
 rules_operation(struct config *c, const struct rule_input *in, const char *v,
     const struct rule_ctx *x)
 {
+	(void)in;
 	if (c->op != OP_NONE || v == NULL)
 		return CONFIG_OK;
 	c->op = strcasecmp(v, "request") == 0  ? OP_REQUEST
@@ -207,6 +210,7 @@ rules_key_algorithm(struct config *c, const struct rule_input *in,
 {
 	char err[ERRLEN];
 
+	(void)in;
 	if (v &&
 	    validate_key_algorithm(v, c->key_algorithm, err, sizeof(err)) != 0)
 		return fail_err(x, err);
@@ -249,6 +253,7 @@ rules_export(struct config *c, const struct rule_input *in, const char *v,
 {
 	char err[ERRLEN];
 
+	(void)in;
 	if (v && validate_export(v, c->export_option, err, sizeof(err)) != 0)
 		return fail_err(x, err);
 	return CONFIG_OK;
@@ -356,6 +361,7 @@ rules_regions(struct config *c, const struct rule_input *in, const char *v,
 {
 	char err[ERRLEN];
 
+	(void)in;
 	if (v == NULL) /* aws_region, AWS_REGION, AWS_DEFAULT_REGION */
 		v = x->value(x, "aws_region");
 	if (v == NULL)
@@ -401,6 +407,7 @@ rules_skip_statuses(struct config *c, const struct rule_input *in,
 {
 	char err[ERRLEN];
 
+	(void)in;
 	if (v && each_item(v, add_skip, c, err, sizeof(err)) != 0)
 		return fail_err(x, err);
 	return CONFIG_OK;
@@ -421,6 +428,7 @@ rules_certificate_arn(struct config *c, const struct rule_input *in,
 	const char *arn = NULL;
 	char err[ERRLEN];
 
+	(void)in;
 	if (v) {
 		arn = v;
 		c->arn_source = "certificate_arn";
@@ -515,6 +523,7 @@ rules_role_session_name(struct config *c, const struct rule_input *in,
 	const char *run, *att;
 	char name[160];
 
+	(void)in;
 	if (v == NULL) {
 		run = config_nonempty(x->getenv_fn("GITHUB_RUN_ID"));
 		att = config_nonempty(x->getenv_fn("GITHUB_RUN_ATTEMPT"));
@@ -547,6 +556,7 @@ int
 rules_role_external_id(struct config *c, const struct rule_input *in,
     const char *v, const struct rule_ctx *x)
 {
+	(void)in;
 	if (v != NULL &&
 	    (strlen(v) < 2 || strlen(v) > 1224 ||
 	        strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -578,6 +588,7 @@ int
 rules_dns_validation(struct config *c, const struct rule_input *in,
     const char *v, const struct rule_ctx *x)
 {
+	(void)in;
 	if (v && strcasecmp(v, "route53") == 0)
 		c->dns_route53 = 1;
 	else if (v && strcasecmp(v, "none") != 0)
