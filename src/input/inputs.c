@@ -12,127 +12,137 @@
 const struct inputs_row inputs_table[] = {
     /* Port: first, so a later refusal can still be reported. */
     {{"port_base_url", "https://api.port.io", 0, 0, 0}, "port_base_url",
-        {"PORT_BASE_URL", NULL}, INPUTS_EVERY_OP, INPUTS_PORT,
-        rules_port_base_url, "URL",
-        "Port's API (EU); US: https://api.us.port.io"},
+        {"PORT_BASE_URL", NULL}, rules_port_base_url, "URL",
+        "Port's API (EU); US: https://api.us.port.io", INPUTS_EVERY_OP,
+        INPUTS_PORT},
     {{"port_client_id", NULL, 0, 0, F(port_client_id)}, NULL,
-        {"PORT_CLIENT_ID", NULL}, INPUTS_EVERY_OP, INPUTS_PORT, rules_secret,
-        NULL, NULL},
+        {"PORT_CLIENT_ID", NULL}, rules_secret, NULL, NULL, INPUTS_EVERY_OP,
+        INPUTS_PORT},
     {{"port_client_secret", NULL, 0, 0, F(port_client_secret)}, NULL,
-        {"PORT_CLIENT_SECRET", NULL}, INPUTS_EVERY_OP, INPUTS_PORT,
-        rules_secret, NULL, NULL},
-    {{"run_id", NULL, 0, 0, 0}, "run_id", {NULL, NULL}, INPUTS_EVERY_OP,
-        INPUTS_RUN, rules_run_id, "ID",
-        "Port action run id (overrides port_context)"},
+        {"PORT_CLIENT_SECRET", NULL}, rules_secret, NULL, NULL, INPUTS_EVERY_OP,
+        INPUTS_PORT},
+    {{"run_id", NULL, 0, 0, 0}, "run_id", {NULL, NULL}, rules_run_id, "ID",
+        "Port action run id (overrides port_context)", INPUTS_EVERY_OP,
+        INPUTS_RUN},
     {{"port_context", NULL, 0, 0, 0}, "port_context", {NULL, NULL},
-        INPUTS_EVERY_OP, INPUTS_RUN, rules_port_context, "JSON",
-        "the port_context Port dispatched"},
+        rules_port_context, "JSON", "the port_context Port dispatched",
+        INPUTS_EVERY_OP, INPUTS_RUN},
     {{"blueprint", "acmCertificate", 0, 0, 0}, "blueprint", {NULL, NULL},
-        INPUTS_EVERY_OP, INPUTS_RUN, rules_blueprint, "ID",
-        "default the entity's, else acmCertificate"},
+        rules_blueprint, "ID", "default the entity's, else acmCertificate",
+        INPUTS_EVERY_OP, INPUTS_RUN},
     /* Also the first word of the command line. */
-    {{"operation", NULL, 0, 0, 0}, NULL, {NULL, NULL}, INPUTS_EVERY_OP,
-        INPUTS_OPERATION, rules_operation, NULL, NULL},
+    {{"operation", NULL, 0, 0, 0}, NULL, {NULL, NULL}, rules_operation, NULL,
+        NULL, INPUTS_EVERY_OP, INPUTS_OPERATION},
 
     /* request */
     {{"domain_name", NULL, 0, 0, 0}, "domain_name", {NULL, NULL},
-        INPUTS_REQUEST, INPUTS_OP, rules_domain_name, "NAME",
-        "certificate domain"},
+        rules_domain_name, "NAME", "certificate domain", INPUTS_REQUEST,
+        INPUTS_OP},
     {{"subject_alternative_names", NULL, 0, 0, 0}, "subject_alternative_names",
-        {NULL, NULL}, INPUTS_REQUEST, INPUTS_OP, rules_sans, "L",
-        "more names, comma or newline separated"},
+        {NULL, NULL}, rules_sans, "L", "more names, comma or newline separated",
+        INPUTS_REQUEST, INPUTS_OP},
     {{"validation_method", "DNS", 0, 0, 0}, "validation_method", {NULL, NULL},
-        INPUTS_REQUEST, INPUTS_OP, rules_validation_method, "DNS|EMAIL",
-        "how ACM validates the names"},
+        rules_validation_method, "DNS|EMAIL", "how ACM validates the names",
+        INPUTS_REQUEST, INPUTS_OP},
     {{"key_algorithm", NULL, 0, 0, 0}, "key_algorithm", {NULL, NULL},
-        INPUTS_REQUEST, INPUTS_OP, rules_key_algorithm, "A",
-        "RSA_2048, EC_prime256v1, EC_secp384r1; default ACM's (RSA_2048)"},
-    {{"tags", NULL, 0, 0, 0}, "tags", {NULL, NULL}, INPUTS_REQUEST, INPUTS_OP,
-        rules_tags, "K=V,...", "tags for the new certificate"},
+        rules_key_algorithm, "A",
+        "RSA_2048, EC_prime256v1, EC_secp384r1; default ACM's (RSA_2048)",
+        INPUTS_REQUEST, INPUTS_OP},
+    {{"tags", NULL, 0, 0, 0}, "tags", {NULL, NULL}, rules_tags, "K=V,...",
+        "tags for the new certificate", INPUTS_REQUEST, INPUTS_OP},
     {{"certificate_authority_arn", NULL, 0, 0, 0}, "certificate_authority_arn",
-        {NULL, NULL}, INPUTS_REQUEST, INPUTS_OP, rules_pca_arn, "A",
-        "private certificate from AWS Private CA"},
-    {{"export", NULL, 0, 0, 0}, "export", {NULL, NULL}, INPUTS_REQUEST,
-        INPUTS_OP, rules_export, "ENABLED|DISABLED",
-        "exportable public certificate; default ACM's (DISABLED)"},
+        {NULL, NULL}, rules_pca_arn, "A",
+        "private certificate from AWS Private CA", INPUTS_REQUEST, INPUTS_OP},
+    {{"export", NULL, 0, 0, 0}, "export", {NULL, NULL}, rules_export,
+        "ENABLED|DISABLED",
+        "exportable public certificate; default ACM's (DISABLED)",
+        INPUTS_REQUEST, INPUTS_OP},
     {{"idempotency_token", NULL, 0, 0, 0}, "idempotency_token", {NULL, NULL},
-        INPUTS_REQUEST, INPUTS_OP, rules_idempotency_token, "T",
-        "default: derived from the Port run id"},
+        rules_idempotency_token, "T", "default: derived from the Port run id",
+        INPUTS_REQUEST, INPUTS_OP},
     {{"wait_for_issuance", "false", 0, 0, F(wait_for_issuance)},
-        "wait_for_issuance", {NULL, NULL}, INPUTS_REQUEST, INPUTS_OP,
-        rules_bool, "BOOL", "wait until ISSUED"},
+        "wait_for_issuance", {NULL, NULL}, rules_bool, "BOOL",
+        "wait until ISSUED", INPUTS_REQUEST, INPUTS_OP},
     {{"timeout_minutes", "30", 1, 360, F(timeout_minutes)}, "timeout_minutes",
-        {NULL, NULL}, INPUTS_REQUEST, INPUTS_OP, rules_uint, "N",
-        "how long to wait, 1-360"},
+        {NULL, NULL}, rules_uint, "N", "how long to wait, 1-360",
+        INPUTS_REQUEST, INPUTS_OP},
 
     /* sync: every certificate of the regions into Port's catalog */
-    {{"regions", NULL, 0, 0, 0}, "regions", {NULL, NULL}, INPUTS_SYNC,
-        INPUTS_OP, rules_regions, "LIST",
-        "comma or newline separated; default the region (AWS_REGION)"},
+    {{"regions", NULL, 0, 0, 0}, "regions", {NULL, NULL}, rules_regions, "LIST",
+        "comma or newline separated; default the region (AWS_REGION)",
+        INPUTS_SYNC, INPUTS_OP},
     {{"delete_stale", "false", 0, 0, F(delete_stale)}, "delete_stale",
-        {NULL, NULL}, INPUTS_SYNC, INPUTS_OP, rules_bool, "BOOL",
+        {NULL, NULL}, rules_bool, "BOOL",
         "delete entities a previous sync wrote whose certificate ACM no "
-        "longer lists"},
+        "longer lists",
+        INPUTS_SYNC, INPUTS_OP},
     {{"dry_run", "false", 0, 0, F(dry_run)}, "dry_run", {NULL, NULL},
-        INPUTS_SYNC, INPUTS_OP, rules_bool, "BOOL",
-        "list what would change; write nothing"},
+        rules_bool, "BOOL", "list what would change; write nothing",
+        INPUTS_SYNC, INPUTS_OP},
     {{"include_details", "false", 0, 0, F(include_details)}, "include_details",
-        {NULL, NULL}, INPUTS_SYNC, INPUTS_OP, rules_bool, "BOOL",
-        "DescribeCertificate each: in-use-by, validation records; slower"},
+        {NULL, NULL}, rules_bool, "BOOL",
+        "DescribeCertificate each: in-use-by, validation records; slower",
+        INPUTS_SYNC, INPUTS_OP},
     {{"stale_threshold_percent", "50", 0, 100, F(stale_threshold_percent)},
-        "stale_threshold_percent", {NULL, NULL}, INPUTS_SYNC, INPUTS_OP,
-        rules_uint, "N", "refuse to delete more than N% of the entities"},
+        "stale_threshold_percent", {NULL, NULL}, rules_uint, "N",
+        "refuse to delete more than N% of the entities", INPUTS_SYNC,
+        INPUTS_OP},
     {{"skip_statuses", NULL, 0, 0, 0}, "skip_statuses", {NULL, NULL},
-        INPUTS_SYNC, INPUTS_OP, rules_skip_statuses, "LIST",
-        "statuses not to write, e.g. FAILED,INACTIVE,VALIDATION_TIMED_OUT"},
+        rules_skip_statuses, "LIST",
+        "statuses not to write, e.g. FAILED,INACTIVE,VALIDATION_TIMED_OUT",
+        INPUTS_SYNC, INPUTS_OP},
 
     /* renew, delete */
     {{"certificate_arn", NULL, 0, 0, 0}, "certificate_arn", {NULL, NULL},
-        INPUTS_TARGET, INPUTS_OP, rules_certificate_arn, "ARN",
-        "certificate to renew or delete"},
+        rules_certificate_arn, "ARN", "certificate to renew or delete",
+        INPUTS_TARGET, INPUTS_OP},
     {{"delete_wait_minutes", "2", 0, 60, F(delete_wait_minutes)},
-        "delete_wait_minutes", {NULL, NULL}, INPUTS_TARGET, INPUTS_OP,
-        rules_uint, "N", "retry a delete while ACM says in use, 0-60"},
+        "delete_wait_minutes", {NULL, NULL}, rules_uint, "N",
+        "retry a delete while ACM says in use, 0-60", INPUTS_TARGET, INPUTS_OP},
 
     /* AWS */
     {{"aws_region", NULL, 0, 0, 0}, "region",
-        {"AWS_REGION", "AWS_DEFAULT_REGION"}, INPUTS_EVERY_OP, INPUTS_REGION,
-        rules_aws_region, "REGION", "(input aws_region)"},
+        {"AWS_REGION", "AWS_DEFAULT_REGION"}, rules_aws_region, "REGION",
+        "(input aws_region)", INPUTS_EVERY_OP, INPUTS_REGION},
     {{"role_to_assume", NULL, 0, 0, 0}, "role_to_assume", {NULL, NULL},
-        INPUTS_EVERY_OP, INPUTS_ROLE, rules_role_to_assume, "ARN",
+        rules_role_to_assume, "ARN",
         "IAM role: by GitHub OIDC, or AssumeRole with AWS_ACCESS_KEY_ID "
-        "when set"},
+        "when set",
+        INPUTS_EVERY_OP, INPUTS_ROLE},
     {{"role_session_name", NULL, 0, 0, 0}, "role_session_name", {NULL, NULL},
-        INPUTS_EVERY_OP, INPUTS_ROLE, rules_role_session_name, "NAME",
-        "default port-acm-<GITHUB_RUN_ID>-<GITHUB_RUN_ATTEMPT>"},
+        rules_role_session_name, "NAME",
+        "default port-acm-<GITHUB_RUN_ID>-<GITHUB_RUN_ATTEMPT>",
+        INPUTS_EVERY_OP, INPUTS_ROLE},
     {{"role_duration_seconds", "3600", 900, 43200, 0}, "role_duration_seconds",
-        {NULL, NULL}, INPUTS_EVERY_OP, INPUTS_ROLE, rules_role_duration, "N",
-        "900..43200"},
+        {NULL, NULL}, rules_role_duration, "N", "900..43200", INPUTS_EVERY_OP,
+        INPUTS_ROLE},
     {{"role_external_id", NULL, 0, 0, 0}, "role_external_id", {NULL, NULL},
-        INPUTS_EVERY_OP, INPUTS_ROLE, rules_role_external_id, "ID",
-        "ExternalId for AssumeRole"},
+        rules_role_external_id, "ID", "ExternalId for AssumeRole",
+        INPUTS_EVERY_OP, INPUTS_ROLE},
     {{"audience", "sts.amazonaws.com", 0, 0, 0}, "audience", {NULL, NULL},
-        INPUTS_EVERY_OP, INPUTS_ROLE, rules_audience, "AUD", "OIDC audience"},
+        rules_audience, "AUD", "OIDC audience", INPUTS_EVERY_OP, INPUTS_ROLE},
 
     /* Route 53 */
     {{"dns_validation", "none", 0, 0, 0}, "dns_validation", {NULL, NULL},
-        INPUTS_EVERY_OP, INPUTS_DNS, rules_dns_validation, "none|route53",
+        rules_dns_validation, "none|route53",
         "request: route53 writes the DNS records into Route 53 and waits "
-        "for issuance"},
+        "for issuance",
+        INPUTS_EVERY_OP, INPUTS_DNS},
     {{"delete_validation_records", "false", 0, 0, F(delete_validation_records)},
-        "delete_validation_records", {NULL, NULL}, INPUTS_DELETE, INPUTS_DNS,
-        rules_bool, "BOOL",
+        "delete_validation_records", {NULL, NULL}, rules_bool, "BOOL",
         "also remove the certificate's DNS records no other certificate "
-        "of the region uses"},
+        "of the region uses",
+        INPUTS_DELETE, INPUTS_DNS},
     {{"hosted_zone_id", NULL, 0, 0, 0}, "hosted_zone_id", {NULL, NULL},
-        INPUTS_EVERY_OP, INPUTS_ZONE, rules_hosted_zone_id, "ID",
-        "Route 53 zone; default: the longest matching public zone"},
+        rules_hosted_zone_id, "ID",
+        "Route 53 zone; default: the longest matching public zone",
+        INPUTS_EVERY_OP, INPUTS_ZONE},
     {{"dns_role_arn", NULL, 0, 0, 0}, "dns_role_arn", {NULL, NULL},
-        INPUTS_EVERY_OP, INPUTS_ZONE, rules_dns_role_arn, "ARN",
-        "role to assume for the Route 53 calls"},
+        rules_dns_role_arn, "ARN", "role to assume for the Route 53 calls",
+        INPUTS_EVERY_OP, INPUTS_ZONE},
     {{"dns_record_ttl", "300", 0, 2147483647UL, 0}, "dns_record_ttl",
-        {NULL, NULL}, INPUTS_EVERY_OP, INPUTS_ZONE, rules_dns_record_ttl, "N",
-        "TTL of the records"},
+        {NULL, NULL}, rules_dns_record_ttl, "N", "TTL of the records",
+        INPUTS_EVERY_OP, INPUTS_ZONE},
 };
 
 const size_t inputs_count = sizeof(inputs_table) / sizeof(inputs_table[0]);
@@ -190,7 +200,7 @@ static const char usage_tail[] =
 #define HELP_WIDTH 78
 
 static char usage[8192];
-static size_t usage_len;
+static size_t usage_len, col; /* col: where the next character goes */
 
 static void
 put(const char *s, size_t n)
@@ -200,6 +210,7 @@ put(const char *s, size_t n)
 		usage_len += n;
 		usage[usage_len] = '\0';
 	}
+	col = n > 0 && s[n - 1] == '\n' ? 0 : col + n;
 }
 
 static void
@@ -208,65 +219,57 @@ puts_(const char *s)
 	put(s, strlen(s));
 }
 
-/* Appends text's words from column col on, wrapped at HELP_WIDTH with
- * continuation lines starting at HELP_COL. */
+/* Appends s's words, wrapped at HELP_WIDTH with continuation lines
+ * starting at HELP_COL; glued: the first word follows without a space
+ * (";", ","). */
 static void
-put_wrapped(const char *text, size_t col)
+words(const char *s, int glued)
 {
-	static const char pad[HELP_COL + 1] =
-	    "                                ";
 	size_t n;
-	int first = 1;
 
-	while (*text) {
-		while (*text == ' ')
-			text++;
-		n = strcspn(text, " ");
-		if (!first && col + 1 + n > HELP_WIDTH) {
-			puts_("\n");
-			put(pad, HELP_COL);
-			col = HELP_COL;
-		} else if (!first) {
-			puts_(" ");
-			col++;
+	for (; *s; s += n) {
+		if ((n = strcspn(s, " ")) == 0) {
+			n = 1;
+			continue;
 		}
-		put(text, n);
-		col += n;
-		text += n;
-		first = 0;
+		if (col + !glued + n > HELP_WIDTH) {
+			puts_("\n");
+			while (col < HELP_COL)
+				put(" ", 1);
+		} else if (!glued && col > HELP_COL)
+			put(" ", 1);
+		put(s, n);
+		glued = 0;
 	}
-	puts_("\n");
 }
 
 static void
 put_option(const struct inputs_row *r)
 {
-	char head[96], text[512];
-	size_t col, i, n = 0;
+	const char *p;
+	int i;
 
-	n = (size_t)snprintf(head, sizeof(head), "  --%s %s", r->flag, r->arg);
-	for (i = 4; i < n && head[i] != ' '; i++)
-		if (head[i] == '_')
-			head[i] = '-';
-	puts_(head);
-	col = n;
-	do {
-		puts_(" ");
-		col++;
-	} while (col < HELP_COL);
+	puts_("  --");
+	for (p = r->flag; *p; p++)
+		put(*p == '_' ? "-" : p, 1);
+	put(" ", 1);
+	puts_(r->arg);
+	do
+		put(" ", 1);
+	while (col < HELP_COL);
+	words(r->help, 1);
 	/* The default, from the row, unless the text words it. */
-	n = (size_t)snprintf(text, sizeof(text), "%s", r->help);
 	if (strstr(r->help, "default") == NULL &&
 	    (r->env[0] != NULL || r->in.dflt != NULL)) {
-		n += (size_t)snprintf(text + n, sizeof(text) - n, "; default ");
+		words("; default", 1);
 		for (i = 0; i < 2 && r->env[i] != NULL; i++)
-			n += (size_t)snprintf(text + n, sizeof(text) - n,
-			    "%s%s", i ? ", " : "", r->env[i]);
+			words(r->env[i], 0), words(",", 1);
 		if (r->in.dflt != NULL)
-			snprintf(text + n, sizeof(text) - n, "%s%s",
-			    r->env[0] ? ", else " : "", r->in.dflt);
+			words(r->env[0] ? "else" : "", 0), words(r->in.dflt, 0);
+		else /* drop the last ',' */
+			usage[--usage_len] = '\0', col--;
 	}
-	put_wrapped(text, col);
+	puts_("\n");
 }
 
 const char *
@@ -450,7 +453,9 @@ inputs_load(struct config *c, int argc, char **argv,
     struct buf *msg)
 {
 	const char *flags[NINPUTS] = {0}, *values[NINPUTS];
-	const struct rule_ctx x = {getenv_fn, value_of, values, msg};
+	char err[1024];
+	const struct rule_ctx x = {
+	    getenv_fn, value_of, values, msg, err, sizeof(err)};
 	size_t i;
 	int rc;
 

@@ -49,12 +49,12 @@ struct inputs_row {
 	const char *flag;     /* "--<flag>"'s name; NULL = input and
 	                       * environment only */
 	const char *env[2];   /* plain environment fallbacks, or NULL */
-	unsigned ops;         /* INPUTS_* bits */
-	enum inputs_stage stage;
 	rule_fn rule;
-	const char *arg;  /* --help: the flag's argument, e.g. "NAME" */
-	const char *help; /* --help: what it does; "default ..." is added
-	                   * from the default unless help says it */
+	const char *arg;     /* --help: the flag's argument, e.g. "NAME" */
+	const char *help;    /* --help: what it does; "default ..." is added
+	                      * from the default unless help says it */
+	unsigned char ops;   /* INPUTS_* bits */
+	unsigned char stage; /* enum inputs_stage */
 };
 
 /* The table, in the order inputs are read. */

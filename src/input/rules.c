@@ -9,13 +9,10 @@
 
 #include "input/validate.h"
 
-/* The rules' messages quote what a validator wrote here. */
-#define ERRLEN 1024
-
 static int
-fail_err(const struct rule_ctx *x, const char *err)
+fail_err(const struct rule_ctx *x)
 {
-	return config_fail(x->msg, "%s", err);
+	return config_fail(x->msg, "%s", x->err);
 }
 
 /* ---------------------------------------------------------- generic */
@@ -24,13 +21,13 @@ int
 rules_bool(struct config *c, const struct rule_input *in, const char *v,
     const struct rule_ctx *x)
 {
-	char err[ERRLEN];
 	int *out = (int *)((char *)c + in->field);
 
 	if (v == NULL)
 		v = in->dflt;
-	if (v != NULL && validate_bool(in->name, v, out, err, sizeof(err)) != 0)
-		return fail_err(x, err);
+	if (v != NULL &&
+	    validate_bool(in->name, v, out, x->err, x->errlen) != 0)
+		return fail_err(x);
 	return CONFIG_OK;
 }
 
@@ -38,14 +35,13 @@ int
 rules_uint(struct config *c, const struct rule_input *in, const char *v,
     const struct rule_ctx *x)
 {
-	char err[ERRLEN];
 	unsigned long *out = (unsigned long *)((char *)c + in->field);
 
 	if (v == NULL)
 		v = in->dflt;
-	if (v != NULL && validate_uint(in->name, v, in->min, in->max, out, err,
-	                     sizeof(err)) != 0)
-		return fail_err(x, err);
+	if (v != NULL && validate_uint(in->name, v, in->min, in->max, out,
+	                     x->err, x->errlen) != 0)
+		return fail_err(x);
 	return CONFIG_OK;
 }
 
@@ -71,7 +67,6 @@ int
 rules_port_base_url(struct config *c, const struct rule_input *in,
     const char *v, const struct rule_ctx *x)
 {
-	char err[ERRLEN];
 	size_t n;
 
 	if (config_copy(c->port_base_url, sizeof(c->port_base_url),
@@ -83,9 +78,9 @@ rules_port_base_url(struct config *c, const struct rule_input *in,
 		c->port_base_url[--n] = '\0';
 	if (n > 3 && strcmp(c->port_base_url + n - 3, "/v1") == 0)
 		c->port_base_url[n - 3] = '\0';
-	if (validate_base_url(in->name, c->port_base_url, err, sizeof(err)) !=
+	if (validate_base_url(in->name, c->port_base_url, x->err, x->errlen) !=
 	    0)
-		return fail_err(x, err);
+		return fail_err(x);
 	return config_require_tls(in->name, c->port_base_url, x->msg);
 }
 
@@ -93,13 +88,12 @@ int
 rules_run_id(struct config *c, const struct rule_input *in, const char *v,
     const struct rule_ctx *x)
 {
-	char err[ERRLEN];
 
 	/* An explicit run id lets even a broken port_context be
 	 * reported on the run. */
 	if (v) {
-		if (validate_run_id(in->name, v, err, sizeof(err)) != 0)
-			return fail_err(x, err);
+		if (validate_run_id(in->name, v, x->err, x->errlen) != 0)
+			return fail_err(x);
 		snprintf(c->run_id, sizeof(c->run_id), "%s", v);
 	}
 	port_enabled(c);
@@ -110,15 +104,14 @@ int
 rules_port_context(struct config *c, const struct rule_input *in, const char *v,
     const struct rule_ctx *x)
 {
-	char err[ERRLEN];
 
 	(void)in;
-	if (context_parse(v, &c->ctx, err, sizeof(err)) != 0)
-		return fail_err(x, err);
+	if (context_parse(v, &c->ctx, x->err, x->errlen) != 0)
+		return fail_err(x);
 	if (c->run_id[0] == '\0' && c->ctx.run_id[0] != '\0') {
 		if (validate_run_id(
-		        "run_id", c->ctx.run_id, err, sizeof(err)) != 0)
-			return fail_err(x, err);
+		        "run_id", c->ctx.run_id, x->err, x->errlen) != 0)
+			return fail_err(x);
 		snprintf(c->run_id, sizeof(c->run_id), "%s", c->ctx.run_id);
 	}
 	port_enabled(c);
@@ -129,14 +122,13 @@ int
 rules_blueprint(struct config *c, const struct rule_input *in, const char *v,
     const struct rule_ctx *x)
 {
-	char err[ERRLEN];
 
 	/* The entity the action ran on knows its blueprint best. */
 	if (v == NULL)
 		v = c->ctx.entity_blueprint[0] ? c->ctx.entity_blueprint
 		                               : in->dflt;
-	if (validate_blueprint(in->name, v, err, sizeof(err)) != 0)
-		return fail_err(x, err);
+	if (validate_blueprint(in->name, v, x->err, x->errlen) != 0)
+		return fail_err(x);
 	snprintf(c->blueprint, sizeof(c->blueprint), "%s", v);
 	return CONFIG_OK;
 }
@@ -167,15 +159,14 @@ int
 rules_domain_name(struct config *c, const struct rule_input *in, const char *v,
     const struct rule_ctx *x)
 {
-	char err[ERRLEN];
 
 	if (v == NULL)
 		return config_fail(x->msg,
 		    "domain_name is required to request a certificate, e.g. "
 		    "app.example.com or *.example.com");
-	if (validate_domain(in->name, v, err, sizeof(err)) != 0 ||
-	    validate_common_name(in->name, v, err, sizeof(err)) != 0)
-		return fail_err(x, err);
+	if (validate_domain(in->name, v, x->err, x->errlen) != 0 ||
+	    validate_common_name(in->name, v, x->err, x->errlen) != 0)
+		return fail_err(x);
 	snprintf(c->domain_name, sizeof(c->domain_name), "%s", v);
 	return CONFIG_OK;
 }
@@ -184,11 +175,10 @@ int
 rules_sans(struct config *c, const struct rule_input *in, const char *v,
     const struct rule_ctx *x)
 {
-	char err[ERRLEN];
 
 	if (v && validate_domain_list(in->name, v, c->sans,
-	             VALIDATE_MAX_NAMES - 1, &c->nsans, err, sizeof(err)) != 0)
-		return fail_err(x, err);
+	             VALIDATE_MAX_NAMES - 1, &c->nsans, x->err, x->errlen) != 0)
+		return fail_err(x);
 	return CONFIG_OK;
 }
 
@@ -196,11 +186,10 @@ int
 rules_validation_method(struct config *c, const struct rule_input *in,
     const char *v, const struct rule_ctx *x)
 {
-	char err[ERRLEN];
 
 	if (validate_validation_method(
-	        v ? v : in->dflt, c->validation_method, err, sizeof(err)) != 0)
-		return fail_err(x, err);
+	        v ? v : in->dflt, c->validation_method, x->err, x->errlen) != 0)
+		return fail_err(x);
 	return CONFIG_OK;
 }
 
@@ -208,12 +197,11 @@ int
 rules_key_algorithm(struct config *c, const struct rule_input *in,
     const char *v, const struct rule_ctx *x)
 {
-	char err[ERRLEN];
 
 	(void)in;
 	if (v &&
-	    validate_key_algorithm(v, c->key_algorithm, err, sizeof(err)) != 0)
-		return fail_err(x, err);
+	    validate_key_algorithm(v, c->key_algorithm, x->err, x->errlen) != 0)
+		return fail_err(x);
 	return CONFIG_OK;
 }
 
@@ -221,15 +209,14 @@ int
 rules_tags(struct config *c, const struct rule_input *in, const char *v,
     const struct rule_ctx *x)
 {
-	char err[ERRLEN];
 
 	if (v == NULL)
 		return CONFIG_OK;
 	if ((c->tags = calloc(VALIDATE_MAX_TAGS, sizeof(*c->tags))) == NULL)
 		return config_fail(x->msg, "out of memory");
 	if (validate_tags(in->name, v, c->tags, VALIDATE_MAX_TAGS, &c->ntags,
-	        err, sizeof(err)) != 0)
-		return fail_err(x, err);
+	        x->err, x->errlen) != 0)
+		return fail_err(x);
 	return CONFIG_OK;
 }
 
@@ -237,12 +224,11 @@ int
 rules_pca_arn(struct config *c, const struct rule_input *in, const char *v,
     const struct rule_ctx *x)
 {
-	char err[ERRLEN];
 
 	if (v == NULL)
 		return CONFIG_OK;
-	if (validate_pca_arn(in->name, v, err, sizeof(err)) != 0)
-		return fail_err(x, err);
+	if (validate_pca_arn(in->name, v, x->err, x->errlen) != 0)
+		return fail_err(x);
 	snprintf(c->pca_arn, sizeof(c->pca_arn), "%s", v);
 	return CONFIG_OK;
 }
@@ -251,11 +237,10 @@ int
 rules_export(struct config *c, const struct rule_input *in, const char *v,
     const struct rule_ctx *x)
 {
-	char err[ERRLEN];
 
 	(void)in;
-	if (v && validate_export(v, c->export_option, err, sizeof(err)) != 0)
-		return fail_err(x, err);
+	if (v && validate_export(v, c->export_option, x->err, x->errlen) != 0)
+		return fail_err(x);
 	return CONFIG_OK;
 }
 
@@ -283,8 +268,10 @@ derive_token(const char *run_id, char out[33])
 	        strlen(run_id), md, sizeof(md), &n) != PSA_SUCCESS ||
 	    n != sizeof(md))
 		n = 0;
-	for (i = 0; i < n && i < 16; i++)
-		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	for (i = 0; i < n && i < 16; i++) {
+		out[2 * i] = "0123456789abcdef"[md[i] >> 4];
+		out[2 * i + 1] = "0123456789abcdef"[md[i] & 15];
+	}
 	out[2 * i] = '\0';
 }
 
@@ -292,12 +279,11 @@ int
 rules_idempotency_token(struct config *c, const struct rule_input *in,
     const char *v, const struct rule_ctx *x)
 {
-	char err[ERRLEN];
 
 	if (v) {
-		if (validate_idempotency_token(in->name, v, err, sizeof(err)) !=
-		    0)
-			return fail_err(x, err);
+		if (validate_idempotency_token(
+		        in->name, v, x->err, x->errlen) != 0)
+			return fail_err(x);
 		snprintf(c->idempotency_token, sizeof(c->idempotency_token),
 		    "%s", v);
 	} else if (c->run_id[0]) {
@@ -359,7 +345,6 @@ int
 rules_regions(struct config *c, const struct rule_input *in, const char *v,
     const struct rule_ctx *x)
 {
-	char err[ERRLEN];
 
 	(void)in;
 	if (v == NULL) /* aws_region, AWS_REGION, AWS_DEFAULT_REGION */
@@ -368,8 +353,8 @@ rules_regions(struct config *c, const struct rule_input *in, const char *v,
 		return config_fail(x->msg,
 		    "no AWS region to sync: set regions (e.g. "
 		    "\"us-east-1,eu-west-1\") or aws_region / AWS_REGION");
-	if (each_item(v, add_region, c, err, sizeof(err)) != 0)
-		return fail_err(x, err);
+	if (each_item(v, add_region, c, x->err, x->errlen) != 0)
+		return fail_err(x);
 	if (c->nregions == 0)
 		return config_fail(x->msg,
 		    "regions is empty: list at least one region, e.g. "
@@ -405,11 +390,10 @@ int
 rules_skip_statuses(struct config *c, const struct rule_input *in,
     const char *v, const struct rule_ctx *x)
 {
-	char err[ERRLEN];
 
 	(void)in;
-	if (v && each_item(v, add_skip, c, err, sizeof(err)) != 0)
-		return fail_err(x, err);
+	if (v && each_item(v, add_skip, c, x->err, x->errlen) != 0)
+		return fail_err(x);
 	return CONFIG_OK;
 }
 
@@ -426,7 +410,6 @@ rules_certificate_arn(struct config *c, const struct rule_input *in,
     const char *v, const struct rule_ctx *x)
 {
 	const char *arn = NULL;
-	char err[ERRLEN];
 
 	(void)in;
 	if (v) {
@@ -446,8 +429,8 @@ rules_certificate_arn(struct config *c, const struct rule_input *in,
 		    "property is the certificate's ARN",
 		    config_op_name(c->op));
 	if (validate_certificate_arn(
-	        c->arn_source, arn, &c->arn, err, sizeof(err)) != 0)
-		return fail_err(x, err);
+	        c->arn_source, arn, &c->arn, x->err, x->errlen) != 0)
+		return fail_err(x);
 	snprintf(c->certificate_arn, sizeof(c->certificate_arn), "%s", arn);
 	/* Write or delete the entity the action ran on, in its blueprint,
 	 * when it is this certificate's: not a second one keyed by ARN. */
@@ -455,8 +438,8 @@ rules_certificate_arn(struct config *c, const struct rule_input *in,
 	    (strcmp(c->ctx.entity_identifier, arn) == 0 ||
 	        strcmp(c->ctx.entity_arn, arn) == 0)) {
 		if (validate_entity_id("the entity identifier in port_context",
-		        c->ctx.entity_identifier, err, sizeof(err)) != 0)
-			return fail_err(x, err);
+		        c->ctx.entity_identifier, x->err, x->errlen) != 0)
+			return fail_err(x);
 		snprintf(c->entity_id, sizeof(c->entity_id), "%s",
 		    c->ctx.entity_identifier);
 		if (c->ctx.entity_blueprint[0])
@@ -472,14 +455,13 @@ int
 rules_aws_region(struct config *c, const struct rule_input *in, const char *v,
     const struct rule_ctx *x)
 {
-	char err[ERRLEN];
 
 	if (c->op == OP_SYNC)
 		v = c->regions[0]; /* rules_regions found at least one */
 	else if (c->op != OP_REQUEST) {
 		/* The certificate lives where its ARN says. */
-		if (v && validate_region(in->name, v, err, sizeof(err)) != 0)
-			return fail_err(x, err);
+		if (v && validate_region(in->name, v, x->err, x->errlen) != 0)
+			return fail_err(x);
 		if (v && strcmp(v, c->arn.region) != 0)
 			snprintf(c->region_note, sizeof(c->region_note),
 			    "using region %s from the certificate ARN, not "
@@ -492,8 +474,8 @@ rules_aws_region(struct config *c, const struct rule_input *in, const char *v,
 		    "no AWS region: set aws_region (or AWS_REGION), e.g. "
 		    "us-east-1; certificates for CloudFront must be in "
 		    "us-east-1");
-	if (validate_region(in->name, v, err, sizeof(err)) != 0)
-		return fail_err(x, err);
+	if (validate_region(in->name, v, x->err, x->errlen) != 0)
+		return fail_err(x);
 	snprintf(c->region, sizeof(c->region), "%s", v);
 	return CONFIG_OK;
 }
@@ -502,11 +484,11 @@ int
 rules_role_to_assume(struct config *c, const struct rule_input *in,
     const char *v, const struct rule_ctx *x)
 {
-	char err[512];
+	char *err = x->err;
+	const size_t errlen = 512; /* as before the table */
 
-	if (v != NULL &&
-	    (strlen(v) >= sizeof(c->role_to_assume) ||
-	        validate_role_arn(in->name, v, err, sizeof(err)) != 0))
+	if (v != NULL && (strlen(v) >= sizeof(c->role_to_assume) ||
+	                     validate_role_arn(in->name, v, err, errlen) != 0))
 		return config_fail(x->msg,
 		    "%s; e.g. arn:aws:iam::123456789012:role/port-acm",
 		    strlen(v) >= sizeof(c->role_to_assume)
@@ -656,19 +638,18 @@ int
 rules_dns_role_arn(struct config *c, const struct rule_input *in, const char *v,
     const struct rule_ctx *x)
 {
-	char err[ERRLEN];
 	size_t len;
 
 	if (v == NULL)
 		return CONFIG_OK;
 	len = strlen(v);
 	if (len >= sizeof(c->dns_role_arn) ||
-	    validate_role_arn(in->name, v, err, sizeof(err)) != 0)
+	    validate_role_arn(in->name, v, x->err, x->errlen) != 0)
 		return config_fail(x->msg,
 		    "%s; e.g. arn:aws:iam::123456789012:role/acm-dns",
 		    len >= sizeof(c->dns_role_arn)
 		        ? "dns_role_arn is too long for an IAM role ARN"
-		        : err);
+		        : x->err);
 	if (needs_route53(c, in->name, x->msg) != CONFIG_OK)
 		return CONFIG_ERROR;
 	memcpy(c->dns_role_arn, v, len + 1);
@@ -679,12 +660,11 @@ int
 rules_dns_record_ttl(struct config *c, const struct rule_input *in,
     const char *v, const struct rule_ctx *x)
 {
-	char err[ERRLEN];
 	unsigned long u;
 
-	if (validate_uint(in->name, v ? v : in->dflt, in->min, in->max, &u, err,
-	        sizeof(err)) != 0)
-		return fail_err(x, err);
+	if (validate_uint(in->name, v ? v : in->dflt, in->min, in->max, &u,
+	        x->err, x->errlen) != 0)
+		return fail_err(x);
 	c->dns_record_ttl = (long)u;
 	return CONFIG_OK;
 }

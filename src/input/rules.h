@@ -20,11 +20,12 @@
 
 /* What a rule is told about its input: the table row's columns. */
 struct rule_input {
-	const char *name;       /* the input, as messages name it */
-	const char *dflt;       /* used when not given; NULL = none */
-	unsigned long min, max; /* rules_uint's bounds */
-	size_t field; /* offsetof(struct config, ...): rules_bool (int),
-	               * rules_uint (unsigned long), rules_secret (char *) */
+	const char *name;  /* the input, as messages name it */
+	const char *dflt;  /* used when not given; NULL = none */
+	unsigned min, max; /* rules_uint's bounds */
+	/* offsetof(struct config, ...): rules_bool (int), rules_uint
+	 * (unsigned long), rules_secret (char *) */
+	unsigned field;
 };
 
 /* What a rule may ask of the run; borrowed for the call. */
@@ -35,6 +36,10 @@ struct rule_ctx {
 	const char *(*value)(const struct rule_ctx *x, const char *name);
 	const void *arg; /* value's */
 	struct buf *msg;
+	/* Scratch for a validator's message, quoted into msg. One buffer
+	 * for every rule: they run one at a time. */
+	char *err;
+	size_t errlen;
 };
 
 typedef int (*rule_fn)(struct config *c, const struct rule_input *in,
