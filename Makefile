@@ -18,14 +18,15 @@ ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 LDFLAGS_HARDEN := -pie -Wl,-z,relro,-z,now
 LIBS      := -L$(DEPS)/lib -lcurl -lmbedtls -lmbedx509 -lmbedcrypto -lcjson -lexpat -lpthread -lm
 
-SRCS      := $(wildcard src/*.c)
+# src/<layer>/*.c (src/layers.txt) and src/main.c on top.
+SRCS      := $(wildcard src/*.c src/*/*.c)
 OBJS      := $(patsubst src/%.c,$(BUILD)/obj/%.o,$(SRCS))
 LIBOBJS   := $(filter-out $(BUILD)/obj/main.o,$(OBJS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(UNIT_SRCS))
 DEPS_STAMP := $(DEPS)/.stamp
 
-.PHONY: all deps setup test check unit demo clean format
+.PHONY: all deps setup test check unit demo clean format layers modules
 
 all: $(BUILD)/port-acm
 
@@ -37,7 +38,7 @@ $(DEPS_STAMP): scripts/pins scripts/deps.sh $(wildcard scripts/mbedtls_config.h)
 
 deps: $(DEPS_STAMP)
 
-$(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h) $(DEPS_STAMP)
+$(BUILD)/obj/%.o: src/%.c $(wildcard src/*.h src/*/*.h) $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
@@ -77,9 +78,17 @@ demo:
 	@$(MAKE) --no-print-directory all
 	@/usr/bin/python3 scripts/demo.py
 
+# The layer check of src/layers.txt (also in make test: tests/layers/),
+# and the module map it writes (docs/modules.md).
+layers: all
+	@/usr/bin/python3 scripts/layers.py --objs $(BUILD)/obj --docs docs/modules.md
+
+modules:
+	@/usr/bin/python3 scripts/layers.py --write-docs
+
 format:
-	clang-format -i src/*.c src/*.h tests/unit/*.c tests/unit/*.h \
-		tests/fuzz/*.c tests/fuzz/*.h tests/sigv4/*.c
+	clang-format -i src/*.c src/*/*.c src/*/*.h tests/unit/*.c tests/unit/*.h \
+		tests/fuzz/*.c tests/fuzz/*.h tests/sigv4/*.c tests/inputs/*.c
 
 clean:
 	rm -rf $(BUILD)/obj $(BUILD)/tests $(BUILD)/port-acm $(BUILD)/libportacm.a

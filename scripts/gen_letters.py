@@ -1,8 +1,8 @@
 #!/usr/bin/python3
-"""Writes src/letters.h: the code point ranges of Unicode general
+"""Writes src/input/letters.h: the code point ranges of Unicode general
 category L (letters) above U+007F, for Port's identifier patterns
 (\\p{L}), from this Python's unicodedata. Run it with
-/usr/bin/python3, then clang-format -i src/letters.h."""
+/usr/bin/python3, then clang-format -i src/input/letters.h."""
 import os
 import sys
 import unicodedata
@@ -36,7 +36,7 @@ def main():
     ]
     lines += [f"    {{0x{a:x}, 0x{b:x}}}," for a, b in rs]
     lines += ["};", "", "#endif", ""]
-    path = os.path.join(ROOT, "src", "letters.h")
+    path = os.path.join(ROOT, "src", "input", "letters.h")
     with open(path, "w") as f:
         f.write("\n".join(lines))
     print(f"{path}: {len(rs)} ranges", file=sys.stderr)

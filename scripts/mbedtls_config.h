@@ -1,7 +1,7 @@
 /*
  * Mbed TLS 3.6 configuration for port-acm: a TLS 1.2 + 1.3 *client* that
  * verifies X.509 chains from a PEM bundle, plus the PSA hash/MAC calls
- * src/sigv4.c makes. Replaces the upstream default config through
+ * src/aws/sigv4.c makes. Replaces the upstream default config through
  * MBEDTLS_CONFIG_FILE (scripts/deps.sh), for the native test build and
  * the static release build alike, so what the tests exercise is what
  * ships.
@@ -83,7 +83,7 @@
 #define MBEDTLS_ECDH_VARIANT_EVEREST_ENABLED
 #define MBEDTLS_ECP_NIST_OPTIM
 
-/* PSA Crypto: required by TLS 1.3 and used directly by src/sigv4.c.
+/* PSA Crypto: required by TLS 1.3 and used directly by src/aws/sigv4.c.
  * The PSA_WANT_* set is derived from the legacy modules above. */
 #define MBEDTLS_PSA_CRYPTO_C
 /* TLS and X.509 use PSA too; with this set, libcurl's global init calls

@@ -43,7 +43,7 @@ cflags="-std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
 	-I$deps/include -I$root/src -DCURL_STATICLIB"
 
 objs=""
-for src in "$root"/src/*.c; do
+for src in "$root"/src/*.c "$root"/src/*/*.c; do
 	o="$obj/$(basename "$src" .c).o"
 	# shellcheck disable=SC2086 # cflags is a word list
 	$cc $cflags "-DPORT_ACM_VERSION=\"$version\"" -c "$src" -o "$o"

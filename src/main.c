@@ -13,17 +13,19 @@
 #include <sys/resource.h>
 #include <time.h>
 
-#include "acm.h"
-#include "cancel.h"
-#include "config.h"
-#include "creds.h"
-#include "gha.h"
-#include "http.h"
-#include "ops.h"
-#include "port.h"
-#include "report.h"
-#include "route53.h"
-#include "version.h"
+#include "aws/acm.h"
+#include "aws/route53.h"
+#include "base/cancel.h"
+#include "base/gha.h"
+#include "base/http.h"
+#include "base/version.h"
+#include "creds/creds.h"
+#include "creds/creds_chain.h"
+#include "input/config.h"
+#include "input/inputs.h"
+#include "ops/ops.h"
+#include "port/port.h"
+#include "port/report.h"
 
 enum {
 	EXIT_DONE = 0,
@@ -162,7 +164,7 @@ route53_open(const struct config *c, struct http *http, struct creds *base,
 		use = *dns_creds;
 	}
 	return route53_new(http,
-	    &(struct route53_config){url, region, use,
+	    &(struct route53_config){url, region, creds_provider(use),
 	        c->aws_ca_file[0] ? c->aws_ca_file : NULL, c->aws_ca_setting,
 	        c->max_attempts, cenv->clock},
 	    why, whylen);
@@ -399,7 +401,7 @@ main(int argc, char **argv)
 	struct http *http = NULL;
 	struct port *port = NULL;
 	struct acm *acm = NULL;
-	struct aws_clock clock = {0};
+	struct clock clock = {0};
 	struct creds_env cenv;
 	struct creds *creds = NULL, *dns_creds = NULL;
 	struct route53 *r53 = NULL;
@@ -422,10 +424,10 @@ main(int argc, char **argv)
 		free(c);
 		return EXIT_BAD_INPUT;
 	}
-	cr = config_load(c, argc, argv, env, &msg);
+	cr = inputs_load(c, argc, argv, env, aws_endpoint, &msg);
 	if (cr == CONFIG_HELP || cr == CONFIG_VERSION) {
 		if (cr == CONFIG_HELP)
-			fputs(config_usage(), stdout);
+			fputs(inputs_usage(), stdout);
 		else
 			version_print(stdout);
 		rc = EXIT_DONE;
@@ -485,9 +487,10 @@ main(int argc, char **argv)
 	report_links(&rep, links, nlinks);
 
 	report_log(&rep, "AWS credentials: %s", creds_describe(creds));
-	acm = acm_new(http, &(struct acm_config){c->endpoint, c->region, creds,
-	                        c->aws_ca_file[0] ? c->aws_ca_file : NULL,
-	                        c->aws_ca_setting, c->max_attempts, &clock});
+	acm = acm_new(http,
+	    &(struct acm_config){c->endpoint, c->region, creds_provider(creds),
+	        c->aws_ca_file[0] ? c->aws_ca_file : NULL, c->aws_ca_setting,
+	        c->max_attempts, &clock});
 
 	if (acm == NULL) {
 		rc = refuse(&g, c, http, "the ACM endpoint URL is not usable");

@@ -17,7 +17,7 @@ STATIC_DEPS := $(BUILD)/static-deps
 
 static: $(STATIC_BIN)
 
-$(STATIC_BIN): $(wildcard src/*.c src/*.h) VERSION scripts/static.sh \
+$(STATIC_BIN): $(wildcard src/*.c src/*/*.c src/*/*.h) VERSION scripts/static.sh \
 		scripts/deps.sh scripts/pins $(wildcard scripts/mbedtls_config.h)
 	@scripts/setup.sh static
 	PORT_ACM_STATIC_DEPS=$(STATIC_DEPS) scripts/static.sh $@

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""End-to-end tests of the shared AWS request layer (src/aws.c) through
+"""End-to-end tests of the shared AWS request layer (src/aws/aws.c) through
 build/port-acm against the fake ACM: clock-skew correction from the Date
 header (issue 9 defect 12) and what reaches the user when it cannot be
 corrected."""

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""aws_endpoint (src/aws.c) against botocore's own rule engine.
+"""aws_endpoint (src/aws/aws.c) against botocore's own rule engine.
 
 For ACM, STS and Route 53, evaluates the models' endpoint-rule-set-1.json
 (tests/data/botocore) with botocore's EndpointProvider for a region of

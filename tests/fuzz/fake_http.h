@@ -1,9 +1,9 @@
 /*
- * fake_http.h: a scripted stand-in for src/http.c, so the ACM and Port
+ * fake_http.h: a scripted stand-in for src/base/http.c, so the ACM and Port
  * clients can be fuzzed on their whole response handling (status,
  * headers, body, retries) without a network. Include it from exactly
  * one file per fuzz target: it defines the http.h functions, so the
- * linker never pulls src/http.c (and libcurl) into the target.
+ * linker never pulls src/base/http.c (and libcurl) into the target.
  *
  * The fuzz input is a script of answers separated by lines "%%":
  *
@@ -26,7 +26,7 @@
  * Time is virtual, so a target is deterministic and never sleeps: each
  * request takes 50 ms, http_sleep_ms advances the clock, and the
  * deadline (http_options.deadline_ms, or http_set_deadline) is enforced
- * like src/http.c does. getrandom() is replaced by a fixed stream
+ * like src/base/http.c does. getrandom() is replaced by a fixed stream
  * (reset by fake_start) so retry jitter is the same on every run.
  */
 #ifndef PORT_ACM_FAKE_HTTP_H
@@ -38,8 +38,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "buf.h"
-#include "http.h"
+#include "base/buf.h"
+#include "base/http.h"
 
 #include <sys/types.h>
 

@@ -10,7 +10,8 @@
  * fields are NUL-terminated, the type is sanitised (no ':' or '#') and
  * nothing is left allocated after acm_certificate_free (LeakSanitizer).
  *
- * Requires: src/acm.c src/sigv4.c src/retry.c src/validate.c src/buf.c
+ * Requires: src/aws/acm.c src/aws/sigv4.c src/base/retry.c src/input/validate.c
+ * src/base/buf.c
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -20,8 +21,8 @@
 #include <cjson/cJSON.h>
 #include <psa/crypto.h>
 
-#include "acm.h"
-#include "creds.h"
+#include "aws/acm.h"
+#include "creds/creds.h"
 #include "fake_http.h"
 #include "fuzz_util.h"
 
@@ -142,7 +143,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fake_secrets[0] = SECRET;
 	fake_start(script);
 	creds = creds_new_static("AKIDFUZZEXAMPLE", SECRET, TOKEN, "fuzz");
-	cfg.creds = creds;
+	cfg.credentials = creds_provider(creds);
 	h = http_new(&(struct http_options){0});
 	a = acm_new(h, &cfg);
 	if (h == NULL || a == NULL)

@@ -1,5 +1,5 @@
 /*
- * fuzz_config: config_load — command line, Action inputs and plain
+ * fuzz_config: inputs_load — command line, Action inputs and plain
  * environment — on arbitrary settings.
  *
  * Input: one setting per line, "NAME=value" for the environment or
@@ -14,7 +14,10 @@
  * itself carries that text), loading is deterministic and config_free
  * releases everything (LeakSanitizer).
  *
- * Requires: src/config.c src/context.c src/validate.c src/sigv4.c
+ * Requires: src/input/config.c src/input/inputs.c src/input/rules.c
+ * src/input/envvars.c src/input/context.c src/input/validate.c
+ * src/input/validate_domain.c src/input/validate_arn.c
+ * src/input/validate_text.c src/aws/aws.c
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -23,9 +26,11 @@
 
 #include <psa/crypto.h>
 
-#include "buf.h"
-#include "config.h"
+#include "aws/aws.h"
+#include "base/buf.h"
 #include "fuzz_util.h"
+#include "input/config.h"
+#include "input/inputs.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -74,7 +79,7 @@ load(int argc, char **argv, struct buf *msg)
 	struct config c;
 	enum config_result r;
 
-	r = config_load(&c, argc, argv, fuzz_getenv, msg);
+	r = inputs_load(&c, argc, argv, fuzz_getenv, aws_endpoint, msg);
 	if (r != CONFIG_ERROR && r != CONFIG_OK && r != CONFIG_HELP &&
 	    r != CONFIG_VERSION)
 		abort();

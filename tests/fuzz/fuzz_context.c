@@ -6,14 +6,14 @@
  * every field is NUL-terminated inside its array and the entity kind
  * is one of the enum values.
  *
- * Requires: src/context.c src/buf.c
+ * Requires: src/input/context.c src/base/buf.c
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "context.h"
+#include "input/context.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

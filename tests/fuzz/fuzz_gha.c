@@ -7,15 +7,15 @@
  * escaped properties also hold no ':' or ','; the heredoc delimiter has
  * the documented shape and does not occur in the value.
  *
- * Requires: src/gha.c src/buf.c
+ * Requires: src/base/gha.c src/base/buf.c
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "gha.h"
+#include "base/buf.h"
+#include "base/gha.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -18,9 +18,9 @@
  * the run ends within its deadline (virtual time); everything is freed
  * (LeakSanitizer).
  *
- * Requires: src/op_request.c src/op_renew.c src/op_delete.c
- * src/op_common.c src/catalog.c src/report.c src/config.c src/acm.c
- * src/port.c src/gha.c
+ * Requires: src/ops/op_request.c src/ops/op_renew.c src/ops/op_delete.c
+ * src/ops/op_common.c src/ops/catalog.c src/port/report.c src/input/config.c
+ * src/aws/acm.c src/port/port.c src/base/gha.c
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -30,15 +30,16 @@
 
 #include <psa/crypto.h>
 
-#include "acm.h"
-#include "config.h"
-#include "creds.h"
+#include "aws/acm.h"
+#include "base/gha.h"
+#include "creds/creds.h"
 #include "fake_http.h"
 #include "fuzz_util.h"
-#include "gha.h"
-#include "ops.h"
-#include "port.h"
-#include "report.h"
+#include "input/config.h"
+#include "input/inputs.h"
+#include "ops/ops.h"
+#include "port/port.h"
+#include "port/report.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -103,8 +104,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	for (i = 0; i < 3; i++) {
 		op_name = ops[i];
 		buf_reset(&msg);
-		if (config_load(&cfgs[i], 1, av, fuzz_getenv, &msg) !=
-		    CONFIG_OK) {
+		if (inputs_load(&cfgs[i], 1, av, fuzz_getenv, aws_endpoint,
+		        &msg) != CONFIG_OK) {
 			fprintf(stderr, "fuzz_ops: config for %s: %s\n", ops[i],
 			    buf_str(&msg));
 			abort();
@@ -183,9 +184,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	                       .client_secret = c->port_client_secret});
 	creds = creds_new_static(
 	    c->access_key_id, c->secret_access_key, c->session_token, "fuzz");
-	acm = acm_new(http,
-	    &(struct acm_config){
-	        .endpoint = c->endpoint, .region = c->region, .creds = creds});
+	acm = acm_new(http, &(struct acm_config){.endpoint = c->endpoint,
+	                        .region = c->region,
+	                        .credentials = creds_provider(creds)});
 	if (http == NULL || port == NULL || creds == NULL || acm == NULL)
 		abort();
 	if (port_authenticate(port, &perr) != 0) {

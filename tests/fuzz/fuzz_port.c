@@ -10,7 +10,7 @@
  * error messages are NUL-terminated and never contain the secret, and
  * the client holds no memory after port_free (LeakSanitizer).
  *
- * Requires: src/port.c src/retry.c src/buf.c
+ * Requires: src/port/port.c src/base/retry.c src/base/buf.c
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -21,7 +21,7 @@
 
 #include "fake_http.h"
 #include "fuzz_util.h"
-#include "port.h"
+#include "port/port.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

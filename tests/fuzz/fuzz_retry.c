@@ -8,14 +8,14 @@
  * Retry-After the server asked for, Port only), never allows more
  * attempts than max_attempts, and says "final" after a success.
  *
- * Requires: src/retry.c
+ * Requires: src/base/retry.c
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "retry.h"
+#include "base/retry.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -8,7 +8,7 @@
  * signed names, payload hash), and a request that canonicalises also
  * signs.
  *
- * Requires: src/sigv4.c src/buf.c
+ * Requires: src/aws/sigv4.c src/base/buf.c
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -17,8 +17,8 @@
 
 #include <psa/crypto.h>
 
-#include "buf.h"
-#include "sigv4.h"
+#include "aws/sigv4.h"
+#include "base/buf.h"
 
 #define MAX_HEADERS 32
 

@@ -1,5 +1,5 @@
 /*
- * fuzz_validate: every validator in src/validate.h on arbitrary text.
+ * fuzz_validate: every validator in src/input/validate.h on arbitrary text.
  *
  * Input: byte 0 picks the validator, the rest (up to a NUL) is the
  * value. Checks beyond "no crash": every validator is deterministic,
@@ -8,7 +8,8 @@
  * (no control characters, no '/', '?', '#', '%' where that matters,
  * bounded lengths); lists hand back only as many strings as they say.
  *
- * Requires: src/validate.c
+ * Requires: src/input/validate.c src/input/validate_domain.c
+ * src/input/validate_arn.c src/input/validate_text.c
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -16,7 +17,10 @@
 #include <string.h>
 #include <strings.h>
 
-#include "validate.h"
+#include "input/validate.h"
+#include "input/validate_arn.h"
+#include "input/validate_domain.h"
+#include "input/validate_text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

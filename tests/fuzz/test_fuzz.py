@@ -70,14 +70,15 @@ def newer(target, sources):
 
 
 def compile_lib():
-    """Compiles src/*.c except main.c; returns (archive, {src: error})."""
+    """Compiles src/*/*.c (not main.c); returns (archive, {src: error})."""
     objdir = os.path.join(OUT, "obj")
     os.makedirs(objdir, exist_ok=True)
-    headers = glob.glob(os.path.join(ROOT, "src/*.h"))
+    headers = glob.glob(os.path.join(ROOT, "src/*/*.h"))
     errors = {}
     objs = []
     procs = []
-    for src in sorted(glob.glob(os.path.join(ROOT, "src/*.c"))):
+    for src in sorted(glob.glob(os.path.join(ROOT, "src/*.c")) +
+                      glob.glob(os.path.join(ROOT, "src/*/*.c"))):
         if os.path.basename(src) == "main.c":
             continue
         obj = os.path.join(objdir, os.path.basename(src)[:-2] + ".o")
@@ -185,7 +186,7 @@ def main():
             continue
         exe = os.path.join(OUT, name)
         deps = [src, lib] + glob.glob(os.path.join(FUZZ_DIR, "*.h")) + \
-            glob.glob(os.path.join(ROOT, "src/*.h"))
+            glob.glob(os.path.join(ROOT, "src/*/*.h"))
         if not newer(exe, deps):
             cmd = [CC] + CFLAGS + [SAN, "-fsanitize=fuzzer", src, lib, "-o", exe] + LIBS
             p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)

@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "sigv4.h"
+#include "aws/sigv4.h"
+#include "base/buf.h"
 
 #define MAXHDR 64
 

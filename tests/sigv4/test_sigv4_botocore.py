@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Differential test: src/sigv4.c against botocore's SigV4Auth.
+"""Differential test: src/aws/sigv4.c against botocore's SigV4Auth.
 
 Builds tests/sigv4/sigv4_driver.c, generates random requests from a fixed
 seed, signs each with botocore (timestamp pinned by patching its clock)
@@ -46,7 +46,7 @@ def build_driver():
     the tree cannot block this test)."""
     os.makedirs(os.path.dirname(DRIVER), exist_ok=True)
     lib = os.path.join(BUILD, "libportacm.a")
-    srcs = [os.path.join(ROOT, "src", f) for f in ("sigv4.c", "buf.c")]
+    srcs = [os.path.join(ROOT, "src", f) for f in ("aws/sigv4.c", "base/buf.c")]
     deps = os.path.join(BUILD, "deps")
     if os.path.exists(lib) and all(
             os.path.getmtime(lib) >= os.path.getmtime(s) for s in srcs):

@@ -46,7 +46,8 @@ def compile_flags():
 
 
 def sources():
-    return sorted(glob.glob(os.path.join(ROOT, "src/*.c")))
+    return sorted(glob.glob(os.path.join(ROOT, "src/*.c")) +
+                  glob.glob(os.path.join(ROOT, "src/*/*.c")))
 
 
 def rel(path):

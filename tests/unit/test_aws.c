@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws.h"
+#include "aws/aws.h"
 #include "tap.h"
 
 static int

@@ -6,8 +6,8 @@
  */
 #include <string.h>
 
-#include "bulk.h"
-#include "http.h"
+#include "base/http.h"
+#include "port/bulk.h"
 #include "tap.h"
 
 /* http_header_value: the one header reader of http.c and bulk.c. */

@@ -6,8 +6,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cancel.h"
-#include "http.h"
+#include "base/cancel.h"
+#include "base/http.h"
 #include "tap.h"
 
 static void *

@@ -1,7 +1,7 @@
 /*
- * Unit tests for config.c: config_load with a table-backed getenv, so
- * every precedence rule, refusal and derived value is checked without
- * touching the process environment.
+ * Unit tests for the input table (inputs.c, rules.c, envvars.c): inputs_load
+ * with a table-backed getenv, so every precedence rule, refusal and derived
+ * value is checked without touching the process environment.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,7 +10,9 @@
 
 #include <psa/crypto.h>
 
-#include "config.h"
+#include "aws/aws.h"
+#include "input/config.h"
+#include "input/inputs.h"
 #include "tap.h"
 
 #define ARN_ID   "12345678-1234-1234-1234-123456789012"
@@ -79,7 +81,7 @@ env_port(void)
 static struct config c;
 static struct buf msg;
 
-/* Runs config_load on a NULL-terminated argument list (after argv[0]),
+/* Runs inputs_load on a NULL-terminated argument list (after argv[0]),
  * freeing the previous configuration first. */
 static int
 load(const char *first, ...)
@@ -96,7 +98,7 @@ load(const char *first, ...)
 		argv[argc++] = (char *)a;
 	va_end(ap);
 	argv[argc] = NULL;
-	return config_load(&c, argc, argv, fake_getenv, &msg);
+	return inputs_load(&c, argc, argv, fake_getenv, aws_endpoint, &msg);
 }
 
 static int
@@ -114,9 +116,9 @@ test_help_version(void)
 	ok(load("renew", "--help", NULL) == CONFIG_HELP,
 	    "--help after an operation");
 	ok(load("--version", NULL) == CONFIG_VERSION, "--version");
-	ok(has(config_usage(), "--domain-name") &&
-	        has(config_usage(), "exit status") &&
-	        !has(config_usage(), "--port-client-secret"),
+	ok(has(inputs_usage(), "--domain-name") &&
+	        has(inputs_usage(), "exit status") &&
+	        !has(inputs_usage(), "--port-client-secret"),
 	    "usage names the flags and exit codes, no secret flags");
 	is_str(config_op_name(OP_RENEW), "renew", "config_op_name(OP_RENEW)");
 }

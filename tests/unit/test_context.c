@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "context.h"
+#include "input/context.h"
 #include "tap.h"
 
 static char err[512];

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "explain.h"
+#include "ops/explain.h"
 #include "tap.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ops.h"
+#include "input/validate_arn.h"
+#include "ops/ops.h"
 #include "tap.h"
-#include "validate.h"
 
 #define ID  "12345678-1234-1234-1234-123456789012"
 #define ARN "arn:aws:acm:eu-west-1:123456789012:certificate/" ID

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "retry.h"
+#include "base/retry.h"
 #include "tap.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))

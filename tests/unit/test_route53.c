@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "route53.h"
+#include "aws/route53.h"
 #include "tap.h"
 
 static void

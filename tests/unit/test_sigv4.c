@@ -12,8 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
-#include "sigv4.h"
+#include "aws/sigv4.h"
+#include "base/buf.h"
 #include "tap.h"
 
 #define AKID   "AKIDEXAMPLE"

@@ -8,8 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "creds.h"
-#include "sts.h"
+#include "aws/sts.h"
+#include "creds/creds.h"
+#include "input/validate_arn.h"
 #include "tap.h"
 
 static const char assume_role_sample[] =
@@ -39,7 +40,7 @@ static const char assume_role_sample[] =
 static void
 test_parse(void)
 {
-	struct creds_value v;
+	struct aws_credentials v;
 	char arn[256], err[256];
 	const char *missing =
 	    "<AssumeRoleWithWebIdentityResponse><"
@@ -64,7 +65,7 @@ test_parse(void)
 	ok(v.expires == 1573306481, "Expiration");
 	is_str(arn, "arn:aws:sts::123456789012:assumed-role/demo/TestAR",
 	    "AssumedRoleUser.Arn");
-	creds_value_wipe(&v);
+	aws_credentials_wipe(&v);
 	ok(v.access_key_id == NULL && v.session_token == NULL, "wiped");
 	ok(sts_parse_credentials(
 	       missing, strlen(missing), &v, NULL, 0, err, sizeof(err)) != 0 &&
@@ -90,14 +91,15 @@ test_form(void)
 	    "2Fdns%20validation&X=a~b_c-d.e%2Bf%3Dg%2Fh",
 	    "query encoding: only unreserved characters stay");
 	buf_free(&b);
-	sts_session_name("port-acm-123-1", s, sizeof(s));
+	validate_session_name("port-acm-123-1", s, sizeof(s));
 	is_str(s, "port-acm-123-1", "session name kept");
-	sts_session_name("a b/c:d@e,f=g+h", s, sizeof(s));
+	validate_session_name("a b/c:d@e,f=g+h", s, sizeof(s));
 	is_str(s, "a-b-c-d@e,f=g+h", "session name sanitised");
-	sts_session_name("x", s, sizeof(s));
+	validate_session_name("x", s, sizeof(s));
 	is_str(s, "port-acm", "too short: port-acm");
-	sts_session_name("01234567890123456789012345678901234567890123456789012"
-	                 "345678901234567890",
+	validate_session_name(
+	    "01234567890123456789012345678901234567890123456789012"
+	    "345678901234567890",
 	    s, sizeof(s));
 	ok(strlen(s) == 64, "cut to 64");
 }
@@ -105,21 +107,21 @@ test_form(void)
 static void
 test_times(void)
 {
-	ok(creds_parse_time("2026-12-02T14:05:00Z") == 1796220300, "Z");
-	ok(creds_parse_time("2026-12-02T14:05:00.123Z") == 1796220300,
+	ok(aws_parse_iso8601("2026-12-02T14:05:00Z") == 1796220300, "Z");
+	ok(aws_parse_iso8601("2026-12-02T14:05:00.123Z") == 1796220300,
 	    "fraction");
-	ok(creds_parse_time("2026-12-02T14:05:00+00:00") == 1796220300,
+	ok(aws_parse_iso8601("2026-12-02T14:05:00+00:00") == 1796220300,
 	    "+00:00");
-	ok(creds_parse_time("2026-12-02 14:05:00") == -1, "no T: refused");
-	ok(creds_parse_time("2026-12-02T14:05:00+02:00") == -1,
+	ok(aws_parse_iso8601("2026-12-02 14:05:00") == -1, "no T: refused");
+	ok(aws_parse_iso8601("2026-12-02T14:05:00+02:00") == -1,
 	    "other offsets refused");
 }
 
 static int fetches;
 
 static int
-fake_fetch(
-    void *arg, time_t now, struct creds_value *out, char *err, size_t errlen)
+fake_fetch(void *arg, time_t now, struct aws_credentials *out, char *err,
+    size_t errlen)
 {
 	char id[32];
 
@@ -138,7 +140,7 @@ static void
 test_refresh(void)
 {
 	struct creds *c = creds_new_source(fake_fetch, NULL, NULL, "test");
-	const struct creds_value *v;
+	const struct aws_credentials *v;
 	char err[64];
 	time_t t0 = 1796220300;
 

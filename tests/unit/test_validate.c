@@ -6,8 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "input/validate.h"
+#include "input/validate_arn.h"
+#include "input/validate_domain.h"
+#include "input/validate_text.h"
 #include "tap.h"
-#include "validate.h"
 
 struct vcase {
 	const char *in;

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aws/xml.h"
 #include "tap.h"
-#include "xml.h"
 
 static void
 test_dom(void)

@@ -1,0 +1,185 @@
+/*
+ * aws: the one request layer for every AWS service port-acm calls (ACM,
+ * STS, Route 53). It resolves and checks endpoints, signs every attempt
+ * with SigV4 (sigv4.h) using the current credentials, sends
+ * over http.h, retries by retry.h's standard mode, parses errors per
+ * protocol, and corrects the run's clock (clock.h) once when AWS says
+ * the signature time is off. Credentials come from an
+ * aws_credentials_provider the caller hands in.
+ *
+ * Every error message is redacted of every credential (access key id,
+ * secret key, session token) over the whole text before it is cut to
+ * size, and AWS's echo of the canonical request and string to sign is
+ * dropped: it carries the session token and says nothing to a user.
+ *
+ * Return convention: 0 on success; -1 on failure with *err filled in.
+ */
+#ifndef PORT_ACM_AWS_H
+#define PORT_ACM_AWS_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "base/buf.h"
+#include "base/clock.h"
+#include "base/http.h"
+
+enum aws_protocol {
+	AWS_PROTO_JSON,     /* awsJson1_1: ACM */
+	AWS_PROTO_QUERY,    /* awsQuery, XML answers: STS */
+	AWS_PROTO_REST_XML, /* restXml: Route 53 */
+};
+
+struct aws_service {
+	const char *name;         /* "ACM", "STS", "Route 53": messages */
+	const char *signing_name; /* "acm", "sts", "route53" */
+	enum aws_protocol protocol;
+	/* Extra error codes this service models as retryable (e.g. STS's
+	 * IDPCommunicationError); NULL-terminated, or NULL. */
+	const char *const *retryable_codes;
+};
+
+enum aws_error_kind {
+	AWS_ERR_SERVICE,     /* the service answered with an error */
+	AWS_ERR_TRANSPORT,   /* no usable answer: network, TLS, timeout */
+	AWS_ERR_RESPONSE,    /* a 2xx answer we could not understand */
+	AWS_ERR_CREDENTIALS, /* no credentials to sign with */
+	AWS_ERR_CANCELLED,   /* the run was cancelled */
+	AWS_ERR_LOCAL,       /* out of memory, a request we cannot build */
+	AWS_ERR_SETUP,       /* a local mistake to fix: the CA bundle
+	                      * cannot be read, or does not trust the
+	                      * endpoint (exit 2, not "try again") */
+};
+
+struct aws_error {
+	enum aws_error_kind kind;
+	long http_status;     /* 0 when there was no response */
+	char type[128];       /* sanitised error code, e.g.
+	                       * "ResourceInUseException"; "" if unknown */
+	char message[1024];   /* the service's message, or what went wrong;
+	                       * redacted and free of control characters */
+	char request_id[128]; /* x-amzn-RequestId or <RequestId>, "" if none */
+	unsigned attempts;    /* times aws_call's request went out (its
+	                       * retries and curl's re-sends); > 1 means an
+	                       * earlier copy may have reached AWS and done
+	                       * its work, its answer lost. Set on success
+	                       * too. */
+};
+
+/* The credentials a request is signed with (botocore's Credentials).
+ * Whoever fills one owns its strings: aws_credentials_wipe frees them. */
+struct aws_credentials {
+	char *access_key_id;     /* malloc'd; wiped */
+	char *secret_access_key; /* malloc'd; wiped */
+	char *session_token;     /* malloc'd; wiped; NULL when absent */
+	time_t expires;          /* epoch seconds; 0 = does not expire */
+};
+
+/* Where the request layer gets credentials, declared here so this
+ * layer knows nothing of where they come from (aws-c-auth's
+ * aws_credentials_provider: a get function and its context; creds.h's
+ * creds_provider makes one). get returns the credentials to sign the
+ * next attempt with, refreshed as needed for now (the AWS-corrected
+ * time), borrowed until the next get; or NULL with err filled. It is
+ * asked only between attempts, so credentials never change in the
+ * middle of one. get NULL = no credentials (unsigned calls only). */
+struct aws_credentials_provider {
+	const struct aws_credentials *(*get)(
+	    void *ctx, time_t now, char *err, size_t errlen);
+	void *ctx; /* borrowed; must outlive every client given it */
+};
+
+/* Frees the strings of v after wiping them, and zeroes v. */
+void aws_credentials_wipe(struct aws_credentials *v);
+
+struct aws_request {
+	const char *method;       /* "POST", "GET", ... */
+	const char *path;         /* appended to the endpoint's path; NULL = "";
+	                           * unreserved characters and '/' only */
+	const char *query;        /* encoded, without '?'; NULL or "" = none */
+	const char *content_type; /* NULL = no Content-Type */
+	const char *const *headers; /* extra "Name: value" lines, signed */
+	size_t nheaders;
+	const void *body; /* NULL for none */
+	size_t body_len;
+	int idempotent; /* safe to repeat after a lost answer; otherwise
+	                 * only throttling answers (nothing happened) and
+	                 * clock-skew refusals are retried */
+	int unsigned_;  /* send without SigV4 and credentials, e.g.
+	                 * AssumeRoleWithWebIdentity */
+};
+
+struct aws_client_config {
+	const struct aws_service *service; /* borrowed, usually static */
+	const char *endpoint; /* "https://host[:port][/path]"; http only to
+	                       * loopback; borrowed for the call to new */
+	const char *region;   /* signing region; copied */
+	struct aws_credentials_provider credentials; /* get NULL only for
+	                                              * unsigned calls */
+	const char *ca_file;    /* NULL = built-in bundle; copied */
+	const char *ca_setting; /* what named ca_file, for messages */
+	unsigned max_attempts;  /* 0 = SDK default (3) */
+};
+
+struct aws_client;
+
+/* NULL when the endpoint is not usable (not http(s), plain http to a
+ * non-loopback host, too long) or out of memory; why says which when
+ * not NULL. http and clock are borrowed and must outlive the client.
+ * Caller frees with aws_client_free. */
+struct aws_client *aws_client_new(struct http *http, struct clock *clock,
+    const struct aws_client_config *cfg, char *why, size_t whylen);
+void aws_client_free(struct aws_client *c);
+
+/* One logical call. 0 with the 2xx body in *out (reset first; caller
+ * frees with buf_free), or -1 with err filled. For AWS_PROTO_JSON the
+ * body is checked to be a JSON object, for the XML protocols to be
+ * well-formed XML; a 2xx answer that is not is retried like a lost one
+ * and ends as AWS_ERR_RESPONSE. */
+int aws_call(struct aws_client *c, const struct aws_request *req,
+    struct buf *out, struct aws_error *err);
+
+/* The endpoint for a service (signing name "acm", "sts", "route53") in
+ * region, as botocore's endpoint rule sets resolve it with
+ * AWS_USE_FIPS_ENDPOINT / AWS_USE_DUALSTACK_ENDPOINT (fips, dualstack
+ * 0/1). url gets "https://host", signing_region the region to sign
+ * with (Route 53 is global: us-east-1 in aws, cn-northwest-1 in
+ * aws-cn, ...). -1 when the rule set has no endpoint for that
+ * combination, with url holding a message saying why. Pure. */
+int aws_endpoint(const char *signing_name, const char *region, int fips,
+    int dualstack, char *url, size_t urllen, char *signing_region,
+    size_t srlen);
+
+/* Pure. Fills err from an error answer of the given protocol: code,
+ * message, request id. errortype_header is X-Amzn-Errortype (JSON);
+ * request_id the x-amzn-RequestId header (XML bodies carry their own,
+ * which wins). secrets (NULL-terminated, or NULL) are redacted over the
+ * whole message before it is cut to size. */
+void aws_error_parse(enum aws_protocol proto, long status,
+    const char *errortype_header, const char *body, size_t len,
+    const char *request_id, const char *const *secrets, struct aws_error *err);
+
+/* Pure. Whether err is a service error of the given type. */
+int aws_error_is(const struct aws_error *err, const char *type);
+
+/* Pure. Whether a code is one the SDKs treat as clock skew. */
+int aws_is_skew_error(const char *code);
+
+/* Pure. An IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") as epoch
+ * seconds; -1 when it is not one. */
+time_t aws_parse_http_date(const char *s);
+
+/* Pure. ISO 8601 UTC time as AWS writes it ("2026-12-02T14:05:00Z",
+ * fractions and "+00:00" accepted) as epoch seconds; -1 when not one. */
+time_t aws_parse_iso8601(const char *s);
+
+/* Pure. Splits an endpoint URL. 0 when usable: https, or http to a
+ * loopback host (127.0.0.0/8, ::1, localhost); the scheme is compared
+ * case-insensitively. host gets the signed Host value (lower case, the
+ * port only when not the scheme's default), base the URL without a
+ * trailing '/', path the path prefix ("" for none). */
+int aws_endpoint_split(const char *endpoint, char *base, size_t baselen,
+    char *host, size_t hostlen, char *path, size_t pathlen, char *why,
+    size_t whylen);
+
+#endif

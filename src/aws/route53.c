@@ -1,0 +1,602 @@
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "aws/route53.h"
+#include "aws/xml.h"
+
+/* aws-route53.md §1, §2 */
+#define API            "/2013-04-01"
+#define NS             "https://route53.amazonaws.com/doc/2013-04-01/"
+#define MAX_CANDIDATES 128 /* labels in a DNS name, bounded */
+#define ZONES_PER_PAGE 10
+
+static const struct aws_service route53_service = {
+    "Route 53", "route53", AWS_PROTO_REST_XML, NULL};
+
+/* A ListHostedZonesByName answer remembered per start name, so a
+ * wildcard and its apex, or two names in one zone, cost one call. */
+struct lookup {
+	char name[256];
+	int rc; /* route53_find_zone's result for this exact name */
+	struct route53_zone zone;
+	char why[512];
+};
+
+struct route53 {
+	struct aws_client *aws;
+	struct route53_stats stats;
+	struct lookup *cache;
+	size_t ncache;
+};
+
+struct route53 *
+route53_new(struct http *http, const struct route53_config *cfg, char *why,
+    size_t whylen)
+{
+	struct route53 *r = calloc(1, sizeof(*r));
+
+	if (r == NULL) {
+		str_copy(why, whylen, "out of memory");
+		return NULL;
+	}
+	r->aws = aws_client_new(http, cfg->clock,
+	    &(struct aws_client_config){&route53_service, cfg->endpoint,
+	        cfg->region, cfg->credentials, cfg->ca_file, cfg->ca_setting,
+	        cfg->max_attempts},
+	    why, whylen);
+	if (r->aws == NULL) {
+		free(r);
+		return NULL;
+	}
+	return r;
+}
+
+void
+route53_free(struct route53 *r)
+{
+	if (r == NULL)
+		return;
+	aws_client_free(r->aws);
+	free(r->cache);
+	free(r);
+}
+
+const struct route53_stats *
+route53_stats(const struct route53 *r)
+{
+	return &r->stats;
+}
+
+int
+route53_name_norm(const char *in, char *out, size_t outlen)
+{
+	size_t o = 0;
+	const char *p;
+
+	for (p = in; *p; p++) {
+		int c = (unsigned char)*p;
+
+		/* Route 53 writes bytes outside [a-z0-9-_] as \ooo (§6). */
+		if (c == '\\' && p[1] >= '0' && p[1] <= '3' && p[2] >= '0' &&
+		    p[2] <= '7' && p[3] >= '0' && p[3] <= '7') {
+			c = (p[1] - '0') * 64 + (p[2] - '0') * 8 + (p[3] - '0');
+			p += 3;
+		} else if (c == '\\' && p[1] != '\0') {
+			c = (unsigned char)*++p;
+		}
+		if (o + 2 >= outlen)
+			return -1;
+		out[o++] = (char)tolower(c);
+	}
+	if (o == 0 || outlen < 2)
+		return -1;
+	if (out[o - 1] != '.')
+		out[o++] = '.';
+	out[o] = '\0';
+	return 0;
+}
+
+int
+route53_change_xml(struct buf *out, const char *comment,
+    const struct route53_change *ch, size_t n)
+{
+	size_t i;
+	int rc = 0;
+
+	/* Element order is the model's: "The XML elements in your request
+	 * must appear in the order listed in the syntax" (§2). No XML
+	 * declaration and no Content-Type, like botocore. */
+	rc |= buf_puts(out,
+	    "<ChangeResourceRecordSetsRequest xmlns=\"" NS "\"><ChangeBatch>");
+	if (comment != NULL && comment[0] != '\0') {
+		rc |= buf_puts(out, "<Comment>");
+		rc |= xml_escape(out, comment);
+		rc |= buf_puts(out, "</Comment>");
+	}
+	rc |= buf_puts(out, "<Changes>");
+	for (i = 0; i < n; i++) {
+		rc |= buf_puts(out, "<Change><Action>");
+		rc |= xml_escape(out, ch[i].action);
+		rc |= buf_puts(out, "</Action><ResourceRecordSet><Name>");
+		rc |= xml_escape(out, ch[i].name);
+		rc |= buf_puts(out, "</Name><Type>");
+		rc |= xml_escape(out, ch[i].type);
+		rc |= buf_printf(out,
+		    "</Type><TTL>%ld</TTL><ResourceRecords><ResourceRecord>"
+		    "<Value>",
+		    ch[i].ttl);
+		rc |= xml_escape(out, ch[i].value);
+		rc |=
+		    buf_puts(out, "</Value></ResourceRecord></ResourceRecords>"
+		                  "</ResourceRecordSet></Change>");
+	}
+	rc |= buf_puts(out, "</Changes></ChangeBatch>"
+	                    "</ChangeResourceRecordSetsRequest>");
+	return rc ? -1 : 0;
+}
+
+/* "/hostedzone/Z1" -> "Z1" (§2: strip up to the last '/'). */
+static const char *
+bare_id(const char *id)
+{
+	const char *s = strrchr(id, '/');
+
+	return s ? s + 1 : id;
+}
+
+/* Route 53 ids are upper-case letters and digits; anything else never
+ * goes into a URL path. */
+static int
+id_ok(const char *id)
+{
+	size_t i;
+
+	for (i = 0; id[i]; i++)
+		if (!isalnum((unsigned char)id[i]))
+			return 0;
+	return i > 0 && i < 40;
+}
+
+int
+route53_parse_zones(const char *xml, size_t len, struct route53_zone *zones,
+    size_t cap, size_t *n, int *truncated, char *next_name, size_t nnlen,
+    char *next_id, size_t nilen, char *why, size_t whylen)
+{
+	struct xml_node *root = NULL;
+	const struct xml_node *hz, *list;
+	const char *id, *name, *priv, *t;
+	char perr[128];
+	int rc = -1;
+
+	*n = 0;
+	*truncated = 0;
+	next_name[0] = next_id[0] = '\0';
+	if (xml_parse(xml, len, &root, perr, sizeof(perr)) != 0) {
+		str_printf(why, whylen, "not XML: %s", perr);
+		return -1;
+	}
+	if (strcmp(root->name, "ListHostedZonesByNameResponse") != 0 ||
+	    (list = xml_child(root, "HostedZones")) == NULL) {
+		str_copy(why, whylen, "no HostedZones in the answer");
+		goto done;
+	}
+	for (hz = xml_child(list, "HostedZone"); hz; hz = xml_next_named(hz)) {
+		id = xml_child_text(hz, "Id");
+		name = xml_child_text(hz, "Name");
+		priv = xml_child_text(xml_child(hz, "Config"), "PrivateZone");
+		if (id == NULL || name == NULL) {
+			str_copy(
+			    why, whylen, "a HostedZone without Id or Name");
+			goto done;
+		}
+		if (*n >= cap) {
+			str_copy(why, whylen, "more zones than asked for");
+			goto done;
+		}
+		str_copy(zones[*n].id, sizeof(zones[*n].id), bare_id(id));
+		if (!id_ok(zones[*n].id) ||
+		    route53_name_norm(
+		        name, zones[*n].name, sizeof(zones[*n].name)) != 0) {
+			str_copy(
+			    why, whylen, "a HostedZone with a bad Id or Name");
+			goto done;
+		}
+		zones[*n].private_zone =
+		    priv != NULL && strcmp(priv, "true") == 0;
+		(*n)++;
+	}
+	t = xml_child_text(root, "IsTruncated");
+	*truncated = t != NULL && strcmp(t, "true") == 0;
+	if (*truncated) {
+		name = xml_child_text(root, "NextDNSName");
+		id = xml_child_text(root, "NextHostedZoneId");
+		if (name == NULL || id == NULL || !id_ok(bare_id(id))) {
+			str_copy(why, whylen,
+			    "IsTruncated without NextDNSName/NextHostedZoneId");
+			goto done;
+		}
+		str_copy(next_name, nnlen, name);
+		str_copy(next_id, nilen, bare_id(id));
+	}
+	rc = 0;
+done:
+	xml_free(root);
+	return rc;
+}
+
+int
+route53_parse_change_info(const char *xml, size_t len,
+    struct route53_change_info *info, char *why, size_t whylen)
+{
+	struct xml_node *root = NULL;
+	const struct xml_node *ci;
+	const char *id, *st, *at;
+	char perr[128];
+	int rc = -1;
+
+	memset(info, 0, sizeof(*info));
+	if (xml_parse(xml, len, &root, perr, sizeof(perr)) != 0) {
+		str_printf(why, whylen, "not XML: %s", perr);
+		return -1;
+	}
+	/* Read by name: ChangeInfo's member order varies (§3.2). */
+	ci = xml_child(root, "ChangeInfo");
+	id = xml_child_text(ci, "Id");
+	st = xml_child_text(ci, "Status");
+	at = xml_child_text(ci, "SubmittedAt");
+	if (id == NULL || st == NULL) {
+		str_copy(why, whylen, "no ChangeInfo Id/Status in the answer");
+		goto done;
+	}
+	str_copy(info->id, sizeof(info->id), bare_id(id));
+	str_copy(info->status, sizeof(info->status), st);
+	str_copy(info->submitted_at, sizeof(info->submitted_at), at ? at : "");
+	str_scrub(info->submitted_at);
+	if (!id_ok(info->id) ||
+	    (strcmp(st, "PENDING") != 0 && strcmp(st, "INSYNC") != 0)) {
+		str_copy(why, whylen, "a ChangeInfo with a bad Id or Status");
+		goto done;
+	}
+	rc = 0;
+done:
+	xml_free(root);
+	return rc;
+}
+
+static void
+response_error(struct aws_error *err, const char *what, const char *why)
+{
+	memset(err, 0, sizeof(*err));
+	err->kind = AWS_ERR_RESPONSE;
+	err->http_status = 200;
+	str_printf(err->message, sizeof(err->message),
+	    "Route 53 answered %s with something port-acm cannot read (%s)",
+	    what, why);
+}
+
+/* SigV4 query encoding: unreserved characters kept, the rest %XX. */
+static int
+query_put(struct buf *q, const char *key, const char *value)
+{
+	const unsigned char *p;
+	int rc = buf_printf(q, "%s%s=", q->len ? "&" : "", key);
+
+	for (p = (const unsigned char *)value; *p; p++) {
+		if (isalnum(*p) || *p == '-' || *p == '_' || *p == '.' ||
+		    *p == '~')
+			rc |= buf_putc(q, (char)*p);
+		else
+			rc |= buf_printf(q, "%%%02X", *p);
+	}
+	return rc;
+}
+
+static int
+list_page(struct route53 *r, const char *dnsname, const char *start_id,
+    struct route53_zone *zones, size_t *n, int *truncated, char *next_name,
+    size_t nnlen, char *next_id, size_t nilen, struct aws_error *err)
+{
+	struct buf q = {0}, out = {0};
+	char why[256];
+	int rc = -1;
+
+	if (query_put(&q, "dnsname", dnsname) != 0 ||
+	    (start_id && query_put(&q, "hostedzoneid", start_id) != 0) ||
+	    buf_printf(&q, "&maxitems=%d", ZONES_PER_PAGE) != 0) {
+		memset(err, 0, sizeof(*err));
+		err->kind = AWS_ERR_LOCAL;
+		str_copy(err->message, sizeof(err->message), "out of memory");
+		goto done;
+	}
+	r->stats.list_zones++;
+	if (aws_call(r->aws,
+	        &(struct aws_request){.method = "GET",
+	            .path = API "/hostedzonesbyname",
+	            .query = buf_str(&q),
+	            .idempotent = 1},
+	        &out, err) != 0)
+		goto done;
+	if (route53_parse_zones(out.data ? out.data : "", out.len, zones,
+	        ZONES_PER_PAGE, n, truncated, next_name, nnlen, next_id, nilen,
+	        why, sizeof(why)) != 0) {
+		response_error(err, "ListHostedZonesByName", why);
+		goto done;
+	}
+	rc = 0;
+done:
+	buf_free(&q);
+	buf_free(&out);
+	return rc;
+}
+
+/* The zones named exactly `name` (normalised): 0 found one public, 1
+ * none public, 2 two public; -1 error. */
+static int
+lookup_exact(struct route53 *r, const char *name, struct lookup *l,
+    struct aws_error *err)
+{
+	struct route53_zone page[ZONES_PER_PAGE];
+	char next_name[256] = "", next_id[40] = "", start_id[40] = "";
+	const char *start = name;
+	char priv[40] = "";
+	size_t n, i;
+	int truncated, found = 0;
+
+	str_copy(l->name, sizeof(l->name), name);
+	l->rc = 1;
+	for (;;) {
+		/* dnsname is where the listing starts, not a filter: keep
+		 * the zones whose Name is exactly the candidate (§3.1). */
+		if (list_page(r, start, start_id[0] ? start_id : NULL, page, &n,
+		        &truncated, next_name, sizeof(next_name), next_id,
+		        sizeof(next_id), err) != 0)
+			return -1;
+		for (i = 0; i < n; i++) {
+			if (strcmp(page[i].name, name) != 0)
+				break;
+			if (page[i].private_zone) {
+				str_copy(priv, sizeof(priv), page[i].id);
+				continue;
+			}
+			if (found++ == 0) {
+				l->zone = page[i];
+				l->rc = 0;
+			} else {
+				str_printf(l->why, sizeof(l->why),
+				    "two public Route 53 hosted zones are "
+				    "named "
+				    "%s (%s and %s); set hosted_zone_id to the "
+				    "one that serves it",
+				    name, l->zone.id, page[i].id);
+				l->rc = 2;
+				return 2;
+			}
+		}
+		if (i < n || !truncated)
+			break;
+		start = next_name;
+		str_copy(start_id, sizeof(start_id), next_id);
+		{
+			char nn[256];
+
+			if (route53_name_norm(next_name, nn, sizeof(nn)) != 0 ||
+			    strcmp(nn, name) != 0)
+				break;
+		}
+	}
+	if (l->rc == 1 && priv[0])
+		str_printf(l->why, sizeof(l->why),
+		    "only a private hosted zone (%s) is named %s", priv, name);
+	return l->rc;
+}
+
+int
+route53_find_zone(struct route53 *r, const char *name,
+    struct route53_zone *zone, char *why, size_t whylen, struct aws_error *err)
+{
+	char norm[256], first_priv[512] = "";
+	const char *cand;
+	struct lookup *l, *grown;
+	size_t i;
+	int rc, depth = 0;
+
+	if (route53_name_norm(name, norm, sizeof(norm)) != 0) {
+		str_printf(why, whylen, "%s is not a DNS name", name);
+		return 1;
+	}
+	/* A wildcard's record lives at its base name. */
+	cand = strncmp(norm, "*.", 2) == 0 ? norm + 2 : norm;
+	/* Down to two labels: no one validates through a TLD's zone. */
+	for (; strchr(cand, '.') != NULL && strchr(cand, '.')[1] != '\0' &&
+	       depth < MAX_CANDIDATES;
+	     depth++) {
+		l = NULL;
+		for (i = 0; i < r->ncache; i++)
+			if (strcmp(r->cache[i].name, cand) == 0)
+				l = &r->cache[i];
+		if (l == NULL) {
+			grown = realloc(
+			    r->cache, (r->ncache + 1) * sizeof(*r->cache));
+			if (grown == NULL) {
+				memset(err, 0, sizeof(*err));
+				err->kind = AWS_ERR_LOCAL;
+				str_copy(err->message, sizeof(err->message),
+				    "out of memory");
+				return -1;
+			}
+			r->cache = grown;
+			l = &r->cache[r->ncache];
+			memset(l, 0, sizeof(*l));
+			if (lookup_exact(r, cand, l, err) < 0)
+				return -1;
+			r->ncache++;
+		}
+		rc = l->rc;
+		if (rc == 0) {
+			*zone = l->zone;
+			return 0;
+		}
+		if (rc == 2) {
+			str_copy(why, whylen, l->why);
+			return 2;
+		}
+		if (l->why[0] && !first_priv[0])
+			str_copy(first_priv, sizeof(first_priv), l->why);
+		cand = strchr(cand, '.') + 1;
+	}
+	if (first_priv[0])
+		str_printf(why, whylen,
+		    "no public Route 53 hosted zone holds %s: %s, and ACM "
+		    "validates through public DNS",
+		    norm, first_priv);
+	else
+		str_printf(why, whylen,
+		    "no Route 53 hosted zone in this account holds %s", norm);
+	return 1;
+}
+
+int
+route53_change(struct route53 *r, const char *zone_id, const char *comment,
+    const struct route53_change *changes, size_t n,
+    struct route53_change_info *info, struct aws_error *err)
+{
+	struct buf body = {0}, out = {0};
+	char path[128], why[256];
+	int rc = -1;
+
+	memset(err, 0, sizeof(*err));
+	if (!id_ok(bare_id(zone_id)) || n == 0 ||
+	    route53_change_xml(&body, comment, changes, n) != 0) {
+		err->kind = AWS_ERR_LOCAL;
+		str_copy(err->message, sizeof(err->message),
+		    "the change batch could not be written (a value XML "
+		    "cannot carry, or out of memory)");
+		goto done;
+	}
+	/* Trailing slash: ChangeResourceRecordSets' URI (§2). */
+	str_printf(
+	    path, sizeof(path), API "/hostedzone/%s/rrset/", bare_id(zone_id));
+	r->stats.change++;
+	/* UPSERT of the same values is harmless to repeat; DELETE is not
+	 * (a repeat after a lost answer fails with "not found"), which
+	 * the caller reads as done. */
+	if (aws_call(r->aws,
+	        &(struct aws_request){.method = "POST",
+	            .path = path,
+	            .body = body.data,
+	            .body_len = body.len,
+	            .idempotent = 1},
+	        &out, err) != 0)
+		goto done;
+	if (route53_parse_change_info(out.data ? out.data : "", out.len, info,
+	        why, sizeof(why)) != 0) {
+		response_error(err, "ChangeResourceRecordSets", why);
+		goto done;
+	}
+	rc = 0;
+done:
+	buf_free(&body);
+	buf_free(&out);
+	return rc;
+}
+
+int
+route53_get_change(struct route53 *r, const char *id,
+    struct route53_change_info *info, struct aws_error *err)
+{
+	struct buf out = {0};
+	char path[192], why[256];
+	int rc = -1;
+
+	if (!id_ok(bare_id(id))) {
+		memset(err, 0, sizeof(*err));
+		err->kind = AWS_ERR_LOCAL;
+		str_copy(err->message, sizeof(err->message), "bad change id");
+		return -1;
+	}
+	str_printf(path, sizeof(path), API "/change/%s", bare_id(id));
+	r->stats.get_change++;
+	if (aws_call(r->aws,
+	        &(struct aws_request){
+	            .method = "GET", .path = path, .idempotent = 1},
+	        &out, err) != 0)
+		goto done;
+	if (route53_parse_change_info(out.data ? out.data : "", out.len, info,
+	        why, sizeof(why)) != 0) {
+		response_error(err, "GetChange", why);
+		goto done;
+	}
+	rc = 0;
+done:
+	buf_free(&out);
+	return rc;
+}
+
+int
+route53_get_record(struct route53 *r, const char *zone_id, const char *name,
+    const char *type, int *found, long *ttl, char *value, size_t valuelen,
+    struct aws_error *err)
+{
+	struct buf q = {0}, out = {0};
+	struct xml_node *root = NULL;
+	const struct xml_node *rrs;
+	const char *n, *t, *ttl_s, *v;
+	char path[128], perr[128], want[256], got[256];
+	int rc = -1;
+
+	*found = 0;
+	memset(err, 0, sizeof(*err));
+	if (!id_ok(bare_id(zone_id)) ||
+	    route53_name_norm(name, want, sizeof(want)) != 0 ||
+	    query_put(&q, "name", want) != 0 || query_put(&q, "type", type) ||
+	    buf_puts(&q, "&maxitems=1") != 0) {
+		err->kind = AWS_ERR_LOCAL;
+		str_copy(err->message, sizeof(err->message),
+		    "bad zone id or record name");
+		goto done;
+	}
+	str_printf(
+	    path, sizeof(path), API "/hostedzone/%s/rrset", bare_id(zone_id));
+	r->stats.list_records++;
+	if (aws_call(r->aws,
+	        &(struct aws_request){.method = "GET",
+	            .path = path,
+	            .query = buf_str(&q),
+	            .idempotent = 1},
+	        &out, err) != 0)
+		goto done;
+	if (xml_parse(out.data ? out.data : "", out.len, &root, perr,
+	        sizeof(perr)) != 0) {
+		response_error(err, "ListResourceRecordSets", perr);
+		goto done;
+	}
+	/* The listing starts at name: the first set may be a later one. */
+	rrs = xml_child(
+	    xml_child(root, "ResourceRecordSets"), "ResourceRecordSet");
+	n = xml_child_text(rrs, "Name");
+	t = xml_child_text(rrs, "Type");
+	ttl_s = xml_child_text(rrs, "TTL");
+	v = xml_child_text(
+	    xml_child(xml_child(rrs, "ResourceRecords"), "ResourceRecord"),
+	    "Value");
+	rc = 0;
+	if (n == NULL || t == NULL ||
+	    route53_name_norm(n, got, sizeof(got)) != 0 ||
+	    strcmp(got, want) != 0 || strcmp(t, type) != 0)
+		goto done;
+	if (ttl_s == NULL || v == NULL) {
+		/* An alias or something port-acm did not write. */
+		goto done;
+	}
+	*found = 1;
+	*ttl = strtol(ttl_s, NULL, 10);
+	str_copy(value, valuelen, v);
+done:
+	xml_free(root);
+	buf_free(&q);
+	buf_free(&out);
+	return rc;
+}

@@ -1,0 +1,156 @@
+#include "creds/creds.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/buf.h"
+
+struct creds {
+	creds_fetch_fn fetch; /* NULL for fixed credentials */
+	void *arg;
+	void (*free_arg)(void *);
+	struct aws_credentials v;
+	int have;
+	char describe[512];
+	char described[600]; /* describe plus the expiry */
+	void (*mask)(void *arg, const char *secret);
+	void *mask_arg;
+	struct creds *owned; /* base credentials this one signs with */
+};
+
+struct creds *
+creds_new_static(const char *akid, const char *secret, const char *token,
+    const char *describe)
+{
+	struct creds *c;
+
+	if (akid == NULL || secret == NULL ||
+	    (c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	c->v.access_key_id = strdup(akid);
+	c->v.secret_access_key = strdup(secret);
+	c->v.session_token = token ? strdup(token) : NULL;
+	if (c->v.access_key_id == NULL || c->v.secret_access_key == NULL ||
+	    (token && c->v.session_token == NULL)) {
+		creds_free(c);
+		return NULL;
+	}
+	c->have = 1;
+	str_copy(c->describe, sizeof(c->describe), describe);
+	return c;
+}
+
+struct creds *
+creds_new_source(creds_fetch_fn fetch, void *arg, void (*free_arg)(void *),
+    const char *describe)
+{
+	struct creds *c;
+
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		return NULL;
+	c->fetch = fetch;
+	c->arg = arg;
+	c->free_arg = free_arg;
+	str_copy(c->describe, sizeof(c->describe), describe);
+	return c;
+}
+
+const struct aws_credentials *
+creds_get(struct creds *c, time_t now, char *err, size_t errlen)
+{
+	struct aws_credentials fresh = {0};
+
+	if (c->have && (c->fetch == NULL || c->v.expires == 0 ||
+	                   c->v.expires - now > CREDS_REFRESH_S))
+		return &c->v;
+	if (c->fetch == NULL) {
+		str_copy(err, errlen, "no AWS credentials");
+		return NULL;
+	}
+	if (c->fetch(c->arg, now, &fresh, err, errlen) != 0) {
+		aws_credentials_wipe(&fresh);
+		return NULL;
+	}
+	if (c->mask != NULL) {
+		c->mask(c->mask_arg, fresh.access_key_id);
+		c->mask(c->mask_arg, fresh.secret_access_key);
+		c->mask(c->mask_arg, fresh.session_token);
+	}
+	aws_credentials_wipe(&c->v);
+	c->v = fresh;
+	c->have = 1;
+	return &c->v;
+}
+
+const char *
+creds_describe(struct creds *c)
+{
+	struct tm tm;
+	time_t t = c->v.expires;
+
+	if (c->have && t != 0 && gmtime_r(&t, &tm) != NULL)
+		snprintf(c->described, sizeof(c->described),
+		    "%s, expiring %02d:%02d UTC", c->describe, tm.tm_hour,
+		    tm.tm_min);
+	else
+		str_copy(c->described, sizeof(c->described), c->describe);
+	return c->described;
+}
+
+void
+creds_own(struct creds *c, struct creds *base)
+{
+	c->owned = base;
+}
+
+void
+creds_set_mask(
+    struct creds *c, void (*mask)(void *arg, const char *secret), void *arg)
+{
+	c->mask = mask;
+	c->mask_arg = arg;
+}
+
+void
+creds_secrets(const struct creds *c, const char *out[4])
+{
+	size_t n = 0;
+
+	if (c != NULL && c->have) {
+		out[n++] = c->v.access_key_id;
+		out[n++] = c->v.secret_access_key;
+		if (c->v.session_token != NULL)
+			out[n++] = c->v.session_token;
+	}
+	while (n < 4)
+		out[n++] = NULL;
+}
+
+void
+creds_free(struct creds *c)
+{
+	struct creds *owned;
+
+	/* A chain of owned bases (profile source_profile hops), freed in
+	 * order: each signs with the next. */
+	for (; c != NULL; c = owned) {
+		owned = c->owned;
+		aws_credentials_wipe(&c->v);
+		if (c->free_arg != NULL)
+			c->free_arg(c->arg);
+		free(c);
+	}
+}
+
+static const struct aws_credentials *
+provider_get(void *ctx, time_t now, char *err, size_t errlen)
+{
+	return creds_get(ctx, now, err, errlen);
+}
+
+struct aws_credentials_provider
+creds_provider(struct creds *c)
+{
+	return (struct aws_credentials_provider){c ? provider_get : NULL, c};
+}

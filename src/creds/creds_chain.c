@@ -1,0 +1,152 @@
+#include "creds/creds_chain.h"
+
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/clock.h"
+#include "creds/creds_source.h"
+
+static void
+tried(struct buf *why, const char *source, const char *reason)
+{
+	buf_printf(why, "%s%s: %s", why->len ? "; " : "", source, reason);
+}
+
+/* Fetches once so a failure is known before anything changes in AWS;
+ * gives back c, or frees it and says why. */
+static struct creds *
+first_fetch(const struct creds_env *env, struct creds *c, const char *source,
+    struct buf *why)
+{
+	char err[1024];
+
+	creds_set_mask(c, env->mask, env->mask_arg);
+	if (creds_get(c, clock_now(env->clock), err, sizeof(err)) != NULL)
+		return c;
+	tried(why, source, err);
+	creds_free(c);
+	return NULL;
+}
+
+/* Environment keys (botocore's EnvProvider): both or neither. */
+static enum creds_probe
+probe_env(
+    const struct creds_env *env, struct creds **out, char *why, size_t whylen)
+{
+	const char *akid = creds_getenv(env, "AWS_ACCESS_KEY_ID");
+	const char *secret = creds_getenv(env, "AWS_SECRET_ACCESS_KEY");
+	const char *token = creds_getenv(env, "AWS_SESSION_TOKEN");
+
+	if (creds_getenv(env, "AWS_SECURITY_TOKEN") != NULL)
+		token = creds_getenv(env, "AWS_SECURITY_TOKEN");
+	if (akid == NULL && secret == NULL) {
+		str_copy(why, whylen, "AWS_ACCESS_KEY_ID is not set");
+		return CREDS_SKIPPED;
+	}
+	if (akid == NULL || secret == NULL) {
+		str_printf(why, whylen, "%s is set but %s is not",
+		    akid ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY",
+		    akid ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID");
+		return CREDS_FAILED;
+	}
+	if (strpbrk(akid, "\r\n ") || strpbrk(secret, "\r\n") ||
+	    (token && strpbrk(token, "\r\n"))) {
+		str_printf(why, whylen,
+		    "%s contains a line break or space; check how it was "
+		    "exported",
+		    strpbrk(akid, "\r\n ")    ? "AWS_ACCESS_KEY_ID"
+		    : strpbrk(secret, "\r\n") ? "AWS_SECRET_ACCESS_KEY"
+		                              : "AWS_SESSION_TOKEN");
+		return CREDS_FAILED;
+	}
+	*out = creds_new_static(
+	    akid, secret, token, "access keys from the environment");
+	if (*out == NULL) {
+		str_copy(why, whylen, "out of memory");
+		return CREDS_FAILED;
+	}
+	return CREDS_FOUND;
+}
+
+/* role_to_assume: AssumeRole from environment keys (role chaining, as
+ * configure-aws-credentials does), else GitHub OIDC. */
+static struct creds *
+chain_role(const struct creds_env *env, struct buf *why)
+{
+	struct creds *base = NULL, *c = NULL;
+	char err[1024];
+
+	switch (probe_env(env, &base, err, sizeof(err))) {
+	case CREDS_FOUND:
+		c = creds_new_assume_role(base, env, env->role_arn,
+		    env->session_name, env->duration_s, env->external_id);
+		if (c == NULL) {
+			creds_free(base);
+			tried(why, "role_to_assume", "out of memory");
+			return NULL;
+		}
+		creds_own(c, base);
+		return first_fetch(env, c,
+		    "role_to_assume with environment "
+		    "keys",
+		    why);
+	case CREDS_FAILED:
+		tried(why, "environment", err);
+		return NULL;
+	case CREDS_SKIPPED:
+		break;
+	}
+	if (creds_probe_oidc(env, env->role_arn, &c, err, sizeof(err)) !=
+	    CREDS_FOUND) {
+		tried(why, "GitHub OIDC", err);
+		return NULL;
+	}
+	return first_fetch(env, c, "GitHub OIDC", why);
+}
+
+struct creds *
+creds_chain(const struct creds_env *env, struct buf *why)
+{
+	static const struct {
+		const char *name;
+		enum creds_probe (*probe)(
+		    const struct creds_env *, struct creds **, char *, size_t);
+	} sources[] = {
+	    {"environment", probe_env},
+	    {"web identity token file", NULL},
+	    {"shared config/credentials files", creds_probe_profile},
+	    {"container credentials", creds_probe_container},
+	    {"EC2 instance metadata", creds_probe_imds},
+	};
+	struct creds *c = NULL;
+	char err[1024];
+	size_t i;
+	enum creds_probe r;
+
+	buf_reset(why);
+	if (env->role_arn != NULL && env->role_arn[0] != '\0')
+		c = chain_role(env, why);
+	else
+		/* botocore's order; the first source that is set up wins,
+		 * and one that is set up but fails is said, not skipped
+		 * over silently. */
+		for (i = 0; c == NULL && i < sizeof(sources) / sizeof(*sources);
+		     i++) {
+			err[0] = '\0';
+			r = sources[i].probe
+			        ? sources[i].probe(env, &c, err, sizeof(err))
+			        : creds_probe_web_identity_file(env, NULL, NULL,
+			              NULL, &c, err, sizeof(err));
+			if (r == CREDS_FOUND)
+				c = first_fetch(env, c, sources[i].name, why);
+			else
+				tried(why, sources[i].name, err);
+		}
+	if (c == NULL)
+		buf_printf(why,
+		    ". On any runner: set role_to_assume to an IAM role that "
+		    "trusts GitHub's OIDC provider and add `permissions: "
+		    "id-token: write` to the job (README, \"AWS "
+		    "credentials\")");
+	return c;
+}

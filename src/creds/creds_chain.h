@@ -1,0 +1,22 @@
+/*
+ * creds_chain: which credentials a run signs with, found the way the
+ * SDKs look (README "AWS credentials"), on top of the sources in
+ * creds_source.h and the struct creds of creds.h.
+ */
+#ifndef PORT_ACM_CREDS_CHAIN_H
+#define PORT_ACM_CREDS_CHAIN_H
+
+#include "base/buf.h"
+#include "creds/creds.h"
+
+/* The credential chain (README "AWS credentials"): with role_arn, that
+ * role by AssumeRole from environment keys or else by GitHub OIDC;
+ * without, environment keys, AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE,
+ * the shared config/credentials files, container credentials (ECS, EKS
+ * Pod Identity), EC2 instance metadata. The first source that yields
+ * credentials wins; they are fetched once here, so a failure is known
+ * now. NULL when none did, with why listing every source tried and why
+ * it was skipped or failed, and the likely fix. */
+struct creds *creds_chain(const struct creds_env *env, struct buf *why);
+
+#endif

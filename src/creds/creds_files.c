@@ -1,0 +1,356 @@
+/*
+ * The shared config and credentials files (aws-credentials.md §6):
+ * static keys, role_arn with source_profile or credential_source, and
+ * role_arn with web_identity_token_file. credential_process is refused:
+ * the action's image has no programs to run.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "creds/creds_source.h"
+
+#define MAX_ENTRIES 512
+#define MAX_CHAIN   4 /* source_profile hops */
+
+struct entry {
+	char section[128];
+	char key[64];
+	char *value; /* owned; wiped */
+};
+
+struct ini {
+	struct entry e[MAX_ENTRIES];
+	size_t n;
+	int found; /* a file was read */
+	char config[4096], credentials[4096];
+};
+
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+/* Reads one file; in the config file "[profile x]" names profile x and
+ * "[x]" (other than default) is not a profile. */
+static void
+ini_read(struct ini *ini, const char *path, int is_config)
+{
+	char line[8192], section[128] = "", *p, *eq, *k, *v;
+	int in_profile = 0;
+	FILE *f;
+
+	if ((f = fopen(path, "r")) == NULL)
+		return;
+	ini->found = 1;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		p = trim(line);
+		if (*p == '#' || *p == ';' || *p == '\0')
+			continue;
+		if (*p == '[') {
+			if ((eq = strchr(p, ']')) == NULL)
+				continue;
+			*eq = '\0';
+			p = trim(p + 1);
+			in_profile = 1;
+			if (is_config && strncmp(p, "profile", 7) == 0 &&
+			    isspace((unsigned char)p[7]))
+				p = trim(p + 7);
+			else if (is_config && strcmp(p, "default") != 0)
+				in_profile = 0;
+			str_copy(section, sizeof(section), p);
+			continue;
+		}
+		if (!in_profile || (eq = strchr(p, '=')) == NULL ||
+		    ini->n == MAX_ENTRIES)
+			continue;
+		*eq = '\0';
+		k = trim(p);
+		v = trim(eq + 1);
+		str_copy(
+		    ini->e[ini->n].section, sizeof(ini->e[0].section), section);
+		str_copy(ini->e[ini->n].key, sizeof(ini->e[0].key), k);
+		if ((ini->e[ini->n].value = strdup(v)) != NULL)
+			ini->n++;
+	}
+	memset(line, 0, sizeof(line));
+	fclose(f);
+}
+
+static void
+ini_free(struct ini *ini)
+{
+	size_t i;
+
+	for (i = 0; i < ini->n; i++) {
+		memset(ini->e[i].value, 0, strlen(ini->e[i].value));
+		free(ini->e[i].value);
+	}
+	free(ini);
+}
+
+/* The credentials file is read last and wins (botocore's full_config). */
+static const char *
+get(const struct ini *ini, const char *profile, const char *key)
+{
+	const char *v = NULL;
+	size_t i;
+
+	for (i = 0; i < ini->n; i++)
+		if (strcmp(ini->e[i].section, profile) == 0 &&
+		    strcmp(ini->e[i].key, key) == 0 && ini->e[i].value[0])
+			v = ini->e[i].value;
+	return v;
+}
+
+static int
+has_profile(const struct ini *ini, const char *profile)
+{
+	size_t i;
+
+	for (i = 0; i < ini->n; i++)
+		if (strcmp(ini->e[i].section, profile) == 0)
+			return 1;
+	return 0;
+}
+
+static void
+path_of(const struct creds_env *env, const char *var, const char *def,
+    char *out, size_t outlen)
+{
+	const char *v = creds_getenv(env, var), *home;
+
+	if (v != NULL && v[0] == '~' && (home = creds_getenv(env, "HOME")))
+		snprintf(out, outlen, "%s%s", home, v + 1);
+	else if (v != NULL)
+		str_copy(out, outlen, v);
+	else if ((home = creds_getenv(env, "HOME")) != NULL)
+		snprintf(out, outlen, "%s/.aws/%s", home, def);
+	else
+		out[0] = '\0';
+}
+
+/* A profile's own credentials, or what it assumes its role with. */
+static enum creds_probe
+static_keys(const struct ini *ini, const char *profile, struct creds **out,
+    char *why, size_t whylen, const struct creds_env *env)
+{
+	const char *akid = get(ini, profile, "aws_access_key_id");
+	const char *secret = get(ini, profile, "aws_secret_access_key");
+	const char *token = get(ini, profile, "aws_security_token");
+	char d[256];
+
+	if (token == NULL)
+		token = get(ini, profile, "aws_session_token");
+	if (akid == NULL || secret == NULL) {
+		str_printf(
+		    why, whylen, "profile %s has no credentials", profile);
+		return CREDS_SKIPPED;
+	}
+	if (env->mask != NULL) {
+		env->mask(env->mask_arg, secret);
+		env->mask(env->mask_arg, token);
+	}
+	snprintf(d, sizeof(d), "access keys of profile %s", profile);
+	if ((*out = creds_new_static(akid, secret, token, d)) == NULL) {
+		str_copy(why, whylen, "out of memory");
+		return CREDS_FAILED;
+	}
+	return CREDS_FOUND;
+}
+
+/* credential_source: the base of a role profile from elsewhere. */
+static enum creds_probe
+credential_source(const struct creds_env *env, const char *profile,
+    const char *cs, struct creds **out, char *why, size_t whylen)
+{
+	const char *a = creds_getenv(env, "AWS_ACCESS_KEY_ID");
+	const char *s = creds_getenv(env, "AWS_SECRET_ACCESS_KEY");
+
+	if (strcmp(cs, "EcsContainer") == 0)
+		return creds_probe_container(env, out, why, whylen);
+	if (strcmp(cs, "Ec2InstanceMetadata") == 0)
+		return creds_probe_imds(env, out, why, whylen);
+	if (strcmp(cs, "Environment") != 0) {
+		str_printf(why, whylen,
+		    "profile %s: credential_source %s is not one of "
+		    "Environment, EcsContainer, Ec2InstanceMetadata",
+		    profile, cs);
+		return CREDS_FAILED;
+	}
+	if (a == NULL || s == NULL) {
+		str_copy(why, whylen, "AWS_ACCESS_KEY_ID is not set");
+		return CREDS_FAILED;
+	}
+	*out = creds_new_static(a, s, creds_getenv(env, "AWS_SESSION_TOKEN"),
+	    "access keys from the environment");
+	return *out ? CREDS_FOUND : CREDS_FAILED;
+}
+
+/* Problems that make a profile unusable whatever else it says. */
+static int
+unusable(const struct ini *ini, const char *profile, char *why, size_t whylen)
+{
+	if (!has_profile(ini, profile))
+		str_printf(
+		    why, whylen, "profile %s is in neither file", profile);
+	else if (get(ini, profile, "credential_process") != NULL)
+		str_printf(why, whylen,
+		    "profile %s uses credential_process, which port-acm "
+		    "refuses: its image has no programs to run. Use "
+		    "role_to_assume (GitHub OIDC) or access keys instead",
+		    profile);
+	else if (get(ini, profile, "sso_start_url") != NULL ||
+	         get(ini, profile, "sso_session") != NULL)
+		str_printf(why, whylen,
+		    "profile %s uses AWS SSO, which needs a browser; use "
+		    "role_to_assume (GitHub OIDC) instead",
+		    profile);
+	else if (get(ini, profile, "role_arn") &&
+	         get(ini, profile, "source_profile") &&
+	         get(ini, profile, "credential_source"))
+		str_printf(why, whylen,
+		    "profile %s has both source_profile and "
+		    "credential_source; keep one",
+		    profile);
+	else
+		return 0;
+	return 1;
+}
+
+/* Follows role_arn/source_profile hops down to the profile that has the
+ * base credentials, then wraps them in one AssumeRole per hop, outward
+ * (botocore's AssumeRoleProvider, without recursion). */
+static enum creds_probe
+resolve(const struct creds_env *env, const struct ini *ini, const char *profile,
+    struct creds **out, char *why, size_t whylen)
+{
+	const char *hops[MAX_CHAIN], *p = profile, *role, *src, *cs;
+	struct creds *base = NULL, *c;
+	enum creds_probe r;
+	char sub[768];
+	size_t n = 0, i;
+
+	for (;;) {
+		if (unusable(ini, p, why, whylen))
+			return CREDS_FAILED;
+		role = get(ini, p, "role_arn");
+		if (role == NULL) {
+			r = static_keys(ini, p, &base, sub, sizeof(sub), env);
+			break;
+		}
+		if (get(ini, p, "web_identity_token_file") != NULL) {
+			r = creds_probe_web_identity_file(env, role,
+			    get(ini, p, "web_identity_token_file"),
+			    get(ini, p, "role_session_name"), &base, sub,
+			    sizeof(sub));
+			break;
+		}
+		if (n == MAX_CHAIN) {
+			str_printf(why, whylen,
+			    "profile %s: source_profile chain too long or "
+			    "circular",
+			    profile);
+			return CREDS_FAILED;
+		}
+		hops[n++] = p;
+		src = get(ini, p, "source_profile");
+		cs = get(ini, p, "credential_source");
+		if (src != NULL && strcmp(src, p) == 0) {
+			/* A role profile may take its own keys. */
+			r = static_keys(ini, p, &base, sub, sizeof(sub), env);
+			break;
+		}
+		if (src != NULL) {
+			p = src;
+			continue;
+		}
+		if (cs != NULL) {
+			r = credential_source(
+			    env, p, cs, &base, sub, sizeof(sub));
+			break;
+		}
+		str_printf(why, whylen,
+		    "profile %s has role_arn but neither source_profile nor "
+		    "credential_source",
+		    p);
+		return CREDS_FAILED;
+	}
+	if (r != CREDS_FOUND) {
+		if (n == 0) {
+			str_copy(why, whylen, sub);
+			return r;
+		}
+		str_printf(why, whylen, "profile %s: its base credentials: %s",
+		    profile, sub);
+		return CREDS_FAILED;
+	}
+	for (i = n; i-- > 0; base = c) {
+		const char *dur = get(ini, hops[i], "duration_seconds");
+		const char *session = get(ini, hops[i], "role_session_name");
+
+		c = creds_new_assume_role(base, env,
+		    get(ini, hops[i], "role_arn"),
+		    session ? session : env->session_name,
+		    dur ? (unsigned)strtoul(dur, NULL, 10) : env->duration_s,
+		    get(ini, hops[i], "external_id"));
+		if (c == NULL) {
+			creds_free(base);
+			str_copy(why, whylen, "out of memory");
+			return CREDS_FAILED;
+		}
+		creds_own(c, base);
+	}
+	*out = base;
+	return CREDS_FOUND;
+}
+
+enum creds_probe
+creds_probe_profile(
+    const struct creds_env *env, struct creds **out, char *why, size_t whylen)
+{
+	const char *named = creds_getenv(env, "AWS_DEFAULT_PROFILE");
+	const char *profile;
+	struct ini *ini;
+	enum creds_probe r;
+
+	if (named == NULL)
+		named = creds_getenv(env, "AWS_PROFILE");
+	profile = named ? named : "default";
+	if ((ini = calloc(1, sizeof(*ini))) == NULL) {
+		str_copy(why, whylen, "out of memory");
+		return CREDS_FAILED;
+	}
+	path_of(
+	    env, "AWS_CONFIG_FILE", "config", ini->config, sizeof(ini->config));
+	path_of(env, "AWS_SHARED_CREDENTIALS_FILE", "credentials",
+	    ini->credentials, sizeof(ini->credentials));
+	if (ini->config[0])
+		ini_read(ini, ini->config, 1);
+	if (ini->credentials[0])
+		ini_read(ini, ini->credentials, 0);
+	if (!ini->found) {
+		str_printf(why, whylen,
+		    "no shared config or credentials file "
+		    "(%s, %s)",
+		    ini->config, ini->credentials);
+		r = named ? CREDS_FAILED : CREDS_SKIPPED;
+	} else if (!named && !has_profile(ini, profile)) {
+		str_copy(why, whylen,
+		    "no [default] profile in the shared "
+		    "files");
+		r = CREDS_SKIPPED;
+	} else
+		r = resolve(env, ini, profile, out, why, whylen);
+	ini_free(ini);
+	return r;
+}

@@ -1,0 +1,942 @@
+/*
+ * op_sync: every ACM certificate of the configured regions into Port's
+ * catalog (issue 12), and optionally out of it when ACM no longer has it.
+ *
+ * Design: one process, one thread. ACM allows ListCertificates about once
+ * a second per account and region (aws-acm.md §8), so the regions are
+ * interleaved rather than listed one after another: the region whose next
+ * page is due first is asked next, and while no region is due the time
+ * goes to Port, whose bulk writes (bulk.c) stay in flight on their own
+ * connections. Each page (at most 1000 summaries) becomes entities that
+ * are handed to the bulk writer at once and freed; the writer holds at
+ * most one call per connection in its queue, so memory stays flat
+ * however many certificates there are. What must outlive a page is
+ * small: the catalog's identifiers (for stale deletion) and the report.
+ *
+ * Safety: an entity is deleted only if a previous sync wrote it (its
+ * syncedBy property), its ARN is of this account and of a region whose
+ * listing completed in this run, and ACM did not list it; and only if
+ * that is at most stale_threshold_percent of such entities.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/gha.h"
+#include "creds/creds.h"
+#include "input/validate_arn.h"
+#include "ops/explain.h"
+#include "ops/ops.h"
+#include "port/bulk.h"
+
+#define LIST_PACE_MS     1000 /* ListCertificates: 1 request/s (§8) */
+#define DESCRIBE_PACE_MS 125  /* DescribeCertificate 10/s: stay at 8 */
+#define EXPIRY_DAYS      30
+#define REPORT_MAX       100 /* certificates listed by name in the report */
+#define LOG_MAX          20  /* ... and in one log line */
+
+struct region {
+	const char *name; /* borrowed from the config */
+	struct acm *acm;
+	struct buf token; /* NextToken; empty before the first page */
+	int done, failed;
+	long long next_at, describe_at;
+	unsigned long pages, listed, queued, skipped;
+	unsigned long by_status[CONFIG_NSTATUSES + 1]; /* + unknown */
+	unsigned long catalog; /* entities of the region before the run */
+	struct buf error;
+};
+
+/* One catalog entity of the regions, from the search before listing. */
+struct known {
+	char *id;
+	unsigned short region; /* index into regions; (unsigned short)-1 */
+	unsigned char synced;  /* syncedBy == port-acm */
+	unsigned char seen;    /* ACM listed it in this run */
+};
+
+struct sync {
+	struct op_env *env;
+	const struct config *c;
+	struct region *r;
+	size_t nr;
+	struct bulk *bulk;
+	struct known *tab; /* open addressing, power-of-two capacity */
+	size_t cap, count;
+	int catalog_ok;
+	char account[16];
+	double now;
+	cJSON *expiring, *attention; /* at most REPORT_MAX entries each */
+	unsigned long nexpiring, nattention, dry_writes, failed, deleted;
+	unsigned long would_delete;
+	unsigned long fail_logged; /* other warnings, bounded */
+	char reasons[8][256];      /* distinct Port refusals, logged once */
+	size_t nreasons;
+	unsigned long nfailures; /* rows in failures */
+	int refused;             /* stale threshold */
+	struct buf failures;     /* Markdown lines for the step summary */
+};
+
+/* --- the catalog index ---------------------------------------------- */
+
+static size_t
+hash(const char *s)
+{
+	size_t h = 1469598103934665603ULL;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return h;
+}
+
+static struct known *
+lookup(struct sync *s, const char *id)
+{
+	size_t i;
+
+	if (s->cap == 0)
+		return NULL;
+	for (i = hash(id) & (s->cap - 1); s->tab[i].id;
+	     i = (i + 1) & (s->cap - 1))
+		if (strcmp(s->tab[i].id, id) == 0)
+			return &s->tab[i];
+	return NULL;
+}
+
+static int
+insert(struct sync *s, const char *id, size_t region, int synced)
+{
+	struct known *old = s->tab, *k;
+	size_t oldcap = s->cap, i, j;
+
+	if (lookup(s, id))
+		return 0;
+	if ((s->count + 1) * 2 > s->cap) {
+		s->cap = s->cap ? s->cap * 2 : 1024;
+		if ((s->tab = calloc(s->cap, sizeof(*s->tab))) == NULL) {
+			s->tab = old;
+			s->cap = oldcap;
+			return -1;
+		}
+		for (j = 0; j < oldcap; j++) {
+			if (!old[j].id)
+				continue;
+			for (i = hash(old[j].id) & (s->cap - 1); s->tab[i].id;
+			     i = (i + 1) & (s->cap - 1))
+				;
+			s->tab[i] = old[j];
+		}
+		free(old);
+	}
+	for (i = hash(id) & (s->cap - 1); s->tab[i].id;
+	     i = (i + 1) & (s->cap - 1))
+		;
+	k = &s->tab[i];
+	if ((k->id = strdup(id)) == NULL)
+		return -1;
+	k->region = (unsigned short)region;
+	k->synced = (unsigned char)(synced != 0);
+	s->count++;
+	return 0;
+}
+
+static size_t
+region_index(const struct sync *s, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->nr; i++)
+		if (strcmp(s->r[i].name, name) == 0)
+			return i;
+	return (size_t)-1;
+}
+
+/* The catalog's entities in the regions, paged (port-api.md §5.3). */
+static int
+read_catalog(struct sync *s)
+{
+	struct port_error err;
+	cJSON *body, *rules, *rule, *vals, *resp = NULL, *ents, *e, *p, *v;
+	const cJSON *next;
+	struct arn arn;
+	char why[256];
+	size_t i, ri;
+	int rc = -1;
+
+	body = cJSON_CreateObject();
+	rule = cJSON_CreateObject();
+	if (body == NULL || rule == NULL)
+		goto out;
+	rules = cJSON_AddObjectToObject(body, "query");
+	cJSON_AddStringToObject(rules, "combinator", "and");
+	rules = cJSON_AddArrayToObject(rules, "rules");
+	cJSON_AddStringToObject(rule, "property", "region");
+	cJSON_AddStringToObject(rule, "operator", "in");
+	vals = cJSON_AddArrayToObject(rule, "value");
+	for (i = 0; i < s->nr; i++)
+		cJSON_AddItemToArray(vals, cJSON_CreateString(s->r[i].name));
+	cJSON_AddItemToArray(rules, rule);
+	rule = NULL;
+	vals = cJSON_AddArrayToObject(body, "include");
+	cJSON_AddItemToArray(vals, cJSON_CreateString("$identifier"));
+	cJSON_AddItemToArray(vals, cJSON_CreateString("region"));
+	cJSON_AddItemToArray(vals, cJSON_CreateString("syncedBy"));
+	cJSON_AddNumberToObject(body, "limit", 1000);
+	for (;;) {
+		if (port_search(s->env->port, s->c->blueprint, body, &resp,
+		        &err) != 0) {
+			report_warn(s->env->report,
+			    "could not read the catalog of blueprint %s: %s. "
+			    "Stale entities will not be looked for in this "
+			    "run",
+			    s->c->blueprint, err.message);
+			goto out;
+		}
+		ents = cJSON_GetObjectItemCaseSensitive(resp, "entities");
+		cJSON_ArrayForEach(e, ents)
+		{
+			v = cJSON_GetObjectItemCaseSensitive(e, "identifier");
+			p = cJSON_GetObjectItemCaseSensitive(e, "properties");
+			if (!cJSON_IsString(v) ||
+			    validate_certificate_arn("identifier",
+			        v->valuestring, &arn, why, sizeof(why)) != 0)
+				continue; /* not a certificate port-acm knows */
+			if ((ri = region_index(s, arn.region)) == (size_t)-1)
+				continue;
+			p = cJSON_GetObjectItemCaseSensitive(p, "syncedBy");
+			if (insert(s, v->valuestring, ri,
+			        cJSON_IsString(p) &&
+			            strcmp(p->valuestring, CATALOG_SYNCED_BY) ==
+			                0) != 0)
+				goto out;
+		}
+		next = cJSON_GetObjectItemCaseSensitive(resp, "next");
+		if (!cJSON_IsString(next) || !next->valuestring[0])
+			break;
+		cJSON_DeleteItemFromObjectCaseSensitive(body, "from");
+		cJSON_AddStringToObject(body, "from", next->valuestring);
+		cJSON_Delete(resp);
+		resp = NULL;
+	}
+	rc = 0;
+out:
+	cJSON_Delete(rule);
+	cJSON_Delete(resp);
+	cJSON_Delete(body);
+	return rc;
+}
+
+/* --- reporting helpers ---------------------------------------------- */
+
+static void
+note_cert(cJSON *list, unsigned long *n, const char *arn, const char *domain,
+    const char *region, const char *status, double not_after)
+{
+	cJSON *o;
+	struct buf t = {0};
+
+	if ((*n)++ >= REPORT_MAX || (o = cJSON_CreateObject()) == NULL)
+		return;
+	cJSON_AddStringToObject(o, "arn", arn);
+	cJSON_AddStringToObject(o, "domain", domain);
+	cJSON_AddStringToObject(o, "region", region);
+	cJSON_AddStringToObject(o, "status", status);
+	if (not_after > 0 && explain_time(not_after, &t) == 0)
+		cJSON_AddStringToObject(o, "expires", buf_str(&t));
+	buf_free(&t);
+	cJSON_AddItemToArray(list, o);
+}
+
+/* Port's refusal, with what to change when it names the blueprint. */
+static void
+on_failure(
+    void *arg, int deleting, const char *id, long status, const char *reason)
+{
+	struct sync *s = arg;
+	const char *bp = s->c->blueprint;
+
+	size_t i;
+
+	s->failed++;
+	if (s->nfailures < LOG_MAX) {
+		buf_printf(&s->failures, "| %s | %s | %ld | %s |\n",
+		    deleting ? "delete" : "write", id, status, reason);
+		s->nfailures++;
+	}
+	/* A wrong blueprint fails every entity the same way: say each
+	 * distinct reason once, count the rest. */
+	for (i = 0; i < s->nreasons; i++)
+		if (strcmp(s->reasons[i], reason) == 0)
+			return;
+	if (s->nreasons == sizeof(s->reasons) / sizeof(s->reasons[0]))
+		return;
+	str_copy(s->reasons[s->nreasons++], sizeof(s->reasons[0]), reason);
+	if (!deleting && status == 422)
+		report_warn(s->env->report,
+		    "Port refused entity %s (HTTP 422): %s. The blueprint %s "
+		    "lacks a property sync writes or a value does not fit its "
+		    "schema: compare it with port-acm's "
+		    "examples/port/blueprint.json (sync also writes "
+		    "keyPairOrigin, exported and syncedBy)",
+		    id, reason, bp);
+	else if (status == 403)
+		report_warn(s->env->report,
+		    "Port refused to %s entity %s (HTTP 403): %s. The Port "
+		    "credentials need permission to %s entities of blueprint "
+		    "%s",
+		    deleting ? "delete" : "write", id, reason,
+		    deleting ? "delete" : "create and update", bp);
+	else
+		report_warn(s->env->report, "could not %s entity %s: %s",
+		    deleting ? "delete" : "write", id, reason);
+}
+
+/* An ACM listing failure in the words of whoever runs the sync. */
+static void
+region_failed(struct sync *s, struct region *r, const struct acm_error *err,
+    const char *op)
+{
+	const char *t = err->type;
+
+	r->failed = r->done = 1;
+	if (err->kind == ACM_ERR_TRANSPORT)
+		buf_printf(&r->error,
+		    "could not reach ACM in %s: %s. Is the region name right, "
+		    "and is ACM reachable from the runner?",
+		    r->name, err->message);
+	else if (strcmp(t, "AccessDeniedException") == 0)
+		buf_printf(&r->error,
+		    "ACM in %s refused acm:%s (AccessDeniedException: %s). "
+		    "Allow acm:ListCertificates%s for the role the workflow "
+		    "uses (examples/iam/sync.json)",
+		    r->name, op, err->message,
+		    s->c->include_details ? " and acm:DescribeCertificate"
+		                          : "");
+	else if (strcmp(t, "UnrecognizedClientException") == 0 ||
+	         strcmp(t, "InvalidClientTokenId") == 0)
+		buf_printf(&r->error,
+		    "ACM in %s did not recognise the credentials (%s: %s). If "
+		    "they work in other regions, %s is an opt-in region that "
+		    "is not enabled for this account: enable it under Account "
+		    "> AWS Regions, or drop it from regions",
+		    r->name, t, err->message, r->name);
+	else {
+		buf_printf(&r->error, "ACM in %s: ", r->name);
+		explain_acm_error(err, "list", "", "", &r->error);
+	}
+	report_warn(s->env->report,
+	    "%s. Nothing will be deleted from the catalog for %s in this run",
+	    buf_str(&r->error), r->name);
+}
+
+/* --- listing -------------------------------------------------------- */
+
+/* Waits until `at`, giving the time to Port's writes. */
+static int
+wait_until(struct sync *s, long long at)
+{
+	long long now;
+
+	while ((now = http_now_ms()) < at) {
+		if (s->bulk)
+			bulk_pump(s->bulk, (long)(at - now));
+		else if (http_sleep_ms(s->env->http, (long)(at - now)) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static cJSON *
+list_params(const struct region *r)
+{
+	static const char *const keys[] = {"RSA_1024", "RSA_2048", "RSA_3072",
+	    "RSA_4096", "EC_prime256v1", "EC_secp384r1", "EC_secp521r1"};
+	static const char *const origins[] = {
+	    "AWS_MANAGED", "ACME", "CUSTOMER_PROVIDED"};
+	cJSON *p = cJSON_CreateObject(), *inc;
+
+	if (p == NULL)
+		return NULL;
+	/* ACM hides all but RSA_1024/2048 and every ACME-origin
+	 * certificate unless asked (aws-acm.md §2.3). */
+	inc = cJSON_AddObjectToObject(p, "Includes");
+	cJSON_AddItemToObject(inc, "keyTypes",
+	    cJSON_CreateStringArray(keys, sizeof(keys) / sizeof(keys[0])));
+	cJSON_AddItemToObject(p, "CertificateKeyPairOrigins",
+	    cJSON_CreateStringArray(
+	        origins, sizeof(origins) / sizeof(origins[0])));
+	cJSON_AddNumberToObject(p, "MaxItems", 1000);
+	if (r->token.len)
+		cJSON_AddStringToObject(p, "NextToken", buf_str(&r->token));
+	return p;
+}
+
+static const char *
+str_of(const cJSON *o, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
+
+	return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+/* "domain (region, <third>); ..." for the first LOG_MAX items of arr,
+ * into list (reset first): a log line names who needs attention. */
+static void
+name_first(struct buf *list, const cJSON *arr, const char *third)
+{
+	const cJSON *o;
+	int j = 0;
+
+	buf_reset(list);
+	cJSON_ArrayForEach(o, arr)
+	{
+		if (j++ >= LOG_MAX)
+			break;
+		buf_printf(list, "%s%s (%s, %s)", j > 1 ? "; " : "",
+		    str_of(o, "domain"), str_of(o, "region"), str_of(o, third));
+	}
+}
+
+/* DescribeCertificate for include_details, paced per region. */
+static int
+describe(struct sync *s, struct region *r, const char *arn,
+    struct acm_certificate *cert)
+{
+	struct acm_error err;
+	cJSON *params, *resp = NULL;
+	char why[256];
+	int rc;
+
+	if (wait_until(s, r->describe_at) != 0)
+		return -1;
+	r->describe_at = http_now_ms() + DESCRIBE_PACE_MS;
+	if ((params = cJSON_CreateObject()) == NULL)
+		return -1;
+	cJSON_AddStringToObject(params, "CertificateArn", arn);
+	rc = acm_call(r->acm, "DescribeCertificate", params, &resp, &err);
+	cJSON_Delete(params);
+	if (rc != 0) {
+		if (s->fail_logged++ < LOG_MAX)
+			report_warn(s->env->report,
+			    "no details for %s (%s: %s); writing what the "
+			    "listing says%s",
+			    arn, err.type[0] ? err.type : "error", err.message,
+			    strcmp(err.type, "AccessDeniedException") == 0
+			        ? ". Allow acm:DescribeCertificate for "
+			          "include_details"
+			        : "");
+		return -1;
+	}
+	rc = acm_certificate_parse(resp, cert, why, sizeof(why));
+	cJSON_Delete(resp);
+	return rc;
+}
+
+static void
+one_summary(struct sync *s, struct region *r, const cJSON *sum)
+{
+	const char *arn = str_of(sum, "CertificateArn");
+	const char *status = str_of(sum, "Status");
+	const cJSON *na = cJSON_GetObjectItemCaseSensitive(sum, "NotAfter");
+	double not_after = cJSON_IsNumber(na) ? na->valuedouble : 0;
+	struct acm_certificate cert = {0};
+	struct known *k;
+	struct arn a;
+	char why[256];
+	cJSON *e;
+	int st, have_detail = 0;
+
+	r->listed++;
+	if (validate_certificate_arn(
+	        "CertificateArn", arn, &a, why, sizeof(why)) != 0 ||
+	    strcmp(a.region, r->name) != 0) {
+		r->skipped++;
+		if (s->fail_logged++ < LOG_MAX)
+			report_warn(s->env->report,
+			    "skipping a certificate ACM listed in %s with an "
+			    "ARN port-acm does not recognise (%s)",
+			    r->name, why);
+		return;
+	}
+	if (!s->account[0])
+		str_copy(s->account, sizeof(s->account), a.account);
+	st = config_status_index(status);
+	r->by_status[st < 0 ? CONFIG_NSTATUSES : st]++;
+	if ((k = lookup(s, arn)) != NULL)
+		k->seen = 1;
+	if (not_after > s->now && not_after < s->now + EXPIRY_DAYS * 86400.0)
+		note_cert(s->expiring, &s->nexpiring, arn,
+		    str_of(sum, "DomainName"), r->name, status, not_after);
+	if (strcmp(status, "FAILED") == 0 ||
+	    strcmp(status, "VALIDATION_TIMED_OUT") == 0)
+		note_cert(s->attention, &s->nattention, arn,
+		    str_of(sum, "DomainName"), r->name, status, not_after);
+	if (st >= 0 && (s->c->skip_statuses & (1u << st))) {
+		r->skipped++;
+		return;
+	}
+	if (s->c->include_details)
+		have_detail = describe(s, r, arn, &cert) == 0;
+	e = catalog_summary_entity(
+	    sum, r->name, a.account, have_detail ? &cert : NULL);
+	if (have_detail)
+		acm_certificate_free(&cert);
+	if (e == NULL) {
+		r->skipped++;
+		return;
+	}
+	r->queued++;
+	if (s->bulk) {
+		bulk_upsert(s->bulk, e);
+		return;
+	}
+	/* Only the ARN, validated above, is echoed: nothing from the
+	 * network reaches the log unchecked. */
+	if (s->c->dry_run && s->dry_writes < LOG_MAX)
+		gha_echo(stderr, "port-acm: dry run: would write %s\n", arn);
+	s->dry_writes++;
+	cJSON_Delete(e);
+}
+
+static void
+region_done(struct sync *s, struct region *r)
+{
+	struct buf counts = {0};
+	size_t i;
+
+	r->done = 1;
+	for (i = 0; i <= CONFIG_NSTATUSES; i++)
+		if (r->by_status[i])
+			buf_printf(&counts, "%s%s %lu", counts.len ? ", " : "",
+			    i < CONFIG_NSTATUSES ? config_status_name((int)i)
+			                         : "unknown",
+			    r->by_status[i]);
+	report_log(s->env->report,
+	    "%s: %lu certificate%s listed%s%s%s; %lu to write, %lu skipped",
+	    r->name, r->listed, r->listed == 1 ? "" : "s",
+	    counts.len ? " (" : "", buf_str(&counts), counts.len ? ")" : "",
+	    r->queued, r->skipped);
+	buf_free(&counts);
+	if (r->listed == 0 && r->catalog > 0)
+		report_warn(s->env->report,
+		    "ACM listed no certificate in %s, but the catalog has %lu "
+		    "from there. Are these the credentials of the right AWS "
+		    "account?",
+		    r->name, r->catalog);
+}
+
+/* One ListCertificates page of region r. */
+static void
+list_page(struct sync *s, struct region *r)
+{
+	struct acm_error err;
+	cJSON *params, *resp = NULL;
+	const cJSON *list, *sum, *next;
+
+	r->next_at = http_now_ms() + LIST_PACE_MS;
+	if ((params = list_params(r)) == NULL) {
+		r->failed = r->done = 1;
+		buf_puts(&r->error, "out of memory");
+		return;
+	}
+	if (acm_call(r->acm, "ListCertificates", params, &resp, &err) != 0) {
+		cJSON_Delete(params);
+		region_failed(s, r, &err, "ListCertificates");
+		return;
+	}
+	cJSON_Delete(params);
+	r->pages++;
+	list = cJSON_GetObjectItemCaseSensitive(resp, "CertificateSummaryList");
+	cJSON_ArrayForEach(sum, list) one_summary(s, r, sum);
+	next = cJSON_GetObjectItemCaseSensitive(resp, "NextToken");
+	buf_reset(&r->token);
+	if (cJSON_IsString(next) && next->valuestring[0])
+		buf_puts(&r->token, next->valuestring);
+	cJSON_Delete(resp);
+	if (r->token.len == 0)
+		region_done(s, r);
+}
+
+static void
+list_all(struct sync *s)
+{
+	struct region *due;
+	size_t i;
+
+	for (;;) {
+		due = NULL;
+		for (i = 0; i < s->nr; i++)
+			if (!s->r[i].done &&
+			    (due == NULL || s->r[i].next_at < due->next_at))
+				due = &s->r[i];
+		if (due == NULL)
+			return;
+		if (wait_until(s, due->next_at) != 0) {
+			for (i = 0; i < s->nr; i++)
+				if (!s->r[i].done) {
+					s->r[i].failed = s->r[i].done = 1;
+					buf_puts(&s->r[i].error,
+					    "the run's time limit passed "
+					    "before the listing ended");
+				}
+			return;
+		}
+		list_page(s, due);
+	}
+}
+
+/* --- stale entities -------------------------------------------------- */
+
+static int
+ours(const struct sync *s, const struct known *k, struct arn *a)
+{
+	char why[128];
+
+	return k->id && k->synced && !s->r[k->region].failed &&
+	       validate_certificate_arn("id", k->id, a, why, sizeof(why)) ==
+	           0 &&
+	       strcmp(a->account, s->account) == 0;
+}
+
+static int
+delete_stale(struct sync *s)
+{
+	unsigned long total = 0, stale = 0;
+	struct buf names = {0};
+	struct arn a;
+	size_t i;
+	int logged = 0;
+
+	for (i = 0; i < s->cap; i++)
+		if (ours(s, &s->tab[i], &a)) {
+			total++;
+			stale += !s->tab[i].seen;
+		}
+	if (!s->account[0]) {
+		int any = 0;
+
+		for (i = 0; i < s->cap; i++)
+			any |= s->tab[i].id && s->tab[i].synced;
+		if (any)
+			report_warn(s->env->report,
+			    "ACM listed no certificate at all, so port-acm "
+			    "cannot tell which account the synced entities "
+			    "belong to: nothing is deleted");
+		return 0;
+	}
+	if (stale == 0) {
+		report_log(s->env->report,
+		    "no stale entities: all %lu synced before are still in "
+		    "ACM",
+		    total);
+		return 0;
+	}
+	if (stale * 100 > s->c->stale_threshold_percent * total) {
+		s->refused = 1;
+		report_warn(s->env->report,
+		    "refusing to delete %lu of %lu synced entities (%lu%%, "
+		    "more than stale_threshold_percent %lu%%): nothing was "
+		    "deleted. If ACM really lost them, raise "
+		    "stale_threshold_percent for one run",
+		    stale, total, stale * 100 / total,
+		    s->c->stale_threshold_percent);
+		return -1;
+	}
+	s->would_delete = stale;
+	for (i = 0; i < s->cap; i++) {
+		if (!ours(s, &s->tab[i], &a) || s->tab[i].seen)
+			continue;
+		if (s->bulk)
+			bulk_delete(s->bulk, s->tab[i].id);
+		if (s->c->dry_run || logged < LOG_MAX)
+			gha_echo(stderr,
+			    "port-acm: %s %s (ACM no longer lists it)\n",
+			    s->c->dry_run ? "dry run: would delete"
+			                  : "deleting",
+			    s->tab[i].id);
+		if (logged < LOG_MAX)
+			buf_printf(
+			    &names, "%s%s", logged ? ", " : "", s->tab[i].id);
+		logged++;
+	}
+	report_log(s->env->report, "%s %lu stale entit%s of %lu synced: %s%s",
+	    s->c->dry_run ? "would delete" : "deleting", stale,
+	    stale == 1 ? "y" : "ies", total, buf_str(&names),
+	    stale > LOG_MAX ? ", ..." : "");
+	buf_free(&names);
+	return 0;
+}
+
+/* --- the flow -------------------------------------------------------- */
+
+static void
+finish_report(struct sync *s, struct op_result *res, int rc)
+{
+	const struct bulk_stats *bs = s->bulk ? bulk_stats(s->bulk) : NULL;
+	unsigned long written = bs ? bs->written : 0;
+	unsigned long listed = 0, skipped = 0, failed_regions = 0;
+	cJSON *rep = cJSON_CreateObject(), *regs, *o, *bys, *it;
+	struct buf names = {0}, list = {0};
+	char num[32];
+	size_t i, j;
+
+	s->deleted = bs ? bs->deleted : 0;
+	res->outputs = cJSON_CreateObject();
+	regs = cJSON_AddObjectToObject(rep, "regions");
+	buf_puts(&res->step_summary,
+	    "### port-acm sync\n\n| Region | Listed | Skipped | Status "
+	    "counts | Result |\n|---|---:|---:|---|---|\n");
+	for (i = 0; i < s->nr; i++) {
+		struct region *r = &s->r[i];
+
+		listed += r->listed;
+		skipped += r->skipped;
+		failed_regions += r->failed;
+		buf_printf(&names, "%s%s", i ? "," : "", r->name);
+		o = cJSON_AddObjectToObject(regs, r->name);
+		cJSON_AddBoolToObject(o, "complete", !r->failed);
+		cJSON_AddNumberToObject(o, "listed", (double)r->listed);
+		cJSON_AddNumberToObject(o, "skipped", (double)r->skipped);
+		cJSON_AddNumberToObject(o, "pages", (double)r->pages);
+		bys = cJSON_AddObjectToObject(o, "byStatus");
+		buf_reset(&list);
+		for (j = 0; j <= CONFIG_NSTATUSES; j++)
+			if (r->by_status[j]) {
+				const char *n = j < CONFIG_NSTATUSES
+				                    ? config_status_name((int)j)
+				                    : "unknown";
+
+				cJSON_AddNumberToObject(
+				    bys, n, (double)r->by_status[j]);
+				buf_printf(&list, "%s%s %lu",
+				    list.len ? ", " : "", n, r->by_status[j]);
+			}
+		if (r->failed)
+			cJSON_AddStringToObject(o, "error", buf_str(&r->error));
+		buf_printf(&res->step_summary, "| %s | %lu | %lu | %s | %s |\n",
+		    r->name, r->listed, r->skipped, buf_str(&list),
+		    r->failed ? "listing failed" : "complete");
+	}
+	cJSON_AddItemToObject(rep, "expiringWithin30Days", s->expiring);
+	cJSON_AddNumberToObject(rep, "expiringCount", (double)s->nexpiring);
+	cJSON_AddItemToObject(rep, "failedValidation", s->attention);
+	cJSON_AddNumberToObject(
+	    rep, "failedValidationCount", (double)s->nattention);
+	s->expiring = s->attention = NULL;
+	cJSON_AddNumberToObject(rep, "written", (double)written);
+	cJSON_AddNumberToObject(rep, "deleted", (double)s->deleted);
+	cJSON_AddNumberToObject(rep, "failed", (double)s->failed);
+	cJSON_AddBoolToObject(rep, "dryRun", s->c->dry_run);
+	if (s->c->dry_run) {
+		cJSON_AddNumberToObject(
+		    rep, "wouldWrite", (double)s->dry_writes);
+		cJSON_AddNumberToObject(
+		    rep, "wouldDelete", (double)s->would_delete);
+	}
+	if (bs) {
+		o = cJSON_AddObjectToObject(rep, "port");
+		cJSON_AddNumberToObject(o, "calls", (double)bs->calls);
+		cJSON_AddNumberToObject(
+		    o, "maxInFlight", (double)bs->max_in_flight);
+		cJSON_AddNumberToObject(o, "throttled", (double)bs->throttled);
+		cJSON_AddNumberToObject(
+		    o, "connections", (double)bs->connections);
+	}
+	if (res->outputs && rep) {
+		char *json = cJSON_PrintUnformatted(rep);
+
+		snprintf(num, sizeof(num), "%lu", written);
+		cJSON_AddStringToObject(res->outputs, "synced_count", num);
+		snprintf(num, sizeof(num), "%lu", s->deleted);
+		cJSON_AddStringToObject(res->outputs, "deleted_count", num);
+		snprintf(num, sizeof(num), "%lu", s->failed);
+		cJSON_AddStringToObject(res->outputs, "failed_count", num);
+		cJSON_AddStringToObject(
+		    res->outputs, "regions", buf_str(&names));
+		cJSON_AddStringToObject(
+		    res->outputs, "sync_report", json ? json : "{}");
+		free(json);
+	}
+	/* The certificates that need someone, by name. */
+	it = cJSON_GetObjectItemCaseSensitive(rep, "expiringWithin30Days");
+	if (s->nexpiring) {
+		name_first(&list, it, "expires");
+		report_log(s->env->report,
+		    "%lu certificate%s expire%s within %d days: %s%s",
+		    s->nexpiring, s->nexpiring == 1 ? "" : "s",
+		    s->nexpiring == 1 ? "s" : "", EXPIRY_DAYS, buf_str(&list),
+		    s->nexpiring > LOG_MAX ? "; and more (see sync_report)"
+		                           : "");
+		buf_printf(&res->step_summary,
+		    "\n**Expiring within %d days:** %lu\n\n| Domain | Region "
+		    "| Expires | ARN |\n|---|---|---|---|\n",
+		    EXPIRY_DAYS, s->nexpiring);
+		cJSON_ArrayForEach(o, it)
+		{
+			buf_printf(&res->step_summary,
+			    "| %s | %s | %s | %s |\n", str_of(o, "domain"),
+			    str_of(o, "region"), str_of(o, "expires"),
+			    str_of(o, "arn"));
+		}
+	}
+	it = cJSON_GetObjectItemCaseSensitive(rep, "failedValidation");
+	if (s->nattention) {
+		name_first(&list, it, "status");
+		report_log(s->env->report,
+		    "%lu certificate%s FAILED or VALIDATION_TIMED_OUT: %s%s",
+		    s->nattention, s->nattention == 1 ? "" : "s",
+		    buf_str(&list),
+		    s->nattention > LOG_MAX ? "; and more" : "");
+		buf_printf(&res->step_summary,
+		    "\n**Failed or timed out validation:** %lu\n",
+		    s->nattention);
+	}
+	if (s->failures.len)
+		buf_printf(&res->step_summary,
+		    "\n**Not written:**\n\n| Action | Entity | HTTP | Reason "
+		    "|\n|---|---|---:|---|\n%s",
+		    buf_str(&s->failures));
+	/* The summary says what was written, skipped, deleted, failed. */
+	if (s->c->dry_run)
+		buf_printf(&res->summary,
+		    "Dry run over %zu region%s: %lu certificates listed; "
+		    "would write %lu entities, skip %lu, delete %lu. Nothing "
+		    "was changed in Port.",
+		    s->nr, s->nr == 1 ? "" : "s", listed, s->dry_writes,
+		    skipped, s->would_delete);
+	else
+		buf_printf(&res->summary,
+		    "Synced %zu region%s into blueprint %s: %lu certificates "
+		    "listed, %lu written, %lu skipped, %lu deleted, %lu "
+		    "failed.",
+		    s->nr, s->nr == 1 ? "" : "s", s->c->blueprint, listed,
+		    written, skipped, s->deleted, s->failed);
+	if (failed_regions)
+		buf_printf(&res->summary,
+		    " Listing failed in %lu region%s:", failed_regions,
+		    failed_regions == 1 ? "" : "s");
+	for (i = 0; i < s->nr; i++)
+		if (s->r[i].failed)
+			buf_printf(
+			    &res->summary, " %s", buf_str(&s->r[i].error));
+	if (s->refused)
+		buf_puts(&res->summary,
+		    " Stale entities were not deleted: more than "
+		    "stale_threshold_percent would have gone.");
+	if (!s->env->port)
+		buf_puts(&res->summary,
+		    " Port was not configured: nothing was written.");
+	str_copy(res->label, sizeof(res->label),
+	    rc == 0 ? (s->c->dry_run ? "Dry run done" : "Synced")
+	            : "Sync incomplete");
+	buf_free(&names);
+	buf_free(&list);
+	cJSON_Delete(rep);
+}
+
+static int
+open_regions(struct sync *s)
+{
+	const struct config *c = s->c;
+	char ep[2048];
+	size_t i;
+
+	if ((s->r = calloc(c->nregions, sizeof(*s->r))) == NULL)
+		return -1;
+	s->nr = c->nregions;
+	for (i = 0; i < s->nr; i++) {
+		s->r[i].name = c->regions[i];
+		/* A custom endpoint (an emulator, a fake) serves them all;
+		 * the signature's region tells them apart. */
+		if (c->endpoint_custom)
+			str_copy(ep, sizeof(ep), c->endpoint);
+		else if (acm_endpoint_for_region(
+		             c->regions[i], ep, sizeof(ep)) != 0)
+			return -1;
+		s->r[i].acm = acm_new(s->env->http,
+		    &(struct acm_config){ep, c->regions[i],
+		        creds_provider(s->env->creds),
+		        c->aws_ca_file[0] ? c->aws_ca_file : NULL,
+		        c->aws_ca_setting, c->max_attempts, s->env->clock});
+		if (s->r[i].acm == NULL)
+			return -1;
+	}
+	return 0;
+}
+
+int
+op_sync(struct op_env *env, struct op_result *res)
+{
+	const struct config *c = env->cfg;
+	struct sync s = {0};
+	char ua[64];
+	size_t i;
+	int rc = 1;
+
+	s.env = env;
+	s.c = c;
+	s.now = (double)time(NULL);
+	s.expiring = cJSON_CreateArray();
+	s.attention = cJSON_CreateArray();
+	if (s.expiring == NULL || s.attention == NULL ||
+	    open_regions(&s) != 0) {
+		buf_puts(&res->summary, "out of memory or no ACM endpoint");
+		goto out;
+	}
+	if (env->port) {
+		s.catalog_ok = read_catalog(&s) == 0;
+		for (i = 0; i < s.cap; i++)
+			if (s.tab[i].id)
+				s.r[s.tab[i].region].catalog++;
+	}
+	if (env->port && !c->dry_run) {
+		snprintf(ua, sizeof(ua), "port-acm/%s", PORT_ACM_VERSION);
+		s.bulk = bulk_new(env->port,
+		    &(struct bulk_config){c->port_base_url,
+		        c->ca_file[0] ? c->ca_file : NULL, c->blueprint,
+		        c->run_id, ua,
+		        c->connect_timeout_ms ? c->connect_timeout_ms : 10000,
+		        c->request_timeout_ms ? c->request_timeout_ms : 30000,
+		        http_deadline(env->http), 0, 0},
+		    on_failure, &s);
+		if (s.bulk == NULL) {
+			buf_puts(&res->summary, "out of memory");
+			goto out;
+		}
+	}
+	list_all(&s);
+	if (s.bulk)
+		bulk_finish(s.bulk);
+	if (c->delete_stale && env->port && s.catalog_ok) {
+		delete_stale(&s);
+		if (s.bulk)
+			bulk_finish(s.bulk);
+	} else if (c->delete_stale && env->port)
+		report_warn(env->report,
+		    "stale entities were not looked for: the catalog could "
+		    "not be read");
+	rc = 0;
+	for (i = 0; i < s.nr; i++)
+		if (s.r[i].failed)
+			rc = 1;
+	if (s.failed || s.refused)
+		rc = 1;
+	finish_report(&s, res, rc);
+out:
+	if (s.r)
+		for (i = 0; i < s.nr; i++) {
+			acm_free(s.r[i].acm);
+			buf_free(&s.r[i].token);
+			buf_free(&s.r[i].error);
+		}
+	free(s.r);
+	for (i = 0; i < s.cap; i++)
+		free(s.tab[i].id);
+	free(s.tab);
+	bulk_free(s.bulk);
+	cJSON_Delete(s.expiring);
+	cJSON_Delete(s.attention);
+	buf_free(&s.failures);
+	return rc;
+}

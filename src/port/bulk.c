@@ -1,0 +1,768 @@
+#include "port/bulk.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "base/buf.h"
+#include "base/http.h"
+#include "base/retry.h"
+
+/* A body stays far below Port's 1 MiB limit (port-api.md §5.1). */
+#define BULK_MAX_BODY (512 * 1024)
+/* Attempts of one call (429s included) before its entities fail. */
+#define BULK_ATTEMPTS 8
+
+struct item {
+	char *json; /* the entity, or the identifier as a JSON string */
+	char *id;
+	unsigned tries; /* sent in a call that answered for it, and failed */
+};
+
+struct batch {
+	int deleting;
+	struct item *items;
+	size_t n, cap, bytes;
+	struct retry retry;
+	long long not_before;
+	int refreshed; /* a 401 fetched a new token once */
+	struct batch *next;
+};
+
+struct xfer {
+	CURL *easy;
+	struct batch *batch; /* NULL when idle */
+	struct buf body, resp, authz;
+	struct curl_slist *hdrs;
+	char retry_after[64], rl_remaining[32], rl_reset[32], trace[128];
+	char detail[CURL_ERROR_SIZE];
+};
+
+struct bulk {
+	struct port *port;
+	struct bulk_config cfg;
+	CURLM *multi;
+	struct xfer *slots;
+	unsigned nslots, busy;
+	struct batch *fill[2]; /* being filled: upsert, delete */
+	struct batch *head, *tail;
+	size_t queued;
+	long long paused_until;
+	bulk_failure_fn on_failure;
+	void *arg;
+	struct bulk_stats st;
+	struct buf url[2];
+};
+
+long
+bulk_reset_ms(const char *value, long long now_epoch)
+{
+	char *end;
+	double v;
+
+	if (value == NULL || *value == '\0')
+		return -1;
+	v = strtod(value, &end);
+	if (end == value || *end != '\0' || !(v >= 0) || v > 1e12)
+		return -1;
+	if (v > 1e9)
+		v -= (double)now_epoch;
+	if (v < 0)
+		v = 0;
+	if (v > 3600)
+		v = 3600;
+	return (long)(v * 1000);
+}
+
+static void
+item_free(struct item *it)
+{
+	free(it->json);
+	free(it->id);
+	it->json = it->id = NULL;
+}
+
+static void
+batch_free(struct batch *bt)
+{
+	size_t i;
+
+	if (bt == NULL)
+		return;
+	for (i = 0; i < bt->n; i++)
+		item_free(&bt->items[i]);
+	free(bt->items);
+	free(bt);
+}
+
+static struct batch *
+batch_new(int deleting)
+{
+	struct batch *bt = calloc(1, sizeof(*bt));
+
+	if (bt == NULL)
+		return NULL;
+	bt->deleting = deleting;
+	bt->cap = deleting ? BULK_MAX_DELETE : BULK_MAX_UPSERT;
+	if ((bt->items = calloc(bt->cap, sizeof(*bt->items))) == NULL) {
+		free(bt);
+		return NULL;
+	}
+	retry_init(&bt->retry, RETRY_PORT, BULK_ATTEMPTS);
+	return bt;
+}
+
+static void
+fail_item(struct bulk *b, int deleting, struct item *it, long status,
+    const char *reason)
+{
+	b->st.failed++;
+	if (b->on_failure)
+		b->on_failure(b->arg, deleting, it->id, status, reason);
+	item_free(it);
+}
+
+static void
+fail_batch(struct bulk *b, struct batch *bt, long status, const char *reason)
+{
+	size_t i;
+
+	for (i = 0; i < bt->n; i++)
+		if (bt->items[i].id)
+			fail_item(
+			    b, bt->deleting, &bt->items[i], status, reason);
+	batch_free(bt);
+}
+
+static void
+enqueue(struct bulk *b, struct batch *bt)
+{
+	bt->next = NULL;
+	if (b->tail)
+		b->tail->next = bt;
+	else
+		b->head = bt;
+	b->tail = bt;
+	b->queued++;
+}
+
+/* The first queued batch that may start now, unlinked; NULL if none. */
+static struct batch *
+dequeue_ready(struct bulk *b, long long now)
+{
+	struct batch *bt, *prev = NULL;
+
+	if (now < b->paused_until)
+		return NULL;
+	for (bt = b->head; bt; prev = bt, bt = bt->next) {
+		if (bt->not_before > now)
+			continue;
+		if (prev)
+			prev->next = bt->next;
+		else
+			b->head = bt->next;
+		if (b->tail == bt)
+			b->tail = prev;
+		b->queued--;
+		bt->next = NULL;
+		return bt;
+	}
+	return NULL;
+}
+
+/* Adds it (ownership moves) to the batch being filled, sealing that
+ * batch into the queue when it is full. */
+static int
+add_item(struct bulk *b, int deleting, struct item it)
+{
+	struct batch **fill = &b->fill[deleting ? 1 : 0];
+	size_t len = strlen(it.json) + 1;
+
+	if (*fill && ((*fill)->n == (*fill)->cap ||
+	                 (*fill)->bytes + len > BULK_MAX_BODY)) {
+		enqueue(b, *fill);
+		*fill = NULL;
+	}
+	if (*fill == NULL && (*fill = batch_new(deleting)) == NULL) {
+		fail_item(b, deleting, &it, 0, "out of memory");
+		return -1;
+	}
+	(*fill)->items[(*fill)->n++] = it;
+	(*fill)->bytes += len;
+	if ((*fill)->n == (*fill)->cap) {
+		enqueue(b, *fill);
+		*fill = NULL;
+	}
+	return 0;
+}
+
+static size_t
+on_body(char *data, size_t size, size_t n, void *arg)
+{
+	struct xfer *x = arg;
+	size_t len = size * n;
+
+	if (x->resp.len + len > HTTP_MAX_RESPONSE ||
+	    buf_append(&x->resp, data, len) != 0)
+		return 0;
+	return len;
+}
+
+static size_t
+on_header(char *line, size_t size, size_t n, void *arg)
+{
+	struct xfer *x = arg;
+	size_t len = size * n;
+
+	http_header_value(
+	    line, len, "Retry-After", x->retry_after, sizeof(x->retry_after));
+	http_header_value(line, len, "x-ratelimit-remaining", x->rl_remaining,
+	    sizeof(x->rl_remaining));
+	http_header_value(
+	    line, len, "x-ratelimit-reset", x->rl_reset, sizeof(x->rl_reset));
+	http_header_value(line, len, "X-Trace-Id", x->trace, sizeof(x->trace));
+	return len;
+}
+
+static void
+xfer_clear(struct xfer *x)
+{
+	curl_slist_free_all(x->hdrs);
+	x->hdrs = NULL;
+	buf_wipe(&x->authz); /* held the token */
+	buf_reset(&x->body);
+	buf_reset(&x->resp);
+	x->retry_after[0] = x->rl_remaining[0] = x->rl_reset[0] = '\0';
+	x->trace[0] = '\0';
+}
+
+static int
+start(struct bulk *b, struct xfer *x, struct batch *bt)
+{
+	struct curl_slist *h;
+	long long left;
+	long timeout = b->cfg.timeout_ms;
+	size_t i;
+
+	xfer_clear(x);
+	if (buf_puts(&x->body, "{\"entities\":[") != 0)
+		return -1;
+	for (i = 0; i < bt->n; i++)
+		if (bt->items[i].json &&
+		    ((x->body.len > 13 && buf_putc(&x->body, ',') != 0) ||
+		        buf_puts(&x->body, bt->items[i].json) != 0))
+			return -1;
+	if (buf_puts(&x->body, "]}") != 0 ||
+	    buf_printf(&x->authz, "Authorization: Bearer %s",
+	        port_token(b->port)) != 0)
+		return -1;
+	if ((h = curl_slist_append(NULL, "Accept: application/json")) == NULL)
+		return -1;
+	x->hdrs = h;
+	if ((h = curl_slist_append(
+	         x->hdrs, "Content-Type: application/json")) == NULL ||
+	    (x->hdrs = h, h = curl_slist_append(x->hdrs, buf_str(&x->authz))) ==
+	        NULL ||
+	    (x->hdrs = h, h = curl_slist_append(x->hdrs, "Expect:")) == NULL)
+		return -1;
+	x->hdrs = h;
+	if (b->cfg.deadline_ms) {
+		left = b->cfg.deadline_ms - http_now_ms();
+		if (left <= 0)
+			return -1;
+		if (timeout == 0 || left < timeout)
+			timeout = (long)left;
+	}
+	curl_easy_reset(x->easy);
+	http_easy_secure(x->easy, b->cfg.ca_file);
+	curl_easy_setopt(x->easy, CURLOPT_URL, buf_str(&b->url[bt->deleting]));
+	curl_easy_setopt(
+	    x->easy, CURLOPT_CONNECTTIMEOUT_MS, b->cfg.connect_timeout_ms);
+	curl_easy_setopt(x->easy, CURLOPT_TIMEOUT_MS, timeout);
+	curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, x->hdrs);
+	curl_easy_setopt(x->easy, CURLOPT_POSTFIELDS, x->body.data);
+	curl_easy_setopt(
+	    x->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)x->body.len);
+	if (b->cfg.user_agent)
+		curl_easy_setopt(x->easy, CURLOPT_USERAGENT, b->cfg.user_agent);
+	curl_easy_setopt(x->easy, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(x->easy, CURLOPT_WRITEDATA, x);
+	curl_easy_setopt(x->easy, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(x->easy, CURLOPT_HEADERDATA, x);
+	curl_easy_setopt(x->easy, CURLOPT_PRIVATE, x);
+	x->detail[0] = '\0';
+	curl_easy_setopt(x->easy, CURLOPT_ERRORBUFFER, x->detail);
+	if (curl_multi_add_handle(b->multi, x->easy) != CURLM_OK)
+		return -1;
+	x->batch = bt;
+	b->busy++;
+	b->st.calls++;
+	if (bt->deleting)
+		b->st.delete_calls++;
+	else
+		b->st.upsert_calls++;
+	if (b->busy > b->st.max_in_flight)
+		b->st.max_in_flight = b->busy;
+	return 0;
+}
+
+static void
+start_ready(struct bulk *b)
+{
+	struct batch *bt;
+	unsigned i;
+
+	for (i = 0; i < b->nslots; i++) {
+		if (b->slots[i].batch)
+			continue;
+		if ((bt = dequeue_ready(b, http_now_ms())) == NULL)
+			return;
+		if (start(b, &b->slots[i], bt) != 0) {
+			xfer_clear(&b->slots[i]);
+			fail_batch(b, bt, 0,
+			    b->cfg.deadline_ms &&
+			            http_now_ms() >= b->cfg.deadline_ms
+			        ? "not sent: the run's time limit has passed"
+			        : "out of memory");
+		}
+	}
+}
+
+/* Schedules another attempt of bt per retry.h, or fails it. */
+static void
+again(struct bulk *b, struct batch *bt, const struct retry_outcome *o,
+    long status, const char *reason)
+{
+	long delay = retry_next(&bt->retry, o, retry_rand01());
+
+	if (delay < 0) {
+		fail_batch(b, bt, status, reason);
+		return;
+	}
+	bt->not_before = http_now_ms() + delay;
+	enqueue(b, bt);
+}
+
+/* A 200/207 answer to an upsert, entity by entity (port-api.md §5.1). */
+static void
+upsert_answer(struct bulk *b, struct batch *bt, const cJSON *resp)
+{
+	const cJSON *errs = cJSON_GetObjectItemCaseSensitive(resp, "errors");
+	const cJSON *oks = cJSON_GetObjectItemCaseSensitive(resp, "entities");
+	const cJSON *e, *idx, *msg, *code;
+	char reason[1200];
+	size_t i;
+	double k;
+
+	cJSON_ArrayForEach(e, oks)
+	{
+		idx = cJSON_GetObjectItemCaseSensitive(e, "index");
+		k = cJSON_IsNumber(idx) ? idx->valuedouble : -1;
+		if (k >= 0 && k < (double)bt->n && bt->items[(size_t)k].id) {
+			b->st.written++;
+			item_free(&bt->items[(size_t)k]);
+		}
+	}
+	cJSON_ArrayForEach(e, errs)
+	{
+		idx = cJSON_GetObjectItemCaseSensitive(e, "index");
+		k = cJSON_IsNumber(idx) ? idx->valuedouble : -1;
+		if (!(k >= 0 && k < (double)bt->n) ||
+		    bt->items[(size_t)k].id == NULL)
+			continue;
+		i = (size_t)k;
+		if (bt->items[i].tries == 0) {
+			/* Once more, in a later call: a conflict or a
+			 * moment's overload often passes. */
+			bt->items[i].tries = 1;
+			b->st.entity_retries++;
+			add_item(b, 0, bt->items[i]);
+			memset(&bt->items[i], 0, sizeof(bt->items[i]));
+			continue;
+		}
+		msg = cJSON_GetObjectItemCaseSensitive(e, "message");
+		code = cJSON_GetObjectItemCaseSensitive(e, "statusCode");
+		snprintf(reason, sizeof(reason), "%s",
+		    cJSON_IsString(msg) ? msg->valuestring
+		                        : "Port gave no reason");
+		str_scrub(reason);
+		fail_item(b, 0, &bt->items[i],
+		    cJSON_IsNumber(code) ? (long)code->valuedouble : 0, reason);
+	}
+	/* Port answered for every entity; any it left out is a failure. */
+	for (i = 0; i < bt->n; i++)
+		if (bt->items[i].id)
+			fail_item(b, 0, &bt->items[i], 0,
+			    "Port's answer did not mention this entity");
+	batch_free(bt);
+}
+
+static void
+delete_answer(struct bulk *b, struct batch *bt, const cJSON *resp)
+{
+	const cJSON *gone =
+	    cJSON_GetObjectItemCaseSensitive(resp, "deletedEntities");
+	const cJSON *e;
+	size_t i;
+
+	for (i = 0; i < bt->n; i++) {
+		int found = 0;
+
+		cJSON_ArrayForEach(e, gone)
+		{
+			if (cJSON_IsString(e) &&
+			    strcmp(e->valuestring, bt->items[i].id) == 0) {
+				found = 1;
+				break;
+			}
+		}
+		if (found)
+			b->st.deleted++;
+		else /* [U] unknown ids are skipped: already gone */
+			b->st.not_found++;
+	}
+	batch_free(bt);
+}
+
+static void
+done(struct bulk *b, struct xfer *x, CURLcode rc)
+{
+	struct batch *bt = x->batch;
+	struct retry_outcome o = {0};
+	struct port_error perr;
+	long status = 0, nconn = 0, wait;
+	long long now = http_now_ms();
+	cJSON *json;
+	char why[1100];
+
+	curl_multi_remove_handle(b->multi, x->easy);
+	x->batch = NULL;
+	b->busy--;
+	if (curl_easy_getinfo(x->easy, CURLINFO_NUM_CONNECTS, &nconn) ==
+	    CURLE_OK)
+		b->st.connections += nconn;
+	o.idempotent = 1; /* upsert+merge and delete may be repeated */
+	if (rc != CURLE_OK) {
+		snprintf(why, sizeof(why), "%s: %s",
+		    buf_str(&b->url[bt->deleting]),
+		    x->detail[0] ? x->detail : curl_easy_strerror(rc));
+		str_scrub(why);
+		/* A refused certificate stays refused; a handshake that
+		 * broke off (CURLE_SSL_CONNECT_ERROR) is worth another try. */
+		o.failure = rc == CURLE_OPERATION_TIMEDOUT ? RETRY_TIMEOUT
+		            : rc == CURLE_PEER_FAILED_VERIFICATION ||
+		                    rc == CURLE_SSL_CACERT_BADFILE ||
+		                    rc == CURLE_SSL_CERTPROBLEM
+		                ? RETRY_OTHER
+		                : RETRY_CONNECT;
+		again(b, bt, &o, 0, why);
+		goto out;
+	}
+	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
+	/* Port's own pacing: nothing more until the window resets. */
+	if (strcmp(x->rl_remaining, "0") == 0 &&
+	    (wait = bulk_reset_ms(x->rl_reset, (long long)time(NULL))) > 0 &&
+	    now + wait > b->paused_until)
+		b->paused_until = now + wait;
+	if (status == 200 || status == 207) {
+		json = cJSON_ParseWithLength(x->resp.data, x->resp.len);
+		if (!cJSON_IsObject(json)) {
+			cJSON_Delete(json);
+			o.failure = RETRY_CONNECT;
+			snprintf(why, sizeof(why),
+			    "Port answered HTTP %ld but not a usable JSON body",
+			    status);
+			again(b, bt, &o, status, why);
+			goto out;
+		}
+		if (bt->deleting)
+			delete_answer(b, bt, json);
+		else
+			upsert_answer(b, bt, json);
+		cJSON_Delete(json);
+		goto out;
+	}
+	port_error_parse(status, x->resp.data, x->resp.len, x->trace, &perr);
+	snprintf(why, sizeof(why), "%s%s%s%s", perr.message,
+	    perr.trace_id[0] ? " (Port trace id " : "", perr.trace_id,
+	    perr.trace_id[0] ? ")" : "");
+	if (status == 401 && !bt->refreshed) {
+		bt->refreshed = 1;
+		if (port_authenticate(b->port, &perr) != 0) {
+			fail_batch(b, bt, 401, perr.message);
+			goto out;
+		}
+		enqueue(b, bt);
+		goto out;
+	}
+	o.failure = RETRY_HTTP;
+	o.http_status = status;
+	o.retry_after = x->retry_after[0] ? x->retry_after : NULL;
+	if (status == 429) {
+		b->st.throttled++;
+		/* Port's limit is per organisation: every call waits. */
+		wait = retry_after_ms(o.retry_after, (long long)time(NULL));
+		if (wait < 0)
+			wait =
+			    bulk_reset_ms(x->rl_reset, (long long)time(NULL));
+		if (wait > 0 && now + wait > b->paused_until)
+			b->paused_until = now + wait;
+	}
+	again(b, bt, &o, status, why);
+out:
+	xfer_clear(x);
+}
+
+/* Ends the transfers curl has finished; returns how many. */
+static int
+collect(struct bulk *b)
+{
+	CURLMsg *m;
+	int left, n = 0;
+	struct xfer *x;
+
+	while ((m = curl_multi_info_read(b->multi, &left)) != NULL) {
+		if (m->msg != CURLMSG_DONE)
+			continue;
+		x = NULL;
+		curl_easy_getinfo(
+		    m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
+		if (x && x->batch) {
+			done(b, x, m->data.result);
+			n++;
+		}
+	}
+	return n;
+}
+
+/* When the next queued batch may start (ms from now), 0 if none waits
+ * on time, -1 if nothing is queued. */
+static long
+next_start(const struct bulk *b, long long now)
+{
+	const struct batch *bt;
+	long long at = -1;
+
+	for (bt = b->head; bt; bt = bt->next) {
+		long long t = bt->not_before > b->paused_until
+		                  ? bt->not_before
+		                  : b->paused_until;
+
+		if (at < 0 || t < at)
+			at = t;
+	}
+	if (at < 0)
+		return -1;
+	return at > now ? (long)(at - now) : 0;
+}
+
+int
+bulk_pump(struct bulk *b, long max_wait_ms)
+{
+	long long end = http_now_ms() + (max_wait_ms > 0 ? max_wait_ms : 0);
+	long long now;
+	long wait, ns;
+	int running, finished;
+
+	for (;;) {
+		start_ready(b);
+		curl_multi_perform(b->multi, &running);
+		finished = collect(b);
+		start_ready(b);
+		now = http_now_ms();
+		/* Back to the caller as soon as a call ended: it may have
+		 * more to queue, and memory stays bounded either way. */
+		if ((b->busy == 0 && b->queued == 0) || finished)
+			return 0;
+		if (b->cfg.deadline_ms && now >= b->cfg.deadline_ms &&
+		    b->busy == 0) {
+			struct batch *bt;
+
+			while ((bt = b->head) != NULL) {
+				b->head = bt->next;
+				b->queued--;
+				fail_batch(b, bt, 0,
+				    "not sent: the run's time limit has "
+				    "passed");
+			}
+			b->tail = NULL;
+			return -1;
+		}
+		if (now >= end)
+			return 0;
+		wait = (long)(end - now);
+		if (b->busy == 0 && (ns = next_start(b, now)) >= 0 && ns < wait)
+			wait = ns > 0 ? ns : 1;
+		if (wait > 1000)
+			wait = 1000;
+		curl_multi_poll(b->multi, NULL, 0, (int)wait, NULL);
+	}
+}
+
+static int
+bound(struct bulk *b)
+{
+	/* Memory stays flat: at most one queued call per connection. */
+	while (b->queued >= b->nslots)
+		if (bulk_pump(b, 100) != 0)
+			return -1;
+	return bulk_pump(b, 0);
+}
+
+int
+bulk_upsert(struct bulk *b, cJSON *entity)
+{
+	const cJSON *id =
+	    cJSON_GetObjectItemCaseSensitive(entity, "identifier");
+	struct item it = {0};
+
+	if (!cJSON_IsString(id)) {
+		cJSON_Delete(entity);
+		return -1;
+	}
+	it.id = strdup(id->valuestring);
+	it.json = cJSON_PrintUnformatted(entity);
+	cJSON_Delete(entity);
+	if (it.id == NULL || it.json == NULL) {
+		b->st.failed++;
+		item_free(&it);
+		return -1;
+	}
+	if (add_item(b, 0, it) != 0)
+		return -1;
+	return bound(b);
+}
+
+int
+bulk_delete(struct bulk *b, const char *identifier)
+{
+	struct item it = {0};
+	cJSON *s = cJSON_CreateString(identifier);
+
+	it.id = strdup(identifier);
+	it.json = s ? cJSON_PrintUnformatted(s) : NULL;
+	cJSON_Delete(s);
+	if (it.id == NULL || it.json == NULL) {
+		b->st.failed++;
+		item_free(&it);
+		return -1;
+	}
+	if (add_item(b, 1, it) != 0)
+		return -1;
+	return bound(b);
+}
+
+int
+bulk_finish(struct bulk *b)
+{
+	int i, rc = 0;
+
+	for (;;) {
+		for (i = 0; i < 2; i++)
+			if (b->fill[i]) {
+				enqueue(b, b->fill[i]);
+				b->fill[i] = NULL;
+			}
+		if (bulk_pump(b, 1000) != 0)
+			rc = -1;
+		/* A 207 may have queued entities for their second try. */
+		if (b->busy == 0 && b->queued == 0 && !b->fill[0] &&
+		    !b->fill[1])
+			return rc;
+	}
+}
+
+const struct bulk_stats *
+bulk_stats(const struct bulk *b)
+{
+	return &b->st;
+}
+
+static int
+make_url(struct buf *u, const struct bulk_config *c, int deleting)
+{
+	if (buf_printf(u, "%s/v1/blueprints/", c->base_url) != 0 ||
+	    port_encode(c->blueprint, u) != 0)
+		return -1;
+	if (deleting) {
+		if (buf_puts(u,
+		        "/bulk/entities/delete?delete_dependents=false") != 0)
+			return -1;
+	} else if (buf_puts(u, "/entities/bulk?upsert=true&merge=true") != 0 ||
+	           (c->create_missing_related &&
+	               buf_puts(u, "&create_missing_related_entities=true") !=
+	                   0))
+		return -1;
+	if (c->run_id && c->run_id[0] &&
+	    (buf_puts(u, "&run_id=") != 0 || port_encode(c->run_id, u) != 0))
+		return -1;
+	return 0;
+}
+
+struct bulk *
+bulk_new(struct port *port, const struct bulk_config *cfg,
+    bulk_failure_fn on_failure, void *arg)
+{
+	struct bulk *b;
+	unsigned i;
+
+	if ((b = calloc(1, sizeof(*b))) == NULL)
+		return NULL;
+	b->port = port;
+	b->cfg = *cfg;
+	b->on_failure = on_failure;
+	b->arg = arg;
+	b->nslots = cfg->max_in_flight ? cfg->max_in_flight : BULK_IN_FLIGHT;
+	if ((b->multi = curl_multi_init()) == NULL ||
+	    (b->slots = calloc(b->nslots, sizeof(*b->slots))) == NULL ||
+	    make_url(&b->url[0], cfg, 0) != 0 ||
+	    make_url(&b->url[1], cfg, 1) != 0)
+		goto fail;
+	/* One connection per call in flight, reused (keep-alive). */
+	curl_multi_setopt(
+	    b->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)b->nslots);
+	curl_multi_setopt(b->multi, CURLMOPT_MAXCONNECTS, (long)b->nslots);
+	for (i = 0; i < b->nslots; i++)
+		if ((b->slots[i].easy = curl_easy_init()) == NULL)
+			goto fail;
+	return b;
+fail:
+	bulk_free(b);
+	return NULL;
+}
+
+void
+bulk_free(struct bulk *b)
+{
+	struct batch *bt;
+	unsigned i;
+
+	if (b == NULL)
+		return;
+	for (i = 0; b->slots && i < b->nslots; i++) {
+		if (b->slots[i].batch) {
+			curl_multi_remove_handle(b->multi, b->slots[i].easy);
+			batch_free(b->slots[i].batch);
+		}
+		if (b->slots[i].easy)
+			curl_easy_cleanup(b->slots[i].easy);
+		xfer_clear(&b->slots[i]);
+		buf_free(&b->slots[i].body);
+		buf_free(&b->slots[i].resp);
+	}
+	free(b->slots);
+	while ((bt = b->head) != NULL) {
+		b->head = bt->next;
+		batch_free(bt);
+	}
+	batch_free(b->fill[0]);
+	batch_free(b->fill[1]);
+	if (b->multi)
+		curl_multi_cleanup(b->multi);
+	buf_free(&b->url[0]);
+	buf_free(&b->url[1]);
+	free(b);
+}
