@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "bulk.h"
+#include "cancel.h"
 #include "explain.h"
 #include "gha.h"
 #include "ops.h"
@@ -183,8 +184,13 @@ read_catalog(struct sync *s)
 	cJSON_AddItemToArray(vals, cJSON_CreateString("syncedBy"));
 	cJSON_AddNumberToObject(body, "limit", 1000);
 	for (;;) {
+		/* No page is asked for after a cancel (cancel.h). */
+		if (cancel_requested())
+			goto out;
 		if (port_search(s->env->port, s->c->blueprint, body, &resp,
 		        &err) != 0) {
+			if (cancel_requested())
+				goto out;
 			report_warn(s->env->report,
 			    "could not read the catalog of blueprint %s: %s. "
 			    "Stale entities will not be looked for in this "
@@ -331,19 +337,23 @@ region_failed(struct sync *s, struct region *r, const struct acm_error *err,
 
 /* --- listing -------------------------------------------------------- */
 
-/* Waits until `at`, giving the time to Port's writes. */
+/* Waits until `at`, giving the time to Port's writes; -1 at once on a
+ * cancel or when the deadline comes first. */
 static int
 wait_until(struct sync *s, long long at)
 {
-	long long now;
+	long long now, dl;
 
 	while ((now = http_now_ms()) < at) {
+		dl = http_deadline(s->env->http);
+		if (cancel_requested() || (dl && now >= dl))
+			return -1;
 		if (s->bulk)
 			bulk_pump(s->bulk, (long)(at - now));
 		else if (http_sleep_ms(s->env->http, (long)(at - now)) != 0)
 			return -1;
 	}
-	return 0;
+	return cancel_requested() ? -1 : 0;
 }
 
 static cJSON *
@@ -575,9 +585,12 @@ list_all(struct sync *s)
 			for (i = 0; i < s->nr; i++)
 				if (!s->r[i].done) {
 					s->r[i].failed = s->r[i].done = 1;
-					buf_puts(&s->r[i].error,
-					    "the run's time limit passed "
-					    "before the listing ended");
+					buf_printf(&s->r[i].error,
+					    "the run%s before the listing "
+					    "ended",
+					    cancel_requested()
+					        ? " was cancelled"
+					        : "'s time limit passed");
 				}
 			return;
 		}
@@ -896,7 +909,7 @@ op_sync(struct op_env *env, struct op_result *res)
 		        c->run_id, ua,
 		        c->connect_timeout_ms ? c->connect_timeout_ms : 10000,
 		        c->request_timeout_ms ? c->request_timeout_ms : 30000,
-		        http_deadline(env->http), 0, 0},
+		        http_deadline(env->http), 0, 0, env->http},
 		    on_failure, &s);
 		if (s.bulk == NULL) {
 			buf_puts(&res->summary, "out of memory");
@@ -906,6 +919,8 @@ op_sync(struct op_env *env, struct op_result *res)
 	list_all(&s);
 	if (s.bulk)
 		bulk_finish(s.bulk);
+	if (cancel_requested()) /* main reports the cancel */
+		goto out;
 	if (c->delete_stale && env->port && s.catalog_ok) {
 		delete_stale(&s);
 		if (s.bulk)
