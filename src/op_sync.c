@@ -28,6 +28,7 @@
 #include "explain.h"
 #include "gha.h"
 #include "ops.h"
+#include "stale.h"
 #include "validate.h"
 
 #define LIST_PACE_MS     1000 /* ListCertificates: 1 request/s (§8) */
@@ -39,12 +40,13 @@
 struct region {
 	const char *name; /* borrowed from the config */
 	struct acm *acm;
-	struct buf token; /* NextToken; empty before the first page */
-	int done, failed;
+	struct buf token;          /* NextToken; empty before the first page */
+	int done, failed, refused; /* refused: too many stale */
 	long long next_at, describe_at;
 	unsigned long pages, listed, queued, skipped;
 	unsigned long by_status[CONFIG_NSTATUSES + 1]; /* + unknown */
-	unsigned long catalog; /* entities of the region before the run */
+	unsigned long catalog;       /* entities of the region before the run */
+	unsigned long synced, stale; /* ours, and ours ACM did not list */
 	struct buf error;
 };
 
@@ -557,6 +559,22 @@ list_page(struct sync *s, struct region *r)
 	cJSON_Delete(params);
 	r->pages++;
 	list = cJSON_GetObjectItemCaseSensitive(resp, "CertificateSummaryList");
+	/* Complete only if every page had its list: not "no certificates" */
+	if (!cJSON_IsArray(list)) {
+		cJSON_Delete(resp);
+		r->failed = r->done = 1;
+		buf_printf(&r->error,
+		    "ACM answered ListCertificates in %s (page %lu) without a "
+		    "CertificateSummaryList, so the listing is incomplete; "
+		    "run the sync again, and if it persists, check what sits "
+		    "between the runner and ACM (a proxy, a custom endpoint)",
+		    r->name, r->pages);
+		report_warn(s->env->report,
+		    "%s. Nothing will be deleted from the catalog for %s in "
+		    "this run",
+		    buf_str(&r->error), r->name);
+		return;
+	}
 	cJSON_ArrayForEach(sum, list) one_summary(s, r, sum);
 	next = cJSON_GetObjectItemCaseSensitive(resp, "NextToken");
 	buf_reset(&r->token);
@@ -600,12 +618,15 @@ list_all(struct sync *s)
 
 /* --- stale entities -------------------------------------------------- */
 
+/* A region loses entities only within the threshold too: the overall
+ * share hides a region that went from N to none. */
 static int
 ours(const struct sync *s, const struct known *k, struct arn *a)
 {
 	char why[128];
 
 	return k->id && k->synced && !s->r[k->region].failed &&
+	       !s->r[k->region].refused &&
 	       validate_certificate_arn("id", k->id, a, why, sizeof(why)) ==
 	           0 &&
 	       strcmp(a->account, s->account) == 0;
@@ -620,6 +641,26 @@ delete_stale(struct sync *s)
 	size_t i;
 	int logged = 0;
 
+	for (i = 0; i < s->cap; i++)
+		if (ours(s, &s->tab[i], &a)) {
+			s->r[s->tab[i].region].synced++;
+			s->r[s->tab[i].region].stale += !s->tab[i].seen;
+		}
+	for (i = 0; i < s->nr; i++) {
+		struct region *r = &s->r[i];
+
+		if (!stale_too_many(
+		        r->stale, r->synced, s->c->stale_threshold_percent))
+			continue;
+		r->refused = s->refused = 1;
+		report_warn(s->env->report,
+		    "refusing to delete %lu of %lu synced entities of %s "
+		    "(%lu%%, more than stale_threshold_percent %lu%%): none of "
+		    "%s was deleted. If ACM really lost them, raise "
+		    "stale_threshold_percent for one run (100 allows all)",
+		    r->stale, r->synced, r->name, r->stale * 100 / r->synced,
+		    s->c->stale_threshold_percent, r->name);
+	}
 	for (i = 0; i < s->cap; i++)
 		if (ours(s, &s->tab[i], &a)) {
 			total++;
@@ -637,6 +678,8 @@ delete_stale(struct sync *s)
 			    "belong to: nothing is deleted");
 		return 0;
 	}
+	if (stale == 0 && s->refused)
+		return -1;
 	if (stale == 0) {
 		report_log(s->env->report,
 		    "no stale entities: all %lu synced before are still in "
@@ -644,7 +687,7 @@ delete_stale(struct sync *s)
 		    total);
 		return 0;
 	}
-	if (stale * 100 > s->c->stale_threshold_percent * total) {
+	if (stale_too_many(stale, total, s->c->stale_threshold_percent)) {
 		s->refused = 1;
 		report_warn(s->env->report,
 		    "refusing to delete %lu of %lu synced entities (%lu%%, "

@@ -300,6 +300,70 @@ def stale_region_listing_failed(t, w):
          "sync_report marks the failed region", rep["regions"])
 
 
+def incomplete_listing(t, w, body, what):
+    """defect 2: an empty or malformed ListCertificates 200 deletes a
+    whole region. Even with stale_threshold_percent 100, a region whose
+    answer had no CertificateSummaryList is incomplete: nothing of it is
+    deleted, the run fails and says why."""
+    arns = setup(w, 4, regions=("eu-west-1",))
+    for a in arns:
+        synced_entity(w, a)
+    w.acm.fault("ListCertificates", "garbage", status=200, body=body,
+                headers=[("Content-Type", "application/x-amz-json-1.1")])
+    r = sync(w, {"regions": "eu-west-1", "delete_stale": "true",
+                 "stale_threshold_percent": "100"})
+    check_rc(t, r, 1, f"{what}: exit 1, the listing is incomplete")
+    sent = [i for c in w.port.calls_of("bulk_delete") for i in c["body"]["entities"]]
+    t.eq(sent, [], f"defect 2: {what}: nothing deleted from the catalog")
+    with w.port.lock:
+        t.eq(sum(1 for k in w.port.entities if k[0] == BP), 4,
+             f"{what}: all 4 entities kept")
+    rep = r.output_json("sync_report") if "sync_report" in r.outputs else {}
+    t.eq(rep.get("regions", {}).get("eu-west-1", {}).get("complete"), False,
+         f"{what}: sync_report marks eu-west-1 incomplete", rep)
+    t.ok(any("CertificateSummaryList" in x for x in r.warnings),
+         f"{what}: the warning says the list was missing", r.warnings)
+
+
+@S.test
+def defect_2_empty_list_certificates_200_is_not_a_complete_region(t, w):
+    incomplete_listing(t, w, b"", "an empty body")
+
+
+@S.test
+def defect_2_list_certificates_without_its_list_is_not_complete(t, w):
+    incomplete_listing(t, w, b"{}", "{} without CertificateSummaryList")
+
+
+@S.test
+def defect_2_list_certificates_list_not_an_array_is_not_complete(t, w):
+    incomplete_listing(t, w, b'{"CertificateSummaryList": "none"}', "a list that is not one")
+
+
+@S.test
+def defect_2_region_emptied_keeps_entities_below_threshold_100(t, w):
+    """defect 2: the stale threshold applies per region as well as
+    overall: a region whose listing went from 2 entities to none keeps
+    them (2 of 12 overall is under 50%), unless the threshold is 100."""
+    arns = setup(w, 10, regions=("eu-west-1",))
+    gone = [arn_in("us-east-1", i) for i in range(2)]
+    for a in arns + gone:
+        synced_entity(w, a, region=a.split(":")[3])
+    r = sync(w, {"regions": "eu-west-1,us-east-1", "delete_stale": "true"})
+    check_rc(t, r, 1, "exit 1: refused for us-east-1")
+    sent = [i for c in w.port.calls_of("bulk_delete") for i in c["body"]["entities"]]
+    t.eq(sent, [], "defect 2: nothing of the emptied region is deleted")
+    t.ok(any("us-east-1" in x and "2 of 2" in x and "stale_threshold_percent" in x
+             for x in r.warnings), "the refusal names the region and the numbers",
+         r.warnings)
+    w.reset_run()
+    r = sync(w, {"regions": "eu-west-1,us-east-1", "delete_stale": "true",
+                 "stale_threshold_percent": "100"})
+    check_rc(t, r, 0, "threshold 100: exit 0")
+    sent = [i for c in w.port.calls_of("bulk_delete") for i in c["body"]["entities"]]
+    t.eq(sorted(sent), sorted(gone), "threshold 100: the 2 entities are deleted")
+
+
 @S.test
 def region_not_enabled(t, w):
     setup(w, 10, regions=("eu-west-1",))
