@@ -3,6 +3,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "dns_record.h"
 #include "dns_validate.h"
 #include "route53.h"
 
@@ -132,12 +133,14 @@ group_records(struct op_env *env, struct op_result *res,
 		if (strcmp(v->method, "DNS") != 0 || !v->record_name[0] ||
 		    !op_record_first(cert, i))
 			continue;
-		if (strcasecmp(v->record_type, "CNAME") != 0) {
+		/* Only a record ACM would make for a name of this
+		 * certificate: the answer is not trusted with the zone. */
+		if (dns_record_check(cert, v, why, sizeof(why)) != 0) {
 			buf_printf(&res->summary,
-			    "\n\nACM asked for a %s record for %s; port-acm "
-			    "writes only CNAME records. Nothing was written "
-			    "to Route 53.",
-			    v->record_type, v->domain);
+			    "\n\n%s. Nothing was written to Route 53; check "
+			    "what answers for ACM (a proxy, a custom "
+			    "endpoint).",
+			    why);
 			return 1;
 		}
 		memset(&zone, 0, sizeof(zone));

@@ -447,4 +447,49 @@ def delete_keeps_records_when_listing_fails(t, w):
     t.eq(len(r53.fake.records(r53.zone("example.com"), "CNAME")), 1, "records kept")
 
 
+def hostile_record(t, w, record, what):
+    """defect 3: Route 53 writes any record ACM's answer names. ACM's
+    answer is rewritten to name another record; port-acm must refuse,
+    say why, and send no ChangeResourceRecordSets at all."""
+    w.add_run(RUN_ID)
+    w.add_blueprint("acmCertificate")
+    r53 = R53(w)
+    orig = w.acm._record
+
+    def bad(c, base):
+        rec = orig(c, base)
+        rec.update(record(rec, base))
+        return rec
+    w.acm._record = bad
+    r = run(w, r53, {"subject_alternative_names": ""})
+    t.ok(r.rc != 0, f"{what}: the run fails", r.describe())
+    t.eq(r53.calls("ChangeResourceRecordSets"), [],
+         f"defect 3: {what}: nothing written to Route 53")
+    t.ok("Nothing was written to Route 53" in (r.stdout + r.stderr + (r.summary or "")),
+         f"{what}: the run says nothing was written", r.stderr[-1500:])
+    return r
+
+
+@S.test
+def defect_3_record_name_outside_the_certificate_is_refused(t, w):
+    r = hostile_record(t, w, lambda rec, base: {"Name": "www.example.com."},
+                       "a name that is not _<label>.<name>.")
+    t.ok("_<label>.example.com" in (r.stdout + r.stderr), "the refusal names the rule",
+         r.stderr[-1500:])
+
+
+@S.test
+def defect_3_record_value_outside_acm_validations_is_refused(t, w):
+    r = hostile_record(t, w, lambda rec, base: {"Value": "attacker.example.net."},
+                       "a value not under acm-validations.aws.")
+    t.ok("acm-validations.aws." in (r.stdout + r.stderr), "the refusal names the rule",
+         r.stderr[-1500:])
+
+
+@S.test
+def defect_3_record_of_a_deeper_name_is_refused(t, w):
+    hostile_record(t, w, lambda rec, base: {"Name": "_abc.evil." + base + "."},
+                   "a record two labels down")
+
+
 S.main()
