@@ -12,6 +12,7 @@
 #include "creds.h"
 #include "retry.h"
 #include "sigv4.h"
+#include "url.h"
 #include "validate.h"
 #include "xml.h"
 
@@ -97,6 +98,12 @@ aws_endpoint_split(const char *endpoint, char *base, size_t baselen, char *host,
 	size_t n, i;
 	int https;
 
+	struct url_parts u;
+
+	/* curl's reading first (url.h): userinfo refused, and the
+	 * loopback test below is on the host curl connects to. */
+	if (url_parse(endpoint, &u, why, whylen) != 0)
+		return -1;
 	if ((https = validate_url_scheme(endpoint)) < 0) {
 		str_copy(why, whylen, "it is not an http(s) URL");
 		return -1;
@@ -120,7 +127,7 @@ aws_endpoint_split(const char *endpoint, char *base, size_t baselen, char *host,
 	    ((https && strcmp(p, ":443") == 0) ||
 	        (!https && strcmp(p, ":80") == 0)))
 		*p = '\0';
-	if (!https && !validate_url_loopback(endpoint)) {
+	if (!https && !url_is_loopback(&u)) {
 		str_copy(why, whylen,
 		    "it is plain http to a host that is not this machine "
 		    "(only 127.0.0.0/8, ::1 and localhost may use http)");

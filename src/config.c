@@ -8,6 +8,7 @@
 #include "acm.h"
 #include "sigv4.h"
 #include "sts.h"
+#include "url.h"
 
 /* One user-facing setting: its input name (INPUT_<NAME> upper-cased,
  * and --name with '-' for '_' as a flag) and its plain environment
@@ -408,7 +409,12 @@ parse_args(int argc, char **argv, const char *flags[S__MAX], enum op *op,
 static int
 require_tls(const char *field, const char *url, struct buf *msg)
 {
-	if (validate_url_scheme(url) != 0 || validate_url_loopback(url))
+	struct url_parts u;
+	char why[160];
+
+	/* The host curl connects to (url.h), not a string's prefix. */
+	if (validate_url_scheme(url) != 0 ||
+	    (url_parse(url, &u, why, sizeof(why)) == 0 && url_is_loopback(&u)))
 		return 0;
 	return fail(msg,
 	    "%s must use https:// (plain http:// is allowed only for the "

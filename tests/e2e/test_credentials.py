@@ -295,6 +295,32 @@ def container_credentials_bad_host(t, w):
 
 
 @S.test
+def defect_5_userinfo_does_not_bypass_the_container_host_allowlist(t, w):
+    """defect 5: userinfo bypasses the container-credentials host
+    allowlist. "169.254.170.2:x@" is a user name and password to curl,
+    which connects to the host after the '@': refused before any request,
+    and the token is sent nowhere."""
+    tok = "containerAuthToken-" + "y" * 40
+    ctr = start(w, FakeContainer, trust=[w.acm], auth_token=tok)
+    w.add_run(RUN_ID)
+    port = ctr.url.rsplit(":", 1)[1].split("/")[0]
+    try:
+        for url in ("http://169.254.170.2:x@0.0.0.0/creds",
+                    f"http://169.254.170.2@127.0.0.1:{port}{ctr.path}",
+                    f"https://user:pw@127.0.0.1:{port}{ctr.path}"):
+            r = w.run("request", aws=False, inputs=inputs(),
+                      env=env(w, AWS_CONTAINER_CREDENTIALS_FULL_URI=url,
+                              AWS_CONTAINER_AUTHORIZATION_TOKEN=tok))
+            check_rc(t, r, 2)
+            t.match(r.stderr, r"AWS_CONTAINER_CREDENTIALS_FULL_URI .*refused: .*user name or password",
+                    f"defect 5: {url}: refused for its userinfo", diag=r.stderr[-800:])
+        t.eq(ctr.calls, [], "defect 5: the container endpoint received nothing")
+        t.eq(w.acm_calls(), [], "ACM never called")
+    finally:
+        stop(w)
+
+
+@S.test
 def imds_v2(t, w):
     imds = start(w, FakeIMDS, trust=[w.acm])
     w.add_run(RUN_ID)
