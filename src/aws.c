@@ -153,6 +153,31 @@ aws_endpoint_split(const char *endpoint, char *base, size_t baselen, char *host,
 	return 0;
 }
 
+size_t
+aws_call_secrets(const struct creds_value *cv, const struct aws_request *req,
+    const char **out, size_t n)
+{
+	const char *have[3] = {NULL, NULL, NULL};
+	size_t i, k = 0;
+
+	if (n == 0)
+		return 0;
+	if (cv != NULL && !req->unsigned_) {
+		have[0] = cv->access_key_id;
+		have[1] = cv->secret_access_key;
+		have[2] = cv->session_token;
+	}
+	for (i = 0; i < 3 && k + 1 < n; i++)
+		if (have[i] != NULL && have[i][0])
+			out[k++] = have[i];
+	for (i = 0;
+	     req->secrets != NULL && req->secrets[i] != NULL && k + 1 < n; i++)
+		if (req->secrets[i][0])
+			out[k++] = req->secrets[i];
+	out[k] = NULL;
+	return k;
+}
+
 struct aws_client *
 aws_client_new(struct http *http, struct aws_clock *clock,
     const struct aws_client_config *cfg, char *why, size_t whylen)
@@ -528,7 +553,7 @@ aws_call(struct aws_client *c, const struct aws_request *req, struct buf *out,
 	struct http_response resp = {0};
 	struct retry_outcome o;
 	const struct creds_value *cv = NULL;
-	const char *secrets[4] = {NULL, NULL, NULL, NULL};
+	const char *secrets[AWS_MAX_SECRETS + 1] = {NULL};
 	enum http_result hr;
 	char why[1024];
 	int result = -1, skew_retried = 0, skewed;
@@ -560,10 +585,9 @@ aws_call(struct aws_client *c, const struct aws_request *req, struct buf *out,
 				    c->creds ? why : "no AWS credentials");
 				goto done;
 			}
-			secrets[0] = cv->access_key_id;
-			secrets[1] = cv->secret_access_key;
-			secrets[2] = cv->session_token;
 		}
+		aws_call_secrets(
+		    cv, req, secrets, sizeof(secrets) / sizeof(*secrets));
 		resp.sends = 0;
 		hr = attempt(c, req, cv, &resp, why, sizeof(why));
 		attempts += resp.sends;

@@ -75,6 +75,11 @@ struct aws_clock {
 /* Local time corrected by the offset (what is signed). */
 time_t aws_clock_now(const struct aws_clock *clock);
 
+/* Secrets aws_call redacts from one call's messages, at most. */
+#define AWS_MAX_SECRETS 8
+
+struct creds_value;
+
 struct aws_request {
 	const char *method;       /* "POST", "GET", ... */
 	const char *path;         /* appended to the endpoint's path; NULL = "";
@@ -90,6 +95,10 @@ struct aws_request {
 	                 * clock-skew refusals are retried */
 	int unsigned_;  /* send without SigV4 and credentials, e.g.
 	                 * AssumeRoleWithWebIdentity */
+	const char *const *secrets; /* what else the request carries that
+	                             * no answer may repeat (a web identity
+	                             * token), NULL-terminated, or NULL;
+	                             * borrowed */
 };
 
 struct aws_client_config {
@@ -156,6 +165,14 @@ time_t aws_parse_http_date(const char *s);
  * case-insensitively. host gets the signed Host value (lower case, the
  * port only when not the scheme's default), base the URL without a
  * trailing '/', path the path prefix ("" for none). */
+/* Pure. Every secret a call holds, NULL-terminated into out (room for
+ * n, the last slot always NULL): the signing credentials (cv, NULL for
+ * an unsigned call) and req->secrets. Every message made of an answer
+ * is redacted of all of them, signed or not (issue 16, defect 6).
+ * Returns how many were put. */
+size_t aws_call_secrets(const struct creds_value *cv,
+    const struct aws_request *req, const char **out, size_t n);
+
 int aws_endpoint_split(const char *endpoint, char *base, size_t baselen,
     char *host, size_t hostlen, char *path, size_t pathlen, char *why,
     size_t whylen);

@@ -209,6 +209,42 @@ def web_identity_token_file(t, w):
         stop(w)
 
 
+@S.test
+def defect_6_web_identity_token_quoted_by_sts_is_redacted(t, w):
+    """defect 6: a web identity or OIDC token quoted back by STS reaches
+    the Port run. AssumeRoleWithWebIdentity is unsigned, yet the token it
+    carries is redacted from STS's answer like any key: not in the Port
+    run's log or summary, the job log or the step summary."""
+    oidc = start(w, FakeOIDC)
+    s = sts(w, oidc=oidc)
+    s.add_role(ROLE, audience="sts.amazonaws.com")
+    req = urllib.request.Request(oidc.request_url() + "&audience=sts.amazonaws.com",
+                                 headers={"Authorization": "Bearer " + oidc.request_token})
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        jwt = json.loads(resp.read())["value"]
+    path = os.path.join(w.dir, "token")
+    with open(path, "w") as f:
+        f.write(jwt + "\n")
+    s.fail("AssumeRoleWithWebIdentity", "AccessDenied",
+           f"Not authorized to perform sts:AssumeRoleWithWebIdentity with token {jwt}",
+           status=403, count=10)
+    w.add_run(RUN_ID)
+    try:
+        r = w.run("request", aws=False, inputs=inputs(),
+                  env=env(w, AWS_ENDPOINT_URL_STS=s.url, AWS_ROLE_ARN=ROLE,
+                          AWS_WEB_IDENTITY_TOKEN_FILE=path))
+        t.ok(r.rc != 0, "the run fails", r.describe())
+        t.eq(len(s.calls_of("AssumeRoleWithWebIdentity")) >= 1, True, "STS was asked")
+        port_text = json.dumps([e["body"] for e in w.port_events()])
+        t.ok("Not authorized to perform" in port_text + r.stderr,
+             "STS's message itself is kept", r.stderr[-800:])
+        t.ok(jwt not in port_text, "defect 6: the token is not in anything Port received")
+        t.eq(r.unmasked_leaks([jwt]), [],
+             "defect 6: the token is in no job log line, output or step summary")
+    finally:
+        stop(w)
+
+
 def write(w, name, text):
     p = os.path.join(w.dir, name)
     with open(p, "w") as f:
