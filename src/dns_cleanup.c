@@ -130,6 +130,39 @@ check_options(const struct acm_certificate *o, const struct acm_validation *vs,
 	}
 }
 
+/* Whether o has a validation option (any method) for base name. */
+static int
+has_option(const struct acm_certificate *o, const char *base)
+{
+	char b[256];
+	size_t j;
+
+	for (j = 0; j < o->nvalidations; j++) {
+		dns_base_name(o->validations[j].domain, b, sizeof(b));
+		if (strcmp(b, base) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Whether base is one of o's names (a wildcard's base included). */
+static int
+has_name(const struct acm_certificate *o, const char *base)
+{
+	char b[256];
+	size_t j;
+
+	dns_base_name(o->domain, b, sizeof(b));
+	if (strcmp(b, base) == 0)
+		return 1;
+	for (j = 0; j < o->nsans; j++) {
+		dns_base_name(o->sans[j], b, sizeof(b));
+		if (strcmp(b, base) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* DescribeCertificate of another certificate whose names overlap
  * ours (hit[i] set for the records concerned). */
 static void
@@ -157,6 +190,16 @@ check_other(struct op_env *env, const char *arn, const char *hit,
 	check_options(&o, o.validations, o.nvalidations, recs, n);
 	check_options(
 	    &o, o.renewal_validations, o.nrenewal_validations, recs, n);
+	/* For seconds after RequestCertificate ACM shows no options at
+	 * all: a name of o without one may yet use our record. */
+	for (i = 0; i < n; i++)
+		if (hit[i] && has_name(&o, recs[i].base) &&
+		    !has_option(&o, recs[i].base))
+			keep(&recs[i],
+			    "certificate %s (%s, %s) is for the same name and "
+			    "ACM has not shown its validation options yet, so "
+			    "it may use this one",
+			    o.arn, o.domain, o.status);
 	acm_certificate_free(&o);
 }
 

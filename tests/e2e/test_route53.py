@@ -402,6 +402,41 @@ def delete_removes_only_records_no_other_certificate_uses(t, w):
 
 
 @S.test
+def defect_4_delete_keeps_a_record_a_fresh_certificate_may_need(t, w):
+    """defect 4: delete_validation_records deletes a record another
+    certificate needs. A same-name certificate just requested has no
+    DomainValidationOptions yet in DescribeCertificate: the shared apex
+    record is kept, the nested one (no other certificate) deleted."""
+    w.add_run(RUN_ID)
+    r53 = R53(w)
+    arn, apex, nested = requested(t, w, r53)
+    pub, dev = r53.zone("example.com"), r53.zone("dev.example.com")
+    fresh = w.acm.add_certificate("example.com", status="PENDING_VALIDATION",
+                                  options_after=10 ** 6)
+    n = len(r53.calls())
+    r = delete(w, r53, arn, "true")
+    check_rc(t, r, 0)
+    described = [c["params"]["CertificateArn"] for c in w.acm_calls("DescribeCertificate")]
+    t.ok(fresh in described, "the fresh certificate was described")
+    ch = [c for c in r53.calls()[n:] if c["op"] == "ChangeResourceRecordSets"]
+    t.eq([(c["params"]["HostedZoneId"],
+           [(x["Action"], norm(x["ResourceRecordSet"]["Name"]))
+            for x in c["params"]["ChangeBatch"]["Changes"]]) for c in ch],
+         [(dev, [("DELETE", nested["Name"])])],
+         "defect 4: only the nested record is deleted")
+    t.ok(r53.fake.record(pub, apex["Name"]) is not None,
+         "defect 4: the apex record the fresh certificate may need stays")
+    try:
+        dv = json.loads(r.outputs.get("dns_validation", ""))
+    except ValueError:
+        dv = {}
+    kept = dv.get("kept", [])
+    t.ok(kept and fresh in kept[0].get("reason", "")
+         and "not shown its validation options yet" in kept[0].get("reason", ""),
+         "output: kept, naming the fresh certificate and why", dv)
+
+
+@S.test
 def delete_with_flag_and_no_other_certificate(t, w):
     w.add_run(RUN_ID)
     r53 = R53(w)
