@@ -5,8 +5,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "acm_list.h"
 #include "dns_cleanup.h"
 #include "dns_validate.h"
+#include "pager.h"
 #include "route53.h"
 
 /* ListCertificates pages read before giving up (ACM's quota is 2,500
@@ -203,32 +205,6 @@ check_other(struct op_env *env, const char *arn, const char *hit,
 	acm_certificate_free(&o);
 }
 
-static cJSON *
-list_params(const char *next)
-{
-	static const char *const key_types[] = {"RSA_1024", "RSA_2048",
-	    "RSA_3072", "RSA_4096", "EC_prime256v1", "EC_secp384r1",
-	    "EC_secp521r1"};
-	static const char *const origins[] = {
-	    "AWS_MANAGED", "ACME", "CUSTOMER_PROVIDED"};
-	cJSON *p = cJSON_CreateObject(), *inc;
-
-	/* Without these ACM hides ECDSA, RSA 3072/4096 and ACME
-	 * certificates (aws-acm.md §2.3), which use records too. */
-	if (p == NULL ||
-	    (inc = cJSON_AddObjectToObject(p, "Includes")) == NULL ||
-	    !cJSON_AddItemToObject(
-	        inc, "keyTypes", cJSON_CreateStringArray(key_types, 7)) ||
-	    !cJSON_AddItemToObject(p, "CertificateKeyPairOrigins",
-	        cJSON_CreateStringArray(origins, 3)) ||
-	    !cJSON_AddNumberToObject(p, "MaxItems", 1000) ||
-	    (next && !cJSON_AddStringToObject(p, "NextToken", next))) {
-		cJSON_Delete(p);
-		return NULL;
-	}
-	return p;
-}
-
 /* Every other certificate of the region that may use our records. */
 static void
 check_others(struct op_env *env, const struct acm_certificate *cert,
@@ -240,12 +216,14 @@ check_others(struct op_env *env, const struct acm_certificate *cert,
 	const char *arn, *type, *tok;
 	size_t i;
 	int page, more, any;
+	struct pager pg;
 
+	pager_init(&pg, "ACM", "page token", MAX_PAGES + 1);
 	for (page = 0; page < MAX_PAGES; page++) {
 		cJSON_Delete(params);
 		cJSON_Delete(resp);
 		resp = NULL;
-		if ((params = list_params(next[0] ? next : NULL)) == NULL)
+		if ((params = acm_list_params(next)) == NULL)
 			goto doubt_oom;
 		if (acm_call(env->acm, "ListCertificates", params, &resp,
 		        &err) != 0) {
@@ -258,6 +236,14 @@ check_others(struct op_env *env, const struct acm_certificate *cert,
 				    "one uses it (acm:ListCertificates: %s)",
 				    msg);
 			goto done;
+		}
+		/* No list is no answer, not "no certificates". */
+		if (!cJSON_IsArray(
+		        cJSON_GetObjectItem(resp, "CertificateSummaryList"))) {
+			str_copy(msg, sizeof(msg),
+			    "ACM answered ListCertificates without a "
+			    "CertificateSummaryList");
+			goto doubt;
 		}
 		cJSON_ArrayForEach(
 		    s, cJSON_GetObjectItem(resp, "CertificateSummaryList"))
@@ -299,6 +285,8 @@ check_others(struct op_env *env, const struct acm_certificate *cert,
 		    cJSON_GetObjectItem(resp, "NextToken"));
 		if (tok == NULL || tok[0] == '\0')
 			goto done;
+		if (pager_next(&pg, tok, msg, sizeof(msg)) != 0)
+			goto doubt;
 		str_copy(next, sizeof(next), tok);
 	}
 	for (i = 0; i < n; i++)
@@ -308,9 +296,15 @@ check_others(struct op_env *env, const struct acm_certificate *cert,
 		    MAX_PAGES);
 	goto done;
 doubt_oom:
+	str_copy(msg, sizeof(msg), "port-acm ran out of memory");
+doubt:
 	for (i = 0; i < n; i++)
-		keep(&recs[i], "port-acm ran out of memory");
+		keep(&recs[i],
+		    "port-acm could not tell whether another certificate "
+		    "uses it: %s",
+		    msg);
 done:
+	pager_free(&pg);
 	cJSON_Delete(params);
 	cJSON_Delete(resp);
 }

@@ -23,24 +23,28 @@
 #include <string.h>
 #include <time.h>
 
+#include "acm_list.h"
 #include "bulk.h"
 #include "cancel.h"
 #include "explain.h"
 #include "gha.h"
 #include "ops.h"
+#include "pager.h"
 #include "stale.h"
 #include "validate.h"
 
-#define LIST_PACE_MS     1000 /* ListCertificates: 1 request/s (§8) */
-#define DESCRIBE_PACE_MS 125  /* DescribeCertificate 10/s: stay at 8 */
-#define EXPIRY_DAYS      30
-#define REPORT_MAX       100 /* certificates listed by name in the report */
-#define LOG_MAX          20  /* ... and in one log line */
+#define LIST_PACE_MS          1000 /* ListCertificates: 1 request/s (§8) */
+#define DESCRIBE_PACE_MS      125  /* DescribeCertificate 10/s: stay at 8 */
+#define EXPIRY_DAYS           30
+#define REPORT_MAX            100 /* certificates listed by name in the report */
+#define LOG_MAX               20  /* ... and in one log line */
+#define PORT_SEARCH_MAX_PAGES 10000 /* of 1,000 entities */
 
 struct region {
 	const char *name; /* borrowed from the config */
 	struct acm *acm;
 	struct buf token;          /* NextToken; empty before the first page */
+	struct pager pager;        /* bounds the pages (pager.h) */
 	int done, failed, refused; /* refused: too many stale */
 	long long next_at, describe_at;
 	unsigned long pages, listed, queued, skipped;
@@ -162,10 +166,12 @@ read_catalog(struct sync *s)
 	cJSON *body, *rules, *rule, *vals, *resp = NULL, *ents, *e, *p, *v;
 	const cJSON *next;
 	struct arn arn;
+	struct pager pg;
 	char why[256];
 	size_t i, ri;
 	int rc = -1;
 
+	pager_init(&pg, "Port", "search cursor (next)", PORT_SEARCH_MAX_PAGES);
 	body = cJSON_CreateObject();
 	rule = cJSON_CreateObject();
 	if (body == NULL || rule == NULL)
@@ -186,8 +192,7 @@ read_catalog(struct sync *s)
 	cJSON_AddItemToArray(vals, cJSON_CreateString("syncedBy"));
 	cJSON_AddNumberToObject(body, "limit", 1000);
 	for (;;) {
-		/* No page is asked for after a cancel (cancel.h). */
-		if (cancel_requested())
+		if (cancel_requested()) /* no page after a cancel */
 			goto out;
 		if (port_search(s->env->port, s->c->blueprint, body, &resp,
 		        &err) != 0) {
@@ -221,6 +226,13 @@ read_catalog(struct sync *s)
 		next = cJSON_GetObjectItemCaseSensitive(resp, "next");
 		if (!cJSON_IsString(next) || !next->valuestring[0])
 			break;
+		if (pager_next(&pg, next->valuestring, why, sizeof(why)) != 0) {
+			report_warn(s->env->report,
+			    "could not read the catalog of blueprint %s: %s. "
+			    "Stale entities will not be looked for in this run",
+			    s->c->blueprint, why);
+			goto out;
+		}
 		cJSON_DeleteItemFromObjectCaseSensitive(body, "from");
 		cJSON_AddStringToObject(body, "from", next->valuestring);
 		cJSON_Delete(resp);
@@ -228,6 +240,7 @@ read_catalog(struct sync *s)
 	}
 	rc = 0;
 out:
+	pager_free(&pg);
 	cJSON_Delete(rule);
 	cJSON_Delete(resp);
 	cJSON_Delete(body);
@@ -356,31 +369,6 @@ wait_until(struct sync *s, long long at)
 			return -1;
 	}
 	return cancel_requested() ? -1 : 0;
-}
-
-static cJSON *
-list_params(const struct region *r)
-{
-	static const char *const keys[] = {"RSA_1024", "RSA_2048", "RSA_3072",
-	    "RSA_4096", "EC_prime256v1", "EC_secp384r1", "EC_secp521r1"};
-	static const char *const origins[] = {
-	    "AWS_MANAGED", "ACME", "CUSTOMER_PROVIDED"};
-	cJSON *p = cJSON_CreateObject(), *inc;
-
-	if (p == NULL)
-		return NULL;
-	/* ACM hides all but RSA_1024/2048 and every ACME-origin
-	 * certificate unless asked (aws-acm.md §2.3). */
-	inc = cJSON_AddObjectToObject(p, "Includes");
-	cJSON_AddItemToObject(inc, "keyTypes",
-	    cJSON_CreateStringArray(keys, sizeof(keys) / sizeof(keys[0])));
-	cJSON_AddItemToObject(p, "CertificateKeyPairOrigins",
-	    cJSON_CreateStringArray(
-	        origins, sizeof(origins) / sizeof(origins[0])));
-	cJSON_AddNumberToObject(p, "MaxItems", 1000);
-	if (r->token.len)
-		cJSON_AddStringToObject(p, "NextToken", buf_str(&r->token));
-	return p;
 }
 
 static const char *
@@ -544,9 +532,10 @@ list_page(struct sync *s, struct region *r)
 	struct acm_error err;
 	cJSON *params, *resp = NULL;
 	const cJSON *list, *sum, *next;
+	char why[256];
 
 	r->next_at = http_now_ms() + LIST_PACE_MS;
-	if ((params = list_params(r)) == NULL) {
+	if ((params = acm_list_params(buf_str(&r->token))) == NULL) {
 		r->failed = r->done = 1;
 		buf_puts(&r->error, "out of memory");
 		return;
@@ -581,6 +570,15 @@ list_page(struct sync *s, struct region *r)
 	if (cJSON_IsString(next) && next->valuestring[0])
 		buf_puts(&r->token, next->valuestring);
 	cJSON_Delete(resp);
+	if (pager_next(&r->pager, buf_str(&r->token), why, sizeof(why)) != 0) {
+		r->failed = r->done = 1;
+		buf_printf(&r->error, "ACM in %s: %s", r->name, why);
+		report_warn(s->env->report,
+		    "%s. Nothing will be deleted from the catalog for %s in "
+		    "this run",
+		    buf_str(&r->error), r->name);
+		return;
+	}
 	if (r->token.len == 0)
 		region_done(s, r);
 }
@@ -915,6 +913,8 @@ open_regions(struct sync *s)
 		        c->aws_ca_setting, c->max_attempts, s->env->clock});
 		if (s->r[i].acm == NULL)
 			return -1;
+		pager_init(
+		    &s->r[i].pager, "ACM", "page token", ACM_LIST_MAX_PAGES);
 	}
 	return 0;
 }
@@ -983,6 +983,7 @@ out:
 	if (s.r)
 		for (i = 0; i < s.nr; i++) {
 			acm_free(s.r[i].acm);
+			pager_free(&s.r[i].pager);
 			buf_free(&s.r[i].token);
 			buf_free(&s.r[i].error);
 		}

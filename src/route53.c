@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "pager.h"
 #include "route53.h"
 #include "xml.h"
 
@@ -12,6 +13,9 @@
 #define NS             "https://route53.amazonaws.com/doc/2013-04-01/"
 #define MAX_CANDIDATES 128 /* labels in a DNS name, bounded */
 #define ZONES_PER_PAGE 10
+/* Hosted zones of one name, in pages of ZONES_PER_PAGE: Route 53 allows
+ * 500 zones per account by default. */
+#define ZONES_MAX_PAGES 1000
 
 static const struct aws_service route53_service = {
     "Route 53", "route53", AWS_PROTO_REST_XML, NULL};
@@ -341,19 +345,24 @@ lookup_exact(struct route53 *r, const char *name, struct lookup *l,
 	struct route53_zone page[ZONES_PER_PAGE];
 	char next_name[256] = "", next_id[40] = "", start_id[40] = "";
 	const char *start = name;
-	char priv[40] = "";
+	char priv[40] = "", cursor[300];
 	size_t n, i;
 	int truncated, found = 0;
+	struct pager pg;
 
 	str_copy(l->name, sizeof(l->name), name);
 	l->rc = 1;
+	pager_init(&pg, "Route 53", "NextDNSName and NextHostedZoneId",
+	    ZONES_MAX_PAGES);
 	for (;;) {
 		/* dnsname is where the listing starts, not a filter: keep
 		 * the zones whose Name is exactly the candidate (§3.1). */
 		if (list_page(r, start, start_id[0] ? start_id : NULL, page, &n,
 		        &truncated, next_name, sizeof(next_name), next_id,
-		        sizeof(next_id), err) != 0)
+		        sizeof(next_id), err) != 0) {
+			pager_free(&pg);
 			return -1;
+		}
 		for (i = 0; i < n; i++) {
 			if (strcmp(page[i].name, name) != 0)
 				break;
@@ -372,11 +381,20 @@ lookup_exact(struct route53 *r, const char *name, struct lookup *l,
 				    "one that serves it",
 				    name, l->zone.id, page[i].id);
 				l->rc = 2;
+				pager_free(&pg);
 				return 2;
 			}
 		}
 		if (i < n || !truncated)
 			break;
+		str_printf(cursor, sizeof(cursor), "%s %s", next_name, next_id);
+		if (pager_next(&pg, cursor, l->why, sizeof(l->why)) != 0) {
+			pager_free(&pg);
+			memset(err, 0, sizeof(*err));
+			err->kind = AWS_ERR_RESPONSE;
+			str_copy(err->message, sizeof(err->message), l->why);
+			return -1;
+		}
 		start = next_name;
 		str_copy(start_id, sizeof(start_id), next_id);
 		{
@@ -387,6 +405,7 @@ lookup_exact(struct route53 *r, const char *name, struct lookup *l,
 				break;
 		}
 	}
+	pager_free(&pg);
 	if (l->rc == 1 && priv[0])
 		str_printf(l->why, sizeof(l->why),
 		    "only a private hosted zone (%s) is named %s", priv, name);

@@ -365,6 +365,59 @@ def defect_2_region_emptied_keeps_entities_below_threshold_100(t, w):
 
 
 @S.test
+def defect_8_repeated_acm_page_token_stops_the_listing(t, w):
+    """defect 8: repeated pagination cursors loop until the deadline. ACM
+    answers every ListCertificates page with the same NextToken: the
+    region's listing stops on the second sight of it, is incomplete (so
+    nothing of it is deleted), and the run says why."""
+    arns = setup(w, 3, regions=("eu-west-1",))
+    for a in arns:
+        synced_entity(w, a)
+    orig = w.acm._op_ListCertificates
+
+    def same_token(p, rid, call):
+        p = {k: v for k, v in p.items() if k != "NextToken"}
+        resp = orig(p, rid, call)
+        body = json.loads(resp.body)
+        body["NextToken"] = "c2FtZQ=="
+        resp.body = json.dumps(body).encode()
+        return resp
+    w.acm._op_ListCertificates = same_token
+    r = sync(w, {"regions": "eu-west-1", "delete_stale": "true",
+                 "stale_threshold_percent": "100"}, timeout=30)
+    check_rc(t, r, 1, "exit 1: the listing is incomplete")
+    t.eq(len(w.acm_calls("ListCertificates")), 2,
+         "defect 8: two ListCertificates calls, not one per second until the deadline")
+    t.ok(any("ACM returned the same page token twice" in x for x in r.warnings),
+         "defect 8: the warning says so", r.warnings)
+    t.eq([i for c in w.port.calls_of("bulk_delete") for i in c["body"]["entities"]], [],
+         "nothing deleted")
+
+
+@S.test
+def defect_8_repeated_port_search_cursor_stops_the_catalog_read(t, w):
+    """defect 8: Port's search answers the same `next` every time: the
+    catalog read stops on the second sight of it and stale entities are
+    not looked for."""
+    arns = setup(w, 2, regions=("eu-west-1",))
+    for a in arns:
+        synced_entity(w, a)
+    orig = w.port._r_search
+
+    def same_next(req, bp):
+        status, out = orig(req, bp)
+        out["next"] = "MA=="
+        return status, out
+    w.port._r_search = same_next
+    r = sync(w, {"regions": "eu-west-1", "delete_stale": "true"}, timeout=30)
+    t.eq(len(w.port.calls_of("search")), 2,
+         "defect 8: two search calls, not one per page until the deadline")
+    t.ok(any("Port returned the same search cursor (next) twice" in x for x in r.warnings),
+         "defect 8: the warning says so", r.warnings)
+    t.eq(w.port.calls_of("bulk_delete"), [], "nothing deleted")
+
+
+@S.test
 def region_not_enabled(t, w):
     setup(w, 10, regions=("eu-west-1",))
     w.acm.fail("ListCertificates", "UnrecognizedClientException",
