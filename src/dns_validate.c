@@ -5,6 +5,7 @@
 
 #include "dns_record.h"
 #include "dns_validate.h"
+#include "md.h"
 #include "route53.h"
 
 /* One hosted zone and the records going into it. */
@@ -290,6 +291,7 @@ dns_write_records(struct op_env *env, struct op_result *res,
 	struct buf done = {0};
 	size_t ng = 0, i, j;
 	long long t0 = http_now_ms(), sent;
+	char t1[2100], t2[300];
 	int rc;
 
 	if ((g = calloc(VALIDATE_MAX_NAMES, sizeof(*g))) == NULL) {
@@ -318,18 +320,24 @@ dns_write_records(struct op_env *env, struct op_result *res,
 	buf_puts(md, "\n**Route 53**\n\n| Hosted zone | Zone id | Records "
 	             "| Change | In sync after |\n|---|---|---|---|---|\n");
 	for (i = 0; i < ng; i++) {
+		/* Route 53's and ACM's text, neutralised (md.h). */
 		buf_printf(md, "| `%s` | `%s` | ",
-		    g[i].zone.name[0] ? g[i].zone.name : "(hosted_zone_id)",
-		    g[i].zone.id);
+		    md_str(t1, sizeof(t1),
+		        g[i].zone.name[0] ? g[i].zone.name
+		                          : "(hosted_zone_id)"),
+		    md_str(t2, sizeof(t2), g[i].zone.id));
 		for (j = 0; j < g[i].n; j++)
 			buf_printf(md, "%s`%s`", j ? "<br>" : "",
-			    cert->validations[g[i].idx[j]].record_name);
+			    md_str(t1, sizeof(t1),
+			        cert->validations[g[i].idx[j]].record_name));
 		if (g[i].insync_ms >= 0)
-			buf_printf(md, " | `%s` | %.1f s |\n", g[i].change.id,
+			buf_printf(md, " | `%s` | %.1f s |\n",
+			    md_str(t2, sizeof(t2), g[i].change.id),
 			    (double)g[i].insync_ms / 1000.0);
 		else
-			buf_printf(md, " | `%s` | %s |\n", g[i].change.id,
-			    g[i].change.status);
+			buf_printf(md, " | `%s` | %s |\n",
+			    md_str(t2, sizeof(t2), g[i].change.id),
+			    md_str(t1, sizeof(t1), g[i].change.status));
 	}
 done:
 	if (ng > 0 && g[0].change.id[0]) {

@@ -28,9 +28,11 @@
 #include "cancel.h"
 #include "explain.h"
 #include "gha.h"
+#include "md.h"
 #include "ops.h"
 #include "pager.h"
 #include "stale.h"
+#include "sync_report.h"
 #include "validate.h"
 
 #define LIST_PACE_MS          1000 /* ListCertificates: 1 request/s (§8) */
@@ -275,13 +277,15 @@ on_failure(
 {
 	struct sync *s = arg;
 	const char *bp = s->c->blueprint;
-
+	char safe[1100], num[24];
 	size_t i;
 
+	reason = md_str(safe, sizeof(safe), reason); /* Port's text */
 	s->failed++;
 	if (s->nfailures < LOG_MAX) {
-		buf_printf(&s->failures, "| %s | %s | %ld | %s |\n",
-		    deleting ? "delete" : "write", id, status, reason);
+		snprintf(num, sizeof(num), "%ld", status);
+		md_row(&s->failures, 4, deleting ? "delete" : "write", id, num,
+		    reason);
 		s->nfailures++;
 	}
 	/* A wrong blueprint fails every entity the same way: say each
@@ -377,24 +381,6 @@ str_of(const cJSON *o, const char *name)
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
 
 	return cJSON_IsString(v) ? v->valuestring : "";
-}
-
-/* "domain (region, <third>); ..." for the first LOG_MAX items of arr,
- * into list (reset first): a log line names who needs attention. */
-static void
-name_first(struct buf *list, const cJSON *arr, const char *third)
-{
-	const cJSON *o;
-	int j = 0;
-
-	buf_reset(list);
-	cJSON_ArrayForEach(o, arr)
-	{
-		if (j++ >= LOG_MAX)
-			break;
-		buf_printf(list, "%s%s (%s, %s)", j > 1 ? "; " : "",
-		    str_of(o, "domain"), str_of(o, "region"), str_of(o, third));
-	}
 }
 
 /* DescribeCertificate for include_details, paced per region. */
@@ -814,7 +800,7 @@ finish_report(struct sync *s, struct op_result *res, int rc)
 	/* The certificates that need someone, by name. */
 	it = cJSON_GetObjectItemCaseSensitive(rep, "expiringWithin30Days");
 	if (s->nexpiring) {
-		name_first(&list, it, "expires");
+		sync_report_names(&list, it, "expires", LOG_MAX);
 		report_log(s->env->report,
 		    "%lu certificate%s expire%s within %d days: %s%s",
 		    s->nexpiring, s->nexpiring == 1 ? "" : "s",
@@ -827,15 +813,14 @@ finish_report(struct sync *s, struct op_result *res, int rc)
 		    EXPIRY_DAYS, s->nexpiring);
 		cJSON_ArrayForEach(o, it)
 		{
-			buf_printf(&res->step_summary,
-			    "| %s | %s | %s | %s |\n", str_of(o, "domain"),
+			md_row(&res->step_summary, 4, str_of(o, "domain"),
 			    str_of(o, "region"), str_of(o, "expires"),
 			    str_of(o, "arn"));
 		}
 	}
 	it = cJSON_GetObjectItemCaseSensitive(rep, "failedValidation");
 	if (s->nattention) {
-		name_first(&list, it, "status");
+		sync_report_names(&list, it, "status", LOG_MAX);
 		report_log(s->env->report,
 		    "%lu certificate%s FAILED or VALIDATION_TIMED_OUT: %s%s",
 		    s->nattention, s->nattention == 1 ? "" : "s",

@@ -7,7 +7,9 @@ received."""
 import json
 import math
 import os
+import re
 import sys
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from harness import (ACCOUNT, RUN_ID, Suite, cert_arn, check_rc,  # noqa: E402
@@ -415,6 +417,33 @@ def defect_8_repeated_port_search_cursor_stops_the_catalog_read(t, w):
     t.ok(any("Port returned the same search cursor (next) twice" in x for x in r.warnings),
          "defect 8: the warning says so", r.warnings)
     t.eq(w.port.calls_of("bulk_delete"), [], "nothing deleted")
+
+
+@S.test
+def defect_10_domain_name_cannot_inject_markdown(t, w):
+    """defect 10: Markdown injection into the step summary. An expiring
+    certificate whose DomainName carries line breaks, '|', a backtick,
+    '<' and an image: the summary gets no new heading, image or HTML, its
+    table row keeps four cells, and no log line breaks."""
+    setup(w, 0)
+    evil = "x.example.com\n## Owned\n![i](https://evil.example/x.png) | `c` <img>"
+    w.acm.add_certificate(evil, not_after=time.time() + 5 * 86400)
+    r = sync(w, {"regions": "eu-west-1"})
+    check_rc(t, r, 0, "exit 0")
+    summ = r.summary or ""
+    t.ok(not any(ln.startswith("## Owned") for ln in summ.split("\n")),
+         "defect 10: no heading added to the step summary", summ)
+    t.ok("![" not in summ and "<img" not in summ,
+         "defect 10: no image or HTML in the step summary", summ)
+    rows = [ln for ln in summ.split("\n") if "x.example.com" in ln]
+    t.ok(len(rows) == 1 and len(re.findall(r"(?<!\\)\|", rows[0])) == 5,
+         "defect 10: the certificate's row keeps its four cells", rows)
+    logs = [str((e["body"] or {}).get("message")) for e in w.port_events()
+            if e["kind"] == "log"]
+    t.ok(all("\n" not in m for m in logs) and not any("![" in m for m in logs),
+         "defect 10: no Port log line breaks or carries an image", logs)
+    t.ok(not any(ln.startswith("## Owned") for ln in r.stderr.split("\n")),
+         "defect 10: no job log line starts with the injected heading", r.stderr[-1500:])
 
 
 @S.test
