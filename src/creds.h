@@ -99,6 +99,14 @@ struct creds *creds_new_source(creds_fetch_fn fetch, void *arg,
 const struct creds_value *creds_get(
     struct creds *c, time_t now, char *err, size_t errlen);
 
+/* Pure. 0 when credentials expiring at `expires` (0 = never) may be
+ * taken at `now`; -1 with err when they expire within CREDS_REFRESH_S
+ * (or have expired): taking them would fetch again before every
+ * request. what names the source for the message. creds_get refuses
+ * such credentials at receipt with this message. */
+int creds_fresh_enough(
+    time_t expires, time_t now, const char *what, char *err, size_t errlen);
+
 /* For the log: "role arn:… by GitHub OIDC", plus ", expiring 14:05 UTC"
  * once fetched credentials expire. Valid until the next creds_get. */
 const char *creds_describe(struct creds *c);

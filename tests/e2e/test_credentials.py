@@ -438,4 +438,31 @@ def refreshed_during_wait(t, w):
         stop(w)
 
 
+@S.test
+def defect_9_expired_sts_credentials_are_refused_at_receipt(t, w):
+    """defect 9: already-expired STS credentials are accepted, and STS is
+    then called again before every AWS request. The fake STS hands out
+    sessions that ended a minute ago: refused once, saying why (clock
+    skew), with no ACM request and no second STS call."""
+    oidc = start(w, FakeOIDC, **w.suite.tls_kwargs())
+    s = sts(w, oidc=oidc)
+    s.add_role(ROLE)
+    s.duration_cap = -60
+    w.add_run(RUN_ID)
+    try:
+        r = w.run("request", aws=False, inputs=inputs(role_to_assume=ROLE),
+                  env=env(w, AWS_ENDPOINT_URL_STS=s.url,
+                          ACTIONS_ID_TOKEN_REQUEST_URL=oidc.request_url(),
+                          ACTIONS_ID_TOKEN_REQUEST_TOKEN=oidc.request_token))
+        t.ok(r.rc != 0, "the run fails", r.describe())
+        t.eq(len(s.calls_of("AssumeRoleWithWebIdentity")), 1,
+             "defect 9: STS asked once, not before every request")
+        t.eq(w.acm_calls(), [], "defect 9: no ACM request with expired credentials")
+        t.match(r.stderr, r"expired at .* refusing them.*clock skew",
+                "defect 9: the refusal says why and names clock skew",
+                diag=r.stderr[-1500:])
+    finally:
+        stop(w)
+
+
 S.main()
