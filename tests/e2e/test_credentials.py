@@ -465,4 +465,37 @@ def defect_9_expired_sts_credentials_are_refused_at_receipt(t, w):
         stop(w)
 
 
+@S.test
+def defect_7_config_parser_has_no_entry_cap(t, w):
+    """defect 7: the shared config parser stops silently after 512
+    entries. The profile to use comes after 700 entries of others: it is
+    found and its keys sign the ACM requests. A file past the size limit
+    is refused, saying so."""
+    others = "".join(f"[profile p{i}]\nregion = eu-west-1\noutput = json\n"
+                     for i in range(350))
+    cfg = write(w, "config", others + "[profile target]\nregion = eu-west-1\n")
+    creds = write(w, "credentials", "".join(f"[p{i}]\naws_access_key_id = AKIAOTHER{i:011d}\n"
+                                            for i in range(600))
+                  + f"[target]\naws_access_key_id = {AWS_KEY_ID}\n"
+                  f"aws_secret_access_key = {AWS_SECRET}\n")
+    w.add_run(RUN_ID)
+    r = w.run("request", aws=False, inputs=inputs(),
+              env=env(w, AWS_CONFIG_FILE=cfg, AWS_SHARED_CREDENTIALS_FILE=creds,
+                      AWS_PROFILE="target"))
+    check_rc(t, r, 0)
+    keys = akids(w)
+    t.ok(keys and all(k == AWS_KEY_ID for k in keys),
+         "defect 7: the profile after 700 entries is found and signs", keys)
+    w.reset_run(RUN_ID)
+    n = len(w.acm_calls())
+    big = write(w, "big", "[default]\n" + "# padding\n" * 120000
+                + f"aws_access_key_id = {AWS_KEY_ID}\naws_secret_access_key = {AWS_SECRET}\n")
+    r = w.run("request", aws=False, inputs=inputs(),
+              env=env(w, AWS_SHARED_CREDENTIALS_FILE=big))
+    check_rc(t, r, 2)
+    t.match(r.stderr, r"larger than 1048576 bytes; port-acm refuses it",
+            "defect 7: a file too large is refused by size, saying so", diag=r.stderr[-1000:])
+    t.eq(len(w.acm_calls()), n, "no ACM call")
+
+
 S.main()
