@@ -186,14 +186,20 @@ void
 creds_own(struct creds *c, struct creds *base)
 {
 	c->owned = base;
+	if (c->mask != NULL && base != NULL)
+		creds_set_mask(base, c->mask, c->mask_arg);
 }
 
 void
 creds_set_mask(
     struct creds *c, void (*mask)(void *arg, const char *secret), void *arg)
 {
-	c->mask = mask;
-	c->mask_arg = arg;
+	/* Every hop of a chain signs with secrets of its own: the middle
+	 * role's are as secret as the last one's. */
+	for (; c != NULL; c = c->owned) {
+		c->mask = mask;
+		c->mask_arg = arg;
+	}
 }
 
 void

@@ -111,10 +111,12 @@ int creds_fresh_enough(
  * once fetched credentials expire. Valid until the next creds_get. */
 const char *creds_describe(struct creds *c);
 
-/* c takes base (may be NULL): freed with c (after it). */
+/* c takes base (may be NULL): freed with c (after it), and masked as c
+ * is. */
 void creds_own(struct creds *c, struct creds *base);
 
-/* Every secret fetched from now on is passed to mask before use. */
+/* Every secret fetched from now on, by c and by every credentials it
+ * owns (the hops of a role chain), is passed to mask before use. */
 void creds_set_mask(
     struct creds *c, void (*mask)(void *arg, const char *secret), void *arg);
 

@@ -276,6 +276,41 @@ def profile_role_with_source_profile(t, w):
 
 
 @S.test
+def defect_11_middle_role_of_a_source_profile_chain_is_masked(t, w):
+    """defect 11: intermediate role-hop credentials are never masked. In
+    a two-role source_profile chain (acm -> middle -> base keys), the
+    middle role's secret key and session token get ::add-mask:: too."""
+    role2 = "arn:aws:iam::123456789012:role/middle"
+    s = sts(w, credentials={"AKIDPROFILEBASE00001": ("profileBaseSecret/xyz", None)})
+    s.add_role(ROLE)
+    s.add_role(role2)
+    cfg = write(w, "config", f"[profile acm]\nrole_arn = {ROLE}\nsource_profile = middle\n"
+                             f"[profile middle]\nrole_arn = {role2}\nsource_profile = base\n")
+    cred = write(w, "credentials", "[base]\naws_access_key_id = AKIDPROFILEBASE00001\n"
+                                   "aws_secret_access_key = profileBaseSecret/xyz\n")
+    w.add_run(RUN_ID)
+    try:
+        r = w.run("request", aws=False, inputs=inputs(),
+                  env=env(w, AWS_ENDPOINT_URL_STS=s.url, AWS_PROFILE="acm",
+                          AWS_CONFIG_FILE=cfg, AWS_SHARED_CREDENTIALS_FILE=cred))
+        check_rc(t, r, 0)
+        calls = s.calls_of("AssumeRole")
+        t.ok(len(calls) == 2 and calls[0]["params"]["RoleArn"] == role2
+             and calls[1]["params"]["RoleArn"] == ROLE, "two hops: middle, then acm's role",
+             [c["params"]["RoleArn"] for c in calls])
+        middle = s.issued[0]
+        t.ok(middle["secret"] in r.masks and middle["token"] in r.masks,
+             "defect 11: the middle role's secret key and session token are masked",
+             r.masks)
+        last = s.issued[-1]
+        t.ok(last["secret"] in r.masks and last["token"] in r.masks,
+             "and the last role's too")
+        check_signed_by(t, w, last, "last role's")
+    finally:
+        stop(w)
+
+
+@S.test
 def profile_static_keys(t, w):
     w.acm.credentials["AKIDPROFILEKEYS00001"] = ("profileSecret/abc", None)
     cred = write(w, "credentials", "[default]\naws_access_key_id = AKIDPROFILEKEYS00001\n"

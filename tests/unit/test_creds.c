@@ -7,8 +7,15 @@
 #include "creds.h"
 #include "tap.h"
 
-static int fetches;
+static int fetches, masked;
 static time_t lifetime;
+
+static void
+count_mask(void *arg, const char *secret)
+{
+	(void)arg;
+	masked += secret != NULL && strcmp(secret, "secret") == 0;
+}
 
 static int
 fetch(void *arg, time_t now, struct creds_value *out, char *err, size_t n)
@@ -38,8 +45,8 @@ main(void)
 	ok(creds_fresh_enough(now + 300, now, "x", err, sizeof(err)) == -1 &&
 	        strstr(err, "inside the refresh window") != NULL,
 	    "defect 9: inside the window: refused (%s)", err);
-	ok(creds_fresh_enough(now - 60, now, "role X by STS", err,
-	       sizeof(err)) == -1 &&
+	ok(creds_fresh_enough(
+	       now - 60, now, "role X by STS", err, sizeof(err)) == -1 &&
 	        strstr(err, "role X by STS gave credentials that expired") !=
 	            NULL &&
 	        strstr(err, "60 s before") != NULL &&
@@ -58,5 +65,24 @@ main(void)
 	ok(creds_get(c, now + 10, err, sizeof(err)) != NULL && fetches == 2,
 	    "and not fetched again before every request");
 	creds_free(c);
+
+	/* defect 11: the hop a chain's last role signs with is masked too,
+	 * whether the mask comes before or after it is owned. */
+	{
+		struct creds *base = creds_new_source(fetch, NULL, NULL, "a");
+		struct creds *top = creds_new_source(fetch, NULL, NULL, "b");
+		struct creds *b2 = creds_new_source(fetch, NULL, NULL, "c");
+
+		creds_own(top, base);
+		creds_set_mask(top, count_mask, NULL);
+		creds_own(base, b2);
+		masked = 0;
+		creds_get(b2, now, err, sizeof(err));
+		ok(masked == 1,
+		    "defect 11: a middle hop's secret is masked (%d)", masked);
+		creds_get(base, now, err, sizeof(err));
+		ok(masked == 2, "and the hop it signs with");
+		creds_free(top);
+	}
 	return done_testing();
 }
