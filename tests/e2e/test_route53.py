@@ -527,4 +527,41 @@ def defect_3_record_of_a_deeper_name_is_refused(t, w):
                    "a record two labels down")
 
 
+def final_summary(w):
+    term = [e for e in w.port_events() if e["kind"] == "terminal"]
+    return ((term[-1]["body"] or {}).get("summary") or "") if term else ""
+
+
+@S.test
+def defect_12_route53_summary_does_not_contradict_itself(t, w):
+    """defect 12: the Route 53 request summary contradicts itself. After
+    port-acm wrote the records and ACM issued the certificate, the
+    summary gives the final status and does not ask anyone to add the
+    records; when the records could not be written, it does."""
+    w.add_run(RUN_ID)
+    w.add_blueprint("acmCertificate")
+    r53 = R53(w)
+    r = run(w, r53)
+    check_rc(t, r, 0)
+    summ = final_summary(w)
+    t.contains(summ, "(status ISSUED)", "defect 12: the summary gives the final status")
+    t.ok("PENDING_VALIDATION" not in summ, "defect 12: and not the status at the request",
+         summ)
+    t.ok("add these DNS record" not in summ and "add this DNS record" not in summ,
+         "defect 12: nobody is asked to add the records port-acm wrote", summ)
+    t.contains(summ, "Wrote the validation records to Route 53", "it says they were written")
+
+
+@S.test
+def defect_12_records_to_add_when_route53_could_not_write_them(t, w):
+    w.add_run(RUN_ID)
+    r53 = R53(w, zones=(("other.example", False),))
+    r = run(w, r53, {"subject_alternative_names": ""})
+    t.eq(r53.calls("ChangeResourceRecordSets"), [], "nothing written (no zone)")
+    summ = final_summary(w)
+    t.contains(summ, "To validate it, add this DNS record",
+               "defect 12: without a zone the summary gives the record to add")
+    t.contains(summ, "(status PENDING_VALIDATION)", "and the status as it stands")
+
+
 S.main()
