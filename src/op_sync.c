@@ -81,9 +81,10 @@ struct sync {
 	unsigned long fail_logged; /* other warnings, bounded */
 	char reasons[8][256];      /* distinct Port refusals, logged once */
 	size_t nreasons;
-	unsigned long nfailures; /* rows in failures */
-	int refused;             /* stale threshold */
-	struct buf failures;     /* Markdown lines for the step summary */
+	unsigned long nfailures;       /* rows in failures */
+	int refused;                   /* stale threshold */
+	struct buf failures;           /* Markdown lines for the step summary */
+	struct sync_refusals refusals; /* every refused entity, by reason */
 };
 
 /* --- the catalog index ---------------------------------------------- */
@@ -282,6 +283,7 @@ on_failure(
 
 	reason = md_str(safe, sizeof(safe), reason); /* Port's text */
 	s->failed++;
+	sync_refusals_add(&s->refusals, deleting, id, status, reason);
 	if (s->nfailures < LOG_MAX) {
 		snprintf(num, sizeof(num), "%ld", status);
 		md_row(&s->failures, 4, deleting ? "delete" : "write", id, num,
@@ -766,6 +768,8 @@ finish_report(struct sync *s, struct op_result *res, int rc)
 	cJSON_AddNumberToObject(rep, "written", (double)written);
 	cJSON_AddNumberToObject(rep, "deleted", (double)s->deleted);
 	cJSON_AddNumberToObject(rep, "failed", (double)s->failed);
+	sync_refusals_report(&s->refusals, s->env->report, LOG_MAX);
+	cJSON_AddItemToObject(rep, "refused", sync_refusals_take(&s->refusals));
 	cJSON_AddBoolToObject(rep, "dryRun", s->c->dry_run);
 	if (s->c->dry_run) {
 		cJSON_AddNumberToObject(
@@ -980,5 +984,6 @@ out:
 	cJSON_Delete(s.expiring);
 	cJSON_Delete(s.attention);
 	buf_free(&s.failures);
+	sync_refusals_free(&s.refusals);
 	return rc;
 }

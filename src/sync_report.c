@@ -1,5 +1,7 @@
 #include "sync_report.h"
 
+#include <string.h>
+
 #include "md.h"
 
 static const char *
@@ -8,6 +10,106 @@ str_of(const cJSON *o, const char *name)
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
 
 	return cJSON_IsString(v) ? v->valuestring : "";
+}
+
+int
+sync_refusals_add(struct sync_refusals *r, int deleting, const char *id,
+    long status, const char *reason)
+{
+	const char *action = deleting ? "delete" : "write";
+	cJSON *g, *ents;
+	const cJSON *c;
+
+	r->n++;
+	if (r->groups == NULL && (r->groups = cJSON_CreateArray()) == NULL)
+		return -1;
+	cJSON_ArrayForEach(g, r->groups)
+	{
+		c = cJSON_GetObjectItemCaseSensitive(g, "status");
+		if (strcmp(str_of(g, "action"), action) == 0 &&
+		    strcmp(str_of(g, "reason"), reason) == 0 &&
+		    cJSON_IsNumber(c) && (long)c->valuedouble == status)
+			break;
+	}
+	if (g == NULL) {
+		if ((g = cJSON_CreateObject()) == NULL)
+			return -1;
+		cJSON_AddItemToArray(r->groups, g);
+		cJSON_AddStringToObject(g, "action", action);
+		cJSON_AddNumberToObject(g, "status", (double)status);
+		cJSON_AddStringToObject(g, "reason", reason);
+		cJSON_AddNumberToObject(g, "count", 0);
+		cJSON_AddArrayToObject(g, "entities");
+	}
+	ents = cJSON_GetObjectItemCaseSensitive(g, "entities");
+	c = cJSON_GetObjectItemCaseSensitive(g, "count");
+	cJSON_SetNumberValue((cJSON *)c, c->valuedouble + 1);
+	return cJSON_AddItemToArray(ents, cJSON_CreateString(id)) ? 0 : -1;
+}
+
+void
+sync_refusals_log(const struct sync_refusals *r, struct buf *lines, size_t max)
+{
+	const cJSON *g, *e;
+	size_t k, count;
+
+	buf_reset(lines);
+	cJSON_ArrayForEach(g, r->groups)
+	{
+		count = (size_t)cJSON_GetArraySize(
+		    cJSON_GetObjectItemCaseSensitive(g, "entities"));
+		buf_printf(lines,
+		    "%sPort refused to %s %zu entit%s (HTTP %ld: ",
+		    lines->len ? "\n" : "", str_of(g, "action"), count,
+		    count == 1 ? "y" : "ies",
+		    (long)cJSON_GetNumberValue(
+		        cJSON_GetObjectItemCaseSensitive(g, "status")));
+		md_text(lines, str_of(g, "reason"));
+		buf_puts(lines, "): ");
+		k = 0;
+		cJSON_ArrayForEach(
+		    e, cJSON_GetObjectItemCaseSensitive(g, "entities"))
+		{
+			if (k == max)
+				break;
+			buf_puts(lines, k++ ? ", " : "");
+			md_text(lines, cJSON_GetStringValue(e));
+		}
+		if (count > max)
+			buf_printf(lines, " and %zu more (see sync_report)",
+			    count - max);
+	}
+}
+
+void
+sync_refusals_report(
+    const struct sync_refusals *r, struct report *rep, size_t max)
+{
+	struct buf lines = {0};
+	char *line, *save = NULL;
+
+	sync_refusals_log(r, &lines, max);
+	for (line = lines.len ? strtok_r(lines.data, "\n", &save) : NULL;
+	     line != NULL; line = strtok_r(NULL, "\n", &save))
+		report_log(rep, "%s", line);
+	buf_free(&lines);
+}
+
+cJSON *
+sync_refusals_take(struct sync_refusals *r)
+{
+	cJSON *g = r->groups ? r->groups : cJSON_CreateArray();
+
+	r->groups = NULL;
+	return g;
+}
+
+void
+sync_refusals_free(struct sync_refusals *r)
+{
+	cJSON_Delete(r->groups);
+	r->groups = NULL;
+	r->n = 0;
 }
 
 void

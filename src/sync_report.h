@@ -11,6 +11,34 @@
 #include <cjson/cJSON.h>
 
 #include "buf.h"
+#include "report.h"
+
+/* The entities Port refused, every one by name, grouped by what was
+ * refused and why (issue 16, defect 22). */
+struct sync_refusals {
+	cJSON *groups;   /* owned: [{"action","status","reason","count",
+	                  * "entities":[...]}], in order of first sight */
+	unsigned long n; /* entities in all groups */
+};
+
+/* Adds one refused entity: deleting, Port's statusCode (0 without an
+ * answer) and reason (neutralised by the caller for the log). 0, or -1
+ * out of memory (then it is only counted). */
+int sync_refusals_add(struct sync_refusals *r, int deleting, const char *id,
+    long status, const char *reason);
+/* One log line per group into lines (reset first, groups separated by
+ * '\n'): "Port refused to write 2 entities (HTTP 422: <reason>): a, b",
+ * naming at most max entities per group, then "and N more (see
+ * sync_report)". */
+void sync_refusals_log(
+    const struct sync_refusals *r, struct buf *lines, size_t max);
+/* Hands the groups over (for sync_report's "refused"); an empty array
+ * when none. The caller frees it (cJSON_Delete or by adding it). */
+cJSON *sync_refusals_take(struct sync_refusals *r);
+/* sync_refusals_log's lines, each a line of the run's log. */
+void sync_refusals_report(
+    const struct sync_refusals *r, struct report *rep, size_t max);
+void sync_refusals_free(struct sync_refusals *r);
 
 /* "domain (region, <third>); ..." for the first max objects of arr
  * (their "domain", "region" and `third` strings, neutralised), into

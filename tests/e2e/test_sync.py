@@ -190,6 +190,30 @@ def partial_failure_207(t, w):
 
 
 @S.test
+def defect_22_every_refused_entity_is_named(t, w):
+    """defect 22: a refused entity is named once, the others not at all.
+    Port refuses two entities with the same reason: sync_report names
+    both (grouped by the reason) and so does the run log."""
+    arns = setup(w, 30, regions=("eu-west-1",))
+    why = 'The property "status" has a wrong value'
+    for a in (arns[3], arns[11]):
+        w.port.fail_entity(a, 422, "invalid_request", why, count=2)
+    r = sync(w, {"regions": "eu-west-1"})
+    check_rc(t, r, 1, "exit 1")
+    rep = r.output_json("sync_report") if "sync_report" in r.outputs else {}
+    groups = rep.get("refused", [])
+    t.ok(len(groups) == 1 and groups[0].get("count") == 2
+         and sorted(groups[0].get("entities", [])) == sorted([arns[3], arns[11]])
+         and why in groups[0].get("reason", "") and groups[0].get("status") == 422
+         and groups[0].get("action") == "write",
+         "defect 22: sync_report names both refused entities under Port's reason", groups)
+    logs = log_text(w.port_events())
+    t.ok(any(arns[3] in ln and arns[11] in ln and "refused to write 2 entities" in ln
+             for ln in logs.split("\n")),
+         "defect 22: one run log line names both", logs[-2000:])
+
+
+@S.test
 def blueprint_property_missing(t, w):
     setup(w, 30)
     w.add_blueprint(BP, drop=("keyPairOrigin",))
