@@ -253,13 +253,15 @@ out:
 /* --- reporting helpers ---------------------------------------------- */
 
 static void
-note_cert(cJSON *list, unsigned long *n, const char *arn, const char *domain,
-    const char *region, const char *status, double not_after)
+note_cert(cJSON *list, int soonest, unsigned long *n, const char *arn,
+    const char *domain, const char *region, const char *status,
+    double not_after)
 {
 	cJSON *o;
 	struct buf t = {0};
 
-	if ((*n)++ >= REPORT_MAX || (o = cJSON_CreateObject()) == NULL)
+	if (((*n)++ >= REPORT_MAX && !soonest) || /* soonest: of them all */
+	    (o = cJSON_CreateObject()) == NULL)
 		return;
 	cJSON_AddStringToObject(o, "arn", arn);
 	cJSON_AddStringToObject(o, "domain", domain);
@@ -268,7 +270,11 @@ note_cert(cJSON *list, unsigned long *n, const char *arn, const char *domain,
 	if (not_after > 0 && explain_time(not_after, &t) == 0)
 		cJSON_AddStringToObject(o, "expires", buf_str(&t));
 	buf_free(&t);
-	cJSON_AddItemToArray(list, o);
+	cJSON_AddNumberToObject(o, "notAfter", not_after);
+	if (soonest)
+		sync_report_keep_soonest(list, o, REPORT_MAX);
+	else
+		cJSON_AddItemToArray(list, o);
 }
 
 /* Port's refusal, with what to change when it names the blueprint. */
@@ -453,11 +459,11 @@ one_summary(struct sync *s, struct region *r, const cJSON *sum)
 	if ((k = lookup(s, arn)) != NULL)
 		k->seen = 1;
 	if (not_after > s->now && not_after < s->now + EXPIRY_DAYS * 86400.0)
-		note_cert(s->expiring, &s->nexpiring, arn,
+		note_cert(s->expiring, 1, &s->nexpiring, arn,
 		    str_of(sum, "DomainName"), r->name, status, not_after);
 	if (strcmp(status, "FAILED") == 0 ||
 	    strcmp(status, "VALIDATION_TIMED_OUT") == 0)
-		note_cert(s->attention, &s->nattention, arn,
+		note_cert(s->attention, 0, &s->nattention, arn,
 		    str_of(sum, "DomainName"), r->name, status, not_after);
 	if (st >= 0 && (s->c->skip_statuses & (1u << st))) {
 		r->skipped++;
@@ -759,6 +765,7 @@ finish_report(struct sync *s, struct op_result *res, int rc)
 		    r->name, r->listed, r->skipped, buf_str(&list),
 		    r->failed ? "listing failed" : "complete");
 	}
+	sync_report_sort_soonest(s->expiring);
 	cJSON_AddItemToObject(rep, "expiringWithin30Days", s->expiring);
 	cJSON_AddNumberToObject(rep, "expiringCount", (double)s->nexpiring);
 	cJSON_AddItemToObject(rep, "failedValidation", s->attention);
@@ -802,26 +809,9 @@ finish_report(struct sync *s, struct op_result *res, int rc)
 		free(json);
 	}
 	/* The certificates that need someone, by name. */
-	it = cJSON_GetObjectItemCaseSensitive(rep, "expiringWithin30Days");
-	if (s->nexpiring) {
-		sync_report_names(&list, it, "expires", LOG_MAX);
-		report_log(s->env->report,
-		    "%lu certificate%s expire%s within %d days: %s%s",
-		    s->nexpiring, s->nexpiring == 1 ? "" : "s",
-		    s->nexpiring == 1 ? "s" : "", EXPIRY_DAYS, buf_str(&list),
-		    s->nexpiring > LOG_MAX ? "; and more (see sync_report)"
-		                           : "");
-		buf_printf(&res->step_summary,
-		    "\n**Expiring within %d days:** %lu\n\n| Domain | Region "
-		    "| Expires | ARN |\n|---|---|---|---|\n",
-		    EXPIRY_DAYS, s->nexpiring);
-		cJSON_ArrayForEach(o, it)
-		{
-			md_row(&res->step_summary, 4, str_of(o, "domain"),
-			    str_of(o, "region"), str_of(o, "expires"),
-			    str_of(o, "arn"));
-		}
-	}
+	sync_report_expiring(s->env->report, &res->step_summary,
+	    cJSON_GetObjectItemCaseSensitive(rep, "expiringWithin30Days"),
+	    s->nexpiring, EXPIRY_DAYS, LOG_MAX);
 	it = cJSON_GetObjectItemCaseSensitive(rep, "failedValidation");
 	if (s->nattention) {
 		sync_report_names(&list, it, "status", LOG_MAX);

@@ -1,5 +1,6 @@
 #include "sync_report.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "md.h"
@@ -110,6 +111,94 @@ sync_refusals_free(struct sync_refusals *r)
 	cJSON_Delete(r->groups);
 	r->groups = NULL;
 	r->n = 0;
+}
+
+static double
+not_after(const cJSON *o)
+{
+	return cJSON_GetNumberValue(
+	    cJSON_GetObjectItemCaseSensitive(o, "notAfter"));
+}
+
+void
+sync_report_keep_soonest(cJSON *list, cJSON *o, size_t max)
+{
+	const cJSON *e;
+	int i = 0, latest = -1;
+	double t = -1;
+
+	if ((size_t)cJSON_GetArraySize(list) < max) {
+		cJSON_AddItemToArray(list, o);
+		return;
+	}
+	cJSON_ArrayForEach(e, list)
+	{
+		if (latest < 0 || not_after(e) > t) {
+			latest = i;
+			t = not_after(e);
+		}
+		i++;
+	}
+	if (latest >= 0 && not_after(o) < t)
+		cJSON_ReplaceItemInArray(list, latest, o);
+	else
+		cJSON_Delete(o);
+}
+
+static int
+sooner(const void *a, const void *b)
+{
+	double x = not_after(*(cJSON *const *)a);
+	double y = not_after(*(cJSON *const *)b);
+
+	return x < y ? -1 : x > y;
+}
+
+int
+sync_report_sort_soonest(cJSON *list)
+{
+	int n = cJSON_GetArraySize(list), i;
+	cJSON **v;
+
+	if (n < 2)
+		return 0;
+	if ((v = calloc((size_t)n, sizeof(*v))) == NULL)
+		return -1;
+	for (i = 0; i < n; i++)
+		v[i] = cJSON_DetachItemFromArray(list, 0);
+	qsort(v, (size_t)n, sizeof(*v), sooner);
+	for (i = 0; i < n; i++)
+		cJSON_AddItemToArray(list, v[i]);
+	free(v);
+	return 0;
+}
+
+void
+sync_report_expiring(struct report *rep, struct buf *md, const cJSON *list,
+    unsigned long n, int days, size_t log_max)
+{
+	struct buf names = {0};
+	size_t shown = (size_t)cJSON_GetArraySize(list);
+	const cJSON *o;
+
+	if (n == 0)
+		return;
+	sync_report_names(&names, list, "expires", log_max);
+	report_log(rep, "%lu certificate%s expire%s within %d days%s: %s%s", n,
+	    n == 1 ? "" : "s", n == 1 ? "s" : "", days,
+	    n > 1 ? ", soonest first" : "", buf_str(&names),
+	    n > log_max ? "; and more (see sync_report)" : "");
+	buf_printf(md, "\n**Expiring within %d days:** %lu", days, n);
+	if (n > shown)
+		buf_printf(md, " (the %zu soonest below)", shown);
+	buf_puts(md, "\n\n| Domain | Region | Expires | ARN |\n"
+	             "|---|---|---|---|\n");
+	cJSON_ArrayForEach(o, list)
+	{
+		md_row(md, 4, str_of(o, "domain"), str_of(o, "region"),
+		    str_of(o, "expires"), str_of(o, "arn"));
+	}
+	buf_free(&names);
 }
 
 void

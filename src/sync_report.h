@@ -40,6 +40,20 @@ void sync_refusals_report(
     const struct sync_refusals *r, struct report *rep, size_t max);
 void sync_refusals_free(struct sync_refusals *r);
 
+/* Adds o (taken) to list, which keeps the max objects whose number
+ * "notAfter" is smallest (issue 16, defect 23): the certificates that
+ * expire soonest, whatever order ACM lists them in. */
+void sync_report_keep_soonest(cJSON *list, cJSON *o, size_t max);
+/* Sorts list by "notAfter", soonest first. 0, or -1 out of memory
+ * (list unchanged). */
+int sync_report_sort_soonest(cJSON *list);
+
+/* The certificates expiring within `days`: a run log line naming the
+ * first log_max of list (sorted soonest first) with the total n, and a
+ * step summary table (md) of all of list, with the total beside it. */
+void sync_report_expiring(struct report *rep, struct buf *md, const cJSON *list,
+    unsigned long n, int days, size_t log_max);
+
 /* "domain (region, <third>); ..." for the first max objects of arr
  * (their "domain", "region" and `third` strings, neutralised), into
  * list (reset first): a log line names who needs attention. */

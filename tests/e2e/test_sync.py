@@ -214,6 +214,41 @@ def defect_22_every_refused_entity_is_named(t, w):
 
 
 @S.test
+def defect_23_expiring_list_keeps_the_soonest_hundred(t, w):
+    """defect 23: the expiring list keeps the wrong hundred. 120
+    certificates expiring in 20-29 days are listed before 30 expiring in
+    1-5 days: sync_report keeps the 100 soonest (all 30 among them),
+    soonest first, with the total of 150 beside; the run log's list
+    starts with the soonest."""
+    setup(w, 0)
+    now = time.time()
+    late = [w.acm.add_certificate(f"late{i}.example.com", not_after=now + (20 + i % 9) * 86400)
+            for i in range(120)]
+    soon = [w.acm.add_certificate(f"soon{i}.example.com", not_after=now + (1 + i % 5) * 86400
+                                  + i * 60) for i in range(30)]
+    r = sync(w, {"regions": "eu-west-1"})
+    check_rc(t, r, 0, "exit 0")
+    rep = r.output_json("sync_report") if "sync_report" in r.outputs else {}
+    lst = rep.get("expiringWithin30Days", [])
+    arns = [x.get("arn") for x in lst]
+    t.eq(rep.get("expiringCount"), 150, "the total beside the list")
+    t.ok(len(lst) == 100 and set(soon) <= set(arns),
+         "defect 23: the 30 soonest are among the 100 kept", len(lst))
+    na = [x.get("notAfter", 0) for x in lst]
+    t.ok(na == sorted(na) and arns[:30] and set(arns[:30]) == set(soon),
+         "defect 23: soonest first", na[:5])
+    first = min(soon, key=lambda a: w.acm.certs[a]["NotAfter"])
+    logs = log_text(w.port_events())
+    line = next((ln for ln in logs.split("\n") if "expire within 30 days" in ln), "")
+    dom = w.acm.certs[first]["DomainName"]
+    t.ok(line and line.split(": ", 1)[1].startswith(dom),
+         "defect 23: the run log's list starts with the soonest", line[:300])
+    t.contains(r.summary or "", "**Expiring within 30 days:** 150 (the 100 soonest below)",
+               "the step summary gives the total beside the list")
+    del late
+
+
+@S.test
 def blueprint_property_missing(t, w):
     setup(w, 30)
     w.add_blueprint(BP, drop=("keyPairOrigin",))

@@ -50,5 +50,38 @@ main(void)
 	cJSON_Delete(g);
 	sync_refusals_free(&r);
 	buf_free(&lines);
+
+	/* defect 23: the soonest, not the first listed, sorted. */
+	{
+		cJSON *list = cJSON_CreateArray(), *o;
+		double t;
+		int sorted = 1;
+
+		for (i = 0; i < 50; i++) {
+			o = cJSON_CreateObject();
+			cJSON_AddNumberToObject(
+			    o, "notAfter", 1000 - i * 7 % 50);
+			cJSON_AddNumberToObject(o, "i", i);
+			sync_report_keep_soonest(list, o, 10);
+		}
+		ok(cJSON_GetArraySize(list) == 10,
+		    "defect 23: at most max kept");
+		ok(sync_report_sort_soonest(list) == 0, "sorted");
+		t = -1;
+		cJSON_ArrayForEach(o, list)
+		{
+			double v = cJSON_GetNumberValue(
+			    cJSON_GetObjectItem(o, "notAfter"));
+
+			sorted &= v >= t;
+			t = v;
+		}
+		ok(sorted && t == 1000 - 40 &&
+		        cJSON_GetNumberValue(cJSON_GetObjectItem(
+		            cJSON_GetArrayItem(list, 0), "notAfter")) == 951,
+		    "defect 23: the 10 soonest of 50, soonest first (last %g)",
+		    t);
+		cJSON_Delete(list);
+	}
 	return done_testing();
 }
