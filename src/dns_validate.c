@@ -47,7 +47,8 @@ dns_explain_r53(struct buf *b, const struct aws_error *err, const char *doing)
 	    strcmp(err->type, "AccessDeniedException") == 0)
 		buf_puts(b,
 		    ". The AWS credentials need "
-		    "route53:ListHostedZonesByName, "
+		    "route53:ListHostedZonesByName (route53:GetHostedZone "
+		    "with hosted_zone_id), "
 		    "route53:ChangeResourceRecordSets on the hosted "
 		    "zone (CNAME records, UPSERT) and route53:GetChange "
 		    "(and, to delete records, route53:ListResourceRecordSets "
@@ -121,13 +122,34 @@ group_records(struct op_env *env, struct op_result *res,
     const struct acm_certificate *cert, struct group *g, size_t *ng)
 {
 	const struct config *c = env->cfg;
-	struct route53_zone zone;
+	struct route53_zone zone, given;
 	struct aws_error err;
 	char why[768];
 	size_t i, k;
 	int rc;
 
 	*ng = 0;
+	/* A given zone must be public: ACM validates through public DNS
+	 * and never sees a private zone's records. */
+	if (c->hosted_zone_id[0] &&
+	    route53_get_zone(env->r53, c->hosted_zone_id, &given, &err) != 0) {
+		buf_puts(&res->summary, "\n\n");
+		dns_explain_r53(&res->summary, &err,
+		    "read the hosted zone given as hosted_zone_id "
+		    "(GetHostedZone)");
+		buf_puts(&res->summary, ". Nothing was written to Route 53.");
+		return 1;
+	}
+	if (c->hosted_zone_id[0] && given.private_zone) {
+		buf_printf(&res->summary,
+		    "\n\nhosted_zone_id %s is a private hosted zone (%s): ACM "
+		    "validates through public DNS and would never see records "
+		    "written there. Nothing was written to Route 53; set "
+		    "hosted_zone_id to the public zone that serves these "
+		    "names, or leave it empty for port-acm to find it.",
+		    given.id, given.name);
+		return 1;
+	}
 	for (i = 0; i < cert->nvalidations; i++) {
 		const struct acm_validation *v = &cert->validations[i];
 
@@ -146,7 +168,7 @@ group_records(struct op_env *env, struct op_result *res,
 		}
 		memset(&zone, 0, sizeof(zone));
 		if (c->hosted_zone_id[0]) {
-			str_copy(zone.id, sizeof(zone.id), c->hosted_zone_id);
+			zone = given;
 			rc = 0;
 		} else {
 			rc = route53_find_zone(env->r53, base_of(v->domain),

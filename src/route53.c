@@ -523,6 +523,74 @@ done:
 }
 
 int
+route53_parse_zone(const char *xml, size_t len, struct route53_zone *zone,
+    char *why, size_t whylen)
+{
+	struct xml_node *root = NULL;
+	const struct xml_node *hz;
+	const char *id, *name, *priv;
+	char perr[128];
+	int rc = -1;
+
+	memset(zone, 0, sizeof(*zone));
+	if (xml_parse(xml, len, &root, perr, sizeof(perr)) != 0) {
+		str_printf(why, whylen, "not XML: %s", perr);
+		return -1;
+	}
+	if (strcmp(root->name, "GetHostedZoneResponse") != 0 ||
+	    (hz = xml_child(root, "HostedZone")) == NULL ||
+	    (id = xml_child_text(hz, "Id")) == NULL ||
+	    (name = xml_child_text(hz, "Name")) == NULL) {
+		str_copy(why, whylen, "no HostedZone with Id and Name");
+		goto done;
+	}
+	priv = xml_child_text(xml_child(hz, "Config"), "PrivateZone");
+	str_copy(zone->id, sizeof(zone->id), bare_id(id));
+	if (!id_ok(zone->id) ||
+	    route53_name_norm(name, zone->name, sizeof(zone->name)) != 0) {
+		str_copy(why, whylen, "a HostedZone with a bad Id or Name");
+		goto done;
+	}
+	zone->private_zone = priv != NULL && strcmp(priv, "true") == 0;
+	rc = 0;
+done:
+	xml_free(root);
+	return rc;
+}
+
+int
+route53_get_zone(struct route53 *r, const char *id, struct route53_zone *zone,
+    struct aws_error *err)
+{
+	struct buf out = {0};
+	char path[192], why[256];
+	int rc = -1;
+
+	if (!id_ok(bare_id(id))) {
+		memset(err, 0, sizeof(*err));
+		err->kind = AWS_ERR_LOCAL;
+		str_copy(err->message, sizeof(err->message), "bad zone id");
+		return -1;
+	}
+	str_printf(path, sizeof(path), API "/hostedzone/%s", bare_id(id));
+	r->stats.get_zone++;
+	if (aws_call(r->aws,
+	        &(struct aws_request){
+	            .method = "GET", .path = path, .idempotent = 1},
+	        &out, err) != 0)
+		goto done;
+	if (route53_parse_zone(out.data ? out.data : "", out.len, zone, why,
+	        sizeof(why)) != 0) {
+		response_error(err, "GetHostedZone", why);
+		goto done;
+	}
+	rc = 0;
+done:
+	buf_free(&out);
+	return rc;
+}
+
+int
 route53_get_change(struct route53 *r, const char *id,
     struct route53_change_info *info, struct aws_error *err)
 {

@@ -214,6 +214,25 @@ def explicit_zone_skips_lookup(t, w):
 
 
 @S.test
+def defect_20_private_hosted_zone_id_is_refused(t, w):
+    """defect 20: a hosted_zone_id that is private is used as given; ACM
+    never sees its records. GetHostedZone says PrivateZone: refused with
+    the reason before anything is written."""
+    w.add_run(RUN_ID)
+    r53 = R53(w)
+    priv = r53.zone("example.com", True)
+    r = run(w, r53, inputs={"subject_alternative_names": "", "hosted_zone_id": priv})
+    t.ok(r.rc != 0, "the run fails", r.describe())
+    t.eq([c["params"].get("Id") for c in r53.calls("GetHostedZone")], [priv],
+         "defect 20: GetHostedZone of the zone given")
+    t.eq(r53.calls("ChangeResourceRecordSets"), [], "defect 20: nothing written")
+    t.eq(r53.fake.records(priv, "CNAME"), {}, "the private zone is untouched")
+    t.ok("is a private hosted zone" in (r.stdout + r.stderr)
+         and "public DNS" in (r.stdout + r.stderr),
+         "defect 20: the refusal gives the reason", r.stderr[-1500:])
+
+
+@S.test
 def throttling_and_prior_request_are_retried(t, w):
     w.add_run(RUN_ID)
     r53 = R53(w)
