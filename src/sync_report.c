@@ -18,7 +18,7 @@ sync_refusals_add(struct sync_refusals *r, int deleting, const char *id,
     long status, const char *reason)
 {
 	const char *action = deleting ? "delete" : "write";
-	cJSON *g, *ents;
+	cJSON *g, *ents, *count;
 	const cJSON *c;
 
 	r->n++;
@@ -43,8 +43,8 @@ sync_refusals_add(struct sync_refusals *r, int deleting, const char *id,
 		cJSON_AddArrayToObject(g, "entities");
 	}
 	ents = cJSON_GetObjectItemCaseSensitive(g, "entities");
-	c = cJSON_GetObjectItemCaseSensitive(g, "count");
-	cJSON_SetNumberValue((cJSON *)c, c->valuedouble + 1);
+	if ((count = cJSON_GetObjectItemCaseSensitive(g, "count")) != NULL)
+		cJSON_SetNumberValue(count, count->valuedouble + 1);
 	return cJSON_AddItemToArray(ents, cJSON_CreateString(id)) ? 0 : -1;
 }
 
@@ -145,11 +145,17 @@ sync_report_keep_soonest(cJSON *list, cJSON *o, size_t max)
 		cJSON_Delete(o);
 }
 
+/* One entry of the list while it is sorted. */
+struct dated {
+	cJSON *o;
+	double t;
+};
+
 static int
 sooner(const void *a, const void *b)
 {
-	double x = not_after(*(cJSON *const *)a);
-	double y = not_after(*(cJSON *const *)b);
+	double x = ((const struct dated *)a)->t;
+	double y = ((const struct dated *)b)->t;
 
 	return x < y ? -1 : x > y;
 }
@@ -158,17 +164,19 @@ int
 sync_report_sort_soonest(cJSON *list)
 {
 	int n = cJSON_GetArraySize(list), i;
-	cJSON **v;
+	struct dated *v;
 
 	if (n < 2)
 		return 0;
-	if ((v = calloc((size_t)n, sizeof(*v))) == NULL)
+	if ((v = calloc((size_t)n, sizeof(struct dated))) == NULL)
 		return -1;
+	for (i = 0; i < n; i++) {
+		v[i].o = cJSON_DetachItemFromArray(list, 0);
+		v[i].t = not_after(v[i].o);
+	}
+	qsort(v, (size_t)n, sizeof(struct dated), sooner);
 	for (i = 0; i < n; i++)
-		v[i] = cJSON_DetachItemFromArray(list, 0);
-	qsort(v, (size_t)n, sizeof(*v), sooner);
-	for (i = 0; i < n; i++)
-		cJSON_AddItemToArray(list, v[i]);
+		cJSON_AddItemToArray(list, v[i].o);
 	free(v);
 	return 0;
 }

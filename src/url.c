@@ -1,8 +1,8 @@
 #include "url.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <curl/curl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -107,16 +107,15 @@ done:
 int
 url_is_loopback(const struct url_parts *u)
 {
-	const char *h = u->host;
-	unsigned a, b, c, d;
-	char end;
+	struct in_addr a;
 
-	if (strcmp(h, "localhost") == 0 || strcmp(h, "[::1]") == 0)
+	if (strcmp(u->host, "localhost") == 0 || strcmp(u->host, "[::1]") == 0)
 		return 1;
 	/* curl writes IPv4 hosts as four decimal octets (it normalises
-	 * "127.1" and "0x7f.0.0.1"); a name is never a match here. */
-	return sscanf(h, "%3u.%3u.%3u.%3u%c", &a, &b, &c, &d, &end) == 4 &&
-	       a == 127 && b <= 255 && c <= 255 && d <= 255;
+	 * "127.1" and "0x7f.0.0.1"), which inet_pton reads; a name is
+	 * never a match here. */
+	return inet_pton(AF_INET, u->host, &a) == 1 &&
+	       (ntohl(a.s_addr) >> 24) == 127;
 }
 
 int
