@@ -88,6 +88,12 @@ url_parse(const char *url, struct url_parts *out, char *why, size_t whylen)
 	    !have)
 		goto toolong;
 	out->port = strtol(port, NULL, 10);
+	/* curl takes ":0"; nothing listens there (found by fuzz_url). */
+	if (out->port < 1 || out->port > 65535) {
+		str_copy(
+		    why, whylen, "its port is not a number from 1 to 65535");
+		goto done;
+	}
 	if (part(h, CURLUPART_PATH, 0, out->path, sizeof(out->path), &have) !=
 	    0)
 		goto toolong;

@@ -65,6 +65,9 @@ main(void)
 	        !url_is_loopback(&u),
 	    "a name starting 127.0.0.1. is not");
 	ok(!allowed("http://10.1.2.3/creds"), "another host over http");
+	ok(url_parse("http://[fdc2::283]:0/x", &u, why, sizeof(why)) == -1 &&
+	        strstr(why, "port") != NULL,
+	    "port 0 is refused (fuzz_url's finding)");
 	ok(url_parse("ftp://example.com/", &u, why, sizeof(why)) == -1,
 	    "not http(s): refused");
 	ok(url_parse("example.com", &u, why, sizeof(why)) == -1,
