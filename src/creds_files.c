@@ -288,6 +288,15 @@ unusable(const struct ini *ini, const char *profile, char *why, size_t whylen)
 		    "role_to_assume (GitHub OIDC) instead",
 		    profile);
 	else if (get(ini, profile, "role_arn") &&
+	         get(ini, profile, "mfa_serial") != NULL)
+		/* Else STS refuses with an AccessDenied that hides why. */
+		str_printf(why, whylen,
+		    "profile %s sets mfa_serial: assuming its role needs a "
+		    "one-time MFA code, which a workflow cannot type. Use "
+		    "role_to_assume (GitHub OIDC) or a role whose trust policy "
+		    "does not ask for MFA, and drop mfa_serial",
+		    profile);
+	else if (get(ini, profile, "role_arn") &&
 	         get(ini, profile, "source_profile") &&
 	         get(ini, profile, "credential_source"))
 		str_printf(why, whylen,

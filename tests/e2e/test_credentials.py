@@ -311,6 +311,31 @@ def defect_11_middle_role_of_a_source_profile_chain_is_masked(t, w):
 
 
 @S.test
+def defect_19_mfa_serial_profile_is_refused_before_sts(t, w):
+    """mfa_serial (issue 16, item 19): a role profile that needs an MFA
+    code cannot be used by a workflow; it is refused, saying so, before
+    any STS call (STS's AccessDenied would hide why)."""
+    s = sts(w, credentials={"AKIDPROFILEBASE00001": ("profileBaseSecret/xyz", None)})
+    s.add_role(ROLE)
+    cfg = write(w, "config", f"[profile acm]\nrole_arn = {ROLE}\nsource_profile = base\n"
+                             "mfa_serial = arn:aws:iam::123456789012:mfa/alice\n")
+    cred = write(w, "credentials", "[base]\naws_access_key_id = AKIDPROFILEBASE00001\n"
+                                   "aws_secret_access_key = profileBaseSecret/xyz\n")
+    w.add_run(RUN_ID)
+    try:
+        r = w.run("request", aws=False, inputs=inputs(),
+                  env=env(w, AWS_ENDPOINT_URL_STS=s.url, AWS_PROFILE="acm",
+                          AWS_CONFIG_FILE=cfg, AWS_SHARED_CREDENTIALS_FILE=cred))
+        check_rc(t, r, 2)
+        t.match(r.stderr, r"profile acm sets mfa_serial: .*one-time MFA code",
+                "refused with the reason", diag=r.stderr[-1000:])
+        t.eq(s.calls, [], "STS never called")
+        t.eq(w.acm_calls(), [], "ACM never called")
+    finally:
+        stop(w)
+
+
+@S.test
 def profile_static_keys(t, w):
     w.acm.credentials["AKIDPROFILEKEYS00001"] = ("profileSecret/abc", None)
     cred = write(w, "credentials", "[default]\naws_access_key_id = AKIDPROFILEKEYS00001\n"
