@@ -412,9 +412,11 @@ require_tls(const char *field, const char *url, struct buf *msg)
 	struct url_parts u;
 	char why[160];
 
-	/* The host curl connects to (url.h), not a string's prefix. */
-	if (validate_url_scheme(url) != 0 ||
-	    (url_parse(url, &u, why, sizeof(why)) == 0 && url_is_loopback(&u)))
+	/* Every URL setting passes the one URL check (url.h), and the
+	 * loopback test is on the host curl connects to. */
+	if (url_parse(url, &u, why, sizeof(why)) != 0)
+		return fail(msg, "%s is refused: %s", field, why);
+	if (u.https || url_is_loopback(&u))
 		return 0;
 	return fail(msg,
 	    "%s must use https:// (plain http:// is allowed only for the "
