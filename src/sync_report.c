@@ -44,7 +44,7 @@ sync_refusals_add(struct sync_refusals *r, int deleting, const char *id,
 	}
 	ents = cJSON_GetObjectItemCaseSensitive(g, "entities");
 	if ((count = cJSON_GetObjectItemCaseSensitive(g, "count")) != NULL)
-		cJSON_SetNumberValue(count, count->valuedouble + 1);
+		cJSON_SetNumberHelper(count, count->valuedouble + 1);
 	return cJSON_AddItemToArray(ents, cJSON_CreateString(id)) ? 0 : -1;
 }
 
