@@ -95,7 +95,7 @@ acm_call(struct acm *a, const char *op, const cJSON *params, cJSON **out,
 	        strcmp(op, "RequestCertificate") != 0 ||
 	            cJSON_GetObjectItemCaseSensitive(
 	                params, "IdempotencyToken") != NULL,
-	        0},
+	        0, NULL},
 	    &resp, err);
 	free(body);
 	if (rc != 0)

@@ -12,6 +12,7 @@
 #include "aws/xml.h"
 #include "base/cancel.h"
 #include "base/retry.h"
+#include "base/url.h"
 #include "input/validate_arn.h"
 #include "input/validate_text.h"
 
@@ -141,6 +142,12 @@ aws_endpoint_split(const char *endpoint, char *base, size_t baselen, char *host,
 	size_t n, i;
 	int https;
 
+	struct url_parts u;
+
+	/* curl's reading first (url.h): userinfo refused, and the
+	 * loopback test below is on the host curl connects to. */
+	if (url_parse(endpoint, &u, why, whylen) != 0)
+		return -1;
 	if ((https = validate_url_scheme(endpoint)) < 0) {
 		str_copy(why, whylen, "it is not an http(s) URL");
 		return -1;
@@ -164,7 +171,7 @@ aws_endpoint_split(const char *endpoint, char *base, size_t baselen, char *host,
 	    ((https && strcmp(p, ":443") == 0) ||
 	        (!https && strcmp(p, ":80") == 0)))
 		*p = '\0';
-	if (!https && !validate_url_loopback(endpoint)) {
+	if (!https && !url_is_loopback(&u)) {
 		str_copy(why, whylen,
 		    "it is plain http to a host that is not this machine "
 		    "(only 127.0.0.0/8, ::1 and localhost may use http)");
@@ -188,6 +195,31 @@ aws_endpoint_split(const char *endpoint, char *base, size_t baselen, char *host,
 		return -1;
 	}
 	return 0;
+}
+
+size_t
+aws_call_secrets(const struct aws_credentials *cv,
+    const struct aws_request *req, const char **out, size_t n)
+{
+	const char *have[3] = {NULL, NULL, NULL};
+	size_t i, k = 0;
+
+	if (n == 0)
+		return 0;
+	if (cv != NULL && !req->unsigned_) {
+		have[0] = cv->access_key_id;
+		have[1] = cv->secret_access_key;
+		have[2] = cv->session_token;
+	}
+	for (i = 0; i < 3 && k + 1 < n; i++)
+		if (have[i] != NULL && have[i][0])
+			out[k++] = have[i];
+	for (i = 0;
+	     req->secrets != NULL && req->secrets[i] != NULL && k + 1 < n; i++)
+		if (req->secrets[i][0])
+			out[k++] = req->secrets[i];
+	out[k] = NULL;
+	return k;
 }
 
 struct aws_client *
@@ -565,7 +597,7 @@ aws_call(struct aws_client *c, const struct aws_request *req, struct buf *out,
 	struct http_response resp = {0};
 	struct retry_outcome o;
 	const struct aws_credentials *cv = NULL;
-	const char *secrets[4] = {NULL, NULL, NULL, NULL};
+	const char *secrets[AWS_MAX_SECRETS + 1] = {NULL};
 	enum http_result hr;
 	char why[1024];
 	int result = -1, skew_retried = 0, skewed;
@@ -598,10 +630,9 @@ aws_call(struct aws_client *c, const struct aws_request *req, struct buf *out,
 				                       : "no AWS credentials");
 				goto done;
 			}
-			secrets[0] = cv->access_key_id;
-			secrets[1] = cv->secret_access_key;
-			secrets[2] = cv->session_token;
 		}
+		aws_call_secrets(
+		    cv, req, secrets, sizeof(secrets) / sizeof(*secrets));
 		resp.sends = 0;
 		hr = attempt(c, req, cv, &resp, why, sizeof(why));
 		attempts += resp.sends;

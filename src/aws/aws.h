@@ -92,6 +92,9 @@ struct aws_credentials_provider {
 /* Frees the strings of v after wiping them, and zeroes v. */
 void aws_credentials_wipe(struct aws_credentials *v);
 
+/* Secrets aws_call redacts from one call's messages, at most. */
+#define AWS_MAX_SECRETS 8
+
 struct aws_request {
 	const char *method;       /* "POST", "GET", ... */
 	const char *path;         /* appended to the endpoint's path; NULL = "";
@@ -107,6 +110,10 @@ struct aws_request {
 	                 * clock-skew refusals are retried */
 	int unsigned_;  /* send without SigV4 and credentials, e.g.
 	                 * AssumeRoleWithWebIdentity */
+	const char *const *secrets; /* what else the request carries that
+	                             * no answer may repeat (a web identity
+	                             * token), NULL-terminated, or NULL;
+	                             * borrowed */
 };
 
 struct aws_client_config {
@@ -172,6 +179,14 @@ time_t aws_parse_http_date(const char *s);
 /* Pure. ISO 8601 UTC time as AWS writes it ("2026-12-02T14:05:00Z",
  * fractions and "+00:00" accepted) as epoch seconds; -1 when not one. */
 time_t aws_parse_iso8601(const char *s);
+
+/* Pure. Every secret a call holds, NULL-terminated into out (room for
+ * n, the last slot always NULL): the signing credentials (cv, NULL for
+ * an unsigned call) and req->secrets. Every message made of an answer
+ * is redacted of all of them, signed or not (issue 16, defect 6).
+ * Returns how many were put. */
+size_t aws_call_secrets(const struct aws_credentials *cv,
+    const struct aws_request *req, const char **out, size_t n);
 
 /* Pure. Splits an endpoint URL. 0 when usable: https, or http to a
  * loopback host (127.0.0.0/8, ::1, localhost); the scheme is compared

@@ -6,12 +6,16 @@
 
 #include "aws/route53.h"
 #include "aws/xml.h"
+#include "base/pager.h"
 
 /* aws-route53.md §1, §2 */
 #define API            "/2013-04-01"
 #define NS             "https://route53.amazonaws.com/doc/2013-04-01/"
 #define MAX_CANDIDATES 128 /* labels in a DNS name, bounded */
 #define ZONES_PER_PAGE 10
+/* Hosted zones of one name, in pages of ZONES_PER_PAGE: Route 53 allows
+ * 500 zones per account by default. */
+#define ZONES_MAX_PAGES 1000
 
 static const struct aws_service route53_service = {
     "Route 53", "route53", AWS_PROTO_REST_XML, NULL};
@@ -341,19 +345,24 @@ lookup_exact(struct route53 *r, const char *name, struct lookup *l,
 	struct route53_zone page[ZONES_PER_PAGE];
 	char next_name[256] = "", next_id[40] = "", start_id[40] = "";
 	const char *start = name;
-	char priv[40] = "";
+	char priv[40] = "", cursor[300];
 	size_t n, i;
 	int truncated, found = 0;
+	struct pager pg;
 
 	str_copy(l->name, sizeof(l->name), name);
 	l->rc = 1;
+	pager_init(&pg, "Route 53", "NextDNSName and NextHostedZoneId",
+	    ZONES_MAX_PAGES);
 	for (;;) {
 		/* dnsname is where the listing starts, not a filter: keep
 		 * the zones whose Name is exactly the candidate (§3.1). */
 		if (list_page(r, start, start_id[0] ? start_id : NULL, page, &n,
 		        &truncated, next_name, sizeof(next_name), next_id,
-		        sizeof(next_id), err) != 0)
+		        sizeof(next_id), err) != 0) {
+			pager_free(&pg);
 			return -1;
+		}
 		for (i = 0; i < n; i++) {
 			if (strcmp(page[i].name, name) != 0)
 				break;
@@ -372,11 +381,20 @@ lookup_exact(struct route53 *r, const char *name, struct lookup *l,
 				    "one that serves it",
 				    name, l->zone.id, page[i].id);
 				l->rc = 2;
+				pager_free(&pg);
 				return 2;
 			}
 		}
 		if (i < n || !truncated)
 			break;
+		str_printf(cursor, sizeof(cursor), "%s %s", next_name, next_id);
+		if (pager_next(&pg, cursor, l->why, sizeof(l->why)) != 0) {
+			pager_free(&pg);
+			memset(err, 0, sizeof(*err));
+			err->kind = AWS_ERR_RESPONSE;
+			str_copy(err->message, sizeof(err->message), l->why);
+			return -1;
+		}
 		start = next_name;
 		str_copy(start_id, sizeof(start_id), next_id);
 		{
@@ -387,6 +405,7 @@ lookup_exact(struct route53 *r, const char *name, struct lookup *l,
 				break;
 		}
 	}
+	pager_free(&pg);
 	if (l->rc == 1 && priv[0])
 		str_printf(l->why, sizeof(l->why),
 		    "only a private hosted zone (%s) is named %s", priv, name);
@@ -499,6 +518,74 @@ route53_change(struct route53 *r, const char *zone_id, const char *comment,
 	rc = 0;
 done:
 	buf_free(&body);
+	buf_free(&out);
+	return rc;
+}
+
+int
+route53_parse_zone(const char *xml, size_t len, struct route53_zone *zone,
+    char *why, size_t whylen)
+{
+	struct xml_node *root = NULL;
+	const struct xml_node *hz;
+	const char *id, *name, *priv;
+	char perr[128];
+	int rc = -1;
+
+	memset(zone, 0, sizeof(*zone));
+	if (xml_parse(xml, len, &root, perr, sizeof(perr)) != 0) {
+		str_printf(why, whylen, "not XML: %s", perr);
+		return -1;
+	}
+	if (strcmp(root->name, "GetHostedZoneResponse") != 0 ||
+	    (hz = xml_child(root, "HostedZone")) == NULL ||
+	    (id = xml_child_text(hz, "Id")) == NULL ||
+	    (name = xml_child_text(hz, "Name")) == NULL) {
+		str_copy(why, whylen, "no HostedZone with Id and Name");
+		goto done;
+	}
+	priv = xml_child_text(xml_child(hz, "Config"), "PrivateZone");
+	str_copy(zone->id, sizeof(zone->id), bare_id(id));
+	if (!id_ok(zone->id) ||
+	    route53_name_norm(name, zone->name, sizeof(zone->name)) != 0) {
+		str_copy(why, whylen, "a HostedZone with a bad Id or Name");
+		goto done;
+	}
+	zone->private_zone = priv != NULL && strcmp(priv, "true") == 0;
+	rc = 0;
+done:
+	xml_free(root);
+	return rc;
+}
+
+int
+route53_get_zone(struct route53 *r, const char *id, struct route53_zone *zone,
+    struct aws_error *err)
+{
+	struct buf out = {0};
+	char path[192], why[256];
+	int rc = -1;
+
+	if (!id_ok(bare_id(id))) {
+		memset(err, 0, sizeof(*err));
+		err->kind = AWS_ERR_LOCAL;
+		str_copy(err->message, sizeof(err->message), "bad zone id");
+		return -1;
+	}
+	str_printf(path, sizeof(path), API "/hostedzone/%s", bare_id(id));
+	r->stats.get_zone++;
+	if (aws_call(r->aws,
+	        &(struct aws_request){
+	            .method = "GET", .path = path, .idempotent = 1},
+	        &out, err) != 0)
+		goto done;
+	if (route53_parse_zone(out.data ? out.data : "", out.len, zone, why,
+	        sizeof(why)) != 0) {
+		response_error(err, "GetHostedZone", why);
+		goto done;
+	}
+	rc = 0;
+done:
 	buf_free(&out);
 	return rc;
 }

@@ -56,7 +56,7 @@ struct route53_change_info {
 
 /* Every call counted, for the report and the benchmark. */
 struct route53_stats {
-	unsigned list_zones, change, get_change, list_records;
+	unsigned list_zones, change, get_change, list_records, get_zone;
 };
 
 struct route53;
@@ -84,6 +84,15 @@ int route53_change(struct route53 *r, const char *zone_id, const char *comment,
     struct route53_change_info *info, struct aws_error *err);
 
 /* GetChange (id with or without "/change/"). */
+/* GetHostedZone: the zone's name and whether it is private (a private
+ * zone's records are not what ACM sees), for a hosted_zone_id given as
+ * input. */
+int route53_get_zone(struct route53 *r, const char *id,
+    struct route53_zone *zone, struct aws_error *err);
+/* Pure. GetHostedZoneResponse into zone; 0, or -1 with why. */
+int route53_parse_zone(const char *xml, size_t len, struct route53_zone *zone,
+    char *why, size_t whylen);
+
 int route53_get_change(struct route53 *r, const char *id,
     struct route53_change_info *info, struct aws_error *err);
 

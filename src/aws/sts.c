@@ -144,6 +144,7 @@ call(struct sts *s, const char *action, const struct sts_role *role,
     size_t arnlen, struct aws_error *err)
 {
 	struct buf form = {0}, resp = {0};
+	const char *secrets[] = {token, NULL};
 	char dur[16], why[256];
 	int rc = -1;
 
@@ -166,7 +167,8 @@ call(struct sts *s, const char *action, const struct sts_role *role,
 	if (aws_call(s->client,
 	        &(struct aws_request){"POST", NULL, NULL,
 	            "application/x-www-form-urlencoded; charset=utf-8", NULL, 0,
-	            form.data, form.len, 1, token != NULL},
+	            form.data, form.len, 1, token != NULL,
+	            token ? secrets : NULL},
 	        &resp, err) != 0)
 		goto done;
 	if (sts_parse_credentials(resp.data, resp.len, out, assumed_arn, arnlen,

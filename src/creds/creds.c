@@ -68,7 +68,9 @@ creds_get(struct creds *c, time_t now, char *err, size_t errlen)
 		str_copy(err, errlen, "no AWS credentials");
 		return NULL;
 	}
-	if (c->fetch(c->arg, now, &fresh, err, errlen) != 0) {
+	if (c->fetch(c->arg, now, &fresh, err, errlen) != 0 ||
+	    creds_fresh_enough(fresh.expires, now, c->describe, err, errlen) !=
+	        0) {
 		aws_credentials_wipe(&fresh);
 		return NULL;
 	}
@@ -98,18 +100,54 @@ creds_describe(struct creds *c)
 	return c->described;
 }
 
+int
+creds_fresh_enough(
+    time_t expires, time_t now, const char *what, char *err, size_t errlen)
+{
+	struct tm e = {0}, n = {0};
+	int gone = expires <= now;
+
+	if (expires == 0 || expires - now > CREDS_REFRESH_S)
+		return 0;
+	/* Taking them would fetch again before every request. */
+	if (gmtime_r(&expires, &e) == NULL || gmtime_r(&now, &n) == NULL) {
+		memset(&e, 0, sizeof(e));
+		memset(&n, 0, sizeof(n));
+	}
+	str_printf(err, errlen,
+	    "%s gave credentials that %s at %04d-%02d-%02d %02d:%02d:%02d "
+	    "UTC, %lld s %s this runner's clock (%02d:%02d:%02d UTC, as "
+	    "corrected by AWS's Date where known), %s: refusing them. The "
+	    "usual cause is a runner clock that is off (clock skew): check "
+	    "its time sync (NTP); otherwise the source hands out sessions "
+	    "shorter than %d s",
+	    what, gone ? "expired" : "expire", e.tm_year + 1900, e.tm_mon + 1,
+	    e.tm_mday, e.tm_hour, e.tm_min, e.tm_sec,
+	    (long long)(gone ? now - expires : expires - now),
+	    gone ? "before" : "after", n.tm_hour, n.tm_min, n.tm_sec,
+	    gone ? "already expired" : "inside the refresh window",
+	    CREDS_REFRESH_S);
+	return -1;
+}
+
 void
 creds_own(struct creds *c, struct creds *base)
 {
 	c->owned = base;
+	if (c->mask != NULL && base != NULL)
+		creds_set_mask(base, c->mask, c->mask_arg);
 }
 
 void
 creds_set_mask(
     struct creds *c, void (*mask)(void *arg, const char *secret), void *arg)
 {
-	c->mask = mask;
-	c->mask_arg = arg;
+	/* Every hop of a chain signs with secrets of its own: the middle
+	 * role's are as secret as the last one's. */
+	for (; c != NULL; c = c->owned) {
+		c->mask = mask;
+		c->mask_arg = arg;
+	}
 }
 
 void

@@ -82,14 +82,24 @@ struct creds *creds_new_source(creds_fetch_fn fetch, void *arg,
 const struct aws_credentials *creds_get(
     struct creds *c, time_t now, char *err, size_t errlen);
 
+/* Pure. 0 when credentials expiring at `expires` (0 = never) may be
+ * taken at `now`; -1 with err when they expire within CREDS_REFRESH_S
+ * (or have expired): taking them would fetch again before every
+ * request. what names the source for the message. creds_get refuses
+ * such credentials at receipt with this message. */
+int creds_fresh_enough(
+    time_t expires, time_t now, const char *what, char *err, size_t errlen);
+
 /* For the log: "role arn:… by GitHub OIDC", plus ", expiring 14:05 UTC"
  * once fetched credentials expire. Valid until the next creds_get. */
 const char *creds_describe(struct creds *c);
 
-/* c takes base (may be NULL): freed with c (after it). */
+/* c takes base (may be NULL): freed with c (after it), and masked as c
+ * is. */
 void creds_own(struct creds *c, struct creds *base);
 
-/* Every secret fetched from now on is passed to mask before use. */
+/* Every secret fetched from now on, by c and by every credentials it
+ * owns (the hops of a role chain), is passed to mask before use. */
 void creds_set_mask(
     struct creds *c, void (*mask)(void *arg, const char *secret), void *arg);
 

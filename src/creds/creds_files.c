@@ -11,18 +11,18 @@
 
 #include "creds/creds_source.h"
 
-#define MAX_ENTRIES 512
-#define MAX_CHAIN   4 /* source_profile hops */
+#define MAX_CHAIN 4 /* source_profile hops */
+/* A shared file larger than this is refused, saying so: no cap on
+ * entries or lines that would silently drop the rest. */
+#define INI_MAX_BYTES (1024 * 1024)
 
 struct entry {
-	char section[128];
-	char key[64];
-	char *value; /* owned; wiped */
+	char *section, *key, *value; /* owned; value wiped */
 };
 
 struct ini {
-	struct entry e[MAX_ENTRIES];
-	size_t n;
+	struct entry *e; /* owned, n of cap */
+	size_t n, cap;
 	int found; /* a file was read */
 	char config[4096], credentials[4096];
 };
@@ -40,19 +40,91 @@ trim(char *s)
 	return s;
 }
 
-/* Reads one file; in the config file "[profile x]" names profile x and
- * "[x]" (other than default) is not a profile. */
-static void
-ini_read(struct ini *ini, const char *path, int is_config)
+static int
+ini_add(struct ini *ini, const char *section, const char *k, const char *v)
 {
-	char line[8192], section[128] = "", *p, *eq, *k, *v;
-	int in_profile = 0;
+	struct entry *grown, *e;
+
+	if (ini->n == ini->cap) {
+		grown = realloc(
+		    ini->e, (ini->cap ? ini->cap * 2 : 64) * sizeof(*ini->e));
+		if (grown == NULL)
+			return -1;
+		ini->e = grown;
+		ini->cap = ini->cap ? ini->cap * 2 : 64;
+	}
+	e = &ini->e[ini->n];
+	e->section = strdup(section);
+	e->key = strdup(k);
+	e->value = strdup(v);
+	if (e->section == NULL || e->key == NULL || e->value == NULL) {
+		free(e->section);
+		free(e->key);
+		free(e->value);
+		return -1;
+	}
+	ini->n++;
+	return 0;
+}
+
+/* The whole file into text, refused past INI_MAX_BYTES. 0; 1 when it
+ * does not exist (or cannot be opened); -1 with why. */
+static int
+ini_load(const char *path, struct buf *text, char *why, size_t whylen)
+{
+	char chunk[4096];
+	size_t n;
+	int rc = 0;
 	FILE *f;
 
 	if ((f = fopen(path, "r")) == NULL)
-		return;
+		return 1;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (text->len + n > INI_MAX_BYTES) {
+			str_printf(why, whylen,
+			    "the shared file %s is larger than %d bytes; "
+			    "port-acm refuses it rather than read part of it: "
+			    "trim it, or point AWS_CONFIG_FILE or "
+			    "AWS_SHARED_CREDENTIALS_FILE at a smaller one",
+			    path, INI_MAX_BYTES);
+			rc = -1;
+			break;
+		}
+		if (buf_append(text, chunk, n) != 0) {
+			str_copy(why, whylen, "out of memory");
+			rc = -1;
+			break;
+		}
+	}
+	if (rc == 0 && ferror(f)) {
+		str_printf(
+		    why, whylen, "the shared file %s could not be read", path);
+		rc = -1;
+	}
+	memset(chunk, 0, sizeof(chunk));
+	fclose(f);
+	return rc;
+}
+
+/* Reads one file; in the config file "[profile x]" names profile x and
+ * "[x]" (other than default) is not a profile. 0, or -1 with why. */
+static int
+ini_read(
+    struct ini *ini, const char *path, int is_config, char *why, size_t whylen)
+{
+	struct buf text = {0};
+	char *line, *next, *p, *eq;
+	const char *section = "";
+	int in_profile = 0, rc;
+
+	if ((rc = ini_load(path, &text, why, whylen)) != 0) {
+		buf_wipe(&text);
+		return rc > 0 ? 0 : -1;
+	}
 	ini->found = 1;
-	while (fgets(line, sizeof(line), f) != NULL) {
+	for (line = text.data; line != NULL && *line; line = next) {
+		if ((next = strchr(line, '\n')) != NULL)
+			*next++ = '\0';
 		p = trim(line);
 		if (*p == '#' || *p == ';' || *p == '\0')
 			continue;
@@ -67,23 +139,20 @@ ini_read(struct ini *ini, const char *path, int is_config)
 				p = trim(p + 7);
 			else if (is_config && strcmp(p, "default") != 0)
 				in_profile = 0;
-			str_copy(section, sizeof(section), p);
+			section = p;
 			continue;
 		}
-		if (!in_profile || (eq = strchr(p, '=')) == NULL ||
-		    ini->n == MAX_ENTRIES)
+		if (!in_profile || (eq = strchr(p, '=')) == NULL)
 			continue;
 		*eq = '\0';
-		k = trim(p);
-		v = trim(eq + 1);
-		str_copy(
-		    ini->e[ini->n].section, sizeof(ini->e[0].section), section);
-		str_copy(ini->e[ini->n].key, sizeof(ini->e[0].key), k);
-		if ((ini->e[ini->n].value = strdup(v)) != NULL)
-			ini->n++;
+		if (ini_add(ini, section, trim(p), trim(eq + 1)) != 0) {
+			str_copy(why, whylen, "out of memory");
+			buf_wipe(&text);
+			return -1;
+		}
 	}
-	memset(line, 0, sizeof(line));
-	fclose(f);
+	buf_wipe(&text);
+	return 0;
 }
 
 static void
@@ -94,7 +163,10 @@ ini_free(struct ini *ini)
 	for (i = 0; i < ini->n; i++) {
 		memset(ini->e[i].value, 0, strlen(ini->e[i].value));
 		free(ini->e[i].value);
+		free(ini->e[i].section);
+		free(ini->e[i].key);
 	}
+	free(ini->e);
 	free(ini);
 }
 
@@ -216,6 +288,15 @@ unusable(const struct ini *ini, const char *profile, char *why, size_t whylen)
 		    "role_to_assume (GitHub OIDC) instead",
 		    profile);
 	else if (get(ini, profile, "role_arn") &&
+	         get(ini, profile, "mfa_serial") != NULL)
+		/* Else STS refuses with an AccessDenied that hides why. */
+		str_printf(why, whylen,
+		    "profile %s sets mfa_serial: assuming its role needs a "
+		    "one-time MFA code, which a workflow cannot type. Use "
+		    "role_to_assume (GitHub OIDC) or a role whose trust policy "
+		    "does not ask for MFA, and drop mfa_serial",
+		    profile);
+	else if (get(ini, profile, "role_arn") &&
 	         get(ini, profile, "source_profile") &&
 	         get(ini, profile, "credential_source"))
 		str_printf(why, whylen,
@@ -334,11 +415,12 @@ creds_probe_profile(
 	    env, "AWS_CONFIG_FILE", "config", ini->config, sizeof(ini->config));
 	path_of(env, "AWS_SHARED_CREDENTIALS_FILE", "credentials",
 	    ini->credentials, sizeof(ini->credentials));
-	if (ini->config[0])
-		ini_read(ini, ini->config, 1);
-	if (ini->credentials[0])
-		ini_read(ini, ini->credentials, 0);
-	if (!ini->found) {
+	if ((ini->config[0] &&
+	        ini_read(ini, ini->config, 1, why, whylen) != 0) ||
+	    (ini->credentials[0] &&
+	        ini_read(ini, ini->credentials, 0, why, whylen) != 0))
+		r = CREDS_FAILED;
+	else if (!ini->found) {
 		str_printf(why, whylen,
 		    "no shared config or credentials file "
 		    "(%s, %s)",

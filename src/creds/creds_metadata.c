@@ -12,7 +12,9 @@
 
 #include "aws/aws.h"
 #include "base/http.h"
+#include "base/url.h"
 #include "creds/creds_source.h"
+#include "input/validate.h"
 #include "input/validate_text.h"
 
 #define CONTAINER_HOST     "http://169.254.170.2"
@@ -92,28 +94,26 @@ done:
 
 /* ---------------------------------------------------------- container */
 
-/* botocore's allowed hosts for the full URI over plain http. */
+/* botocore's allowed hosts for the full URI over plain http, checked
+ * on the host curl connects to (url.h): the token goes there. 1 when
+ * allowed, else 0 with why. */
 static int
-container_host_ok(const char *url)
+container_host_ok(const char *url, char *why, size_t whylen)
 {
 	static const char *const hosts[] = {
-	    "169.254.170.2", "169.254.170.23", "[fd00:ec2::23]", "localhost"};
-	char base[2048], host[512], path[1024], why[128], *colon;
-	size_t i;
+	    "169.254.170.2", "169.254.170.23", "[fd00:ec2::23]"};
+	struct url_parts u;
 
-	if (validate_url_scheme(url) == 1 ||
-	    aws_endpoint_split(url, base, sizeof(base), host, sizeof(host),
-	        path, sizeof(path), why, sizeof(why)) == 0)
-		return 1; /* https, or http to loopback */
-	if (validate_url_scheme(url) != 0)
+	if (url_parse(url, &u, why, whylen) != 0)
 		return 0;
-	str_copy(host, sizeof(host), url + 7);
-	host[strcspn(host, "/")] = '\0';
-	if ((colon = strrchr(host, ':')) != NULL && strchr(colon, ']') == NULL)
-		*colon = '\0';
-	for (i = 0; i < sizeof(hosts) / sizeof(hosts[0]); i++)
-		if (strcasecmp(host, hosts[i]) == 0)
-			return 1;
+	if (u.https || url_is_loopback(&u) ||
+	    url_host_in(&u, hosts, sizeof(hosts) / sizeof(hosts[0])))
+		return 1;
+	str_printf(why, whylen,
+	    "it is neither https nor a container credentials host "
+	    "(169.254.170.2, 169.254.170.23, fd00:ec2::23, loopback): "
+	    "curl would connect to %s",
+	    u.host);
 	return 0;
 }
 
@@ -210,19 +210,28 @@ creds_probe_container(
 	    creds_getenv(env, "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
 	const char *full =
 	    creds_getenv(env, "AWS_CONTAINER_CREDENTIALS_FULL_URI");
-	char url[2048];
+	char url[2048], bad[256];
+	struct url_parts u;
 
-	if (rel != NULL)
+	if (rel != NULL) {
 		snprintf(url, sizeof(url), "%s%s%s", CONTAINER_HOST,
 		    rel[0] == '/' ? "" : "/", rel);
-	else if (full != NULL) {
-		if (!container_host_ok(full)) {
+		/* The relative URI must not move the host either. */
+		if (url_parse(url, &u, bad, sizeof(bad)) != 0 ||
+		    strcmp(u.host, CONTAINER_HOST + 7) != 0) {
 			str_printf(why, whylen,
-			    "AWS_CONTAINER_CREDENTIALS_FULL_URI %s is neither "
-			    "https nor a container credentials host "
-			    "(169.254.170.2, 169.254.170.23, fd00:ec2::23, "
-			    "loopback)",
-			    full);
+			    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI %s is "
+			    "refused: it does not make a path on %s",
+			    rel, CONTAINER_HOST);
+			str_scrub(why);
+			return CREDS_FAILED;
+		}
+	} else if (full != NULL) {
+		if (!container_host_ok(full, bad, sizeof(bad))) {
+			str_printf(why, whylen,
+			    "AWS_CONTAINER_CREDENTIALS_FULL_URI %s is "
+			    "refused: %s",
+			    full, bad);
 			str_scrub(why);
 			return CREDS_FAILED;
 		}
@@ -351,7 +360,7 @@ creds_probe_imds(
 	const char *ep = creds_getenv(env, "AWS_EC2_METADATA_SERVICE_ENDPOINT");
 	const char *mode =
 	    creds_getenv(env, "AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE");
-	char url[2048];
+	char url[2048], bad[256];
 	size_t n;
 
 	if (off != NULL && strcasecmp(off, "true") == 0) {
@@ -371,9 +380,11 @@ creds_probe_imds(
 	n = strlen(url);
 	while (n > 0 && url[n - 1] == '/')
 		url[--n] = '\0';
-	if (validate_url_scheme(url) < 0) {
-		str_copy(why, whylen,
-		    "AWS_EC2_METADATA_SERVICE_ENDPOINT is not an http URL");
+	if (url_parse(url, &(struct url_parts){0}, bad, sizeof(bad)) != 0) {
+		str_printf(why, whylen,
+		    "AWS_EC2_METADATA_SERVICE_ENDPOINT %s is refused: %s", url,
+		    bad);
+		str_scrub(why);
 		return CREDS_FAILED;
 	}
 	*out = meta_new(env, url, "imds", imds_fetch,

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/url.h"
 #include "input/validate.h"
 
 const char *
@@ -93,7 +94,14 @@ config_secret(const char *s)
 int
 config_require_tls(const char *field, const char *url, struct buf *msg)
 {
-	if (validate_url_scheme(url) != 0 || validate_url_loopback(url))
+	struct url_parts u;
+	char why[160];
+
+	/* Every URL setting passes the one URL check (url.h), and the
+	 * loopback test is on the host curl connects to. */
+	if (url_parse(url, &u, why, sizeof(why)) != 0)
+		return config_fail(msg, "%s is refused: %s", field, why);
+	if (u.https || url_is_loopback(&u))
 		return 0;
 	return config_fail(msg,
 	    "%s must use https:// (plain http:// is allowed only for the "

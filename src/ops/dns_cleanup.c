@@ -6,6 +6,8 @@
 #include <strings.h>
 
 #include "aws/route53.h"
+#include "base/pager.h"
+#include "ops/acm_list.h"
 #include "ops/dns_cleanup.h"
 #include "ops/dns_validate.h"
 
@@ -130,6 +132,39 @@ check_options(const struct acm_certificate *o, const struct acm_validation *vs,
 	}
 }
 
+/* Whether o has a validation option (any method) for base name. */
+static int
+has_option(const struct acm_certificate *o, const char *base)
+{
+	char b[256];
+	size_t j;
+
+	for (j = 0; j < o->nvalidations; j++) {
+		dns_base_name(o->validations[j].domain, b, sizeof(b));
+		if (strcmp(b, base) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Whether base is one of o's names (a wildcard's base included). */
+static int
+has_name(const struct acm_certificate *o, const char *base)
+{
+	char b[256];
+	size_t j;
+
+	dns_base_name(o->domain, b, sizeof(b));
+	if (strcmp(b, base) == 0)
+		return 1;
+	for (j = 0; j < o->nsans; j++) {
+		dns_base_name(o->sans[j], b, sizeof(b));
+		if (strcmp(b, base) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* DescribeCertificate of another certificate whose names overlap
  * ours (hit[i] set for the records concerned). */
 static void
@@ -157,33 +192,17 @@ check_other(struct op_env *env, const char *arn, const char *hit,
 	check_options(&o, o.validations, o.nvalidations, recs, n);
 	check_options(
 	    &o, o.renewal_validations, o.nrenewal_validations, recs, n);
+	/* For seconds after RequestCertificate ACM shows no options at
+	 * all: a name of o without one may yet use our record. */
+	for (i = 0; i < n; i++)
+		if (hit[i] && has_name(&o, recs[i].base) &&
+		    !has_option(&o, recs[i].base))
+			keep(&recs[i],
+			    "certificate %s (%s, %s) is for the same name and "
+			    "ACM has not shown its validation options yet, so "
+			    "it may use this one",
+			    o.arn, o.domain, o.status);
 	acm_certificate_free(&o);
-}
-
-static cJSON *
-list_params(const char *next)
-{
-	static const char *const key_types[] = {"RSA_1024", "RSA_2048",
-	    "RSA_3072", "RSA_4096", "EC_prime256v1", "EC_secp384r1",
-	    "EC_secp521r1"};
-	static const char *const origins[] = {
-	    "AWS_MANAGED", "ACME", "CUSTOMER_PROVIDED"};
-	cJSON *p = cJSON_CreateObject(), *inc;
-
-	/* Without these ACM hides ECDSA, RSA 3072/4096 and ACME
-	 * certificates (aws-acm.md §2.3), which use records too. */
-	if (p == NULL ||
-	    (inc = cJSON_AddObjectToObject(p, "Includes")) == NULL ||
-	    !cJSON_AddItemToObject(
-	        inc, "keyTypes", cJSON_CreateStringArray(key_types, 7)) ||
-	    !cJSON_AddItemToObject(p, "CertificateKeyPairOrigins",
-	        cJSON_CreateStringArray(origins, 3)) ||
-	    !cJSON_AddNumberToObject(p, "MaxItems", 1000) ||
-	    (next && !cJSON_AddStringToObject(p, "NextToken", next))) {
-		cJSON_Delete(p);
-		return NULL;
-	}
-	return p;
 }
 
 /* Every other certificate of the region that may use our records. */
@@ -197,12 +216,14 @@ check_others(struct op_env *env, const struct acm_certificate *cert,
 	const char *arn, *type, *tok;
 	size_t i;
 	int page, more, any;
+	struct pager pg;
 
+	pager_init(&pg, "ACM", "page token", MAX_PAGES + 1);
 	for (page = 0; page < MAX_PAGES; page++) {
 		cJSON_Delete(params);
 		cJSON_Delete(resp);
 		resp = NULL;
-		if ((params = list_params(next[0] ? next : NULL)) == NULL)
+		if ((params = acm_list_params(next)) == NULL)
 			goto doubt_oom;
 		if (acm_call(env->acm, "ListCertificates", params, &resp,
 		        &err) != 0) {
@@ -215,6 +236,14 @@ check_others(struct op_env *env, const struct acm_certificate *cert,
 				    "one uses it (acm:ListCertificates: %s)",
 				    msg);
 			goto done;
+		}
+		/* No list is no answer, not "no certificates". */
+		if (!cJSON_IsArray(
+		        cJSON_GetObjectItem(resp, "CertificateSummaryList"))) {
+			str_copy(msg, sizeof(msg),
+			    "ACM answered ListCertificates without a "
+			    "CertificateSummaryList");
+			goto doubt;
 		}
 		cJSON_ArrayForEach(
 		    s, cJSON_GetObjectItem(resp, "CertificateSummaryList"))
@@ -256,6 +285,8 @@ check_others(struct op_env *env, const struct acm_certificate *cert,
 		    cJSON_GetObjectItem(resp, "NextToken"));
 		if (tok == NULL || tok[0] == '\0')
 			goto done;
+		if (pager_next(&pg, tok, msg, sizeof(msg)) != 0)
+			goto doubt;
 		str_copy(next, sizeof(next), tok);
 	}
 	for (i = 0; i < n; i++)
@@ -265,9 +296,15 @@ check_others(struct op_env *env, const struct acm_certificate *cert,
 		    MAX_PAGES);
 	goto done;
 doubt_oom:
+	str_copy(msg, sizeof(msg), "port-acm ran out of memory");
+doubt:
 	for (i = 0; i < n; i++)
-		keep(&recs[i], "port-acm ran out of memory");
+		keep(&recs[i],
+		    "port-acm could not tell whether another certificate "
+		    "uses it: %s",
+		    msg);
 done:
+	pager_free(&pg);
 	cJSON_Delete(params);
 	cJSON_Delete(resp);
 }

@@ -4,6 +4,8 @@
 #include <strings.h>
 
 #include "aws/route53.h"
+#include "base/md.h"
+#include "ops/dns_record.h"
 #include "ops/dns_validate.h"
 
 /* One hosted zone and the records going into it. */
@@ -45,7 +47,8 @@ dns_explain_r53(struct buf *b, const struct aws_error *err, const char *doing)
 	    strcmp(err->type, "AccessDeniedException") == 0)
 		buf_puts(b,
 		    ". The AWS credentials need "
-		    "route53:ListHostedZonesByName, "
+		    "route53:ListHostedZonesByName (route53:GetHostedZone "
+		    "with hosted_zone_id), "
 		    "route53:ChangeResourceRecordSets on the hosted "
 		    "zone (CNAME records, UPSERT) and route53:GetChange "
 		    "(and, to delete records, route53:ListResourceRecordSets "
@@ -119,30 +122,53 @@ group_records(struct op_env *env, struct op_result *res,
     const struct acm_certificate *cert, struct group *g, size_t *ng)
 {
 	const struct config *c = env->cfg;
-	struct route53_zone zone;
+	struct route53_zone zone, given;
 	struct aws_error err;
 	char why[768];
 	size_t i, k;
 	int rc;
 
 	*ng = 0;
+	/* A given zone must be public: ACM validates through public DNS
+	 * and never sees a private zone's records. */
+	if (c->hosted_zone_id[0] &&
+	    route53_get_zone(env->r53, c->hosted_zone_id, &given, &err) != 0) {
+		buf_puts(&res->summary, "\n\n");
+		dns_explain_r53(&res->summary, &err,
+		    "read the hosted zone given as hosted_zone_id "
+		    "(GetHostedZone)");
+		buf_puts(&res->summary, ". Nothing was written to Route 53.");
+		return 1;
+	}
+	if (c->hosted_zone_id[0] && given.private_zone) {
+		buf_printf(&res->summary,
+		    "\n\nhosted_zone_id %s is a private hosted zone (%s): ACM "
+		    "validates through public DNS and would never see records "
+		    "written there. Nothing was written to Route 53; set "
+		    "hosted_zone_id to the public zone that serves these "
+		    "names, or leave it empty for port-acm to find it.",
+		    given.id, given.name);
+		return 1;
+	}
 	for (i = 0; i < cert->nvalidations; i++) {
 		const struct acm_validation *v = &cert->validations[i];
 
 		if (strcmp(v->method, "DNS") != 0 || !v->record_name[0] ||
 		    !op_record_first(cert, i))
 			continue;
-		if (strcasecmp(v->record_type, "CNAME") != 0) {
+		/* Only a record ACM would make for a name of this
+		 * certificate: the answer is not trusted with the zone. */
+		if (dns_record_check(cert, v, why, sizeof(why)) != 0) {
 			buf_printf(&res->summary,
-			    "\n\nACM asked for a %s record for %s; port-acm "
-			    "writes only CNAME records. Nothing was written "
-			    "to Route 53.",
-			    v->record_type, v->domain);
+			    "\n\n%s. Nothing was written to Route 53; check "
+			    "what answers for ACM (a proxy, a custom "
+			    "endpoint).",
+			    why);
 			return 1;
 		}
 		memset(&zone, 0, sizeof(zone));
 		if (c->hosted_zone_id[0]) {
-			str_copy(zone.id, sizeof(zone.id), c->hosted_zone_id);
+			zone = given;
 			rc = 0;
 		} else {
 			rc = route53_find_zone(env->r53, base_of(v->domain),
@@ -287,6 +313,7 @@ dns_write_records(struct op_env *env, struct op_result *res,
 	struct buf done = {0};
 	size_t ng = 0, i, j;
 	long long t0 = http_now_ms(), sent;
+	char t1[2100], t2[300];
 	int rc;
 
 	if ((g = calloc(VALIDATE_MAX_NAMES, sizeof(*g))) == NULL) {
@@ -315,18 +342,24 @@ dns_write_records(struct op_env *env, struct op_result *res,
 	buf_puts(md, "\n**Route 53**\n\n| Hosted zone | Zone id | Records "
 	             "| Change | In sync after |\n|---|---|---|---|---|\n");
 	for (i = 0; i < ng; i++) {
+		/* Route 53's and ACM's text, neutralised (md.h). */
 		buf_printf(md, "| `%s` | `%s` | ",
-		    g[i].zone.name[0] ? g[i].zone.name : "(hosted_zone_id)",
-		    g[i].zone.id);
+		    md_str(t1, sizeof(t1),
+		        g[i].zone.name[0] ? g[i].zone.name
+		                          : "(hosted_zone_id)"),
+		    md_str(t2, sizeof(t2), g[i].zone.id));
 		for (j = 0; j < g[i].n; j++)
 			buf_printf(md, "%s`%s`", j ? "<br>" : "",
-			    cert->validations[g[i].idx[j]].record_name);
+			    md_str(t1, sizeof(t1),
+			        cert->validations[g[i].idx[j]].record_name));
 		if (g[i].insync_ms >= 0)
-			buf_printf(md, " | `%s` | %.1f s |\n", g[i].change.id,
+			buf_printf(md, " | `%s` | %.1f s |\n",
+			    md_str(t2, sizeof(t2), g[i].change.id),
 			    (double)g[i].insync_ms / 1000.0);
 		else
-			buf_printf(md, " | `%s` | %s |\n", g[i].change.id,
-			    g[i].change.status);
+			buf_printf(md, " | `%s` | %s |\n",
+			    md_str(t2, sizeof(t2), g[i].change.id),
+			    md_str(t1, sizeof(t1), g[i].change.status));
 	}
 done:
 	if (ng > 0 && g[0].change.id[0]) {

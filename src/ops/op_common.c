@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/cancel.h"
+#include "base/md.h"
 #include "ops/explain.h"
 #include "ops/ops.h"
 
@@ -165,18 +166,25 @@ op_records(const struct acm_certificate *cert, struct buf *json, struct buf *md)
 		cJSON_AddStringToObject(rec, "type", v->record_type);
 		cJSON_AddStringToObject(rec, "value", v->record_value);
 		names = cJSON_AddArrayToObject(rec, "domains");
-		if (md)
-			buf_printf(md, "| `%s` | %s | `%s` | ", v->record_name,
-			    v->record_type, v->record_value);
+		if (md) { /* ACM's text, neutralised (md.h) */
+			buf_puts(md, "| `");
+			md_text(md, v->record_name);
+			buf_puts(md, "` | ");
+			md_text(md, v->record_type);
+			buf_puts(md, " | `");
+			md_text(md, v->record_value);
+			buf_puts(md, "` | ");
+		}
 		for (j = i; j < cert->nvalidations; j++) {
 			w = &cert->validations[j];
 			if (!same_record(w, v))
 				continue;
 			cJSON_AddItemToArray(
 			    names, cJSON_CreateString(w->domain));
-			if (md)
-				buf_printf(
-				    md, "%s%s", j == i ? "" : ", ", w->domain);
+			if (md) {
+				buf_puts(md, j == i ? "" : ", ");
+				md_text(md, w->domain);
+			}
 		}
 		if (md)
 			buf_puts(md, " |\n");

@@ -121,9 +121,12 @@ wait_records(struct op_env *env, const char *arn, struct acm_certificate *cert,
 	}
 }
 
+/* The records ACM asks for. With dns_validation: route53 port-acm
+ * writes them itself, so the "add these records" paragraph goes into
+ * manual, for the summary only if the writing fails. */
 static void
 say_records(struct op_env *env, struct op_result *res,
-    const struct acm_certificate *cert, struct buf *md_out)
+    const struct acm_certificate *cert, struct buf *md_out, struct buf *manual)
 {
 	struct buf line = {0}, md = {0}, list = {0};
 	size_t i, n, k = 0;
@@ -131,11 +134,18 @@ say_records(struct op_env *env, struct op_result *res,
 	buf_reset(&res->records_json);
 	n = op_records(cert, &res->records_json, &md);
 	if (n > 0) {
-		buf_printf(&line,
-		    "Add %s DNS record%s to validate the certificate (keep "
-		    "%s: ACM also needs %s to renew):",
-		    n == 1 ? "this" : "these", n == 1 ? "" : "s",
-		    n == 1 ? "it" : "them", n == 1 ? "it" : "them");
+		if (env->cfg->dns_route53)
+			buf_printf(&line,
+			    "ACM asks for %s DNS record%s; port-acm writes %s "
+			    "to Route 53:",
+			    n == 1 ? "this" : "these", n == 1 ? "" : "s",
+			    n == 1 ? "it" : "them");
+		else
+			buf_printf(&line,
+			    "Add %s DNS record%s to validate the certificate "
+			    "(keep %s: ACM also needs %s to renew):",
+			    n == 1 ? "this" : "these", n == 1 ? "" : "s",
+			    n == 1 ? "it" : "them", n == 1 ? "it" : "them");
 		for (i = 0; i < cert->nvalidations; i++) {
 			const struct acm_validation *v = &cert->validations[i];
 
@@ -147,7 +157,7 @@ say_records(struct op_env *env, struct op_result *res,
 			    v->record_type, v->record_value);
 		}
 		report_log(env->report, "%s", buf_str(&line));
-		buf_printf(&res->summary,
+		buf_printf(env->cfg->dns_route53 ? manual : &res->summary,
 		    "\n\nTo validate it, add %s DNS record%s:\n%s",
 		    n == 1 ? "this" : "these", n == 1 ? "" : "s",
 		    buf_str(&list));
@@ -193,6 +203,23 @@ say_records(struct op_env *env, struct op_result *res,
 	buf_free(&line);
 	buf_free(&list);
 	buf_free(&md);
+}
+
+/* Puts "Requested certificate <arn> for <domain> (status <status>)."
+ * in front of the summary, with the status as the run leaves it. */
+static void
+say_status(struct op_result *res, const struct config *c,
+    const struct acm_certificate *cert)
+{
+	struct buf head = {0};
+
+	if (buf_printf(&head, "Requested certificate %s for %s (status %s).%s",
+	        res->arn, c->domain_name, cert->status,
+	        buf_str(&res->summary)) == 0) {
+		buf_reset(&res->summary);
+		buf_puts(&res->summary, buf_str(&head));
+	}
+	buf_free(&head);
 }
 
 /* Keeps describing until ISSUED or a final failure, or the timeout.
@@ -270,7 +297,7 @@ op_request(struct op_env *env, struct op_result *res)
 	const struct config *c = env->cfg;
 	struct acm_certificate cert = {0};
 	struct acm_error err;
-	struct buf md = {0};
+	struct buf md = {0}, manual = {0};
 	struct arn arn;
 	cJSON *params = NULL, *resp = NULL, *v;
 	char why[256];
@@ -320,10 +347,9 @@ op_request(struct op_env *env, struct op_result *res)
 		goto done;
 	}
 	op_fill(res, &cert);
-	buf_printf(&res->summary,
-	    "Requested certificate %s for %s (status %s).", res->arn,
-	    c->domain_name, cert.status);
-	say_records(env, res, &cert, &md);
+	/* The first sentence, with the status, is put in front once the
+	 * status is final for this run (say_status). */
+	say_records(env, res, &cert, &md, &manual);
 	res->dns_records_ms = http_now_ms() - t0;
 
 	if (c->dns_route53 && strcmp(cert.status, "PENDING_VALIDATION") == 0 &&
@@ -333,6 +359,8 @@ op_request(struct op_env *env, struct op_result *res)
 		snprintf(res->label, sizeof(res->label),
 		    "Validation records not written");
 		report_log(env->report, "%s", last_paragraph(&res->summary));
+		buf_puts(&res->summary, buf_str(&manual));
+		say_status(res, c, &cert);
 		buf_printf(&res->step_summary,
 		    "### ACM certificate requested, validation records not "
 		    "written\n\n%s\n%s",
@@ -372,6 +400,7 @@ op_request(struct op_env *env, struct op_result *res)
 	if (c->wait_for_issuance && strcmp(cert.status, "ISSUED") == 0)
 		buf_puts(&res->summary,
 		    "\n\nACM has issued it: it is ready to attach.");
+	say_status(res, c, &cert);
 	buf_printf(&res->step_summary,
 	    "### ACM certificate requested\n\n| | |\n|---|---|\n"
 
@@ -386,6 +415,7 @@ op_request(struct op_env *env, struct op_result *res)
 	rc = 0;
 done:
 	buf_free(&md);
+	buf_free(&manual);
 	acm_certificate_free(&cert);
 	cJSON_Delete(params);
 	cJSON_Delete(resp);

@@ -23,28 +23,38 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/cancel.h"
 #include "base/gha.h"
+#include "base/md.h"
+#include "base/pager.h"
 #include "creds/creds.h"
+#include "input/validate.h"
 #include "input/validate_arn.h"
+#include "ops/acm_list.h"
 #include "ops/explain.h"
 #include "ops/ops.h"
+#include "ops/stale.h"
+#include "ops/sync_report.h"
 #include "port/bulk.h"
 
-#define LIST_PACE_MS     1000 /* ListCertificates: 1 request/s (§8) */
-#define DESCRIBE_PACE_MS 125  /* DescribeCertificate 10/s: stay at 8 */
-#define EXPIRY_DAYS      30
-#define REPORT_MAX       100 /* certificates listed by name in the report */
-#define LOG_MAX          20  /* ... and in one log line */
+#define LIST_PACE_MS          1000 /* ListCertificates: 1 request/s (§8) */
+#define DESCRIBE_PACE_MS      125  /* DescribeCertificate 10/s: stay at 8 */
+#define EXPIRY_DAYS           30
+#define REPORT_MAX            100 /* certificates listed by name in the report */
+#define LOG_MAX               20  /* ... and in one log line */
+#define PORT_SEARCH_MAX_PAGES 10000 /* of 1,000 entities */
 
 struct region {
 	const char *name; /* borrowed from the config */
 	struct acm *acm;
-	struct buf token; /* NextToken; empty before the first page */
-	int done, failed;
+	struct buf token;          /* NextToken; empty before the first page */
+	struct pager pager;        /* bounds the pages (pager.h) */
+	int done, failed, refused; /* refused: too many stale */
 	long long next_at, describe_at;
 	unsigned long pages, listed, queued, skipped;
 	unsigned long by_status[CONFIG_NSTATUSES + 1]; /* + unknown */
-	unsigned long catalog; /* entities of the region before the run */
+	unsigned long catalog;       /* entities of the region before the run */
+	unsigned long synced, stale; /* ours, and ours ACM did not list */
 	struct buf error;
 };
 
@@ -73,9 +83,10 @@ struct sync {
 	unsigned long fail_logged; /* other warnings, bounded */
 	char reasons[8][256];      /* distinct Port refusals, logged once */
 	size_t nreasons;
-	unsigned long nfailures; /* rows in failures */
-	int refused;             /* stale threshold */
-	struct buf failures;     /* Markdown lines for the step summary */
+	unsigned long nfailures;       /* rows in failures */
+	int refused;                   /* stale threshold */
+	struct buf failures;           /* Markdown lines for the step summary */
+	struct sync_refusals refusals; /* every refused entity, by reason */
 };
 
 /* --- the catalog index ---------------------------------------------- */
@@ -160,10 +171,12 @@ read_catalog(struct sync *s)
 	cJSON *body, *rules, *rule, *vals, *resp = NULL, *ents, *e, *p, *v;
 	const cJSON *next;
 	struct arn arn;
+	struct pager pg;
 	char why[256];
 	size_t i, ri;
 	int rc = -1;
 
+	pager_init(&pg, "Port", "search cursor (next)", PORT_SEARCH_MAX_PAGES);
 	body = cJSON_CreateObject();
 	rule = cJSON_CreateObject();
 	if (body == NULL || rule == NULL)
@@ -184,8 +197,12 @@ read_catalog(struct sync *s)
 	cJSON_AddItemToArray(vals, cJSON_CreateString("syncedBy"));
 	cJSON_AddNumberToObject(body, "limit", 1000);
 	for (;;) {
+		if (cancel_requested()) /* no page after a cancel */
+			goto out;
 		if (port_search(s->env->port, s->c->blueprint, body, &resp,
 		        &err) != 0) {
+			if (cancel_requested())
+				goto out;
 			report_warn(s->env->report,
 			    "could not read the catalog of blueprint %s: %s. "
 			    "Stale entities will not be looked for in this "
@@ -214,6 +231,13 @@ read_catalog(struct sync *s)
 		next = cJSON_GetObjectItemCaseSensitive(resp, "next");
 		if (!cJSON_IsString(next) || !next->valuestring[0])
 			break;
+		if (pager_next(&pg, next->valuestring, why, sizeof(why)) != 0) {
+			report_warn(s->env->report,
+			    "could not read the catalog of blueprint %s: %s. "
+			    "Stale entities will not be looked for in this run",
+			    s->c->blueprint, why);
+			goto out;
+		}
 		cJSON_DeleteItemFromObjectCaseSensitive(body, "from");
 		cJSON_AddStringToObject(body, "from", next->valuestring);
 		cJSON_Delete(resp);
@@ -221,6 +245,7 @@ read_catalog(struct sync *s)
 	}
 	rc = 0;
 out:
+	pager_free(&pg);
 	cJSON_Delete(rule);
 	cJSON_Delete(resp);
 	cJSON_Delete(body);
@@ -230,13 +255,15 @@ out:
 /* --- reporting helpers ---------------------------------------------- */
 
 static void
-note_cert(cJSON *list, unsigned long *n, const char *arn, const char *domain,
-    const char *region, const char *status, double not_after)
+note_cert(cJSON *list, int soonest, unsigned long *n, const char *arn,
+    const char *domain, const char *region, const char *status,
+    double not_after)
 {
 	cJSON *o;
 	struct buf t = {0};
 
-	if ((*n)++ >= REPORT_MAX || (o = cJSON_CreateObject()) == NULL)
+	if (((*n)++ >= REPORT_MAX && !soonest) || /* soonest: of them all */
+	    (o = cJSON_CreateObject()) == NULL)
 		return;
 	cJSON_AddStringToObject(o, "arn", arn);
 	cJSON_AddStringToObject(o, "domain", domain);
@@ -245,7 +272,11 @@ note_cert(cJSON *list, unsigned long *n, const char *arn, const char *domain,
 	if (not_after > 0 && explain_time(not_after, &t) == 0)
 		cJSON_AddStringToObject(o, "expires", buf_str(&t));
 	buf_free(&t);
-	cJSON_AddItemToArray(list, o);
+	cJSON_AddNumberToObject(o, "notAfter", not_after);
+	if (soonest)
+		sync_report_keep_soonest(list, o, REPORT_MAX);
+	else
+		cJSON_AddItemToArray(list, o);
 }
 
 /* Port's refusal, with what to change when it names the blueprint. */
@@ -255,13 +286,16 @@ on_failure(
 {
 	struct sync *s = arg;
 	const char *bp = s->c->blueprint;
-
+	char safe[1100], num[24];
 	size_t i;
 
+	reason = md_str(safe, sizeof(safe), reason); /* Port's text */
 	s->failed++;
+	sync_refusals_add(&s->refusals, deleting, id, status, reason);
 	if (s->nfailures < LOG_MAX) {
-		buf_printf(&s->failures, "| %s | %s | %ld | %s |\n",
-		    deleting ? "delete" : "write", id, status, reason);
+		snprintf(num, sizeof(num), "%ld", status);
+		md_row(&s->failures, 4, deleting ? "delete" : "write", id, num,
+		    reason);
 		s->nfailures++;
 	}
 	/* A wrong blueprint fails every entity the same way: say each
@@ -332,44 +366,23 @@ region_failed(struct sync *s, struct region *r, const struct acm_error *err,
 
 /* --- listing -------------------------------------------------------- */
 
-/* Waits until `at`, giving the time to Port's writes. */
+/* Waits until `at`, giving the time to Port's writes; -1 at once on a
+ * cancel or when the deadline comes first. */
 static int
 wait_until(struct sync *s, long long at)
 {
-	long long now;
+	long long now, dl;
 
 	while ((now = http_now_ms()) < at) {
+		dl = http_deadline(s->env->http);
+		if (cancel_requested() || (dl && now >= dl))
+			return -1;
 		if (s->bulk)
 			bulk_pump(s->bulk, (long)(at - now));
 		else if (http_sleep_ms(s->env->http, (long)(at - now)) != 0)
 			return -1;
 	}
-	return 0;
-}
-
-static cJSON *
-list_params(const struct region *r)
-{
-	static const char *const keys[] = {"RSA_1024", "RSA_2048", "RSA_3072",
-	    "RSA_4096", "EC_prime256v1", "EC_secp384r1", "EC_secp521r1"};
-	static const char *const origins[] = {
-	    "AWS_MANAGED", "ACME", "CUSTOMER_PROVIDED"};
-	cJSON *p = cJSON_CreateObject(), *inc;
-
-	if (p == NULL)
-		return NULL;
-	/* ACM hides all but RSA_1024/2048 and every ACME-origin
-	 * certificate unless asked (aws-acm.md §2.3). */
-	inc = cJSON_AddObjectToObject(p, "Includes");
-	cJSON_AddItemToObject(inc, "keyTypes",
-	    cJSON_CreateStringArray(keys, sizeof(keys) / sizeof(keys[0])));
-	cJSON_AddItemToObject(p, "CertificateKeyPairOrigins",
-	    cJSON_CreateStringArray(
-	        origins, sizeof(origins) / sizeof(origins[0])));
-	cJSON_AddNumberToObject(p, "MaxItems", 1000);
-	if (r->token.len)
-		cJSON_AddStringToObject(p, "NextToken", buf_str(&r->token));
-	return p;
+	return cancel_requested() ? -1 : 0;
 }
 
 static const char *
@@ -378,24 +391,6 @@ str_of(const cJSON *o, const char *name)
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
 
 	return cJSON_IsString(v) ? v->valuestring : "";
-}
-
-/* "domain (region, <third>); ..." for the first LOG_MAX items of arr,
- * into list (reset first): a log line names who needs attention. */
-static void
-name_first(struct buf *list, const cJSON *arr, const char *third)
-{
-	const cJSON *o;
-	int j = 0;
-
-	buf_reset(list);
-	cJSON_ArrayForEach(o, arr)
-	{
-		if (j++ >= LOG_MAX)
-			break;
-		buf_printf(list, "%s%s (%s, %s)", j > 1 ? "; " : "",
-		    str_of(o, "domain"), str_of(o, "region"), str_of(o, third));
-	}
 }
 
 /* DescribeCertificate for include_details, paced per region. */
@@ -466,11 +461,11 @@ one_summary(struct sync *s, struct region *r, const cJSON *sum)
 	if ((k = lookup(s, arn)) != NULL)
 		k->seen = 1;
 	if (not_after > s->now && not_after < s->now + EXPIRY_DAYS * 86400.0)
-		note_cert(s->expiring, &s->nexpiring, arn,
+		note_cert(s->expiring, 1, &s->nexpiring, arn,
 		    str_of(sum, "DomainName"), r->name, status, not_after);
 	if (strcmp(status, "FAILED") == 0 ||
 	    strcmp(status, "VALIDATION_TIMED_OUT") == 0)
-		note_cert(s->attention, &s->nattention, arn,
+		note_cert(s->attention, 0, &s->nattention, arn,
 		    str_of(sum, "DomainName"), r->name, status, not_after);
 	if (st >= 0 && (s->c->skip_statuses & (1u << st))) {
 		r->skipped++;
@@ -533,9 +528,10 @@ list_page(struct sync *s, struct region *r)
 	struct acm_error err;
 	cJSON *params, *resp = NULL;
 	const cJSON *list, *sum, *next;
+	char why[256];
 
 	r->next_at = http_now_ms() + LIST_PACE_MS;
-	if ((params = list_params(r)) == NULL) {
+	if ((params = acm_list_params(buf_str(&r->token))) == NULL) {
 		r->failed = r->done = 1;
 		buf_puts(&r->error, "out of memory");
 		return;
@@ -548,12 +544,37 @@ list_page(struct sync *s, struct region *r)
 	cJSON_Delete(params);
 	r->pages++;
 	list = cJSON_GetObjectItemCaseSensitive(resp, "CertificateSummaryList");
+	/* Complete only if every page had its list: not "no certificates" */
+	if (!cJSON_IsArray(list)) {
+		cJSON_Delete(resp);
+		r->failed = r->done = 1;
+		buf_printf(&r->error,
+		    "ACM answered ListCertificates in %s (page %lu) without a "
+		    "CertificateSummaryList, so the listing is incomplete; "
+		    "run the sync again, and if it persists, check what sits "
+		    "between the runner and ACM (a proxy, a custom endpoint)",
+		    r->name, r->pages);
+		report_warn(s->env->report,
+		    "%s. Nothing will be deleted from the catalog for %s in "
+		    "this run",
+		    buf_str(&r->error), r->name);
+		return;
+	}
 	cJSON_ArrayForEach(sum, list) one_summary(s, r, sum);
 	next = cJSON_GetObjectItemCaseSensitive(resp, "NextToken");
 	buf_reset(&r->token);
 	if (cJSON_IsString(next) && next->valuestring[0])
 		buf_puts(&r->token, next->valuestring);
 	cJSON_Delete(resp);
+	if (pager_next(&r->pager, buf_str(&r->token), why, sizeof(why)) != 0) {
+		r->failed = r->done = 1;
+		buf_printf(&r->error, "ACM in %s: %s", r->name, why);
+		report_warn(s->env->report,
+		    "%s. Nothing will be deleted from the catalog for %s in "
+		    "this run",
+		    buf_str(&r->error), r->name);
+		return;
+	}
 	if (r->token.len == 0)
 		region_done(s, r);
 }
@@ -576,9 +597,12 @@ list_all(struct sync *s)
 			for (i = 0; i < s->nr; i++)
 				if (!s->r[i].done) {
 					s->r[i].failed = s->r[i].done = 1;
-					buf_puts(&s->r[i].error,
-					    "the run's time limit passed "
-					    "before the listing ended");
+					buf_printf(&s->r[i].error,
+					    "the run%s before the listing "
+					    "ended",
+					    cancel_requested()
+					        ? " was cancelled"
+					        : "'s time limit passed");
 				}
 			return;
 		}
@@ -588,12 +612,15 @@ list_all(struct sync *s)
 
 /* --- stale entities -------------------------------------------------- */
 
+/* A region loses entities only within the threshold too: the overall
+ * share hides a region that went from N to none. */
 static int
 ours(const struct sync *s, const struct known *k, struct arn *a)
 {
 	char why[128];
 
 	return k->id && k->synced && !s->r[k->region].failed &&
+	       !s->r[k->region].refused &&
 	       validate_certificate_arn("id", k->id, a, why, sizeof(why)) ==
 	           0 &&
 	       strcmp(a->account, s->account) == 0;
@@ -608,6 +635,26 @@ delete_stale(struct sync *s)
 	size_t i;
 	int logged = 0;
 
+	for (i = 0; i < s->cap; i++)
+		if (ours(s, &s->tab[i], &a)) {
+			s->r[s->tab[i].region].synced++;
+			s->r[s->tab[i].region].stale += !s->tab[i].seen;
+		}
+	for (i = 0; i < s->nr; i++) {
+		struct region *r = &s->r[i];
+
+		if (!stale_too_many(
+		        r->stale, r->synced, s->c->stale_threshold_percent))
+			continue;
+		r->refused = s->refused = 1;
+		report_warn(s->env->report,
+		    "refusing to delete %lu of %lu synced entities of %s "
+		    "(%lu%%, more than stale_threshold_percent %lu%%): none of "
+		    "%s was deleted. If ACM really lost them, raise "
+		    "stale_threshold_percent for one run (100 allows all)",
+		    r->stale, r->synced, r->name, r->stale * 100 / r->synced,
+		    s->c->stale_threshold_percent, r->name);
+	}
 	for (i = 0; i < s->cap; i++)
 		if (ours(s, &s->tab[i], &a)) {
 			total++;
@@ -625,6 +672,8 @@ delete_stale(struct sync *s)
 			    "belong to: nothing is deleted");
 		return 0;
 	}
+	if (stale == 0 && s->refused)
+		return -1;
 	if (stale == 0) {
 		report_log(s->env->report,
 		    "no stale entities: all %lu synced before are still in "
@@ -632,7 +681,7 @@ delete_stale(struct sync *s)
 		    total);
 		return 0;
 	}
-	if (stale * 100 > s->c->stale_threshold_percent * total) {
+	if (stale_too_many(stale, total, s->c->stale_threshold_percent)) {
 		s->refused = 1;
 		report_warn(s->env->report,
 		    "refusing to delete %lu of %lu synced entities (%lu%%, "
@@ -718,6 +767,7 @@ finish_report(struct sync *s, struct op_result *res, int rc)
 		    r->name, r->listed, r->skipped, buf_str(&list),
 		    r->failed ? "listing failed" : "complete");
 	}
+	sync_report_sort_soonest(s->expiring);
 	cJSON_AddItemToObject(rep, "expiringWithin30Days", s->expiring);
 	cJSON_AddNumberToObject(rep, "expiringCount", (double)s->nexpiring);
 	cJSON_AddItemToObject(rep, "failedValidation", s->attention);
@@ -727,6 +777,8 @@ finish_report(struct sync *s, struct op_result *res, int rc)
 	cJSON_AddNumberToObject(rep, "written", (double)written);
 	cJSON_AddNumberToObject(rep, "deleted", (double)s->deleted);
 	cJSON_AddNumberToObject(rep, "failed", (double)s->failed);
+	sync_refusals_report(&s->refusals, s->env->report, LOG_MAX);
+	cJSON_AddItemToObject(rep, "refused", sync_refusals_take(&s->refusals));
 	cJSON_AddBoolToObject(rep, "dryRun", s->c->dry_run);
 	if (s->c->dry_run) {
 		cJSON_AddNumberToObject(
@@ -759,30 +811,12 @@ finish_report(struct sync *s, struct op_result *res, int rc)
 		free(json);
 	}
 	/* The certificates that need someone, by name. */
-	it = cJSON_GetObjectItemCaseSensitive(rep, "expiringWithin30Days");
-	if (s->nexpiring) {
-		name_first(&list, it, "expires");
-		report_log(s->env->report,
-		    "%lu certificate%s expire%s within %d days: %s%s",
-		    s->nexpiring, s->nexpiring == 1 ? "" : "s",
-		    s->nexpiring == 1 ? "s" : "", EXPIRY_DAYS, buf_str(&list),
-		    s->nexpiring > LOG_MAX ? "; and more (see sync_report)"
-		                           : "");
-		buf_printf(&res->step_summary,
-		    "\n**Expiring within %d days:** %lu\n\n| Domain | Region "
-		    "| Expires | ARN |\n|---|---|---|---|\n",
-		    EXPIRY_DAYS, s->nexpiring);
-		cJSON_ArrayForEach(o, it)
-		{
-			buf_printf(&res->step_summary,
-			    "| %s | %s | %s | %s |\n", str_of(o, "domain"),
-			    str_of(o, "region"), str_of(o, "expires"),
-			    str_of(o, "arn"));
-		}
-	}
+	sync_report_expiring(s->env->report, &res->step_summary,
+	    cJSON_GetObjectItemCaseSensitive(rep, "expiringWithin30Days"),
+	    s->nexpiring, EXPIRY_DAYS, LOG_MAX);
 	it = cJSON_GetObjectItemCaseSensitive(rep, "failedValidation");
 	if (s->nattention) {
-		name_first(&list, it, "status");
+		sync_report_names(&list, it, "status", LOG_MAX);
 		report_log(s->env->report,
 		    "%lu certificate%s FAILED or VALIDATION_TIMED_OUT: %s%s",
 		    s->nattention, s->nattention == 1 ? "" : "s",
@@ -861,6 +895,8 @@ open_regions(struct sync *s)
 		        c->aws_ca_setting, c->max_attempts, s->env->clock});
 		if (s->r[i].acm == NULL)
 			return -1;
+		pager_init(
+		    &s->r[i].pager, "ACM", "page token", ACM_LIST_MAX_PAGES);
 	}
 	return 0;
 }
@@ -898,7 +934,7 @@ op_sync(struct op_env *env, struct op_result *res)
 		        c->run_id, ua,
 		        c->connect_timeout_ms ? c->connect_timeout_ms : 10000,
 		        c->request_timeout_ms ? c->request_timeout_ms : 30000,
-		        http_deadline(env->http), 0, 0},
+		        http_deadline(env->http), 0, 0, env->http},
 		    on_failure, &s);
 		if (s.bulk == NULL) {
 			buf_puts(&res->summary, "out of memory");
@@ -908,6 +944,8 @@ op_sync(struct op_env *env, struct op_result *res)
 	list_all(&s);
 	if (s.bulk)
 		bulk_finish(s.bulk);
+	if (cancel_requested()) /* main reports the cancel */
+		goto out;
 	if (c->delete_stale && env->port && s.catalog_ok) {
 		delete_stale(&s);
 		if (s.bulk)
@@ -927,6 +965,7 @@ out:
 	if (s.r)
 		for (i = 0; i < s.nr; i++) {
 			acm_free(s.r[i].acm);
+			pager_free(&s.r[i].pager);
 			buf_free(&s.r[i].token);
 			buf_free(&s.r[i].error);
 		}
@@ -938,5 +977,6 @@ out:
 	cJSON_Delete(s.expiring);
 	cJSON_Delete(s.attention);
 	buf_free(&s.failures);
+	sync_refusals_free(&s.refusals);
 	return rc;
 }

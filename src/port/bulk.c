@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "base/buf.h"
+#include "base/cancel.h"
 #include "base/http.h"
 #include "base/retry.h"
 
@@ -123,6 +124,19 @@ fail_item(struct bulk *b, int deleting, struct item *it, long status,
 	if (b->on_failure)
 		b->on_failure(b->arg, deleting, it->id, status, reason);
 	item_free(it);
+}
+
+/* The run's deadline now (0 = none): the configured one, or the run
+ * client's, whichever comes first. */
+static long long
+deadline(const struct bulk *b)
+{
+	long long d = b->cfg.deadline_ms, h;
+
+	if (b->cfg.http && (h = http_deadline(b->cfg.http)) != 0 &&
+	    (d == 0 || h < d))
+		d = h;
+	return d;
 }
 
 static void
@@ -269,8 +283,8 @@ start(struct bulk *b, struct xfer *x, struct batch *bt)
 	    (x->hdrs = h, h = curl_slist_append(x->hdrs, "Expect:")) == NULL)
 		return -1;
 	x->hdrs = h;
-	if (b->cfg.deadline_ms) {
-		left = b->cfg.deadline_ms - http_now_ms();
+	if (deadline(b)) {
+		left = deadline(b) - http_now_ms();
 		if (left <= 0)
 			return -1;
 		if (timeout == 0 || left < timeout)
@@ -323,8 +337,7 @@ start_ready(struct bulk *b)
 		if (start(b, &b->slots[i], bt) != 0) {
 			xfer_clear(&b->slots[i]);
 			fail_batch(b, bt, 0,
-			    b->cfg.deadline_ms &&
-			            http_now_ms() >= b->cfg.deadline_ms
+			    deadline(b) && http_now_ms() >= deadline(b)
 			        ? "not sent: the run's time limit has passed"
 			        : "out of memory");
 		}
@@ -337,12 +350,26 @@ again(struct bulk *b, struct batch *bt, const struct retry_outcome *o,
     long status, const char *reason)
 {
 	long delay = retry_next(&bt->retry, o, retry_rand01());
+	long long now = http_now_ms(), at, end = deadline(b);
+	char why[1200];
 
 	if (delay < 0) {
 		fail_batch(b, bt, status, reason);
 		return;
 	}
-	bt->not_before = http_now_ms() + delay;
+	bt->not_before = now + delay;
+	/* A retry that could only start past the deadline (a 429 asking
+	 * for 30 s) fails now rather than hold the run until then. */
+	at =
+	    bt->not_before > b->paused_until ? bt->not_before : b->paused_until;
+	if (end && at >= end) {
+		snprintf(why, sizeof(why),
+		    "%s; not sent again: the next try (in %lld s) would "
+		    "start after the run's time limit",
+		    reason, (at - now + 999) / 1000);
+		fail_batch(b, bt, status, why);
+		return;
+	}
 	enqueue(b, bt);
 }
 
@@ -559,15 +586,53 @@ next_start(const struct bulk *b, long long now)
 	return at > now ? (long)(at - now) : 0;
 }
 
+/* After a cancel: drops the calls in flight, the queue and the batches
+ * being filled, counting their entities as abandoned. Returns -1. */
+static int
+abandon(struct bulk *b)
+{
+	struct batch *bt;
+	size_t i;
+	unsigned k;
+	int j;
+
+	for (k = 0; k < b->nslots; k++) {
+		if ((bt = b->slots[k].batch) == NULL)
+			continue;
+		curl_multi_remove_handle(b->multi, b->slots[k].easy);
+		b->slots[k].batch = NULL;
+		b->busy--;
+		xfer_clear(&b->slots[k]);
+		enqueue(b, bt); /* counted and freed below */
+	}
+	for (j = 0; j < 2; j++)
+		if (b->fill[j]) {
+			enqueue(b, b->fill[j]);
+			b->fill[j] = NULL;
+		}
+	while ((bt = b->head) != NULL) {
+		b->head = bt->next;
+		b->queued--;
+		for (i = 0; i < bt->n; i++)
+			b->st.abandoned += bt->items[i].id != NULL;
+		batch_free(bt);
+	}
+	b->tail = NULL;
+	return -1;
+}
+
 int
 bulk_pump(struct bulk *b, long max_wait_ms)
 {
 	long long end = http_now_ms() + (max_wait_ms > 0 ? max_wait_ms : 0);
-	long long now;
+	long long now, dl;
 	long wait, ns;
 	int running, finished;
+	struct curl_waitfd wfd = {cancel_fd(), CURL_WAIT_POLLIN, 0};
 
 	for (;;) {
+		if (cancel_requested())
+			return abandon(b);
 		start_ready(b);
 		curl_multi_perform(b->multi, &running);
 		finished = collect(b);
@@ -577,8 +642,8 @@ bulk_pump(struct bulk *b, long max_wait_ms)
 		 * more to queue, and memory stays bounded either way. */
 		if ((b->busy == 0 && b->queued == 0) || finished)
 			return 0;
-		if (b->cfg.deadline_ms && now >= b->cfg.deadline_ms &&
-		    b->busy == 0) {
+		dl = deadline(b);
+		if (dl && now >= dl && b->busy == 0) {
 			struct batch *bt;
 
 			while ((bt = b->head) != NULL) {
@@ -598,7 +663,9 @@ bulk_pump(struct bulk *b, long max_wait_ms)
 			wait = ns > 0 ? ns : 1;
 		if (wait > 1000)
 			wait = 1000;
-		curl_multi_poll(b->multi, NULL, 0, (int)wait, NULL);
+		/* The cancel pipe wakes the wait (cancel.h). */
+		curl_multi_poll(
+		    b->multi, &wfd, wfd.fd >= 0 ? 1 : 0, (int)wait, NULL);
 	}
 }
 

@@ -21,8 +21,15 @@
  * is sent once more in a later call, then reported through the
  * failure callback with Port's reason.
  *
- * Return convention: 0 on success, -1 when the run's deadline passed
- * or memory ran out (what was not written is reported as failed).
+ * Cancel (cancel.h): once the run is cancelled the calls in flight are
+ * abandoned at once (the wait wakes on the cancel pipe), nothing new
+ * is sent, and what was not written is counted in stats.abandoned,
+ * not reported entity by entity: the cancel's own report must fit in
+ * the cancel budget.
+ *
+ * Return convention: 0 on success, -1 when the run's deadline passed,
+ * the run was cancelled or memory ran out (what was not written is
+ * reported as failed, or counted as abandoned after a cancel).
  */
 #ifndef PORT_ACM_BULK_H
 #define PORT_ACM_BULK_H
@@ -53,6 +60,10 @@ struct bulk_config {
 	long long deadline_ms;  /* absolute, http_now_ms(); 0 = none */
 	unsigned max_in_flight; /* 0 = BULK_IN_FLIGHT */
 	int create_missing_related;
+	const struct http *http; /* the run's client, or NULL: its deadline
+	                          * (http_deadline) is read at every step,
+	                          * so a moved deadline applies at once;
+	                          * borrowed */
 };
 
 struct bulk_stats {
@@ -65,6 +76,7 @@ struct bulk_stats {
 	unsigned long not_found;      /* delete: not in Port any more */
 	unsigned long failed;         /* entities reported as failed */
 	unsigned long entity_retries; /* entities re-sent after a 207 */
+	unsigned long abandoned;      /* entities dropped by a cancel */
 	unsigned long throttled;      /* 429 answers */
 	long long throttle_wait_ms;   /* time paused for rate limits */
 	long connections;             /* TCP connections opened */
@@ -90,7 +102,8 @@ int bulk_upsert(struct bulk *b, cJSON *entity);
 /* Queues one identifier for deletion (delete_dependents=false). */
 int bulk_delete(struct bulk *b, const char *identifier);
 /* Moves transfers along for up to max_wait_ms (0: only what is ready),
- * returning early when a call ended or nothing is left to do. */
+ * returning early when a call ended or nothing is left to do; -1 at
+ * once after a cancel (everything abandoned) or past the deadline. */
 int bulk_pump(struct bulk *b, long max_wait_ms);
 /* Sends what is queued and waits until every call has ended. */
 int bulk_finish(struct bulk *b);

@@ -375,7 +375,8 @@ port_get_run(struct port *p, const char *run_id, struct port_run *run,
 
 	memset(run, 0, sizeof(*run));
 	memset(err, 0, sizeof(*err));
-	if (run_path(&path, run_id, "") == 0)
+	/* Port's API reference reads runs with version=v2. */
+	if (run_path(&path, run_id, "?version=v2") == 0)
 		code = call(p, "GET", buf_str(&path), NULL, 1, &resp, err);
 	else
 		str_copy(err->message, sizeof(err->message), "out of memory");

@@ -206,6 +206,41 @@ def pid1_sigint_before_aws(t, w):
 
 
 @S.test
+def defect_1_sigterm_during_throttled_sync(t, w):
+    """defect 1: a cancelled sync keeps writing and leaves the Port run
+    open. Port answers every bulk write 429 with Retry-After: 30; SIGTERM
+    once the first one was refused must stop the writer at once: no bulk
+    write after the signal, one terminal update "Cancelled", exit 143,
+    all within the cancel budget."""
+    w.add_blueprint("acmCertificate")
+    w.add_run(RUN_ID)
+    w.acm.bulk_load(300, regions=(REGION,))
+    w.port.fault("bulk_upsert", "status", count=10 ** 6, status=429,
+                 headers={"Retry-After": "30"})
+    sp = w.spawn("sync", inputs={"regions": REGION, "port_context": ctx()})
+    refused = lambda w: [q for q in list(w.port.requests)  # noqa: E731
+                         if q.get("route") == "bulk_upsert"]
+    if not t.ok(wait_for(lambda: refused(w), 30), "a bulk write was answered 429"):
+        sp.proc.kill()
+        t.diag(sp.finish(10).describe())
+        return
+    time.sleep(0.3)  # the writer is waiting out Retry-After now
+    t_sig = time.time()
+    m_sig = time.monotonic()
+    sp.proc.send_signal(signal.SIGTERM)
+    r = sp.finish(BUDGET_S + 40)
+    r.elapsed_after_signal = time.monotonic() - m_sig
+    t.ok(r.elapsed_after_signal < BUDGET_S, f"exited within {BUDGET_S:.0f} s of the signal",
+         f"{r.elapsed_after_signal:.2f} s")
+    check_cancelled(t, w, r, False, t_sig, signal.SIGTERM, [r"^Cancelled \(SIGTERM"],
+                    "process, sync throttled by Port")
+    late = [round(q["time"] - t_sig, 3) for q in list(w.port.requests)
+            if q.get("route") in ("bulk_upsert", "bulk_delete", "search")
+            and q["time"] >= t_sig]
+    t.eq(late, [], "defect 1: no bulk write or search sent after the signal")
+
+
+@S.test
 def second_signal_ends_at_once(t, w):
     # The final report hangs (Port's terminal PATCH is slow): a second
     # signal must end the process at once, not after the cancel budget.

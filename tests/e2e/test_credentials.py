@@ -209,6 +209,42 @@ def web_identity_token_file(t, w):
         stop(w)
 
 
+@S.test
+def defect_6_web_identity_token_quoted_by_sts_is_redacted(t, w):
+    """defect 6: a web identity or OIDC token quoted back by STS reaches
+    the Port run. AssumeRoleWithWebIdentity is unsigned, yet the token it
+    carries is redacted from STS's answer like any key: not in the Port
+    run's log or summary, the job log or the step summary."""
+    oidc = start(w, FakeOIDC)
+    s = sts(w, oidc=oidc)
+    s.add_role(ROLE, audience="sts.amazonaws.com")
+    req = urllib.request.Request(oidc.request_url() + "&audience=sts.amazonaws.com",
+                                 headers={"Authorization": "Bearer " + oidc.request_token})
+    with urllib.request.urlopen(req, timeout=10) as resp:
+        jwt = json.loads(resp.read())["value"]
+    path = os.path.join(w.dir, "token")
+    with open(path, "w") as f:
+        f.write(jwt + "\n")
+    s.fail("AssumeRoleWithWebIdentity", "AccessDenied",
+           f"Not authorized to perform sts:AssumeRoleWithWebIdentity with token {jwt}",
+           status=403, count=10)
+    w.add_run(RUN_ID)
+    try:
+        r = w.run("request", aws=False, inputs=inputs(),
+                  env=env(w, AWS_ENDPOINT_URL_STS=s.url, AWS_ROLE_ARN=ROLE,
+                          AWS_WEB_IDENTITY_TOKEN_FILE=path))
+        t.ok(r.rc != 0, "the run fails", r.describe())
+        t.eq(len(s.calls_of("AssumeRoleWithWebIdentity")) >= 1, True, "STS was asked")
+        port_text = json.dumps([e["body"] for e in w.port_events()])
+        t.ok("Not authorized to perform" in port_text + r.stderr,
+             "STS's message itself is kept", r.stderr[-800:])
+        t.ok(jwt not in port_text, "defect 6: the token is not in anything Port received")
+        t.eq(r.unmasked_leaks([jwt]), [],
+             "defect 6: the token is in no job log line, output or step summary")
+    finally:
+        stop(w)
+
+
 def write(w, name, text):
     p = os.path.join(w.dir, name)
     with open(p, "w") as f:
@@ -235,6 +271,66 @@ def profile_role_with_source_profile(t, w):
              and calls[0]["params"]["RoleSessionName"] == "from-profile",
              "AssumeRole signed with source_profile's keys", calls)
         check_signed_by(t, w, s.issued[0], "profile role's")
+    finally:
+        stop(w)
+
+
+@S.test
+def defect_11_middle_role_of_a_source_profile_chain_is_masked(t, w):
+    """defect 11: intermediate role-hop credentials are never masked. In
+    a two-role source_profile chain (acm -> middle -> base keys), the
+    middle role's secret key and session token get ::add-mask:: too."""
+    role2 = "arn:aws:iam::123456789012:role/middle"
+    s = sts(w, credentials={"AKIDPROFILEBASE00001": ("profileBaseSecret/xyz", None)})
+    s.add_role(ROLE)
+    s.add_role(role2)
+    cfg = write(w, "config", f"[profile acm]\nrole_arn = {ROLE}\nsource_profile = middle\n"
+                             f"[profile middle]\nrole_arn = {role2}\nsource_profile = base\n")
+    cred = write(w, "credentials", "[base]\naws_access_key_id = AKIDPROFILEBASE00001\n"
+                                   "aws_secret_access_key = profileBaseSecret/xyz\n")
+    w.add_run(RUN_ID)
+    try:
+        r = w.run("request", aws=False, inputs=inputs(),
+                  env=env(w, AWS_ENDPOINT_URL_STS=s.url, AWS_PROFILE="acm",
+                          AWS_CONFIG_FILE=cfg, AWS_SHARED_CREDENTIALS_FILE=cred))
+        check_rc(t, r, 0)
+        calls = s.calls_of("AssumeRole")
+        t.ok(len(calls) == 2 and calls[0]["params"]["RoleArn"] == role2
+             and calls[1]["params"]["RoleArn"] == ROLE, "two hops: middle, then acm's role",
+             [c["params"]["RoleArn"] for c in calls])
+        middle = s.issued[0]
+        t.ok(middle["secret"] in r.masks and middle["token"] in r.masks,
+             "defect 11: the middle role's secret key and session token are masked",
+             r.masks)
+        last = s.issued[-1]
+        t.ok(last["secret"] in r.masks and last["token"] in r.masks,
+             "and the last role's too")
+        check_signed_by(t, w, last, "last role's")
+    finally:
+        stop(w)
+
+
+@S.test
+def defect_19_mfa_serial_profile_is_refused_before_sts(t, w):
+    """mfa_serial (issue 16, item 19): a role profile that needs an MFA
+    code cannot be used by a workflow; it is refused, saying so, before
+    any STS call (STS's AccessDenied would hide why)."""
+    s = sts(w, credentials={"AKIDPROFILEBASE00001": ("profileBaseSecret/xyz", None)})
+    s.add_role(ROLE)
+    cfg = write(w, "config", f"[profile acm]\nrole_arn = {ROLE}\nsource_profile = base\n"
+                             "mfa_serial = arn:aws:iam::123456789012:mfa/alice\n")
+    cred = write(w, "credentials", "[base]\naws_access_key_id = AKIDPROFILEBASE00001\n"
+                                   "aws_secret_access_key = profileBaseSecret/xyz\n")
+    w.add_run(RUN_ID)
+    try:
+        r = w.run("request", aws=False, inputs=inputs(),
+                  env=env(w, AWS_ENDPOINT_URL_STS=s.url, AWS_PROFILE="acm",
+                          AWS_CONFIG_FILE=cfg, AWS_SHARED_CREDENTIALS_FILE=cred))
+        check_rc(t, r, 2)
+        t.match(r.stderr, r"profile acm sets mfa_serial: .*one-time MFA code",
+                "refused with the reason", diag=r.stderr[-1000:])
+        t.eq(s.calls, [], "STS never called")
+        t.eq(w.acm_calls(), [], "ACM never called")
     finally:
         stop(w)
 
@@ -292,6 +388,32 @@ def container_credentials_bad_host(t, w):
     check_rc(t, r, 2)
     t.match(r.stderr, r"neither https nor a container credentials host",
             "plain http to another host refused before any request")
+
+
+@S.test
+def defect_5_userinfo_does_not_bypass_the_container_host_allowlist(t, w):
+    """defect 5: userinfo bypasses the container-credentials host
+    allowlist. "169.254.170.2:x@" is a user name and password to curl,
+    which connects to the host after the '@': refused before any request,
+    and the token is sent nowhere."""
+    tok = "containerAuthToken-" + "y" * 40
+    ctr = start(w, FakeContainer, trust=[w.acm], auth_token=tok)
+    w.add_run(RUN_ID)
+    port = ctr.url.rsplit(":", 1)[1].split("/")[0]
+    try:
+        for url in ("http://169.254.170.2:x@0.0.0.0/creds",
+                    f"http://169.254.170.2@127.0.0.1:{port}{ctr.path}",
+                    f"https://user:pw@127.0.0.1:{port}{ctr.path}"):
+            r = w.run("request", aws=False, inputs=inputs(),
+                      env=env(w, AWS_CONTAINER_CREDENTIALS_FULL_URI=url,
+                              AWS_CONTAINER_AUTHORIZATION_TOKEN=tok))
+            check_rc(t, r, 2)
+            t.match(r.stderr, r"AWS_CONTAINER_CREDENTIALS_FULL_URI .*refused: .*user name or password",
+                    f"defect 5: {url}: refused for its userinfo", diag=r.stderr[-800:])
+        t.eq(ctr.calls, [], "defect 5: the container endpoint received nothing")
+        t.eq(w.acm_calls(), [], "ACM never called")
+    finally:
+        stop(w)
 
 
 @S.test
@@ -374,6 +496,66 @@ def refreshed_during_wait(t, w):
         t.ok(keys == sorted(keys, key=issued.index), "never an older key after a newer one")
     finally:
         stop(w)
+
+
+@S.test
+def defect_9_expired_sts_credentials_are_refused_at_receipt(t, w):
+    """defect 9: already-expired STS credentials are accepted, and STS is
+    then called again before every AWS request. The fake STS hands out
+    sessions that ended a minute ago: refused once, saying why (clock
+    skew), with no ACM request and no second STS call."""
+    oidc = start(w, FakeOIDC, **w.suite.tls_kwargs())
+    s = sts(w, oidc=oidc)
+    s.add_role(ROLE)
+    s.duration_cap = -60
+    w.add_run(RUN_ID)
+    try:
+        r = w.run("request", aws=False, inputs=inputs(role_to_assume=ROLE),
+                  env=env(w, AWS_ENDPOINT_URL_STS=s.url,
+                          ACTIONS_ID_TOKEN_REQUEST_URL=oidc.request_url(),
+                          ACTIONS_ID_TOKEN_REQUEST_TOKEN=oidc.request_token))
+        t.ok(r.rc != 0, "the run fails", r.describe())
+        t.eq(len(s.calls_of("AssumeRoleWithWebIdentity")), 1,
+             "defect 9: STS asked once, not before every request")
+        t.eq(w.acm_calls(), [], "defect 9: no ACM request with expired credentials")
+        t.match(r.stderr, r"expired at .* refusing them.*clock skew",
+                "defect 9: the refusal says why and names clock skew",
+                diag=r.stderr[-1500:])
+    finally:
+        stop(w)
+
+
+@S.test
+def defect_7_config_parser_has_no_entry_cap(t, w):
+    """defect 7: the shared config parser stops silently after 512
+    entries. The profile to use comes after 700 entries of others: it is
+    found and its keys sign the ACM requests. A file past the size limit
+    is refused, saying so."""
+    others = "".join(f"[profile p{i}]\nregion = eu-west-1\noutput = json\n"
+                     for i in range(350))
+    cfg = write(w, "config", others + "[profile target]\nregion = eu-west-1\n")
+    creds = write(w, "credentials", "".join(f"[p{i}]\naws_access_key_id = AKIAOTHER{i:011d}\n"
+                                            for i in range(600))
+                  + f"[target]\naws_access_key_id = {AWS_KEY_ID}\n"
+                  f"aws_secret_access_key = {AWS_SECRET}\n")
+    w.add_run(RUN_ID)
+    r = w.run("request", aws=False, inputs=inputs(),
+              env=env(w, AWS_CONFIG_FILE=cfg, AWS_SHARED_CREDENTIALS_FILE=creds,
+                      AWS_PROFILE="target"))
+    check_rc(t, r, 0)
+    keys = akids(w)
+    t.ok(keys and all(k == AWS_KEY_ID for k in keys),
+         "defect 7: the profile after 700 entries is found and signs", keys)
+    w.reset_run(RUN_ID)
+    n = len(w.acm_calls())
+    big = write(w, "big", "[default]\n" + "# padding\n" * 120000
+                + f"aws_access_key_id = {AWS_KEY_ID}\naws_secret_access_key = {AWS_SECRET}\n")
+    r = w.run("request", aws=False, inputs=inputs(),
+              env=env(w, AWS_SHARED_CREDENTIALS_FILE=big))
+    check_rc(t, r, 2)
+    t.match(r.stderr, r"larger than 1048576 bytes; port-acm refuses it",
+            "defect 7: a file too large is refused by size, saying so", diag=r.stderr[-1000:])
+    t.eq(len(w.acm_calls()), n, "no ACM call")
 
 
 S.main()

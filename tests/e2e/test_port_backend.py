@@ -41,6 +41,24 @@ def first_get_before_writes(t, w):
 
 
 @S.test
+def defect_21_run_read_with_version_v2(t, w):
+    """defect 21: the Port run read. GET /v1/actions/runs/{id} carries
+    ?version=v2, as Port's API reference asks; a run without
+    externalRunId is still read as "none" and gets ours."""
+    w.port.add_run(RUN_ID)
+    r = run_request(w)
+    check_rc(t, r, 0)
+    gets = [e for e in w.port_events() if e["kind"] == "get_run"]
+    t.ok(gets and all((g["raw"].get("query") or {}).get("version") == ["v2"]
+                      for g in gets),
+         "defect 21: every run read asks for version=v2", [g["raw"].get("query") for g in gets])
+    with w.port.lock:
+        ext = w.port.runs[RUN_ID].get("externalRunId")
+    t.ok(ext, "a missing externalRunId read as none: ours is set", ext)
+    check_terminal(t, w, "SUCCESS")
+
+
+@S.test
 def ocean_external_run_id_never_overwritten(t, w):
     w.port.add_run(RUN_ID, externalRunId=OCEAN_ID, link=OCEAN_LINK,
                    installationId="github-ocean")

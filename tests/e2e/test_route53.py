@@ -214,6 +214,25 @@ def explicit_zone_skips_lookup(t, w):
 
 
 @S.test
+def defect_20_private_hosted_zone_id_is_refused(t, w):
+    """defect 20: a hosted_zone_id that is private is used as given; ACM
+    never sees its records. GetHostedZone says PrivateZone: refused with
+    the reason before anything is written."""
+    w.add_run(RUN_ID)
+    r53 = R53(w)
+    priv = r53.zone("example.com", True)
+    r = run(w, r53, inputs={"subject_alternative_names": "", "hosted_zone_id": priv})
+    t.ok(r.rc != 0, "the run fails", r.describe())
+    t.eq([c["params"].get("Id") for c in r53.calls("GetHostedZone")], [priv],
+         "defect 20: GetHostedZone of the zone given")
+    t.eq(r53.calls("ChangeResourceRecordSets"), [], "defect 20: nothing written")
+    t.eq(r53.fake.records(priv, "CNAME"), {}, "the private zone is untouched")
+    t.ok("is a private hosted zone" in (r.stdout + r.stderr)
+         and "public DNS" in (r.stdout + r.stderr),
+         "defect 20: the refusal gives the reason", r.stderr[-1500:])
+
+
+@S.test
 def throttling_and_prior_request_are_retried(t, w):
     w.add_run(RUN_ID)
     r53 = R53(w)
@@ -402,6 +421,41 @@ def delete_removes_only_records_no_other_certificate_uses(t, w):
 
 
 @S.test
+def defect_4_delete_keeps_a_record_a_fresh_certificate_may_need(t, w):
+    """defect 4: delete_validation_records deletes a record another
+    certificate needs. A same-name certificate just requested has no
+    DomainValidationOptions yet in DescribeCertificate: the shared apex
+    record is kept, the nested one (no other certificate) deleted."""
+    w.add_run(RUN_ID)
+    r53 = R53(w)
+    arn, apex, nested = requested(t, w, r53)
+    pub, dev = r53.zone("example.com"), r53.zone("dev.example.com")
+    fresh = w.acm.add_certificate("example.com", status="PENDING_VALIDATION",
+                                  options_after=10 ** 6)
+    n = len(r53.calls())
+    r = delete(w, r53, arn, "true")
+    check_rc(t, r, 0)
+    described = [c["params"]["CertificateArn"] for c in w.acm_calls("DescribeCertificate")]
+    t.ok(fresh in described, "the fresh certificate was described")
+    ch = [c for c in r53.calls()[n:] if c["op"] == "ChangeResourceRecordSets"]
+    t.eq([(c["params"]["HostedZoneId"],
+           [(x["Action"], norm(x["ResourceRecordSet"]["Name"]))
+            for x in c["params"]["ChangeBatch"]["Changes"]]) for c in ch],
+         [(dev, [("DELETE", nested["Name"])])],
+         "defect 4: only the nested record is deleted")
+    t.ok(r53.fake.record(pub, apex["Name"]) is not None,
+         "defect 4: the apex record the fresh certificate may need stays")
+    try:
+        dv = json.loads(r.outputs.get("dns_validation", ""))
+    except ValueError:
+        dv = {}
+    kept = dv.get("kept", [])
+    t.ok(kept and fresh in kept[0].get("reason", "")
+         and "not shown its validation options yet" in kept[0].get("reason", ""),
+         "output: kept, naming the fresh certificate and why", dv)
+
+
+@S.test
 def delete_with_flag_and_no_other_certificate(t, w):
     w.add_run(RUN_ID)
     r53 = R53(w)
@@ -445,6 +499,88 @@ def delete_keeps_records_when_listing_fails(t, w):
          "no record deleted when the other certificates are unknown")
     t.contains(r.stdout, "acm:ListCertificates", "stdout names the permission")
     t.eq(len(r53.fake.records(r53.zone("example.com"), "CNAME")), 1, "records kept")
+
+
+def hostile_record(t, w, record, what):
+    """defect 3: Route 53 writes any record ACM's answer names. ACM's
+    answer is rewritten to name another record; port-acm must refuse,
+    say why, and send no ChangeResourceRecordSets at all."""
+    w.add_run(RUN_ID)
+    w.add_blueprint("acmCertificate")
+    r53 = R53(w)
+    orig = w.acm._record
+
+    def bad(c, base):
+        rec = orig(c, base)
+        rec.update(record(rec, base))
+        return rec
+    w.acm._record = bad
+    r = run(w, r53, {"subject_alternative_names": ""})
+    t.ok(r.rc != 0, f"{what}: the run fails", r.describe())
+    t.eq(r53.calls("ChangeResourceRecordSets"), [],
+         f"defect 3: {what}: nothing written to Route 53")
+    t.ok("Nothing was written to Route 53" in (r.stdout + r.stderr + (r.summary or "")),
+         f"{what}: the run says nothing was written", r.stderr[-1500:])
+    return r
+
+
+@S.test
+def defect_3_record_name_outside_the_certificate_is_refused(t, w):
+    r = hostile_record(t, w, lambda rec, base: {"Name": "www.example.com."},
+                       "a name that is not _<label>.<name>.")
+    t.ok("_<label>.example.com" in (r.stdout + r.stderr), "the refusal names the rule",
+         r.stderr[-1500:])
+
+
+@S.test
+def defect_3_record_value_outside_acm_validations_is_refused(t, w):
+    r = hostile_record(t, w, lambda rec, base: {"Value": "attacker.example.net."},
+                       "a value not under acm-validations.aws.")
+    t.ok("acm-validations.aws." in (r.stdout + r.stderr), "the refusal names the rule",
+         r.stderr[-1500:])
+
+
+@S.test
+def defect_3_record_of_a_deeper_name_is_refused(t, w):
+    hostile_record(t, w, lambda rec, base: {"Name": "_abc.evil." + base + "."},
+                   "a record two labels down")
+
+
+def final_summary(w):
+    term = [e for e in w.port_events() if e["kind"] == "terminal"]
+    return ((term[-1]["body"] or {}).get("summary") or "") if term else ""
+
+
+@S.test
+def defect_12_route53_summary_does_not_contradict_itself(t, w):
+    """defect 12: the Route 53 request summary contradicts itself. After
+    port-acm wrote the records and ACM issued the certificate, the
+    summary gives the final status and does not ask anyone to add the
+    records; when the records could not be written, it does."""
+    w.add_run(RUN_ID)
+    w.add_blueprint("acmCertificate")
+    r53 = R53(w)
+    r = run(w, r53)
+    check_rc(t, r, 0)
+    summ = final_summary(w)
+    t.contains(summ, "(status ISSUED)", "defect 12: the summary gives the final status")
+    t.ok("PENDING_VALIDATION" not in summ, "defect 12: and not the status at the request",
+         summ)
+    t.ok("add these DNS record" not in summ and "add this DNS record" not in summ,
+         "defect 12: nobody is asked to add the records port-acm wrote", summ)
+    t.contains(summ, "Wrote the validation records to Route 53", "it says they were written")
+
+
+@S.test
+def defect_12_records_to_add_when_route53_could_not_write_them(t, w):
+    w.add_run(RUN_ID)
+    r53 = R53(w, zones=(("other.example", False),))
+    r = run(w, r53, {"subject_alternative_names": ""})
+    t.eq(r53.calls("ChangeResourceRecordSets"), [], "nothing written (no zone)")
+    summ = final_summary(w)
+    t.contains(summ, "To validate it, add this DNS record",
+               "defect 12: without a zone the summary gives the record to add")
+    t.contains(summ, "(status PENDING_VALIDATION)", "and the status as it stands")
 
 
 S.main()

@@ -7,7 +7,9 @@ received."""
 import json
 import math
 import os
+import re
 import sys
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from harness import (ACCOUNT, RUN_ID, Suite, cert_arn, check_rc,  # noqa: E402
@@ -188,6 +190,65 @@ def partial_failure_207(t, w):
 
 
 @S.test
+def defect_22_every_refused_entity_is_named(t, w):
+    """defect 22: a refused entity is named once, the others not at all.
+    Port refuses two entities with the same reason: sync_report names
+    both (grouped by the reason) and so does the run log."""
+    arns = setup(w, 30, regions=("eu-west-1",))
+    why = 'The property "status" has a wrong value'
+    for a in (arns[3], arns[11]):
+        w.port.fail_entity(a, 422, "invalid_request", why, count=2)
+    r = sync(w, {"regions": "eu-west-1"})
+    check_rc(t, r, 1, "exit 1")
+    rep = r.output_json("sync_report") if "sync_report" in r.outputs else {}
+    groups = rep.get("refused", [])
+    t.ok(len(groups) == 1 and groups[0].get("count") == 2
+         and sorted(groups[0].get("entities", [])) == sorted([arns[3], arns[11]])
+         and why in groups[0].get("reason", "") and groups[0].get("status") == 422
+         and groups[0].get("action") == "write",
+         "defect 22: sync_report names both refused entities under Port's reason", groups)
+    logs = log_text(w.port_events())
+    t.ok(any(arns[3] in ln and arns[11] in ln and "refused to write 2 entities" in ln
+             for ln in logs.split("\n")),
+         "defect 22: one run log line names both", logs[-2000:])
+
+
+@S.test
+def defect_23_expiring_list_keeps_the_soonest_hundred(t, w):
+    """defect 23: the expiring list keeps the wrong hundred. 120
+    certificates expiring in 20-29 days are listed before 30 expiring in
+    1-5 days: sync_report keeps the 100 soonest (all 30 among them),
+    soonest first, with the total of 150 beside; the run log's list
+    starts with the soonest."""
+    setup(w, 0)
+    now = time.time()
+    late = [w.acm.add_certificate(f"late{i}.example.com", not_after=now + (20 + i % 9) * 86400)
+            for i in range(120)]
+    soon = [w.acm.add_certificate(f"soon{i}.example.com", not_after=now + (1 + i % 5) * 86400
+                                  + i * 60) for i in range(30)]
+    r = sync(w, {"regions": "eu-west-1"})
+    check_rc(t, r, 0, "exit 0")
+    rep = r.output_json("sync_report") if "sync_report" in r.outputs else {}
+    lst = rep.get("expiringWithin30Days", [])
+    arns = [x.get("arn") for x in lst]
+    t.eq(rep.get("expiringCount"), 150, "the total beside the list")
+    t.ok(len(lst) == 100 and set(soon) <= set(arns),
+         "defect 23: the 30 soonest are among the 100 kept", len(lst))
+    na = [x.get("notAfter", 0) for x in lst]
+    t.ok(na == sorted(na) and arns[:30] and set(arns[:30]) == set(soon),
+         "defect 23: soonest first", na[:5])
+    first = min(soon, key=lambda a: w.acm.certs[a]["NotAfter"])
+    logs = log_text(w.port_events())
+    line = next((ln for ln in logs.split("\n") if "expire within 30 days" in ln), "")
+    dom = w.acm.certs[first]["DomainName"]
+    t.ok(line and line.split(": ", 1)[1].startswith(dom),
+         "defect 23: the run log's list starts with the soonest", line[:300])
+    t.contains(r.summary or "", "**Expiring within 30 days:** 150 (the 100 soonest below)",
+               "the step summary gives the total beside the list")
+    del late
+
+
+@S.test
 def blueprint_property_missing(t, w):
     setup(w, 30)
     w.add_blueprint(BP, drop=("keyPairOrigin",))
@@ -298,6 +359,150 @@ def stale_region_listing_failed(t, w):
     t.ok(rep["regions"]["us-east-1"]["complete"] is False
          and rep["regions"]["eu-west-1"]["complete"] is True,
          "sync_report marks the failed region", rep["regions"])
+
+
+def incomplete_listing(t, w, body, what):
+    """defect 2: an empty or malformed ListCertificates 200 deletes a
+    whole region. Even with stale_threshold_percent 100, a region whose
+    answer had no CertificateSummaryList is incomplete: nothing of it is
+    deleted, the run fails and says why."""
+    arns = setup(w, 4, regions=("eu-west-1",))
+    for a in arns:
+        synced_entity(w, a)
+    w.acm.fault("ListCertificates", "garbage", status=200, body=body,
+                headers=[("Content-Type", "application/x-amz-json-1.1")])
+    r = sync(w, {"regions": "eu-west-1", "delete_stale": "true",
+                 "stale_threshold_percent": "100"})
+    check_rc(t, r, 1, f"{what}: exit 1, the listing is incomplete")
+    sent = [i for c in w.port.calls_of("bulk_delete") for i in c["body"]["entities"]]
+    t.eq(sent, [], f"defect 2: {what}: nothing deleted from the catalog")
+    with w.port.lock:
+        t.eq(sum(1 for k in w.port.entities if k[0] == BP), 4,
+             f"{what}: all 4 entities kept")
+    rep = r.output_json("sync_report") if "sync_report" in r.outputs else {}
+    t.eq(rep.get("regions", {}).get("eu-west-1", {}).get("complete"), False,
+         f"{what}: sync_report marks eu-west-1 incomplete", rep)
+    t.ok(any("CertificateSummaryList" in x for x in r.warnings),
+         f"{what}: the warning says the list was missing", r.warnings)
+
+
+@S.test
+def defect_2_empty_list_certificates_200_is_not_a_complete_region(t, w):
+    incomplete_listing(t, w, b"", "an empty body")
+
+
+@S.test
+def defect_2_list_certificates_without_its_list_is_not_complete(t, w):
+    incomplete_listing(t, w, b"{}", "{} without CertificateSummaryList")
+
+
+@S.test
+def defect_2_list_certificates_list_not_an_array_is_not_complete(t, w):
+    incomplete_listing(t, w, b'{"CertificateSummaryList": "none"}', "a list that is not one")
+
+
+@S.test
+def defect_2_region_emptied_keeps_entities_below_threshold_100(t, w):
+    """defect 2: the stale threshold applies per region as well as
+    overall: a region whose listing went from 2 entities to none keeps
+    them (2 of 12 overall is under 50%), unless the threshold is 100."""
+    arns = setup(w, 10, regions=("eu-west-1",))
+    gone = [arn_in("us-east-1", i) for i in range(2)]
+    for a in arns + gone:
+        synced_entity(w, a, region=a.split(":")[3])
+    r = sync(w, {"regions": "eu-west-1,us-east-1", "delete_stale": "true"})
+    check_rc(t, r, 1, "exit 1: refused for us-east-1")
+    sent = [i for c in w.port.calls_of("bulk_delete") for i in c["body"]["entities"]]
+    t.eq(sent, [], "defect 2: nothing of the emptied region is deleted")
+    t.ok(any("us-east-1" in x and "2 of 2" in x and "stale_threshold_percent" in x
+             for x in r.warnings), "the refusal names the region and the numbers",
+         r.warnings)
+    w.reset_run()
+    r = sync(w, {"regions": "eu-west-1,us-east-1", "delete_stale": "true",
+                 "stale_threshold_percent": "100"})
+    check_rc(t, r, 0, "threshold 100: exit 0")
+    sent = [i for c in w.port.calls_of("bulk_delete") for i in c["body"]["entities"]]
+    t.eq(sorted(sent), sorted(gone), "threshold 100: the 2 entities are deleted")
+
+
+@S.test
+def defect_8_repeated_acm_page_token_stops_the_listing(t, w):
+    """defect 8: repeated pagination cursors loop until the deadline. ACM
+    answers every ListCertificates page with the same NextToken: the
+    region's listing stops on the second sight of it, is incomplete (so
+    nothing of it is deleted), and the run says why."""
+    arns = setup(w, 3, regions=("eu-west-1",))
+    for a in arns:
+        synced_entity(w, a)
+    orig = w.acm._op_ListCertificates
+
+    def same_token(p, rid, call):
+        p = {k: v for k, v in p.items() if k != "NextToken"}
+        resp = orig(p, rid, call)
+        body = json.loads(resp.body)
+        body["NextToken"] = "c2FtZQ=="
+        resp.body = json.dumps(body).encode()
+        return resp
+    w.acm._op_ListCertificates = same_token
+    r = sync(w, {"regions": "eu-west-1", "delete_stale": "true",
+                 "stale_threshold_percent": "100"}, timeout=30)
+    check_rc(t, r, 1, "exit 1: the listing is incomplete")
+    t.eq(len(w.acm_calls("ListCertificates")), 2,
+         "defect 8: two ListCertificates calls, not one per second until the deadline")
+    t.ok(any("ACM returned the same page token twice" in x for x in r.warnings),
+         "defect 8: the warning says so", r.warnings)
+    t.eq([i for c in w.port.calls_of("bulk_delete") for i in c["body"]["entities"]], [],
+         "nothing deleted")
+
+
+@S.test
+def defect_8_repeated_port_search_cursor_stops_the_catalog_read(t, w):
+    """defect 8: Port's search answers the same `next` every time: the
+    catalog read stops on the second sight of it and stale entities are
+    not looked for."""
+    arns = setup(w, 2, regions=("eu-west-1",))
+    for a in arns:
+        synced_entity(w, a)
+    orig = w.port._r_search
+
+    def same_next(req, bp):
+        status, out = orig(req, bp)
+        out["next"] = "MA=="
+        return status, out
+    w.port._r_search = same_next
+    r = sync(w, {"regions": "eu-west-1", "delete_stale": "true"}, timeout=30)
+    t.eq(len(w.port.calls_of("search")), 2,
+         "defect 8: two search calls, not one per page until the deadline")
+    t.ok(any("Port returned the same search cursor (next) twice" in x for x in r.warnings),
+         "defect 8: the warning says so", r.warnings)
+    t.eq(w.port.calls_of("bulk_delete"), [], "nothing deleted")
+
+
+@S.test
+def defect_10_domain_name_cannot_inject_markdown(t, w):
+    """defect 10: Markdown injection into the step summary. An expiring
+    certificate whose DomainName carries line breaks, '|', a backtick,
+    '<' and an image: the summary gets no new heading, image or HTML, its
+    table row keeps four cells, and no log line breaks."""
+    setup(w, 0)
+    evil = "x.example.com\n## Owned\n![i](https://evil.example/x.png) | `c` <img>"
+    w.acm.add_certificate(evil, not_after=time.time() + 5 * 86400)
+    r = sync(w, {"regions": "eu-west-1"})
+    check_rc(t, r, 0, "exit 0")
+    summ = r.summary or ""
+    t.ok(not any(ln.startswith("## Owned") for ln in summ.split("\n")),
+         "defect 10: no heading added to the step summary", summ)
+    t.ok("![" not in summ and "<img" not in summ,
+         "defect 10: no image or HTML in the step summary", summ)
+    rows = [ln for ln in summ.split("\n") if "x.example.com" in ln]
+    t.ok(len(rows) == 1 and len(re.findall(r"(?<!\\)\|", rows[0])) == 5,
+         "defect 10: the certificate's row keeps its four cells", rows)
+    logs = [str((e["body"] or {}).get("message")) for e in w.port_events()
+            if e["kind"] == "log"]
+    t.ok(all("\n" not in m for m in logs) and not any("![" in m for m in logs),
+         "defect 10: no Port log line breaks or carries an image", logs)
+    t.ok(not any(ln.startswith("## Owned") for ln in r.stderr.split("\n")),
+         "defect 10: no job log line starts with the injected heading", r.stderr[-1500:])
 
 
 @S.test

@@ -324,9 +324,12 @@ class FakeACM(FakeServer):
                         validation_method="DNS", records_after=0,
                         in_use_for=0, issue_after=None, tags=(),
                         not_after=None, certificate_authority_arn=None,
-                        arn=None, region=None, origin=None):
+                        arn=None, region=None, origin=None, options_after=0):
         """Creates a certificate directly (as if it had existed before),
-        in `region` (default: the first region served). Returns its ARN."""
+        in `region` (default: the first region served). Returns its ARN.
+        options_after=N: the first N DescribeCertificate answers have no
+        DomainValidationOptions at all, as ACM's do for seconds after
+        RequestCertificate (issue 16, defect 4)."""
         with self.lock:
             arn = arn or self.arn_for(region=region)
             if type == "PRIVATE" and certificate_authority_arn is None:
@@ -342,6 +345,7 @@ class FakeACM(FakeServer):
             c["InUseBy"] = list(in_use_by)
             c["_exported"] = exported
             c["_records_after"] = records_after
+            c["_options_after"] = options_after
             c["_in_use_for"] = in_use_for
             c["_issue_after"] = issue_after
             if type == "IMPORTED":
@@ -836,7 +840,8 @@ class FakeACM(FakeServer):
                   "RenewalSummary"):
             if c.get(k) is not None:
                 d[k] = copy.deepcopy(c[k])
-        if c["Type"] == "AMAZON_ISSUED":
+        if c["Type"] == "AMAZON_ISSUED" and \
+                c["_describes"] > c.get("_options_after", 0):
             with_records = c["_describes"] > c["_records_after"]
             d["DomainValidationOptions"] = self._dvos(c, with_records)
         if c["Type"] == "IMPORTED":

@@ -519,6 +519,10 @@ class FakePort(FakeServer):
                      "tokenType": "Bearer"}
 
     def _r_get_run(self, req, run_id):
+        # get-an-action-runs-details: version is v1 or v2 (v1 when absent).
+        if req.query1("version") not in (None, "v1", "v2"):
+            raise _schema("querystring/version must be equal to one of the "
+                          "allowed values: v1, v2")
         with self.lock:
             run = self._run(run_id)
             return 200, {"ok": True, "run": self._public_run(run)}

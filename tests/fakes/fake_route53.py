@@ -66,7 +66,7 @@ SIGNING_REGION = "us-east-1"  # aws-route53.md §1, partition aws
 # a record back before a DELETE). Any other modeled operation is refused
 # naming it, so a client that starts calling one fails loudly.
 SERVED = ("ListHostedZonesByName", "ChangeResourceRecordSets", "GetChange",
-          "ListResourceRecordSets")
+          "ListResourceRecordSets", "GetHostedZone")
 # aws-route53.md §4; HTTP status of each code.
 ERROR_STATUS = {"Throttling": 400, "PriorRequestNotComplete": 400,
                 "InvalidChangeBatch": 400, "InvalidInput": 400,
@@ -803,6 +803,17 @@ class FakeRoute53(FakeServer):
         call["change_id"] = cid
         call["zone"] = zid
         return {"ChangeInfo": info}
+
+    def _op_GetHostedZone(self, p, call):
+        zid = p["Id"].rsplit("/", 1)[-1]
+        z = self._zone(zid)
+        out = {"HostedZone": self._zone_out(zid, z)}
+        if z["Config"]["PrivateZone"]:
+            out["VPCs"] = [{"VPCRegion": "eu-west-1", "VPCId": "vpc-0e2e0e2e0e2e0e2e0"}]
+        else:
+            out["DelegationSet"] = {"NameServers": [
+                r["Value"] for r in z["_records"][(z["Name"], "NS")]["ResourceRecords"]]}
+        return out
 
     def _op_GetChange(self, p, call):
         c = self.changes.get(p["Id"])

@@ -349,6 +349,9 @@ class FakeSTS(FakeServer):
                                 "session": p["RoleSessionName"]})
         for svc in self.trust:
             svc.credentials[akid] = (secret, token)
+        # STS takes its own sessions too: AssumeRole signed with a role's
+        # credentials is role chaining (a source_profile chain's hops).
+        self.credentials[akid] = (secret, token)
         account = p["RoleArn"].split(":")[4]
         role_name = p["RoleArn"].rsplit("/", 1)[-1]
         wrapped = "\n       ".join(token[i:i + 67] for i in range(

@@ -153,6 +153,22 @@ def test_list(r53, cli, z):
          "a bad dnsname is InvalidDomainName", b.decode())
 
 
+def test_get_zone(r53, cli, z):
+    """GetHostedZone as the AWS CLI reads it (issue 16, defect 20)."""
+    rc, out, err = cli("get-hosted-zone", "--id", z["priv"])
+    T.eq(rc, 0, "get-hosted-zone succeeds") or print("# " + err)
+    hz = (out or {}).get("HostedZone", {})
+    T.ok(hz.get("Id") == "/hostedzone/" + z["priv"] and hz.get("Name") == "example.com."
+         and hz.get("Config", {}).get("PrivateZone") is True and out.get("VPCs"),
+         "a private zone: PrivateZone true, with its VPCs", out)
+    rc, out, err = cli("get-hosted-zone", "--id", "/hostedzone/" + z["pub"])
+    T.ok(rc == 0 and out["HostedZone"]["Config"]["PrivateZone"] is False
+         and len(out.get("DelegationSet", {}).get("NameServers", [])) == 4,
+         "a public zone (id with its prefix): PrivateZone false, its name servers", out)
+    rc, out, err = cli("get-hosted-zone", "--id", "Z0NOSUCHZONE")
+    T.ok(rc != 0 and "NoSuchHostedZone" in err, "an unknown zone: NoSuchHostedZone", err)
+
+
 def test_change(r53, cli, z):
     name = "_3639ac514e785e898d2646601fa951d5.example.com."
     value = "_98d2646601fa951d53639ac514e785e8.mhbtsbpdnt.acm-validations.aws."
@@ -348,8 +364,8 @@ def test_raw(r53, url, ca, z):
     T.ok(s == 400 and b"colour" in b, "unknown query parameter: InvalidInput", b.decode())
     s, b = signed(url, "GET", "/2013-04-01/hostedzonesbyname", b"", ca, service="acm")
     T.ok(s == 403 and b"route53" in b, "scoped to service acm: refused", b.decode())
-    s, b = signed(url, "GET", f"/2013-04-01/hostedzone/{z['pub']}", b"", ca)
-    T.ok(s == 400 and b"GetHostedZone is outside its scope" in b,
+    s, b = signed(url, "GET", "/2013-04-01/hostedzonecount", b"", ca)
+    T.ok(s == 400 and b"GetHostedZoneCount is outside its scope" in b,
          "a modeled operation this fake does not serve is refused by name", b.decode())
 
 
@@ -433,6 +449,7 @@ def main():
     cli = Cli(url, pki["ca"])
     try:
         T.run("list", test_list, r53, cli, z)
+        T.run("get zone", test_get_zone, r53, cli, z)
         T.run("change", test_change, r53, cli, z)
         T.run("injected", test_injected, r53, cli, z)
         T.run("cli auth", test_cli_auth, r53, url, pki["ca"])

@@ -254,6 +254,49 @@ test_endpoints(void)
 	    "unknown service refused");
 }
 
+/* defect 6: the one list of what a call must not let an answer repeat,
+ * for signed and unsigned calls alike. */
+static void
+test_call_secrets(void)
+{
+	static const char jwt[] =
+	    "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXBvIn0.c2ln";
+	const char *extra[] = {jwt, NULL};
+	const char *list[AWS_MAX_SECRETS + 1];
+	struct aws_credentials cv = {"AKIAEXAMPLE0000001", "sEcReT/key+value0000",
+	    "sessionTokenValue0001", 0};
+	struct aws_request unsigned_req = {
+	    "POST", NULL, NULL, NULL, NULL, 0, NULL, 0, 1, 1, extra};
+	struct aws_request signed_req = {
+	    "POST", NULL, NULL, NULL, NULL, 0, NULL, 0, 1, 0, NULL};
+	struct aws_error e;
+	char body[512];
+
+	ok(aws_call_secrets(NULL, &unsigned_req, list, 9) == 1 &&
+	        list[0] == jwt && list[1] == NULL,
+	    "defect 6: an unsigned call holds its web identity token");
+	ok(aws_call_secrets(&cv, &signed_req, list, 9) == 3 && list[3] == NULL,
+	    "a signed call holds its key id, secret and session token");
+	signed_req.secrets = extra;
+	ok(aws_call_secrets(&cv, &signed_req, list, 9) == 4,
+	    "and whatever else its request carries");
+	ok(aws_call_secrets(&cv, &signed_req, list, 2) == 1 && list[1] == NULL,
+	    "never more than the room, always NULL-terminated");
+
+	aws_call_secrets(NULL, &unsigned_req, list, 9);
+	snprintf(body, sizeof(body),
+	    "<ErrorResponse><Error><Code>AccessDenied</Code><Message>Not "
+	    "authorized with token %s</Message></Error></ErrorResponse>",
+	    jwt);
+	aws_error_parse(
+	    AWS_PROTO_QUERY, 403, NULL, body, strlen(body), "r", list, &e);
+	ok(strstr(e.message, jwt) == NULL &&
+	        strstr(e.message, "Not authorized") != NULL,
+	    "defect 6: STS quoting the token of an unsigned call: redacted "
+	    "(%s)",
+	    e.message);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -261,6 +304,7 @@ main(int argc, char **argv)
 		return endpoints_mode();
 	test_split();
 	test_redaction();
+	test_call_secrets();
 	test_xml_errors();
 	test_dates();
 	test_skew_codes();

@@ -1,14 +1,200 @@
 /*
- * Unit tests for bulk.c's pure part: x-ratelimit-reset in both of the
- * meanings port-api.md §6 records (epoch seconds per Port's docs,
- * seconds until the reset per Port's Terraform provider). The transfers
- * themselves are tested end to end (tests/e2e/test_sync.py).
+ * Unit tests for bulk.c: x-ratelimit-reset in both of the meanings
+ * port-api.md §6 records (epoch seconds per Port's docs, seconds until
+ * the reset per Port's Terraform provider), and the writer's cancel and
+ * deadline against a local server on 127.0.0.1 that never answers or
+ * answers 429 (issue 16, defect 1). The rest of the transfers is tested
+ * end to end (tests/e2e/test_sync.py).
  */
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "base/cancel.h"
 #include "base/http.h"
 #include "port/bulk.h"
+#include "port/port.h"
 #include "tap.h"
+
+/* A server on 127.0.0.1: mode 0 holds every connection unanswered,
+ * mode 1 answers each request 429 with Retry-After: 30. */
+struct server {
+	int fd, mode, port;
+	pthread_t th;
+};
+
+static void *
+serve(void *arg)
+{
+	static const char r429[] =
+	    "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 30\r\n"
+	    "Content-Type: application/json\r\nContent-Length: 40\r\n\r\n"
+	    "{\"ok\":false,\"error\":\"rate_limit_exceed\"}";
+	struct server *sv = arg;
+	char req[65536];
+	int c;
+
+	while ((c = accept(sv->fd, NULL, NULL)) >= 0) {
+		if (sv->mode == 1) {
+			/* One request per connection is enough here. */
+			(void)!read(c, req, sizeof(req));
+			(void)!write(c, r429, sizeof(r429) - 1);
+		}
+		/* mode 0: left open, never answered */
+	}
+	return NULL;
+}
+
+static int
+server_start(struct server *sv, int mode)
+{
+	struct sockaddr_in a = {0};
+	socklen_t len = sizeof(a);
+
+	sv->mode = mode;
+	a.sin_family = AF_INET;
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if ((sv->fd = socket(AF_INET, SOCK_STREAM, 0)) < 0 ||
+	    bind(sv->fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
+	    listen(sv->fd, 16) != 0 ||
+	    getsockname(sv->fd, (struct sockaddr *)&a, &len) != 0)
+		return -1;
+	sv->port = ntohs(a.sin_port);
+	return pthread_create(&sv->th, NULL, serve, sv);
+}
+
+static void *
+term_later(void *arg)
+{
+	struct timespec ts = {0, 300 * 1000000L};
+
+	(void)arg;
+	nanosleep(&ts, NULL);
+	kill(getpid(), SIGTERM);
+	return NULL;
+}
+
+static unsigned long failures;
+static char last_reason[1200];
+
+static void
+on_failure(
+    void *arg, int deleting, const char *id, long status, const char *reason)
+{
+	(void)arg;
+	(void)deleting;
+	(void)id;
+	(void)status;
+	failures++;
+	snprintf(last_reason, sizeof(last_reason), "%s", reason);
+}
+
+static struct bulk *
+writer(struct http *http, struct port **port, int srv_port, long long dl)
+{
+	char url[64];
+	struct bulk_config cfg = {0};
+	struct bulk *b;
+	cJSON *e;
+	int i;
+
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d", srv_port);
+	*port =
+	    port_new(http, &(struct port_config){url, "id", "secret", NULL, 0});
+	cfg.base_url = url;
+	cfg.blueprint = "acmCertificate";
+	cfg.connect_timeout_ms = 2000;
+	cfg.timeout_ms = 20000;
+	cfg.deadline_ms = dl;
+	cfg.http = http;
+	b = bulk_new(*port, &cfg, on_failure, NULL);
+	for (i = 0; b && i < 3; i++) {
+		e = cJSON_CreateObject();
+		cJSON_AddStringToObject(e, "identifier",
+		    i == 0   ? "a"
+		    : i == 1 ? "b"
+		             : "c");
+		bulk_upsert(b, e);
+	}
+	return b;
+}
+
+/* defect 1: a cancel abandons the calls in flight at once and sends
+ * nothing more; a 429 whose Retry-After passes the deadline fails at
+ * once instead of holding the run until the deadline. */
+static void
+test_cancel_and_deadline(void)
+{
+	struct server hold, slow;
+	struct http *http;
+	struct port *port = NULL;
+	struct bulk *b;
+	pthread_t th;
+	long long t0, dt;
+	int rc;
+
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	ok(cancel_install() == 0, "cancel handlers installed");
+	http = http_new(&(struct http_options){2000, 20000, 0, "test"});
+	ok(server_start(&hold, 0) == 0 && server_start(&slow, 1) == 0,
+	    "local servers on 127.0.0.1");
+
+	/* 429 + Retry-After: 30 with 5 s to go: failed now, not in 5 s. */
+	failures = 0;
+	t0 = http_now_ms();
+	b = writer(http, &port, slow.port, t0 + 5000);
+	rc = bulk_finish(b);
+	dt = http_now_ms() - t0;
+	ok(rc == 0 && dt < 2500,
+	    "defect 1: a 429 whose Retry-After passes the deadline fails at "
+	    "once (%lld ms)",
+	    dt);
+	ok(failures == 3 && strstr(last_reason, "time limit") != NULL,
+	    "defect 1: each entity fails, saying the retry would pass the "
+	    "time limit (%lu: %s)",
+	    failures, last_reason);
+	bulk_free(b);
+	port_free(port);
+
+	/* Port never answers; SIGTERM 300 ms in: bulk_finish returns
+	 * within the moment, not at the deadline 4 s away. */
+	failures = 0;
+	t0 = http_now_ms();
+	b = writer(http, &port, hold.port, t0 + 4000);
+	pthread_create(&th, NULL, term_later, NULL);
+	rc = bulk_finish(b);
+	dt = http_now_ms() - t0;
+	pthread_join(th, NULL);
+	ok(rc == -1 && dt < 1500,
+	    "defect 1: a cancel abandons the bulk call in flight at once "
+	    "(%lld ms, rc %d)",
+	    dt, rc);
+	ok(bulk_stats(b)->abandoned == 3 && failures == 0,
+	    "the entities are counted as abandoned, none reported one by one "
+	    "(%lu abandoned, %lu failures)",
+	    bulk_stats(b)->abandoned, failures);
+	ok(bulk_stats(b)->calls == 1,
+	    "one call went out before the cancel, none after (%lu)",
+	    bulk_stats(b)->calls);
+	{
+		cJSON *e = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(e, "identifier", "d");
+		ok(bulk_upsert(b, e) == -1 && bulk_stats(b)->calls == 1,
+		    "defect 1: an upsert after the cancel is not sent");
+	}
+	bulk_free(b);
+	port_free(port);
+	http_free(http);
+	cancel_reset();
+}
 
 /* http_header_value: the one header reader of http.c and bulk.c. */
 static void
@@ -47,5 +233,6 @@ main(void)
 	        bulk_reset_ms("nan", now) == -1,
 	    "unparseable or negative: -1");
 	test_header_value();
+	test_cancel_and_deadline();
 	return done_testing();
 }

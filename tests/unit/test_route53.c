@@ -139,10 +139,39 @@ test_change_info(void)
 	    "an id that could escape a URL path is refused");
 }
 
+/* defect 20: GetHostedZone tells a private zone apart. */
+static void
+test_get_zone(void)
+{
+	static const char priv[] =
+	    "<?xml version=\"1.0\"?><GetHostedZoneResponse xmlns=\"https://"
+	    "route53.amazonaws.com/doc/2013-04-01/\"><HostedZone><Id>/"
+	    "hostedzone/Z0PRIV</Id><Name>Example.com.</Name><Config>"
+	    "<PrivateZone>true</PrivateZone></Config></HostedZone><VPCs/>"
+	    "</GetHostedZoneResponse>";
+	static const char pub[] =
+	    "<GetHostedZoneResponse><HostedZone><Id>/hostedzone/Z0PUB</Id>"
+	    "<Name>example.com.</Name><Config><PrivateZone>false"
+	    "</PrivateZone></Config></HostedZone></GetHostedZoneResponse>";
+	struct route53_zone z;
+	char why[128];
+
+	ok(route53_parse_zone(priv, strlen(priv), &z, why, sizeof(why)) == 0 &&
+	        z.private_zone && strcmp(z.id, "Z0PRIV") == 0 &&
+	        strcmp(z.name, "example.com.") == 0,
+	    "defect 20: a private zone is read as private");
+	ok(route53_parse_zone(pub, strlen(pub), &z, why, sizeof(why)) == 0 &&
+	        !z.private_zone && strcmp(z.id, "Z0PUB") == 0,
+	    "a public one as public");
+	ok(route53_parse_zone("<x/>", 4, &z, why, sizeof(why)) == -1,
+	    "another answer is refused");
+}
+
 int
 main(void)
 {
 	test_body();
+	test_get_zone();
 	test_norm();
 	test_zones();
 	test_change_info();

@@ -1,0 +1,63 @@
+/*
+ * sync_report: the parts of sync's report that name certificates (the
+ * run log's lists), apart from op_sync.c's flow. Every value from the
+ * network goes through md.h.
+ */
+#ifndef PORT_ACM_SYNC_REPORT_H
+#define PORT_ACM_SYNC_REPORT_H
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "base/buf.h"
+#include "port/report.h"
+
+/* The entities Port refused, every one by name, grouped by what was
+ * refused and why (issue 16, defect 22). */
+struct sync_refusals {
+	cJSON *groups;   /* owned: [{"action","status","reason","count",
+	                  * "entities":[...]}], in order of first sight */
+	unsigned long n; /* entities in all groups */
+};
+
+/* Adds one refused entity: deleting, Port's statusCode (0 without an
+ * answer) and reason (neutralised by the caller for the log). 0, or -1
+ * out of memory (then it is only counted). */
+int sync_refusals_add(struct sync_refusals *r, int deleting, const char *id,
+    long status, const char *reason);
+/* One log line per group into lines (reset first, groups separated by
+ * '\n'): "Port refused to write 2 entities (HTTP 422: <reason>): a, b",
+ * naming at most max entities per group, then "and N more (see
+ * sync_report)". */
+void sync_refusals_log(
+    const struct sync_refusals *r, struct buf *lines, size_t max);
+/* Hands the groups over (for sync_report's "refused"); an empty array
+ * when none. The caller frees it (cJSON_Delete or by adding it). */
+cJSON *sync_refusals_take(struct sync_refusals *r);
+/* sync_refusals_log's lines, each a line of the run's log. */
+void sync_refusals_report(
+    const struct sync_refusals *r, struct report *rep, size_t max);
+void sync_refusals_free(struct sync_refusals *r);
+
+/* Adds o (taken) to list, which keeps the max objects whose number
+ * "notAfter" is smallest (issue 16, defect 23): the certificates that
+ * expire soonest, whatever order ACM lists them in. */
+void sync_report_keep_soonest(cJSON *list, cJSON *o, size_t max);
+/* Sorts list by "notAfter", soonest first. 0, or -1 out of memory
+ * (list unchanged). */
+int sync_report_sort_soonest(cJSON *list);
+
+/* The certificates expiring within `days`: a run log line naming the
+ * first log_max of list (sorted soonest first) with the total n, and a
+ * step summary table (md) of all of list, with the total beside it. */
+void sync_report_expiring(struct report *rep, struct buf *md, const cJSON *list,
+    unsigned long n, int days, size_t log_max);
+
+/* "domain (region, <third>); ..." for the first max objects of arr
+ * (their "domain", "region" and `third` strings, neutralised), into
+ * list (reset first): a log line names who needs attention. */
+void sync_report_names(
+    struct buf *list, const cJSON *arr, const char *third, size_t max);
+
+#endif
