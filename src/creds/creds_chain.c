@@ -146,7 +146,6 @@ creds_chain(const struct creds_env *env, struct buf *why)
 		buf_printf(why,
 		    ". On any runner: set role_to_assume to an IAM role that "
 		    "trusts GitHub's OIDC provider and add `permissions: "
-		    "id-token: write` to the job (README, \"AWS "
-		    "credentials\")");
+		    "id-token: write` to the job (docs/credentials.md)");
 	return c;
 }

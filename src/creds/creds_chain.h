@@ -1,6 +1,6 @@
 /*
  * creds_chain: which credentials a run signs with, found the way the
- * SDKs look (README "AWS credentials"), on top of the sources in
+ * SDKs look (docs/credentials.md), on top of the sources in
  * creds_source.h and the struct creds of creds.h.
  */
 #ifndef PORT_ACM_CREDS_CHAIN_H
@@ -9,7 +9,7 @@
 #include "base/buf.h"
 #include "creds/creds.h"
 
-/* The credential chain (README "AWS credentials"): with role_arn, that
+/* The credential chain (docs/credentials.md): with role_arn, that
  * role by AssumeRole from environment keys or else by GitHub OIDC;
  * without, environment keys, AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE,
  * the shared config/credentials files, container credentials (ECS, EKS

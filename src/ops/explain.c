@@ -124,8 +124,8 @@ explain_acm_error(const struct acm_error *err, const char *verb,
 	         strcmp(t, "InvalidSignatureException") == 0)
 		rc = buf_printf(out,
 		    "AWS refused the credentials for acm:%s on %s (%s). Check "
-		    "the role or keys the workflow uses and the IAM policy in "
-		    "port-acm's README.",
+		    "the role or keys the workflow uses and its IAM policy "
+		    "(port-acm's examples/iam/ and docs/credentials.md).",
 		    verb, what, t);
 	else if (strcmp(t, "ThrottlingException") == 0)
 		rc = buf_printf(out,

@@ -56,7 +56,7 @@ void port_free(struct port *p);
 int port_authenticate(struct port *p, struct port_error *err);
 /* Pure. Whether a failed call was our side's mistake (credentials
  * refused, TLS verification, an unusable CA file) rather than Port
- * failing or out of reach: exit 2 against 3 (README, exit codes). */
+ * failing or out of reach: exit 2 against 3 (docs/reference.md, exit codes). */
 int port_error_is_local(const struct port_error *err);
 /* The current access token (borrowed; "" before authentication), so the
  * caller can mask it. Changes only on re-authentication. */

@@ -263,8 +263,8 @@ test_call_secrets(void)
 	    "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXBvIn0.c2ln";
 	const char *extra[] = {jwt, NULL};
 	const char *list[AWS_MAX_SECRETS + 1];
-	struct aws_credentials cv = {"AKIAEXAMPLE0000001", "sEcReT/key+value0000",
-	    "sessionTokenValue0001", 0};
+	struct aws_credentials cv = {"AKIAEXAMPLE0000001",
+	    "sEcReT/key+value0000", "sessionTokenValue0001", 0};
 	struct aws_request unsigned_req = {
 	    "POST", NULL, NULL, NULL, NULL, 0, NULL, 0, 1, 1, extra};
 	struct aws_request signed_req = {
