@@ -104,6 +104,41 @@ chain_role(const struct creds_env *env, struct buf *why)
 	return first_fetch(env, c, "GitHub OIDC", why);
 }
 
+static enum creds_probe
+probe_role_profile(
+    const struct creds_env *env, struct creds **out, char *why, size_t whylen)
+{
+	return creds_probe_profile(env, CREDS_PROFILE_ROLE, out, why, whylen);
+}
+
+/* AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE, else the profile's
+ * role_arn + web_identity_token_file (botocore's
+ * AssumeRoleWithWebIdentityProvider). */
+static enum creds_probe
+probe_web_identity(
+    const struct creds_env *env, struct creds **out, char *why, size_t whylen)
+{
+	enum creds_probe r;
+	char prof[512];
+
+	r = creds_probe_web_identity_file(
+	    env, NULL, NULL, NULL, out, why, whylen);
+	if (r != CREDS_SKIPPED)
+		return r;
+	r = creds_probe_profile(
+	    env, CREDS_PROFILE_WEB, out, prof, sizeof(prof));
+	if (r != CREDS_SKIPPED)
+		str_copy(why, whylen, prof);
+	return r;
+}
+
+static enum creds_probe
+probe_keys_profile(
+    const struct creds_env *env, struct creds **out, char *why, size_t whylen)
+{
+	return creds_probe_profile(env, CREDS_PROFILE_KEYS, out, why, whylen);
+}
+
 struct creds *
 creds_chain(const struct creds_env *env, struct buf *why)
 {
@@ -113,8 +148,9 @@ creds_chain(const struct creds_env *env, struct buf *why)
 		    const struct creds_env *, struct creds **, char *, size_t);
 	} sources[] = {
 	    {"environment", probe_env},
-	    {"web identity token file", NULL},
-	    {"shared config/credentials files", creds_probe_profile},
+	    {"shared config role profile", probe_role_profile},
+	    {"web identity token file", probe_web_identity},
+	    {"shared config/credentials files", probe_keys_profile},
 	    {"container credentials", creds_probe_container},
 	    {"EC2 instance metadata", creds_probe_imds},
 	};
@@ -127,16 +163,16 @@ creds_chain(const struct creds_env *env, struct buf *why)
 	if (env->role_arn != NULL && env->role_arn[0] != '\0')
 		c = chain_role(env, why);
 	else
-		/* botocore's order; the first source that is set up wins,
+		/* botocore's order (create_credential_resolver: env,
+		 * assume-role, assume-role-with-web-identity, ...,
+		 * shared-credentials-file, config-file, container-role,
+		 * iam-role); the first source that is set up wins,
 		 * and one that is set up but fails is said, not skipped
 		 * over silently. */
 		for (i = 0; c == NULL && i < sizeof(sources) / sizeof(*sources);
 		     i++) {
 			err[0] = '\0';
-			r = sources[i].probe
-			        ? sources[i].probe(env, &c, err, sizeof(err))
-			        : creds_probe_web_identity_file(env, NULL, NULL,
-			              NULL, &c, err, sizeof(err));
+			r = sources[i].probe(env, &c, err, sizeof(err));
 			if (r == CREDS_FOUND)
 				c = first_fetch(env, c, sources[i].name, why);
 			else

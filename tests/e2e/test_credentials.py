@@ -558,4 +558,34 @@ def defect_7_config_parser_has_no_entry_cap(t, w):
     t.eq(len(w.acm_calls()), n, "no ACM call")
 
 
+@S.test
+def item_17_role_profile_comes_before_web_identity_as_in_botocore(t, w):
+    """issue 16, item 17: botocore's order is environment keys, then a
+    profile's role_arn with source_profile/credential_source, then web
+    identity. With both set up, the profile's role is assumed (as the AWS
+    CLI would) and no AssumeRoleWithWebIdentity is made."""
+    oidc = start(w, FakeOIDC)
+    s = sts(w, oidc=oidc, credentials={"AKIDPROFILEBASE00001": ("profileBaseSecret/xyz", None)})
+    web_role = "arn:aws:iam::123456789012:role/irsa"
+    s.add_role(ROLE)
+    s.add_role(web_role)
+    tok = write(w, "token", "not-used-token\n")
+    cfg = write(w, "config", f"[profile acm]\nrole_arn = {ROLE}\nsource_profile = base\n")
+    cred = write(w, "credentials", "[base]\naws_access_key_id = AKIDPROFILEBASE00001\n"
+                                   "aws_secret_access_key = profileBaseSecret/xyz\n")
+    w.add_run(RUN_ID)
+    try:
+        r = w.run("request", aws=False, inputs=inputs(),
+                  env=env(w, AWS_ENDPOINT_URL_STS=s.url, AWS_PROFILE="acm",
+                          AWS_CONFIG_FILE=cfg, AWS_SHARED_CREDENTIALS_FILE=cred,
+                          AWS_ROLE_ARN=web_role, AWS_WEB_IDENTITY_TOKEN_FILE=tok))
+        check_rc(t, r, 0)
+        t.eq([(c["action"], c["params"]["RoleArn"], c["akid"]) for c in s.calls],
+             [("AssumeRole", ROLE, "AKIDPROFILEBASE00001")],
+             "item 17: only the profile's AssumeRole, signed with source_profile's keys")
+        check_signed_by(t, w, s.issued[0], "profile role's")
+    finally:
+        stop(w)
+
+
 S.main()
