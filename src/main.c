@@ -465,7 +465,7 @@ main(int argc, char **argv)
 	    c->aws_ca_file[0] ? c->aws_ca_file : NULL, c->aws_ca_setting,
 	    c->ca_file[0] ? c->ca_file : NULL, c->max_attempts,
 	    c->role_to_assume, c->role_session_name, c->role_duration_s,
-	    c->role_external_id, c->audience};
+	    c->role_external_id, c->audience, c->role_chaining};
 	if ((creds = creds_chain(&cenv, &msg)) == NULL) {
 		buf_printf(
 		    &summary_fail, "no AWS credentials: %s", buf_str(&msg));

@@ -50,6 +50,8 @@ struct creds_env {
 	unsigned duration_s;      /* role_duration_seconds */
 	const char *external_id;  /* role_external_id */
 	const char *audience;     /* audience, default sts.amazonaws.com */
+	int role_chaining; /* role_chaining: AssumeRole with environment keys
+	                    * even when GitHub OIDC is available */
 };
 
 /* A second identity for another role (e.g. dns_role_arn for Route 53 in

@@ -68,16 +68,47 @@ probe_env(
 	return CREDS_FOUND;
 }
 
-/* role_to_assume: AssumeRole from environment keys (role chaining, as
- * configure-aws-credentials does), else GitHub OIDC. */
+/* STS's cap on a session assumed with a role's credentials. */
+#define CHAINED_MAX_S 3600
+
+/* role_to_assume as configure-aws-credentials does it: GitHub OIDC when
+ * the job has it, unless role_chaining asks for AssumeRole with the
+ * environment keys; without OIDC, AssumeRole with those keys. */
 static struct creds *
 chain_role(const struct creds_env *env, struct buf *why)
 {
 	struct creds *base = NULL, *c = NULL;
 	char err[1024];
+	enum creds_probe r;
+	int oidc = creds_getenv(env, "ACTIONS_ID_TOKEN_REQUEST_URL") != NULL &&
+	           creds_getenv(env, "ACTIONS_ID_TOKEN_REQUEST_TOKEN") != NULL;
 
-	switch (probe_env(env, &base, err, sizeof(err))) {
+	if (oidc && !env->role_chaining)
+		goto oidc;
+	r = probe_env(env, &base, err, sizeof(err));
+	if (r != CREDS_FOUND && env->role_chaining) {
+		tried(why, "role_chaining",
+		    r == CREDS_SKIPPED
+		        ? "role_chaining is true but AWS_ACCESS_KEY_ID and "
+		          "AWS_SECRET_ACCESS_KEY are not set: run the step that "
+		          "exports them (configure-aws-credentials) first, or "
+		          "drop role_chaining to use GitHub OIDC"
+		        : err);
+		return NULL;
+	}
+	switch (r) {
 	case CREDS_FOUND:
+		if (env->role_chaining && env->duration_s > CHAINED_MAX_S) {
+			creds_free(base);
+			str_printf(err, sizeof(err),
+			    "role_duration_seconds %u is more than %d, the "
+			    "longest session AWS gives a chained role (role "
+			    "chaining); set role_duration_seconds to %d or "
+			    "less",
+			    env->duration_s, CHAINED_MAX_S, CHAINED_MAX_S);
+			tried(why, "role_chaining", err);
+			return NULL;
+		}
 		c = creds_new_assume_role(base, env, env->role_arn,
 		    env->session_name, env->duration_s, env->external_id);
 		if (c == NULL) {
@@ -96,6 +127,7 @@ chain_role(const struct creds_env *env, struct buf *why)
 	case CREDS_SKIPPED:
 		break;
 	}
+oidc:
 	if (creds_probe_oidc(env, env->role_arn, &c, err, sizeof(err)) !=
 	    CREDS_FOUND) {
 		tried(why, "GitHub OIDC", err);

@@ -588,4 +588,46 @@ def item_17_role_profile_comes_before_web_identity_as_in_botocore(t, w):
         stop(w)
 
 
+@S.test
+def item_14_role_chaining_off_uses_oidc_even_with_keys_in_the_environment(t, w):
+    """issue 16, item 14: with role_to_assume, keys already in the
+    environment (an earlier configure-aws-credentials step) and GitHub
+    OIDC, configure-aws-credentials uses OIDC unless role-chaining: true.
+    role_chaining true assumes the role with those keys; a chained
+    session asking for more than 3600 s is refused before any call."""
+    oidc = start(w, FakeOIDC, **w.suite.tls_kwargs())
+    s = sts(w, oidc=oidc, credentials={AWS_KEY_ID: (AWS_SECRET, None)})
+    s.add_role(ROLE)
+    e = env(w, AWS_ENDPOINT_URL_STS=s.url,
+            ACTIONS_ID_TOKEN_REQUEST_URL=oidc.request_url(),
+            ACTIONS_ID_TOKEN_REQUEST_TOKEN=oidc.request_token)
+    w.add_run(RUN_ID)
+    try:
+        r = w.run("request", inputs=inputs(role_to_assume=ROLE), env=e)
+        check_rc(t, r, 0)
+        t.eq([(c["action"], c["signed"]) for c in s.calls],
+             [("AssumeRoleWithWebIdentity", False)],
+             "item 14: role_chaining off: OIDC, no AssumeRole with the keys")
+        t.eq(len(oidc.calls), 1, "one ID token fetched")
+        check_signed_by(t, w, s.issued[0], "OIDC role's")
+        w.reset_run(RUN_ID)
+        del s.calls[:]
+        r = w.run("request", inputs=inputs(role_to_assume=ROLE, role_chaining="true"), env=e)
+        check_rc(t, r, 0)
+        t.eq([(c["action"], c["akid"]) for c in s.calls], [("AssumeRole", AWS_KEY_ID)],
+             "item 14: role_chaining true: AssumeRole signed with the environment keys")
+        t.eq(len(oidc.calls), 1, "and no new ID token")
+        w.reset_run(RUN_ID)
+        del s.calls[:]
+        r = w.run("request", inputs=inputs(role_to_assume=ROLE, role_chaining="true",
+                                           role_duration_seconds="7200"), env=e)
+        check_rc(t, r, 2)
+        t.match(r.stderr, r"role_duration_seconds 7200 is more than 3600.*chained",
+                "item 14: a chained session over 3600 s is refused, saying why",
+                diag=r.stderr[-800:])
+        t.eq(s.calls, [], "and STS was not asked")
+    finally:
+        stop(w)
+
+
 S.main()
