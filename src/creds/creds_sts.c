@@ -237,6 +237,14 @@ sts_failure(const struct sts_source *s, const struct aws_error *e, char *why,
 		       "repository's sub and the audience.";
 	else if (aws_error_is(e, "AccessDenied"))
 		hint = " Check the role's trust policy and ExternalId.";
+	else if (aws_error_is(e, "InvalidIdentityToken"))
+		hint = " STS refused a freshly fetched token too, so this is "
+		       "the set-up, not a passing error: check that IAM has "
+		       "an OpenID Connect provider for the token's issuer "
+		       "(token.actions.githubusercontent.com for GitHub) "
+		       "whose audience list has the token's audience "
+		       "(the audience input, default sts.amazonaws.com), "
+		       "and that the token file is current.";
 	else if (aws_error_is(e, "RegionDisabledException"))
 		hint = " Activate STS in this region (IAM account settings) "
 		       "or use another aws_region.";
@@ -258,7 +266,7 @@ sts_fetch(void *arg, time_t now, struct aws_credentials *out, char *why,
 	struct aws_error e;
 	struct sts *sts;
 	char url[2048], region[64], err[512], *token = NULL;
-	int rc = -1;
+	int rc = -1, attempt;
 
 	(void)now;
 	if (creds_sts_endpoint(env, url, sizeof(url), region, sizeof(region),
@@ -277,18 +285,29 @@ sts_fetch(void *arg, time_t now, struct aws_credentials *out, char *why,
 	    s->external_id[0] ? s->external_id : NULL};
 	if (s->kind == ASSUME)
 		rc = sts_assume_role(sts, &role, out, NULL, 0, &e);
-	else {
+	else
 		/* A fresh token every time: GitHub's expire in minutes, a
-		 * token file is rotated (EKS IRSA). */
-		token = s->kind == WEB_OIDC ? github_id_token(env, why, whylen)
-		                            : creds_read_file(s->token_file,
-		                                  64 * 1024, why, whylen);
-		if (token == NULL)
-			goto done;
-		mask(env, token);
-		rc = sts_assume_role_with_web_identity(
-		    sts, &role, token, out, NULL, 0, &e);
-	}
+		 * token file is rotated (EKS IRSA). InvalidIdentityToken
+		 * is asked again once, with a token fetched anew (never
+		 * the same one): STS also says it for set-up errors that
+		 * no retry mends. */
+		for (attempt = 0; attempt < 2; attempt++) {
+			if (token != NULL) {
+				memset(token, 0, strlen(token));
+				free(token);
+			}
+			token = s->kind == WEB_OIDC
+			            ? github_id_token(env, why, whylen)
+			            : creds_read_file(
+			                  s->token_file, 64 * 1024, why, whylen);
+			if (token == NULL)
+				goto done;
+			mask(env, token);
+			rc = sts_assume_role_with_web_identity(
+			    sts, &role, token, out, NULL, 0, &e);
+			if (rc == 0 || !aws_error_is(&e, "InvalidIdentityToken"))
+				break;
+		}
 	if (rc != 0)
 		sts_failure(s, &e, why, whylen);
 done:

@@ -630,4 +630,35 @@ def item_14_role_chaining_off_uses_oidc_even_with_keys_in_the_environment(t, w):
         stop(w)
 
 
+@S.test
+def item_18_invalid_identity_token_is_retried_once_with_a_fresh_token(t, w):
+    """issue 16, item 18: STS answers InvalidIdentityToken for set-up
+    errors that never pass ("No OpenIDConnect provider found"). Asked
+    again once, with a freshly fetched token (never the same one), then
+    explained."""
+    oidc = start(w, FakeOIDC, **w.suite.tls_kwargs())
+    s = sts(w, oidc=oidc)
+    s.add_role(ROLE)
+    s.no_oidc_provider = True
+    w.add_run(RUN_ID)
+    try:
+        r = w.run("request", aws=False, inputs=inputs(role_to_assume=ROLE),
+                  env=env(w, AWS_ENDPOINT_URL_STS=s.url,
+                          ACTIONS_ID_TOKEN_REQUEST_URL=oidc.request_url(),
+                          ACTIONS_ID_TOKEN_REQUEST_TOKEN=oidc.request_token))
+        check_rc(t, r, 2)
+        calls = s.calls_of("AssumeRoleWithWebIdentity")
+        sent = [c["params"]["WebIdentityToken"] for c in calls]
+        t.eq(len(sent), 2, "item 18: two AssumeRoleWithWebIdentity, no more", sent)
+        t.eq(sent, [c.get("jwt") for c in oidc.calls],
+             "each with a token GitHub had just issued")
+        t.ok(len(set(sent)) == len(sent), "item 18: never the same token twice")
+        t.match(r.stderr, r"InvalidIdentityToken: No OpenIDConnect provider found.*"
+                r"freshly fetched token too.*OpenID Connect provider",
+                "then explained", diag=r.stderr[-1200:])
+        t.eq(w.acm_calls(), [], "ACM never called")
+    finally:
+        stop(w)
+
+
 S.main()

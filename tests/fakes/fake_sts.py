@@ -183,6 +183,10 @@ class FakeSTS(FakeServer):
         self.calls = []
         self.issued = []               # minted (akid, secret, token, exp)
         self.duration_cap = None       # seconds, to test refresh
+        # The account has no IAM OIDC provider for the issuer: STS
+        # answers every web-identity call InvalidIdentityToken (a
+        # set-up error no retry mends).
+        self.no_oidc_provider = False
         self._fails = {}
         service_model()
 
@@ -309,6 +313,11 @@ class FakeSTS(FakeServer):
                                     f"got {h}")
             call["signed"] = False
             role = self._role(p)
+            if self.no_oidc_provider:
+                raise _ApiError(400, "InvalidIdentityToken",
+                                "No OpenIDConnect provider found in your "
+                                "account for https://token.actions."
+                                "githubusercontent.com")
             claims = self.oidc.claims(p["WebIdentityToken"]) \
                 if self.oidc else None
             if claims is None:

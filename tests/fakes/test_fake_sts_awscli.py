@@ -114,6 +114,15 @@ def main():
                            "--web-identity-token", other, key=None)
         T.ok(rc != 0 and "AccessDenied" in err,
              "a token for another audience: AccessDenied", err)
+        sts.no_oidc_provider = True
+        rc, out, err = cli(url, "assume-role-with-web-identity",
+                           "--role-arn", ROLE + "-oidc",
+                           "--role-session-name", "gha",
+                           "--web-identity-token", jwt, key=None)
+        sts.no_oidc_provider = False
+        T.ok(rc != 0 and "InvalidIdentityToken" in err
+             and "No OpenIDConnect provider found" in err,
+             "no IAM OIDC provider: InvalidIdentityToken, as STS words it", err)
         # A signed web-identity call is refused (port-acm must not sign).
         rc, out, err = cli(url, "assume-role-with-web-identity",
                            "--role-arn", ROLE + "-oidc",
