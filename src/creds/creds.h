@@ -96,6 +96,10 @@ int creds_fresh_enough(
  * once fetched credentials expire. Valid until the next creds_get. */
 const char *creds_describe(struct creds *c);
 
+/* Replaces what creds_describe says (copied), e.g. when the source
+ * learns how it got the credentials only while fetching. */
+void creds_set_describe(struct creds *c, const char *describe);
+
 /* c takes base (may be NULL): freed with c (after it), and masked as c
  * is. */
 void creds_own(struct creds *c, struct creds *base);

@@ -661,4 +661,49 @@ def item_18_invalid_identity_token_is_retried_once_with_a_fresh_token(t, w):
         stop(w)
 
 
+@S.test
+def item_15_imdsv1_fallback_as_the_sdks_do(t, w):
+    """issue 16, item 15: botocore falls back to IMDSv1 when the token PUT
+    times out (hop limit 1 in a container) or answers 403/404/405, unless
+    AWS_EC2_METADATA_V1_DISABLED is true; the log says v1 was used and how
+    to fix the hop limit."""
+    w.add_run(RUN_ID)
+    try:
+        for put in ("hang", 403):
+            imds = start(w, FakeIMDS, trust=[w.acm], v1=True, token_put=put)
+            w.reset_run(RUN_ID)
+            n = len(akids(w))
+            r = w.run("request", aws=False, inputs=inputs(),
+                      env=env(w, AWS_EC2_METADATA_DISABLED=None,
+                              AWS_EC2_METADATA_SERVICE_ENDPOINT=imds.url,
+                              RUNNER_ENVIRONMENT="self-hosted"))
+            check_rc(t, r, 0, f"item 15: token PUT {put}: credentials by IMDSv1")
+            seq = [(c["method"], c["path"]) for c in imds.calls]
+            t.eq(seq[:3], [("PUT", "/latest/api/token"),
+                           ("GET", "/latest/meta-data/iam/security-credentials/"),
+                           ("GET", "/latest/meta-data/iam/security-credentials/"
+                                   + FakeIMDS.ROLE)],
+                 f"item 15: token PUT {put}: then the v1 GETs")
+            t.ok(not any(c["headers"].get("x-aws-ec2-metadata-token")
+                         for c in imds.calls[1:]), "without a token")
+            keys = akids(w)[n:]
+            t.ok(keys and set(keys) == {imds.issued[0]["akid"]},
+                 "ACM signed with the instance profile's credentials", keys)
+            t.match(r.stderr, r"IMDSv1.*hop limit to 2.*--http-put-response-hop-limit 2",
+                    f"item 15: token PUT {put}: the log says v1 and how to fix it",
+                    diag=r.stderr[-1000:])
+        imds = start(w, FakeIMDS, trust=[w.acm], v1=True, token_put=403)
+        w.reset_run(RUN_ID)
+        r = w.run("request", aws=False, inputs=inputs(),
+                  env=env(w, AWS_EC2_METADATA_DISABLED=None,
+                          AWS_EC2_METADATA_V1_DISABLED="true",
+                          AWS_EC2_METADATA_SERVICE_ENDPOINT=imds.url,
+                          RUNNER_ENVIRONMENT="self-hosted"))
+        check_rc(t, r, 2, "item 15: AWS_EC2_METADATA_V1_DISABLED=true: no fallback")
+        t.eq([c["method"] for c in imds.calls], ["PUT"], "only the token PUT")
+        t.match(r.stderr, r"AWS_EC2_METADATA_V1_DISABLED is true", "and says why")
+    finally:
+        stop(w)
+
+
 S.main()

@@ -488,15 +488,23 @@ class FakeContainer(FakeServer, _Minting):
 
 class FakeIMDS(FakeServer, _Minting):
     """EC2 IMDSv2: PUT /latest/api/token first; GETs without the token
-    are refused (IMDSv1 disabled)."""
+    are refused (IMDSv1 disabled) unless v1=True (HttpTokens optional:
+    a GET without a token is served, one with a bad token is 401).
+    token_put: None answers the PUT; 403/404/405 answers that status
+    (IMDSv2 off, an old or proxied IMDS); "hang" never answers in time,
+    as a container behind hop limit 1 sees it (the response is dropped
+    on the way)."""
     name = "fake-imds"
     secret_prefix, token_prefix = "imdsSecret", "imdsToken"
     ROLE = "ec2-acm-role"
 
-    def __init__(self, trust=(), lifetime=3600, **kw):
+    def __init__(self, trust=(), lifetime=3600, v1=False, token_put=None,
+                 **kw):
         super().__init__(**kw)
         self.trust = list(trust)
         self.lifetime = lifetime
+        self.v1 = v1
+        self.token_put = token_put
         self.tokens = set()
         self.issued = []
         self.calls = []
@@ -510,6 +518,11 @@ class FakeIMDS(FakeServer, _Minting):
             ttl = req.header("x-aws-ec2-metadata-token-ttl-seconds")
             if req.method != "PUT":
                 return Response(405, "")
+            if self.token_put == "hang":
+                self._stopping.wait(3)
+                return Response(200, "late", content_type="text/plain")
+            if self.token_put is not None:
+                return Response(int(self.token_put), "")
             if not ttl or not ttl.isdigit() or not 1 <= int(ttl) <= 21600:
                 return Response(400, "")
             tok = _token("imdsSessionToken", 56)
@@ -521,7 +534,7 @@ class FakeIMDS(FakeServer, _Minting):
             good = tok in self.tokens
         if req.method != "GET":
             return Response(405, "")
-        if not good:
+        if not good and not (self.v1 and tok is None):
             return Response(401, "")
         if req.raw_path == base:
             return Response(200, self.ROLE, content_type="text/plain")

@@ -171,6 +171,24 @@ def main():
                 code = e.code
             T.ok(code == 401 and len(imds.calls) == before + 1,
                  "an IMDSv1 GET (no token) is refused", code)
+        # IMDSv1 allowed, the token PUT answered 403/404/405 or not at
+        # all: botocore falls back to GETs without a token.
+        for put in (403, 405, "hang"):
+            with FakeIMDS(trust=[sts], v1=True, token_put=put) as imds:
+                rc, out, err = cli(url, "assume-role", "--role-arn", ROLE,
+                                   "--role-session-name", "ec2", "--external-id",
+                                   "ext-1", key=None, extra={
+                                       "AWS_EC2_METADATA_DISABLED": "false",
+                                       "AWS_METADATA_SERVICE_TIMEOUT": "1",
+                                       "AWS_EC2_METADATA_SERVICE_ENDPOINT":
+                                           imds.url + "/"})
+                c = sts.calls_of("AssumeRole")[-1]
+                T.ok(rc == 0 and imds.issued and c["akid"] == imds.issued[0]["akid"]
+                     and imds.calls[0]["method"] == "PUT"
+                     and not any(x["headers"].get("x-aws-ec2-metadata-token")
+                                 for x in imds.calls[1:]),
+                     f"token PUT answered {put}: the CLI falls back to IMDSv1 "
+                     "GETs without a token", err)
     T.done()
 
 
