@@ -18,7 +18,7 @@ static struct creds *
 first_fetch(const struct creds_env *env, struct creds *c, const char *source,
     struct buf *why)
 {
-	char err[1024];
+	char err[4096]; /* a refusal can carry the token's claims */
 
 	creds_set_mask(c, env->mask, env->mask_arg);
 	if (creds_get(c, clock_now(env->clock), err, sizeof(err)) != NULL)

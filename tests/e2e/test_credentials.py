@@ -706,4 +706,42 @@ def item_15_imdsv1_fallback_as_the_sdks_do(t, w):
         stop(w)
 
 
+@S.test
+def item_13_access_denied_prints_the_token_claims_and_a_matching_condition(t, w):
+    """issue 16, item 13: GitHub's immutable subject claims (changelog
+    2026-04-23) put the owner and repository ids in the default sub, so a
+    trust policy on repo:<org>/<repo>:ref:... alone is AccessDenied. The
+    refusal shows the token's non-secret claims and the condition that
+    would match, never the token or its signature."""
+    oidc = start(w, FakeOIDC, immutable=True, **w.suite.tls_kwargs())
+    s = sts(w, oidc=oidc)
+    s.add_role(ROLE, sub="repo:acme/certs:ref:refs/heads/main")
+    w.add_run(RUN_ID)
+    try:
+        r = w.run("request", aws=False, inputs=inputs(role_to_assume=ROLE),
+                  env=env(w, AWS_ENDPOINT_URL_STS=s.url,
+                          ACTIONS_ID_TOKEN_REQUEST_URL=oidc.request_url(),
+                          ACTIONS_ID_TOKEN_REQUEST_TOKEN=oidc.request_token))
+        check_rc(t, r, 2)
+        calls = s.calls_of("AssumeRoleWithWebIdentity")
+        t.eq([c["error"] for c in calls], ["AccessDenied"],
+             "STS received the token and refused it (AccessDenied)")
+        sub = "repo:acme@1001/certs@2002:ref:refs/heads/main"
+        for claim in ("sub=" + sub, "aud=sts.amazonaws.com",
+                      "iss=https://token.actions.githubusercontent.com",
+                      "repository=acme/certs", "ref=refs/heads/main",
+                      "job_workflow_ref=acme/certs/.github/workflows/acm.yml@refs/heads/main"):
+            t.ok(claim in r.stderr, f"item 13: the refusal shows {claim.split('=')[0]}",
+                 r.stderr[-1500:])
+        t.ok('"token.actions.githubusercontent.com:sub": "' + sub + '"' in r.stderr,
+             "item 13: and the trust-policy condition that matches it", r.stderr[-1500:])
+        jwt = oidc.calls[0]["jwt"]
+        out = r.stdout.replace("::add-mask::" + jwt, "")
+        for name, part in (("token", jwt), ("signature", jwt.rsplit(".", 1)[1])):
+            t.ok(part not in r.stderr and part not in out,
+                 f"item 13: the {name} is never printed")
+    finally:
+        stop(w)
+
+
 S.main()

@@ -21,6 +21,7 @@ Usage: sts = FakeSTS(trust=[acm]); sts.add_role(arn); url = sts.start()
 
 import base64
 import datetime
+import fnmatch
 import hashlib
 import json
 import os
@@ -191,9 +192,12 @@ class FakeSTS(FakeServer):
         service_model()
 
     def add_role(self, arn, audience="sts.amazonaws.com", external_id=None,
-                 max_duration=43200):
+                 max_duration=43200, sub=None):
+        """sub: the trust policy's condition on the token's sub, a
+        StringLike pattern or a list of them (any matches); None: any."""
         self.roles[arn] = {"audience": audience, "external_id": external_id,
-                           "max_duration": max_duration}
+                           "max_duration": max_duration,
+                           "sub": [sub] if isinstance(sub, str) else sub}
 
     def fail(self, action, code, message="scripted failure", status=400,
              count=1):
@@ -323,7 +327,10 @@ class FakeSTS(FakeServer):
             if claims is None:
                 raise _ApiError(400, "InvalidIdentityToken",
                                 "The ID token provided is not valid.")
-            if claims["aud"] != role["audience"]:
+            if claims["aud"] != role["audience"] or (
+                    role["sub"] is not None and not any(
+                        fnmatch.fnmatchcase(claims["sub"], pat)
+                        for pat in role["sub"])):
                 raise _ApiError(403, "AccessDenied",
                                 "Not authorized to perform "
                                 "sts:AssumeRoleWithWebIdentity")
@@ -393,9 +400,14 @@ class FakeOIDC(FakeServer):
     name = "fake-oidc"
 
     def __init__(self, request_token=None, sub="repo:acme/certs:ref:refs/"
-                 "heads/main", **kw):
+                 "heads/main", immutable=False, **kw):
+        """immutable: the default sub of GitHub's immutable subject
+        claims (2026): the owner and repository ids appended to their
+        names, repo:acme@1001/certs@2002:ref:refs/heads/main."""
         super().__init__(**kw)
         self.request_token = request_token or _token("oidcRequestToken", 60)
+        if immutable:
+            sub = "repo:acme@1001/certs@2002:ref:refs/heads/main"
         self.sub = sub
         self.tokens = {}   # jwt -> claims
         self.calls = []
@@ -420,7 +432,12 @@ class FakeOIDC(FakeServer):
         if not aud:
             return Response(400, {"message": "no audience"})
         claims = {"iss": "https://token.actions.githubusercontent.com",
-                  "aud": aud, "sub": self.sub, "exp": int(time.time()) + 300}
+                  "aud": aud, "sub": self.sub, "exp": int(time.time()) + 300,
+                  "repository": "acme/certs", "repository_id": "2002",
+                  "repository_owner": "acme", "repository_owner_id": "1001",
+                  "ref": "refs/heads/main",
+                  "job_workflow_ref": "acme/certs/.github/workflows/"
+                                      "acm.yml@refs/heads/main"}
 
         def b64(d):
             return base64.urlsafe_b64encode(json.dumps(d).encode()).decode(

@@ -114,6 +114,27 @@ def main():
                            "--web-identity-token", other, key=None)
         T.ok(rc != 0 and "AccessDenied" in err,
              "a token for another audience: AccessDenied", err)
+        # A trust policy on the sub: GitHub's immutable form (2026) does
+        # not match a name-only condition, a StringLike on both does.
+        with FakeOIDC(immutable=True) as oidc2:
+            sts.oidc = oidc2
+            sts.add_role(ROLE + "-sub", sub="repo:acme/certs:ref:refs/heads/main")
+            jwt2 = oidc_token(oidc2)
+            rc, out, err = cli(url, "assume-role-with-web-identity",
+                               "--role-arn", ROLE + "-sub",
+                               "--role-session-name", "gha",
+                               "--web-identity-token", jwt2, key=None)
+            T.ok(rc != 0 and "AccessDenied" in err,
+                 "an immutable sub against a name-only sub condition: "
+                 "AccessDenied", err)
+            sts.add_role(ROLE + "-sub", sub=["repo:acme/certs:ref:refs/heads/main",
+                                             "repo:acme@*/certs@*:ref:refs/heads/main"])
+            rc, out, err = cli(url, "assume-role-with-web-identity",
+                               "--role-arn", ROLE + "-sub",
+                               "--role-session-name", "gha",
+                               "--web-identity-token", jwt2, key=None)
+            T.ok(rc == 0, "StringLike on both sub forms: accepted", err)
+            sts.oidc = oidc
         sts.no_oidc_provider = True
         rc, out, err = cli(url, "assume-role-with-web-identity",
                            "--role-arn", ROLE + "-oidc",
