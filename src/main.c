@@ -40,6 +40,24 @@ env(const char *name)
 	return getenv(name);
 }
 
+/* The profile's region (shared config), read as the SDKs read it when
+ * neither AWS_REGION nor AWS_DEFAULT_REGION is set; "" = none. */
+static char profile_region[64];
+
+/* env, with the profile's region behind AWS_DEFAULT_REGION: the inputs
+ * take aws_region, then AWS_REGION, then AWS_DEFAULT_REGION, then the
+ * profile's region. */
+static const char *
+env_inputs(const char *name)
+{
+	const char *v = getenv(name);
+
+	if ((v == NULL || v[0] == '\0') &&
+	    strcmp(name, "AWS_DEFAULT_REGION") == 0 && profile_region[0])
+		return profile_region;
+	return v;
+}
+
 static void
 mask_token(void *arg, const char *token)
 {
@@ -424,7 +442,10 @@ main(int argc, char **argv)
 		free(c);
 		return EXIT_BAD_INPUT;
 	}
-	cr = inputs_load(c, argc, argv, env, aws_endpoint, &msg);
+	if (creds_profile_setting(env, "region", profile_region,
+	        sizeof(profile_region)) != 0)
+		profile_region[0] = '\0';
+	cr = inputs_load(c, argc, argv, env_inputs, aws_endpoint, &msg);
 	if (cr == CONFIG_HELP || cr == CONFIG_VERSION) {
 		if (cr == CONFIG_HELP)
 			fputs(inputs_usage(), stdout);

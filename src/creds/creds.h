@@ -115,6 +115,14 @@ void creds_secrets(const struct creds *c, const char *out[4]);
 
 void creds_free(struct creds *c);
 
+/* A setting of the profile (AWS_DEFAULT_PROFILE, AWS_PROFILE, else
+ * "default") in the shared config and credentials files
+ * (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, ~/.aws/...), read the
+ * way the SDKs read it, e.g. "region": 0 with out filled, -1 when not
+ * set. getenv_fn reads the environment. */
+int creds_profile_setting(const char *(*getenv_fn)(const char *),
+    const char *key, char *out, size_t outlen);
+
 /* c as the AWS layer's credentials provider (aws.h): its get is
  * creds_get. c is borrowed: it must outlive every client given it.
  * c NULL gives a provider with no get (unsigned calls only). */

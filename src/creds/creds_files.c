@@ -460,3 +460,60 @@ creds_probe_profile(const struct creds_env *env, enum creds_profile_kind kind,
 	ini_free(ini);
 	return r;
 }
+
+/* Loads the shared files for env; NULL (none read) or the ini. */
+static struct ini *
+ini_for(const struct creds_env *env)
+{
+	struct ini *ini;
+	char why[512];
+
+	if ((ini = calloc(1, sizeof(*ini))) == NULL)
+		return NULL;
+	path_of(
+	    env, "AWS_CONFIG_FILE", "config", ini->config, sizeof(ini->config));
+	path_of(env, "AWS_SHARED_CREDENTIALS_FILE", "credentials",
+	    ini->credentials, sizeof(ini->credentials));
+	if ((ini->config[0] &&
+	        ini_read(ini, ini->config, 1, why, sizeof(why)) != 0) ||
+	    (ini->credentials[0] &&
+	        ini_read(ini, ini->credentials, 0, why, sizeof(why)) != 0) ||
+	    !ini->found) {
+		ini_free(ini);
+		return NULL;
+	}
+	return ini;
+}
+
+int
+creds_env_profile_setting(const struct creds_env *env, const char *key,
+    char *out, size_t outlen)
+{
+	const char *profile = creds_getenv(env, "AWS_DEFAULT_PROFILE"), *v;
+	struct ini *ini;
+	int rc = -1;
+
+	if (profile == NULL)
+		profile = creds_getenv(env, "AWS_PROFILE");
+	if (profile == NULL)
+		profile = "default";
+	if ((ini = ini_for(env)) == NULL)
+		return -1;
+	if ((v = get(ini, profile, key)) != NULL && strlen(v) < outlen &&
+	    strpbrk(v, "\r\n") == NULL) {
+		str_copy(out, outlen, v);
+		rc = 0;
+	}
+	ini_free(ini);
+	return rc;
+}
+
+int
+creds_profile_setting(const char *(*getenv_fn)(const char *), const char *key,
+    char *out, size_t outlen)
+{
+	struct creds_env env = {0};
+
+	env.getenv = getenv_fn;
+	return creds_env_profile_setting(&env, key, out, outlen);
+}

@@ -56,6 +56,12 @@ enum creds_probe creds_probe_container(
 enum creds_probe creds_probe_imds(
     const struct creds_env *env, struct creds **out, char *why, size_t whylen);
 
+/* A setting of the profile (AWS_DEFAULT_PROFILE, AWS_PROFILE, else
+ * "default") in the shared files, e.g. sts_regional_endpoints: 0 with
+ * out filled, -1 when not set (or no file). */
+int creds_env_profile_setting(const struct creds_env *env, const char *key,
+    char *out, size_t outlen);
+
 /* An environment value, NULL when unset or empty. */
 const char *creds_getenv(const struct creds_env *env, const char *name);
 

@@ -19,7 +19,8 @@
 #include "creds/creds_source.h"
 #include "input/validate_arn.h"
 
-/* The 16 regions AWS_STS_REGIONAL_ENDPOINTS=legacy sends to the global
+/* The 16 regions AWS_STS_REGIONAL_ENDPOINTS=legacy (or the profile's
+ * sts_regional_endpoints = legacy) sends to the global
  * endpoint (aws-credentials.md §4.1). */
 static const char *const legacy_global[] = {"ap-northeast-1", "ap-south-1",
     "ap-southeast-1", "ap-southeast-2", "aws-global", "ca-central-1",
@@ -40,6 +41,7 @@ creds_sts_endpoint(const struct creds_env *env, char *url, size_t urllen,
 {
 	const char *ep = NULL, *ignore, *legacy;
 	const char *const *r;
+	char prof[32];
 
 	ignore = creds_getenv(env, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
 	if (ignore == NULL || strcasecmp(ignore, "true") != 0) {
@@ -57,7 +59,13 @@ creds_sts_endpoint(const struct creds_env *env, char *url, size_t urllen,
 		str_copy(url, urllen, ep);
 		return 0;
 	}
+	/* The environment, else the profile's sts_regional_endpoints, as
+	 * the SDKs read it. */
 	legacy = creds_getenv(env, "AWS_STS_REGIONAL_ENDPOINTS");
+	if (legacy == NULL && creds_env_profile_setting(env,
+	                          "sts_regional_endpoints", prof,
+	                          sizeof(prof)) == 0)
+		legacy = prof;
 	if (legacy != NULL && strcasecmp(legacy, "legacy") == 0 && !env->fips &&
 	    !env->dualstack)
 		for (r = legacy_global; *r; r++)

@@ -744,4 +744,29 @@ def item_13_access_denied_prints_the_token_claims_and_a_matching_condition(t, w)
         stop(w)
 
 
+@S.test
+def item_16_region_from_the_profile_for_a_profile_only_setup(t, w):
+    """issue 16, item 16: the SDKs read the profile's region; a
+    profile-only setup (no aws_region, AWS_REGION or AWS_DEFAULT_REGION)
+    works in that region instead of stopping at "no AWS region"."""
+    w.acm.credentials["AKIDPROFILEKEYS00001"] = ("profileSecret/abc", None)
+    cfg = write(w, "config", f"[profile acm]\nregion = {REGION}\n")
+    cred = write(w, "credentials", "[acm]\naws_access_key_id = AKIDPROFILEKEYS00001\n"
+                                   "aws_secret_access_key = profileSecret/abc\n")
+    w.add_run(RUN_ID)
+    n = len(w.acm_calls())
+    ins = inputs()
+    del ins["aws_region"]
+    r = w.run("request", aws=False, inputs=ins,
+              env=env(w, AWS_CONFIG_FILE=cfg, AWS_SHARED_CREDENTIALS_FILE=cred,
+                      AWS_PROFILE="acm", AWS_REGION=None, AWS_DEFAULT_REGION=None))
+    check_rc(t, r, 0, "item 16: a profile-only setup runs", )
+    scopes = set()
+    for c in w.acm_calls()[n:]:
+        m = re.search(r"Credential=[^/]+/\d{8}/([^/]+)/acm/",
+                      (c["headers"] or {}).get("authorization", ""))
+        scopes.add(m.group(1) if m else None)
+    t.eq(scopes, {REGION}, "item 16: ACM was called and signed in the profile's region")
+
+
 S.main()
