@@ -423,7 +423,7 @@ main(int argc, char **argv)
 	struct creds_env cenv;
 	struct creds *creds = NULL, *dns_creds = NULL;
 	struct route53 *r53 = NULL;
-	char why[512];
+	char why[512], sts_mode[32];
 	struct report rep;
 	struct op_result res = {0};
 	struct op_env op;
@@ -442,8 +442,8 @@ main(int argc, char **argv)
 		free(c);
 		return EXIT_BAD_INPUT;
 	}
-	if (creds_profile_setting(env, "region", profile_region,
-	        sizeof(profile_region)) != 0)
+	if (creds_profile_setting(
+	        env, "region", profile_region, sizeof(profile_region)) != 0)
 		profile_region[0] = '\0';
 	cr = inputs_load(c, argc, argv, env_inputs, aws_endpoint, &msg);
 	if (cr == CONFIG_HELP || cr == CONFIG_VERSION) {
@@ -486,7 +486,11 @@ main(int argc, char **argv)
 	    c->aws_ca_file[0] ? c->aws_ca_file : NULL, c->aws_ca_setting,
 	    c->ca_file[0] ? c->ca_file : NULL, c->max_attempts,
 	    c->role_to_assume, c->role_session_name, c->role_duration_s,
-	    c->role_external_id, c->audience, c->role_chaining};
+	    c->role_external_id, c->audience, c->role_chaining,
+	    creds_profile_setting(
+	        env, "sts_regional_endpoints", sts_mode, sizeof(sts_mode)) == 0
+	        ? sts_mode
+	        : NULL};
 	if ((creds = creds_chain(&cenv, &msg)) == NULL) {
 		buf_printf(
 		    &summary_fail, "no AWS credentials: %s", buf_str(&msg));

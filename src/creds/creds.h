@@ -52,6 +52,9 @@ struct creds_env {
 	const char *audience;     /* audience, default sts.amazonaws.com */
 	int role_chaining; /* role_chaining: AssumeRole with environment keys
 	                    * even when GitHub OIDC is available */
+	/* The profile's sts_regional_endpoints (creds_profile_setting),
+	 * behind AWS_STS_REGIONAL_ENDPOINTS; NULL = not set. */
+	const char *sts_regional_endpoints;
 };
 
 /* A second identity for another role (e.g. dns_role_arn for Route 53 in

@@ -90,7 +90,8 @@ chain_role(const struct creds_env *env, struct buf *why)
 		tried(why, "role_chaining",
 		    r == CREDS_SKIPPED
 		        ? "role_chaining is true but AWS_ACCESS_KEY_ID and "
-		          "AWS_SECRET_ACCESS_KEY are not set: run the step that "
+		          "AWS_SECRET_ACCESS_KEY are not set: run the step "
+		          "that "
 		          "exports them (configure-aws-credentials) first, or "
 		          "drop role_chaining to use GitHub OIDC"
 		        : err);

@@ -485,9 +485,9 @@ ini_for(const struct creds_env *env)
 	return ini;
 }
 
-int
-creds_env_profile_setting(const struct creds_env *env, const char *key,
-    char *out, size_t outlen)
+static int
+profile_setting(
+    const struct creds_env *env, const char *key, char *out, size_t outlen)
 {
 	const char *profile = creds_getenv(env, "AWS_DEFAULT_PROFILE"), *v;
 	struct ini *ini;
@@ -515,5 +515,5 @@ creds_profile_setting(const char *(*getenv_fn)(const char *), const char *key,
 	struct creds_env env = {0};
 
 	env.getenv = getenv_fn;
-	return creds_env_profile_setting(&env, key, out, outlen);
+	return profile_setting(&env, key, out, outlen);
 }

@@ -28,7 +28,7 @@
 struct meta_source {
 	const struct creds_env *env;
 	char url[2048];
-	char kind[32]; /* for messages */
+	char kind[32];      /* for messages */
 	struct creds *self; /* borrowed: the creds this source feeds */
 };
 
@@ -341,8 +341,7 @@ imds_fetch(void *arg, time_t now, struct aws_credentials *out, char *why,
 	if (buf_printf(&url, "%s%s", s->url, IMDS_ROLE_PATH) != 0)
 		goto oom;
 	if (imds_send(env, "GET", buf_str(&url), hdr.len ? buf_str(&hdr) : NULL,
-	        &resp, err,
-	        sizeof(err)) != HTTP_OK ||
+	        &resp, err, sizeof(err)) != HTTP_OK ||
 	    resp.status != 200 || resp.body.len == 0 ||
 	    resp.body.len >= sizeof(role)) {
 		if (resp.status == 404)
@@ -365,8 +364,7 @@ imds_fetch(void *arg, time_t now, struct aws_credentials *out, char *why,
 	if (buf_printf(&url, "%s%s%s", s->url, IMDS_ROLE_PATH, role) != 0)
 		goto oom;
 	if (imds_send(env, "GET", buf_str(&url), hdr.len ? buf_str(&hdr) : NULL,
-	        &resp, err,
-	        sizeof(err)) != HTTP_OK ||
+	        &resp, err, sizeof(err)) != HTTP_OK ||
 	    resp.status != 200) {
 		if (resp.status)
 			str_printf(err, sizeof(err), "HTTP %ld", resp.status);

@@ -45,8 +45,7 @@ enum creds_profile_kind {
  * shared config and credentials files, when it is of kind (else
  * CREDS_SKIPPED). */
 enum creds_probe creds_probe_profile(const struct creds_env *env,
-    enum creds_profile_kind kind, struct creds **out, char *why,
-    size_t whylen);
+    enum creds_profile_kind kind, struct creds **out, char *why, size_t whylen);
 
 /* AWS_CONTAINER_CREDENTIALS_RELATIVE_URI / _FULL_URI. */
 enum creds_probe creds_probe_container(
@@ -55,12 +54,6 @@ enum creds_probe creds_probe_container(
 /* EC2 IMDSv2; skipped when disabled or on a GitHub-hosted runner. */
 enum creds_probe creds_probe_imds(
     const struct creds_env *env, struct creds **out, char *why, size_t whylen);
-
-/* A setting of the profile (AWS_DEFAULT_PROFILE, AWS_PROFILE, else
- * "default") in the shared files, e.g. sts_regional_endpoints: 0 with
- * out filled, -1 when not set (or no file). */
-int creds_env_profile_setting(const struct creds_env *env, const char *key,
-    char *out, size_t outlen);
 
 /* An environment value, NULL when unset or empty. */
 const char *creds_getenv(const struct creds_env *env, const char *name);

@@ -41,7 +41,6 @@ creds_sts_endpoint(const struct creds_env *env, char *url, size_t urllen,
 {
 	const char *ep = NULL, *ignore, *legacy;
 	const char *const *r;
-	char prof[32];
 
 	ignore = creds_getenv(env, "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
 	if (ignore == NULL || strcasecmp(ignore, "true") != 0) {
@@ -62,10 +61,8 @@ creds_sts_endpoint(const struct creds_env *env, char *url, size_t urllen,
 	/* The environment, else the profile's sts_regional_endpoints, as
 	 * the SDKs read it. */
 	legacy = creds_getenv(env, "AWS_STS_REGIONAL_ENDPOINTS");
-	if (legacy == NULL && creds_env_profile_setting(env,
-	                          "sts_regional_endpoints", prof,
-	                          sizeof(prof)) == 0)
-		legacy = prof;
+	if (legacy == NULL)
+		legacy = env->sts_regional_endpoints;
 	if (legacy != NULL && strcasecmp(legacy, "legacy") == 0 && !env->fips &&
 	    !env->dualstack)
 		for (r = legacy_global; *r; r++)
@@ -290,8 +287,8 @@ token_claims(const char *jwt, struct buf *out)
 	size_t i;
 	int n = 0;
 
-	if (b == NULL || (payload = b64url_decode(a + 1, (size_t)(b - a - 1))) ==
-	                     NULL)
+	if (b == NULL ||
+	    (payload = b64url_decode(a + 1, (size_t)(b - a - 1))) == NULL)
 		return;
 	j = cJSON_Parse(payload);
 	free(payload);
@@ -408,14 +405,15 @@ sts_fetch(void *arg, time_t now, struct aws_credentials *out, char *why,
 			}
 			token = s->kind == WEB_OIDC
 			            ? github_id_token(env, why, whylen)
-			            : creds_read_file(
-			                  s->token_file, 64 * 1024, why, whylen);
+			            : creds_read_file(s->token_file, 64 * 1024,
+			                  why, whylen);
 			if (token == NULL)
 				goto done;
 			mask(env, token);
 			rc = sts_assume_role_with_web_identity(
 			    sts, &role, token, out, NULL, 0, &e);
-			if (rc == 0 || !aws_error_is(&e, "InvalidIdentityToken"))
+			if (rc == 0 ||
+			    !aws_error_is(&e, "InvalidIdentityToken"))
 				break;
 		}
 	if (rc != 0)

@@ -106,6 +106,7 @@ main(void)
 	{
 		struct creds_env env = {0};
 		char region[64] = "", url[256] = "", sreg[64] = "", why[256];
+		char mode[32] = "";
 		FILE *f;
 		int fd;
 
@@ -124,6 +125,10 @@ main(void)
 		    "item 16: the profile's region is read (%s)", region);
 		env.getenv = profile_env;
 		env.region = "eu-west-2";
+		/* As main.c fills it. */
+		if (creds_profile_setting(profile_env, "sts_regional_endpoints",
+		        mode, sizeof(mode)) == 0)
+			env.sts_regional_endpoints = mode;
 		ok(creds_sts_endpoint(&env, url, sizeof(url), sreg,
 		       sizeof(sreg), why, sizeof(why)) == 0 &&
 		        strcmp(url, "https://sts.amazonaws.com") == 0 &&
