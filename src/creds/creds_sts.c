@@ -338,7 +338,8 @@ sts_failure(const struct sts_source *s, const struct aws_error *e,
 	else if (aws_error_is(e, "AccessDenied"))
 		hint = " Check the role's trust policy and ExternalId.";
 	else if (aws_error_is(e, "InvalidIdentityToken"))
-		hint = " STS refused a freshly fetched token too, so this is "
+		hint = " STS refused a freshly fetched token too (a token "
+		       "file is asked again only once rotated), so this is "
 		       "the set-up, not a passing error: check that IAM has "
 		       "an OpenID Connect provider for the token's issuer "
 		       "(token.actions.githubusercontent.com for GitHub) "
@@ -372,7 +373,7 @@ sts_fetch(void *arg, time_t now, struct aws_credentials *out, char *why,
 	const struct creds_env *env = s->env;
 	struct aws_error e;
 	struct sts *sts;
-	char url[2048], region[64], err[512], *token = NULL;
+	char url[2048], region[64], err[512], *token = NULL, *prev = NULL;
 	int rc = -1, attempt;
 
 	(void)now;
@@ -400,8 +401,8 @@ sts_fetch(void *arg, time_t now, struct aws_credentials *out, char *why,
 		 * no retry mends. */
 		for (attempt = 0; attempt < 2; attempt++) {
 			if (token != NULL) {
-				memset(token, 0, strlen(token));
-				free(token);
+				prev = token;
+				token = NULL;
 			}
 			token = s->kind == WEB_OIDC
 			            ? github_id_token(env, why, whylen)
@@ -409,6 +410,10 @@ sts_fetch(void *arg, time_t now, struct aws_credentials *out, char *why,
 			                  why, whylen);
 			if (token == NULL)
 				goto done;
+			/* A token file not yet rotated holds the same token:
+			 * never sent twice. */
+			if (prev != NULL && strcmp(prev, token) == 0)
+				break;
 			mask(env, token);
 			rc = sts_assume_role_with_web_identity(
 			    sts, &role, token, out, NULL, 0, &e);
@@ -419,6 +424,10 @@ sts_fetch(void *arg, time_t now, struct aws_credentials *out, char *why,
 	if (rc != 0)
 		sts_failure(s, &e, token, why, whylen);
 done:
+	if (prev != NULL) {
+		memset(prev, 0, strlen(prev));
+		free(prev);
+	}
 	if (token != NULL) {
 		memset(token, 0, strlen(token));
 		free(token);

@@ -657,6 +657,17 @@ def item_18_invalid_identity_token_is_retried_once_with_a_fresh_token(t, w):
                 r"freshly fetched token too.*OpenID Connect provider",
                 "then explained", diag=r.stderr[-1200:])
         t.eq(w.acm_calls(), [], "ACM never called")
+        # A token file that was not rotated holds the same token: it is
+        # not sent a second time.
+        path = write(w, "token", oidc.calls[-1]["jwt"] + "\n")
+        n = len(s.calls_of("AssumeRoleWithWebIdentity"))
+        w.reset_run(RUN_ID)
+        r = w.run("request", aws=False, inputs=inputs(),
+                  env=env(w, AWS_ENDPOINT_URL_STS=s.url, AWS_ROLE_ARN=ROLE,
+                          AWS_WEB_IDENTITY_TOKEN_FILE=path))
+        check_rc(t, r, 2)
+        t.eq(len(s.calls_of("AssumeRoleWithWebIdentity")) - n, 1,
+             "item 18: a token file's unchanged token is sent once")
     finally:
         stop(w)
 
