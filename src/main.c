@@ -40,6 +40,24 @@ env(const char *name)
 	return getenv(name);
 }
 
+/* The profile's region (shared config), read as the SDKs read it when
+ * neither AWS_REGION nor AWS_DEFAULT_REGION is set; "" = none. */
+static char profile_region[64];
+
+/* env, with the profile's region behind AWS_DEFAULT_REGION: the inputs
+ * take aws_region, then AWS_REGION, then AWS_DEFAULT_REGION, then the
+ * profile's region. */
+static const char *
+env_inputs(const char *name)
+{
+	const char *v = getenv(name);
+
+	if ((v == NULL || v[0] == '\0') &&
+	    strcmp(name, "AWS_DEFAULT_REGION") == 0 && profile_region[0])
+		return profile_region;
+	return v;
+}
+
 static void
 mask_token(void *arg, const char *token)
 {
@@ -405,7 +423,7 @@ main(int argc, char **argv)
 	struct creds_env cenv;
 	struct creds *creds = NULL, *dns_creds = NULL;
 	struct route53 *r53 = NULL;
-	char why[512];
+	char why[512], sts_mode[32];
 	struct report rep;
 	struct op_result res = {0};
 	struct op_env op;
@@ -424,7 +442,10 @@ main(int argc, char **argv)
 		free(c);
 		return EXIT_BAD_INPUT;
 	}
-	cr = inputs_load(c, argc, argv, env, aws_endpoint, &msg);
+	if (creds_profile_setting(
+	        env, "region", profile_region, sizeof(profile_region)) != 0)
+		profile_region[0] = '\0';
+	cr = inputs_load(c, argc, argv, env_inputs, aws_endpoint, &msg);
 	if (cr == CONFIG_HELP || cr == CONFIG_VERSION) {
 		if (cr == CONFIG_HELP)
 			fputs(inputs_usage(), stdout);
@@ -465,7 +486,11 @@ main(int argc, char **argv)
 	    c->aws_ca_file[0] ? c->aws_ca_file : NULL, c->aws_ca_setting,
 	    c->ca_file[0] ? c->ca_file : NULL, c->max_attempts,
 	    c->role_to_assume, c->role_session_name, c->role_duration_s,
-	    c->role_external_id, c->audience};
+	    c->role_external_id, c->audience, c->role_chaining,
+	    creds_profile_setting(
+	        env, "sts_regional_endpoints", sts_mode, sizeof(sts_mode)) == 0
+	        ? sts_mode
+	        : NULL};
 	if ((creds = creds_chain(&cenv, &msg)) == NULL) {
 		buf_printf(
 		    &summary_fail, "no AWS credentials: %s", buf_str(&msg));

@@ -7,10 +7,12 @@
 
 #include "aws/xml.h"
 
-/* Retryable beyond the standard set: GitHub's OIDC keys are at times
- * not yet fetchable by STS ("Couldn't retrieve verification key"). */
-static const char *const sts_retryable[] = {
-    "IDPCommunicationError", "InvalidIdentityToken", NULL};
+/* Retryable beyond the standard set. InvalidIdentityToken is not: STS
+ * also answers it for set-up errors that never pass ("No OpenIDConnect
+ * provider found", "Incorrect token audience"), and the same token
+ * would be refused again; the credential source retries it once, with
+ * a freshly fetched token (creds_sts.c). */
+static const char *const sts_retryable[] = {"IDPCommunicationError", NULL};
 
 static const struct aws_service sts_service = {
     "STS", "sts", AWS_PROTO_QUERY, sts_retryable};

@@ -100,6 +100,12 @@ creds_describe(struct creds *c)
 	return c->described;
 }
 
+void
+creds_set_describe(struct creds *c, const char *describe)
+{
+	str_copy(c->describe, sizeof(c->describe), describe);
+}
+
 int
 creds_fresh_enough(
     time_t expires, time_t now, const char *what, char *err, size_t errlen)

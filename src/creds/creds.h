@@ -50,6 +50,11 @@ struct creds_env {
 	unsigned duration_s;      /* role_duration_seconds */
 	const char *external_id;  /* role_external_id */
 	const char *audience;     /* audience, default sts.amazonaws.com */
+	int role_chaining; /* role_chaining: AssumeRole with environment keys
+	                    * even when GitHub OIDC is available */
+	/* The profile's sts_regional_endpoints (creds_profile_setting),
+	 * behind AWS_STS_REGIONAL_ENDPOINTS; NULL = not set. */
+	const char *sts_regional_endpoints;
 };
 
 /* A second identity for another role (e.g. dns_role_arn for Route 53 in
@@ -94,6 +99,10 @@ int creds_fresh_enough(
  * once fetched credentials expire. Valid until the next creds_get. */
 const char *creds_describe(struct creds *c);
 
+/* Replaces what creds_describe says (copied), e.g. when the source
+ * learns how it got the credentials only while fetching. */
+void creds_set_describe(struct creds *c, const char *describe);
+
 /* c takes base (may be NULL): freed with c (after it), and masked as c
  * is. */
 void creds_own(struct creds *c, struct creds *base);
@@ -108,6 +117,14 @@ void creds_set_mask(
 void creds_secrets(const struct creds *c, const char *out[4]);
 
 void creds_free(struct creds *c);
+
+/* A setting of the profile (AWS_DEFAULT_PROFILE, AWS_PROFILE, else
+ * "default") in the shared config and credentials files
+ * (AWS_CONFIG_FILE, AWS_SHARED_CREDENTIALS_FILE, ~/.aws/...), read the
+ * way the SDKs read it, e.g. "region": 0 with out filled, -1 when not
+ * set. getenv_fn reads the environment. */
+int creds_profile_setting(const char *(*getenv_fn)(const char *),
+    const char *key, char *out, size_t outlen);
 
 /* c as the AWS layer's credentials provider (aws.h): its get is
  * creds_get. c is borrowed: it must outlive every client given it.

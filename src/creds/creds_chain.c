@@ -18,7 +18,7 @@ static struct creds *
 first_fetch(const struct creds_env *env, struct creds *c, const char *source,
     struct buf *why)
 {
-	char err[1024];
+	char err[4096]; /* a refusal can carry the token's claims */
 
 	creds_set_mask(c, env->mask, env->mask_arg);
 	if (creds_get(c, clock_now(env->clock), err, sizeof(err)) != NULL)
@@ -68,16 +68,48 @@ probe_env(
 	return CREDS_FOUND;
 }
 
-/* role_to_assume: AssumeRole from environment keys (role chaining, as
- * configure-aws-credentials does), else GitHub OIDC. */
+/* STS's cap on a session assumed with a role's credentials. */
+#define CHAINED_MAX_S 3600
+
+/* role_to_assume as configure-aws-credentials does it: GitHub OIDC when
+ * the job has it, unless role_chaining asks for AssumeRole with the
+ * environment keys; without OIDC, AssumeRole with those keys. */
 static struct creds *
 chain_role(const struct creds_env *env, struct buf *why)
 {
 	struct creds *base = NULL, *c = NULL;
 	char err[1024];
+	enum creds_probe r;
+	int oidc = creds_getenv(env, "ACTIONS_ID_TOKEN_REQUEST_URL") != NULL &&
+	           creds_getenv(env, "ACTIONS_ID_TOKEN_REQUEST_TOKEN") != NULL;
 
-	switch (probe_env(env, &base, err, sizeof(err))) {
+	if (oidc && !env->role_chaining)
+		goto oidc;
+	r = probe_env(env, &base, err, sizeof(err));
+	if (r != CREDS_FOUND && env->role_chaining) {
+		tried(why, "role_chaining",
+		    r == CREDS_SKIPPED
+		        ? "role_chaining is true but AWS_ACCESS_KEY_ID and "
+		          "AWS_SECRET_ACCESS_KEY are not set: run the step "
+		          "that "
+		          "exports them (configure-aws-credentials) first, or "
+		          "drop role_chaining to use GitHub OIDC"
+		        : err);
+		return NULL;
+	}
+	switch (r) {
 	case CREDS_FOUND:
+		if (env->role_chaining && env->duration_s > CHAINED_MAX_S) {
+			creds_free(base);
+			str_printf(err, sizeof(err),
+			    "role_duration_seconds %u is more than %d, the "
+			    "longest session AWS gives a chained role (role "
+			    "chaining); set role_duration_seconds to %d or "
+			    "less",
+			    env->duration_s, CHAINED_MAX_S, CHAINED_MAX_S);
+			tried(why, "role_chaining", err);
+			return NULL;
+		}
 		c = creds_new_assume_role(base, env, env->role_arn,
 		    env->session_name, env->duration_s, env->external_id);
 		if (c == NULL) {
@@ -96,12 +128,48 @@ chain_role(const struct creds_env *env, struct buf *why)
 	case CREDS_SKIPPED:
 		break;
 	}
+oidc:
 	if (creds_probe_oidc(env, env->role_arn, &c, err, sizeof(err)) !=
 	    CREDS_FOUND) {
 		tried(why, "GitHub OIDC", err);
 		return NULL;
 	}
 	return first_fetch(env, c, "GitHub OIDC", why);
+}
+
+static enum creds_probe
+probe_role_profile(
+    const struct creds_env *env, struct creds **out, char *why, size_t whylen)
+{
+	return creds_probe_profile(env, CREDS_PROFILE_ROLE, out, why, whylen);
+}
+
+/* AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE, else the profile's
+ * role_arn + web_identity_token_file (botocore's
+ * AssumeRoleWithWebIdentityProvider). */
+static enum creds_probe
+probe_web_identity(
+    const struct creds_env *env, struct creds **out, char *why, size_t whylen)
+{
+	enum creds_probe r;
+	char prof[512];
+
+	r = creds_probe_web_identity_file(
+	    env, NULL, NULL, NULL, out, why, whylen);
+	if (r != CREDS_SKIPPED)
+		return r;
+	r = creds_probe_profile(
+	    env, CREDS_PROFILE_WEB, out, prof, sizeof(prof));
+	if (r != CREDS_SKIPPED)
+		str_copy(why, whylen, prof);
+	return r;
+}
+
+static enum creds_probe
+probe_keys_profile(
+    const struct creds_env *env, struct creds **out, char *why, size_t whylen)
+{
+	return creds_probe_profile(env, CREDS_PROFILE_KEYS, out, why, whylen);
 }
 
 struct creds *
@@ -113,8 +181,9 @@ creds_chain(const struct creds_env *env, struct buf *why)
 		    const struct creds_env *, struct creds **, char *, size_t);
 	} sources[] = {
 	    {"environment", probe_env},
-	    {"web identity token file", NULL},
-	    {"shared config/credentials files", creds_probe_profile},
+	    {"shared config role profile", probe_role_profile},
+	    {"web identity token file", probe_web_identity},
+	    {"shared config/credentials files", probe_keys_profile},
 	    {"container credentials", creds_probe_container},
 	    {"EC2 instance metadata", creds_probe_imds},
 	};
@@ -127,16 +196,16 @@ creds_chain(const struct creds_env *env, struct buf *why)
 	if (env->role_arn != NULL && env->role_arn[0] != '\0')
 		c = chain_role(env, why);
 	else
-		/* botocore's order; the first source that is set up wins,
+		/* botocore's order (create_credential_resolver: env,
+		 * assume-role, assume-role-with-web-identity, ...,
+		 * shared-credentials-file, config-file, container-role,
+		 * iam-role); the first source that is set up wins,
 		 * and one that is set up but fails is said, not skipped
 		 * over silently. */
 		for (i = 0; c == NULL && i < sizeof(sources) / sizeof(*sources);
 		     i++) {
 			err[0] = '\0';
-			r = sources[i].probe
-			        ? sources[i].probe(env, &c, err, sizeof(err))
-			        : creds_probe_web_identity_file(env, NULL, NULL,
-			              NULL, &c, err, sizeof(err));
+			r = sources[i].probe(env, &c, err, sizeof(err));
 			if (r == CREDS_FOUND)
 				c = first_fetch(env, c, sources[i].name, why);
 			else

@@ -395,9 +395,23 @@ resolve(const struct creds_env *env, const struct ini *ini, const char *profile,
 	return CREDS_FOUND;
 }
 
+/* Which of botocore's providers a profile belongs to: role_arn with
+ * web_identity_token_file is the web identity provider's, role_arn
+ * otherwise the assume-role provider's, the rest (keys, and the
+ * refusals) the shared files'. */
+static enum creds_profile_kind
+kind_of(const struct ini *ini, const char *profile)
+{
+	if (get(ini, profile, "role_arn") == NULL)
+		return CREDS_PROFILE_KEYS;
+	if (get(ini, profile, "web_identity_token_file") != NULL)
+		return CREDS_PROFILE_WEB;
+	return CREDS_PROFILE_ROLE;
+}
+
 enum creds_probe
-creds_probe_profile(
-    const struct creds_env *env, struct creds **out, char *why, size_t whylen)
+creds_probe_profile(const struct creds_env *env, enum creds_profile_kind kind,
+    struct creds **out, char *why, size_t whylen)
 {
 	const char *named = creds_getenv(env, "AWS_DEFAULT_PROFILE");
 	const char *profile;
@@ -425,14 +439,81 @@ creds_probe_profile(
 		    "no shared config or credentials file "
 		    "(%s, %s)",
 		    ini->config, ini->credentials);
-		r = named ? CREDS_FAILED : CREDS_SKIPPED;
+		r = named && kind == CREDS_PROFILE_KEYS ? CREDS_FAILED
+		                                        : CREDS_SKIPPED;
 	} else if (!named && !has_profile(ini, profile)) {
 		str_copy(why, whylen,
 		    "no [default] profile in the shared "
 		    "files");
 		r = CREDS_SKIPPED;
+	} else if (kind_of(ini, profile) != kind) {
+		str_printf(why, whylen, "profile %s %s", profile,
+		    kind == CREDS_PROFILE_ROLE
+		        ? "has no role_arn to assume with source_profile or "
+		          "credential_source"
+		    : kind == CREDS_PROFILE_WEB
+		        ? "has no role_arn with web_identity_token_file"
+		        : "assumes a role (above)");
+		r = CREDS_SKIPPED;
 	} else
 		r = resolve(env, ini, profile, out, why, whylen);
 	ini_free(ini);
 	return r;
+}
+
+/* Loads the shared files for env; NULL (none read) or the ini. */
+static struct ini *
+ini_for(const struct creds_env *env)
+{
+	struct ini *ini;
+	char why[512];
+
+	if ((ini = calloc(1, sizeof(*ini))) == NULL)
+		return NULL;
+	path_of(
+	    env, "AWS_CONFIG_FILE", "config", ini->config, sizeof(ini->config));
+	path_of(env, "AWS_SHARED_CREDENTIALS_FILE", "credentials",
+	    ini->credentials, sizeof(ini->credentials));
+	if ((ini->config[0] &&
+	        ini_read(ini, ini->config, 1, why, sizeof(why)) != 0) ||
+	    (ini->credentials[0] &&
+	        ini_read(ini, ini->credentials, 0, why, sizeof(why)) != 0) ||
+	    !ini->found) {
+		ini_free(ini);
+		return NULL;
+	}
+	return ini;
+}
+
+static int
+profile_setting(
+    const struct creds_env *env, const char *key, char *out, size_t outlen)
+{
+	const char *profile = creds_getenv(env, "AWS_DEFAULT_PROFILE"), *v;
+	struct ini *ini;
+	int rc = -1;
+
+	if (profile == NULL)
+		profile = creds_getenv(env, "AWS_PROFILE");
+	if (profile == NULL)
+		profile = "default";
+	if ((ini = ini_for(env)) == NULL)
+		return -1;
+	if ((v = get(ini, profile, key)) != NULL && strlen(v) < outlen &&
+	    strpbrk(v, "\r\n") == NULL) {
+		str_copy(out, outlen, v);
+		rc = 0;
+	}
+	ini_free(ini);
+	return rc;
+}
+
+int
+creds_profile_setting(const char *(*getenv_fn)(const char *), const char *key,
+    char *out, size_t outlen)
+{
+	struct creds_env env = {0};
+
+	env.getenv = getenv_fn;
+	return profile_setting(&env, key, out, outlen);
 }

@@ -1,7 +1,8 @@
 /*
  * Credential sources on link-local metadata services: container
  * credentials (ECS task roles, CodeBuild, EKS Pod Identity) and EC2
- * instance metadata (IMDSv2). aws-credentials.md §7, §8.
+ * instance metadata (IMDSv2, falling back to IMDSv1 as botocore does).
+ * aws-credentials.md §7, §8.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,7 +28,8 @@
 struct meta_source {
 	const struct creds_env *env;
 	char url[2048];
-	char kind[32]; /* for messages */
+	char kind[32];      /* for messages */
+	struct creds *self; /* borrowed: the creds this source feeds */
 };
 
 static void
@@ -199,6 +201,8 @@ meta_new(const struct creds_env *env, const char *url, const char *kind,
 	str_copy(s->kind, sizeof(s->kind), kind);
 	if ((c = creds_new_source(fetch, s, free, describe)) == NULL)
 		free(s);
+	else
+		s->self = c;
 	return c;
 }
 
@@ -266,7 +270,7 @@ imds_send(const struct creds_env *env, const char *method, const char *url,
     const char *header, struct http_response *resp, char *err, size_t errlen)
 {
 	return http_send_metadata(env->http,
-	    &(struct http_request){method, url, &header, 1,
+	    &(struct http_request){method, url, &header, header ? 1 : 0,
 	        strcmp(method, "PUT") == 0 ? "" : NULL, 0, NULL, NULL, 0},
 	    IMDS_TIMEOUT, resp, err, errlen);
 }
@@ -279,36 +283,65 @@ imds_fetch(void *arg, time_t now, struct aws_credentials *out, char *why,
 	const struct creds_env *env = s->env;
 	struct http_response resp = {0};
 	struct buf url = {0}, hdr = {0};
-	char err[512], role[256];
-	int rc = -1;
+	char err[512], role[256], note[512];
+	const char *v1off;
+	enum http_result hr;
+	int rc = -1, v1;
 
 	(void)now;
-	/* IMDSv2 only: a token first. With hop limit 1 a container never
-	 * gets an answer to this PUT (aws-credentials.md §8). */
+	/* IMDSv2: a token first. As botocore, IMDSv1 (no token) when the
+	 * PUT times out (hop limit 1: a container never gets its
+	 * answer) or is answered 403, 404 or 405, unless
+	 * AWS_EC2_METADATA_V1_DISABLED is true (aws-credentials.md §8). */
 	if (buf_printf(&url, "%s/latest/api/token", s->url) != 0)
 		goto oom;
-	if (imds_send(env, "PUT", buf_str(&url),
-	        "x-aws-ec2-metadata-token-ttl-seconds: 21600", &resp, err,
-	        sizeof(err)) != HTTP_OK ||
-	    resp.status != 200 || resp.body.len == 0 ||
-	    strpbrk(resp.body.data, "\r\n")) {
-		if (resp.status)
-			str_printf(err, sizeof(err), "HTTP %ld", resp.status);
+	hr = imds_send(env, "PUT", buf_str(&url),
+	    "x-aws-ec2-metadata-token-ttl-seconds: 21600", &resp, err,
+	    sizeof(err));
+	if (hr == HTTP_OK && resp.status != 200)
+		str_printf(err, sizeof(err), "HTTP %ld", resp.status);
+	v1 = hr == HTTP_ETIMEOUT ||
+	     (hr == HTTP_OK && (resp.status == 403 || resp.status == 404 ||
+	                           resp.status == 405));
+	v1off = creds_getenv(env, "AWS_EC2_METADATA_V1_DISABLED");
+	if (v1 && v1off != NULL && strcasecmp(v1off, "true") == 0) {
+		str_printf(why, whylen,
+		    "no IMDSv2 token from %s (%s) and "
+		    "AWS_EC2_METADATA_V1_DISABLED is true; on EC2 a container "
+		    "needs the instance's metadata hop limit set to 2 (aws ec2 "
+		    "modify-instance-metadata-options "
+		    "--http-put-response-hop-limit 2)",
+		    s->url, err);
+		goto done;
+	}
+	if (v1) {
+		str_printf(note, sizeof(note),
+		    "EC2 instance profile (instance metadata, by IMDSv1: the "
+		    "IMDSv2 token PUT to %s got %s. In a container on EC2 set "
+		    "the instance's metadata hop limit to 2: aws ec2 "
+		    "modify-instance-metadata-options --instance-id <id> "
+		    "--http-put-response-hop-limit 2)",
+		    s->url, hr == HTTP_ETIMEOUT ? "no answer in time" : err);
+		fprintf(stderr, "port-acm: warning: %s\n", note);
+		creds_set_describe(s->self, note);
+	} else if (hr != HTTP_OK || resp.status != 200 || resp.body.len == 0 ||
+	           strpbrk(resp.body.data, "\r\n")) {
 		str_printf(why, whylen,
 		    "no IMDSv2 token from %s (%s); on EC2 a container needs "
 		    "the instance's metadata hop limit set to 2",
 		    s->url, err);
 		goto done;
+	} else {
+		mask(env, resp.body.data);
+		if (buf_printf(&hdr, "x-aws-ec2-metadata-token: %s",
+		        resp.body.data) != 0)
+			goto oom;
 	}
-	mask(env, resp.body.data);
-	if (buf_printf(&hdr, "x-aws-ec2-metadata-token: %s", resp.body.data) !=
-	    0)
-		goto oom;
 	buf_reset(&url);
 	if (buf_printf(&url, "%s%s", s->url, IMDS_ROLE_PATH) != 0)
 		goto oom;
-	if (imds_send(env, "GET", buf_str(&url), buf_str(&hdr), &resp, err,
-	        sizeof(err)) != HTTP_OK ||
+	if (imds_send(env, "GET", buf_str(&url), hdr.len ? buf_str(&hdr) : NULL,
+	        &resp, err, sizeof(err)) != HTTP_OK ||
 	    resp.status != 200 || resp.body.len == 0 ||
 	    resp.body.len >= sizeof(role)) {
 		if (resp.status == 404)
@@ -330,8 +363,8 @@ imds_fetch(void *arg, time_t now, struct aws_credentials *out, char *why,
 	buf_reset(&url);
 	if (buf_printf(&url, "%s%s%s", s->url, IMDS_ROLE_PATH, role) != 0)
 		goto oom;
-	if (imds_send(env, "GET", buf_str(&url), buf_str(&hdr), &resp, err,
-	        sizeof(err)) != HTTP_OK ||
+	if (imds_send(env, "GET", buf_str(&url), hdr.len ? buf_str(&hdr) : NULL,
+	        &resp, err, sizeof(err)) != HTTP_OK ||
 	    resp.status != 200) {
 		if (resp.status)
 			str_printf(err, sizeof(err), "HTTP %ld", resp.status);

@@ -31,10 +31,21 @@ enum creds_probe creds_probe_web_identity_file(const struct creds_env *env,
     const char *role_arn, const char *token_file, const char *session_name,
     struct creds **out, char *why, size_t whylen);
 
+/* botocore's three providers that read a profile, each at its own place
+ * in the chain: a role profile (role_arn with source_profile or
+ * credential_source), a web identity profile (role_arn with
+ * web_identity_token_file), and the profile's own keys. */
+enum creds_profile_kind {
+	CREDS_PROFILE_ROLE,
+	CREDS_PROFILE_WEB,
+	CREDS_PROFILE_KEYS,
+};
+
 /* The profile (AWS_DEFAULT_PROFILE, AWS_PROFILE, "default") in the
- * shared config and credentials files. */
-enum creds_probe creds_probe_profile(
-    const struct creds_env *env, struct creds **out, char *why, size_t whylen);
+ * shared config and credentials files, when it is of kind (else
+ * CREDS_SKIPPED). */
+enum creds_probe creds_probe_profile(const struct creds_env *env,
+    enum creds_profile_kind kind, struct creds **out, char *why, size_t whylen);
 
 /* AWS_CONTAINER_CREDENTIALS_RELATIVE_URI / _FULL_URI. */
 enum creds_probe creds_probe_container(

@@ -19,7 +19,8 @@
 #include "creds/creds_source.h"
 #include "input/validate_arn.h"
 
-/* The 16 regions AWS_STS_REGIONAL_ENDPOINTS=legacy sends to the global
+/* The 16 regions AWS_STS_REGIONAL_ENDPOINTS=legacy (or the profile's
+ * sts_regional_endpoints = legacy) sends to the global
  * endpoint (aws-credentials.md §4.1). */
 static const char *const legacy_global[] = {"ap-northeast-1", "ap-south-1",
     "ap-southeast-1", "ap-southeast-2", "aws-global", "ca-central-1",
@@ -57,7 +58,11 @@ creds_sts_endpoint(const struct creds_env *env, char *url, size_t urllen,
 		str_copy(url, urllen, ep);
 		return 0;
 	}
+	/* The environment, else the profile's sts_regional_endpoints, as
+	 * the SDKs read it. */
 	legacy = creds_getenv(env, "AWS_STS_REGIONAL_ENDPOINTS");
+	if (legacy == NULL)
+		legacy = env->sts_regional_endpoints;
 	if (legacy != NULL && strcasecmp(legacy, "legacy") == 0 && !env->fips &&
 	    !env->dualstack)
 		for (r = legacy_global; *r; r++)
@@ -224,12 +229,107 @@ done:
 	return token;
 }
 
-/* Explains STS's refusal in the words of the person who set it up. */
+/* base64url (RFC 4648 §5, padding optional) into out (malloc'd,
+ * NUL-terminated); NULL when it is not base64url. */
+static char *
+b64url_decode(const char *in, size_t len)
+{
+	static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
+	                          "qrstuvwxyz0123456789-_";
+	unsigned long acc = 0;
+	size_t i, n = 0;
+	const char *p;
+	char *out;
+	int bits = 0;
+
+	while (len > 0 && in[len - 1] == '=')
+		len--;
+	if ((out = malloc(len * 3 / 4 + 2)) == NULL)
+		return NULL;
+	for (i = 0; i < len; i++) {
+		if (in[i] == '\0' || (p = strchr(abc, in[i])) == NULL) {
+			free(out);
+			return NULL;
+		}
+		acc = (acc << 6 | (unsigned long)(p - abc)) & 0xffffff;
+		if ((bits += 6) >= 8) {
+			bits -= 8;
+			out[n++] = (char)((acc >> bits) & 0xff);
+		}
+	}
+	out[n] = '\0';
+	return out;
+}
+
+/* A claim as text: a string, or an array's first string (aud). */
+static const char *
+claim(const cJSON *j, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(j, name);
+
+	if (cJSON_IsArray(v))
+		v = cJSON_GetArrayItem(v, 0);
+	return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* The ID token's non-secret claims and the trust-policy condition that
+ * would match them, for a refusal. Only the payload (the JWT's middle
+ * part) is decoded; the token and its signature are never printed. */
 static void
-sts_failure(const struct sts_source *s, const struct aws_error *e, char *why,
-    size_t whylen)
+token_claims(const char *jwt, struct buf *out)
+{
+	const char *a = strchr(jwt, '.'), *b = a ? strchr(a + 1, '.') : NULL;
+	const char *names[] = {
+	    "sub", "aud", "iss", "repository", "ref", "job_workflow_ref"};
+	const char *sub, *aud, *iss, *host;
+	char *payload;
+	cJSON *j;
+	size_t i;
+	int n = 0;
+
+	if (b == NULL ||
+	    (payload = b64url_decode(a + 1, (size_t)(b - a - 1))) == NULL)
+		return;
+	j = cJSON_Parse(payload);
+	free(payload);
+	if (!cJSON_IsObject(j)) {
+		cJSON_Delete(j);
+		return;
+	}
+	buf_printf(out, " The token's claims:");
+	for (i = 0; i < sizeof(names) / sizeof(*names); i++)
+		if (claim(j, names[i]) != NULL)
+			buf_printf(out, "%s %s=%s", n++ ? "," : "", names[i],
+			    claim(j, names[i]));
+	sub = claim(j, "sub");
+	aud = claim(j, "aud");
+	iss = claim(j, "iss");
+	if (sub != NULL && aud != NULL && iss != NULL) {
+		host = strncmp(iss, "https://", 8) == 0 ? iss + 8 : iss;
+		buf_printf(out,
+		    ". A trust-policy condition that matches this token: "
+		    "\"Condition\": {\"StringEquals\": {\"%s:aud\": \"%s\", "
+		    "\"%s:sub\": \"%s\"}}",
+		    host, aud, host, sub);
+		if (strchr(sub, '@') != NULL)
+			buf_printf(out,
+			    " (this sub has GitHub's immutable owner and "
+			    "repository ids, the <name>@<id> form of 2026: a "
+			    "policy that tests only repo:<org>/<repo>:... no "
+			    "longer matches; see "
+			    "examples/iam/trust-github-oidc.json)");
+	}
+	cJSON_Delete(j);
+}
+
+/* Explains STS's refusal in the words of the person who set it up;
+ * token (may be NULL) is the web identity token STS refused. */
+static void
+sts_failure(const struct sts_source *s, const struct aws_error *e,
+    const char *token, char *why, size_t whylen)
 {
 	const char *hint = "";
+	struct buf claims = {0};
 
 	if (aws_error_is(e, "AccessDenied") && s->kind == WEB_OIDC)
 		hint = " Check the role's trust policy: it must trust "
@@ -237,16 +337,32 @@ sts_failure(const struct sts_source *s, const struct aws_error *e, char *why,
 		       "repository's sub and the audience.";
 	else if (aws_error_is(e, "AccessDenied"))
 		hint = " Check the role's trust policy and ExternalId.";
+	else if (aws_error_is(e, "InvalidIdentityToken"))
+		hint = " STS refused a freshly fetched token too (a token "
+		       "file is asked again only once rotated), so this is "
+		       "the set-up, not a passing error: check that IAM has "
+		       "an OpenID Connect provider for the token's issuer "
+		       "(token.actions.githubusercontent.com for GitHub) "
+		       "whose audience list has the token's audience "
+		       "(the audience input, default sts.amazonaws.com), "
+		       "and that the token file is current.";
 	else if (aws_error_is(e, "RegionDisabledException"))
 		hint = " Activate STS in this region (IAM account settings) "
 		       "or use another aws_region.";
 	else if (aws_error_is(e, "ExpiredTokenException") ||
 	         aws_error_is(e, "ExpiredToken"))
 		hint = " The credentials used to assume it have expired.";
-	str_printf(why, whylen, "STS %s for %s failed: %s%s%s%s",
+	if (token != NULL && (aws_error_is(e, "AccessDenied") ||
+	                         aws_error_is(e, "InvalidIdentityToken")))
+		token_claims(token, &claims);
+	if (claims.data != NULL)
+		str_scrub(claims.data);
+	str_printf(why, whylen, "STS %s for %s failed: %s%s%s%s%s",
 	    s->kind == ASSUME ? "AssumeRole" : "AssumeRoleWithWebIdentity",
 	    s->role_arn, e->kind == AWS_ERR_SERVICE ? e->type : "",
-	    e->kind == AWS_ERR_SERVICE ? ": " : "", e->message, hint);
+	    e->kind == AWS_ERR_SERVICE ? ": " : "", e->message, hint,
+	    buf_str(&claims));
+	buf_free(&claims);
 }
 
 static int
@@ -257,8 +373,8 @@ sts_fetch(void *arg, time_t now, struct aws_credentials *out, char *why,
 	const struct creds_env *env = s->env;
 	struct aws_error e;
 	struct sts *sts;
-	char url[2048], region[64], err[512], *token = NULL;
-	int rc = -1;
+	char url[2048], region[64], err[512], *token = NULL, *prev = NULL;
+	int rc = -1, attempt;
 
 	(void)now;
 	if (creds_sts_endpoint(env, url, sizeof(url), region, sizeof(region),
@@ -277,21 +393,41 @@ sts_fetch(void *arg, time_t now, struct aws_credentials *out, char *why,
 	    s->external_id[0] ? s->external_id : NULL};
 	if (s->kind == ASSUME)
 		rc = sts_assume_role(sts, &role, out, NULL, 0, &e);
-	else {
+	else
 		/* A fresh token every time: GitHub's expire in minutes, a
-		 * token file is rotated (EKS IRSA). */
-		token = s->kind == WEB_OIDC ? github_id_token(env, why, whylen)
-		                            : creds_read_file(s->token_file,
-		                                  64 * 1024, why, whylen);
-		if (token == NULL)
-			goto done;
-		mask(env, token);
-		rc = sts_assume_role_with_web_identity(
-		    sts, &role, token, out, NULL, 0, &e);
-	}
+		 * token file is rotated (EKS IRSA). InvalidIdentityToken
+		 * is asked again once, with a token fetched anew (never
+		 * the same one): STS also says it for set-up errors that
+		 * no retry mends. */
+		for (attempt = 0; attempt < 2; attempt++) {
+			if (token != NULL) {
+				prev = token;
+				token = NULL;
+			}
+			token = s->kind == WEB_OIDC
+			            ? github_id_token(env, why, whylen)
+			            : creds_read_file(s->token_file, 64 * 1024,
+			                  why, whylen);
+			if (token == NULL)
+				goto done;
+			/* A token file not yet rotated holds the same token:
+			 * never sent twice. */
+			if (prev != NULL && strcmp(prev, token) == 0)
+				break;
+			mask(env, token);
+			rc = sts_assume_role_with_web_identity(
+			    sts, &role, token, out, NULL, 0, &e);
+			if (rc == 0 ||
+			    !aws_error_is(&e, "InvalidIdentityToken"))
+				break;
+		}
 	if (rc != 0)
-		sts_failure(s, &e, why, whylen);
+		sts_failure(s, &e, token, why, whylen);
 done:
+	if (prev != NULL) {
+		memset(prev, 0, strlen(prev));
+		free(prev);
+	}
 	if (token != NULL) {
 		memset(token, 0, strlen(token));
 		free(token);

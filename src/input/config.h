@@ -96,6 +96,7 @@ struct config {
 	/* AWS credentials (issue 10; creds.h finds them) */
 	unsigned role_duration_s;    /* 900..43200, default 3600 */
 	char role_to_assume[2048];   /* "" = none */
+	int role_chaining;           /* AssumeRole with the environment keys */
 	char role_external_id[1228]; /* "" = none; at most 1224 */
 	char role_session_name[68];  /* sanitised to STS's pattern, <= 64 */
 	char audience[256];          /* default sts.amazonaws.com */

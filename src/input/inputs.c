@@ -106,8 +106,11 @@ const struct inputs_row inputs_table[] = {
         "(input aws_region)", INPUTS_EVERY_OP, INPUTS_REGION},
     {{"role_to_assume", NULL, 0, 0, 0}, "role_to_assume", {NULL, NULL},
         rules_role_to_assume, "ARN",
-        "IAM role: by GitHub OIDC, or AssumeRole with AWS_ACCESS_KEY_ID "
-        "when set",
+        "IAM role: by GitHub OIDC, else AssumeRole with AWS_ACCESS_KEY_ID",
+        INPUTS_EVERY_OP, INPUTS_ROLE},
+    {{"role_chaining", "false", 0, 0, F(role_chaining)}, "role_chaining",
+        {NULL, NULL}, rules_bool, "BOOL",
+        "AssumeRole with AWS_ACCESS_KEY_ID even when OIDC is there",
         INPUTS_EVERY_OP, INPUTS_ROLE},
     {{"role_session_name", NULL, 0, 0, 0}, "role_session_name", {NULL, NULL},
         rules_role_session_name, "NAME",

@@ -558,4 +558,226 @@ def defect_7_config_parser_has_no_entry_cap(t, w):
     t.eq(len(w.acm_calls()), n, "no ACM call")
 
 
+@S.test
+def item_17_role_profile_comes_before_web_identity_as_in_botocore(t, w):
+    """issue 16, item 17: botocore's order is environment keys, then a
+    profile's role_arn with source_profile/credential_source, then web
+    identity. With both set up, the profile's role is assumed (as the AWS
+    CLI would) and no AssumeRoleWithWebIdentity is made."""
+    oidc = start(w, FakeOIDC)
+    s = sts(w, oidc=oidc, credentials={"AKIDPROFILEBASE00001": ("profileBaseSecret/xyz", None)})
+    web_role = "arn:aws:iam::123456789012:role/irsa"
+    s.add_role(ROLE)
+    s.add_role(web_role)
+    tok = write(w, "token", "not-used-token\n")
+    cfg = write(w, "config", f"[profile acm]\nrole_arn = {ROLE}\nsource_profile = base\n")
+    cred = write(w, "credentials", "[base]\naws_access_key_id = AKIDPROFILEBASE00001\n"
+                                   "aws_secret_access_key = profileBaseSecret/xyz\n")
+    w.add_run(RUN_ID)
+    try:
+        r = w.run("request", aws=False, inputs=inputs(),
+                  env=env(w, AWS_ENDPOINT_URL_STS=s.url, AWS_PROFILE="acm",
+                          AWS_CONFIG_FILE=cfg, AWS_SHARED_CREDENTIALS_FILE=cred,
+                          AWS_ROLE_ARN=web_role, AWS_WEB_IDENTITY_TOKEN_FILE=tok))
+        check_rc(t, r, 0)
+        t.eq([(c["action"], c["params"]["RoleArn"], c["akid"]) for c in s.calls],
+             [("AssumeRole", ROLE, "AKIDPROFILEBASE00001")],
+             "item 17: only the profile's AssumeRole, signed with source_profile's keys")
+        check_signed_by(t, w, s.issued[0], "profile role's")
+    finally:
+        stop(w)
+
+
+@S.test
+def item_14_role_chaining_off_uses_oidc_even_with_keys_in_the_environment(t, w):
+    """issue 16, item 14: with role_to_assume, keys already in the
+    environment (an earlier configure-aws-credentials step) and GitHub
+    OIDC, configure-aws-credentials uses OIDC unless role-chaining: true.
+    role_chaining true assumes the role with those keys; a chained
+    session asking for more than 3600 s is refused before any call."""
+    oidc = start(w, FakeOIDC, **w.suite.tls_kwargs())
+    s = sts(w, oidc=oidc, credentials={AWS_KEY_ID: (AWS_SECRET, None)})
+    s.add_role(ROLE)
+    e = env(w, AWS_ENDPOINT_URL_STS=s.url,
+            ACTIONS_ID_TOKEN_REQUEST_URL=oidc.request_url(),
+            ACTIONS_ID_TOKEN_REQUEST_TOKEN=oidc.request_token)
+    w.add_run(RUN_ID)
+    try:
+        r = w.run("request", inputs=inputs(role_to_assume=ROLE), env=e)
+        check_rc(t, r, 0)
+        t.eq([(c["action"], c["signed"]) for c in s.calls],
+             [("AssumeRoleWithWebIdentity", False)],
+             "item 14: role_chaining off: OIDC, no AssumeRole with the keys")
+        t.eq(len(oidc.calls), 1, "one ID token fetched")
+        check_signed_by(t, w, s.issued[0], "OIDC role's")
+        w.reset_run(RUN_ID)
+        del s.calls[:]
+        r = w.run("request", inputs=inputs(role_to_assume=ROLE, role_chaining="true"), env=e)
+        check_rc(t, r, 0)
+        t.eq([(c["action"], c["akid"]) for c in s.calls], [("AssumeRole", AWS_KEY_ID)],
+             "item 14: role_chaining true: AssumeRole signed with the environment keys")
+        t.eq(len(oidc.calls), 1, "and no new ID token")
+        w.reset_run(RUN_ID)
+        del s.calls[:]
+        r = w.run("request", inputs=inputs(role_to_assume=ROLE, role_chaining="true",
+                                           role_duration_seconds="7200"), env=e)
+        check_rc(t, r, 2)
+        t.match(r.stderr, r"role_duration_seconds 7200 is more than 3600.*chained",
+                "item 14: a chained session over 3600 s is refused, saying why",
+                diag=r.stderr[-800:])
+        t.eq(s.calls, [], "and STS was not asked")
+    finally:
+        stop(w)
+
+
+@S.test
+def item_18_invalid_identity_token_is_retried_once_with_a_fresh_token(t, w):
+    """issue 16, item 18: STS answers InvalidIdentityToken for set-up
+    errors that never pass ("No OpenIDConnect provider found"). Asked
+    again once, with a freshly fetched token (never the same one), then
+    explained."""
+    oidc = start(w, FakeOIDC, **w.suite.tls_kwargs())
+    s = sts(w, oidc=oidc)
+    s.add_role(ROLE)
+    s.no_oidc_provider = True
+    w.add_run(RUN_ID)
+    try:
+        r = w.run("request", aws=False, inputs=inputs(role_to_assume=ROLE),
+                  env=env(w, AWS_ENDPOINT_URL_STS=s.url,
+                          ACTIONS_ID_TOKEN_REQUEST_URL=oidc.request_url(),
+                          ACTIONS_ID_TOKEN_REQUEST_TOKEN=oidc.request_token))
+        check_rc(t, r, 2)
+        calls = s.calls_of("AssumeRoleWithWebIdentity")
+        sent = [c["params"]["WebIdentityToken"] for c in calls]
+        t.eq(len(sent), 2, "item 18: two AssumeRoleWithWebIdentity, no more", sent)
+        t.eq(sent, [c.get("jwt") for c in oidc.calls],
+             "each with a token GitHub had just issued")
+        t.ok(len(set(sent)) == len(sent), "item 18: never the same token twice")
+        t.match(r.stderr, r"InvalidIdentityToken: No OpenIDConnect provider found.*"
+                r"freshly fetched token too.*OpenID Connect provider",
+                "then explained", diag=r.stderr[-1200:])
+        t.eq(w.acm_calls(), [], "ACM never called")
+        # A token file that was not rotated holds the same token: it is
+        # not sent a second time.
+        path = write(w, "token", oidc.calls[-1]["jwt"] + "\n")
+        n = len(s.calls_of("AssumeRoleWithWebIdentity"))
+        w.reset_run(RUN_ID)
+        r = w.run("request", aws=False, inputs=inputs(),
+                  env=env(w, AWS_ENDPOINT_URL_STS=s.url, AWS_ROLE_ARN=ROLE,
+                          AWS_WEB_IDENTITY_TOKEN_FILE=path))
+        check_rc(t, r, 2)
+        t.eq(len(s.calls_of("AssumeRoleWithWebIdentity")) - n, 1,
+             "item 18: a token file's unchanged token is sent once")
+    finally:
+        stop(w)
+
+
+@S.test
+def item_15_imdsv1_fallback_as_the_sdks_do(t, w):
+    """issue 16, item 15: botocore falls back to IMDSv1 when the token PUT
+    times out (hop limit 1 in a container) or answers 403/404/405, unless
+    AWS_EC2_METADATA_V1_DISABLED is true; the log says v1 was used and how
+    to fix the hop limit."""
+    w.add_run(RUN_ID)
+    try:
+        for put in ("hang", 403):
+            imds = start(w, FakeIMDS, trust=[w.acm], v1=True, token_put=put)
+            w.reset_run(RUN_ID)
+            n = len(akids(w))
+            r = w.run("request", aws=False, inputs=inputs(),
+                      env=env(w, AWS_EC2_METADATA_DISABLED=None,
+                              AWS_EC2_METADATA_SERVICE_ENDPOINT=imds.url,
+                              RUNNER_ENVIRONMENT="self-hosted"))
+            check_rc(t, r, 0, f"item 15: token PUT {put}: credentials by IMDSv1")
+            seq = [(c["method"], c["path"]) for c in imds.calls]
+            t.eq(seq[:3], [("PUT", "/latest/api/token"),
+                           ("GET", "/latest/meta-data/iam/security-credentials/"),
+                           ("GET", "/latest/meta-data/iam/security-credentials/"
+                                   + FakeIMDS.ROLE)],
+                 f"item 15: token PUT {put}: then the v1 GETs")
+            t.ok(not any(c["headers"].get("x-aws-ec2-metadata-token")
+                         for c in imds.calls[1:]), "without a token")
+            keys = akids(w)[n:]
+            t.ok(keys and set(keys) == {imds.issued[0]["akid"]},
+                 "ACM signed with the instance profile's credentials", keys)
+            t.match(r.stderr, r"IMDSv1.*hop limit to 2.*--http-put-response-hop-limit 2",
+                    f"item 15: token PUT {put}: the log says v1 and how to fix it",
+                    diag=r.stderr[-1000:])
+        imds = start(w, FakeIMDS, trust=[w.acm], v1=True, token_put=403)
+        w.reset_run(RUN_ID)
+        r = w.run("request", aws=False, inputs=inputs(),
+                  env=env(w, AWS_EC2_METADATA_DISABLED=None,
+                          AWS_EC2_METADATA_V1_DISABLED="true",
+                          AWS_EC2_METADATA_SERVICE_ENDPOINT=imds.url,
+                          RUNNER_ENVIRONMENT="self-hosted"))
+        check_rc(t, r, 2, "item 15: AWS_EC2_METADATA_V1_DISABLED=true: no fallback")
+        t.eq([c["method"] for c in imds.calls], ["PUT"], "only the token PUT")
+        t.match(r.stderr, r"AWS_EC2_METADATA_V1_DISABLED is true", "and says why")
+    finally:
+        stop(w)
+
+
+@S.test
+def item_13_access_denied_prints_the_token_claims_and_a_matching_condition(t, w):
+    """issue 16, item 13: GitHub's immutable subject claims (changelog
+    2026-04-23) put the owner and repository ids in the default sub, so a
+    trust policy on repo:<org>/<repo>:ref:... alone is AccessDenied. The
+    refusal shows the token's non-secret claims and the condition that
+    would match, never the token or its signature."""
+    oidc = start(w, FakeOIDC, immutable=True, **w.suite.tls_kwargs())
+    s = sts(w, oidc=oidc)
+    s.add_role(ROLE, sub="repo:acme/certs:ref:refs/heads/main")
+    w.add_run(RUN_ID)
+    try:
+        r = w.run("request", aws=False, inputs=inputs(role_to_assume=ROLE),
+                  env=env(w, AWS_ENDPOINT_URL_STS=s.url,
+                          ACTIONS_ID_TOKEN_REQUEST_URL=oidc.request_url(),
+                          ACTIONS_ID_TOKEN_REQUEST_TOKEN=oidc.request_token))
+        check_rc(t, r, 2)
+        calls = s.calls_of("AssumeRoleWithWebIdentity")
+        t.eq([c["error"] for c in calls], ["AccessDenied"],
+             "STS received the token and refused it (AccessDenied)")
+        sub = "repo:acme@1001/certs@2002:ref:refs/heads/main"
+        for claim in ("sub=" + sub, "aud=sts.amazonaws.com",
+                      "iss=https://token.actions.githubusercontent.com",
+                      "repository=acme/certs", "ref=refs/heads/main",
+                      "job_workflow_ref=acme/certs/.github/workflows/acm.yml@refs/heads/main"):
+            t.ok(claim in r.stderr, f"item 13: the refusal shows {claim.split('=')[0]}",
+                 r.stderr[-1500:])
+        t.ok('"token.actions.githubusercontent.com:sub": "' + sub + '"' in r.stderr,
+             "item 13: and the trust-policy condition that matches it", r.stderr[-1500:])
+        jwt = oidc.calls[0]["jwt"]
+        out = r.stdout.replace("::add-mask::" + jwt, "")
+        for name, part in (("token", jwt), ("signature", jwt.rsplit(".", 1)[1])):
+            t.ok(part not in r.stderr and part not in out,
+                 f"item 13: the {name} is never printed")
+    finally:
+        stop(w)
+
+
+@S.test
+def item_16_region_from_the_profile_for_a_profile_only_setup(t, w):
+    """issue 16, item 16: the SDKs read the profile's region; a
+    profile-only setup (no aws_region, AWS_REGION or AWS_DEFAULT_REGION)
+    works in that region instead of stopping at "no AWS region"."""
+    w.acm.credentials["AKIDPROFILEKEYS00001"] = ("profileSecret/abc", None)
+    cfg = write(w, "config", f"[profile acm]\nregion = {REGION}\n")
+    cred = write(w, "credentials", "[acm]\naws_access_key_id = AKIDPROFILEKEYS00001\n"
+                                   "aws_secret_access_key = profileSecret/abc\n")
+    w.add_run(RUN_ID)
+    n = len(w.acm_calls())
+    ins = inputs()
+    del ins["aws_region"]
+    r = w.run("request", aws=False, inputs=ins,
+              env=env(w, AWS_CONFIG_FILE=cfg, AWS_SHARED_CREDENTIALS_FILE=cred,
+                      AWS_PROFILE="acm", AWS_REGION=None, AWS_DEFAULT_REGION=None))
+    check_rc(t, r, 0, "item 16: a profile-only setup runs", )
+    scopes = set()
+    for c in w.acm_calls()[n:]:
+        m = re.search(r"Credential=[^/]+/\d{8}/([^/]+)/acm/",
+                      (c["headers"] or {}).get("authorization", ""))
+        scopes.add(m.group(1) if m else None)
+    t.eq(scopes, {REGION}, "item 16: ACM was called and signed in the profile's region")
+
+
 S.main()

@@ -21,6 +21,7 @@ Usage: sts = FakeSTS(trust=[acm]); sts.add_role(arn); url = sts.start()
 
 import base64
 import datetime
+import fnmatch
 import hashlib
 import json
 import os
@@ -183,13 +184,20 @@ class FakeSTS(FakeServer):
         self.calls = []
         self.issued = []               # minted (akid, secret, token, exp)
         self.duration_cap = None       # seconds, to test refresh
+        # The account has no IAM OIDC provider for the issuer: STS
+        # answers every web-identity call InvalidIdentityToken (a
+        # set-up error no retry mends).
+        self.no_oidc_provider = False
         self._fails = {}
         service_model()
 
     def add_role(self, arn, audience="sts.amazonaws.com", external_id=None,
-                 max_duration=43200):
+                 max_duration=43200, sub=None):
+        """sub: the trust policy's condition on the token's sub, a
+        StringLike pattern or a list of them (any matches); None: any."""
         self.roles[arn] = {"audience": audience, "external_id": external_id,
-                           "max_duration": max_duration}
+                           "max_duration": max_duration,
+                           "sub": [sub] if isinstance(sub, str) else sub}
 
     def fail(self, action, code, message="scripted failure", status=400,
              count=1):
@@ -309,12 +317,20 @@ class FakeSTS(FakeServer):
                                     f"got {h}")
             call["signed"] = False
             role = self._role(p)
+            if self.no_oidc_provider:
+                raise _ApiError(400, "InvalidIdentityToken",
+                                "No OpenIDConnect provider found in your "
+                                "account for https://token.actions."
+                                "githubusercontent.com")
             claims = self.oidc.claims(p["WebIdentityToken"]) \
                 if self.oidc else None
             if claims is None:
                 raise _ApiError(400, "InvalidIdentityToken",
                                 "The ID token provided is not valid.")
-            if claims["aud"] != role["audience"]:
+            if claims["aud"] != role["audience"] or (
+                    role["sub"] is not None and not any(
+                        fnmatch.fnmatchcase(claims["sub"], pat)
+                        for pat in role["sub"])):
                 raise _ApiError(403, "AccessDenied",
                                 "Not authorized to perform "
                                 "sts:AssumeRoleWithWebIdentity")
@@ -384,9 +400,14 @@ class FakeOIDC(FakeServer):
     name = "fake-oidc"
 
     def __init__(self, request_token=None, sub="repo:acme/certs:ref:refs/"
-                 "heads/main", **kw):
+                 "heads/main", immutable=False, **kw):
+        """immutable: the default sub of GitHub's immutable subject
+        claims (2026): the owner and repository ids appended to their
+        names, repo:acme@1001/certs@2002:ref:refs/heads/main."""
         super().__init__(**kw)
         self.request_token = request_token or _token("oidcRequestToken", 60)
+        if immutable:
+            sub = "repo:acme@1001/certs@2002:ref:refs/heads/main"
         self.sub = sub
         self.tokens = {}   # jwt -> claims
         self.calls = []
@@ -411,7 +432,12 @@ class FakeOIDC(FakeServer):
         if not aud:
             return Response(400, {"message": "no audience"})
         claims = {"iss": "https://token.actions.githubusercontent.com",
-                  "aud": aud, "sub": self.sub, "exp": int(time.time()) + 300}
+                  "aud": aud, "sub": self.sub, "exp": int(time.time()) + 300,
+                  "repository": "acme/certs", "repository_id": "2002",
+                  "repository_owner": "acme", "repository_owner_id": "1001",
+                  "ref": "refs/heads/main",
+                  "job_workflow_ref": "acme/certs/.github/workflows/"
+                                      "acm.yml@refs/heads/main"}
 
         def b64(d):
             return base64.urlsafe_b64encode(json.dumps(d).encode()).decode(
@@ -479,15 +505,23 @@ class FakeContainer(FakeServer, _Minting):
 
 class FakeIMDS(FakeServer, _Minting):
     """EC2 IMDSv2: PUT /latest/api/token first; GETs without the token
-    are refused (IMDSv1 disabled)."""
+    are refused (IMDSv1 disabled) unless v1=True (HttpTokens optional:
+    a GET without a token is served, one with a bad token is 401).
+    token_put: None answers the PUT; 403/404/405 answers that status
+    (IMDSv2 off, an old or proxied IMDS); "hang" never answers in time,
+    as a container behind hop limit 1 sees it (the response is dropped
+    on the way)."""
     name = "fake-imds"
     secret_prefix, token_prefix = "imdsSecret", "imdsToken"
     ROLE = "ec2-acm-role"
 
-    def __init__(self, trust=(), lifetime=3600, **kw):
+    def __init__(self, trust=(), lifetime=3600, v1=False, token_put=None,
+                 **kw):
         super().__init__(**kw)
         self.trust = list(trust)
         self.lifetime = lifetime
+        self.v1 = v1
+        self.token_put = token_put
         self.tokens = set()
         self.issued = []
         self.calls = []
@@ -501,6 +535,11 @@ class FakeIMDS(FakeServer, _Minting):
             ttl = req.header("x-aws-ec2-metadata-token-ttl-seconds")
             if req.method != "PUT":
                 return Response(405, "")
+            if self.token_put == "hang":
+                self._stopping.wait(3)
+                return Response(200, "late", content_type="text/plain")
+            if self.token_put is not None:
+                return Response(int(self.token_put), "")
             if not ttl or not ttl.isdigit() or not 1 <= int(ttl) <= 21600:
                 return Response(400, "")
             tok = _token("imdsSessionToken", 56)
@@ -512,7 +551,7 @@ class FakeIMDS(FakeServer, _Minting):
             good = tok in self.tokens
         if req.method != "GET":
             return Response(405, "")
-        if not good:
+        if not good and not (self.v1 and tok is None):
             return Response(401, "")
         if req.raw_path == base:
             return Response(200, self.ROLE, content_type="text/plain")

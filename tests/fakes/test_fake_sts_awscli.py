@@ -114,6 +114,36 @@ def main():
                            "--web-identity-token", other, key=None)
         T.ok(rc != 0 and "AccessDenied" in err,
              "a token for another audience: AccessDenied", err)
+        # A trust policy on the sub: GitHub's immutable form (2026) does
+        # not match a name-only condition, a StringLike on both does.
+        with FakeOIDC(immutable=True) as oidc2:
+            sts.oidc = oidc2
+            sts.add_role(ROLE + "-sub", sub="repo:acme/certs:ref:refs/heads/main")
+            jwt2 = oidc_token(oidc2)
+            rc, out, err = cli(url, "assume-role-with-web-identity",
+                               "--role-arn", ROLE + "-sub",
+                               "--role-session-name", "gha",
+                               "--web-identity-token", jwt2, key=None)
+            T.ok(rc != 0 and "AccessDenied" in err,
+                 "an immutable sub against a name-only sub condition: "
+                 "AccessDenied", err)
+            sts.add_role(ROLE + "-sub", sub=["repo:acme/certs:ref:refs/heads/main",
+                                             "repo:acme@*/certs@*:ref:refs/heads/main"])
+            rc, out, err = cli(url, "assume-role-with-web-identity",
+                               "--role-arn", ROLE + "-sub",
+                               "--role-session-name", "gha",
+                               "--web-identity-token", jwt2, key=None)
+            T.ok(rc == 0, "StringLike on both sub forms: accepted", err)
+            sts.oidc = oidc
+        sts.no_oidc_provider = True
+        rc, out, err = cli(url, "assume-role-with-web-identity",
+                           "--role-arn", ROLE + "-oidc",
+                           "--role-session-name", "gha",
+                           "--web-identity-token", jwt, key=None)
+        sts.no_oidc_provider = False
+        T.ok(rc != 0 and "InvalidIdentityToken" in err
+             and "No OpenIDConnect provider found" in err,
+             "no IAM OIDC provider: InvalidIdentityToken, as STS words it", err)
         # A signed web-identity call is refused (port-acm must not sign).
         rc, out, err = cli(url, "assume-role-with-web-identity",
                            "--role-arn", ROLE + "-oidc",
@@ -162,6 +192,24 @@ def main():
                 code = e.code
             T.ok(code == 401 and len(imds.calls) == before + 1,
                  "an IMDSv1 GET (no token) is refused", code)
+        # IMDSv1 allowed, the token PUT answered 403/404/405 or not at
+        # all: botocore falls back to GETs without a token.
+        for put in (403, 405, "hang"):
+            with FakeIMDS(trust=[sts], v1=True, token_put=put) as imds:
+                rc, out, err = cli(url, "assume-role", "--role-arn", ROLE,
+                                   "--role-session-name", "ec2", "--external-id",
+                                   "ext-1", key=None, extra={
+                                       "AWS_EC2_METADATA_DISABLED": "false",
+                                       "AWS_METADATA_SERVICE_TIMEOUT": "1",
+                                       "AWS_EC2_METADATA_SERVICE_ENDPOINT":
+                                           imds.url + "/"})
+                c = sts.calls_of("AssumeRole")[-1]
+                T.ok(rc == 0 and imds.issued and c["akid"] == imds.issued[0]["akid"]
+                     and imds.calls[0]["method"] == "PUT"
+                     and not any(x["headers"].get("x-aws-ec2-metadata-token")
+                                 for x in imds.calls[1:]),
+                     f"token PUT answered {put}: the CLI falls back to IMDSv1 "
+                     "GETs without a token", err)
     T.done()
 
 

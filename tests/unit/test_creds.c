@@ -1,11 +1,27 @@
 /* Unit tests for creds.c's receipt check: credentials that expire within
  * the refresh window are refused when they arrive, not fetched again
  * before every request (issue 16, defect 9). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "creds/creds.h"
+#include "creds/creds_source.h"
 #include "tap.h"
+
+static char config_path[64];
+
+/* The environment of item 16's test: only a shared config file. */
+static const char *
+profile_env(const char *name)
+{
+	if (strcmp(name, "AWS_CONFIG_FILE") == 0)
+		return config_path;
+	if (strcmp(name, "AWS_SHARED_CREDENTIALS_FILE") == 0)
+		return "/nonexistent/credentials";
+	return NULL;
+}
 
 static int fetches, masked;
 static time_t lifetime;
@@ -83,6 +99,44 @@ main(void)
 		creds_get(base, now, err, sizeof(err));
 		ok(masked == 2, "and the hop it signs with");
 		creds_free(top);
+	}
+
+	/* item 16: the profile's region and sts_regional_endpoints are
+	 * read as the SDKs read them. */
+	{
+		struct creds_env env = {0};
+		char region[64] = "", url[256] = "", sreg[64] = "", why[256];
+		char mode[32] = "";
+		FILE *f;
+		int fd;
+
+		strcpy(config_path, "/tmp/port-acm-cfg-XXXXXX");
+		fd = mkstemp(config_path);
+		f = fd >= 0 ? fdopen(fd, "w") : NULL;
+		if (f != NULL) {
+			fputs("[default]\nregion = eu-west-2\n"
+			      "sts_regional_endpoints = legacy\n",
+			    f);
+			fclose(f);
+		}
+		ok(creds_profile_setting(
+		       profile_env, "region", region, sizeof(region)) == 0 &&
+		        strcmp(region, "eu-west-2") == 0,
+		    "item 16: the profile's region is read (%s)", region);
+		env.getenv = profile_env;
+		env.region = "eu-west-2";
+		/* As main.c fills it. */
+		if (creds_profile_setting(profile_env, "sts_regional_endpoints",
+		        mode, sizeof(mode)) == 0)
+			env.sts_regional_endpoints = mode;
+		ok(creds_sts_endpoint(&env, url, sizeof(url), sreg,
+		       sizeof(sreg), why, sizeof(why)) == 0 &&
+		        strcmp(url, "https://sts.amazonaws.com") == 0 &&
+		        strcmp(sreg, "us-east-1") == 0,
+		    "item 16: the profile's sts_regional_endpoints = legacy "
+		    "sends STS to the global endpoint (%s, %s)",
+		    url, sreg);
+		unlink(config_path);
 	}
 	return done_testing();
 }
