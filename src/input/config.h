@@ -32,8 +32,9 @@ enum config_result {
 
 enum op { OP_NONE, OP_REQUEST, OP_RENEW, OP_DELETE, OP_SYNC };
 
-#define CONFIG_MAX_REGIONS 32
-#define CONFIG_NSTATUSES   7 /* ACM's CertificateStatus values */
+#define CONFIG_MAX_REGIONS  32
+#define CONFIG_MAX_ACCOUNTS 5000 /* Organizations' default quota is 10 */
+#define CONFIG_NSTATUSES    7    /* ACM's CertificateStatus values */
 
 struct config {
 	enum op op;
@@ -77,6 +78,10 @@ struct config {
 	int dry_run;
 	int include_details;
 	unsigned skip_statuses; /* bit i: config_status_name(i) skipped */
+	char (*accounts)[13];   /* owned; distinct 12-digit ids, NULL = the
+	                         * credentials' own account only */
+	size_t naccounts;
+	char account_role_name[65]; /* assumed in each of accounts */
 	/* AWS */
 	char region[64];       /* sync: the first of regions */
 	char region_note[512]; /* said when the ARN's region wins */

@@ -71,6 +71,15 @@ const struct inputs_row inputs_table[] = {
     {{"regions", NULL, 0, 0, 0}, "regions", {NULL, NULL}, rules_regions, "LIST",
         "comma or newline separated; default the region (AWS_REGION)",
         INPUTS_SYNC, INPUTS_OP},
+    {{"accounts", NULL, 0, 0, 0}, "accounts", {NULL, NULL}, rules_accounts,
+        "LIST",
+        "AWS account ids to sync, comma or newline separated; default the "
+        "credentials' own account",
+        INPUTS_SYNC, INPUTS_OP},
+    {{"account_role_name", NULL, 0, 0, 0}, "account_role_name", {NULL, NULL},
+        rules_account_role_name, "NAME",
+        "IAM role assumed in each of accounts, e.g. port-acm-sync", INPUTS_SYNC,
+        INPUTS_OP},
     {{"delete_stale", "false", 0, 0, F(delete_stale)}, "delete_stale",
         {NULL, NULL}, rules_bool, "BOOL",
         "delete entities a previous sync wrote whose certificate ACM no "

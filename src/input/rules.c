@@ -363,6 +363,82 @@ rules_regions(struct config *c, const struct rule_input *in, const char *v,
 }
 
 static int
+add_account(struct config *c, const char *a, char *err, size_t errlen)
+{
+	size_t i;
+
+	if (strlen(a) != 12 || strspn(a, "0123456789") != 12) {
+		str_printf(err, errlen,
+		    "accounts: '%.40s' is not an AWS account id (12 digits)",
+		    a);
+		return -1;
+	}
+	for (i = 0; i < c->naccounts; i++)
+		if (strcmp(c->accounts[i], a) == 0)
+			return 0;
+	if (c->naccounts == CONFIG_MAX_ACCOUNTS) {
+		str_printf(err, errlen, "accounts: at most %d accounts",
+		    CONFIG_MAX_ACCOUNTS);
+		return -1;
+	}
+	if (c->naccounts % 64 == 0) {
+		char(*n)[13] = realloc(
+		    c->accounts, (c->naccounts + 64) * sizeof(*c->accounts));
+
+		if (n == NULL) {
+			str_copy(err, errlen, "out of memory");
+			return -1;
+		}
+		c->accounts = n;
+	}
+	memcpy(c->accounts[c->naccounts++], a, 13);
+	return 0;
+}
+
+int
+rules_accounts(struct config *c, const struct rule_input *in, const char *v,
+    const struct rule_ctx *x)
+{
+	(void)in;
+	if (v == NULL)
+		return CONFIG_OK;
+	if (each_item(v, add_account, c, x->err, x->errlen) != 0)
+		return fail_err(x);
+	return CONFIG_OK;
+}
+
+/* An IAM role name (IAM's RoleName: 1-64 of [\w+=,.@-]); no path. */
+int
+rules_account_role_name(struct config *c, const struct rule_input *in,
+    const char *v, const struct rule_ctx *x)
+{
+	size_t n;
+
+	(void)in;
+	if (v == NULL) {
+		if (c->naccounts == 0)
+			return CONFIG_OK;
+		return config_fail(x->msg,
+		    "accounts is set but account_role_name is not: name the "
+		    "role port-acm assumes in each account, e.g. "
+		    "port-acm-sync (examples/iam/sync-account-role.json)");
+	}
+	n = strlen(v);
+	if (n == 0 || n > 64 ||
+	    strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	              "0123456789_+=,.@-") != n)
+		return config_fail(x->msg,
+		    "account_role_name must be an IAM role name: 1 to 64 of "
+		    "letters, digits and _+=,.@- (no path, no ARN)");
+	if (c->naccounts == 0)
+		return config_fail(x->msg,
+		    "account_role_name is set but accounts is not: list the "
+		    "account ids to sync");
+	str_copy(c->account_role_name, sizeof(c->account_role_name), v);
+	return CONFIG_OK;
+}
+
+static int
 add_skip(struct config *c, const char *st, char *err, size_t errlen)
 {
 	char up[64];

@@ -1,0 +1,180 @@
+#!/usr/bin/python3
+"""End-to-end tests of `port-acm sync` over several AWS accounts (issue
+19): an explicit `accounts` list, one AssumeRole of account_role_name per
+account (from the run's credentials), the run's own account synced with
+its own credentials (learned with GetCallerIdentity), each account's ACM
+reached with its own credentials (one FakeACM per account behind
+AccountRouter), entities carrying accountId, an account refusing the
+role reported with its trust policy and left untouched, and stale
+deletion only within (account, region) pairs whose listing completed.
+Every check looks at what the fakes received."""
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from harness import (AWS_KEY_ID, AWS_SECRET, RUN_ID, Suite,  # noqa: E402
+                     cert_arn, check_rc)
+from fakes.account_router import AccountRouter  # noqa: E402
+from fakes.awsjson import Registry, multi_account_sts  # noqa: E402
+from fakes.fake_acm import FakeACM  # noqa: E402
+
+S = Suite("sync_accounts")
+BP = "acmCertificate"
+REGIONS = ("us-east-1", "eu-west-1")
+# M: the run's own account; A, B: members with the role; C: refuses it;
+# D: not listed in this run (another job's, another shard's).
+M, A, B, C, D = ("111111111111", "222222222222", "333333333333",
+                 "444444444444", "555555555555")
+ROLE = "port-acm-sync"
+
+
+class Org:
+    """The multi-account fakes of one test: STS (minting per-account
+    credentials, refusing roles it was not given) and one ACM per
+    account behind one endpoint."""
+
+    def __init__(self, w, with_role=(A, B), certs=None):
+        tls = S.tls_kwargs()
+        self.reg = Registry(default_account=M)
+        self.sts = multi_account_sts(
+            self.reg, base_account=M, region=REGIONS,
+            credentials={AWS_KEY_ID: (AWS_SECRET, None)}, **tls)
+        for a in with_role:
+            self.sts.add_role(f"arn:aws:iam::{a}:role/{ROLE}")
+        self.acms = {a: FakeACM(credentials=self.reg, account=a,
+                                region=REGIONS, **tls) for a in (M, A, B, C)}
+        self.arns = {}
+        for a, per in (certs or {}).items():
+            for region, n in per.items():
+                for i in range(n):
+                    c = self.acms[a].add_certificate(
+                        f"c{i}.{region}.{a}.example.com", region=region)
+                    self.arns.setdefault(a, []).append(
+                        c if isinstance(c, str) else c["CertificateArn"])
+        self.router = AccountRouter(self.reg, self.acms, **tls)
+        self.sts_url = self.sts.start()
+        self.acm_url = self.router.start()
+        w.port.related.update({M, A, B, C, D})
+
+    def env(self):
+        return {"AWS_ENDPOINT_URL_STS": self.sts_url,
+                "AWS_ENDPOINT_URL_ACM": self.acm_url}
+
+    def close(self):
+        for f in (self.router, self.sts):
+            try:
+                f.stop()
+            except Exception:
+                pass
+
+
+def sync(w, org, inputs=None):
+    i = {"regions": ",".join(REGIONS), "port_context": json.dumps({"runId": RUN_ID}),
+         "accounts": ",".join((M, A, B, C)), "account_role_name": ROLE}
+    i.update(inputs or {})
+    return w.run("sync", inputs=i, env=org.env())
+
+
+def setup(w):
+    w.add_blueprint(BP)
+    w.add_run(RUN_ID)
+
+
+def synced(w, account, region, cid):
+    arn = cert_arn(region=region, account=account,
+                   cid=f"dddddddd-0000-0000-0000-{cid:012d}")
+    w.port.add_entity(BP, arn, properties={
+        "arn": arn, "region": region, "status": "ISSUED", "syncedBy": "port-acm"},
+        relations={"account": account})
+    return arn
+
+
+def router_lists(org):
+    """(account, op) of every ACM call that reached an account's fake."""
+    return [(c["account"], c["op"]) for c in org.router.calls]
+
+
+@S.test
+def explicit_accounts_one_refusing(t, w):
+    setup(w)
+    org = Org(w, certs={M: {"us-east-1": 2}, A: {"us-east-1": 3, "eu-west-1": 1},
+                        B: {"eu-west-1": 2}, C: {"us-east-1": 1}})
+    try:
+        gone_a = synced(w, A, "us-east-1", 1)      # ACM no longer has it
+        kept_c = synced(w, C, "us-east-1", 2)      # C refuses: untouched
+        kept_d = synced(w, D, "us-east-1", 3)      # D not in this run
+        r = sync(w, org, {"delete_stale": "true",
+                          "stale_threshold_percent": "100"})
+        check_rc(t, r, 1, "exit 1: one account could not be synced")
+        assumed = [c["params"].get("RoleArn") for c in org.sts.calls_of("AssumeRole")]
+        t.eq(sorted(assumed), sorted(f"arn:aws:iam::{a}:role/{ROLE}" for a in (A, B, C)),
+             "one AssumeRole per other account, none for the run's own", assumed)
+        t.eq(len(org.sts.calls_of("GetCallerIdentity")), 1,
+             "the run learns its own account once (GetCallerIdentity)")
+        calls = router_lists(org)
+        t.ok(all(a != C for a, _ in calls), "ACM of the refusing account never called", calls)
+        for a in (M, A, B):
+            regs = sorted(c.get("region") for c in org.acms[a].calls
+                          if c.get("op") == "ListCertificates")
+            t.eq(regs, sorted(REGIONS), f"account {a} listed in both regions with its "
+                 "own credentials", regs)
+        ents = {ident: e for (bp, ident), e in w.port.entities.items() if bp == BP}
+        for a in (M, A, B):
+            for arn in org.arns.get(a, []):
+                e = ents.get(arn)
+                t.ok(e is not None and e["properties"].get("accountId") == a
+                     and e["relations"].get("account") == a,
+                     f"{arn} written with accountId and account relation {a}", e)
+        t.ok(gone_a not in ents, "the stale entity of a completed (account, region) deleted")
+        t.ok(kept_c in ents, "the refusing account's entity is left untouched")
+        t.ok(kept_d in ents, "an account not in this run is left untouched")
+        deleted = w.port.calls_of("bulk_delete") + w.port.calls_of("delete_entity")
+        t.ok(all(kept_c not in json.dumps(c) and kept_d not in json.dumps(c)
+                 for c in deleted), "no delete call for C's or D's entities")
+        t.ok(C in r.text and "trust policy" in r.text and "sts:AssumeRole" in r.text,
+             "the refusing account is named with the trust policy it needs")
+        minted = {i["secret"] for i in org.sts.issued}
+        t.ok(minted and minted <= set(r.masks),
+             "every account's minted secret is masked before use")
+        t.ok(all(s not in r.text.replace("::add-mask::" + s, "") for s in minted),
+             "no minted secret printed")
+    finally:
+        org.close()
+
+
+@S.test
+def own_account_only_by_default(t, w):
+    """Without accounts nothing changes: no STS call, the run's account."""
+    setup(w)
+    org = Org(w, certs={M: {"us-east-1": 2}})
+    try:
+        r = w.run("sync", inputs={"regions": "us-east-1",
+                                  "port_context": json.dumps({"runId": RUN_ID})},
+                  env=org.env())
+        check_rc(t, r, 0, "exit 0")
+        t.eq(org.sts.calls, [], "no STS call without accounts")
+        t.eq(sorted(a for a, _ in router_lists(org)), [M], "only the run's account")
+    finally:
+        org.close()
+
+
+@S.test
+def accounts_need_a_role_name(t, w):
+    setup(w)
+    org = Org(w)
+    try:
+        r = sync(w, org, {"account_role_name": ""})
+        t.ok(r.rc != 0 and "account_role_name" in r.text, "refused: no role name",
+             r.text[-400:])
+        t.eq(org.sts.calls, [], "no STS call on bad input")
+        t.eq(org.router.calls, [], "no ACM call on bad input")
+        r = sync(w, org, {"accounts": "1234"})
+        t.ok(r.rc != 0 and "12 digits" in r.text, "refused: not an account id")
+    finally:
+        org.close()
+
+
+if __name__ == "__main__":
+    S.main()
