@@ -145,6 +145,33 @@ def explicit_accounts_one_refusing(t, w):
 
 
 @S.test
+def account_suspended_mid_run(t, w):
+    """B's role was assumed, then B was suspended: its ACM refuses the
+    credentials. B's entities stay; the others' stale ones go."""
+    setup(w)
+    org = Org(w, certs={A: {"us-east-1": 2}, B: {"us-east-1": 1}})
+    try:
+        org.acms[B].fail("ListCertificates", "UnrecognizedClientException",
+                         "The security token included in the request is invalid.",
+                         count=10)
+        kept_b = synced(w, B, "us-east-1", 4)
+        gone_a = synced(w, A, "us-east-1", 5)
+        r = sync(w, org, {"accounts": f"{A},{B}", "regions": "us-east-1",
+                          "delete_stale": "true", "stale_threshold_percent": "100"})
+        check_rc(t, r, 1, "exit 1: B's listing failed")
+        ents = {ident for (bp, ident) in w.port.entities if bp == BP}
+        t.ok(kept_b in ents, "the suspended account's entity is left untouched")
+        t.ok(gone_a not in ents, "the other account's stale entity is deleted")
+        t.ok(f"{B}/us-east-1" in r.text, "the failure names the account and region")
+        rep = json.loads(r.outputs.get("sync_report", "{}"))
+        t.ok(rep.get("regions", {}).get(f"{B}/us-east-1", {}).get("complete") is False
+             and rep["regions"].get(f"{A}/us-east-1", {}).get("complete") is True,
+             "sync_report: B's unit incomplete, A's complete", rep.get("regions"))
+    finally:
+        org.close()
+
+
+@S.test
 def own_account_only_by_default(t, w):
     """Without accounts nothing changes: no STS call, the run's account."""
     setup(w)
