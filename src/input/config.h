@@ -82,6 +82,9 @@ struct config {
 	                         * credentials' own account only */
 	size_t naccounts;
 	char account_role_name[65]; /* assumed in each of accounts */
+	int accounts_org;           /* accounts: organization (ListAccounts) */
+	char organization_role_arn[2049]; /* "" = the run's credentials */
+	char org_endpoint[2048]; /* AWS_ENDPOINT_URL_ORGANIZATIONS, "" = AWS */
 	/* AWS */
 	char region[64];       /* sync: the first of regions */
 	char region_note[512]; /* said when the ARN's region wins */

@@ -73,8 +73,14 @@ const struct inputs_row inputs_table[] = {
         INPUTS_SYNC, INPUTS_OP},
     {{"accounts", NULL, 0, 0, 0}, "accounts", {NULL, NULL}, rules_accounts,
         "LIST",
-        "AWS account ids to sync, comma or newline separated; default the "
-        "credentials' own account",
+        "AWS account ids to sync, comma or newline separated, or "
+        "organization (every ACTIVE account); default the credentials' "
+        "own account",
+        INPUTS_SYNC, INPUTS_OP},
+    {{"organization_role_arn", NULL, 0, 0, 0}, "organization_role_arn",
+        {NULL, NULL}, rules_organization_role_arn, "ARN",
+        "role that lists the organization's accounts (management account "
+        "or delegated administrator)",
         INPUTS_SYNC, INPUTS_OP},
     {{"account_role_name", NULL, 0, 0, 0}, "account_role_name", {NULL, NULL},
         rules_account_role_name, "NAME",
@@ -186,7 +192,8 @@ static const char usage_tail[] =
     "  (AWS_EC2_METADATA_SERVICE_ENDPOINT; not when\n"
     "  AWS_EC2_METADATA_DISABLED=true or on GitHub-hosted runners).\n"
     "environment: AWS_REGION, AWS_DEFAULT_REGION, AWS_ENDPOINT_URL_ACM,\n"
-    "  AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_ROUTE_53, AWS_ENDPOINT_URL,\n"
+    "  AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_ROUTE_53,\n"
+    "  AWS_ENDPOINT_URL_ORGANIZATIONS, AWS_ENDPOINT_URL,\n"
     "  AWS_IGNORE_CONFIGURED_ENDPOINT_URLS, AWS_USE_FIPS_ENDPOINT,\n"
     "  AWS_USE_DUALSTACK_ENDPOINT, AWS_STS_REGIONAL_ENDPOINTS,\n"
     "  AWS_CA_BUNDLE, AWS_MAX_ATTEMPTS, PORT_CLIENT_ID, PORT_CLIENT_SECRET,\n"
@@ -499,7 +506,8 @@ inputs_load(struct config *c, int argc, char **argv,
 	    (rc = load_stage(c, INPUTS_DNS, values, &x)) != CONFIG_OK ||
 	    (rc = rules_dns_mode(c, msg)) != CONFIG_OK ||
 	    (rc = load_stage(c, INPUTS_ZONE, values, &x)) != CONFIG_OK ||
-	    (rc = envvars_route53(c, getenv_fn, msg)) != CONFIG_OK)
+	    (rc = envvars_route53(c, getenv_fn, msg)) != CONFIG_OK ||
+	    (rc = envvars_organizations(c, getenv_fn, msg)) != CONFIG_OK)
 		return rc;
 	return envvars_deadline(c, getenv_fn, msg);
 }

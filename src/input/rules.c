@@ -395,6 +395,19 @@ add_account(struct config *c, const char *a, char *err, size_t errlen)
 	return 0;
 }
 
+/* Whether list is the one item word (trimmed, any case). */
+static int
+only_item(const char *list, const char *word)
+{
+	const char *p = list, *b, *e;
+
+	if (!validate_next_item(&p, &b, &e) ||
+	    (size_t)(e - b) != strlen(word) ||
+	    strncasecmp(b, word, strlen(word)) != 0)
+		return 0;
+	return !validate_next_item(&p, &b, &e);
+}
+
 int
 rules_accounts(struct config *c, const struct rule_input *in, const char *v,
     const struct rule_ctx *x)
@@ -402,6 +415,10 @@ rules_accounts(struct config *c, const struct rule_input *in, const char *v,
 	(void)in;
 	if (v == NULL)
 		return CONFIG_OK;
+	if (only_item(v, "organization")) {
+		c->accounts_org = 1;
+		return CONFIG_OK;
+	}
 	if (each_item(v, add_account, c, x->err, x->errlen) != 0)
 		return fail_err(x);
 	return CONFIG_OK;
@@ -416,12 +433,12 @@ rules_account_role_name(struct config *c, const struct rule_input *in,
 
 	(void)in;
 	if (v == NULL) {
-		if (c->naccounts == 0)
+		if (c->naccounts == 0 && !c->accounts_org)
 			return CONFIG_OK;
 		return config_fail(x->msg,
 		    "accounts is set but account_role_name is not: name the "
 		    "role port-acm assumes in each account, e.g. "
-		    "port-acm-sync (examples/iam/sync-account-role.json)");
+		    "port-acm-sync (examples/iam/sync-account-trust.json)");
 	}
 	n = strlen(v);
 	if (n == 0 || n > 64 ||
@@ -430,11 +447,32 @@ rules_account_role_name(struct config *c, const struct rule_input *in,
 		return config_fail(x->msg,
 		    "account_role_name must be an IAM role name: 1 to 64 of "
 		    "letters, digits and _+=,.@- (no path, no ARN)");
-	if (c->naccounts == 0)
+	if (c->naccounts == 0 && !c->accounts_org)
 		return config_fail(x->msg,
 		    "account_role_name is set but accounts is not: list the "
-		    "account ids to sync");
+		    "account ids to sync, or organization");
 	str_copy(c->account_role_name, sizeof(c->account_role_name), v);
+	return CONFIG_OK;
+}
+
+/* The role that reads the organization's accounts (the management
+ * account's, or a delegated administrator's). */
+int
+rules_organization_role_arn(struct config *c, const struct rule_input *in,
+    const char *v, const struct rule_ctx *x)
+{
+	(void)in;
+	if (v == NULL)
+		return CONFIG_OK;
+	if (!c->accounts_org)
+		return config_fail(x->msg,
+		    "organization_role_arn is set but accounts is not "
+		    "organization");
+	if (strlen(v) >= sizeof(c->organization_role_arn) ||
+	    validate_role_arn("organization_role_arn", v, x->err, x->errlen) !=
+	        0)
+		return fail_err(x);
+	str_copy(c->organization_role_arn, sizeof(c->organization_role_arn), v);
 	return CONFIG_OK;
 }
 

@@ -431,6 +431,10 @@ one_summary(struct sync *s, struct region *r, const cJSON *sum)
 	    sum, r->name, a.account, have_detail ? &cert : NULL);
 	if (have_detail)
 		acm_certificate_free(&cert);
+	if (e && s->acc.a[r->account].name[0]) /* from Organizations */
+		cJSON_AddStringToObject(
+		    cJSON_GetObjectItemCaseSensitive(e, "properties"),
+		    "accountName", s->acc.a[r->account].name);
 	if (e == NULL) {
 		r->skipped++;
 		return;

@@ -3,9 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aws/organizations.h"
 #include "base/cancel.h"
 #include "base/clock.h"
 #include "base/md.h"
+#include "base/pager.h"
 #include "creds/creds.h"
 #include "creds/creds_identity.h"
 #include "input/validate_arn.h"
@@ -60,6 +62,125 @@ open_one(struct sync_accounts *sa, struct sync_account *a, struct op_env *env,
 	return 0;
 }
 
+#define ORG_MAX_PAGES 1000 /* of 20 accounts: past any quota */
+
+static int
+add_listed(struct sync_accounts *sa, const cJSON *acct)
+{
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(acct, "Id");
+	const cJSON *st = cJSON_GetObjectItemCaseSensitive(acct, "State");
+	const cJSON *nm = cJSON_GetObjectItemCaseSensitive(acct, "Name");
+	struct sync_account *n;
+
+	/* State replaces Status (retired 2026-09-09); either may come. */
+	if (!cJSON_IsString(st))
+		st = cJSON_GetObjectItemCaseSensitive(acct, "Status");
+	if (!cJSON_IsString(id) || strlen(id->valuestring) != 12 ||
+	    strspn(id->valuestring, "0123456789") != 12 ||
+	    !cJSON_IsString(st) || strcmp(st->valuestring, "ACTIVE") != 0)
+		return 0; /* not ACTIVE: suspended, closed, leaving */
+	if (sa->n % 64 == 0) {
+		if ((n = realloc(sa->a, (sa->n + 64) * sizeof(*n))) == NULL)
+			return -1;
+		sa->a = n;
+	}
+	n = &sa->a[sa->n++];
+	memset(n, 0, sizeof(*n));
+	memcpy(n->id, id->valuestring, 13);
+	if (cJSON_IsString(nm))
+		str_copy(n->name, sizeof(n->name), nm->valuestring); /* JSON */
+	return 0;
+}
+
+/* Every ACTIVE account of the organization, paginated. */
+static int
+list_organization(
+    struct sync_accounts *sa, struct op_env *env, char *why, size_t whylen)
+{
+	const struct config *c = env->cfg;
+	struct creds *oc = NULL;
+	struct organizations *org = NULL;
+	struct aws_error e;
+	struct pager pg;
+	struct buf token = {0};
+	const cJSON *it, *next;
+	cJSON *resp = NULL;
+	char url[2048], sr[64], pwhy[256];
+	int rc = -1;
+
+	pager_init(&pg, "Organizations", "NextToken", ORG_MAX_PAGES);
+	if (c->organization_role_arn[0]) {
+		if ((oc = creds_new_assume_role(env->creds, env->cenv,
+		         c->organization_role_arn, "port-acm-org", 0,
+		         c->role_external_id[0] ? c->role_external_id
+		                                : NULL)) == NULL)
+			goto oom;
+		creds_set_mask(oc, env->cenv->mask, env->cenv->mask_arg);
+	}
+	organizations_endpoint(c->region, url, sizeof(url), sr, sizeof(sr));
+	if (c->org_endpoint[0])
+		str_copy(url, sizeof(url), c->org_endpoint);
+	if ((org = organizations_new(env->http,
+	         &(struct organizations_config){url, sr,
+	             creds_provider(oc ? oc : env->creds),
+	             c->aws_ca_file[0] ? c->aws_ca_file : NULL,
+	             c->aws_ca_setting, c->max_attempts, env->clock},
+	         why, whylen)) == NULL)
+		goto out;
+	for (;;) {
+		if (cancel_requested()) {
+			str_copy(why, whylen, "cancelled");
+			goto out;
+		}
+		if (organizations_list_accounts(
+		        org, buf_str(&token), &resp, &e) != 0) {
+			str_printf(why, whylen,
+			    "Organizations refused ListAccounts (%s: %s). It "
+			    "answers only the management account or a "
+			    "delegated administrator: set "
+			    "organization_role_arn "
+			    "to a role there allowed "
+			    "organizations:ListAccounts "
+			    "(examples/iam/sync-organization.json)",
+			    e.type[0] ? e.type : "error", e.message);
+			goto out;
+		}
+		cJSON_ArrayForEach(
+		    it, cJSON_GetObjectItemCaseSensitive(resp, "Accounts"))
+		{
+			if (add_listed(sa, it) != 0)
+				goto oom;
+		}
+		next = cJSON_GetObjectItemCaseSensitive(resp, "NextToken");
+		buf_reset(&token);
+		if (cJSON_IsString(next) && next->valuestring[0])
+			buf_puts(&token, next->valuestring);
+		cJSON_Delete(resp);
+		resp = NULL;
+		if (pager_next(&pg, buf_str(&token), pwhy, sizeof(pwhy)) != 0) {
+			str_printf(why, whylen, "Organizations: %s", pwhy);
+			goto out;
+		}
+		if (token.len == 0)
+			break;
+	}
+	if (sa->n == 0) {
+		str_copy(why, whylen, "Organizations listed no ACTIVE account");
+		goto out;
+	}
+	rc = 0;
+	goto out;
+oom:
+	str_copy(why, whylen, "out of memory");
+out:
+	cJSON_Delete(resp);
+	buf_free(&token);
+	pager_free(&pg);
+	organizations_free(org);
+	creds_free(oc);
+	return rc;
+}
+
 int
 sync_accounts_open(
     struct sync_accounts *sa, struct op_env *env, char *why, size_t whylen)
@@ -69,18 +190,23 @@ sync_accounts_open(
 	size_t i, n = c->naccounts ? c->naccounts : 1;
 
 	memset(sa, 0, sizeof(*sa));
-	if ((sa->a = calloc(n, sizeof(*sa->a))) == NULL) {
+	if (c->accounts_org) {
+		if (list_organization(sa, env, why, whylen) != 0)
+			return -1;
+		n = sa->n;
+	} else if ((sa->a = calloc(n, sizeof(*sa->a))) == NULL) {
 		str_copy(why, whylen, "out of memory");
 		return -1;
 	}
 	sa->n = n;
-	if (c->naccounts == 0)
+	if (c->naccounts == 0 && !c->accounts_org)
 		return 0;
 	if (env->cenv == NULL || creds_caller_identity(env->creds, env->cenv,
 	                             sa->self, why, whylen) != 0)
 		return -1;
 	for (i = 0; i < n; i++) {
-		memcpy(sa->a[i].id, c->accounts[i], 13);
+		if (!c->accounts_org)
+			memcpy(sa->a[i].id, c->accounts[i], 13);
 		if (cancel_requested() ||
 		    open_one(sa, &sa->a[i], env, part->name) != 0) {
 			str_copy(why, whylen,

@@ -4,7 +4,9 @@
  * credentials: the run's own account (GetCallerIdentity) with the run's
  * credentials, every other by one AssumeRole of account_role_name from
  * the run's credentials (role_external_id applies), reused for all its
- * regions and refreshed before expiry by creds.h. Without it, one
+ * regions and refreshed before expiry by creds.h. accounts:
+ * organization lists every ACTIVE account with Organizations'
+ * ListAccounts (through organization_role_arn when set). Without it, one
  * account: the run's credentials, its id learned from what ACM lists.
  *
  * An account whose role cannot be assumed is marked failed here, before
@@ -22,6 +24,7 @@
 
 struct sync_account {
 	char id[13];         /* "" = unknown yet (no accounts input) */
+	char name[128];      /* from Organizations; "" when listed by id */
 	struct creds *creds; /* owned; NULL = the run's (env->creds) */
 	int failed;          /* the role could not be assumed */
 	struct buf error;    /* why, and what to do; owned */

@@ -19,6 +19,7 @@ from harness import (AWS_KEY_ID, AWS_SECRET, RUN_ID, Suite,  # noqa: E402
 from fakes.account_router import AccountRouter  # noqa: E402
 from fakes.awsjson import Registry, multi_account_sts  # noqa: E402
 from fakes.fake_acm import FakeACM  # noqa: E402
+from fakes.fake_organizations import FakeOrganizations  # noqa: E402
 
 S = Suite("sync_accounts")
 BP = "acmCertificate"
@@ -168,6 +169,48 @@ def account_suspended_mid_run(t, w):
              and rep["regions"].get(f"{A}/us-east-1", {}).get("complete") is True,
              "sync_report: B's unit incomplete, A's complete", rep.get("regions"))
     finally:
+        org.close()
+
+
+@S.test
+def organization_every_active_account(t, w):
+    """accounts: organization: ListAccounts paged (20 a page) from the
+    management account, ACTIVE accounts only, names on the entities."""
+    setup(w)
+    org = Org(w, certs={M: {"us-east-1": 1}, A: {"us-east-1": 2}, B: {"eu-west-1": 1}})
+    orgs = FakeOrganizations(registry=org.reg, management_account=M, **S.tls_kwargs())
+    try:
+        orgs.add_account(A, name="payments-prod")
+        orgs.add_account(B, name="web")
+        orgs.add_account(C, state="SUSPENDED")
+        extra = [f"7{i:011d}" for i in range(25)]      # no role: refuse
+        for a in extra:
+            orgs.add_account(a)
+        w.port.related.update(extra)
+        url = orgs.start()
+        r = w.run("sync", inputs={
+            "regions": ",".join(REGIONS), "port_context": json.dumps({"runId": RUN_ID}),
+            "accounts": "organization", "account_role_name": ROLE},
+            env=dict(org.env(), AWS_ENDPOINT_URL_ORGANIZATIONS=url))
+        check_rc(t, r, 1, "exit 1: 25 accounts refuse the role")
+        pages = orgs.calls_of("ListAccounts")
+        t.eq(len(pages), 2, "ListAccounts: 29 accounts in 2 pages of 20")
+        t.ok(all(c.get("account") == M for c in pages),
+             "ListAccounts with the run's (management) credentials")
+        assumed = sorted(c["params"].get("RoleArn").split(":")[4]
+                         for c in org.sts.calls_of("AssumeRole"))
+        t.eq(assumed, sorted([A, B] + extra),
+             "one AssumeRole per ACTIVE account but the run's own; none for SUSPENDED C")
+        ents = {ident: e for (bp, ident), e in w.port.entities.items() if bp == BP}
+        names = {a: n for a, n in ((A, "payments-prod"), (B, "web"), (M, "management"))}
+        for a in (M, A, B):
+            for arn in org.arns.get(a, []):
+                e = ents.get(arn) or {}
+                t.ok(e.get("properties", {}).get("accountName") == names[a]
+                     and e["properties"].get("accountId") == a,
+                     f"{arn}: accountName {names[a]} from Organizations", e)
+    finally:
+        orgs.stop()
         org.close()
 
 

@@ -1008,6 +1008,19 @@ test_sync(void)
 	        strcmp(c.accounts[1], "222222222222") == 0 &&
 	        strcmp(c.account_role_name, "port-acm-sync") == 0,
 	    "sync: accounts listed, de-duplicated, with account_role_name");
+	env_set("INPUT_ACCOUNTS", " Organization\n");
+	env_set("INPUT_ORGANIZATION_ROLE_ARN",
+	    "arn:aws:iam::111111111111:role/org-read");
+	ok(load("sync", NULL) == CONFIG_OK && c.accounts_org &&
+	        c.naccounts == 0 &&
+	        strcmp(c.organization_role_arn,
+	            "arn:aws:iam::111111111111:role/org-read") == 0,
+	    "sync: accounts organization with organization_role_arn");
+	env_set("INPUT_ACCOUNTS", "111111111111");
+	ok(load("sync", NULL) == CONFIG_ERROR &&
+	        has(buf_str(&msg), "organization_role_arn"),
+	    "sync: organization_role_arn only with accounts organization");
+	env_set("INPUT_ORGANIZATION_ROLE_ARN", NULL);
 	env_set("INPUT_ACCOUNT_ROLE_NAME", NULL);
 	ok(load("sync", NULL) == CONFIG_ERROR &&
 	        has(buf_str(&msg), "account_role_name"),
