@@ -83,6 +83,7 @@ struct config {
 	size_t naccounts;
 	char account_role_name[65]; /* assumed in each of accounts */
 	int accounts_org;           /* accounts: organization (ListAccounts) */
+	unsigned shard_i, shard_n;  /* shard i/n, 1 <= i <= n; n 0 = none */
 	char organization_role_arn[2049]; /* "" = the run's credentials */
 	char org_endpoint[2048]; /* AWS_ENDPOINT_URL_ORGANIZATIONS, "" = AWS */
 	/* AWS */

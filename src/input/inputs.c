@@ -82,6 +82,10 @@ const struct inputs_row inputs_table[] = {
         "role that lists the organization's accounts (management account "
         "or delegated administrator)",
         INPUTS_SYNC, INPUTS_OP},
+    {{"shard", NULL, 0, 0, 0}, "shard", {NULL, NULL}, rules_shard, "I/N",
+        "this job's stable share of the accounts (by account id), e.g. "
+        "3/8; n jobs cover them once",
+        INPUTS_SYNC, INPUTS_OP},
     {{"account_role_name", NULL, 0, 0, 0}, "account_role_name", {NULL, NULL},
         rules_account_role_name, "NAME",
         "IAM role assumed in each of accounts, e.g. port-acm-sync", INPUTS_SYNC,

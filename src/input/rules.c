@@ -1,5 +1,6 @@
 #include "input/rules.h"
 
+#include <errno.h>
 #include <psa/crypto.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -453,6 +454,41 @@ rules_account_role_name(struct config *c, const struct rule_input *in,
 		    "account ids to sync, or organization");
 	str_copy(c->account_role_name, sizeof(c->account_role_name), v);
 	return CONFIG_OK;
+}
+
+#define SHARD_MAX 1000
+
+/* "i/n": this job's share of the accounts, 1 <= i <= n <= SHARD_MAX. */
+int
+rules_shard(struct config *c, const struct rule_input *in, const char *v,
+    const struct rule_ctx *x)
+{
+	unsigned long i, n;
+	char *end;
+
+	(void)in;
+	if (v == NULL)
+		return CONFIG_OK;
+	errno = 0;
+	i = strtoul(v, &end, 10);
+	if (end == v || *end != '/' || v[0] < '0' || v[0] > '9' ||
+	    end[1] < '0' || end[1] > '9')
+		goto bad;
+	n = strtoul(end + 1, &end, 10);
+	if (errno || *end || i < 1 || n < 1 || i > n || n > SHARD_MAX)
+		goto bad;
+	if (c->naccounts == 0 && !c->accounts_org)
+		return config_fail(x->msg,
+		    "shard is set but accounts is not: shards split the "
+		    "accounts of accounts (a list, or organization)");
+	c->shard_i = (unsigned)i;
+	c->shard_n = (unsigned)n;
+	return CONFIG_OK;
+bad:
+	return config_fail(x->msg,
+	    "shard must be i/n with 1 <= i <= n <= %d, e.g. 3/8 (job 3 of "
+	    "8)",
+	    SHARD_MAX);
 }
 
 /* The role that reads the organization's accounts (the management

@@ -838,7 +838,8 @@ open_regions(struct sync *s)
 	char ep[2048];
 	size_t i;
 
-	s->nr = s->acc.n * c->nregions;
+	if ((s->nr = s->acc.n * c->nregions) == 0)
+		return 0; /* an empty shard */
 	if ((s->r = calloc(s->nr, sizeof(*s->r))) == NULL)
 		return -1;
 	for (i = 0; i < s->nr; i++) {
@@ -890,7 +891,7 @@ op_sync(struct op_env *env, struct op_result *res)
 		buf_printf(&res->summary, "Nothing was synced: %s", why);
 		goto out;
 	}
-	if (s.acc.a[0].id[0]) /* every unit knows its account */
+	if (s.acc.n && s.acc.a[0].id[0]) /* every unit knows its account */
 		str_copy(s.account, sizeof(s.account), s.acc.a[0].id);
 	if (s.expiring == NULL || s.attention == NULL ||
 	    open_regions(&s) != 0) {

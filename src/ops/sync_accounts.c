@@ -182,6 +182,28 @@ out:
 }
 
 int
+sync_accounts_in_shard(const char *id, unsigned i, unsigned n)
+{
+	unsigned long long h = 1469598103934665603ULL; /* FNV-1a 64 */
+
+	while (*id)
+		h = (h ^ (unsigned char)*id++) * 1099511628211ULL;
+	return n == 0 || h % n == (unsigned long long)(i - 1);
+}
+
+/* Keeps the accounts of this job's shard, in order. */
+static void
+keep_shard(struct sync_accounts *sa, const struct config *c)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < sa->n; i++)
+		if (sync_accounts_in_shard(sa->a[i].id, c->shard_i, c->shard_n))
+			sa->a[k++] = sa->a[i];
+	sa->n = k;
+}
+
+int
 sync_accounts_open(
     struct sync_accounts *sa, struct op_env *env, char *why, size_t whylen)
 {
@@ -204,9 +226,15 @@ sync_accounts_open(
 	if (env->cenv == NULL || creds_caller_identity(env->creds, env->cenv,
 	                             sa->self, why, whylen) != 0)
 		return -1;
-	for (i = 0; i < n; i++) {
-		if (!c->accounts_org)
+	if (!c->accounts_org)
+		for (i = 0; i < n; i++)
 			memcpy(sa->a[i].id, c->accounts[i], 13);
+	keep_shard(sa, c);
+	/* An empty share is no error: fewer accounts than jobs. */
+	if (c->shard_n)
+		report_log(env->report, "shard %u/%u: %zu of the %zu accounts",
+		    c->shard_i, c->shard_n, sa->n, n);
+	for (i = 0; i < sa->n; i++) {
 		if (cancel_requested() ||
 		    open_one(sa, &sa->a[i], env, part->name) != 0) {
 			str_copy(why, whylen,

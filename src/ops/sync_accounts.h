@@ -43,6 +43,10 @@ struct sync_accounts {
 int sync_accounts_open(
     struct sync_accounts *sa, struct op_env *env, char *why, size_t whylen);
 
+/* Pure. Whether account id is in shard i of n (1 <= i <= n): by a
+ * stable hash of the id, so n jobs take every account exactly once. */
+int sync_accounts_in_shard(const char *id, unsigned i, unsigned n);
+
 /* The credentials provider for account i (borrowed from sa or env). */
 struct aws_credentials_provider sync_accounts_provider(
     const struct sync_accounts *sa, size_t i, struct op_env *env);

@@ -215,6 +215,40 @@ def organization_every_active_account(t, w):
 
 
 @S.test
+def shards_cover_once_and_delete_only_their_own(t, w):
+    """shard 1/2 then 2/2 over M, A, B, C: each account listed by exactly
+    one job; each job deletes stale entities of its own accounts only."""
+    setup(w)
+    org = Org(w, with_role=(A, B, C), certs={a: {"us-east-1": 1} for a in (M, A, B, C)})
+    try:
+        stale = {a: synced(w, a, "us-east-1", 10 + i) for i, a in enumerate((M, A, B, C))}
+        listed = []
+        for i in (1, 2):
+            before = len(org.router.calls)
+            run = RUN_ID[:-1] + str(i)              # one Port run per job
+            w.add_run(run)
+            r = sync(w, org, {"regions": "us-east-1", "shard": f"{i}/2",
+                              "port_context": json.dumps({"runId": run}),
+                              "delete_stale": "true", "stale_threshold_percent": "100"})
+            check_rc(t, r, 0, f"shard {i}/2: exit 0")
+            mine = {c["account"] for c in org.router.calls[before:]}
+            listed.append(mine)
+            ents = {ident for (bp, ident) in w.port.entities if bp == BP}
+            done = set().union(*listed)
+            t.ok(all((stale[a] in ents) == (a not in done) for a in stale),
+                 f"after shard {i}/2: only the stale entities of the shards run so "
+                 "far are gone", {a: stale[a] in ents for a in stale})
+        t.ok(not (listed[0] & listed[1]), "no account in both shards", listed)
+        t.eq(listed[0] | listed[1], {M, A, B, C}, "the two shards cover every account")
+        assumed = [c["params"]["RoleArn"].split(":")[4] for c in org.sts.calls_of("AssumeRole")]
+        t.eq(sorted(assumed), sorted([A, B, C]), "each account's role assumed once in all")
+        r = sync(w, org, {"shard": "3/2", "port_context": ""})
+        t.ok(r.rc != 0 and "shard" in r.text, "shard 3/2 refused")
+    finally:
+        org.close()
+
+
+@S.test
 def own_account_only_by_default(t, w):
     """Without accounts nothing changes: no STS call, the run's account."""
     setup(w)
