@@ -809,8 +809,10 @@ finish_report(struct sync *s, struct op_result *res, int rc)
 		buf_printf(&res->summary,
 		    " Listing failed in %lu region%s:", failed_regions,
 		    failed_regions == 1 ? "" : "s");
+	/* An account that refused its role: its reason once, not per region. */
 	for (i = 0; i < s->nr; i++)
-		if (s->r[i].failed)
+		if (s->r[i].failed && (!s->acc.a[s->r[i].account].failed ||
+		                          i % s->c->nregions == 0))
 			buf_printf(
 			    &res->summary, " %s", buf_str(&s->r[i].error));
 	if (s->refused)

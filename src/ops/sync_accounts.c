@@ -223,8 +223,12 @@ sync_accounts_open(
 	sa->n = n;
 	if (c->naccounts == 0 && !c->accounts_org)
 		return 0;
-	if (env->cenv == NULL || creds_caller_identity(env->creds, env->cenv,
-	                             sa->self, why, whylen) != 0)
+	if (env->cenv == NULL) {
+		str_copy(why, whylen, "accounts needs the credential chain");
+		return -1;
+	}
+	if (creds_caller_identity(
+	        env->creds, env->cenv, sa->self, why, whylen) != 0)
 		return -1;
 	if (!c->accounts_org)
 		for (i = 0; i < n; i++)

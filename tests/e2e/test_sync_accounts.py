@@ -15,7 +15,7 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from harness import (AWS_KEY_ID, AWS_SECRET, RUN_ID, Suite,  # noqa: E402
-                     cert_arn, check_rc)
+                     cert_arn, check_rc, log_text)
 from fakes.account_router import AccountRouter  # noqa: E402
 from fakes.awsjson import Registry, multi_account_sts  # noqa: E402
 from fakes.fake_acm import FakeACM  # noqa: E402
@@ -193,6 +193,11 @@ def organization_every_active_account(t, w):
             "accounts": "organization", "account_role_name": ROLE},
             env=dict(org.env(), AWS_ENDPOINT_URL_ORGANIZATIONS=url))
         check_rc(t, r, 1, "exit 1: 25 accounts refuse the role")
+        t.ok(r.text.count("could not assume") >= 25,
+             "the job log names every refusing account")
+        logs = log_text(w.port_events())
+        t.ok(all(f"account {a}: could not assume" in logs for a in extra),
+             "the Port run log names every refusing account")
         pages = orgs.calls_of("ListAccounts")
         t.eq(len(pages), 2, "ListAccounts: 29 accounts in 2 pages of 20")
         t.ok(all(c.get("account") == M for c in pages),
