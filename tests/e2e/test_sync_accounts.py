@@ -254,6 +254,27 @@ def shards_cover_once_and_delete_only_their_own(t, w):
 
 
 @S.test
+def external_id_sent_to_every_account(t, w):
+    """role_external_id goes with each account's AssumeRole; a role that
+    requires another one refuses, and only that account fails."""
+    setup(w)
+    org = Org(w, with_role=(), certs={A: {"us-east-1": 1}, B: {"us-east-1": 1}})
+    try:
+        org.sts.add_role(f"arn:aws:iam::{A}:role/{ROLE}", external_id="acme-7Qx")
+        org.sts.add_role(f"arn:aws:iam::{B}:role/{ROLE}", external_id="other-id")
+        r = sync(w, org, {"accounts": f"{A},{B}", "regions": "us-east-1",
+                          "role_external_id": "acme-7Qx"})
+        check_rc(t, r, 1, "exit 1: B wants another external id")
+        sent = [c["params"].get("ExternalId") for c in org.sts.calls_of("AssumeRole")]
+        t.eq(sent, ["acme-7Qx", "acme-7Qx"], "ExternalId sent with each AssumeRole")
+        t.eq(sorted({a for a, _ in router_lists(org)}), [A], "only A listed")
+        t.ok(f"account {B}: could not assume" in r.text and "sts:ExternalId" in r.text,
+             "B reported, with the ExternalId condition in its trust policy")
+    finally:
+        org.close()
+
+
+@S.test
 def own_account_only_by_default(t, w):
     """Without accounts nothing changes: no STS call, the run's account."""
     setup(w)
