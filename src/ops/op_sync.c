@@ -237,12 +237,15 @@ on_failure(
     void *arg, int deleting, const char *id, long status, const char *reason)
 {
 	struct sync *s = arg;
+	struct sync_account *acct;
 	const char *bp = s->c->blueprint;
 	char safe[1100], num[24];
 	size_t i;
 
 	reason = md_str(safe, sizeof(safe), reason); /* Port's text */
 	s->failed++;
+	if ((acct = sync_accounts_find(&s->acc, id)) != NULL)
+		*(deleting ? &acct->delete_failed : &acct->write_failed) += 1;
 	sync_refusals_add(&s->refusals, deleting, id, status, reason);
 	if (s->nfailures < LOG_MAX) {
 		snprintf(num, sizeof(num), "%ld", status);
@@ -654,6 +657,7 @@ delete_stale(struct sync *s)
 	for (i = 0; i < s->ix.cap; i++) {
 		if (!ours(s, &s->ix.tab[i], &a) || s->ix.tab[i].seen)
 			continue;
+		s->acc.a[s->r[s->ix.tab[i].unit].account].deleted++;
 		if (s->bulk)
 			bulk_delete(s->bulk, s->ix.tab[i].id);
 		if (s->c->dry_run || logged < LOG_MAX)
@@ -726,6 +730,16 @@ finish_report(struct sync *s, struct op_result *res, int rc)
 		    r->label, r->listed, r->skipped, buf_str(&list),
 		    r->failed ? "listing failed" : "complete");
 	}
+	for (i = 0; i < s->nr; i++) { /* per account (issue 19) */
+		struct sync_account *a = &s->acc.a[s->r[i].account];
+
+		a->listed += s->r[i].listed;
+		a->queued += s->r[i].queued;
+		a->skipped += s->r[i].skipped;
+		a->units++;
+		a->units_failed += (size_t)s->r[i].failed;
+	}
+	sync_accounts_report(&s->acc, s->c->dry_run, rep, &res->step_summary);
 	sync_report_sort_soonest(s->expiring);
 	cJSON_AddItemToObject(rep, "expiringWithin30Days", s->expiring);
 	cJSON_AddNumberToObject(rep, "expiringCount", (double)s->nexpiring);

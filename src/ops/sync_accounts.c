@@ -256,6 +256,83 @@ sync_accounts_provider(
 	return creds_provider(sa->a[i].creds ? sa->a[i].creds : env->creds);
 }
 
+struct sync_account *
+sync_accounts_find(struct sync_accounts *sa, const char *arn)
+{
+	struct arn a;
+	char why[128];
+	size_t i;
+
+	if (validate_certificate_arn("arn", arn, &a, why, sizeof(why)) != 0)
+		return NULL;
+	for (i = 0; i < sa->n; i++)
+		if (strcmp(sa->a[i].id, a.account) == 0)
+			return &sa->a[i];
+	return NULL;
+}
+
+static const char *
+status_of(const struct sync_account *a)
+{
+	return a->failed                             ? "role refused"
+	       : a->units_failed == a->units         ? "listing failed"
+	       : a->units_failed                     ? "incomplete"
+	       : a->write_failed || a->delete_failed ? "Port refused some"
+	                                             : "complete";
+}
+
+void
+sync_accounts_report(
+    const struct sync_accounts *sa, int dry_run, cJSON *rep, struct buf *md)
+{
+	const struct sync_account *a;
+	cJSON *arr, *o;
+	char n[5][24];
+	size_t i;
+	int pass;
+
+	if (!sa->self[0] ||
+	    (arr = cJSON_AddArrayToObject(rep, "accounts")) == NULL)
+		return;
+	buf_puts(md, "\n| Account | Name | Listed | Written | Skipped | "
+	             "Deleted | Status |\n|---|---|---:|---:|---:|---:|---|\n");
+	/* Failed accounts first: the ones someone must look at. */
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < sa->n; i++) {
+			a = &sa->a[i];
+			if ((pass == 0) !=
+			    (a->failed || a->units_failed || a->write_failed ||
+			        a->delete_failed))
+				continue;
+			if ((o = cJSON_CreateObject()) == NULL)
+				return;
+			cJSON_AddStringToObject(o, "accountId", a->id);
+			cJSON_AddStringToObject(o, "accountName", a->name);
+			cJSON_AddNumberToObject(o, "listed", (double)a->listed);
+			cJSON_AddNumberToObject(o,
+			    dry_run ? "wouldWrite" : "written",
+			    (double)(a->queued - a->write_failed));
+			cJSON_AddNumberToObject(
+			    o, "skipped", (double)a->skipped);
+			cJSON_AddNumberToObject(o,
+			    dry_run ? "wouldDelete" : "deleted",
+			    (double)(a->deleted - a->delete_failed));
+			cJSON_AddStringToObject(o, "status", status_of(a));
+			if (a->failed)
+				cJSON_AddStringToObject(
+				    o, "error", buf_str(&a->error));
+			cJSON_AddItemToArray(arr, o);
+			snprintf(n[0], sizeof(n[0]), "%lu", a->listed);
+			snprintf(n[1], sizeof(n[1]), "%lu",
+			    a->queued - a->write_failed);
+			snprintf(n[2], sizeof(n[2]), "%lu", a->skipped);
+			snprintf(n[3], sizeof(n[3]), "%lu",
+			    a->deleted - a->delete_failed);
+			md_row(md, 7, a->id, a->name, n[0], n[1], n[2], n[3],
+			    status_of(a));
+		}
+}
+
 void
 sync_accounts_free(struct sync_accounts *sa)
 {

@@ -28,6 +28,10 @@ struct sync_account {
 	struct creds *creds; /* owned; NULL = the run's (env->creds) */
 	int failed;          /* the role could not be assumed */
 	struct buf error;    /* why, and what to do; owned */
+	/* For the report (sync_accounts_report), filled by sync: */
+	unsigned long listed, queued, skipped, write_failed, deleted,
+	    delete_failed;
+	size_t units, units_failed; /* (account, region) pairs */
 };
 
 struct sync_accounts {
@@ -50,6 +54,18 @@ int sync_accounts_in_shard(const char *id, unsigned i, unsigned n);
 /* The credentials provider for account i (borrowed from sa or env). */
 struct aws_credentials_provider sync_accounts_provider(
     const struct sync_accounts *sa, size_t i, struct op_env *env);
+
+/* The account whose ARN arn is (by its account field), or NULL. */
+struct sync_account *sync_accounts_find(
+    struct sync_accounts *sa, const char *arn);
+
+/* The per-account report: rep (cJSON object) gains "accounts", an array
+ * of {accountId, accountName, listed, written, skipped, deleted, status,
+ * error}, failed accounts first; md gains the same as a Markdown table.
+ * Nothing when the run covered only its credentials' own account (no
+ * accounts input). */
+void sync_accounts_report(
+    const struct sync_accounts *sa, int dry_run, cJSON *rep, struct buf *md);
 
 void sync_accounts_free(struct sync_accounts *sa);
 

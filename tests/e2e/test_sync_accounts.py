@@ -136,6 +136,21 @@ def explicit_accounts_one_refusing(t, w):
                  for c in deleted), "no delete call for C's or D's entities")
         t.ok(C in r.text and "trust policy" in r.text and "sts:AssumeRole" in r.text,
              "the refusing account is named with the trust policy it needs")
+        rep = json.loads(r.outputs.get("sync_report", "{}"))
+        accts = rep.get("accounts", [])
+        by = {a["accountId"]: a for a in accts}
+        t.ok([a["accountId"] for a in accts][:1] == [C]
+             and by[C]["status"] == "role refused" and "trust policy" in by[C]["error"],
+             "sync_report.accounts: the refusing account first, with its reason", accts)
+        t.ok(all(by[a]["status"] == "complete" for a in (M, A, B))
+             and [by[a]["listed"] for a in (M, A, B)] == [2, 4, 2]
+             and [by[a]["written"] for a in (M, A, B)] == [2, 4, 2]
+             and [by[a]["deleted"] for a in (M, A, B)] == [0, 1, 0],
+             "per account: listed, written, deleted", accts)
+        summary = r.summary or ""
+        t.ok("| Account | Name | Listed | Written | Skipped | Deleted | Status |" in summary
+             and summary.index(C) < summary.index(f"| {A} |"),
+             "the step summary has the per-account table, failed first")
         minted = {i["secret"] for i in org.sts.issued}
         t.ok(minted and minted <= set(r.masks),
              "every account's minted secret is masked before use")
