@@ -78,12 +78,13 @@ struct config {
 	int dry_run;
 	int include_details;
 	unsigned skip_statuses; /* bit i: config_status_name(i) skipped */
+	int accounts_org;       /* accounts: organization (ListAccounts) */
 	char (*accounts)[13];   /* owned; distinct 12-digit ids, NULL = the
 	                         * credentials' own account only */
 	size_t naccounts;
-	char account_role_name[65]; /* assumed in each of accounts */
-	int accounts_org;           /* accounts: organization (ListAccounts) */
-	unsigned shard_i, shard_n;  /* shard i/n, 1 <= i <= n; n 0 = none */
+	unsigned shard_i, shard_n; /* shard i/n, 1 <= i <= n; n 0 = none */
+	/* Sizes keep struct config's padding minimal (clang-tidy). */
+	char account_role_name[67];       /* assumed in each of accounts */
 	char organization_role_arn[2049]; /* "" = the run's credentials */
 	char org_endpoint[2048]; /* AWS_ENDPOINT_URL_ORGANIZATIONS, "" = AWS */
 	/* AWS */
