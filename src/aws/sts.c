@@ -203,3 +203,55 @@ sts_assume_role_with_web_identity(struct sts *s, const struct sts_role *role,
 	return call(s, "AssumeRoleWithWebIdentity", role, token, out,
 	    assumed_arn, arnlen, err);
 }
+
+int
+sts_get_caller_identity(struct sts *s, char account[13], char *arn,
+    size_t arnlen, struct aws_error *err)
+{
+	struct buf form = {0}, resp = {0};
+	struct xml_node *root = NULL;
+	const struct xml_node *res;
+	const char *acct, *a;
+	char why[256];
+	int rc = -1;
+
+	memset(err, 0, sizeof(*err));
+	account[0] = '\0';
+	if (sts_form_add(&form, "Action", "GetCallerIdentity") != 0 ||
+	    sts_form_add(&form, "Version", "2011-06-15") != 0) {
+		err->kind = AWS_ERR_LOCAL;
+		str_copy(err->message, sizeof(err->message), "out of memory");
+		goto done;
+	}
+	if (aws_call(s->client,
+	        &(struct aws_request){"POST", NULL, NULL,
+	            "application/x-www-form-urlencoded; charset=utf-8", NULL, 0,
+	            form.data, form.len, 1, 0, NULL},
+	        &resp, err) != 0)
+		goto done;
+	if (xml_parse(resp.data, resp.len, &root, why, sizeof(why)) != 0)
+		goto bad;
+	res = xml_child(root, "GetCallerIdentityResult");
+	acct = xml_child_text(res, "Account");
+	a = xml_child_text(res, "Arn");
+	if (acct == NULL || strlen(acct) != 12 ||
+	    strspn(acct, "0123456789") != 12 || a == NULL) {
+		str_copy(why, sizeof(why), "no 12-digit Account and Arn");
+		goto bad;
+	}
+	memcpy(account, acct, 13);
+	str_copy(arn, arnlen, a);
+	str_scrub(arn);
+	rc = 0;
+	goto done;
+bad:
+	err->kind = AWS_ERR_RESPONSE;
+	err->http_status = 200;
+	str_printf(err->message, sizeof(err->message),
+	    "STS answered GetCallerIdentity without an identity: %s", why);
+done:
+	xml_free(root);
+	buf_free(&form);
+	buf_free(&resp);
+	return rc;
+}

@@ -55,6 +55,11 @@ int sts_assume_role_with_web_identity(struct sts *s,
     const struct sts_role *role, const char *token, struct aws_credentials *out,
     char *assumed_arn, size_t arnlen, struct aws_error *err);
 
+/* GetCallerIdentity, signed with cfg->credentials: the caller's account
+ * (12 digits) and ARN (its partition names the role ARNs sync builds). */
+int sts_get_caller_identity(struct sts *s, char account[13], char *arn,
+    size_t arnlen, struct aws_error *err);
+
 /* Pure. Reads <Credentials> (and AssumedRoleUser.Arn) from an
  * AssumeRole / AssumeRoleWithWebIdentity answer; text is trimmed (AWS's
  * samples wrap the token over lines). */

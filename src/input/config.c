@@ -164,6 +164,9 @@ config_free(struct config *c)
 	c->nsans = 0;
 	free(c->tags);
 	c->tags = NULL;
+	free(c->accounts);
+	c->accounts = NULL;
+	c->naccounts = 0;
 	wipe_free(&c->access_key_id);
 	wipe_free(&c->secret_access_key);
 	wipe_free(&c->session_token);

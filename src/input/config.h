@@ -32,8 +32,9 @@ enum config_result {
 
 enum op { OP_NONE, OP_REQUEST, OP_RENEW, OP_DELETE, OP_SYNC };
 
-#define CONFIG_MAX_REGIONS 32
-#define CONFIG_NSTATUSES   7 /* ACM's CertificateStatus values */
+#define CONFIG_MAX_REGIONS  32
+#define CONFIG_MAX_ACCOUNTS 5000 /* Organizations' default quota is 10 */
+#define CONFIG_NSTATUSES    7    /* ACM's CertificateStatus values */
 
 struct config {
 	enum op op;
@@ -77,6 +78,15 @@ struct config {
 	int dry_run;
 	int include_details;
 	unsigned skip_statuses; /* bit i: config_status_name(i) skipped */
+	int accounts_org;       /* accounts: organization (ListAccounts) */
+	char (*accounts)[13];   /* owned; distinct 12-digit ids, NULL = the
+	                         * credentials' own account only */
+	size_t naccounts;
+	unsigned shard_i, shard_n; /* shard i/n, 1 <= i <= n; n 0 = none */
+	/* Sizes keep struct config's padding minimal (clang-tidy). */
+	char account_role_name[67];       /* assumed in each of accounts */
+	char organization_role_arn[2049]; /* "" = the run's credentials */
+	char org_endpoint[2048]; /* AWS_ENDPOINT_URL_ORGANIZATIONS, "" = AWS */
 	/* AWS */
 	char region[64];       /* sync: the first of regions */
 	char region_note[512]; /* said when the ARN's region wins */

@@ -180,6 +180,18 @@ envvars_route53(struct config *c, envvars_getenv_fn getenv_fn, struct buf *msg)
 }
 
 int
+envvars_organizations(
+    struct config *c, envvars_getenv_fn getenv_fn, struct buf *msg)
+{
+	int found;
+
+	if (!c->accounts_org)
+		return CONFIG_OK;
+	return custom_endpoint(c, getenv_fn, "AWS_ENDPOINT_URL_ORGANIZATIONS",
+	    c->org_endpoint, sizeof(c->org_endpoint), &found, msg);
+}
+
+int
 envvars_deadline(struct config *c, envvars_getenv_fn getenv_fn, struct buf *msg)
 {
 	/* The whole run's limit, so a job never hangs: the work asked

@@ -43,6 +43,11 @@ int envvars_aws_tail(
 int envvars_route53(
     struct config *c, envvars_getenv_fn getenv_fn, struct buf *msg);
 
+/* With accounts: organization: AWS_ENDPOINT_URL_ORGANIZATIONS, else
+ * AWS_ENDPOINT_URL. */
+int envvars_organizations(
+    struct config *c, envvars_getenv_fn getenv_fn, struct buf *msg);
+
 /* Last: the whole run's limit from what was asked, or
  * PORT_ACM_DEADLINE_SECONDS. */
 int envvars_deadline(

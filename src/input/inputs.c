@@ -71,6 +71,25 @@ const struct inputs_row inputs_table[] = {
     {{"regions", NULL, 0, 0, 0}, "regions", {NULL, NULL}, rules_regions, "LIST",
         "comma or newline separated; default the region (AWS_REGION)",
         INPUTS_SYNC, INPUTS_OP},
+    {{"accounts", NULL, 0, 0, 0}, "accounts", {NULL, NULL}, rules_accounts,
+        "LIST",
+        "AWS account ids to sync, comma or newline separated, or "
+        "organization (every ACTIVE account); default the credentials' "
+        "own account",
+        INPUTS_SYNC, INPUTS_OP},
+    {{"organization_role_arn", NULL, 0, 0, 0}, "organization_role_arn",
+        {NULL, NULL}, rules_organization_role_arn, "ARN",
+        "role that lists the organization's accounts (management account "
+        "or delegated administrator)",
+        INPUTS_SYNC, INPUTS_OP},
+    {{"shard", NULL, 0, 0, 0}, "shard", {NULL, NULL}, rules_shard, "I/N",
+        "this job's stable share of the accounts (by account id), e.g. "
+        "3/8; n jobs cover them once",
+        INPUTS_SYNC, INPUTS_OP},
+    {{"account_role_name", NULL, 0, 0, 0}, "account_role_name", {NULL, NULL},
+        rules_account_role_name, "NAME",
+        "IAM role assumed in each of accounts, e.g. port-acm-sync", INPUTS_SYNC,
+        INPUTS_OP},
     {{"delete_stale", "false", 0, 0, F(delete_stale)}, "delete_stale",
         {NULL, NULL}, rules_bool, "BOOL",
         "delete entities a previous sync wrote whose certificate ACM no "
@@ -180,7 +199,8 @@ static const char usage_tail[] =
     "  (AWS_EC2_METADATA_SERVICE_ENDPOINT; not when\n"
     "  AWS_EC2_METADATA_DISABLED=true or on GitHub-hosted runners).\n"
     "environment: AWS_REGION, AWS_DEFAULT_REGION, AWS_ENDPOINT_URL_ACM,\n"
-    "  AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_ROUTE_53, AWS_ENDPOINT_URL,\n"
+    "  AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_ROUTE_53,\n"
+    "  AWS_ENDPOINT_URL_ORGANIZATIONS, AWS_ENDPOINT_URL,\n"
     "  AWS_IGNORE_CONFIGURED_ENDPOINT_URLS, AWS_USE_FIPS_ENDPOINT,\n"
     "  AWS_USE_DUALSTACK_ENDPOINT, AWS_STS_REGIONAL_ENDPOINTS,\n"
     "  AWS_CA_BUNDLE, AWS_MAX_ATTEMPTS, PORT_CLIENT_ID, PORT_CLIENT_SECRET,\n"
@@ -493,7 +513,8 @@ inputs_load(struct config *c, int argc, char **argv,
 	    (rc = load_stage(c, INPUTS_DNS, values, &x)) != CONFIG_OK ||
 	    (rc = rules_dns_mode(c, msg)) != CONFIG_OK ||
 	    (rc = load_stage(c, INPUTS_ZONE, values, &x)) != CONFIG_OK ||
-	    (rc = envvars_route53(c, getenv_fn, msg)) != CONFIG_OK)
+	    (rc = envvars_route53(c, getenv_fn, msg)) != CONFIG_OK ||
+	    (rc = envvars_organizations(c, getenv_fn, msg)) != CONFIG_OK)
 		return rc;
 	return envvars_deadline(c, getenv_fn, msg);
 }

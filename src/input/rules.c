@@ -1,5 +1,6 @@
 #include "input/rules.h"
 
+#include <errno.h>
 #include <psa/crypto.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -359,6 +360,155 @@ rules_regions(struct config *c, const struct rule_input *in, const char *v,
 		return config_fail(x->msg,
 		    "regions is empty: list at least one region, e.g. "
 		    "us-east-1");
+	return CONFIG_OK;
+}
+
+static int
+add_account(struct config *c, const char *a, char *err, size_t errlen)
+{
+	size_t i;
+
+	if (strlen(a) != 12 || strspn(a, "0123456789") != 12) {
+		str_printf(err, errlen,
+		    "accounts: '%.40s' is not an AWS account id (12 digits)",
+		    a);
+		return -1;
+	}
+	for (i = 0; i < c->naccounts; i++)
+		if (strcmp(c->accounts[i], a) == 0)
+			return 0;
+	if (c->naccounts == CONFIG_MAX_ACCOUNTS) {
+		str_printf(err, errlen, "accounts: at most %d accounts",
+		    CONFIG_MAX_ACCOUNTS);
+		return -1;
+	}
+	if (c->naccounts % 64 == 0) {
+		char(*n)[13] = realloc(
+		    c->accounts, (c->naccounts + 64) * sizeof(*c->accounts));
+
+		if (n == NULL) {
+			str_copy(err, errlen, "out of memory");
+			return -1;
+		}
+		c->accounts = n;
+	}
+	memcpy(c->accounts[c->naccounts++], a, 13);
+	return 0;
+}
+
+/* Whether list is the one item word (trimmed, any case). */
+static int
+only_item(const char *list, const char *word)
+{
+	const char *p = list, *b, *e;
+
+	if (!validate_next_item(&p, &b, &e) ||
+	    (size_t)(e - b) != strlen(word) ||
+	    strncasecmp(b, word, strlen(word)) != 0)
+		return 0;
+	return !validate_next_item(&p, &b, &e);
+}
+
+int
+rules_accounts(struct config *c, const struct rule_input *in, const char *v,
+    const struct rule_ctx *x)
+{
+	(void)in;
+	if (v == NULL)
+		return CONFIG_OK;
+	if (only_item(v, "organization")) {
+		c->accounts_org = 1;
+		return CONFIG_OK;
+	}
+	if (each_item(v, add_account, c, x->err, x->errlen) != 0)
+		return fail_err(x);
+	return CONFIG_OK;
+}
+
+/* An IAM role name (IAM's RoleName: 1-64 of [\w+=,.@-]); no path. */
+int
+rules_account_role_name(struct config *c, const struct rule_input *in,
+    const char *v, const struct rule_ctx *x)
+{
+	size_t n;
+
+	(void)in;
+	if (v == NULL) {
+		if (c->naccounts == 0 && !c->accounts_org)
+			return CONFIG_OK;
+		return config_fail(x->msg,
+		    "accounts is set but account_role_name is not: name the "
+		    "role port-acm assumes in each account, e.g. "
+		    "port-acm-sync (examples/iam/sync-account-trust.json)");
+	}
+	n = strlen(v);
+	if (n == 0 || n > 64 ||
+	    strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	              "0123456789_+=,.@-") != n)
+		return config_fail(x->msg,
+		    "account_role_name must be an IAM role name: 1 to 64 of "
+		    "letters, digits and _+=,.@- (no path, no ARN)");
+	if (c->naccounts == 0 && !c->accounts_org)
+		return config_fail(x->msg,
+		    "account_role_name is set but accounts is not: list the "
+		    "account ids to sync, or organization");
+	str_copy(c->account_role_name, sizeof(c->account_role_name), v);
+	return CONFIG_OK;
+}
+
+#define SHARD_MAX 1000
+
+/* "i/n": this job's share of the accounts, 1 <= i <= n <= SHARD_MAX. */
+int
+rules_shard(struct config *c, const struct rule_input *in, const char *v,
+    const struct rule_ctx *x)
+{
+	unsigned long i, n;
+	char *end;
+
+	(void)in;
+	if (v == NULL)
+		return CONFIG_OK;
+	errno = 0;
+	i = strtoul(v, &end, 10);
+	if (end == v || *end != '/' || v[0] < '0' || v[0] > '9' ||
+	    end[1] < '0' || end[1] > '9')
+		goto bad;
+	n = strtoul(end + 1, &end, 10);
+	if (errno || *end || i < 1 || n < 1 || i > n || n > SHARD_MAX)
+		goto bad;
+	if (c->naccounts == 0 && !c->accounts_org)
+		return config_fail(x->msg,
+		    "shard is set but accounts is not: shards split the "
+		    "accounts of accounts (a list, or organization)");
+	c->shard_i = (unsigned)i;
+	c->shard_n = (unsigned)n;
+	return CONFIG_OK;
+bad:
+	return config_fail(x->msg,
+	    "shard must be i/n with 1 <= i <= n <= %d, e.g. 3/8 (job 3 of "
+	    "8)",
+	    SHARD_MAX);
+}
+
+/* The role that reads the organization's accounts (the management
+ * account's, or a delegated administrator's). */
+int
+rules_organization_role_arn(struct config *c, const struct rule_input *in,
+    const char *v, const struct rule_ctx *x)
+{
+	(void)in;
+	if (v == NULL)
+		return CONFIG_OK;
+	if (!c->accounts_org)
+		return config_fail(x->msg,
+		    "organization_role_arn is set but accounts is not "
+		    "organization");
+	if (strlen(v) >= sizeof(c->organization_role_arn) ||
+	    validate_role_arn("organization_role_arn", v, x->err, x->errlen) !=
+	        0)
+		return fail_err(x);
+	str_copy(c->organization_role_arn, sizeof(c->organization_role_arn), v);
 	return CONFIG_OK;
 }
 

@@ -91,6 +91,14 @@ int rules_regions(struct config *c, const struct rule_input *in, const char *v,
     const struct rule_ctx *x);
 int rules_skip_statuses(struct config *c, const struct rule_input *in,
     const char *v, const struct rule_ctx *x);
+int rules_accounts(struct config *c, const struct rule_input *in, const char *v,
+    const struct rule_ctx *x);
+int rules_organization_role_arn(struct config *c, const struct rule_input *in,
+    const char *v, const struct rule_ctx *x);
+int rules_shard(struct config *c, const struct rule_input *in, const char *v,
+    const struct rule_ctx *x);
+int rules_account_role_name(struct config *c, const struct rule_input *in,
+    const char *v, const struct rule_ctx *x);
 
 /* renew, delete */
 int rules_certificate_arn(struct config *c, const struct rule_input *in,

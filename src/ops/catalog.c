@@ -193,6 +193,7 @@ catalog_summary_entity(const cJSON *summary, const char *region,
 	    created ? created : time_of(summary, "ImportedAt"));
 	add_time(props, "expirationDate", time_of(summary, "NotAfter"));
 	cJSON_AddStringToObject(props, "region", region);
+	cJSON_AddStringToObject(props, "accountId", account);
 	/* Marks what sync wrote: only such entities are ever stale. */
 	cJSON_AddStringToObject(props, "syncedBy", CATALOG_SYNCED_BY);
 	if (detail) {

@@ -34,6 +34,8 @@
 #include "ops/explain.h"
 #include "ops/ops.h"
 #include "ops/stale.h"
+#include "ops/sync_accounts.h"
+#include "ops/sync_index.h"
 #include "ops/sync_report.h"
 #include "port/bulk.h"
 
@@ -44,8 +46,11 @@
 #define LOG_MAX               20  /* ... and in one log line */
 #define PORT_SEARCH_MAX_PAGES 10000 /* of 1,000 entities */
 
+/* One (account, region) unit: its own ACM client, pace and listing. */
 struct region {
-	const char *name; /* borrowed from the config */
+	const char *name; /* the region; borrowed from the config */
+	size_t account;   /* index into sync's accounts */
+	char label[80];   /* "123456789012/us-east-1", or the region alone */
 	struct acm *acm;
 	struct buf token;          /* NextToken; empty before the first page */
 	struct pager pager;        /* bounds the pages (pager.h) */
@@ -58,22 +63,14 @@ struct region {
 	struct buf error;
 };
 
-/* One catalog entity of the regions, from the search before listing. */
-struct known {
-	char *id;
-	unsigned short region; /* index into regions; (unsigned short)-1 */
-	unsigned char synced;  /* syncedBy == port-acm */
-	unsigned char seen;    /* ACM listed it in this run */
-};
-
 struct sync {
 	struct op_env *env;
 	const struct config *c;
 	struct region *r;
 	size_t nr;
 	struct bulk *bulk;
-	struct known *tab; /* open addressing, power-of-two capacity */
-	size_t cap, count;
+	struct sync_index ix;     /* the catalog before the run */
+	struct sync_accounts acc; /* the accounts, their credentials */
 	int catalog_ok;
 	char account[16];
 	double now;
@@ -91,74 +88,27 @@ struct sync {
 
 /* --- the catalog index ---------------------------------------------- */
 
+/* The account a unit lists: its own, or (without the accounts input)
+ * the one ACM's ARNs name. */
+static const char *
+unit_account(const struct sync *s, const struct region *r)
+{
+	const char *id = s->acc.a[r->account].id;
+
+	return id[0] ? id : s->account;
+}
+
+/* The unit of (account, region); without accounts any account matches
+ * (stale deletion checks it against what ACM listed). */
 static size_t
-hash(const char *s)
-{
-	size_t h = 1469598103934665603ULL;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-	return h;
-}
-
-static struct known *
-lookup(struct sync *s, const char *id)
-{
-	size_t i;
-
-	if (s->cap == 0)
-		return NULL;
-	for (i = hash(id) & (s->cap - 1); s->tab[i].id;
-	     i = (i + 1) & (s->cap - 1))
-		if (strcmp(s->tab[i].id, id) == 0)
-			return &s->tab[i];
-	return NULL;
-}
-
-static int
-insert(struct sync *s, const char *id, size_t region, int synced)
-{
-	struct known *old = s->tab, *k;
-	size_t oldcap = s->cap, i, j;
-
-	if (lookup(s, id))
-		return 0;
-	if ((s->count + 1) * 2 > s->cap) {
-		s->cap = s->cap ? s->cap * 2 : 1024;
-		if ((s->tab = calloc(s->cap, sizeof(*s->tab))) == NULL) {
-			s->tab = old;
-			s->cap = oldcap;
-			return -1;
-		}
-		for (j = 0; j < oldcap; j++) {
-			if (!old[j].id)
-				continue;
-			for (i = hash(old[j].id) & (s->cap - 1); s->tab[i].id;
-			     i = (i + 1) & (s->cap - 1))
-				;
-			s->tab[i] = old[j];
-		}
-		free(old);
-	}
-	for (i = hash(id) & (s->cap - 1); s->tab[i].id;
-	     i = (i + 1) & (s->cap - 1))
-		;
-	k = &s->tab[i];
-	if ((k->id = strdup(id)) == NULL)
-		return -1;
-	k->region = (unsigned short)region;
-	k->synced = (unsigned char)(synced != 0);
-	s->count++;
-	return 0;
-}
-
-static size_t
-region_index(const struct sync *s, const char *name)
+region_index(const struct sync *s, const char *account, const char *name)
 {
 	size_t i;
 
 	for (i = 0; i < s->nr; i++)
-		if (strcmp(s->r[i].name, name) == 0)
+		if (strcmp(s->r[i].name, name) == 0 &&
+		    (!s->acc.a[s->r[i].account].id[0] ||
+		        strcmp(s->acc.a[s->r[i].account].id, account) == 0))
 			return i;
 	return (size_t)-1;
 }
@@ -187,8 +137,9 @@ read_catalog(struct sync *s)
 	cJSON_AddStringToObject(rule, "property", "region");
 	cJSON_AddStringToObject(rule, "operator", "in");
 	vals = cJSON_AddArrayToObject(rule, "value");
-	for (i = 0; i < s->nr; i++)
-		cJSON_AddItemToArray(vals, cJSON_CreateString(s->r[i].name));
+	for (i = 0; i < s->c->nregions; i++)
+		cJSON_AddItemToArray(
+		    vals, cJSON_CreateString(s->c->regions[i]));
 	cJSON_AddItemToArray(rules, rule);
 	rule = NULL;
 	vals = cJSON_AddArrayToObject(body, "include");
@@ -219,10 +170,11 @@ read_catalog(struct sync *s)
 			    validate_certificate_arn("identifier",
 			        v->valuestring, &arn, why, sizeof(why)) != 0)
 				continue; /* not a certificate port-acm knows */
-			if ((ri = region_index(s, arn.region)) == (size_t)-1)
+			if ((ri = region_index(s, arn.account, arn.region)) ==
+			    (size_t)-1)
 				continue;
 			p = cJSON_GetObjectItemCaseSensitive(p, "syncedBy");
-			if (insert(s, v->valuestring, ri,
+			if (sync_index_insert(&s->ix, v->valuestring, ri,
 			        cJSON_IsString(p) &&
 			            strcmp(p->valuestring, CATALOG_SYNCED_BY) ==
 			                0) != 0)
@@ -285,12 +237,15 @@ on_failure(
     void *arg, int deleting, const char *id, long status, const char *reason)
 {
 	struct sync *s = arg;
+	struct sync_account *acct;
 	const char *bp = s->c->blueprint;
 	char safe[1100], num[24];
 	size_t i;
 
 	reason = md_str(safe, sizeof(safe), reason); /* Port's text */
 	s->failed++;
+	if ((acct = sync_accounts_find(&s->acc, id)) != NULL)
+		*(deleting ? &acct->delete_failed : &acct->write_failed) += 1;
 	sync_refusals_add(&s->refusals, deleting, id, status, reason);
 	if (s->nfailures < LOG_MAX) {
 		snprintf(num, sizeof(num), "%ld", status);
@@ -338,13 +293,13 @@ region_failed(struct sync *s, struct region *r, const struct acm_error *err,
 		buf_printf(&r->error,
 		    "could not reach ACM in %s: %s. Is the region name right, "
 		    "and is ACM reachable from the runner?",
-		    r->name, err->message);
+		    r->label, err->message);
 	else if (strcmp(t, "AccessDeniedException") == 0)
 		buf_printf(&r->error,
 		    "ACM in %s refused acm:%s (AccessDeniedException: %s). "
 		    "Allow acm:ListCertificates%s for the role the workflow "
 		    "uses (examples/iam/sync.json)",
-		    r->name, op, err->message,
+		    r->label, op, err->message,
 		    s->c->include_details ? " and acm:DescribeCertificate"
 		                          : "");
 	else if (strcmp(t, "UnrecognizedClientException") == 0 ||
@@ -354,14 +309,14 @@ region_failed(struct sync *s, struct region *r, const struct acm_error *err,
 		    "they work in other regions, %s is an opt-in region that "
 		    "is not enabled for this account: enable it under Account "
 		    "> AWS Regions, or drop it from regions",
-		    r->name, t, err->message, r->name);
+		    r->label, t, err->message, r->name);
 	else {
-		buf_printf(&r->error, "ACM in %s: ", r->name);
+		buf_printf(&r->error, "ACM in %s: ", r->label);
 		explain_acm_error(err, "list", "", "", &r->error);
 	}
 	report_warn(s->env->report,
 	    "%s. Nothing will be deleted from the catalog for %s in this run",
-	    buf_str(&r->error), r->name);
+	    buf_str(&r->error), r->label);
 }
 
 /* --- listing -------------------------------------------------------- */
@@ -436,7 +391,7 @@ one_summary(struct sync *s, struct region *r, const cJSON *sum)
 	const cJSON *na = cJSON_GetObjectItemCaseSensitive(sum, "NotAfter");
 	double not_after = cJSON_IsNumber(na) ? na->valuedouble : 0;
 	struct acm_certificate cert = {0};
-	struct known *k;
+	struct sync_known *k;
 	struct arn a;
 	char why[256];
 	cJSON *e;
@@ -445,20 +400,22 @@ one_summary(struct sync *s, struct region *r, const cJSON *sum)
 	r->listed++;
 	if (validate_certificate_arn(
 	        "CertificateArn", arn, &a, why, sizeof(why)) != 0 ||
-	    strcmp(a.region, r->name) != 0) {
+	    strcmp(a.region, r->name) != 0 ||
+	    (s->acc.a[r->account].id[0] &&
+	        strcmp(a.account, s->acc.a[r->account].id) != 0)) {
 		r->skipped++;
 		if (s->fail_logged++ < LOG_MAX)
 			report_warn(s->env->report,
 			    "skipping a certificate ACM listed in %s with an "
 			    "ARN port-acm does not recognise (%s)",
-			    r->name, why);
+			    r->label, why);
 		return;
 	}
 	if (!s->account[0])
 		str_copy(s->account, sizeof(s->account), a.account);
 	st = config_status_index(status);
 	r->by_status[st < 0 ? CONFIG_NSTATUSES : st]++;
-	if ((k = lookup(s, arn)) != NULL)
+	if ((k = sync_index_lookup(&s->ix, arn)) != NULL)
 		k->seen = 1;
 	if (not_after > s->now && not_after < s->now + EXPIRY_DAYS * 86400.0)
 		note_cert(s->expiring, 1, &s->nexpiring, arn,
@@ -477,6 +434,10 @@ one_summary(struct sync *s, struct region *r, const cJSON *sum)
 	    sum, r->name, a.account, have_detail ? &cert : NULL);
 	if (have_detail)
 		acm_certificate_free(&cert);
+	if (e && s->acc.a[r->account].name[0]) /* from Organizations */
+		cJSON_AddStringToObject(
+		    cJSON_GetObjectItemCaseSensitive(e, "properties"),
+		    "accountName", s->acc.a[r->account].name);
 	if (e == NULL) {
 		r->skipped++;
 		return;
@@ -509,7 +470,7 @@ region_done(struct sync *s, struct region *r)
 			    r->by_status[i]);
 	report_log(s->env->report,
 	    "%s: %lu certificate%s listed%s%s%s; %lu to write, %lu skipped",
-	    r->name, r->listed, r->listed == 1 ? "" : "s",
+	    r->label, r->listed, r->listed == 1 ? "" : "s",
 	    counts.len ? " (" : "", buf_str(&counts), counts.len ? ")" : "",
 	    r->queued, r->skipped);
 	buf_free(&counts);
@@ -518,7 +479,7 @@ region_done(struct sync *s, struct region *r)
 		    "ACM listed no certificate in %s, but the catalog has %lu "
 		    "from there. Are these the credentials of the right AWS "
 		    "account?",
-		    r->name, r->catalog);
+		    r->label, r->catalog);
 }
 
 /* One ListCertificates page of region r. */
@@ -553,11 +514,11 @@ list_page(struct sync *s, struct region *r)
 		    "CertificateSummaryList, so the listing is incomplete; "
 		    "run the sync again, and if it persists, check what sits "
 		    "between the runner and ACM (a proxy, a custom endpoint)",
-		    r->name, r->pages);
+		    r->label, r->pages);
 		report_warn(s->env->report,
 		    "%s. Nothing will be deleted from the catalog for %s in "
 		    "this run",
-		    buf_str(&r->error), r->name);
+		    buf_str(&r->error), r->label);
 		return;
 	}
 	cJSON_ArrayForEach(sum, list) one_summary(s, r, sum);
@@ -568,11 +529,11 @@ list_page(struct sync *s, struct region *r)
 	cJSON_Delete(resp);
 	if (pager_next(&r->pager, buf_str(&r->token), why, sizeof(why)) != 0) {
 		r->failed = r->done = 1;
-		buf_printf(&r->error, "ACM in %s: %s", r->name, why);
+		buf_printf(&r->error, "ACM in %s: %s", r->label, why);
 		report_warn(s->env->report,
 		    "%s. Nothing will be deleted from the catalog for %s in "
 		    "this run",
-		    buf_str(&r->error), r->name);
+		    buf_str(&r->error), r->label);
 		return;
 	}
 	if (r->token.len == 0)
@@ -615,15 +576,15 @@ list_all(struct sync *s)
 /* A region loses entities only within the threshold too: the overall
  * share hides a region that went from N to none. */
 static int
-ours(const struct sync *s, const struct known *k, struct arn *a)
+ours(const struct sync *s, const struct sync_known *k, struct arn *a)
 {
 	char why[128];
 
-	return k->id && k->synced && !s->r[k->region].failed &&
-	       !s->r[k->region].refused &&
+	return k->id && k->synced && !s->r[k->unit].failed &&
+	       !s->r[k->unit].refused &&
 	       validate_certificate_arn("id", k->id, a, why, sizeof(why)) ==
 	           0 &&
-	       strcmp(a->account, s->account) == 0;
+	       strcmp(a->account, unit_account(s, &s->r[k->unit])) == 0;
 }
 
 static int
@@ -635,10 +596,10 @@ delete_stale(struct sync *s)
 	size_t i;
 	int logged = 0;
 
-	for (i = 0; i < s->cap; i++)
-		if (ours(s, &s->tab[i], &a)) {
-			s->r[s->tab[i].region].synced++;
-			s->r[s->tab[i].region].stale += !s->tab[i].seen;
+	for (i = 0; i < s->ix.cap; i++)
+		if (ours(s, &s->ix.tab[i], &a)) {
+			s->r[s->ix.tab[i].unit].synced++;
+			s->r[s->ix.tab[i].unit].stale += !s->ix.tab[i].seen;
 		}
 	for (i = 0; i < s->nr; i++) {
 		struct region *r = &s->r[i];
@@ -652,19 +613,19 @@ delete_stale(struct sync *s)
 		    "(%lu%%, more than stale_threshold_percent %lu%%): none of "
 		    "%s was deleted. If ACM really lost them, raise "
 		    "stale_threshold_percent for one run (100 allows all)",
-		    r->stale, r->synced, r->name, r->stale * 100 / r->synced,
-		    s->c->stale_threshold_percent, r->name);
+		    r->stale, r->synced, r->label, r->stale * 100 / r->synced,
+		    s->c->stale_threshold_percent, r->label);
 	}
-	for (i = 0; i < s->cap; i++)
-		if (ours(s, &s->tab[i], &a)) {
+	for (i = 0; i < s->ix.cap; i++)
+		if (ours(s, &s->ix.tab[i], &a)) {
 			total++;
-			stale += !s->tab[i].seen;
+			stale += !s->ix.tab[i].seen;
 		}
 	if (!s->account[0]) {
 		int any = 0;
 
-		for (i = 0; i < s->cap; i++)
-			any |= s->tab[i].id && s->tab[i].synced;
+		for (i = 0; i < s->ix.cap; i++)
+			any |= s->ix.tab[i].id && s->ix.tab[i].synced;
 		if (any)
 			report_warn(s->env->report,
 			    "ACM listed no certificate at all, so port-acm "
@@ -693,20 +654,21 @@ delete_stale(struct sync *s)
 		return -1;
 	}
 	s->would_delete = stale;
-	for (i = 0; i < s->cap; i++) {
-		if (!ours(s, &s->tab[i], &a) || s->tab[i].seen)
+	for (i = 0; i < s->ix.cap; i++) {
+		if (!ours(s, &s->ix.tab[i], &a) || s->ix.tab[i].seen)
 			continue;
+		s->acc.a[s->r[s->ix.tab[i].unit].account].deleted++;
 		if (s->bulk)
-			bulk_delete(s->bulk, s->tab[i].id);
+			bulk_delete(s->bulk, s->ix.tab[i].id);
 		if (s->c->dry_run || logged < LOG_MAX)
 			gha_echo(stderr,
 			    "port-acm: %s %s (ACM no longer lists it)\n",
 			    s->c->dry_run ? "dry run: would delete"
 			                  : "deleting",
-			    s->tab[i].id);
+			    s->ix.tab[i].id);
 		if (logged < LOG_MAX)
-			buf_printf(
-			    &names, "%s%s", logged ? ", " : "", s->tab[i].id);
+			buf_printf(&names, "%s%s", logged ? ", " : "",
+			    s->ix.tab[i].id);
 		logged++;
 	}
 	report_log(s->env->report, "%s %lu stale entit%s of %lu synced: %s%s",
@@ -742,8 +704,9 @@ finish_report(struct sync *s, struct op_result *res, int rc)
 		listed += r->listed;
 		skipped += r->skipped;
 		failed_regions += r->failed;
-		buf_printf(&names, "%s%s", i ? "," : "", r->name);
-		o = cJSON_AddObjectToObject(regs, r->name);
+		if (r->account == 0)
+			buf_printf(&names, "%s%s", i ? "," : "", r->name);
+		o = cJSON_AddObjectToObject(regs, r->label);
 		cJSON_AddBoolToObject(o, "complete", !r->failed);
 		cJSON_AddNumberToObject(o, "listed", (double)r->listed);
 		cJSON_AddNumberToObject(o, "skipped", (double)r->skipped);
@@ -764,9 +727,19 @@ finish_report(struct sync *s, struct op_result *res, int rc)
 		if (r->failed)
 			cJSON_AddStringToObject(o, "error", buf_str(&r->error));
 		buf_printf(&res->step_summary, "| %s | %lu | %lu | %s | %s |\n",
-		    r->name, r->listed, r->skipped, buf_str(&list),
+		    r->label, r->listed, r->skipped, buf_str(&list),
 		    r->failed ? "listing failed" : "complete");
 	}
+	for (i = 0; i < s->nr; i++) { /* per account (issue 19) */
+		struct sync_account *a = &s->acc.a[s->r[i].account];
+
+		a->listed += s->r[i].listed;
+		a->queued += s->r[i].queued;
+		a->skipped += s->r[i].skipped;
+		a->units++;
+		a->units_failed += (size_t)s->r[i].failed;
+	}
+	sync_accounts_report(&s->acc, s->c->dry_run, rep, &res->step_summary);
 	sync_report_sort_soonest(s->expiring);
 	cJSON_AddItemToObject(rep, "expiringWithin30Days", s->expiring);
 	cJSON_AddNumberToObject(rep, "expiringCount", (double)s->nexpiring);
@@ -850,8 +823,10 @@ finish_report(struct sync *s, struct op_result *res, int rc)
 		buf_printf(&res->summary,
 		    " Listing failed in %lu region%s:", failed_regions,
 		    failed_regions == 1 ? "" : "s");
+	/* An account that refused its role: its reason once, not per region. */
 	for (i = 0; i < s->nr; i++)
-		if (s->r[i].failed)
+		if (s->r[i].failed && (!s->acc.a[s->r[i].account].failed ||
+		                          i % s->c->nregions == 0))
 			buf_printf(
 			    &res->summary, " %s", buf_str(&s->r[i].error));
 	if (s->refused)
@@ -869,34 +844,47 @@ finish_report(struct sync *s, struct op_result *res, int rc)
 	cJSON_Delete(rep);
 }
 
+/* One unit per (account, region): the account's credentials, reused for
+ * all its regions. A failed account's units are done before they start. */
 static int
 open_regions(struct sync *s)
 {
 	const struct config *c = s->c;
+	struct region *r;
 	char ep[2048];
 	size_t i;
 
-	if ((s->r = calloc(c->nregions, sizeof(*s->r))) == NULL)
+	if ((s->nr = s->acc.n * c->nregions) == 0)
+		return 0; /* an empty shard */
+	if ((s->r = calloc(s->nr, sizeof(*s->r))) == NULL)
 		return -1;
-	s->nr = c->nregions;
 	for (i = 0; i < s->nr; i++) {
-		s->r[i].name = c->regions[i];
+		const struct sync_account *a = &s->acc.a[i / c->nregions];
+
+		r = &s->r[i];
+		r->name = c->regions[i % c->nregions];
+		r->account = i / c->nregions;
+		str_printf(r->label, sizeof(r->label), "%s%s%s", a->id,
+		    a->id[0] ? "/" : "", r->name);
+		pager_init(&r->pager, "ACM", "page token", ACM_LIST_MAX_PAGES);
+		if (a->failed) {
+			r->failed = r->done = 1;
+			buf_puts(&r->error, buf_str(&a->error));
+			continue;
+		}
 		/* A custom endpoint (an emulator, a fake) serves them all;
 		 * the signature's region tells them apart. */
 		if (c->endpoint_custom)
 			str_copy(ep, sizeof(ep), c->endpoint);
-		else if (acm_endpoint_for_region(
-		             c->regions[i], ep, sizeof(ep)) != 0)
+		else if (acm_endpoint_for_region(r->name, ep, sizeof(ep)) != 0)
 			return -1;
-		s->r[i].acm = acm_new(s->env->http,
-		    &(struct acm_config){ep, c->regions[i],
-		        creds_provider(s->env->creds),
+		r->acm = acm_new(s->env->http,
+		    &(struct acm_config){ep, r->name,
+		        sync_accounts_provider(&s->acc, r->account, s->env),
 		        c->aws_ca_file[0] ? c->aws_ca_file : NULL,
 		        c->aws_ca_setting, c->max_attempts, s->env->clock});
-		if (s->r[i].acm == NULL)
+		if (r->acm == NULL)
 			return -1;
-		pager_init(
-		    &s->r[i].pager, "ACM", "page token", ACM_LIST_MAX_PAGES);
 	}
 	return 0;
 }
@@ -906,7 +894,7 @@ op_sync(struct op_env *env, struct op_result *res)
 {
 	const struct config *c = env->cfg;
 	struct sync s = {0};
-	char ua[64];
+	char ua[64], why[1024];
 	size_t i;
 	int rc = 1;
 
@@ -915,6 +903,12 @@ op_sync(struct op_env *env, struct op_result *res)
 	s.now = (double)time(NULL);
 	s.expiring = cJSON_CreateArray();
 	s.attention = cJSON_CreateArray();
+	if (sync_accounts_open(&s.acc, env, why, sizeof(why)) != 0) {
+		buf_printf(&res->summary, "Nothing was synced: %s", why);
+		goto out;
+	}
+	if (s.acc.n && s.acc.a[0].id[0]) /* every unit knows its account */
+		str_copy(s.account, sizeof(s.account), s.acc.a[0].id);
 	if (s.expiring == NULL || s.attention == NULL ||
 	    open_regions(&s) != 0) {
 		buf_puts(&res->summary, "out of memory or no ACM endpoint");
@@ -922,9 +916,9 @@ op_sync(struct op_env *env, struct op_result *res)
 	}
 	if (env->port) {
 		s.catalog_ok = read_catalog(&s) == 0;
-		for (i = 0; i < s.cap; i++)
-			if (s.tab[i].id)
-				s.r[s.tab[i].region].catalog++;
+		for (i = 0; i < s.ix.cap; i++)
+			if (s.ix.tab[i].id)
+				s.r[s.ix.tab[i].unit].catalog++;
 	}
 	if (env->port && !c->dry_run) {
 		snprintf(ua, sizeof(ua), "port-acm/%s", PORT_ACM_VERSION);
@@ -970,9 +964,8 @@ out:
 			buf_free(&s.r[i].error);
 		}
 	free(s.r);
-	for (i = 0; i < s.cap; i++)
-		free(s.tab[i].id);
-	free(s.tab);
+	sync_index_free(&s.ix);
+	sync_accounts_free(&s.acc);
 	bulk_free(s.bulk);
 	cJSON_Delete(s.expiring);
 	cJSON_Delete(s.attention);

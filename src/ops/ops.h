@@ -17,6 +17,7 @@
 #include "aws/acm.h"
 #include "base/buf.h"
 #include "base/http.h"
+#include "creds/creds.h"
 #include "input/config.h"
 #include "port/port.h"
 #include "port/report.h"
@@ -38,6 +39,9 @@ struct op_env {
 	 * the reserve kept for the final report (the result is written
 	 * even when a wait ran out the clock); 0 = no extension. */
 	long long catalog_deadline_ms;
+	/* borrowed; sync assumes a role per account with it (issue 19);
+	 * NULL = the run's own account only */
+	const struct creds_env *cenv;
 };
 
 struct op_result {

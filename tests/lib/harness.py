@@ -379,6 +379,10 @@ class World:
                 env["AWS_SESSION_TOKEN"] = self.session_token
             if self.acm_url:
                 env["AWS_ENDPOINT_URL_ACM"] = self.acm_url
+            # Services a test does not fake go nowhere (a closed local
+            # port), never to AWS; a test that fakes one overrides it.
+            for svc in ("ORGANIZATIONS", "ACCOUNT"):
+                env["AWS_ENDPOINT_URL_" + svc] = "http://127.0.0.1:9"
         if self.https:
             env["SSL_CERT_FILE"] = self.suite.ca_pem
         if actions:

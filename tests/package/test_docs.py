@@ -286,7 +286,7 @@ for p in sorted(os.listdir(os.path.join(ROOT, "examples", "iam"))):
     # List calls and Route 53's ListHostedZonesByName (and STS's
     # GetCallerIdentity); every other one is scoped.
     unscoped = ("acm:List", "route53:ListHostedZonesByName",
-                "sts:GetCallerIdentity")
+                "sts:GetCallerIdentity", "organizations:ListAccounts")
     wild = [a for st in pol.get("Statement", [])
             if st.get("Effect") == "Allow" and st.get("Resource") == "*"
             for a in ([st["Action"]] if isinstance(st.get("Action"), str)

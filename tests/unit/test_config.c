@@ -1001,6 +1001,45 @@ test_sync(void)
 	ok(load(NULL) == CONFIG_ERROR && has(buf_str(&msg), "no AWS region"),
 	    "sync: no region at all is refused");
 	env_aws();
+	env_set("INPUT_ACCOUNTS", "111111111111,\n222222222222, 111111111111");
+	env_set("INPUT_ACCOUNT_ROLE_NAME", "port-acm-sync");
+	ok(load("sync", NULL) == CONFIG_OK && c.naccounts == 2 &&
+	        strcmp(c.accounts[0], "111111111111") == 0 &&
+	        strcmp(c.accounts[1], "222222222222") == 0 &&
+	        strcmp(c.account_role_name, "port-acm-sync") == 0,
+	    "sync: accounts listed, de-duplicated, with account_role_name");
+	env_set("INPUT_ACCOUNTS", " Organization\n");
+	env_set("INPUT_ORGANIZATION_ROLE_ARN",
+	    "arn:aws:iam::111111111111:role/org-read");
+	ok(load("sync", NULL) == CONFIG_OK && c.accounts_org &&
+	        c.naccounts == 0 &&
+	        strcmp(c.organization_role_arn,
+	            "arn:aws:iam::111111111111:role/org-read") == 0,
+	    "sync: accounts organization with organization_role_arn");
+	env_set("INPUT_ACCOUNTS", "111111111111");
+	ok(load("sync", NULL) == CONFIG_ERROR &&
+	        has(buf_str(&msg), "organization_role_arn"),
+	    "sync: organization_role_arn only with accounts organization");
+	env_set("INPUT_ORGANIZATION_ROLE_ARN", NULL);
+	env_set("INPUT_ACCOUNT_ROLE_NAME", NULL);
+	ok(load("sync", NULL) == CONFIG_ERROR &&
+	        has(buf_str(&msg), "account_role_name"),
+	    "sync: accounts without account_role_name refused");
+	env_set("INPUT_ACCOUNT_ROLE_NAME", "arn:aws:iam::1:role/x");
+	ok(load("sync", NULL) == CONFIG_ERROR &&
+	        has(buf_str(&msg), "IAM role name"),
+	    "sync: an ARN is not a role name");
+	env_set("INPUT_ACCOUNT_ROLE_NAME", "port-acm-sync");
+	env_set("INPUT_ACCOUNTS", "11111111111x");
+	ok(load("sync", NULL) == CONFIG_ERROR &&
+	        has(buf_str(&msg), "12 digits"),
+	    "sync: a malformed account id refused");
+	env_set("INPUT_ACCOUNTS", NULL);
+	ok(load("sync", NULL) == CONFIG_ERROR &&
+	        has(buf_str(&msg), "accounts is not"),
+	    "sync: account_role_name without accounts refused");
+	env_set("INPUT_ACCOUNT_ROLE_NAME", NULL);
+	env_aws();
 	env_port();
 	ok(load("sync", NULL) == CONFIG_OK && c.port_enabled && !c.run_id[0],
 	    "sync: Port credentials without a run id still write the catalog");

@@ -1,0 +1,347 @@
+#include "ops/sync_accounts.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws/organizations.h"
+#include "base/cancel.h"
+#include "base/clock.h"
+#include "base/md.h"
+#include "base/pager.h"
+#include "creds/creds.h"
+#include "creds/creds_identity.h"
+#include "input/validate_arn.h"
+
+/* The session name CloudTrail shows in each account. */
+#define SESSION_NAME "port-acm-sync"
+
+/* Why account a refused, and the trust policy its role needs. */
+static void
+refused(struct sync_account *a, const char *role_arn, const char *self,
+    const char *partition, const char *external_id, const char *why)
+{
+	buf_printf(&a->error,
+	    "account %s: could not assume %s (%s). Nothing of account %s is "
+	    "listed or deleted in this run. If the account is active, its "
+	    "role needs a trust policy allowing sts:AssumeRole to the run's "
+	    "account: {\"Effect\": \"Allow\", \"Principal\": {\"AWS\": "
+	    "\"arn:%s:iam::%s:root\"}, \"Action\": \"sts:AssumeRole\"%s} "
+	    "(examples/iam/sync-account-trust.json), and no SCP may deny "
+	    "it",
+	    a->id, role_arn, why, a->id, partition, self,
+	    external_id ? ", \"Condition\": {\"StringEquals\": "
+	                  "{\"sts:ExternalId\": \"...\"}}"
+	                : "");
+	a->failed = 1;
+}
+
+static int
+open_one(struct sync_accounts *sa, struct sync_account *a, struct op_env *env,
+    const char *partition)
+{
+	const struct config *c = env->cfg;
+	const char *ext = c->role_external_id[0] ? c->role_external_id : NULL;
+	char arn[2048], err[1024], safe[1100];
+
+	if (strcmp(a->id, sa->self) == 0)
+		return 0; /* the run's own credentials */
+	str_printf(arn, sizeof(arn), "arn:%s:iam::%s:role/%s", partition, a->id,
+	    c->account_role_name);
+	a->creds = creds_new_assume_role(
+	    env->creds, env->cenv, arn, SESSION_NAME, 0, ext);
+	if (a->creds == NULL)
+		return -1;
+	/* Every account's minted credentials are masked before use. */
+	creds_set_mask(a->creds, env->cenv->mask, env->cenv->mask_arg);
+	if (creds_get(a->creds, clock_now(env->clock), err, sizeof(err)) !=
+	    NULL)
+		return 0;
+	refused(
+	    a, arn, sa->self, partition, ext, md_str(safe, sizeof(safe), err));
+	report_warn(env->report, "%s", buf_str(&a->error));
+	return 0;
+}
+
+#define ORG_MAX_PAGES 1000 /* of 20 accounts: past any quota */
+
+static int
+add_listed(struct sync_accounts *sa, const cJSON *acct)
+{
+	const cJSON *id = cJSON_GetObjectItemCaseSensitive(acct, "Id");
+	const cJSON *st = cJSON_GetObjectItemCaseSensitive(acct, "State");
+	const cJSON *nm = cJSON_GetObjectItemCaseSensitive(acct, "Name");
+	struct sync_account *n;
+
+	/* State replaces Status (retired 2026-09-09); either may come. */
+	if (!cJSON_IsString(st))
+		st = cJSON_GetObjectItemCaseSensitive(acct, "Status");
+	if (!cJSON_IsString(id) || strlen(id->valuestring) != 12 ||
+	    strspn(id->valuestring, "0123456789") != 12 ||
+	    !cJSON_IsString(st) || strcmp(st->valuestring, "ACTIVE") != 0)
+		return 0; /* not ACTIVE: suspended, closed, leaving */
+	if (sa->n % 64 == 0) {
+		if ((n = realloc(sa->a, (sa->n + 64) * sizeof(*n))) == NULL)
+			return -1;
+		sa->a = n;
+	}
+	n = &sa->a[sa->n++];
+	memset(n, 0, sizeof(*n));
+	memcpy(n->id, id->valuestring, 13);
+	if (cJSON_IsString(nm))
+		str_copy(n->name, sizeof(n->name), nm->valuestring); /* JSON */
+	return 0;
+}
+
+/* Every ACTIVE account of the organization, paginated. */
+static int
+list_organization(
+    struct sync_accounts *sa, struct op_env *env, char *why, size_t whylen)
+{
+	const struct config *c = env->cfg;
+	struct creds *oc = NULL;
+	struct organizations *org = NULL;
+	struct aws_error e;
+	struct pager pg;
+	struct buf token = {0};
+	const cJSON *it, *next;
+	cJSON *resp = NULL;
+	char url[2048], sr[64], pwhy[256];
+	int rc = -1;
+
+	pager_init(&pg, "Organizations", "NextToken", ORG_MAX_PAGES);
+	if (c->organization_role_arn[0]) {
+		if ((oc = creds_new_assume_role(env->creds, env->cenv,
+		         c->organization_role_arn, "port-acm-org", 0,
+		         c->role_external_id[0] ? c->role_external_id
+		                                : NULL)) == NULL)
+			goto oom;
+		creds_set_mask(oc, env->cenv->mask, env->cenv->mask_arg);
+	}
+	organizations_endpoint(c->region, url, sizeof(url), sr, sizeof(sr));
+	if (c->org_endpoint[0])
+		str_copy(url, sizeof(url), c->org_endpoint);
+	if ((org = organizations_new(env->http,
+	         &(struct organizations_config){url, sr,
+	             creds_provider(oc ? oc : env->creds),
+	             c->aws_ca_file[0] ? c->aws_ca_file : NULL,
+	             c->aws_ca_setting, c->max_attempts, env->clock},
+	         why, whylen)) == NULL)
+		goto out;
+	for (;;) {
+		if (cancel_requested()) {
+			str_copy(why, whylen, "cancelled");
+			goto out;
+		}
+		if (organizations_list_accounts(
+		        org, buf_str(&token), &resp, &e) != 0) {
+			str_printf(why, whylen,
+			    "Organizations refused ListAccounts (%s: %s). It "
+			    "answers only the management account or a "
+			    "delegated administrator: set "
+			    "organization_role_arn "
+			    "to a role there allowed "
+			    "organizations:ListAccounts "
+			    "(examples/iam/sync-organization.json)",
+			    e.type[0] ? e.type : "error", e.message);
+			goto out;
+		}
+		cJSON_ArrayForEach(
+		    it, cJSON_GetObjectItemCaseSensitive(resp, "Accounts"))
+		{
+			if (add_listed(sa, it) != 0)
+				goto oom;
+		}
+		next = cJSON_GetObjectItemCaseSensitive(resp, "NextToken");
+		buf_reset(&token);
+		if (cJSON_IsString(next) && next->valuestring[0])
+			buf_puts(&token, next->valuestring);
+		cJSON_Delete(resp);
+		resp = NULL;
+		if (pager_next(&pg, buf_str(&token), pwhy, sizeof(pwhy)) != 0) {
+			str_printf(why, whylen, "Organizations: %s", pwhy);
+			goto out;
+		}
+		if (token.len == 0)
+			break;
+	}
+	if (sa->n == 0) {
+		str_copy(why, whylen, "Organizations listed no ACTIVE account");
+		goto out;
+	}
+	rc = 0;
+	goto out;
+oom:
+	str_copy(why, whylen, "out of memory");
+out:
+	cJSON_Delete(resp);
+	buf_free(&token);
+	pager_free(&pg);
+	organizations_free(org);
+	creds_free(oc);
+	return rc;
+}
+
+int
+sync_accounts_in_shard(const char *id, unsigned i, unsigned n)
+{
+	unsigned long long h = 1469598103934665603ULL; /* FNV-1a 64 */
+
+	while (*id)
+		h = (h ^ (unsigned char)*id++) * 1099511628211ULL;
+	return n == 0 || h % n == (unsigned long long)(i - 1);
+}
+
+/* Keeps the accounts of this job's shard, in order. */
+static void
+keep_shard(struct sync_accounts *sa, const struct config *c)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < sa->n; i++)
+		if (sync_accounts_in_shard(sa->a[i].id, c->shard_i, c->shard_n))
+			sa->a[k++] = sa->a[i];
+	sa->n = k;
+}
+
+int
+sync_accounts_open(
+    struct sync_accounts *sa, struct op_env *env, char *why, size_t whylen)
+{
+	const struct config *c = env->cfg;
+	const struct partition *part = validate_partition_for_region(c->region);
+	size_t i, n = c->naccounts ? c->naccounts : 1;
+
+	memset(sa, 0, sizeof(*sa));
+	if (c->accounts_org) {
+		if (list_organization(sa, env, why, whylen) != 0)
+			return -1;
+		n = sa->n;
+	} else if ((sa->a = calloc(n, sizeof(*sa->a))) == NULL) {
+		str_copy(why, whylen, "out of memory");
+		return -1;
+	}
+	sa->n = n;
+	if (c->naccounts == 0 && !c->accounts_org)
+		return 0;
+	if (env->cenv == NULL) {
+		str_copy(why, whylen, "accounts needs the credential chain");
+		return -1;
+	}
+	if (creds_caller_identity(
+	        env->creds, env->cenv, sa->self, why, whylen) != 0)
+		return -1;
+	if (!c->accounts_org)
+		for (i = 0; i < n; i++)
+			memcpy(sa->a[i].id, c->accounts[i], 13);
+	keep_shard(sa, c);
+	/* An empty share is no error: fewer accounts than jobs. */
+	if (c->shard_n)
+		report_log(env->report, "shard %u/%u: %zu of the %zu accounts",
+		    c->shard_i, c->shard_n, sa->n, n);
+	for (i = 0; i < sa->n; i++) {
+		if (cancel_requested() ||
+		    open_one(sa, &sa->a[i], env, part->name) != 0) {
+			str_copy(why, whylen,
+			    cancel_requested() ? "cancelled" : "out of memory");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+struct aws_credentials_provider
+sync_accounts_provider(
+    const struct sync_accounts *sa, size_t i, struct op_env *env)
+{
+	return creds_provider(sa->a[i].creds ? sa->a[i].creds : env->creds);
+}
+
+struct sync_account *
+sync_accounts_find(struct sync_accounts *sa, const char *arn)
+{
+	struct arn a;
+	char why[128];
+	size_t i;
+
+	if (validate_certificate_arn("arn", arn, &a, why, sizeof(why)) != 0)
+		return NULL;
+	for (i = 0; i < sa->n; i++)
+		if (strcmp(sa->a[i].id, a.account) == 0)
+			return &sa->a[i];
+	return NULL;
+}
+
+static const char *
+status_of(const struct sync_account *a)
+{
+	return a->failed                             ? "role refused"
+	       : a->units_failed == a->units         ? "listing failed"
+	       : a->units_failed                     ? "incomplete"
+	       : a->write_failed || a->delete_failed ? "Port refused some"
+	                                             : "complete";
+}
+
+void
+sync_accounts_report(
+    const struct sync_accounts *sa, int dry_run, cJSON *rep, struct buf *md)
+{
+	const struct sync_account *a;
+	cJSON *arr, *o;
+	char n[5][24];
+	size_t i;
+	int pass;
+
+	if (!sa->self[0] ||
+	    (arr = cJSON_AddArrayToObject(rep, "accounts")) == NULL)
+		return;
+	buf_puts(md, "\n| Account | Name | Listed | Written | Skipped | "
+	             "Deleted | Status |\n|---|---|---:|---:|---:|---:|---|\n");
+	/* Failed accounts first: the ones someone must look at. */
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < sa->n; i++) {
+			a = &sa->a[i];
+			if ((pass == 0) !=
+			    (a->failed || a->units_failed || a->write_failed ||
+			        a->delete_failed))
+				continue;
+			if ((o = cJSON_CreateObject()) == NULL)
+				return;
+			cJSON_AddStringToObject(o, "accountId", a->id);
+			cJSON_AddStringToObject(o, "accountName", a->name);
+			cJSON_AddNumberToObject(o, "listed", (double)a->listed);
+			cJSON_AddNumberToObject(o,
+			    dry_run ? "wouldWrite" : "written",
+			    (double)(a->queued - a->write_failed));
+			cJSON_AddNumberToObject(
+			    o, "skipped", (double)a->skipped);
+			cJSON_AddNumberToObject(o,
+			    dry_run ? "wouldDelete" : "deleted",
+			    (double)(a->deleted - a->delete_failed));
+			cJSON_AddStringToObject(o, "status", status_of(a));
+			if (a->failed)
+				cJSON_AddStringToObject(
+				    o, "error", buf_str(&a->error));
+			cJSON_AddItemToArray(arr, o);
+			snprintf(n[0], sizeof(n[0]), "%lu", a->listed);
+			snprintf(n[1], sizeof(n[1]), "%lu",
+			    a->queued - a->write_failed);
+			snprintf(n[2], sizeof(n[2]), "%lu", a->skipped);
+			snprintf(n[3], sizeof(n[3]), "%lu",
+			    a->deleted - a->delete_failed);
+			md_row(md, 7, a->id, a->name, n[0], n[1], n[2], n[3],
+			    status_of(a));
+		}
+}
+
+void
+sync_accounts_free(struct sync_accounts *sa)
+{
+	size_t i;
+
+	for (i = 0; sa->a && i < sa->n; i++) {
+		creds_free(sa->a[i].creds);
+		buf_free(&sa->a[i].error);
+	}
+	free(sa->a);
+	memset(sa, 0, sizeof(*sa));
+}
