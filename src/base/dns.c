@@ -320,12 +320,11 @@ wait_done(struct dns *d, struct query *q, long long deadline)
 			if (!fds[i].revents)
 				continue;
 			any = 1;
-			ares_process_fd(d->ch,
-			    fds[i].revents & (POLLIN | POLLERR | POLLHUP)
-			        ? fds[i].fd
-			        : ARES_SOCKET_BAD,
-			    fds[i].revents & POLLOUT ? fds[i].fd
-			                             : ARES_SOCKET_BAD);
+			int rd = (fds[i].revents &
+			             (POLLIN | POLLERR | POLLHUP)) != 0;
+			int wr = (fds[i].revents & POLLOUT) != 0;
+			ares_process_fd(d->ch, rd ? fds[i].fd : ARES_SOCKET_BAD,
+			    wr ? fds[i].fd : ARES_SOCKET_BAD);
 		}
 		if (!any) /* c-ares's own timeouts: the next try */
 			ares_process_fd(
