@@ -16,7 +16,7 @@ ALL_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	$(CFLAGS_WARN) $(CFLAGS) $(CFLAGS_HARDEN) -I$(DEPS)/include -Isrc \
 	-DPORT_ACM_VERSION='"$(VERSION)"' -DCURL_STATICLIB
 LDFLAGS_HARDEN := -pie -Wl,-z,relro,-z,now
-LIBS      := -L$(DEPS)/lib -lcurl -lmbedtls -lmbedx509 -lmbedcrypto -lcjson -lexpat -lpthread -lm
+LIBS      := -L$(DEPS)/lib -lcurl -lmbedtls -lmbedx509 -lmbedcrypto -lcjson -lexpat -lcares -lpthread -lm
 
 # src/<layer>/*.c (src/layers.txt) and src/main.c on top.
 SRCS      := $(wildcard src/*.c src/*/*.c)

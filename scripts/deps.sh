@@ -115,11 +115,14 @@ while read -r pkg up deb _suite file sum; do
 	case "$pkg" in '#'* | '') continue ;; esac
 	[ -n "$sum" ] || { echo "deps.sh: malformed pin line for $pkg" >&2; exit 1; }
 	fetch "$pkg" "$file" "$sum"
-	eval "ver_$pkg=\$up deb_$pkg=\$deb"
+	# c-ares: a shell variable name cannot hold '-'.
+	var=$(echo "$pkg" | tr - _)
+	eval "ver_$var=\$up deb_$var=\$deb"
 	case " $seen " in *" $pkg "*) ;; *) seen="$seen $pkg" ;; esac
 done <"$pins"
 for pkg in $seen; do
-	eval "extract $pkg \"\$ver_$pkg\" \"\$deb_$pkg\""
+	var=$(echo "$pkg" | tr - _)
+	eval "extract $pkg \"\$ver_$var\" \"\$deb_$var\""
 done
 
 work="$prefix/../work-$mode"
@@ -130,7 +133,8 @@ mkdir -p "$prefix/include" "$prefix/lib"
 
 # unpack PACKAGE: a copy of the patched tree to build in.
 unpack() {
-	eval "up=\$ver_$1 deb=\$deb_$1"
+	var=$(echo "$1" | tr - _)
+	eval "up=\$ver_$var deb=\$deb_$var"
 	cp -a "$srcdir/$1-$deb/$1-$up" "$work/"
 }
 
@@ -232,6 +236,25 @@ unpack curl
 	make -C include install >&2
 )
 
+# c-ares: the DNS resolver of the validation doctor (base/dns.c). The
+# library only (no adig/ahost, no tests); the linker's --gc-sections
+# keeps just the query and parser code base/dns.c calls. Built out of
+# tree: configure rewrites include/ares_build.h, and the copy we
+# compile must stay byte for byte Debian's (tests/package/test_deps.py).
+unpack c-ares
+(
+	mkdir -p "$work/c-ares-build"
+	cd "$work/c-ares-build"
+	# shellcheck disable=SC2086
+	"$work/c-ares-$ver_c_ares/configure" CC="$cc" CFLAGS="$opt" \
+		--prefix="$prefix" --disable-shared --enable-static \
+		--disable-tests --disable-debug --disable-warnings \
+		--enable-symbol-hiding --disable-dependency-tracking >&2
+	make -j"$jobs" -C src/lib >&2
+	make -C src/lib install-libLTLIBRARIES >&2
+	make -C include install >&2
+)
+
 # What was built, for `port-acm --version`: the Debian revision of each
 # library (the libraries report their upstream versions themselves).
 {
@@ -240,6 +263,7 @@ unpack curl
 	echo "#define PORT_ACM_DEB_MBEDTLS \"$deb_mbedtls\""
 	echo "#define PORT_ACM_DEB_CJSON \"$deb_cjson\""
 	echo "#define PORT_ACM_DEB_EXPAT \"$deb_expat\""
+	echo "#define PORT_ACM_DEB_CARES \"$deb_c_ares\""
 } >"$prefix/include/port_acm_deps.h"
 
 echo "$want" >"$stamp"

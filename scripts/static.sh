@@ -53,7 +53,7 @@ done
 # shellcheck disable=SC2086
 $cc -static -Wl,--gc-sections -Wl,-z,relro,-z,now -Wl,-z,noexecstack -s \
 	-o "$out.tmp" $objs -L"$deps/lib" \
-	-lcurl -lmbedtls -lmbedx509 -lmbedcrypto -lcjson -lexpat -lpthread -lm
+	-lcurl -lmbedtls -lmbedx509 -lmbedcrypto -lcjson -lexpat -lcares -lpthread -lm
 mv "$out.tmp" "$out"
 
 # A dynamic section means something was linked dynamically.

@@ -5,6 +5,7 @@
  */
 #include "base/version.h"
 
+#include <ares.h>
 #include <cjson/cJSON.h>
 #include <curl/curl.h>
 #include <expat.h>
@@ -28,7 +29,9 @@ version_print(FILE *f)
 	    fprintf(f, "cJSON %s (Debian %s)\n", cJSON_Version(),
 	        PORT_ACM_DEB_CJSON) < 0 ||
 	    fprintf(f, "expat %d.%d.%d (Debian %s)\n", xv.major, xv.minor,
-	        xv.micro, PORT_ACM_DEB_EXPAT) < 0)
+	        xv.micro, PORT_ACM_DEB_EXPAT) < 0 ||
+	    fprintf(f, "c-ares %s (Debian %s)\n", ares_version(NULL),
+	        PORT_ACM_DEB_CARES) < 0)
 		return -1;
 	return fflush(f) == 0 ? 0 : -1;
 }

@@ -135,6 +135,10 @@ struct config {
 	long request_timeout_ms;
 	long poll_interval_ms;
 	long deadline_ms; /* whole run, relative */
+
+	/* PORT_ACM_DNS_SERVER: the one DNS server the validation doctor
+	 * asks (base/dns.h), "" = the system's resolvers. */
+	char dns_server[64];
 };
 
 /* The ACM endpoint for a region when no custom one is configured:

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/dns.h"
 #include "input/validate.h"
 
 void
@@ -43,6 +44,9 @@ envvars_tls(struct config *c, envvars_getenv_fn getenv_fn, struct buf *msg)
 	return CONFIG_OK;
 }
 
+static int envvars_dns(
+    struct config *c, envvars_getenv_fn getenv_fn, struct buf *msg);
+
 int
 envvars_timeouts(struct config *c, envvars_getenv_fn getenv_fn, struct buf *msg)
 {
@@ -66,6 +70,31 @@ envvars_timeouts(struct config *c, envvars_getenv_fn getenv_fn, struct buf *msg)
 		return CONFIG_ERROR;
 	c->connect_timeout_ms = conn_s * 1000;
 	c->request_timeout_ms = req_s * 1000;
+	return envvars_dns(c, getenv_fn, msg);
+}
+
+/* PORT_ACM_DNS_SERVER: checked here, so a typo is refused before any
+ * AWS call rather than at the end of a validation wait. */
+static int
+envvars_dns(struct config *c, envvars_getenv_fn getenv_fn, struct buf *msg)
+{
+	const char *v = config_nonempty(getenv_fn("PORT_ACM_DNS_SERVER"));
+	char why[160];
+
+	c->dns_server[0] = '\0';
+	if (v == NULL)
+		return CONFIG_OK;
+	if (strlen(v) >= sizeof(c->dns_server) ||
+	    dns_server_check(v, why, sizeof(why)) != 0) {
+		if (strlen(v) >= sizeof(c->dns_server))
+			snprintf(why, sizeof(why), "it is too long");
+		buf_printf(msg,
+		    "PORT_ACM_DNS_SERVER is refused: %s (example: "
+		    "PORT_ACM_DNS_SERVER=192.0.2.53:53)",
+		    why);
+		return CONFIG_ERROR;
+	}
+	snprintf(c->dns_server, sizeof(c->dns_server), "%s", v);
 	return CONFIG_OK;
 }
 

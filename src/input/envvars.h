@@ -23,7 +23,7 @@ void envvars_github(struct config *c, envvars_getenv_fn getenv_fn);
 int envvars_tls(struct config *c, envvars_getenv_fn getenv_fn, struct buf *msg);
 
 /* PORT_ACM_CONNECT_TIMEOUT_SECONDS, PORT_ACM_REQUEST_TIMEOUT_SECONDS,
- * PORT_ACM_POLL_INTERVAL_MS. */
+ * PORT_ACM_POLL_INTERVAL_MS, then PORT_ACM_DNS_SERVER. */
 int envvars_timeouts(
     struct config *c, envvars_getenv_fn getenv_fn, struct buf *msg);
 

@@ -17,7 +17,7 @@
  * Requires: src/input/config.c src/input/inputs.c src/input/rules.c
  * src/input/envvars.c src/input/context.c src/input/validate.c
  * src/input/validate_domain.c src/input/validate_arn.c
- * src/input/validate_text.c src/aws/aws.c
+ * src/input/validate_text.c src/aws/aws.c src/base/dns.c
  */
 #include <stddef.h>
 #include <stdint.h>

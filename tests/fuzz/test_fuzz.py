@@ -55,7 +55,7 @@ CFLAGS = ["-std=c11", "-D_POSIX_C_SOURCE=200809L", "-D_DEFAULT_SOURCE",
           "-Wall", "-Wextra", "-Wno-unused-parameter",
           "-I" + os.path.join(ROOT, "src"), "-I" + os.path.join(DEPS, "include")]
 LIBS = ["-L" + os.path.join(DEPS, "lib"), "-lcurl", "-lmbedtls", "-lmbedx509",
-        "-lmbedcrypto", "-lcjson", "-lexpat", "-lpthread", "-lm"]
+        "-lmbedcrypto", "-lcjson", "-lexpat", "-lcares", "-lpthread", "-lm"]
 FINDING = ("crash-", "leak-", "timeout-", "oom-", "slow-unit-")
 
 T = Tap()

@@ -30,7 +30,7 @@ def table():
         cmd = [os.environ.get("CC", "cc"), "-std=c11", "-D_POSIX_C_SOURCE=200809L",
                "-I" + os.path.join(ROOT, "src"), "-I" + os.path.join(DEPS, "include"),
                os.path.join(HERE, "dump_inputs.c"), LIB, "-L" + os.path.join(DEPS, "lib"),
-               "-lcurl", "-lmbedtls", "-lmbedx509", "-lmbedcrypto", "-lcjson", "-lexpat",
+               "-lcurl", "-lmbedtls", "-lmbedx509", "-lmbedcrypto", "-lcjson", "-lexpat", "-lcares",
                "-lpthread", "-lm", "-o", exe]
         p = subprocess.run(cmd, capture_output=True, text=True)
         if not T.ok(p.returncode == 0, "dump_inputs builds against build/libportacm.a",

@@ -25,7 +25,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 BIN = os.environ.get("PORT_ACM_BIN") or os.path.join(ROOT, "build", "port-acm")
 SRC = os.path.join(ROOT, "build", "src")
 NAMES = {"curl": "curl", "mbedtls": "Mbed TLS", "cjson": "cJSON",
-         "expat": "expat"}
+         "expat": "expat", "c-ares": "c-ares"}
 # Files we replace on purpose: the trimmed Mbed TLS config (scripts/).
 OURS = {"mbedtls": {"include/mbedtls/mbedtls_config.h"}}
 
@@ -108,7 +108,7 @@ def sources(t):
 
 def main():
     P = pins()
-    T.ok(set(P) == set(NAMES), "scripts/pins pins curl, Mbed TLS, cJSON and expat",
+    T.ok(set(P) == set(NAMES), "scripts/pins pins curl, Mbed TLS, cJSON, expat and c-ares",
          str(sorted(P)))
     for pkg, (up, deb, fs) in P.items():
         kinds = {re.sub(r"^.*?(\.dsc|\.orig\.tar\.\w+(\.asc)?|\.debian\.tar\.\w+)$",

@@ -843,6 +843,29 @@ test_numbers(void)
 	env_set("AWS_MAX_ATTEMPTS", "99999999999999999999999");
 	ok(load("request", "--domain-name=a.example.com", NULL) == CONFIG_ERROR,
 	    "AWS_MAX_ATTEMPTS overflow refused");
+	env_set("AWS_MAX_ATTEMPTS", NULL);
+
+	ok(load("request", "--domain-name=a.example.com", NULL) == CONFIG_OK &&
+	        c.dns_server[0] == '\0',
+	    "PORT_ACM_DNS_SERVER unset: the system's resolvers");
+	env_set("PORT_ACM_DNS_SERVER", "127.0.0.1:5353");
+	ok(load("request", "--domain-name=a.example.com", NULL) == CONFIG_OK,
+	    "PORT_ACM_DNS_SERVER host:port taken");
+	is_str(c.dns_server, "127.0.0.1:5353", "... as given");
+	env_set("PORT_ACM_DNS_SERVER", "[2001:db8::53]");
+	ok(load("request", "--domain-name=a.example.com", NULL) == CONFIG_OK,
+	    "PORT_ACM_DNS_SERVER IPv6 in brackets, no port: taken");
+	const char *bad[] = {"dns.example.com:53", "127.0.0.1:53,10.0.0.1:53",
+	    "127.0.0.1:0", "127.0.0.1:65536", "2001:db8::53", "[::1]x",
+	    "127.0.0.1:"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		env_set("PORT_ACM_DNS_SERVER", bad[i]);
+		ok(load("request", "--domain-name=a.example.com", NULL) ==
+		            CONFIG_ERROR &&
+		        has(buf_str(&msg), "PORT_ACM_DNS_SERVER"),
+		    "PORT_ACM_DNS_SERVER %s refused, variable named", bad[i]);
+	}
+	env_set("PORT_ACM_DNS_SERVER", NULL);
 }
 
 static void
