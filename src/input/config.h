@@ -76,7 +76,10 @@ struct config {
 	unsigned long stale_threshold_percent; /* 0-100 */
 	int dry_run;
 	int include_details;
-	unsigned skip_statuses; /* bit i: config_status_name(i) skipped */
+	unsigned skip_statuses;      /* bit i: config_status_name(i) skipped */
+	char tagging_endpoint[2048]; /* sync: custom Tagging API, "" = own */
+	char owner_tag_key[129];     /* tag -> the "owner" property */
+	char team_tag_key[129];      /* tag -> the entity's Port team */
 	/* AWS */
 	char region[64];       /* sync: the first of regions */
 	char region_note[512]; /* said when the ARN's region wins */

@@ -1,5 +1,6 @@
 #include "input/rules.h"
 
+#include <ctype.h>
 #include <psa/crypto.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -384,6 +385,34 @@ add_skip(struct config *c, const char *st, char *err, size_t errlen)
 	}
 	c->skip_statuses |= 1u << k;
 	return 0;
+}
+
+int
+rules_tag_key(struct config *c, const struct rule_input *in, const char *v,
+    const struct rule_ctx *x)
+{
+	char *dst = (char *)c + in->field;
+	size_t n, i;
+
+	if (v == NULL)
+		v = in->dflt;
+	n = strlen(v);
+	if (n == 0 || n > 128)
+		return config_fail(x->msg,
+		    "%s: an AWS tag key has 1 to 128 characters, not %zu",
+		    in->name, n);
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)v[i];
+
+		if (ch < 0x80 && !isalnum(ch) && !strchr(" _.:/=+-@", ch))
+			return config_fail(x->msg,
+			    "%s: character %zu (0x%02x) is not allowed in an "
+			    "AWS tag key: use letters, digits, spaces and "
+			    "_ . : / = + - @",
+			    in->name, i + 1, ch);
+	}
+	memcpy(dst, v, n + 1);
+	return CONFIG_OK;
 }
 
 int

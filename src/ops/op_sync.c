@@ -35,6 +35,7 @@
 #include "ops/ops.h"
 #include "ops/stale.h"
 #include "ops/sync_report.h"
+#include "ops/sync_tags.h"
 #include "port/bulk.h"
 
 #define LIST_PACE_MS          1000 /* ListCertificates: 1 request/s (§8) */
@@ -72,7 +73,8 @@ struct sync {
 	struct region *r;
 	size_t nr;
 	struct bulk *bulk;
-	struct known *tab; /* open addressing, power-of-two capacity */
+	struct sync_tags *tags; /* every certificate's tags (sync_tags.h) */
+	struct known *tab;      /* open addressing, power-of-two capacity */
 	size_t cap, count;
 	int catalog_ok;
 	char account[16];
@@ -481,6 +483,7 @@ one_summary(struct sync *s, struct region *r, const cJSON *sum)
 		r->skipped++;
 		return;
 	}
+	sync_tags_apply(s->tags, (size_t)(r - s->r), r->acm, arn, e);
 	r->queued++;
 	if (s->bulk) {
 		bulk_upsert(s->bulk, e);
@@ -779,6 +782,7 @@ finish_report(struct sync *s, struct op_result *res, int rc)
 	cJSON_AddNumberToObject(rep, "failed", (double)s->failed);
 	sync_refusals_report(&s->refusals, s->env->report, LOG_MAX);
 	cJSON_AddItemToObject(rep, "refused", sync_refusals_take(&s->refusals));
+	sync_tags_report(s->tags, rep);
 	cJSON_AddBoolToObject(rep, "dryRun", s->c->dry_run);
 	if (s->c->dry_run) {
 		cJSON_AddNumberToObject(
@@ -916,7 +920,7 @@ op_sync(struct op_env *env, struct op_result *res)
 	s.expiring = cJSON_CreateArray();
 	s.attention = cJSON_CreateArray();
 	if (s.expiring == NULL || s.attention == NULL ||
-	    open_regions(&s) != 0) {
+	    open_regions(&s) != 0 || (s.tags = sync_tags_new(env)) == NULL) {
 		buf_puts(&res->summary, "out of memory or no ACM endpoint");
 		goto out;
 	}
@@ -941,6 +945,7 @@ op_sync(struct op_env *env, struct op_result *res)
 			goto out;
 		}
 	}
+	sync_tags_read(s.tags);
 	list_all(&s);
 	if (s.bulk)
 		bulk_finish(s.bulk);
@@ -974,6 +979,7 @@ out:
 		free(s.tab[i].id);
 	free(s.tab);
 	bulk_free(s.bulk);
+	sync_tags_free(s.tags);
 	cJSON_Delete(s.expiring);
 	cJSON_Delete(s.attention);
 	buf_free(&s.failures);
