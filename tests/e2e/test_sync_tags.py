@@ -173,5 +173,35 @@ def custom_owner_and_team_keys(t, w):
          "the message names the input", r.stderr[-800:])
 
 
+@S.test
+def include_details_fields(t, w):
+    """include_details: issuer, serial, notBefore, validation method,
+    renewal status and reason, failure reason, in-use-by."""
+    w.add_blueprint(BP)
+    w.add_run(RUN_ID)
+    ok = w.acm.add_certificate("ok.example.com", renewal_status="FAILED",
+                               renewal_reason="DOMAIN_VALIDATION_DENIED",
+                               in_use_by=["arn:aws:elasticloadbalancing:eu-west-1:"
+                                          "123456789012:loadbalancer/app/a/1"])
+    bad = w.acm.add_certificate("bad.example.com", status="FAILED",
+                                failure_reason="CAA_ERROR")
+    r = sync(w, {"regions": "eu-west-1", "include_details": "true"})
+    check_rc(t, r, 0, "exit 0")
+    desc = {c["params"]["CertificateArn"]: c for c in w.acm_calls("DescribeCertificate")}
+    t.ok(ok in desc and bad in desc, "DescribeCertificate for each")
+    e = w.port_entity(BP, ok)["properties"]
+    c = w.acm.certs[ok]
+    t.ok(e.get("issuer") == "Amazon" and e.get("serial") == c["Serial"]
+         and e.get("validationMethod") == "DNS"
+         and e.get("renewalStatus") == "FAILED"
+         and e.get("renewalStatusReason") == "DOMAIN_VALIDATION_DENIED"
+         and e.get("inUseBy") == c["InUseBy"]
+         and isinstance(e.get("notBefore"), str) and e["notBefore"].endswith("Z"),
+         "issuer, serial, notBefore, validation method, renewal status and "
+         "reason, in-use-by", e)
+    f = w.port_entity(BP, bad)["properties"]
+    t.eq(f.get("failureReason"), "CAA_ERROR", "failure reason", f)
+
+
 if __name__ == "__main__":
     S.main()
