@@ -80,6 +80,8 @@ struct config {
 	char tagging_endpoint[2048]; /* sync: custom Tagging API, "" = own */
 	char owner_tag_key[129];     /* tag -> the "owner" property */
 	char team_tag_key[129];      /* tag -> the entity's Port team */
+	unsigned long fail_on_expiring;      /* fail_on expiring:N, 0 = off */
+	int fail_on_expired, fail_on_failed; /* fail_on expired, failed */
 	/* AWS */
 	char region[64];       /* sync: the first of regions */
 	char region_note[512]; /* said when the ARN's region wins */

@@ -99,6 +99,9 @@ const struct inputs_row inputs_table[] = {
         {NULL, NULL}, rules_tag_key, "KEY",
         "the tag naming the entity's Port team (only teams Port has)",
         INPUTS_SYNC, INPUTS_OP},
+    {{"fail_on", NULL, 0, 0, 0}, "fail_on", {NULL, NULL}, rules_fail_on, "LIST",
+        "exit 1 when a certificate matches, e.g. failed,expiring:14",
+        INPUTS_SYNC, INPUTS_OP},
 
     /* renew, delete */
     {{"certificate_arn", NULL, 0, 0, 0}, "certificate_arn", {NULL, NULL},

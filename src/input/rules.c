@@ -387,6 +387,44 @@ add_skip(struct config *c, const char *st, char *err, size_t errlen)
 	return 0;
 }
 
+static int
+add_fail_on(struct config *c, const char *t, char *err, size_t errlen)
+{
+	if (strcasecmp(t, "expired") == 0)
+		c->fail_on_expired = 1;
+	else if (strcasecmp(t, "failed") == 0)
+		c->fail_on_failed = 1;
+	else if (strncasecmp(t, "expiring:", 9) == 0)
+		return validate_uint("fail_on expiring:N", t + 9, 1, 365,
+		    &c->fail_on_expiring, err, errlen);
+	else if (strcasecmp(t, "at_risk") == 0) {
+		/* Only tokens whose data exists: readiness is not computed. */
+		str_printf(err, errlen,
+		    "fail_on: at_risk needs renewalReadiness, which this "
+		    "port-acm does not compute yet; use expiring:N, expired "
+		    "or failed");
+		return -1;
+	} else {
+		str_printf(err, errlen,
+		    "fail_on: '%.64s' is not a condition; use expiring:N "
+		    "(days, 1-365), expired or failed, e.g. "
+		    "\"failed,expiring:14\"",
+		    t);
+		return -1;
+	}
+	return 0;
+}
+
+int
+rules_fail_on(struct config *c, const struct rule_input *in, const char *v,
+    const struct rule_ctx *x)
+{
+	(void)in;
+	if (v && each_item(v, add_fail_on, c, x->err, x->errlen) != 0)
+		return fail_err(x);
+	return CONFIG_OK;
+}
+
 int
 rules_tag_key(struct config *c, const struct rule_input *in, const char *v,
     const struct rule_ctx *x)

@@ -34,6 +34,7 @@
 #include "ops/explain.h"
 #include "ops/ops.h"
 #include "ops/stale.h"
+#include "ops/sync_health.h"
 #include "ops/sync_report.h"
 #include "ops/sync_tags.h"
 #include "port/bulk.h"
@@ -73,8 +74,9 @@ struct sync {
 	struct region *r;
 	size_t nr;
 	struct bulk *bulk;
-	struct sync_tags *tags; /* every certificate's tags (sync_tags.h) */
-	struct known *tab;      /* open addressing, power-of-two capacity */
+	struct sync_tags *tags;    /* every certificate's tags (sync_tags.h) */
+	struct sync_health health; /* fail_on (sync_health.h) */
+	struct known *tab;         /* open addressing, power-of-two capacity */
 	size_t cap, count;
 	int catalog_ok;
 	char account[16];
@@ -465,6 +467,7 @@ one_summary(struct sync *s, struct region *r, const cJSON *sum)
 	if (not_after > s->now && not_after < s->now + EXPIRY_DAYS * 86400.0)
 		note_cert(s->expiring, 1, &s->nexpiring, arn,
 		    str_of(sum, "DomainName"), r->name, status, not_after);
+	sync_health_note(&s->health, arn, status, not_after);
 	if (strcmp(status, "FAILED") == 0 ||
 	    strcmp(status, "VALIDATION_TIMED_OUT") == 0)
 		note_cert(s->attention, 0, &s->nattention, arn,
@@ -917,6 +920,7 @@ op_sync(struct op_env *env, struct op_result *res)
 	s.env = env;
 	s.c = c;
 	s.now = (double)time(NULL);
+	sync_health_init(&s.health, c, s.now);
 	s.expiring = cJSON_CreateArray();
 	s.attention = cJSON_CreateArray();
 	if (s.expiring == NULL || s.attention == NULL ||
@@ -966,6 +970,7 @@ op_sync(struct op_env *env, struct op_result *res)
 	if (s.failed || s.refused)
 		rc = 1;
 	finish_report(&s, res, rc);
+	rc |= sync_health_finish(&s.health, env->report, res);
 out:
 	if (s.r)
 		for (i = 0; i < s.nr; i++) {
@@ -980,6 +985,7 @@ out:
 	free(s.tab);
 	bulk_free(s.bulk);
 	sync_tags_free(s.tags);
+	sync_health_free(&s.health);
 	cJSON_Delete(s.expiring);
 	cJSON_Delete(s.attention);
 	buf_free(&s.failures);

@@ -203,5 +203,42 @@ def include_details_fields(t, w):
     t.eq(f.get("failureReason"), "CAA_ERROR", "failure reason", f)
 
 
+@S.test
+def fail_on_fails_the_job(t, w):
+    import time
+    w.add_blueprint(BP)
+    w.add_run(RUN_ID)
+    now = time.time()
+    soon = w.acm.add_certificate("soon.example.com", not_after=now + 10 * 86400)
+    later = w.acm.add_certificate("later.example.com", not_after=now + 20 * 86400)
+    w.acm.add_certificate("fine.example.com", not_after=now + 200 * 86400)
+    bad = w.acm.add_certificate("bad.example.com", status="FAILED",
+                                failure_reason="CAA_ERROR")
+    r = sync(w, {"regions": "eu-west-1", "fail_on": "expiring:14"})
+    check_rc(t, r, 1, "exit 1: a certificate expires within 14 days")
+    t.eq(len(entities(w)), 4, "every certificate is still written")
+    t.ok("fail_on" in r.stderr and soon in r.stderr and later not in r.stderr
+         and "1 expiring within 14 days" in r.stderr,
+         "the log names the certificate that matched, and only it", r.stderr[-1500:])
+    run = w.port.runs[RUN_ID]
+    t.ok(run["status"] == "FAILURE" and "fail_on matched" in (run.get("summary") or ""),
+         "the Port run fails and its summary says why", (run["status"], run.get("summary")))
+    w.add_run("r_two")
+    r = w.run("sync", inputs={"regions": "eu-west-1", "fail_on": "failed, expiring:5",
+                              "port_context": json.dumps({"runId": "r_two"})})
+    check_rc(t, r, 1, "exit 1: failed matches the FAILED certificate")
+    t.ok(bad in r.stderr and soon not in r.stderr, "only the FAILED one is named",
+         r.stderr[-1200:])
+    w.add_run("r_three")
+    r = w.run("sync", inputs={"regions": "eu-west-1", "fail_on": "expiring:5,expired",
+                              "port_context": json.dumps({"runId": "r_three"})})
+    check_rc(t, r, 0, "exit 0: nothing within 5 days, nothing expired")
+    for bad_in, why in (("at_risk", "renewalReadiness"), ("expiring:0", "expiring"),
+                        ("soon", "not a condition")):
+        r = w.run("sync", inputs={"regions": "eu-west-1", "fail_on": bad_in})
+        check_rc(t, r, 2, f"fail_on {bad_in!r} is refused")
+        t.ok(why in r.stderr, f"... saying {why}", r.stderr[-600:])
+
+
 if __name__ == "__main__":
     S.main()
