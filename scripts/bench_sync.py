@@ -10,6 +10,9 @@ the fakes received and what the process cost:
   * wall time against the floor: ACM's 1 call/s per region makes the
     listing take at least (pages - 1) s, and Port's calls at 4 in flight
     at least ceil(n/20)/4 x 20 ms; the floor is the larger;
+  * Tagging GetResources calls per region (every certificate tagged;
+    expected ceil(n/100)), and the whole sync <= 1.5 x the listing's
+    floor (issue 18);
   * peak RSS of port-acm (target <= 16 MiB).
 Writes build/bench-sync.md; exits 1 when a target is missed.
 Options: --certs N (10000), --latency-ms N (20), --bin PATH.
@@ -76,8 +79,16 @@ def main():
         w.add_run(RUN_ID)
         t0 = time.monotonic()
         arns = w.acm.bulk_load(a.certs, regions=REGIONS)
+        # Every certificate tagged (issue 18): owner, team, one more.
+        with w.acm.lock:
+            for i, x in enumerate(arns):
+                w.acm.certs[x]["Tags"] = [
+                    {"Key": "owner", "Value": f"o{i % 50}@example.com"},
+                    {"Key": "team", "Value": f"team{i % 7}"},
+                    {"Key": "env", "Value": "prod"}]
         load_s = time.monotonic() - t0
         w.acm.latency = w.port.latency = a.latency_ms / 1000.0
+        w.tagging.latency = a.latency_ms / 1000.0
         # The fakes' own work (Python, one GIL) is part of the wall time.
         busy = {"port": 0.0, "acm": 0.0}
 
@@ -93,6 +104,8 @@ def main():
             fake.handle = handle
         timed(w.port, "port")
         timed(w.acm, "acm")
+        busy["tagging"] = 0.0
+        timed(w.tagging, "tagging")
         rc, outputs, stderr, wall, rss_kib, cpu = run_measured(w, a.bin, {
             "regions": ",".join(REGIONS),
             "port_context": json.dumps({"runId": RUN_ID}),
@@ -101,6 +114,9 @@ def main():
         lists = {r: sum(1 for c in w.acm.calls if c["op"] == "ListCertificates"
                         and c["region"] == r) for r in REGIONS}
         want_lists = {r: math.ceil(n / 1000) for r, n in per_region.items()}
+        tag_calls = {r: sum(1 for c in w.tagging.calls if c["op"] == "GetResources"
+                            and c["region"] == r) for r in REGIONS}
+        want_tags = {r: max(1, math.ceil(n / 100)) for r, n in per_region.items()}
         bulk = w.port.calls_of("bulk_upsert")
         want_bulk = math.ceil(a.certs / 20)
         in_flight = w.port.max_in_flight.get("bulk_upsert", 0)
@@ -114,6 +130,11 @@ def main():
             problems.append(f"port-acm exited {rc}: {stderr[-800:]}")
         if lists != want_lists:
             problems.append(f"ListCertificates calls {lists}, expected {want_lists}")
+        if tag_calls != want_tags:
+            problems.append(f"GetResources calls {tag_calls}, expected {want_tags}")
+        if wall > 1.5 * acm_floor:
+            problems.append(f"wall {wall:.2f} s > 1.5 x the listing's floor "
+                            f"{acm_floor:.2f} s")
         if len(bulk) != want_bulk:
             problems.append(f"{len(bulk)} bulk upsert calls, expected {want_bulk}")
         if written != a.certs:
@@ -129,6 +150,10 @@ def main():
             ("added latency", f"{a.latency_ms:g} ms on every fake answer"),
             ("ACM ListCertificates calls", ", ".join(f"{r} {lists[r]} (expected "
                                                      f"{want_lists[r]})" for r in REGIONS)),
+            ("Tagging GetResources calls", ", ".join(
+                f"{r} {tag_calls[r]} (expected {want_tags[r]})" for r in REGIONS)),
+            ("wall / listing floor", f"{wall / acm_floor:.2f}x (target <= 1.5x)"
+             if acm_floor else "-"),
             ("Port bulk upsert calls", f"{len(bulk)} (expected {want_bulk}), "
                                        f"{written:,} entities written"),
             ("Port calls in flight (max)", f"{in_flight} (target >= {IN_FLIGHT_TARGET})"),
@@ -141,7 +166,8 @@ def main():
             ("wall / floor", f"{wall / floor:.2f}x" if floor else "-"),
             ("peak RSS", f"{rss_kib / 1024:.1f} MiB (target <= 16 MiB)"),
             ("binary", os.path.relpath(a.bin, ROOT)),
-            ("fakes' own CPU", f"Port {busy['port']:.2f} s, ACM {busy['acm']:.2f} s "
+            ("fakes' own CPU", f"Port {busy['port']:.2f} s, ACM {busy['acm']:.2f} s, "
+                               f"Tagging {busy['tagging']:.2f} s "
                                "(Python, one GIL: it serialises what port-acm "
                                "overlaps)"),
             ("fake set-up", f"{load_s:.2f} s to load {a.certs:,} certificates"),

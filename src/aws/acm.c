@@ -243,6 +243,8 @@ acm_certificate_parse(
 	get_str(
 	    d, "FailureReason", c->failure_reason, sizeof(c->failure_reason));
 	get_str(d, "CertificateAuthorityArn", c->ca_arn, sizeof(c->ca_arn));
+	get_str(d, "Issuer", c->issuer, sizeof(c->issuer));
+	get_str(d, "Serial", c->serial, sizeof(c->serial));
 	opt = cJSON_GetObjectItemCaseSensitive(d, "Options");
 	if (cJSON_IsObject(opt))
 		get_str(

@@ -66,6 +66,8 @@ struct acm_certificate {
 	char failure_reason[64];
 	char export_option[16]; /* Options.Export */
 	char ca_arn[2049];      /* CertificateAuthorityArn */
+	char issuer[256];       /* Issuer: "Amazon", a private CA's name */
+	char serial[128];       /* Serial, hex with ':'; "" when imported */
 	double created_at, issued_at, imported_at, not_before, not_after;
 	char **sans; /* owned: SubjectAlternativeNames */
 	size_t nsans;

@@ -749,7 +749,8 @@ aws_endpoint(const char *signing_name, const char *region, int fips,
 			n = snprintf(url, urllen, "https://route53%s.%s",
 			    fips ? "-fips" : "", suffix);
 	} else if (strcmp(signing_name, "acm") == 0 ||
-	           strcmp(signing_name, "sts") == 0) {
+	           strcmp(signing_name, "sts") == 0 ||
+	           strcmp(signing_name, "tagging") == 0) {
 		/* GovCloud's plain endpoint is already FIPS. */
 		if (fips && !dualstack && strcmp(p->name, "aws-us-gov") == 0)
 			n = snprintf(url, urllen, "https://%s.%s.amazonaws.com",

@@ -82,11 +82,16 @@ struct config {
 	char (*accounts)[13];   /* owned; distinct 12-digit ids, NULL = the
 	                         * credentials' own account only */
 	size_t naccounts;
-	unsigned shard_i, shard_n; /* shard i/n, 1 <= i <= n; n 0 = none */
+	unsigned shard_i, shard_n;      /* shard i/n, 1 <= i <= n; n 0 = none */
+	unsigned long fail_on_expiring; /* fail_on expiring:N, 0 = off */
+	int fail_on_expired, fail_on_failed; /* fail_on expired, failed */
 	/* Sizes keep struct config's padding minimal (clang-tidy). */
 	char account_role_name[67];       /* assumed in each of accounts */
 	char organization_role_arn[2049]; /* "" = the run's credentials */
 	char org_endpoint[2048]; /* AWS_ENDPOINT_URL_ORGANIZATIONS, "" = AWS */
+	char tagging_endpoint[2048]; /* sync: custom Tagging API, "" = own */
+	char owner_tag_key[129];     /* tag -> the "owner" property */
+	char team_tag_key[129];      /* tag -> the entity's Port team */
 	/* AWS */
 	char region[64];       /* sync: the first of regions */
 	char region_note[512]; /* said when the ARN's region wins */

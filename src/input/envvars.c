@@ -221,6 +221,19 @@ envvars_organizations(
 }
 
 int
+envvars_tagging(struct config *c, envvars_getenv_fn getenv_fn, struct buf *msg)
+{
+	int found;
+
+	if (c->op != OP_SYNC)
+		return CONFIG_OK;
+	/* botocore's service id "Resource Groups Tagging API". */
+	return custom_endpoint(c, getenv_fn,
+	    "AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API", c->tagging_endpoint,
+	    sizeof(c->tagging_endpoint), &found, msg);
+}
+
+int
 envvars_deadline(struct config *c, envvars_getenv_fn getenv_fn, struct buf *msg)
 {
 	/* The whole run's limit, so a job never hangs: the work asked

@@ -48,6 +48,11 @@ int envvars_route53(
 int envvars_organizations(
     struct config *c, envvars_getenv_fn getenv_fn, struct buf *msg);
 
+/* sync: AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API, else
+ * AWS_ENDPOINT_URL; tagging_endpoint stays "" for the regional one. */
+int envvars_tagging(
+    struct config *c, envvars_getenv_fn getenv_fn, struct buf *msg);
+
 /* Last: the whole run's limit from what was asked, or
  * PORT_ACM_DEADLINE_SECONDS. */
 int envvars_deadline(

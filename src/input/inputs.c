@@ -110,6 +110,17 @@ const struct inputs_row inputs_table[] = {
         rules_skip_statuses, "LIST",
         "statuses not to write, e.g. FAILED,INACTIVE,VALIDATION_TIMED_OUT",
         INPUTS_SYNC, INPUTS_OP},
+    {{"owner_tag_key", "owner", 0, 0, F(owner_tag_key)}, "owner_tag_key",
+        {NULL, NULL}, rules_tag_key, "KEY",
+        "the tag whose value becomes the owner property", INPUTS_SYNC,
+        INPUTS_OP},
+    {{"team_tag_key", "team", 0, 0, F(team_tag_key)}, "team_tag_key",
+        {NULL, NULL}, rules_tag_key, "KEY",
+        "the tag naming the entity's Port team (only teams Port has)",
+        INPUTS_SYNC, INPUTS_OP},
+    {{"fail_on", NULL, 0, 0, 0}, "fail_on", {NULL, NULL}, rules_fail_on, "LIST",
+        "exit 1 when a certificate matches, e.g. failed,expiring:14",
+        INPUTS_SYNC, INPUTS_OP},
 
     /* renew, delete */
     {{"certificate_arn", NULL, 0, 0, 0}, "certificate_arn", {NULL, NULL},
@@ -201,6 +212,7 @@ static const char usage_tail[] =
     "environment: AWS_REGION, AWS_DEFAULT_REGION, AWS_ENDPOINT_URL_ACM,\n"
     "  AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_ROUTE_53,\n"
     "  AWS_ENDPOINT_URL_ORGANIZATIONS, AWS_ENDPOINT_URL,\n"
+    "  AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API, AWS_ENDPOINT_URL,\n"
     "  AWS_IGNORE_CONFIGURED_ENDPOINT_URLS, AWS_USE_FIPS_ENDPOINT,\n"
     "  AWS_USE_DUALSTACK_ENDPOINT, AWS_STS_REGIONAL_ENDPOINTS,\n"
     "  AWS_CA_BUNDLE, AWS_MAX_ATTEMPTS, PORT_CLIENT_ID, PORT_CLIENT_SECRET,\n"
@@ -515,7 +527,8 @@ inputs_load(struct config *c, int argc, char **argv,
 	    (rc = rules_dns_mode(c, msg)) != CONFIG_OK ||
 	    (rc = load_stage(c, INPUTS_ZONE, values, &x)) != CONFIG_OK ||
 	    (rc = envvars_route53(c, getenv_fn, msg)) != CONFIG_OK ||
-	    (rc = envvars_organizations(c, getenv_fn, msg)) != CONFIG_OK)
+	    (rc = envvars_organizations(c, getenv_fn, msg)) != CONFIG_OK ||
+	    (rc = envvars_tagging(c, getenv_fn, msg)) != CONFIG_OK)
 		return rc;
 	return envvars_deadline(c, getenv_fn, msg);
 }

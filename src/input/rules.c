@@ -1,5 +1,6 @@
 #include "input/rules.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <psa/crypto.h>
 #include <stdint.h>
@@ -534,6 +535,72 @@ add_skip(struct config *c, const char *st, char *err, size_t errlen)
 	}
 	c->skip_statuses |= 1u << k;
 	return 0;
+}
+
+static int
+add_fail_on(struct config *c, const char *t, char *err, size_t errlen)
+{
+	if (strcasecmp(t, "expired") == 0)
+		c->fail_on_expired = 1;
+	else if (strcasecmp(t, "failed") == 0)
+		c->fail_on_failed = 1;
+	else if (strncasecmp(t, "expiring:", 9) == 0)
+		return validate_uint("fail_on expiring:N", t + 9, 1, 365,
+		    &c->fail_on_expiring, err, errlen);
+	else if (strcasecmp(t, "at_risk") == 0) {
+		/* Only tokens whose data exists: readiness is not computed. */
+		str_printf(err, errlen,
+		    "fail_on: at_risk needs renewalReadiness, which this "
+		    "port-acm does not compute yet; use expiring:N, expired "
+		    "or failed");
+		return -1;
+	} else {
+		str_printf(err, errlen,
+		    "fail_on: '%.64s' is not a condition; use expiring:N "
+		    "(days, 1-365), expired or failed, e.g. "
+		    "\"failed,expiring:14\"",
+		    t);
+		return -1;
+	}
+	return 0;
+}
+
+int
+rules_fail_on(struct config *c, const struct rule_input *in, const char *v,
+    const struct rule_ctx *x)
+{
+	(void)in;
+	if (v && each_item(v, add_fail_on, c, x->err, x->errlen) != 0)
+		return fail_err(x);
+	return CONFIG_OK;
+}
+
+int
+rules_tag_key(struct config *c, const struct rule_input *in, const char *v,
+    const struct rule_ctx *x)
+{
+	char *dst = (char *)c + in->field;
+	size_t n, i;
+
+	if (v == NULL)
+		v = in->dflt;
+	n = strlen(v);
+	if (n == 0 || n > 128)
+		return config_fail(x->msg,
+		    "%s: an AWS tag key has 1 to 128 characters, not %zu",
+		    in->name, n);
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)v[i];
+
+		if (ch < 0x80 && !isalnum(ch) && !strchr(" _.:/=+-@", ch))
+			return config_fail(x->msg,
+			    "%s: character %zu (0x%02x) is not allowed in an "
+			    "AWS tag key: use letters, digits, spaces and "
+			    "_ . : / = + - @",
+			    in->name, i + 1, ch);
+	}
+	memcpy(dst, v, n + 1);
+	return CONFIG_OK;
 }
 
 int

@@ -99,6 +99,14 @@ int rules_shard(struct config *c, const struct rule_input *in, const char *v,
     const struct rule_ctx *x);
 int rules_account_role_name(struct config *c, const struct rule_input *in,
     const char *v, const struct rule_ctx *x);
+/* fail_on: "expiring:N" (1..365 days), "expired", "failed"; at_risk
+ * is refused until renewalReadiness is computed. */
+int rules_fail_on(struct config *c, const struct rule_input *in, const char *v,
+    const struct rule_ctx *x);
+/* An AWS tag key (1..128 bytes: letters, digits, spaces, _ . : / = + -
+ * @, UTF-8 letters) into the char[129] at in->field. */
+int rules_tag_key(struct config *c, const struct rule_input *in, const char *v,
+    const struct rule_ctx *x);
 
 /* renew, delete */
 int rules_certificate_arn(struct config *c, const struct rule_input *in,

@@ -140,6 +140,20 @@ add_str(cJSON *props, const char *name, const char *v, int underscores)
 	cJSON_AddStringToObject(props, name, s);
 }
 
+/* include_details: what only DescribeCertificate says. */
+static void
+add_details(cJSON *props, const struct acm_certificate *d)
+{
+	add_str(props, "issuer", d->issuer, 0);
+	add_str(props, "serial", d->serial, 0);
+	add_time(props, "notBefore", d->not_before);
+	if (d->nvalidations)
+		add_str(props, "validationMethod", d->validations[0].method, 0);
+	add_str(props, "renewalStatus", d->renewal_status, 0);
+	add_str(props, "renewalStatusReason", d->renewal_reason, 0);
+	add_str(props, "failureReason", d->failure_reason, 0);
+}
+
 cJSON *
 catalog_summary_entity(const cJSON *summary, const char *region,
     const char *account, const struct acm_certificate *detail)
@@ -206,6 +220,7 @@ catalog_summary_entity(const cJSON *summary, const char *region,
 		cJSON_AddItemToObject(props, "validationRecords",
 		    recs ? recs : cJSON_CreateArray());
 		buf_free(&json);
+		add_details(props, detail);
 	}
 	rel = cJSON_AddObjectToObject(e, "relations");
 	cJSON_AddStringToObject(rel, "account", account);

@@ -35,8 +35,10 @@
 #include "ops/ops.h"
 #include "ops/stale.h"
 #include "ops/sync_accounts.h"
+#include "ops/sync_health.h"
 #include "ops/sync_index.h"
 #include "ops/sync_report.h"
+#include "ops/sync_tags.h"
 #include "port/bulk.h"
 
 #define LIST_PACE_MS          1000 /* ListCertificates: 1 request/s (§8) */
@@ -69,8 +71,10 @@ struct sync {
 	struct region *r;
 	size_t nr;
 	struct bulk *bulk;
-	struct sync_index ix;     /* the catalog before the run */
-	struct sync_accounts acc; /* the accounts, their credentials */
+	struct sync_index ix;      /* the catalog before the run */
+	struct sync_accounts acc;  /* the accounts, their credentials */
+	struct sync_tags *tags;    /* every certificate's tags (sync_tags.h) */
+	struct sync_health health; /* fail_on (sync_health.h) */
 	int catalog_ok;
 	char account[16];
 	double now;
@@ -420,6 +424,7 @@ one_summary(struct sync *s, struct region *r, const cJSON *sum)
 	if (not_after > s->now && not_after < s->now + EXPIRY_DAYS * 86400.0)
 		note_cert(s->expiring, 1, &s->nexpiring, arn,
 		    str_of(sum, "DomainName"), r->name, status, not_after);
+	sync_health_note(&s->health, arn, status, not_after);
 	if (strcmp(status, "FAILED") == 0 ||
 	    strcmp(status, "VALIDATION_TIMED_OUT") == 0)
 		note_cert(s->attention, 0, &s->nattention, arn,
@@ -442,6 +447,7 @@ one_summary(struct sync *s, struct region *r, const cJSON *sum)
 		r->skipped++;
 		return;
 	}
+	sync_tags_apply(s->tags, (size_t)(r - s->r), r->acm, arn, e);
 	r->queued++;
 	if (s->bulk) {
 		bulk_upsert(s->bulk, e);
@@ -752,6 +758,7 @@ finish_report(struct sync *s, struct op_result *res, int rc)
 	cJSON_AddNumberToObject(rep, "failed", (double)s->failed);
 	sync_refusals_report(&s->refusals, s->env->report, LOG_MAX);
 	cJSON_AddItemToObject(rep, "refused", sync_refusals_take(&s->refusals));
+	sync_tags_report(s->tags, rep);
 	cJSON_AddBoolToObject(rep, "dryRun", s->c->dry_run);
 	if (s->c->dry_run) {
 		cJSON_AddNumberToObject(
@@ -901,6 +908,7 @@ op_sync(struct op_env *env, struct op_result *res)
 	s.env = env;
 	s.c = c;
 	s.now = (double)time(NULL);
+	sync_health_init(&s.health, c, s.now);
 	s.expiring = cJSON_CreateArray();
 	s.attention = cJSON_CreateArray();
 	if (sync_accounts_open(&s.acc, env, why, sizeof(why)) != 0) {
@@ -910,7 +918,7 @@ op_sync(struct op_env *env, struct op_result *res)
 	if (s.acc.n && s.acc.a[0].id[0]) /* every unit knows its account */
 		str_copy(s.account, sizeof(s.account), s.acc.a[0].id);
 	if (s.expiring == NULL || s.attention == NULL ||
-	    open_regions(&s) != 0) {
+	    open_regions(&s) != 0 || (s.tags = sync_tags_new(env)) == NULL) {
 		buf_puts(&res->summary, "out of memory or no ACM endpoint");
 		goto out;
 	}
@@ -935,6 +943,7 @@ op_sync(struct op_env *env, struct op_result *res)
 			goto out;
 		}
 	}
+	sync_tags_read(s.tags);
 	list_all(&s);
 	if (s.bulk)
 		bulk_finish(s.bulk);
@@ -955,6 +964,7 @@ op_sync(struct op_env *env, struct op_result *res)
 	if (s.failed || s.refused)
 		rc = 1;
 	finish_report(&s, res, rc);
+	rc |= sync_health_finish(&s.health, env->report, res);
 out:
 	if (s.r)
 		for (i = 0; i < s.nr; i++) {
@@ -967,6 +977,8 @@ out:
 	sync_index_free(&s.ix);
 	sync_accounts_free(&s.acc);
 	bulk_free(s.bulk);
+	sync_tags_free(s.tags);
+	sync_health_free(&s.health);
 	cJSON_Delete(s.expiring);
 	cJSON_Delete(s.attention);
 	buf_free(&s.failures);

@@ -550,3 +550,13 @@ port_search(struct port *p, const char *blueprint, const cJSON *body,
 	buf_free(&path);
 	return status >= 200 && status < 300 ? 0 : -1;
 }
+
+int
+port_get_teams(struct port *p, cJSON **out, struct port_error *err)
+{
+	long status;
+
+	*out = NULL;
+	status = call(p, "GET", "/v1/teams?fields=name", NULL, 1, out, err);
+	return status >= 200 && status < 300 ? 0 : -1;
+}

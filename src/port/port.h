@@ -104,6 +104,9 @@ int port_delete_entity(struct port *p, const char *blueprint,
  * page; *out is the answer {ok, entities, next?} (caller frees). */
 int port_search(struct port *p, const char *blueprint, const cJSON *body,
     cJSON **out, struct port_error *err);
+/* GET /v1/teams?fields=name: every team of the organisation; *out is
+ * the answer {ok, teams: [{name}]} (caller frees). */
+int port_get_teams(struct port *p, cJSON **out, struct port_error *err);
 /* Pure. Percent-encodes s as one URL path segment or query value
  * (everything but A-Z a-z 0-9 - _ . ~). */
 int port_encode(const char *s, struct buf *out);

@@ -56,7 +56,8 @@ SCHEMAS = {"patch_run": "update-an-action-run",
            "log": "add-a-log-to-an-action-run",
            "get_run": "get-an-action-runs-details",
            "upsert_entity": "create-an-entity",
-           "delete_entity": "delete-an-entity"}
+           "delete_entity": "delete-an-entity",
+           "get_teams": "get-all-teams-in-your-organization"}
 MAX_BODY = 1024 * 1024  # port-api.md §2: every request body ≤ 1 MiB
 SCHEMA_MESSAGE = "The json provided does not match the route's schema"
 PATCH_KEYS = {"status", "statusLabel", "link", "summary", "externalRunId",
@@ -202,11 +203,12 @@ class FakePort(FakeServer):
         self.token_requests = 0  # all calls of the token route
         self.clock_offset = 0.0
         self._log_seq = 0
-        self.bulk_calls = []     # every bulk upsert/delete and search call
+        self.bulk_calls = []     # every bulk upsert/delete, search, teams call
         self.rate_limit = None   # (requests, period s): 429 beyond it
         self._rl_window = (0.0, 0)
         self._entity_fails = {}  # identifier -> [status, error, msg, count]
         self.schema_violations = []  # (route, errors): answers off-schema
+        self.teams = []          # GET /v1/teams: {"id", "name", ...}
 
     # --- helpers for tests ------------------------------------------------
     def now(self):
@@ -388,6 +390,8 @@ class FakePort(FakeServer):
         m, n = req.method, len(seg)
         if m == "POST" and seg == ["auth", "access_token"]:
             return "token", ()
+        if m == "GET" and seg == ["teams"]:
+            return "get_teams", ()
         if n >= 3 and seg[:2] == ["actions", "runs"] and seg[2]:
             if n == 3 and m == "PATCH":
                 return "patch_run", (seg[2],)
@@ -454,10 +458,11 @@ class FakePort(FakeServer):
 
     def _after(self, route, args, req, status, body):
         """Appends the call to the timeline of the run it concerns."""
-        if route in ("bulk_upsert", "bulk_delete", "search"):
+        if route in ("bulk_upsert", "bulk_delete", "search", "get_teams"):
             with self.lock:
                 self.bulk_calls.append({
-                    "route": route, "blueprint": args[0], "time": req.time,
+                    "route": route, "blueprint": args[0] if args else None,
+                    "time": req.time,
                     "query": req.query, "conn": req.conn, "status": status,
                     "body": _parse(req.body), "response": body})
         if route in ("patch_run", "log", "get_run"):
@@ -899,6 +904,48 @@ class FakePort(FakeServer):
             out["properties"].pop(name, None)
             out["relations"].pop(name, None)
         return out
+
+    TEAM_FIELDS = ("id", "name", "createdAt", "updatedAt", "provider",
+                   "description")
+
+    def add_team(self, name, description=None, users=()):
+        """A team of the organisation (GET /v1/teams lists it)."""
+        with self.lock:
+            t = {"id": "team_" + secrets.token_hex(6), "name": name,
+                 "createdAt": _iso(self.now()), "updatedAt": _iso(self.now()),
+                 "provider": "port",
+                 "users": [{"email": u, "firstName": "", "lastName": "",
+                            "picture": "", "status": "ACTIVE"} for u in users]}
+            if description is not None:
+                t["description"] = description
+            self.teams.append(t)
+            return t
+
+    def _r_get_teams(self, req):
+        # get-all-teams-in-your-organization.json: fields[] (form,
+        # explode) picks what each team carries; none = every field.
+        fields = req.query.get("fields") or []
+        allowed = self.TEAM_FIELDS + ("users.firstName", "users.lastName",
+                                      "users.email", "users.picture",
+                                      "users.status")
+        bad = [f for f in fields if f not in allowed]
+        if bad:
+            raise _schema("querystring/fields must be equal to one of the "
+                          f"allowed values: {bad[0]}")
+        with self.lock:
+            out = []
+            for t in self.teams:
+                if not fields:
+                    out.append(copy.deepcopy(t))
+                    continue
+                o = {k: t[k] for k in self.TEAM_FIELDS
+                     if k in fields and k in t}
+                uf = [f.split(".", 1)[1] for f in fields
+                      if f.startswith("users.")]
+                if uf:
+                    o["users"] = [{k: u[k] for k in uf} for u in t["users"]]
+                out.append(o)
+            return 200, {"ok": True, "teams": out}
 
     def _r_get_entity(self, req, bp, ident):
         with self.lock:

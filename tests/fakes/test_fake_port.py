@@ -559,6 +559,32 @@ def test_bulk(port, c):
          "bulk calls are recorded with their bodies")
 
 
+def test_teams(port, c):
+    """GET /v1/teams per get-all-teams-in-your-organization.json."""
+    from tests.fakes.fake_port import port_schema  # noqa: E402
+    s, b, _ = c.call("GET", "/v1/teams")
+    T.eq((s, b), (200, {"ok": True, "teams": []}), "teams: none yet is {ok, teams: []}")
+    port.add_team("payments", description="Payments", users=("a@example.com",))
+    port.add_team("platform")
+    s, b, _ = c.call("GET", "/v1/teams")
+    errs = [e.message for e in port_schema("get-all-teams-in-your-organization",
+                                           "response").iter_errors(b)]
+    T.ok(s == 200 and [t["name"] for t in b["teams"]] == ["payments", "platform"]
+         and not errs, "teams: every team, the answer valid per the schema", (b, errs))
+    s, b, _ = c.call("GET", "/v1/teams?fields=name")
+    T.eq((s, b.get("teams")), (200, [{"name": "payments"}, {"name": "platform"}]),
+         "teams: fields=name gives the names only")
+    s, b, _ = c.call("GET", "/v1/teams?fields=name&fields=users.email")
+    T.eq(b.get("teams", [None])[0], {"name": "payments",
+                                     "users": [{"email": "a@example.com"}]},
+         "teams: fields repeat (form, explode); users.email picks from users")
+    s, b, _ = c.call("GET", "/v1/teams?fields=secret")
+    T.ok(s == 422 and b.get("ok") is False, "teams: an unknown field is 422", b)
+    s, b, _ = c.call("GET", "/v1/teams", token=None)
+    T.eq(s, 401, "teams: without a token 401")
+    T.eq(port.schema_violations, [], "teams: no answer off-schema")
+
+
 def test_rate_and_latency(base):
     import concurrent.futures
     port = FakePort()
@@ -610,6 +636,7 @@ def main():
         T.run("faults", test_faults, port, c, base)
         port.add_run("r_bulk")
         T.run("bulk", test_bulk, port, c)
+        T.run("teams", test_teams, port, c)
     finally:
         if conn is not None:
             test_stop_closes(port, conn)

@@ -303,7 +303,7 @@ def _import_fakes():
     """The fakes live in tests/fakes/ (other engineers' code)."""
     import importlib
     mods = {}
-    for name in ("fake_acm", "fake_port", "tlsca"):
+    for name in ("fake_acm", "fake_port", "fake_tagging", "awsjson", "tlsca"):
         try:
             mods[name] = importlib.import_module("fakes." + name)
         except ImportError as e:
@@ -321,8 +321,8 @@ class World:
         self.suite = suite
         self.https = https
         self.dir = tempfile.mkdtemp(prefix="w-", dir=suite.dir)
-        self.acm = self.port = None
-        self.acm_url = self.port_url = None
+        self.acm = self.port = self.tagging = None
+        self.acm_url = self.port_url = self.tagging_url = None
         self.session_token = None
         # Requests the fake ACM may refuse as badly signed in this test
         # (e.g. the first one from a runner whose clock is off).
@@ -342,6 +342,15 @@ class World:
             kw.update(acm_kwargs or {})
             self.acm = _construct(cls, kw)
             self.acm_url = self.acm.start()
+            # sync reads tags with the Resource Groups Tagging API: its
+            # fake lists the fake ACM's certificates and tags live.
+            if mods.get("fake_tagging") is not None:
+                reg = mods["awsjson"].Registry(default_account=ACCOUNT)
+                reg.add(AWS_KEY_ID, AWS_SECRET, account=ACCOUNT)
+                self.tagging = mods["fake_tagging"].FakeTagging(
+                    registry=reg, region=kw["region"], **tls)
+                self.tagging.link_acm(self.acm)
+                self.tagging_url = self.tagging.start()
         if port:
             cls = getattr(mods["fake_port"], "FakePort")
             kw = dict(tls)
@@ -354,7 +363,7 @@ class World:
             self.port_url = self.port.start()
 
     def close(self):
-        for f in (self.acm, self.port):
+        for f in (self.acm, self.port, self.tagging):
             if f is not None:
                 try:
                     f.stop()
@@ -383,6 +392,9 @@ class World:
             # port), never to AWS; a test that fakes one overrides it.
             for svc in ("ORGANIZATIONS", "ACCOUNT"):
                 env["AWS_ENDPOINT_URL_" + svc] = "http://127.0.0.1:9"
+            if self.tagging_url:
+                env["AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API"] = \
+                    self.tagging_url
         if self.https:
             env["SSL_CERT_FILE"] = self.suite.ca_pem
         if actions:
@@ -417,6 +429,9 @@ class World:
     def set_session_token(self, token):
         """From now on the fake requires this session token."""
         self.acm.credentials[AWS_KEY_ID] = (AWS_SECRET, token)
+        if self.tagging is not None:
+            self.tagging.registry.add(AWS_KEY_ID, AWS_SECRET, token,
+                                      account=ACCOUNT)
         return token
 
     def add_cert(self, region=None, domain="www.example.com", type="AMAZON_ISSUED",

@@ -284,9 +284,11 @@ for p in sorted(os.listdir(os.path.join(ROOT, "examples", "iam"))):
         pol = yaml.safe_load(f)
     # Only actions IAM defines without a resource type may use "*": ACM's
     # List calls and Route 53's ListHostedZonesByName (and STS's
-    # GetCallerIdentity); every other one is scoped.
+    # GetCallerIdentity, the Tagging API's GetResources); every other
+    # one is scoped.
     unscoped = ("acm:List", "route53:ListHostedZonesByName",
-                "sts:GetCallerIdentity", "organizations:ListAccounts")
+                "sts:GetCallerIdentity", "organizations:ListAccounts",
+                "tag:GetResources")
     wild = [a for st in pol.get("Statement", [])
             if st.get("Effect") == "Allow" and st.get("Resource") == "*"
             for a in ([st["Action"]] if isinstance(st.get("Action"), str)

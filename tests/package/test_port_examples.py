@@ -131,6 +131,93 @@ T.eq(legacy, [], "no legacy GitHub-app action (retired 2026-07-15) is shipped")
 T.ok(not os.path.exists(os.path.join(EX, "port", "actions", "legacy-github-app")),
      "examples/port/actions/legacy-github-app/ is gone")
 
+# ------------------------------------------------ health (issue 18)
+
+import shutil  # noqa: E402
+import subprocess  # noqa: E402
+
+bpj = load(bp)
+known = set(bpj["schema"]["properties"]) | set(bpj.get("calculationProperties") or {})
+cards = sorted(glob.glob(os.path.join(EX, "port", "scorecards", "*.json")))
+T.ok(cards, "a scorecard example is shipped", cards)
+for p in cards:
+    sc = load(p)
+    T.eq(port_schema.body_errors("create-a-scorecard", sc), [],
+         f"{rel(p)} validates against create-a-scorecard.json")
+    levels = [lv["title"] for lv in sc.get("levels", [])]
+    T.ok(all(r.get("level") in levels[1:] for r in sc["rules"]),
+         f"{rel(p)}: every rule's level is one of its levels above the base",
+         [r.get("level") for r in sc["rules"]])
+    used = {c["property"] for r in sc["rules"] for c in r["query"]["conditions"]
+            if "property" in c}
+    T.eq(sorted(used - known), [],
+         f"{rel(p)}: every property a rule reads is in the example blueprint")
+    if sc["identifier"] == "certificateHealth":
+        T.eq(sorted(r["identifier"] for r in sc["rules"]),
+             sorted(["notExpired", "moreThan30DaysLeft", "renewalEligibleOrManaged",
+                     "renewalReady", "strongKey", "notFailed"]),
+             "Certificate health: not expired, >30 days, renewal eligible or "
+             "managed, renewal ready, strong key, not FAILED")
+bad = load(cards[0]) if cards else {"rules": [{}]}
+bad["rules"][0]["query"]["conditions"][0]["operator"] = "is"
+T.ok(port_schema.body_errors("create-a-scorecard", bad), "a wrong operator is refused")
+
+autos = sorted(glob.glob(os.path.join(EX, "port", "automations", "*.json")))
+T.ok(autos, "an automation example is shipped", autos)
+for p in autos:
+    a = load(p)
+    T.eq(port_schema.body_errors(ACTION_OP, a), [],
+         f"{rel(p)} validates against {ACTION_OP}.json (automation trigger)")
+    T.ok(a["trigger"].get("type") == "automation" and
+         a["trigger"]["event"].get("blueprintIdentifier") == bpj["identifier"],
+         f"{rel(p)}: an automation on the example blueprint's entities")
+
+
+def fires(expressions, combinator, event):
+    """The automation's JQ condition on event, with the jq binary."""
+    got = []
+    for e in expressions:
+        out = subprocess.run(["jq", "-e", e], input=json.dumps(event), text=True,
+                             capture_output=True, timeout=10)
+        got.append(out.stdout.strip() == "true")
+    return any(got) if combinator == "or" else all(got)
+
+
+def event(after, before=None):
+    return {"diff": {"before": {"properties": before or {}},
+                     "after": {"properties": after}}}
+
+
+note = os.path.join(EX, "port", "automations", "notify-certificate-owner.json")
+if os.path.exists(note) and shutil.which("jq"):
+    cond = load(note)["trigger"]["condition"]
+    ex, comb = cond["expressions"], cond.get("combinator", "and")
+    cases = [
+        ("20 days, INELIGIBLE", {"daysToExpiry": 20, "renewalEligibility": "INELIGIBLE",
+                                 "type": "AMAZON_ISSUED"}, None, True),
+        ("20 days, imported", {"daysToExpiry": 20, "renewalEligibility": "ELIGIBLE",
+                               "type": "IMPORTED"}, None, True),
+        ("20 days, renewal FAILED", {"daysToExpiry": 20, "renewalEligibility": "ELIGIBLE",
+                                     "type": "AMAZON_ISSUED", "renewalStatus": "FAILED"},
+         None, True),
+        ("20 days, ACM renews it", {"daysToExpiry": 20, "renewalEligibility": "ELIGIBLE",
+                                    "type": "AMAZON_ISSUED"}, None, False),
+        ("40 days, INELIGIBLE", {"daysToExpiry": 40, "renewalEligibility": "INELIGIBLE",
+                                 "type": "IMPORTED"}, None, False),
+        ("not issued yet (no daysToExpiry)", {"daysToExpiry": None,
+                                              "renewalEligibility": "INELIGIBLE"},
+         None, False),
+        ("readiness becomes at_risk", {"daysToExpiry": 200, "renewalReadiness": "at_risk"},
+         {"renewalReadiness": "ready"}, True),
+        ("readiness stays at_risk", {"daysToExpiry": 200, "renewalReadiness": "at_risk"},
+         {"renewalReadiness": "at_risk"}, False),
+    ]
+    for name, after, before, want in cases:
+        T.eq(fires(ex, comb, event(after, before)), want,
+             f"notify-certificate-owner: {name}: {'fires' if want else 'quiet'}")
+else:
+    T.skip("notify-certificate-owner conditions", "jq not installed")
+
 # ------------------------------------------------------------- README
 
 with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:

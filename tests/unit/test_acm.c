@@ -310,9 +310,12 @@ test_certificate_variants(void)
 	              "\"CertificateAuthorityArn\":\"arn:aws:acm-pca:us-east-1:"
 	              "123456789012:certificate-authority/abc\","
 	              "\"DomainValidationOptions\":[],\"InUseBy\":[],"
-	              "\"ImportedAt\":1.5e9}}",
+	              "\"ImportedAt\":1.5e9,\"Issuer\":\"Test CA\","
+	              "\"Serial\":\"0a:1b\"}}",
 	       &c, err, sizeof(err)) == 0,
 	    "failed private certificate parses");
+	ok(strcmp(c.issuer, "Test CA") == 0 && strcmp(c.serial, "0a:1b") == 0,
+	    "Issuer and Serial (sync's include_details)");
 	ok(strcmp(c.failure_reason, "CAA_ERROR") == 0 &&
 	        strcmp(c.type, "PRIVATE") == 0 &&
 	        strstr(c.ca_arn, ":certificate-authority/abc") != NULL &&

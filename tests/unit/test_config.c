@@ -1013,6 +1013,29 @@ test_sync(void)
 	        has(buf_str(&msg), "VALIDATION_TIMED_OUT"),
 	    "sync: an unknown status is refused, naming the valid ones");
 	env_set("INPUT_SKIP_STATUSES", NULL);
+	ok(load(NULL) == CONFIG_OK && c.fail_on_expiring == 0 &&
+	        !c.fail_on_expired && !c.fail_on_failed &&
+	        strcmp(c.owner_tag_key, "owner") == 0 &&
+	        strcmp(c.team_tag_key, "team") == 0,
+	    "sync: fail_on off, owner/team tag keys default");
+	env_set("INPUT_FAIL_ON", "FAILED,\nexpiring:14, expired");
+	env_set("INPUT_OWNER_TAG_KEY", "cost:owner");
+	ok(load(NULL) == CONFIG_OK && c.fail_on_expiring == 14 &&
+	        c.fail_on_expired && c.fail_on_failed &&
+	        strcmp(c.owner_tag_key, "cost:owner") == 0,
+	    "sync: fail_on list (any case), owner_tag_key");
+	env_set("INPUT_OWNER_TAG_KEY", NULL);
+	env_set("INPUT_FAIL_ON", "at_risk");
+	ok(load(NULL) == CONFIG_ERROR && has(buf_str(&msg), "renewalReadiness"),
+	    "sync: fail_on at_risk refused until readiness is computed");
+	env_set("INPUT_FAIL_ON", "expiring:366");
+	ok(load(NULL) == CONFIG_ERROR && has(buf_str(&msg), "expiring"),
+	    "sync: fail_on expiring:N above 365 refused");
+	env_set("INPUT_FAIL_ON", NULL);
+	env_set("INPUT_TEAM_TAG_KEY", "a\x01b");
+	ok(load(NULL) == CONFIG_ERROR && has(buf_str(&msg), "team_tag_key"),
+	    "sync: a team_tag_key AWS would not allow is refused");
+	env_set("INPUT_TEAM_TAG_KEY", NULL);
 	env_set("INPUT_REGIONS", "eu-west-1,Moon");
 	ok(load(NULL) == CONFIG_ERROR && has(buf_str(&msg), "regions"),
 	    "sync: an invalid region is refused");

@@ -1,0 +1,42 @@
+/*
+ * tagging: the Resource Groups Tagging API client (awsJson1_1, target
+ * ResourceGroupsTaggingAPI_20170126, signing name "tagging", regional),
+ * on the AWS request layer (aws.h). sync reads every certificate's tags
+ * with GetResources: one call per 100 tagged resources instead of one
+ * ListTagsForCertificate per certificate.
+ *
+ * Return convention: 0 on success; -1 on failure with *err filled in.
+ */
+#ifndef PORT_ACM_TAGGING_H
+#define PORT_ACM_TAGGING_H
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "aws/aws.h"
+#include "base/http.h"
+
+struct tagging;
+
+/* endpoint: "" for the region's own (tagging.<region>.<suffix>, with
+ * fips/dualstack as aws_endpoint resolves them), else a custom URL
+ * (AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API) signed for region.
+ * Everything is borrowed for the call; http, credentials' ctx and clock
+ * must outlive the client. NULL on out of memory or no endpoint. Caller
+ * frees with tagging_free. */
+struct tagging *tagging_new(struct http *http, struct clock *clock,
+    const char *endpoint, const char *region, int fips, int dualstack,
+    struct aws_credentials_provider credentials, const char *ca_file,
+    const char *ca_setting, unsigned max_attempts);
+void tagging_free(struct tagging *t);
+
+/* One GetResources page of ACM certificates (ResourceTypeFilters
+ * ["acm:certificate"], ResourcesPerPage 100) from token ("" = the
+ * first). On success *out is the answer (caller frees with cJSON_Delete)
+ * and next gets its PaginationToken ("" at the end, as the service ends
+ * a listing; a token longer than nextlen is an error). */
+int tagging_get_certificates(struct tagging *t, const char *token, cJSON **out,
+    char *next, size_t nextlen, struct aws_error *err);
+
+#endif

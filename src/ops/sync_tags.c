@@ -1,0 +1,445 @@
+#include "ops/sync_tags.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws/tagging.h"
+#include "base/cancel.h"
+#include "base/md.h"
+#include "base/pager.h"
+#include "creds/creds.h"
+#include "port/port.h"
+
+#define TAG_KEY_MAX      128
+#define TAG_VALUE_MAX    256
+#define TAGS_PER_CERT    50
+#define TAG_PAGES_MAX    100000 /* of 100: ten million certificates */
+#define FALLBACK_PACE_MS 125    /* ListTagsForCertificate: stay at 8/s */
+#define WARN_MAX         20
+#define TEAMS_MAX        10000 /* kept from GET /v1/teams */
+
+enum tag_state { TAGS_UNKNOWN, TAGS_READ, TAGS_FALLBACK };
+
+struct tag_region {
+	struct tagging *t;
+	enum tag_state state;
+	long long next_at; /* fallback pacing */
+};
+
+struct tag_entry {
+	char *arn;   /* owned; NULL = empty slot */
+	cJSON *tags; /* owned object */
+};
+
+struct sync_tags {
+	struct op_env *env;
+	struct tag_region *r;
+	size_t nr;
+	struct tag_entry *tab; /* open addressing, power-of-two capacity */
+	size_t cap, count;
+	unsigned long calls, fallback_calls, warned;
+	char **teams; /* owned, sorted: Port's team names */
+	size_t nteams;
+	int teams_known;      /* GET /v1/teams answered */
+	char unknown[8][129]; /* team tag values logged, once each */
+	size_t nunknown;
+	unsigned long no_team; /* entities whose team was left out */
+};
+
+static size_t
+hash(const char *s)
+{
+	size_t h = 1469598103934665603ULL;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return h;
+}
+
+static struct tag_entry *
+find(struct sync_tags *st, const char *arn)
+{
+	size_t i;
+
+	if (st->cap == 0)
+		return NULL;
+	for (i = hash(arn) & (st->cap - 1); st->tab[i].arn;
+	     i = (i + 1) & (st->cap - 1))
+		if (strcmp(st->tab[i].arn, arn) == 0)
+			return &st->tab[i];
+	return NULL;
+}
+
+/* Takes tags (an object) for arn; the first answer for an ARN wins. */
+static int
+put(struct sync_tags *st, const char *arn, cJSON *tags)
+{
+	struct tag_entry *old = st->tab;
+	size_t oldcap = st->cap, i, j;
+
+	if (find(st, arn)) {
+		cJSON_Delete(tags);
+		return 0;
+	}
+	if ((st->count + 1) * 2 > st->cap) {
+		st->cap = st->cap ? st->cap * 2 : 1024;
+		if ((st->tab = calloc(st->cap, sizeof(*st->tab))) == NULL) {
+			st->tab = old;
+			st->cap = oldcap;
+			cJSON_Delete(tags);
+			return -1;
+		}
+		for (j = 0; j < oldcap; j++) {
+			if (!old[j].arn)
+				continue;
+			for (i = hash(old[j].arn) & (st->cap - 1);
+			     st->tab[i].arn; i = (i + 1) & (st->cap - 1))
+				;
+			st->tab[i] = old[j];
+		}
+		free(old);
+	}
+	for (i = hash(arn) & (st->cap - 1); st->tab[i].arn;
+	     i = (i + 1) & (st->cap - 1))
+		;
+	if ((st->tab[i].arn = strdup(arn)) == NULL) {
+		cJSON_Delete(tags);
+		return -1;
+	}
+	st->tab[i].tags = tags;
+	st->count++;
+	return 0;
+}
+
+/* [{"Key","Value"}] (both APIs' shape) as {key: value}, bounded. */
+static cJSON *
+tags_object(const cJSON *list)
+{
+	cJSON *o = cJSON_CreateObject();
+	const cJSON *t, *k, *v;
+	int n = 0;
+
+	if (o == NULL)
+		return NULL;
+	cJSON_ArrayForEach(t, list)
+	{
+		k = cJSON_GetObjectItemCaseSensitive(t, "Key");
+		v = cJSON_GetObjectItemCaseSensitive(t, "Value");
+		if (!cJSON_IsString(k) || !k->valuestring[0] ||
+		    strlen(k->valuestring) > TAG_KEY_MAX ||
+		    (v && !cJSON_IsString(v)) ||
+		    (v && strlen(v->valuestring) > TAG_VALUE_MAX) ||
+		    cJSON_GetObjectItemCaseSensitive(o, k->valuestring))
+			continue;
+		if (n++ == TAGS_PER_CERT)
+			break;
+		cJSON_AddStringToObject(
+		    o, k->valuestring, v ? v->valuestring : "");
+	}
+	return o;
+}
+
+struct sync_tags *
+sync_tags_new(struct op_env *env)
+{
+	const struct config *c = env->cfg;
+	struct sync_tags *st;
+	size_t i;
+
+	if ((st = calloc(1, sizeof(*st))) == NULL ||
+	    (st->r = calloc(c->nregions ? c->nregions : 1, sizeof(*st->r))) ==
+	        NULL) {
+		free(st);
+		return NULL;
+	}
+	st->env = env;
+	st->nr = c->nregions;
+	for (i = 0; i < st->nr; i++)
+		if ((st->r[i].t = tagging_new(env->http, env->clock,
+		         c->tagging_endpoint, c->regions[i], c->use_fips,
+		         c->use_dualstack, creds_provider(env->creds),
+		         c->aws_ca_file[0] ? c->aws_ca_file : NULL,
+		         c->aws_ca_setting, c->max_attempts)) == NULL) {
+			sync_tags_free(st);
+			return NULL;
+		}
+	return st;
+}
+
+void
+sync_tags_free(struct sync_tags *st)
+{
+	size_t i;
+
+	if (st == NULL)
+		return;
+	for (i = 0; st->r && i < st->nr; i++)
+		tagging_free(st->r[i].t);
+	for (i = 0; i < st->cap; i++) {
+		free(st->tab[i].arn);
+		cJSON_Delete(st->tab[i].tags);
+	}
+	free(st->tab);
+	for (i = 0; i < st->nteams; i++)
+		free(st->teams[i]);
+	free(st->teams);
+	free(st->r);
+	free(st);
+}
+
+static void
+read_region(struct sync_tags *st, size_t ri)
+{
+	const char *region = st->env->cfg->regions[ri];
+	struct aws_error err;
+	struct pager pg;
+	char token[4096], next[4096], why[256], safe[512];
+	cJSON *resp;
+	const cJSON *list, *m, *arn;
+
+	token[0] = '\0';
+	pager_init(&pg, "Resource Groups Tagging API", "PaginationToken",
+	    TAG_PAGES_MAX);
+	for (;;) {
+		if (cancel_requested())
+			break;
+		st->calls++;
+		if (tagging_get_certificates(st->r[ri].t, token, &resp, next,
+		        sizeof(next), &err) != 0) {
+			if (strcmp(err.type, "AccessDeniedException") == 0) {
+				st->r[ri].state = TAGS_FALLBACK;
+				report_log(st->env->report,
+				    "%s: tag:GetResources refused; reading "
+				    "tags with acm:ListTagsForCertificate, one "
+				    "call per certificate (allow "
+				    "tag:GetResources, examples/iam/sync.json, "
+				    "for one call per 100)",
+				    region);
+			} else
+				report_warn(st->env->report,
+				    "could not read the tags of the "
+				    "certificates in %s (%s: %s); their tags "
+				    "are not updated in this run",
+				    region, err.type[0] ? err.type : "error",
+				    md_str(safe, sizeof(safe), err.message));
+			break;
+		}
+		list = cJSON_GetObjectItemCaseSensitive(
+		    resp, "ResourceTagMappingList");
+		cJSON_ArrayForEach(m, list)
+		{
+			arn =
+			    cJSON_GetObjectItemCaseSensitive(m, "ResourceARN");
+			if (cJSON_IsString(arn) &&
+			    put(st, arn->valuestring,
+			        tags_object(cJSON_GetObjectItemCaseSensitive(
+			            m, "Tags"))) != 0) {
+				cJSON_Delete(resp);
+				goto out;
+			}
+		}
+		cJSON_Delete(resp);
+		if (!cJSON_IsArray(list)) {
+			report_warn(st->env->report,
+			    "the Tagging API answered GetResources in %s "
+			    "without a ResourceTagMappingList; tags are not "
+			    "updated in this run",
+			    region);
+			break;
+		}
+		if (pager_next(&pg, next, why, sizeof(why)) != 0) {
+			report_warn(st->env->report,
+			    "tags in %s: %s; tags are not updated in this run",
+			    region, why);
+			break;
+		}
+		if (!next[0]) {
+			st->r[ri].state = TAGS_READ;
+			break;
+		}
+		str_copy(token, sizeof(token), next);
+	}
+out:
+	pager_free(&pg);
+}
+
+static int
+cmp_name(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Port's team names, once per run: only those may be an entity's team. */
+static void
+read_teams(struct sync_tags *st)
+{
+	struct port_error err;
+	cJSON *resp = NULL;
+	const cJSON *list, *t, *n;
+	size_t cap;
+	char safe[512];
+
+	if (port_get_teams(st->env->port, &resp, &err) != 0) {
+		report_warn(st->env->report,
+		    "could not read Port's teams (GET /v1/teams: %s): no "
+		    "entity gets a team from the %s tag in this run",
+		    md_str(safe, sizeof(safe), err.message),
+		    st->env->cfg->team_tag_key);
+		return;
+	}
+	list = cJSON_GetObjectItemCaseSensitive(resp, "teams");
+	cap = (size_t)cJSON_GetArraySize(list);
+	if (cap > TEAMS_MAX)
+		cap = TEAMS_MAX;
+	if (cap && (st->teams = calloc(cap, sizeof(*st->teams))) == NULL) {
+		cJSON_Delete(resp);
+		return;
+	}
+	cJSON_ArrayForEach(t, list)
+	{
+		n = cJSON_GetObjectItemCaseSensitive(t, "name");
+		if (st->nteams == cap)
+			break;
+		if (cJSON_IsString(n) && n->valuestring[0] &&
+		    (st->teams[st->nteams] = strdup(n->valuestring)) != NULL)
+			st->nteams++;
+	}
+	cJSON_Delete(resp);
+	qsort(st->teams, st->nteams, sizeof(*st->teams), cmp_name);
+	st->teams_known = 1;
+}
+
+void
+sync_tags_read(struct sync_tags *st)
+{
+	size_t i;
+
+	if (st && st->env->port)
+		read_teams(st);
+	for (i = 0; st && i < st->nr && !cancel_requested(); i++)
+		read_region(st, i);
+}
+
+/* The entity's Port team from the team tag: only a team Port has; an
+ * unknown one is logged (each value once) and left out. */
+static void
+set_team(struct sync_tags *st, const char *arn, const char *name, cJSON *entity)
+{
+	char safe[300];
+	cJSON *arr;
+	size_t i;
+
+	if (!st->teams_known)
+		return;
+	if (st->nteams && bsearch(&name, st->teams, st->nteams,
+	                      sizeof(*st->teams), cmp_name) != NULL) {
+		arr = cJSON_AddArrayToObject(entity, "team");
+		cJSON_AddItemToArray(arr, cJSON_CreateString(name));
+		return;
+	}
+	st->no_team++;
+	for (i = 0; i < st->nunknown; i++)
+		if (strcmp(st->unknown[i], name) == 0)
+			return;
+	if (st->nunknown == sizeof(st->unknown) / sizeof(st->unknown[0]))
+		return;
+	str_copy(st->unknown[st->nunknown++], sizeof(st->unknown[0]), name);
+	report_log(st->env->report,
+	    "team '%s' (tag %s of %s) is not a team in Port: the entity is "
+	    "written without a team. Create the team in Port or fix the tag",
+	    md_str(safe, sizeof(safe), name), st->env->cfg->team_tag_key, arn);
+}
+
+/* owner and team from the tags just set on the entity. */
+static void
+set_owner_team(struct sync_tags *st, const char *arn, const cJSON *tags,
+    cJSON *entity, cJSON *props)
+{
+	const struct config *c = st->env->cfg;
+	const cJSON *o =
+	    cJSON_GetObjectItemCaseSensitive(tags, c->owner_tag_key);
+	const cJSON *t =
+	    cJSON_GetObjectItemCaseSensitive(tags, c->team_tag_key);
+
+	/* "" when untagged: an owner removed in AWS leaves Port too. */
+	cJSON_AddStringToObject(
+	    props, "owner", cJSON_IsString(o) ? o->valuestring : "");
+	if (cJSON_IsString(t) && t->valuestring[0])
+		set_team(st, arn, t->valuestring, entity);
+}
+
+/* ListTagsForCertificate for one certificate; NULL when it failed. */
+static cJSON *
+fallback(struct sync_tags *st, struct tag_region *r, struct acm *acm,
+    const char *arn)
+{
+	struct acm_error err;
+	cJSON *params, *resp = NULL, *tags;
+	long long now = http_now_ms();
+	char safe[512];
+
+	if (now < r->next_at &&
+	    http_sleep_ms(st->env->http, (long)(r->next_at - now)) != 0)
+		return NULL;
+	r->next_at = http_now_ms() + FALLBACK_PACE_MS;
+	if ((params = cJSON_CreateObject()) == NULL)
+		return NULL;
+	cJSON_AddStringToObject(params, "CertificateArn", arn);
+	st->fallback_calls++;
+	if (acm_call(acm, "ListTagsForCertificate", params, &resp, &err) != 0) {
+		cJSON_Delete(params);
+		if (st->warned++ < WARN_MAX)
+			report_warn(st->env->report,
+			    "no tags for %s (%s: %s)%s", arn,
+			    err.type[0] ? err.type : "error",
+			    md_str(safe, sizeof(safe), err.message),
+			    strcmp(err.type, "AccessDeniedException") == 0
+			        ? ". Allow tag:GetResources or "
+			          "acm:ListTagsForCertificate"
+			        : "");
+		return NULL;
+	}
+	cJSON_Delete(params);
+	tags = tags_object(cJSON_GetObjectItemCaseSensitive(resp, "Tags"));
+	cJSON_Delete(resp);
+	return tags;
+}
+
+void
+sync_tags_apply(struct sync_tags *st, size_t ri, struct acm *acm,
+    const char *arn, cJSON *entity)
+{
+	cJSON *props = cJSON_GetObjectItemCaseSensitive(entity, "properties");
+	struct tag_entry *e;
+	cJSON *tags = NULL;
+
+	if (st == NULL || ri >= st->nr || props == NULL)
+		return;
+	if (st->r[ri].state == TAGS_READ) /* untagged: not listed */
+		tags = (e = find(st, arn)) != NULL ? cJSON_Duplicate(e->tags, 1)
+		                                   : cJSON_CreateObject();
+	else if (st->r[ri].state == TAGS_FALLBACK)
+		tags = fallback(st, &st->r[ri], acm, arn);
+	if (tags == NULL)
+		return;
+	cJSON_AddItemToObject(props, "tags", tags);
+	set_owner_team(st, arn, tags, entity, props);
+}
+
+void
+sync_tags_report(const struct sync_tags *st, cJSON *rep)
+{
+	cJSON *o;
+	size_t i, nf = 0;
+
+	if (st == NULL || (o = cJSON_AddObjectToObject(rep, "tags")) == NULL)
+		return;
+	for (i = 0; i < st->nr; i++)
+		nf += st->r[i].state == TAGS_FALLBACK;
+	cJSON_AddNumberToObject(o, "calls", (double)st->calls);
+	cJSON_AddNumberToObject(o, "fallbackCalls", (double)st->fallback_calls);
+	cJSON_AddNumberToObject(o, "tagged", (double)st->count);
+	cJSON_AddNumberToObject(o, "regionsFallback", (double)nf);
+	cJSON_AddNumberToObject(o, "teamsInPort", (double)st->nteams);
+	cJSON_AddNumberToObject(o, "teamLeftOut", (double)st->no_team);
+}
