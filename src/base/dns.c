@@ -295,9 +295,12 @@ wait_done(struct dns *d, struct query *q, long long deadline)
 		bits = ares_getsock(d->ch, socks, ARES_GETSOCK_MAXNUM);
 		for (int i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
 			short ev = 0;
-			if (ARES_GETSOCK_READABLE(bits, i))
+			/* c-ares 1.18's macros shift a signed 1 into the
+			 * sign bit for the last socket: test the bits as
+			 * unsigned instead (UBSan). */
+			if ((unsigned)bits & (1u << i))
 				ev |= POLLIN;
-			if (ARES_GETSOCK_WRITABLE(bits, i))
+			if ((unsigned)bits & (1u << (i + ARES_GETSOCK_MAXNUM)))
 				ev |= POLLOUT;
 			if (ev) {
 				fds[n].fd = socks[i];

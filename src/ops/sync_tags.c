@@ -305,7 +305,9 @@ read_teams(struct sync_tags *st)
 			st->nteams++;
 	}
 	cJSON_Delete(resp);
-	qsort(st->teams, st->nteams, sizeof(*st->teams), cmp_name);
+	/* qsort's array must not be NULL, even for no element (UBSan). */
+	if (st->nteams > 1)
+		qsort(st->teams, st->nteams, sizeof(*st->teams), cmp_name);
 	st->teams_known = 1;
 }
 
