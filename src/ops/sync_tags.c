@@ -196,6 +196,7 @@ read_region(struct sync_tags *st, size_t ri)
 	char token[4096], next[4096], why[256], safe[512];
 	cJSON *resp;
 	const cJSON *list, *m, *arn;
+	int have_list;
 
 	token[0] = '\0';
 	pager_init(&pg, "Resource Groups Tagging API", "PaginationToken",
@@ -226,6 +227,8 @@ read_region(struct sync_tags *st, size_t ri)
 		}
 		list = cJSON_GetObjectItemCaseSensitive(
 		    resp, "ResourceTagMappingList");
+		/* Decided before resp (which owns list) is freed. */
+		have_list = cJSON_IsArray(list);
 		cJSON_ArrayForEach(m, list)
 		{
 			arn =
@@ -239,7 +242,7 @@ read_region(struct sync_tags *st, size_t ri)
 			}
 		}
 		cJSON_Delete(resp);
-		if (!cJSON_IsArray(list)) {
+		if (!have_list) {
 			report_warn(st->env->report,
 			    "the Tagging API answered GetResources in %s "
 			    "without a ResourceTagMappingList; tags are not "
