@@ -558,26 +558,39 @@ done:
 	return rc;
 }
 
+/* GET API/<kind>/<id> into out (the caller frees it): one id check and
+ * one idempotent call for GetHostedZone and GetChange. */
+static int
+get_by_id(struct route53 *r, const char *kind, const char *id, struct buf *out,
+    struct aws_error *err)
+{
+	char path[192];
+
+	if (!id_ok(bare_id(id))) {
+		memset(err, 0, sizeof(*err));
+		err->kind = AWS_ERR_LOCAL;
+		str_printf(err->message, sizeof(err->message), "bad %s id",
+		    strcmp(kind, "hostedzone") == 0 ? "zone" : kind);
+		return -1;
+	}
+	str_printf(path, sizeof(path), API "/%s/%s", kind, bare_id(id));
+	return aws_call(r->aws,
+	    &(struct aws_request){
+	        .method = "GET", .path = path, .idempotent = 1},
+	    out, err);
+}
+
 int
 route53_get_zone(struct route53 *r, const char *id, struct route53_zone *zone,
     struct aws_error *err)
 {
 	struct buf out = {0};
-	char path[192], why[256];
+	char why[256];
 	int rc = -1;
 
-	if (!id_ok(bare_id(id))) {
-		memset(err, 0, sizeof(*err));
-		err->kind = AWS_ERR_LOCAL;
-		str_copy(err->message, sizeof(err->message), "bad zone id");
-		return -1;
-	}
-	str_printf(path, sizeof(path), API "/hostedzone/%s", bare_id(id));
-	r->stats.get_zone++;
-	if (aws_call(r->aws,
-	        &(struct aws_request){
-	            .method = "GET", .path = path, .idempotent = 1},
-	        &out, err) != 0)
+	if (id_ok(bare_id(id)))
+		r->stats.get_zone++;
+	if (get_by_id(r, "hostedzone", id, &out, err) != 0)
 		goto done;
 	if (route53_parse_zone(out.data ? out.data : "", out.len, zone, why,
 	        sizeof(why)) != 0) {
@@ -595,21 +608,12 @@ route53_get_change(struct route53 *r, const char *id,
     struct route53_change_info *info, struct aws_error *err)
 {
 	struct buf out = {0};
-	char path[192], why[256];
+	char why[256];
 	int rc = -1;
 
-	if (!id_ok(bare_id(id))) {
-		memset(err, 0, sizeof(*err));
-		err->kind = AWS_ERR_LOCAL;
-		str_copy(err->message, sizeof(err->message), "bad change id");
-		return -1;
-	}
-	str_printf(path, sizeof(path), API "/change/%s", bare_id(id));
-	r->stats.get_change++;
-	if (aws_call(r->aws,
-	        &(struct aws_request){
-	            .method = "GET", .path = path, .idempotent = 1},
-	        &out, err) != 0)
+	if (id_ok(bare_id(id)))
+		r->stats.get_change++;
+	if (get_by_id(r, "change", id, &out, err) != 0)
 		goto done;
 	if (route53_parse_change_info(out.data ? out.data : "", out.len, info,
 	        why, sizeof(why)) != 0) {
