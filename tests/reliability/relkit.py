@@ -34,7 +34,9 @@ __all__ = ["ACCOUNT", "REGION", "RUN_ID", "RUN_ROUTES", "Case", "Kit", "RecTAP",
            "control_lines", "ctx", "entity_for", "port_requests_of", "write_summary"]
 
 ROOT = harness.ROOT
-OUT_DIR = os.path.join(ROOT, "build", "reliability")
+# The sanitizer runs of these suites write elsewhere (PORT_ACM_SUMMARY_DIR),
+# so the report keeps the normal build's figures.
+OUT_DIR = os.environ.get("PORT_ACM_SUMMARY_DIR") or os.path.join(ROOT, "build", "reliability")
 
 # Routes of the fake Port that belong to a run (everything but the token).
 RUN_ROUTES = ("log", "patch_run", "terminal", "upsert_entity", "delete_entity",

@@ -153,30 +153,6 @@ def env_list(name):
 
 
 
-SUMMARY_DIR = os.path.join(ROOT, "build/reliability")
-
-
-def snapshot_summaries():
-    """The suites we re-run (fault matrix, secret scan, ...) write their
-    own summaries; the report's figures must stay those of the normal
-    build, so they are put back after the instrumented run."""
-    saved = {}
-    for f in glob.glob(os.path.join(SUMMARY_DIR, "*.json")):
-        with open(f, "rb") as fh:
-            st = os.stat(f)
-            saved[f] = (fh.read(), (st.st_atime_ns, st.st_mtime_ns))
-    return saved
-
-
-def restore_summaries(saved):
-    """Puts back content and time stamp (the report shows the age)."""
-    for f in glob.glob(os.path.join(SUMMARY_DIR, "*.json")):
-        if f not in saved:
-            os.unlink(f)
-    for f, (data, times) in saved.items():
-        with open(f, "wb") as fh:
-            fh.write(data)
-        os.utime(f, ns=times)
 
 
 def e2e_under(kind, suites, timeout_scale):
@@ -214,6 +190,11 @@ def e2e_under(kind, suites, timeout_scale):
         logdir = fresh_dir(os.path.join(ROOT, "build", kind, "logs", tag))
         env = clean_env()
         env["PORT_ACM_BIN"] = wrapper_
+        # The suites' own summaries (fault matrix, secret scan) stay
+        # those of the normal build: this run's go beside the logs. Not
+        # a snapshot and restore of build/reliability, which would undo
+        # what suites running at the same time write there.
+        env["PORT_ACM_SUMMARY_DIR"] = os.path.join(ROOT, "build", kind, "summaries", tag)
         base = float(os.environ.get("PORT_ACM_E2E_TIMEOUT", "60"))
         env["PORT_ACM_E2E_TIMEOUT"] = str(base * timeout_scale)
         env["PORT_ACM_TIME_SCALE"] = str(timeout_scale)
@@ -229,12 +210,8 @@ def e2e_under(kind, suites, timeout_scale):
     # Suites run side by side: most of their time is spent waiting on
     # the fakes, and valgrind's slowdown would otherwise add up.
     jobs = int(os.environ.get("SANITIZE_JOBS", str(min(2, os.cpu_count() or 1))))
-    saved = snapshot_summaries()
-    try:
-        with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as ex:
-            results = list(ex.map(one, suites))
-    finally:
-        restore_summaries(saved)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as ex:
+        results = list(ex.map(one, suites))
     for rel, r, nruns, reports in results:
         runs += nruns
         reports_total += len(reports)
