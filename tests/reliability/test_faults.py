@@ -28,6 +28,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from relkit import (REGION, RUN_ID, RUN_ROUTES, Case, Kit,  # noqa: E402
                     acm_requests_of, check_timeline, ctx, entity_for,
                     port_requests_of)
+import fault_rows  # noqa: E402  (STS, OIDC, IMDS, container, Route 53, sync)
 
 DOMAIN = "www.example.com"
 ALWAYS = 10 ** 6
@@ -379,6 +380,7 @@ def cases():
                     target="RequestCertificate"))
     out.append(Case("deadline-port-delete-slow", run_deadline_case, svc="port",
                     op="delete", deadline=5, fault="slow", mode="persistent", target="run"))
+    out += fault_rows.cases()
     # slow cases first: they set the wall-clock time of the pool
     out.sort(key=lambda c: (c.fault != "slow", c.mode != "persistent"))
     return out
