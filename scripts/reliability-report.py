@@ -159,9 +159,9 @@ def main():
             areas = {}
             for s in ss:
                 for k, v in s["extra"].get("by_area", {}).items():
-                    a = areas.setdefault(k, [0, 0])
-                    a[0] += int(v.get("passed", 0))
-                    a[1] += int(v.get("failed", 0))
+                    n = areas.setdefault(k, [0, 0])
+                    n[0] += int(v.get("passed", 0))
+                    n[1] += int(v.get("failed", 0))
             for k, (ap, af) in sorted(areas.items()):
                 line(f"  faults: {k}", f"{ap}/{ap + af} survived", af == 0)
 
