@@ -151,7 +151,19 @@ def main():
             if bad:
                 text += "; failing: " + ", ".join(bad[:4]) + \
                     (f" (+{len(bad) - 4} more)" if len(bad) > 4 else "")
+        checks = sum(int(s["extra"].get("checks", 0)) for s in ss)
+        if kind == "fault" and checks:
+            text += f" ({checks:,} checks)"
         line(label, text + age(ss), f == 0 and t > 0)
+        if kind == "fault":  # one row per area of the matrix
+            areas = {}
+            for s in ss:
+                for k, v in s["extra"].get("by_area", {}).items():
+                    n = areas.setdefault(k, [0, 0])
+                    n[0] += int(v.get("passed", 0))
+                    n[1] += int(v.get("failed", 0))
+            for k, (ap, af) in sorted(areas.items()):
+                line(f"  faults: {k}", f"{ap}/{ap + af} survived", af == 0)
 
     ss = by_kind(sums, "fuzz")
     if ss:

@@ -190,7 +190,8 @@ route53_open(const struct config *c, struct http *http, struct creds *base,
 
 /* Bad input: say it, and end the Port run when we know it. */
 static int
-refuse(struct gha *g, struct config *c, struct http *http, const char *why)
+refuse(struct gha *g, struct config *c, struct http *http, const char *why,
+    long long deadline)
 {
 	struct port_error err;
 	struct port *port = NULL;
@@ -201,6 +202,8 @@ refuse(struct gha *g, struct config *c, struct http *http, const char *why)
 	gha_echo(stderr, "port-acm: %s\n", why);
 	gha_annotate(g, GHA_ERROR, "port-acm: bad input", why);
 	if (c->port_enabled && http) {
+		/* The reserve kept back from whatever failed is for this. */
+		http_set_deadline(http, deadline);
 		port = port_open(c, http, g);
 		if (port && port_authenticate(port, &err) == 0) {
 			report_init(&rep, g, port, c->run_id, stderr);
@@ -456,7 +459,7 @@ main(int argc, char **argv)
 	}
 	http = http_open(c, cr == CONFIG_OK, &deadline, &reserve);
 	if (cr != CONFIG_OK) {
-		rc = refuse(&g, c, http, buf_str(&msg));
+		rc = refuse(&g, c, http, buf_str(&msg), deadline);
 		goto out;
 	}
 	if (http == NULL) {
@@ -494,7 +497,7 @@ main(int argc, char **argv)
 	if ((creds = creds_chain(&cenv, &msg)) == NULL) {
 		buf_printf(
 		    &summary_fail, "no AWS credentials: %s", buf_str(&msg));
-		rc = refuse(&g, c, http, buf_str(&summary_fail));
+		rc = refuse(&g, c, http, buf_str(&summary_fail), deadline);
 		goto out;
 	}
 
@@ -518,12 +521,13 @@ main(int argc, char **argv)
 	        c->max_attempts, &clock});
 
 	if (acm == NULL) {
-		rc = refuse(&g, c, http, "the ACM endpoint URL is not usable");
+		rc = refuse(&g, c, http, "the ACM endpoint URL is not usable",
+		    deadline);
 		goto out;
 	}
 	if (c->need_route53 && (r53 = route53_open(c, http, creds, &cenv,
 	                            &dns_creds, why, sizeof(why))) == NULL) {
-		rc = refuse(&g, c, http, why);
+		rc = refuse(&g, c, http, why, deadline);
 		goto out;
 	}
 	snprintf(res.region, sizeof(res.region), "%s", c->region);

@@ -433,6 +433,7 @@ body_ok(enum aws_protocol proto, const struct buf *b)
 	struct xml_node *root;
 	cJSON *json;
 	char why[8];
+	size_t n;
 	int ok;
 
 	if (proto == AWS_PROTO_JSON) {
@@ -447,8 +448,13 @@ body_ok(enum aws_protocol proto, const struct buf *b)
 		return 1;
 	if (xml_parse(b->data, b->len, &root, why, sizeof(why)) != 0)
 		return 0;
+	/* Every AWS XML answer (query and rest-xml) is an
+	 * <OperationResponse>: a well-formed page from a proxy (<html>) is
+	 * no answer, and is retried like a mangled one. */
+	n = strlen(root->name);
+	ok = n > 8 && strcmp(root->name + n - 8, "Response") == 0;
 	xml_free(root);
-	return 1;
+	return ok;
 }
 
 /* Signs (unless unsigned) and sends one attempt. */
@@ -656,7 +662,7 @@ aws_call(struct aws_client *c, const struct aws_request *req, struct buf *out,
 			    c->service->name, resp.status,
 			    c->service->protocol == AWS_PROTO_JSON
 			        ? "a JSON object"
-			        : "well-formed XML");
+			        : "an AWS XML answer (<...Response>)");
 			/* A mangled answer is as good as none: retry. */
 			o.failure = RETRY_CONNECT;
 		} else if (hr == HTTP_OK) {

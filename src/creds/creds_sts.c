@@ -189,6 +189,9 @@ github_id_token(const struct creds_env *env, char *why, size_t whylen)
 		if (hr == HTTP_OK) {
 			o.failure = RETRY_HTTP;
 			o.http_status = resp.status;
+			/* A 429's Retry-After, as every user of this policy */
+			o.retry_after =
+			    resp.retry_after[0] ? resp.retry_after : NULL;
 			str_printf(err, sizeof(err), "HTTP %ld", resp.status);
 		} else
 			o.failure = hr == HTTP_ETIMEOUT   ? RETRY_TIMEOUT

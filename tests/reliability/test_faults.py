@@ -16,8 +16,14 @@ asserts on what the fakes received:
   - the retries the fake saw (attempt counts, Retry-After honoured);
   - that the binary finished well within its deadline (no hang).
 
+fault_rows.py adds the rows beyond ACM and Port (issue 16, item 24):
+STS, GitHub's OIDC token endpoint, IMDS, the container endpoint,
+Route 53 in request and delete, and the sync paths; its docstring says
+what each of its cases asserts.
+
 Transient = the fault happens once; persistent = on every call.
-Knobs: REL_ONLY=substring of a case id, REL_WORKERS=N (default 8).
+Knobs: REL_ONLY=substring of a case id, REL_WORKERS=N (default 12),
+REL_DEBUG=1 (fault_rows: every run's output as a diagnostic).
 Summary: build/reliability/fault.json (kind "fault").
 """
 import os
@@ -28,6 +34,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from relkit import (REGION, RUN_ID, RUN_ROUTES, Case, Kit,  # noqa: E402
                     acm_requests_of, check_timeline, ctx, entity_for,
                     port_requests_of)
+import fault_rows  # noqa: E402  (STS, OIDC, IMDS, container, Route 53, sync)
 
 DOMAIN = "www.example.com"
 ALWAYS = 10 ** 6
@@ -379,6 +386,7 @@ def cases():
                     target="RequestCertificate"))
     out.append(Case("deadline-port-delete-slow", run_deadline_case, svc="port",
                     op="delete", deadline=5, fault="slow", mode="persistent", target="run"))
+    out += fault_rows.cases()
     # slow cases first: they set the wall-clock time of the pool
     out.sort(key=lambda c: (c.fault != "slow", c.mode != "persistent"))
     return out
@@ -390,13 +398,16 @@ def main():
         kit.finish(write=False)
     cs = cases()
     kit.run(cs)
-    by = {}
+    by, area = {}, {}
     for c, rt, _ in kit.results:
-        k = f"{c.svc}/{c.mode}"
-        d = by.setdefault(k, [0, 0])
-        d[0 if rt.failed == 0 else 1] += 1
+        for d in (by.setdefault(f"{c.svc}/{c.mode}", [0, 0]),
+                  area.setdefault(c.svc, [0, 0])):
+            d[0 if rt.failed == 0 else 1] += 1
     kit.finish(extra={"by_service_mode": {k: {"passed": v[0], "failed": v[1]}
-                                          for k, v in sorted(by.items())}},
+                                          for k, v in sorted(by.items())},
+                      "by_area": {k: {"passed": v[0], "failed": v[1]}
+                                  for k, v in area.items()},
+                      "checks": sum(rt.n for _, rt, _ in kit.results)},
                summary_word="survived")
 
 
