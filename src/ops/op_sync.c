@@ -35,6 +35,7 @@
 #include "ops/ops.h"
 #include "ops/stale.h"
 #include "ops/sync_accounts.h"
+#include "ops/doctor.h"
 #include "ops/sync_health.h"
 #include "ops/sync_index.h"
 #include "ops/sync_report.h"
@@ -437,6 +438,7 @@ one_summary(struct sync *s, struct region *r, const cJSON *sum)
 		have_detail = describe(s, r, arn, &cert) == 0;
 	e = catalog_summary_entity(
 	    sum, r->name, a.account, have_detail ? &cert : NULL);
+	doctor_sync(s->env, have_detail ? &cert : NULL, e);
 	if (have_detail)
 		acm_certificate_free(&cert);
 	if (e && s->acc.a[r->account].name[0]) /* from Organizations */
