@@ -110,8 +110,7 @@ int route53_get_zone_ns(struct route53 *r, const char *id,
 /* Pure. route53_parse_zone and the DelegationSet's NameServers into ns
  * (NULL: not wanted). */
 int route53_parse_zone_ns(const char *xml, size_t len,
-    struct route53_zone *zone, struct route53_ns *ns, char *why,
-    size_t whylen);
+    struct route53_zone *zone, struct route53_ns *ns, char *why, size_t whylen);
 
 int route53_get_change(struct route53 *r, const char *id,
     struct route53_change_info *info, struct aws_error *err);

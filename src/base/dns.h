@@ -10,9 +10,9 @@
  * the fake DNS on 127.0.0.1.
  *
  * Every query is bounded (DNS_QUERY_MS in all, whatever the server
- * does, and by dns_set_budget) and ends at once on a cancel (base/cancel.h). Answers are
- * hostile input: at most DNS_MAX_RECORDS records are kept, each name or
- * value cut to its field (cut = marked with `cut`); callers neutralise
+ * does, and by dns_set_budget) and ends at once on a cancel (base/cancel.h).
+ * Answers are hostile input: at most DNS_MAX_RECORDS records are kept, each
+ * name or value cut to its field (cut = marked with `cut`); callers neutralise
  * them (base/md.h) before echoing them anywhere.
  */
 #ifndef PORT_ACM_DNS_H

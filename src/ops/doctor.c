@@ -49,8 +49,9 @@ in_zone(const char *name, const char *zone)
 	size_t n = strlen(name), z = strlen(zone);
 
 	return n == z ? strcmp(name, zone) == 0
-	       : n > z ? name[n - z - 1] == '.' && strcmp(name + n - z, zone) == 0
-	               : 0;
+	       : n > z
+	           ? name[n - z - 1] == '.' && strcmp(name + n - z, zone) == 0
+	           : 0;
 }
 
 int
@@ -235,7 +236,8 @@ cnames(const struct acm_certificate *cert, const struct doctor_zone *zones,
 				buf_printf(out,
 				    "port-acm wrote it to Route 53 zone %s "
 				    "(%s): either public DNS does not answer "
-				    "from that zone (see its delegation) or the "
+				    "from that zone (see its delegation) or "
+				    "the "
 				    "change has not reached it yet.\n",
 				    md_str(mz, sizeof(mz), z->name),
 				    md_str(mi, sizeof(mi), z->id));
@@ -248,8 +250,8 @@ cnames(const struct acm_certificate *cert, const struct doctor_zone *zones,
 		default:
 			r->unchecked++;
 			buf_printf(out,
-			    "Could not check the validation CNAME %s: %s.\n", mn,
-			    md_str(mg, sizeof(mg), why_of(a)));
+			    "Could not check the validation CNAME %s: %s.\n",
+			    mn, md_str(mg, sizeof(mg), why_of(a)));
 			break;
 		}
 	}
@@ -312,7 +314,8 @@ delegation(const struct doctor_zone *z, struct ask *q, struct dns_answer *a,
 		if (match == a->n) {
 			r->right++;
 			buf_printf(out,
-			    "%s is delegated to this Route 53 zone (%s): public "
+			    "%s is delegated to this Route 53 zone (%s): "
+			    "public "
 			    "DNS names its name servers %s.\n",
 			    mz, mi, buf_str(&seen));
 		} else if (match == 0) {
@@ -321,7 +324,8 @@ delegation(const struct doctor_zone *z, struct ask *q, struct dns_answer *a,
 			    "%s is delegated to %s, not to this Route 53 zone "
 			    "(%s); records written here are invisible. Set the "
 			    "domain's name servers (at its registrar, or NS "
-			    "records in its parent zone) to the zone's own: %s; "
+			    "records in its parent zone) to the zone's own: "
+			    "%s; "
 			    "or write the validation records where %s is "
 			    "served.\n",
 			    mz, buf_str(&seen), mi, buf_str(&own), mz);
@@ -329,7 +333,8 @@ delegation(const struct doctor_zone *z, struct ask *q, struct dns_answer *a,
 			r->causes++;
 			buf_printf(out,
 			    "%s is delegated to %s, only partly to this Route "
-			    "53 zone (%s): resolvers that ask the others do not "
+			    "53 zone (%s): resolvers that ask the others do "
+			    "not "
 			    "see the records written here. Make its name "
 			    "servers the zone's own: %s.\n",
 			    mz, buf_str(&seen), mi, buf_str(&own));
@@ -396,7 +401,8 @@ caa_one(const char *domain, struct ask *q, struct dns_answer *a,
 			r->causes++;
 			md_str(mn, sizeof(mn), name);
 			buf_printf(out,
-			    "The CAA record at %s (%s) names none of amazon.com, "
+			    "The CAA record at %s (%s) names none of "
+			    "amazon.com, "
 			    "amazontrust.com, awstrust.com, amazonaws.com, so "
 			    "it blocks ACM from issuing for %s: add CAA 0 %s "
 			    "\"amazon.com\" to %s, or remove the CAA record at "
@@ -412,8 +418,9 @@ caa_one(const char *domain, struct ask *q, struct dns_answer *a,
 			break;
 		default:
 			r->unchecked++;
-			buf_printf(out, "Could not check CAA for %s at %s: %s.\n",
-			    md, md_str(mn, sizeof(mn), name),
+			buf_printf(out,
+			    "Could not check CAA for %s at %s: %s.\n", md,
+			    md_str(mn, sizeof(mn), name),
 			    md_str(mw, sizeof(mw), why_of(a)));
 			return -1;
 		}
@@ -443,7 +450,8 @@ caas(const struct acm_certificate *cert, struct ask *q, struct dns_answer *a,
 	}
 	if (nok) {
 		r->right++;
-		buf_printf(out, "No CAA record keeps Amazon from issuing for %s.\n",
+		buf_printf(out,
+		    "No CAA record keeps Amazon from issuing for %s.\n",
 		    buf_str(&ok));
 	}
 	buf_free(&ok);
@@ -549,8 +557,8 @@ find_zones(struct op_env *env, const struct acm_certificate *cert,
 		memset(&zones[n], 0, sizeof(zones[n]));
 		str_copy(zones[n].id, sizeof(zones[n].id), id->valuestring);
 		plain(zones[n].name, sizeof(zones[n].name), name->valuestring);
-		if (route53_get_zone_ns(env->r53, zones[n].id, &rz,
-		        &zones[n].ns, &err) != 0)
+		if (route53_get_zone_ns(
+		        env->r53, zones[n].id, &rz, &zones[n].ns, &err) != 0)
 			str_printf(zones[n].why, sizeof(zones[n].why),
 			    "Route 53 did not answer GetHostedZone (%s%s%s)%s",
 			    err.type, err.type[0] ? ": " : "", err.message,
@@ -606,8 +614,8 @@ doctor_run(struct op_env *env, const struct acm_certificate *cert,
 
 /* Calls say(ctx, line) for each line of text (our own, '\n'-ended). */
 static void
-each_line(const char *text, void (*say)(void *, const char *, size_t),
-    void *ctx)
+each_line(
+    const char *text, void (*say)(void *, const char *, size_t), void *ctx)
 {
 	const char *nl;
 
@@ -653,7 +661,8 @@ doctor_report(struct op_env *env, struct op_result *res,
 {
 	struct buf text = {0};
 	struct doctor_result r;
-	struct say_ctx c = {env->report, "Validation doctor: ", &res->diagnosis};
+	struct say_ctx c = {
+	    env->report, "Validation doctor: ", &res->diagnosis};
 
 	if (!needs_doctor(cert, pending_at_deadline) || cancel_requested())
 		return 0;
@@ -663,8 +672,9 @@ doctor_report(struct op_env *env, struct op_result *res,
 	doctor_run(env, cert, &text, &r);
 	buf_reset(&res->diagnosis);
 	each_line(buf_str(&text), say_line, &c);
-	buf_printf(&res->summary, "\n\nValidation doctor (%u cause%s found):\n%s",
-	    r.causes, r.causes == 1 ? "" : "s", buf_str(&res->diagnosis));
+	buf_printf(&res->summary,
+	    "\n\nValidation doctor (%u cause%s found):\n%s", r.causes,
+	    r.causes == 1 ? "" : "s", buf_str(&res->diagnosis));
 	env->diagnosis = buf_str(&res->diagnosis);
 	buf_free(&text);
 	return 1;
@@ -678,9 +688,9 @@ doctor_sync(
 	struct doctor_result r;
 	char prefix[2400], m[MDLEN];
 	struct say_ctx c = {env->report, prefix, &list};
-	cJSON *props = entity ? cJSON_GetObjectItemCaseSensitive(
-	                            entity, "properties")
-	                      : NULL;
+	cJSON *props =
+	    entity ? cJSON_GetObjectItemCaseSensitive(entity, "properties")
+	           : NULL;
 
 	if (cert == NULL || props == NULL || !needs_doctor(cert, 0) ||
 	    cancel_requested())
@@ -699,8 +709,9 @@ doctor_sync(
 		return;
 	}
 	env->doctor_runs++;
-	str_printf(prefix, sizeof(prefix), "Validation doctor, %s (%s): ",
-	    cert->arn, md_str(m, sizeof(m), cert->domain));
+	str_printf(prefix, sizeof(prefix),
+	    "Validation doctor, %s (%s): ", cert->arn,
+	    md_str(m, sizeof(m), cert->domain));
 	doctor_run(env, cert, &text, &r);
 	if (r.causes == 0 && r.right == 0 && r.unchecked > 0)
 		env->doctor_dns_down = 1;

@@ -1,5 +1,6 @@
 /*
- * doctor: the validation doctor (issue 18). When a requested
+ * doctor: the validation doctor, why ACM does not issue a certificate
+ * (issue 18). When a requested
  * certificate is still PENDING_VALIDATION at its deadline, or one is
  * FAILED or VALIDATION_TIMED_OUT, it says why in words, one line per
  * finding, with what to do:
@@ -26,11 +27,11 @@
 #include "base/dns.h"
 #include "ops/ops.h"
 
-#define DOCTOR_MAX_RECORDS 10 /* validation CNAMEs checked per certificate */
-#define DOCTOR_MAX_ZONES   4  /* Route 53 zones checked per certificate */
-#define DOCTOR_MAX_QUERIES 40 /* DNS queries per certificate */
-#define DOCTOR_MAX_MS      30000 /* one diagnosis's time, at most */
-#define DOCTOR_SYNC_MAX    10    /* certificates diagnosed per sync */
+#define DOCTOR_MAX_RECORDS   10 /* validation CNAMEs checked per certificate */
+#define DOCTOR_MAX_ZONES     4  /* Route 53 zones checked per certificate */
+#define DOCTOR_MAX_QUERIES   40 /* DNS queries per certificate */
+#define DOCTOR_MAX_MS        30000 /* one diagnosis's time, at most */
+#define DOCTOR_SYNC_MAX      10    /* certificates diagnosed per sync */
 #define DOCTOR_SYNC_MAX_TEXT "10"
 
 /* The doctor's one way into DNS, so the unit tests answer from a
@@ -44,9 +45,9 @@ struct doctor_dns {
 /* A Route 53 zone the validation records went into. */
 struct doctor_zone {
 	char id[40];
-	char name[256];        /* no trailing dot */
-	struct route53_ns ns;  /* its delegation set; n 0 when unknown */
-	char why[256];         /* ns.n 0: why it is unknown ("" = private) */
+	char name[256];       /* no trailing dot */
+	struct route53_ns ns; /* its delegation set; n 0 when unknown */
+	char why[256];        /* ns.n 0: why it is unknown ("" = private) */
 };
 
 struct doctor_result {
@@ -64,8 +65,8 @@ int doctor_caa_amazon(const char *value);
  * for a name (wildcard: for "*.name", where issuewild wins when
  * present). 1 yes; 0 no, with what blocks it in why ("0 issue
  * \"letsencrypt.org\"", neutralised). */
-int doctor_caa_allows(const struct dns_answer *caa, int wildcard, char *why,
-    size_t whylen);
+int doctor_caa_allows(
+    const struct dns_answer *caa, int wildcard, char *why, size_t whylen);
 
 /* Pure but for dns: the diagnosis of cert's DNS validation, appended
  * to out as lines ending in '\n', each a sentence with what to do,
@@ -94,8 +95,8 @@ int doctor_report(struct op_env *env, struct op_result *res,
 
 /* sync with include_details: a FAILED or VALIDATION_TIMED_OUT cert
  * (NULL: no details, nothing to do) is
- * diagnosed into entity's (NULL: none) validationDiagnosis and the run's log, at
- * most DOCTOR_SYNC_MAX a run (the first left out is said on the run). */
+ * diagnosed into entity's (NULL: none) validationDiagnosis and the run's log,
+ * at most DOCTOR_SYNC_MAX a run (the first left out is said on the run). */
 void doctor_sync(
     struct op_env *env, const struct acm_certificate *cert, cJSON *entity);
 

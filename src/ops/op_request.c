@@ -416,8 +416,8 @@ op_request(struct op_env *env, struct op_result *res)
 	    "| Status | %s |\n%s",
 	    c->domain_name, res->arn, c->region, cert.status, buf_str(&md));
 	if (res->diagnosis.len)
-		buf_printf(&res->step_summary,
-		    "\n**Validation doctor**\n\n%s", buf_str(&res->diagnosis));
+		buf_printf(&res->step_summary, "\n**Validation doctor**\n\n%s",
+		    buf_str(&res->diagnosis));
 	if (res->label[0] == '\0')
 		snprintf(res->label, sizeof(res->label), "%s",
 		    strcmp(cert.status, "ISSUED") == 0 ? "Certificate issued"

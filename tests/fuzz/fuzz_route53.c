@@ -107,8 +107,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				if (memchr(ns.ns[k], '\0', sizeof(ns.ns[k])) ==
 				    NULL)
 					abort();
-		}
-		else if (rc != -1 || why[0] == '\0')
+		} else if (rc != -1 || why[0] == '\0')
 			abort();
 		break;
 	case 1:
