@@ -1,9 +1,8 @@
 /*
  * doctor: the validation doctor, why ACM does not issue a certificate
- * (issue 18). When a requested
- * certificate is still PENDING_VALIDATION at its deadline, or one is
- * FAILED or VALIDATION_TIMED_OUT, it says why in words, one line per
- * finding, with what to do:
+ * (issue 18). When a requested certificate is still PENDING_VALIDATION
+ * at its deadline, or one is FAILED or VALIDATION_TIMED_OUT, it says why
+ * in words, one line per finding, with what to do:
  *   - each validation CNAME as public DNS answers it: missing, a wrong
  *     value, or right;
  *   - delegation: the NS records public DNS gives for each Route 53
