@@ -224,6 +224,34 @@ def zone_not_delegated(t, w):
 
 
 @S.test
+def pending_at_run_deadline(t, w):
+    """The wait ends at the run's deadline, not timeout_minutes: the
+    doctor still runs, within the time kept for the final report, and
+    the run still ends in time."""
+    w.add_run(RUN_ID)
+    w.add_blueprint(BP)
+    r53, zid, url = r53_world(w, delegated=False)
+    dns = dns_world(w, resolver=True, route53=r53)
+    dns.add_zone("com", ns=("a.gtld-servers.net.",))
+    dns.delegate("example.com", OTHER_NS)
+    r = w.run("request", inputs={
+        "domain_name": DOMAIN, "aws_region": REGION, "port_context": ctx(),
+        "dns_validation": "route53", "wait_for_issuance": "true",
+        "timeout_minutes": "30"}, env={
+        "AWS_ENDPOINT_URL_ROUTE_53": url,
+        "PORT_ACM_DNS_SERVER": f"127.0.0.1:{dns.port}",
+        "PORT_ACM_DEADLINE_SECONDS": "30"}, timeout=90)
+    check_rc(t, r, 0)
+    t.ok(r.elapsed < 30, "the run ended within its 30 s deadline", r.elapsed)
+    text = "\n".join(doctor_lines(w))
+    t.contains(text, f"example.com is delegated to {', '.join(OTHER_NS)}, not to "
+               f"this Route 53 zone ({zid})", "the doctor ran after the wait")
+    t.contains(diagnosis(w, w.acm_arns()[0]), "not to this Route 53 zone",
+               "... and the entity has it")
+    check_terminal(t, w, "SUCCESS", summary_res=(r"Validation doctor",), r=r)
+
+
+@S.test
 def caa_blocks_amazon(t, w):
     """The CNAME resolves, but a CAA record at the apex names only
     Let's Encrypt: ACM fails the request (CAA_ERROR) at once."""
