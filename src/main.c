@@ -532,7 +532,7 @@ main(int argc, char **argv)
 	}
 	snprintf(res.region, sizeof(res.region), "%s", c->region);
 	op = (struct op_env){c, acm, http, &rep, port, creds, &clock, r53, NULL,
-	    deadline - reserve / 2, &cenv};
+	    deadline - reserve / 2, &cenv, NULL, 0, 0, 0};
 	rc = run_operation(&op, &res);
 
 	publish(&g, c, &res, rc == EXIT_DONE);

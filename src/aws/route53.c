@@ -526,6 +526,36 @@ int
 route53_parse_zone(const char *xml, size_t len, struct route53_zone *zone,
     char *why, size_t whylen)
 {
+	return route53_parse_zone_ns(xml, len, zone, NULL, why, whylen);
+}
+
+/* DelegationSet/NameServers/NameServer into ns: normalised, bounded. */
+static void
+parse_ns(const struct xml_node *root, struct route53_ns *ns)
+{
+	const struct xml_node *n = xml_child(
+	    xml_path(root, "DelegationSet/NameServers"), "NameServer");
+	char name[256];
+	size_t len;
+
+	for (; n != NULL; n = xml_next_named(n)) {
+		if (route53_name_norm(n->text, name, sizeof(name)) != 0)
+			continue;
+		if (ns->n == ROUTE53_MAX_NS) {
+			ns->cut = 1;
+			break;
+		}
+		len = strlen(name);
+		if (len > 0 && name[len - 1] == '.')
+			name[len - 1] = '\0';
+		str_copy(ns->ns[ns->n++], sizeof(ns->ns[0]), name);
+	}
+}
+
+int
+route53_parse_zone_ns(const char *xml, size_t len, struct route53_zone *zone,
+    struct route53_ns *ns, char *why, size_t whylen)
+{
 	struct xml_node *root = NULL;
 	const struct xml_node *hz;
 	const char *id, *name, *priv;
@@ -533,6 +563,8 @@ route53_parse_zone(const char *xml, size_t len, struct route53_zone *zone,
 	int rc = -1;
 
 	memset(zone, 0, sizeof(*zone));
+	if (ns != NULL)
+		memset(ns, 0, sizeof(*ns));
 	if (xml_parse(xml, len, &root, perr, sizeof(perr)) != 0) {
 		str_printf(why, whylen, "not XML: %s", perr);
 		return -1;
@@ -552,6 +584,8 @@ route53_parse_zone(const char *xml, size_t len, struct route53_zone *zone,
 		goto done;
 	}
 	zone->private_zone = priv != NULL && strcmp(priv, "true") == 0;
+	if (ns != NULL)
+		parse_ns(root, ns);
 	rc = 0;
 done:
 	xml_free(root);
@@ -584,6 +618,13 @@ int
 route53_get_zone(struct route53 *r, const char *id, struct route53_zone *zone,
     struct aws_error *err)
 {
+	return route53_get_zone_ns(r, id, zone, NULL, err);
+}
+
+int
+route53_get_zone_ns(struct route53 *r, const char *id,
+    struct route53_zone *zone, struct route53_ns *ns, struct aws_error *err)
+{
 	struct buf out = {0};
 	char why[256];
 	int rc = -1;
@@ -592,8 +633,8 @@ route53_get_zone(struct route53 *r, const char *id, struct route53_zone *zone,
 		r->stats.get_zone++;
 	if (get_by_id(r, "hostedzone", id, &out, err) != 0)
 		goto done;
-	if (route53_parse_zone(out.data ? out.data : "", out.len, zone, why,
-	        sizeof(why)) != 0) {
+	if (route53_parse_zone_ns(out.data ? out.data : "", out.len, zone, ns,
+	        why, sizeof(why)) != 0) {
 		response_error(err, "GetHostedZone", why);
 		goto done;
 	}

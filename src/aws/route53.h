@@ -93,6 +93,25 @@ int route53_get_zone(struct route53 *r, const char *id,
 int route53_parse_zone(const char *xml, size_t len, struct route53_zone *zone,
     char *why, size_t whylen);
 
+/* A public zone's own name servers: GetHostedZone's DelegationSet, the
+ * servers its parent must delegate to (the validation doctor compares
+ * them with public DNS). Lower case, no trailing dot; at most
+ * ROUTE53_MAX_NS kept (cut set when there were more). */
+#define ROUTE53_MAX_NS 8
+struct route53_ns {
+	size_t n;
+	int cut;
+	char ns[ROUTE53_MAX_NS][256];
+};
+/* GetHostedZone with its delegation set (n 0 for a private zone, which
+ * has none). */
+int route53_get_zone_ns(struct route53 *r, const char *id,
+    struct route53_zone *zone, struct route53_ns *ns, struct aws_error *err);
+/* Pure. route53_parse_zone and the DelegationSet's NameServers into ns
+ * (NULL: not wanted). */
+int route53_parse_zone_ns(const char *xml, size_t len,
+    struct route53_zone *zone, struct route53_ns *ns, char *why, size_t whylen);
+
 int route53_get_change(struct route53 *r, const char *id,
     struct route53_change_info *info, struct aws_error *err);
 

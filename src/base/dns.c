@@ -19,12 +19,14 @@
 
 struct dns {
 	ares_channel ch;
+	long long until; /* dns_set_budget's end (now_ms clock); 0 = none */
 };
 
 struct query {
 	enum dns_type type;
 	struct dns_answer *out;
 	int done;
+	long long ms; /* the time it was given */
 };
 
 static long long
@@ -285,8 +287,8 @@ wait_done(struct dns *d, struct query *q, long long deadline)
 			if (left <= 0 && !cancel_requested()) {
 				q->out->status = DNS_ERROR;
 				snprintf(q->out->why, sizeof(q->out->why),
-				    "no answer within %d seconds",
-				    DNS_QUERY_MS / 1000);
+				    "no answer within %.1f seconds",
+				    (double)q->ms / 1000.0);
 			}
 			ares_cancel(d->ch); /* calls on_answer: done */
 			q->done = 1;
@@ -335,12 +337,19 @@ wait_done(struct dns *d, struct query *q, long long deadline)
 	}
 }
 
+void
+dns_set_budget(struct dns *d, long long ms)
+{
+	d->until = ms > 0 ? now_ms() + ms : 0;
+}
+
 enum dns_status
 dns_query(
     struct dns *d, const char *name, enum dns_type type, struct dns_answer *out)
 {
 	static const int types[] = {5 /* CNAME */, 2 /* NS */, 257 /* CAA */};
-	struct query q = {type, out, 0};
+	struct query q = {type, out, 0, 0};
+	long long deadline;
 
 	memset(out, 0, sizeof(*out));
 	out->status = DNS_ERROR;
@@ -348,9 +357,18 @@ dns_query(
 		out->status = DNS_CANCELLED;
 		return out->status;
 	}
+	deadline = now_ms() + DNS_QUERY_MS;
+	if (d->until != 0 && d->until < deadline)
+		deadline = d->until;
+	if (deadline - now_ms() < 50) {
+		snprintf(out->why, sizeof(out->why),
+		    "no time was left for it in the run");
+		return out->status;
+	}
+	q.ms = deadline - now_ms();
 	out->status = DNS_NONE; /* replaced by on_answer */
 	ares_query(d->ch, name, 1 /* C_IN */, types[type], on_answer, &q);
-	wait_done(d, &q, now_ms() + DNS_QUERY_MS);
+	wait_done(d, &q, deadline);
 	if (!q.done) {
 		out->status = DNS_ERROR;
 		snprintf(out->why, sizeof(out->why), "polling failed: %s",

@@ -10,9 +10,9 @@
  * the fake DNS on 127.0.0.1.
  *
  * Every query is bounded (DNS_QUERY_MS in all, whatever the server
- * does) and ends at once on a cancel (base/cancel.h). Answers are
- * hostile input: at most DNS_MAX_RECORDS records are kept, each name or
- * value cut to its field (cut = marked with `cut`); callers neutralise
+ * does, and by dns_set_budget) and ends at once on a cancel (base/cancel.h).
+ * Answers are hostile input: at most DNS_MAX_RECORDS records are kept, each
+ * name or value cut to its field (cut = marked with `cut`); callers neutralise
  * them (base/md.h) before echoing them anywhere.
  */
 #ifndef PORT_ACM_DNS_H
@@ -65,6 +65,12 @@ int dns_server_check(const char *s, char *why, size_t whylen);
 struct dns *dns_open(const char *server, char *err, size_t errlen);
 /* Frees d (NULL is fine). */
 void dns_close(struct dns *d);
+
+/* Bounds every later query of d to end within ms from now in all (the
+ * caller's share of the run's time); a query with no time left is
+ * DNS_ERROR "no time was left for it" without being sent. ms <= 0:
+ * no bound beyond DNS_QUERY_MS each. */
+void dns_set_budget(struct dns *d, long long ms);
 
 /* Asks for the records of type of name (class IN, no search list) and
  * fills out; returns out->status. Bounded by DNS_QUERY_MS; DNS_CANCELLED

@@ -264,6 +264,10 @@ catalog_upsert(struct op_env *env, const struct acm_certificate *cert)
 	         arn.region, arn.account)) == NULL)
 		return;
 	add_zones(e, env->dns_zones);
+	if (env->diagnosis) /* the validation doctor's (doctor.h) */
+		cJSON_AddStringToObject(
+		    cJSON_GetObjectItemCaseSensitive(e, "properties"),
+		    "validationDiagnosis", env->diagnosis);
 	/* Success needs no log line: Port lists the entity under the
 	 * run's affected entities (run_id). */
 	saved = extend(env);

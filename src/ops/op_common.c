@@ -20,6 +20,7 @@ op_result_free(struct op_result *res)
 	res->dns_zones = NULL;
 	buf_free(&res->summary);
 	buf_free(&res->step_summary);
+	buf_free(&res->diagnosis);
 	cJSON_Delete(res->outputs);
 	res->outputs = NULL;
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ops/doctor.h"
 #include "ops/explain.h"
 #include "ops/ops.h"
 
@@ -142,6 +143,7 @@ op_renew(struct op_env *env, struct op_result *res)
 	if (strcmp(cert.type, "PRIVATE") != 0 &&
 	    strcmp(cert.export_option, "ENABLED") != 0) {
 		rc = managed(res, &cert, 0);
+		doctor_report(env, res, &cert, 0); /* FAILED: why */
 		catalog_upsert(env, &cert);
 		goto done;
 	}

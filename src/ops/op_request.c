@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "ops/dns_validate.h"
+#include "ops/doctor.h"
 #include "ops/explain.h"
 #include "ops/ops.h"
 
@@ -390,6 +391,10 @@ op_request(struct op_env *env, struct op_result *res)
 		buf_puts(&res->summary,
 		    ". Fix the cause, delete it and request a new one.");
 		report_log(env->report, "%s", buf_str(&res->summary));
+		if (doctor_report(env, res, &cert, 0))
+			buf_printf(&res->step_summary,
+			    "### ACM certificate not issued\n\n%s\n",
+			    buf_str(&res->summary));
 		snprintf(res->label, sizeof(res->label), "Certificate %s",
 		    strcmp(cert.status, "FAILED") == 0
 		        ? "failed"
@@ -397,6 +402,9 @@ op_request(struct op_env *env, struct op_result *res)
 		catalog_upsert(env, &cert);
 		goto done;
 	}
+	/* Still pending when the wait ran out: the doctor says why. */
+	doctor_report(
+	    env, res, &cert, c->wait_for_issuance && res->label[0] == '\0');
 	if (c->wait_for_issuance && strcmp(cert.status, "ISSUED") == 0)
 		buf_puts(&res->summary,
 		    "\n\nACM has issued it: it is ready to attach.");
@@ -407,6 +415,9 @@ op_request(struct op_env *env, struct op_result *res)
 	    "| Domain | `%s` |\n| ARN | `%s` |\n| Region | %s |\n"
 	    "| Status | %s |\n%s",
 	    c->domain_name, res->arn, c->region, cert.status, buf_str(&md));
+	if (res->diagnosis.len)
+		buf_printf(&res->step_summary, "\n**Validation doctor**\n\n%s",
+		    buf_str(&res->diagnosis));
 	if (res->label[0] == '\0')
 		snprintf(res->label, sizeof(res->label), "%s",
 		    strcmp(cert.status, "ISSUED") == 0 ? "Certificate issued"

@@ -31,6 +31,7 @@
 #include "input/validate.h"
 #include "input/validate_arn.h"
 #include "ops/acm_list.h"
+#include "ops/doctor.h"
 #include "ops/explain.h"
 #include "ops/ops.h"
 #include "ops/stale.h"
@@ -437,6 +438,7 @@ one_summary(struct sync *s, struct region *r, const cJSON *sum)
 		have_detail = describe(s, r, arn, &cert) == 0;
 	e = catalog_summary_entity(
 	    sum, r->name, a.account, have_detail ? &cert : NULL);
+	doctor_sync(s->env, have_detail ? &cert : NULL, e);
 	if (have_detail)
 		acm_certificate_free(&cert);
 	if (e && s->acc.a[r->account].name[0]) /* from Organizations */

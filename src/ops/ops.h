@@ -42,6 +42,13 @@ struct op_env {
 	/* borrowed; sync assumes a role per account with it (issue 19);
 	 * NULL = the run's own account only */
 	const struct creds_env *cenv;
+	/* The validation doctor (doctor.h): its Markdown list for the
+	 * catalog entity's validationDiagnosis (borrowed from the
+	 * op_result; NULL = none), and in sync how many it diagnosed, left
+	 * out, and whether public DNS stopped answering. */
+	const char *diagnosis;
+	unsigned doctor_runs, doctor_skipped;
+	int doctor_dns_down;
 };
 
 struct op_result {
@@ -67,6 +74,8 @@ struct op_result {
 	cJSON *dns_zones;    /* record name -> {hostedZoneId, hostedZoneName}
 	                      * for the catalog entity; owned */
 	long long dns_records_ms, dns_write_ms, dns_insync_ms, dns_issue_ms;
+	struct buf diagnosis; /* the validation doctor's findings, a
+	                       * Markdown list; owned */
 };
 
 int op_request(struct op_env *env, struct op_result *res);

@@ -16,7 +16,12 @@ RFC 2308 for negative answers):
     referral, the NS records in the authority section, AA clear;
   * a name outside its zones: REFUSED; an opcode other than QUERY, or a
     class other than IN: NOTIMP; not one question: FORMERR.
-RD is copied, RA is never set (it does not recurse). A UDP answer larger
+RD is copied, RA is never set (it does not recurse) -- except with
+resolver=True, where it answers an NS question at a delegation point as
+a recursive resolver reports a delegation: the NS records in the answer
+section (AA clear, RA set), so a client sees where a name is delegated
+(delegate(name, ns) writes such a cut: "example.com is delegated to
+ns-1.other-dns.net"). A UDP answer larger
 than 512 bytes, or than the requester's EDNS payload size (RFC 6891,
 capped at 1232), is truncated: TC set, sections emptied, so the client
 must retry over TCP (RFC 7766); TCP carries several queries per
@@ -36,6 +41,8 @@ Usage:
     dns.add_zone("example.com")                 # SOA and NS
     dns.add("_x.example.com", "CNAME", "_y.acm-validations.aws.")
     dns.add("example.com", "CAA", '0 issue "amazon.com"')
+    dns = FakeDNS(resolver=True); dns.add_zone("com")
+    dns.delegate("example.com", ["ns-1.other-dns.net."])  # elsewhere
     host, port = dns.start()
 Standalone: python3 tests/fakes/fake_dns.py --port 5353 --zone example.com
 """
@@ -121,7 +128,8 @@ class FakeDNS:
     """See the module docstring."""
 
     def __init__(self, host="127.0.0.1", port=0, route53=None, tcp_idle=10,
-                 edns_size=MAX_EDNS):
+                 edns_size=MAX_EDNS, resolver=False):
+        self.resolver = resolver
         self.host = host
         self.port = port
         self.route53 = route53
@@ -203,6 +211,13 @@ class FakeDNS:
         with self.lock:
             self.zones[zone][(n, rtype.upper())] = (ttl, list(values))
 
+    def delegate(self, name, ns, ttl=172800):
+        """A delegation: NS records for name in its parent zone (which
+        must be served), pointing at ns -- servers this fake is not.
+        Names at or below it get a referral; with resolver=True an NS
+        question for name itself is answered with ns."""
+        self.add(name, "NS", [norm(n) for n in ns], ttl=ttl)
+
     def remove(self, name, rtype=None):
         n = norm(name)
         with self.lock:
@@ -283,6 +298,9 @@ class FakeDNS:
                     if answers:
                         return "NOERROR", True, answers, []
                     ttl, vals = recs[(cut, "NS")]
+                    if self.resolver and qtype == "NS" and cut == name:
+                        return "NOERROR", False, self._rrs(
+                            cut, "NS", ttl, vals), []
                     return "NOERROR", False, [], self._rrs(cut, "NS", ttl,
                                                            vals)
                 cut = parent(cut)
@@ -367,7 +385,7 @@ class FakeDNS:
         if opt:
             rec["edns"] = opt[0].rclass   # the requester's payload size
         reply = DNSRecord(DNSHeader(id=h.id, qr=1, opcode=h.opcode, rd=h.rd,
-                                    ra=0), q=req.questions[0]
+                                    ra=int(self.resolver)), q=req.questions[0]
                           if len(req.questions) == 1 else None)
         if opt:
             reply.add_ar(EDNS0(udp_len=self.edns_size))

@@ -82,6 +82,7 @@ def main():
         T.run("transport", transport, dns)
         T.run("faults", faults, dns)
         T.run("refusals", refusals, dns)
+    T.run("resolver view of a delegation", resolver_view)
     T.run("route53", route53)
     T.run("acm", acm_validation)
     T.done()
@@ -258,6 +259,27 @@ def route53():
         st, fl, ans, auth, out = dig(dns, "db.internal.example.net", "A")
         T.ok(st == "NXDOMAIN",
              "a private hosted zone is not served (split horizon)", out)
+
+
+def resolver_view():
+    """resolver=True: an NS question at a cut is answered with the
+    delegation (as a recursive resolver reports it), RA set; names below
+    it still get the referral, so their records stay invisible."""
+    with FakeDNS(resolver=True) as dns:
+        dns.add_zone("com")
+        dns.delegate("example.com", ["ns-1.other-dns.net",
+                                     "ns-2.other-dns.net"])
+        st, fl, ans, auth, out = dig(dns, "example.com", "NS")
+        T.ok(st == "NOERROR" and "ra" in fl and "aa" not in fl and
+             sorted(a[3] for a in ans) == ["ns-1.other-dns.net.",
+                                           "ns-2.other-dns.net."],
+             "NS at the delegation: the other servers, in the ANSWER", out)
+        st, fl, ans, auth, out = dig(dns, "_x.example.com", "CNAME")
+        T.ok(st == "NOERROR" and not ans and auth and
+             auth[0][0] == "example.com.",
+             "a name below it: a referral, no record", out)
+        T.ok(dns.resolve_cname("_x.example.com") is None,
+             "... and the fake ACM sees no CNAME there")
 
 
 def acm_validation():

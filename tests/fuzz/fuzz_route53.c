@@ -83,6 +83,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct route53_zone z, zs[10];
+	struct route53_ns ns;
 	char why[128], nn[256], ni[40], *in;
 	size_t n, i;
 	int trunc, rc;
@@ -95,10 +96,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	in[size - 1] = '\0';
 	switch (data[0] % 3) {
 	case 0:
-		rc = route53_parse_zone(in, size - 1, &z, why, sizeof(why));
-		if (rc == 0)
+		rc = route53_parse_zone_ns(
+		    in, size - 1, &z, &ns, why, sizeof(why));
+		if (rc == 0) {
 			check_zone(&z);
-		else if (rc != -1 || why[0] == '\0')
+			/* the delegation set: bounded, each name a string */
+			if (ns.n > ROUTE53_MAX_NS)
+				abort();
+			for (size_t k = 0; k < ns.n; k++)
+				if (memchr(ns.ns[k], '\0', sizeof(ns.ns[k])) ==
+				    NULL)
+					abort();
+		} else if (rc != -1 || why[0] == '\0')
 			abort();
 		break;
 	case 1:

@@ -392,6 +392,10 @@ class World:
             # port), never to AWS; a test that fakes one overrides it.
             for svc in ("ORGANIZATIONS", "ACCOUNT"):
                 env["AWS_ENDPOINT_URL_" + svc] = "http://127.0.0.1:9"
+            # The validation doctor's DNS likewise: a closed local port,
+            # never the system's resolvers; tests/e2e/test_doctor.py
+            # points it at its fake DNS.
+            env["PORT_ACM_DNS_SERVER"] = "127.0.0.1:9"
             if self.tagging_url:
                 env["AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API"] = \
                     self.tagging_url

@@ -167,11 +167,52 @@ test_get_zone(void)
 	    "another answer is refused");
 }
 
+/* The delegation set the validation doctor compares with public DNS. */
+static void
+test_zone_ns(void)
+{
+	static const char xml[] =
+	    "<GetHostedZoneResponse><HostedZone><Id>/hostedzone/Z0PUB</Id>"
+	    "<Name>example.com.</Name><Config><PrivateZone>false"
+	    "</PrivateZone></Config></HostedZone><DelegationSet>"
+	    "<NameServers><NameServer>NS-2048.awsdns-64.com</NameServer>"
+	    "<NameServer>ns-1.awsdns-01.net.</NameServer><NameServer>"
+	    "</NameServer></NameServers></DelegationSet>"
+	    "</GetHostedZoneResponse>";
+	struct route53_zone z;
+	struct route53_ns ns;
+	struct buf many = {0};
+	char why[128];
+	int i;
+
+	ok(route53_parse_zone_ns(xml, strlen(xml), &z, &ns, why, sizeof(why)) ==
+	            0 &&
+	        ns.n == 2 && strcmp(ns.ns[0], "ns-2048.awsdns-64.com") == 0 &&
+	        strcmp(ns.ns[1], "ns-1.awsdns-01.net") == 0 && !ns.cut,
+	    "the delegation set: lower case, no trailing dot, empty skipped");
+	buf_puts(&many,
+	    "<GetHostedZoneResponse><HostedZone><Id>Z1</Id><Name>"
+	    "a.com.</Name></HostedZone><DelegationSet><NameServers>");
+	for (i = 0; i < ROUTE53_MAX_NS + 3; i++)
+		buf_printf(&many, "<NameServer>ns%d.a.net</NameServer>", i);
+	buf_puts(
+	    &many, "</NameServers></DelegationSet></GetHostedZoneResponse>");
+	ok(route53_parse_zone_ns(
+	       many.data, many.len, &z, &ns, why, sizeof(why)) == 0 &&
+	        ns.n == ROUTE53_MAX_NS && ns.cut,
+	    "at most ROUTE53_MAX_NS kept, the rest marked cut");
+	ok(route53_parse_zone_ns("<x/>", 4, &z, &ns, why, sizeof(why)) == -1 &&
+	        ns.n == 0,
+	    "another answer is refused, ns left empty");
+	buf_free(&many);
+}
+
 int
 main(void)
 {
 	test_body();
 	test_get_zone();
+	test_zone_ns();
 	test_norm();
 	test_zones();
 	test_change_info();
