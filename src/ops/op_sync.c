@@ -942,7 +942,8 @@ op_sync(struct op_env *env, struct op_result *res)
 		        c->run_id, ua,
 		        c->connect_timeout_ms ? c->connect_timeout_ms : 10000,
 		        c->request_timeout_ms ? c->request_timeout_ms : 30000,
-		        http_deadline(env->http), 0, 0, env->http},
+		        http_deadline(env->http), 0, 0, env->http,
+		        sync_tags_idle_fn, s.tags},
 		    on_failure, &s);
 		if (s.bulk == NULL) {
 			buf_puts(&res->summary, "out of memory");

@@ -330,6 +330,12 @@ sync_tags_read(struct sync_tags *st)
 }
 
 int
+sync_tags_idle_fn(void *arg)
+{
+	return sync_tags_idle(arg, NULL);
+}
+
+int
 sync_tags_ready(const struct sync_tags *st, size_t ri)
 {
 	return st == NULL || ri >= st->nr || st->r[ri].state != TAGS_PENDING;

@@ -54,6 +54,9 @@ void sync_tags_read(struct sync_tags *st);
  * no "tags" property this run (a warning says why), so Port keeps what
  * it had. */
 int sync_tags_idle(struct sync_tags *st, struct bulk *bulk);
+/* The same as bulk_config's idle (arg: the sync_tags), for the time the
+ * bulk writer waits for room: it does not pump the writer. */
+int sync_tags_idle_fn(void *arg);
 
 /* Pure. 1 when the tags of region index ri are settled (read, refused
  * and so read per certificate, or failed), or when there is no such
