@@ -6,7 +6,8 @@
  * a second per account and region (aws-acm.md §8), so the regions are
  * interleaved rather than listed one after another: the region whose next
  * page is due first is asked next, and while no region is due the time
- * goes to Port, whose bulk writes (bulk.c) stay in flight on their own
+ * goes to the tags (sync_tags.h: a page waits for its region's tags) and
+ * to Port, whose bulk writes (bulk.c) stay in flight on their own
  * connections. Each page (at most 1000 summaries) becomes entities that
  * are handed to the bulk writer at once and freed; the writer holds at
  * most one call per connection in its queue, so memory stays flat
