@@ -561,8 +561,8 @@ list_all(struct sync *s)
 		if (due == NULL && !held)
 			return;
 		/* While a page waits, one tag page at a time, then look. */
-		at = held ? http_now_ms() + 1 : due->next_at;
-		if (due && due->next_at < at)
+		at = held ? http_now_ms() + 1 : 0;
+		if (due && (!held || due->next_at < at))
 			at = due->next_at;
 		if (wait_until(s, at) != 0) {
 			for (i = 0; i < s->nr; i++)
