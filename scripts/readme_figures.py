@@ -87,11 +87,17 @@ def bench_block(build):
     # (issue 12); build/bench.md has the rest.
     extra = later_tables(md, only="Route 53")
     sync = os.path.join(build, "bench-sync.md")
+    sync_verdict = ""
     if os.path.exists(sync):
         with open(sync, encoding="utf-8") as f:
-            extra += later_tables(f.read(), skip=0)
+            text = f.read()
+        extra += later_tables(text, skip=0)
+        # Its own verdict: bench.md's says nothing of sync's targets.
+        sync_verdict = next((" Sync at scale: " + ln.split(":", 1)[1].strip().rstrip(".") + "."
+                             for ln in text.split("\n")
+                             if ln.startswith("Targets:")), "")
     return [f"Latest figures ({', '.join(facts)}), from `make bench`:", ""] + table + \
-        [""] + extra + [verdict + " Per-run detail: `build/bench.md`."]
+        [""] + extra + [verdict + sync_verdict + " Per-run detail: `build/bench.md`."]
 
 
 def reliability_block(build):

@@ -6,7 +6,8 @@
  * a second per account and region (aws-acm.md §8), so the regions are
  * interleaved rather than listed one after another: the region whose next
  * page is due first is asked next, and while no region is due the time
- * goes to Port, whose bulk writes (bulk.c) stay in flight on their own
+ * goes to the tags (sync_tags.h: a page waits for its region's tags) and
+ * to Port, whose bulk writes (bulk.c) stay in flight on their own
  * connections. Each page (at most 1000 summaries) becomes entities that
  * are handed to the bulk writer at once and freed; the writer holds at
  * most one call per connection in its queue, so memory stays flat
@@ -64,6 +65,7 @@ struct region {
 	unsigned long catalog;       /* entities of the region before the run */
 	unsigned long synced, stale; /* ours, and ours ACM did not list */
 	struct buf error;
+	cJSON *held; /* a page waiting for its tags (sync_tags.h) */
 };
 
 struct sync {
@@ -211,31 +213,6 @@ out:
 
 /* --- reporting helpers ---------------------------------------------- */
 
-static void
-note_cert(cJSON *list, int soonest, unsigned long *n, const char *arn,
-    const char *domain, const char *region, const char *status,
-    double not_after)
-{
-	cJSON *o;
-	struct buf t = {0};
-
-	if (((*n)++ >= REPORT_MAX && !soonest) || /* soonest: of them all */
-	    (o = cJSON_CreateObject()) == NULL)
-		return;
-	cJSON_AddStringToObject(o, "arn", arn);
-	cJSON_AddStringToObject(o, "domain", domain);
-	cJSON_AddStringToObject(o, "region", region);
-	cJSON_AddStringToObject(o, "status", status);
-	if (not_after > 0 && explain_time(not_after, &t) == 0)
-		cJSON_AddStringToObject(o, "expires", buf_str(&t));
-	buf_free(&t);
-	cJSON_AddNumberToObject(o, "notAfter", not_after);
-	if (soonest)
-		sync_report_keep_soonest(list, o, REPORT_MAX);
-	else
-		cJSON_AddItemToArray(list, o);
-}
-
 /* Port's refusal, with what to change when it names the blueprint. */
 static void
 on_failure(
@@ -337,6 +314,8 @@ wait_until(struct sync *s, long long at)
 		dl = http_deadline(s->env->http);
 		if (cancel_requested() || (dl && now >= dl))
 			return -1;
+		if (sync_tags_idle(s->tags, s->bulk) > 0)
+			continue; /* a tag page read in the gap */
 		if (s->bulk)
 			bulk_pump(s->bulk, (long)(at - now));
 		else if (http_sleep_ms(s->env->http, (long)(at - now)) != 0)
@@ -423,13 +402,13 @@ one_summary(struct sync *s, struct region *r, const cJSON *sum)
 	if ((k = sync_index_lookup(&s->ix, arn)) != NULL)
 		k->seen = 1;
 	if (not_after > s->now && not_after < s->now + EXPIRY_DAYS * 86400.0)
-		note_cert(s->expiring, 1, &s->nexpiring, arn,
+		sync_report_note(s->expiring, 1, &s->nexpiring, REPORT_MAX, arn,
 		    str_of(sum, "DomainName"), r->name, status, not_after);
 	sync_health_note(&s->health, arn, status, not_after);
 	if (strcmp(status, "FAILED") == 0 ||
 	    strcmp(status, "VALIDATION_TIMED_OUT") == 0)
-		note_cert(s->attention, 0, &s->nattention, arn,
-		    str_of(sum, "DomainName"), r->name, status, not_after);
+		sync_report_note(s->attention, 0, &s->nattention, REPORT_MAX,
+		    arn, str_of(sum, "DomainName"), r->name, status, not_after);
 	if (st >= 0 && (s->c->skip_statuses & (1u << st))) {
 		r->skipped++;
 		return;
@@ -490,13 +469,30 @@ region_done(struct sync *s, struct region *r)
 		    r->label, r->catalog);
 }
 
+/* Writes r's page once its region's tags are in (sync_tags_ready). */
+static void
+held_page(struct sync *s, struct region *r)
+{
+	const cJSON *sum;
+
+	if (!r->held || !sync_tags_ready(s->tags, (size_t)(r - s->r)))
+		return;
+	cJSON_ArrayForEach(sum,
+	    cJSON_GetObjectItemCaseSensitive(r->held, "CertificateSummaryList"))
+	    one_summary(s, r, sum);
+	cJSON_Delete(r->held);
+	r->held = NULL;
+	if (r->done && !r->failed)
+		region_done(s, r);
+}
+
 /* One ListCertificates page of region r. */
 static void
 list_page(struct sync *s, struct region *r)
 {
 	struct acm_error err;
 	cJSON *params, *resp = NULL;
-	const cJSON *list, *sum, *next;
+	const cJSON *list, *next;
 	char why[256];
 
 	r->next_at = http_now_ms() + LIST_PACE_MS;
@@ -529,12 +525,12 @@ list_page(struct sync *s, struct region *r)
 		    buf_str(&r->error), r->label);
 		return;
 	}
-	cJSON_ArrayForEach(sum, list) one_summary(s, r, sum);
 	next = cJSON_GetObjectItemCaseSensitive(resp, "NextToken");
 	buf_reset(&r->token);
 	if (cJSON_IsString(next) && next->valuestring[0])
 		buf_puts(&r->token, next->valuestring);
-	cJSON_Delete(resp);
+	r->held = resp; /* written by held_page, once its tags are in */
+	r->done = r->token.len == 0;
 	if (pager_next(&r->pager, buf_str(&r->token), why, sizeof(why)) != 0) {
 		r->failed = r->done = 1;
 		buf_printf(&r->error, "ACM in %s: %s", r->label, why);
@@ -542,29 +538,39 @@ list_page(struct sync *s, struct region *r)
 		    "%s. Nothing will be deleted from the catalog for %s in "
 		    "this run",
 		    buf_str(&r->error), r->label);
-		return;
 	}
-	if (r->token.len == 0)
-		region_done(s, r);
+	held_page(s, r);
 }
 
 static void
 list_all(struct sync *s)
 {
 	struct region *due;
+	long long at;
 	size_t i;
+	int held;
 
 	for (;;) {
 		due = NULL;
-		for (i = 0; i < s->nr; i++)
-			if (!s->r[i].done &&
+		held = 0;
+		for (i = 0; i < s->nr; i++) {
+			held_page(s, &s->r[i]);
+			held |= s->r[i].held != NULL;
+			if (!s->r[i].done && !s->r[i].held &&
 			    (due == NULL || s->r[i].next_at < due->next_at))
 				due = &s->r[i];
-		if (due == NULL)
+		}
+		if (due == NULL && !held)
 			return;
-		if (wait_until(s, due->next_at) != 0) {
+		/* While a page waits, one tag page at a time, then look. */
+		at = held ? http_now_ms() + 1 : 0;
+		if (due && (!held || due->next_at < at))
+			at = due->next_at;
+		if (wait_until(s, at) != 0) {
 			for (i = 0; i < s->nr; i++)
-				if (!s->r[i].done) {
+				if (!s->r[i].done || s->r[i].held) {
+					cJSON_Delete(s->r[i].held);
+					s->r[i].held = NULL;
 					s->r[i].failed = s->r[i].done = 1;
 					buf_printf(&s->r[i].error,
 					    "the run%s before the listing "
@@ -575,7 +581,8 @@ list_all(struct sync *s)
 				}
 			return;
 		}
-		list_page(s, due);
+		if (due && http_now_ms() >= due->next_at)
+			list_page(s, due);
 	}
 }
 
@@ -938,7 +945,8 @@ op_sync(struct op_env *env, struct op_result *res)
 		        c->run_id, ua,
 		        c->connect_timeout_ms ? c->connect_timeout_ms : 10000,
 		        c->request_timeout_ms ? c->request_timeout_ms : 30000,
-		        http_deadline(env->http), 0, 0, env->http},
+		        http_deadline(env->http), 0, 0, env->http,
+		        sync_tags_idle_fn, s.tags},
 		    on_failure, &s);
 		if (s.bulk == NULL) {
 			buf_puts(&res->summary, "out of memory");

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/md.h"
+#include "ops/explain.h"
 
 static const char *
 str_of(const cJSON *o, const char *name)
@@ -229,4 +230,29 @@ sync_report_names(
 		md_text(list, str_of(o, third));
 		buf_puts(list, ")");
 	}
+}
+
+void
+sync_report_note(cJSON *list, int soonest, unsigned long *n, size_t max,
+    const char *arn, const char *domain, const char *region, const char *status,
+    double not_after)
+{
+	cJSON *o;
+	struct buf t = {0};
+
+	if (((*n)++ >= max && !soonest) || /* soonest: of them all */
+	    (o = cJSON_CreateObject()) == NULL)
+		return;
+	cJSON_AddStringToObject(o, "arn", arn);
+	cJSON_AddStringToObject(o, "domain", domain);
+	cJSON_AddStringToObject(o, "region", region);
+	cJSON_AddStringToObject(o, "status", status);
+	if (not_after > 0 && explain_time(not_after, &t) == 0)
+		cJSON_AddStringToObject(o, "expires", buf_str(&t));
+	buf_free(&t);
+	cJSON_AddNumberToObject(o, "notAfter", not_after);
+	if (soonest)
+		sync_report_keep_soonest(list, o, max);
+	else
+		cJSON_AddItemToArray(list, o);
 }

@@ -44,6 +44,13 @@ void sync_refusals_free(struct sync_refusals *r);
  * "notAfter" is smallest (issue 16, defect 23): the certificates that
  * expire soonest, whatever order ACM lists them in. */
 void sync_report_keep_soonest(cJSON *list, cJSON *o, size_t max);
+
+/* A certificate {arn, domain, region, status, expires, notAfter} into
+ * list, counted in *n: the first max of them, or (soonest) the max that
+ * expire soonest of them all. Moved from op_sync.c. */
+void sync_report_note(cJSON *list, int soonest, unsigned long *n, size_t max,
+    const char *arn, const char *domain, const char *region, const char *status,
+    double not_after);
 /* Sorts list by "notAfter", soonest first. 0, or -1 out of memory
  * (list unchanged). */
 int sync_report_sort_soonest(cJSON *list);

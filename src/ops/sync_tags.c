@@ -8,6 +8,7 @@
 #include "base/md.h"
 #include "base/pager.h"
 #include "creds/creds.h"
+#include "port/bulk.h"
 #include "port/port.h"
 
 #define TAG_KEY_MAX      128
@@ -18,11 +19,16 @@
 #define WARN_MAX         20
 #define TEAMS_MAX        10000 /* kept from GET /v1/teams */
 
-enum tag_state { TAGS_UNKNOWN, TAGS_READ, TAGS_FALLBACK };
+/* PENDING: GetResources pages still to read (sync_tags_idle); UNKNOWN:
+ * the read failed, the region's entities get no "tags" this run. */
+enum tag_state { TAGS_PENDING, TAGS_UNKNOWN, TAGS_READ, TAGS_FALLBACK };
 
 struct tag_region {
 	struct tagging *t;
 	enum tag_state state;
+	int started;       /* pg initialised */
+	struct pager pg;   /* bounds the region's GetResources pages */
+	char token[4096];  /* the next page's PaginationToken */
 	long long next_at; /* fallback pacing */
 };
 
@@ -43,7 +49,8 @@ struct sync_tags {
 	int teams_known;      /* GET /v1/teams answered */
 	char unknown[8][129]; /* team tag values logged, once each */
 	size_t nunknown;
-	unsigned long no_team; /* entities whose team was left out */
+	unsigned long no_team;       /* entities whose team was left out */
+	long long first_at, last_at; /* first GetResources, last answer */
 };
 
 static size_t
@@ -173,8 +180,11 @@ sync_tags_free(struct sync_tags *st)
 
 	if (st == NULL)
 		return;
-	for (i = 0; st->r && i < st->nr; i++)
+	for (i = 0; st->r && i < st->nr; i++) {
 		tagging_free(st->r[i].t);
+		if (st->r[i].started)
+			pager_free(&st->r[i].pg);
+	}
 	for (i = 0; i < st->cap; i++) {
 		free(st->tab[i].arn);
 		cJSON_Delete(st->tab[i].tags);
@@ -187,83 +197,81 @@ sync_tags_free(struct sync_tags *st)
 	free(st);
 }
 
+/* One GetResources page of region ri; the region leaves TAGS_PENDING
+ * after its last page, a refusal (fallback) or a failure. */
 static void
-read_region(struct sync_tags *st, size_t ri)
+read_page(struct sync_tags *st, size_t ri)
 {
+	struct tag_region *r = &st->r[ri];
 	const char *region = st->env->cfg->regions[ri];
 	struct aws_error err;
-	struct pager pg;
-	char token[4096], next[4096], why[256], safe[512];
+	char next[4096], why[256], safe[512];
 	cJSON *resp;
 	const cJSON *list, *m, *arn;
-	int have_list;
+	int have_list, rc = 0;
 
-	token[0] = '\0';
-	pager_init(&pg, "Resource Groups Tagging API", "PaginationToken",
-	    TAG_PAGES_MAX);
-	for (;;) {
-		if (cancel_requested())
-			break;
-		st->calls++;
-		if (tagging_get_certificates(st->r[ri].t, token, &resp, next,
-		        sizeof(next), &err) != 0) {
-			if (strcmp(err.type, "AccessDeniedException") == 0) {
-				st->r[ri].state = TAGS_FALLBACK;
-				report_log(st->env->report,
-				    "%s: tag:GetResources refused; reading "
-				    "tags with acm:ListTagsForCertificate, one "
-				    "call per certificate (allow "
-				    "tag:GetResources, examples/iam/sync.json, "
-				    "for one call per 100)",
-				    region);
-			} else
-				report_warn(st->env->report,
-				    "could not read the tags of the "
-				    "certificates in %s (%s: %s); their tags "
-				    "are not updated in this run",
-				    region, err.type[0] ? err.type : "error",
-				    md_str(safe, sizeof(safe), err.message));
-			break;
-		}
-		list = cJSON_GetObjectItemCaseSensitive(
-		    resp, "ResourceTagMappingList");
-		/* Decided before resp (which owns list) is freed. */
-		have_list = cJSON_IsArray(list);
-		cJSON_ArrayForEach(m, list)
-		{
-			arn =
-			    cJSON_GetObjectItemCaseSensitive(m, "ResourceARN");
-			if (cJSON_IsString(arn) &&
-			    put(st, arn->valuestring,
-			        tags_object(cJSON_GetObjectItemCaseSensitive(
-			            m, "Tags"))) != 0) {
-				cJSON_Delete(resp);
-				goto out;
-			}
-		}
-		cJSON_Delete(resp);
-		if (!have_list) {
-			report_warn(st->env->report,
-			    "the Tagging API answered GetResources in %s "
-			    "without a ResourceTagMappingList; tags are not "
-			    "updated in this run",
-			    region);
-			break;
-		}
-		if (pager_next(&pg, next, why, sizeof(why)) != 0) {
-			report_warn(st->env->report,
-			    "tags in %s: %s; tags are not updated in this run",
-			    region, why);
-			break;
-		}
-		if (!next[0]) {
-			st->r[ri].state = TAGS_READ;
-			break;
-		}
-		str_copy(token, sizeof(token), next);
+	if (!r->started) {
+		pager_init(&r->pg, "Resource Groups Tagging API",
+		    "PaginationToken", TAG_PAGES_MAX);
+		r->started = 1;
 	}
-out:
-	pager_free(&pg);
+	r->state = TAGS_UNKNOWN; /* unless this page says otherwise */
+	st->calls++;
+	if (tagging_get_certificates(
+	        r->t, r->token, &resp, next, sizeof(next), &err) != 0) {
+		if (strcmp(err.type, "AccessDeniedException") == 0) {
+			r->state = TAGS_FALLBACK;
+			report_log(st->env->report,
+			    "%s: tag:GetResources refused; reading "
+			    "tags with acm:ListTagsForCertificate, one "
+			    "call per certificate (allow "
+			    "tag:GetResources, examples/iam/sync.json, "
+			    "for one call per 100)",
+			    region);
+		} else
+			report_warn(st->env->report,
+			    "could not read the tags of the "
+			    "certificates in %s (%s: %s); their tags "
+			    "are not updated in this run",
+			    region, err.type[0] ? err.type : "error",
+			    md_str(safe, sizeof(safe), err.message));
+		return;
+	}
+	list = cJSON_GetObjectItemCaseSensitive(resp, "ResourceTagMappingList");
+	/* Decided before resp (which owns list) is freed. */
+	have_list = cJSON_IsArray(list);
+	cJSON_ArrayForEach(m, list)
+	{
+		arn = cJSON_GetObjectItemCaseSensitive(m, "ResourceARN");
+		if (cJSON_IsString(arn) &&
+		    (rc = put(st, arn->valuestring,
+		         tags_object(cJSON_GetObjectItemCaseSensitive(
+		             m, "Tags")))) != 0)
+			break;
+	}
+	cJSON_Delete(resp);
+	if (rc != 0)
+		return; /* out of memory: UNKNOWN */
+	if (!have_list) {
+		report_warn(st->env->report,
+		    "the Tagging API answered GetResources in %s "
+		    "without a ResourceTagMappingList; tags are not "
+		    "updated in this run",
+		    region);
+		return;
+	}
+	if (pager_next(&r->pg, next, why, sizeof(why)) != 0) {
+		report_warn(st->env->report,
+		    "tags in %s: %s; tags are not updated in this run", region,
+		    why);
+		return;
+	}
+	if (!next[0]) {
+		r->state = TAGS_READ;
+		return;
+	}
+	str_copy(r->token, sizeof(r->token), next);
+	r->state = TAGS_PENDING;
 }
 
 static int
@@ -317,12 +325,43 @@ read_teams(struct sync_tags *st)
 void
 sync_tags_read(struct sync_tags *st)
 {
-	size_t i;
-
 	if (st && st->env->port)
 		read_teams(st);
-	for (i = 0; st && i < st->nr && !cancel_requested(); i++)
-		read_region(st, i);
+}
+
+int
+sync_tags_idle_fn(void *arg)
+{
+	return sync_tags_idle(arg, NULL);
+}
+
+int
+sync_tags_ready(const struct sync_tags *st, size_t ri)
+{
+	return st == NULL || ri >= st->nr || st->r[ri].state != TAGS_PENDING;
+}
+
+int
+sync_tags_idle(struct sync_tags *st, struct bulk *bulk)
+{
+	size_t i;
+
+	if (st == NULL || cancel_requested())
+		return 0;
+	for (i = 0; i < st->nr; i++)
+		if (st->r[i].state == TAGS_PENDING)
+			break;
+	if (i == st->nr)
+		return 0;
+	if (!st->first_at)
+		st->first_at = http_now_ms();
+	read_page(st, i);
+	st->last_at = http_now_ms();
+	/* The writes in flight answered while we waited: take their
+	 * answers and send what is queued, without waiting. */
+	if (bulk)
+		bulk_pump(bulk, 0);
+	return 1;
 }
 
 /* The entity's Port team from the team tag: only a team Port has; an
@@ -447,4 +486,7 @@ sync_tags_report(const struct sync_tags *st, cJSON *rep)
 	cJSON_AddNumberToObject(o, "regionsFallback", (double)nf);
 	cJSON_AddNumberToObject(o, "teamsInPort", (double)st->nteams);
 	cJSON_AddNumberToObject(o, "teamLeftOut", (double)st->no_team);
+	cJSON_AddNumberToObject(o, "readMs",
+	    st->first_at && st->last_at ? (double)(st->last_at - st->first_at)
+	                                : 0);
 }

@@ -1,10 +1,21 @@
 /*
  * sync_tags: every certificate's tags for sync (issue 18), read once per
- * region before the listing with the Resource Groups Tagging API
- * (GetResources, 100 certificates a call), or, in a region where that
- * is refused (AccessDeniedException: no tag:GetResources), one ACM
- * ListTagsForCertificate per certificate. They become the entity's
- * "tags" object property; the value of the tag owner_tag_key becomes
+ * region with the Resource Groups Tagging API (GetResources, 100
+ * certificates a call), or, in a region where that is refused
+ * (AccessDeniedException: no tag:GetResources), one ACM
+ * ListTagsForCertificate per certificate.
+ *
+ * When: the GetResources pages are read in the listing's pacing gaps
+ * (ListCertificates is paced at 1/s per unit), one page per call of
+ * sync_tags_idle, which op_sync's wait runs before giving the rest of
+ * the gap to Port's writes. GetResources lists in its own order, so a
+ * certificate's tags are known only once its region's listing has
+ * ended: a ListCertificates page that arrives before that is held by
+ * the sync (at most one page per unit, which is not listed further
+ * meanwhile) until sync_tags_ready says its region's tags are in, so
+ * every entity is written with its tags. What stays in memory is the
+ * map ARN -> tags (small objects) and those held pages. They become the
+ * entity's "tags" object property; the value of the tag owner_tag_key becomes
  * the "owner" property and that of team_tag_key the entity's Port team,
  * if Port has a team of that name (GET /v1/teams, read once per run):
  * an unknown team is logged and left out, never failing the entity.
@@ -20,6 +31,7 @@
 
 #include "aws/acm.h"
 #include "ops/ops.h"
+#include "port/bulk.h"
 
 struct sync_tags;
 
@@ -29,12 +41,28 @@ struct sync_tags;
 struct sync_tags *sync_tags_new(struct op_env *env);
 void sync_tags_free(struct sync_tags *st);
 
-/* Reads Port's teams (with env->port), then the tags of every region
- * (GetResources pages, bounded by a pager, stops at a cancel). A region whose
- * read is refused switches to ListTagsForCertificate; one whose read fails
- * otherwise gets no "tags" property this run (a warning says why), so Port
- * keeps what it had. */
+/* Reads Port's teams (with env->port), once per run, before the
+ * listing. */
 void sync_tags_read(struct sync_tags *st);
+
+/* The idle work: reads one GetResources page of the first region whose
+ * tags are still to read (bounded by a pager), then lets bulk (NULL for
+ * none) take the answers of its writes without waiting. 1 when it read
+ * a page (the caller looks at its clock again), 0 when nothing is left
+ * to read or the run is cancelled. A region whose read is refused
+ * switches to ListTagsForCertificate; one whose read fails otherwise gets
+ * no "tags" property this run (a warning says why), so Port keeps what
+ * it had. */
+int sync_tags_idle(struct sync_tags *st, struct bulk *bulk);
+/* The same as bulk_config's idle (arg: the sync_tags), for the time the
+ * bulk writer waits for room: it does not pump the writer. */
+int sync_tags_idle_fn(void *arg);
+
+/* Pure. 1 when the tags of region index ri are settled (read, refused
+ * and so read per certificate, or failed), or when there is no such
+ * region (st NULL, ri past the config's regions); 0 while pages remain:
+ * a listing page of that region must wait. */
+int sync_tags_ready(const struct sync_tags *st, size_t ri);
 
 /* Sets entity's properties.tags for the certificate arn of region
  * index ri (the config's order); acm is that region's client, for the
@@ -43,7 +71,8 @@ void sync_tags_apply(struct sync_tags *st, size_t ri, struct acm *acm,
     const char *arn, cJSON *entity);
 
 /* Adds {"calls", "fallbackCalls", "tagged", "regionsFallback",
- * "teamsInPort", "teamLeftOut"} as
+ * "teamsInPort", "teamLeftOut", "readMs" (first GetResources to the
+ * last answer)} as
  * "tags" to the sync report rep. */
 void sync_tags_report(const struct sync_tags *st, cJSON *rep);
 

@@ -673,9 +673,18 @@ static int
 bound(struct bulk *b)
 {
 	/* Memory stays flat: at most one queued call per connection. */
-	while (b->queued >= b->nslots)
+	while (b->queued >= b->nslots) {
+		/* The caller's idle work first; our answers keep arriving
+		 * meanwhile and are taken right after. */
+		if (b->cfg.idle && !cancel_requested() &&
+		    b->cfg.idle(b->cfg.idle_arg) > 0) {
+			if (bulk_pump(b, 0) != 0)
+				return -1;
+			continue;
+		}
 		if (bulk_pump(b, 100) != 0)
 			return -1;
+	}
 	return bulk_pump(b, 0);
 }
 

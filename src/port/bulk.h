@@ -64,6 +64,11 @@ struct bulk_config {
 	                          * (http_deadline) is read at every step,
 	                          * so a moved deadline applies at once;
 	                          * borrowed */
+	/* Optional: other work for the time bulk_upsert/bulk_delete wait
+	 * for room (sync's tag reads). One short step per call, 1 when it
+	 * did some, 0 when it has none; it must not call into this bulk. */
+	int (*idle)(void *arg);
+	void *idle_arg;
 };
 
 struct bulk_stats {

@@ -97,6 +97,71 @@ def fallback_when_the_tagging_api_is_refused(t, w):
     rep = r.output_json("sync_report")
     t.eq((rep["tags"]["fallbackCalls"], rep["tags"]["regionsFallback"]), (9, 3),
          "sync_report counts the fallback calls and regions")
+    raw = w.acm.calls_of("ListTagsForCertificate")  # with arrival times
+    per = {reg: [c["time"] for c in raw if c["region"] == reg] for reg in REGIONS}
+    # Over a region's calls, not call by call: an arrival time moves
+    # with the fake's thread scheduling, a sending time does not.
+    spans = {reg: ts[-1] - ts[0] for reg, ts in per.items() if len(ts) > 1}
+    t.ok(len(spans) == 3 and all(v >= 2 * 0.125 - 0.05 for v in spans.values()),
+         "ListTagsForCertificate stays paced per region (125 ms apart: 3 calls "
+         "span at least 250 ms, 50 ms allowed for the fake's timestamps)", spans)
+
+
+@S.test
+def tags_read_while_the_listing_waits(t, w):
+    """Two regions of 1,005 certificates (two ListCertificates pages
+    each, paced 1 s apart), every one tagged, the Tagging API 100 ms
+    away: GetResources is read in the listing's pacing gaps, not before
+    it, and no entity is written before its region's tags are in."""
+    regions = ("eu-west-1", "us-east-1")
+    w.add_blueprint(BP)
+    w.add_run(RUN_ID)
+    arns = w.acm.bulk_load(2010, regions=regions)
+    want = {}
+    with w.acm.lock:
+        for i, a in enumerate(arns):
+            w.acm.certs[a]["Tags"] = [{"Key": "owner", "Value": f"o{i}@example.com"},
+                                      {"Key": "n", "Value": str(i)}]
+            want[a] = {"owner": f"o{i}@example.com", "n": str(i)}
+    w.tagging.latency = 0.1
+    r = sync(w, {"regions": ",".join(regions)})
+    check_rc(t, r, 0, "exit 0")
+    lists = w.acm.calls_of("ListCertificates")  # raw: with arrival times
+    gets = w.tagging.calls_of("GetResources")
+    for reg in regions:
+        lt = [c["time"] for c in lists if c["region"] == reg]
+        gt = [c["time"] for c in gets if c["region"] == reg]
+        t.eq((len(lt), len(gt)), (2, 11),
+             f"{reg}: 2 ListCertificates, ceil(1005/100) = 11 GetResources")
+        t.ok(len(lt) == 2 and lt[1] - lt[0] >= 0.9,
+             f"{reg}: ListCertificates still paced 1 s apart", lt)
+    t0 = min(c["time"] for c in lists)
+    t.ok(t0 < min(c["time"] for c in gets),
+         "the listing starts at once; it does not wait for the tags")
+    inside = [c for c in gets if any(
+        a["region"] == b["region"] == reg and a["time"] < c["time"] < b["time"]
+        for reg in regions
+        for a, b in [[x for x in lists if x["region"] == reg][:2]])]
+    t.ok(len(inside) >= 5, "GetResources calls arrive between a region's two "
+         "ListCertificates: the tags are read while the listing waits",
+         sorted((round(c["time"] - t0, 2), c["op"], c["region"]) for c in lists + gets))
+    with w.port.lock:
+        bodies = [(c["time"], e) for c in w.port.bulk_calls
+                  if c["route"] == "bulk_upsert"
+                  for e in (c["body"] or {}).get("entities") or []]
+    t.eq(sorted(e["identifier"] for _, e in bodies), sorted(arns),
+         "every certificate written once")
+    t.ok(all(e["properties"].get("tags") == want[e["identifier"]] and
+             e["properties"].get("owner") == want[e["identifier"]]["owner"]
+             for _, e in bodies),
+         "every entity Port received carried its tags and owner",
+         [e["properties"].get("tags") for _, e in bodies[:2]])
+    for reg in regions:
+        last_tag = max(c["time"] for c in gets if c["region"] == reg)
+        first_write = min(tm for tm, e in bodies if e["identifier"].split(":")[3] == reg)
+        t.ok(first_write > last_tag, f"{reg}: its first entity was written after "
+             "its last GetResources (the page waited for its tags)",
+             (round(first_write - t0, 2), round(last_tag - t0, 2)))
 
 
 @S.test

@@ -414,7 +414,8 @@ class JsonFake(FakeServer):
         call = {"op": op, "params": None, "raw_body": req.body,
                 "headers": req.headers, "akid": None, "account": None,
                 "region": None, "signature_ok": False, "status": None,
-                "error": None, "request_id": rid}
+                "error": None, "request_id": rid,
+                "time": req.time}  # when the request arrived
         try:
             self._verify_signature(req, call)
             call["signature_ok"] = True

@@ -33,7 +33,11 @@ Behaviour, from GetResources' documentation in the model:
     tested; the error is not in the model (IAM's generic one).
 Resources are added with add_resource, or read live from FakeACM
 instances (link_acm): their certificates and Tags (an ACM tag without a
-Value is listed with Value "", the Tagging API's Tag requires one).
+Value is listed with Value "", the Tagging API's Tag requires one). A
+listing reads them at its first page and serves its later pages from
+what that page found (the fake's cost is one scan per listing, not per
+page, so 10,000 certificates stay cheap); a change shows in the next
+listing.
 
 Usage:
     tag = FakeTagging(registry=reg, region=("us-east-1", "eu-west-1"))
@@ -43,6 +47,8 @@ Standalone: python3 tests/fakes/fake_tagging.py --port 8446
 """
 
 import argparse
+import collections
+import functools
 import json
 import os
 import re
@@ -68,9 +74,12 @@ ARN_RE = re.compile(r"arn:(aws[a-z-]*):([a-z0-9-]+):([a-z0-9-]*):([0-9]*):"
 TYPE_FILTER_RE = re.compile(r"[a-z0-9-]+(:[A-Za-z0-9-]+)?")
 
 
+@functools.lru_cache(maxsize=1 << 17)
 def arn_parts(arn):
     """(partition, service, region, account, resource type) of an ARN;
-    the type is the resource part before its first '/' or ':'."""
+    the type is the resource part before its first '/' or ':'. Cached:
+    a listing of 10,000 certificates parses each ARN once, not once per
+    page."""
     m = ARN_RE.fullmatch(arn)
     if not m:
         raise ValueError(f"not an ARN: {arn}")
@@ -99,6 +108,8 @@ class FakeTagging(JsonFake):
         self.token_ttl = token_ttl
         self.resources = {}  # arn -> {"tags": {k: v}, "ever_tagged": bool}
         self.acms = []       # FakeACM instances read live
+        # scope -> the rows its first page found (see _rows), newest last
+        self.listings = collections.OrderedDict()
 
     # --- scenario ------------------------------------------------------------
     def add_resource(self, arn, tags=None, ever_tagged=False):
@@ -114,20 +125,71 @@ class FakeTagging(JsonFake):
 
     def link_acm(self, acm):
         """Lists the certificates of a FakeACM (its account, every region
-        it serves) with their current Tags, read at each call."""
+        it serves) with their current Tags, read when a listing starts."""
         self.acms.append(acm)
 
-    def _all(self):
-        """arn -> (tags dict, ever tagged), the linked ACMs' included."""
-        out = {a: (r["tags"], r["ever_tagged"])
-               for a, r in self.resources.items()}
+    def _all(self, account, region):
+        """arn -> (tags dict, ever tagged) of one account and region, the
+        linked ACMs' included (read live: a certificate's Tags are read
+        only when the ARN is the account's and the region's)."""
+        out = {}
+        with self.lock:
+            res = list(self.resources.items())
+        for a, r in res:
+            _, _, r_region, r_acct, _ = arn_parts(a)
+            if r_acct == account and r_region in (region, ""):
+                out[a] = (r["tags"], r["ever_tagged"])
         for acm in self.acms:
             with acm.lock:
                 for arn, c in acm.certs.items():
+                    _, _, r_region, r_acct, _ = arn_parts(arn)
+                    if r_acct != account or r_region != region or \
+                            arn in out:
+                        continue
                     tags = {t["Key"]: t.get("Value") or ""
                             for t in c.get("Tags") or []}
-                    out.setdefault(arn, (tags, bool(tags)))
+                    out[arn] = (tags, bool(tags))
         return out
+
+    def _rows(self, scope, acct, region, p, first):
+        """The listing's rows: [(arn, tags)] sorted by ARN. A first page
+        (no PaginationToken) reads the resources and keeps what it found
+        for its scope; the later pages of that listing are served from
+        it, as the service's cursor serves a listing, so a page costs its
+        own rows and not a scan of every certificate (a 10,000
+        certificate listing scanned 10,000 per page cost the bench
+        seconds of this fake's CPU). A later page whose listing is no
+        longer kept (a token from before the fake's last 64 listings)
+        reads the resources again."""
+        with self.lock:
+            rows = None if first else self.listings.get(scope)
+        if rows is not None:
+            return rows
+        types = [t.split(":", 1) for t in p.get("ResourceTypeFilters") or []]
+        wanted_arns = set(p["ResourceARNList"]) if "ResourceARNList" in p \
+            else None
+        rows = []
+        for arn, (tags, ever) in sorted(self._all(acct, region).items()):
+            _, svc, _, _, rtype = arn_parts(arn)
+            if not (tags or ever):
+                continue
+            if wanted_arns is not None and arn not in wanted_arns:
+                continue
+            if types and not any(svc == t[0] and (len(t) == 1 or
+                                                  rtype == t[1])
+                                 for t in types):
+                continue
+            if not all(f["Key"] in tags and (not f.get("Values") or
+                                             tags[f["Key"]] in f["Values"])
+                       for f in p.get("TagFilters") or []):
+                continue
+            rows.append((arn, dict(tags)))
+        with self.lock:
+            self.listings[scope] = rows
+            self.listings.move_to_end(scope)
+            while len(self.listings) > 64:
+                self.listings.popitem(last=False)
+        return rows
 
     # --- protocol ------------------------------------------------------------
     def validation_error(self, op, errs):
@@ -170,27 +232,6 @@ class FakeTagging(JsonFake):
                            "tag:GetResources")
         self._check_documented(p)
         region = call["region"]
-        types = [t.split(":", 1) for t in p.get("ResourceTypeFilters") or []]
-        wanted_arns = set(p["ResourceARNList"]) if "ResourceARNList" in p \
-            else None
-        rows = []
-        for arn, (tags, ever) in sorted(self._all().items()):
-            _, svc, r_region, r_acct, rtype = arn_parts(arn)
-            if r_acct != acct or r_region not in (region, ""):
-                continue
-            if not (tags or ever):
-                continue
-            if wanted_arns is not None and arn not in wanted_arns:
-                continue
-            if types and not any(svc == t[0] and (len(t) == 1 or
-                                                  rtype == t[1])
-                                 for t in types):
-                continue
-            if not all(f["Key"] in tags and (not f.get("Values") or
-                                             tags[f["Key"]] in f["Values"])
-                       for f in p.get("TagFilters") or []):
-                continue
-            rows.append((arn, tags))
         scope = json.dumps([acct, region, p.get("ResourceTypeFilters"),
                             p.get("TagFilters"), p.get("ResourceARNList")],
                            sort_keys=True)
@@ -205,6 +246,8 @@ class FakeTagging(JsonFake):
                 raise ApiError(400, "PaginationTokenExpiredException",
                                "The pagination token has expired; start "
                                "again without it.")
+        rows = self._rows(scope, acct, region, p,
+                          not p.get("PaginationToken"))
         size = p.get("ResourcesPerPage", self.default_page)
         if "TagsPerPage" in p and "ResourcesPerPage" not in p:
             # Whole resources until the tag budget is spent (a resource

@@ -3,7 +3,8 @@
  * port-api.md §6 records (epoch seconds per Port's docs, seconds until
  * the reset per Port's Terraform provider), and the writer's cancel and
  * deadline against a local server on 127.0.0.1 that never answers or
- * answers 429 (issue 16, defect 1). The rest of the transfers is tested
+ * answers 429 (issue 16, defect 1), and the idle work run while a write
+ * waits for room (issue 18). The rest of the transfers is tested
  * end to end (tests/e2e/test_sync.py).
  */
 #include <arpa/inet.h>
@@ -196,6 +197,74 @@ test_cancel_and_deadline(void)
 	cancel_reset();
 }
 
+static int idle_calls, idle_work;
+
+/* bulk_config.idle: does "work" idle_work times, then has none. */
+static int
+idle(void *arg)
+{
+	int *left = arg;
+
+	idle_calls++;
+	if (*left == 0)
+		return 0;
+	(*left)--;
+	idle_work++;
+	return 1;
+}
+
+/* issue 18: while bulk_upsert waits for room, the caller's idle work
+ * (sync's tag reads) runs, one step at a time, until it has none; then
+ * the wait goes on as before (Port never answers here). */
+static void
+test_idle(void)
+{
+	struct server hold;
+	struct http *http;
+	struct port *port;
+	struct bulk_config cfg = {0};
+	struct bulk *b;
+	char url[64], id[16];
+	cJSON *e;
+	int i, rc = 0, left = 3;
+
+	http = http_new(&(struct http_options){2000, 20000, 0, "test"});
+	ok(server_start(&hold, 0) == 0, "idle: a server that never answers");
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d", hold.port);
+	port =
+	    port_new(http, &(struct port_config){url, "id", "secret", NULL, 0});
+	cfg.base_url = url;
+	cfg.blueprint = "acmCertificate";
+	cfg.connect_timeout_ms = 2000;
+	cfg.timeout_ms = 20000;
+	cfg.deadline_ms = http_now_ms() + 600;
+	cfg.max_in_flight = 1;
+	cfg.http = http;
+	cfg.idle = idle;
+	cfg.idle_arg = &left;
+	b = bulk_new(port, &cfg, on_failure, NULL);
+	for (i = 0; b && i < 3 * BULK_MAX_UPSERT && rc == 0; i++) {
+		e = cJSON_CreateObject();
+		snprintf(id, sizeof(id), "e%d", i);
+		cJSON_AddStringToObject(e, "identifier", id);
+		rc = bulk_upsert(b, e);
+		if (i == BULK_MAX_UPSERT - 2) /* the first call not full */
+			ok(idle_calls == 0,
+			    "idle: not called while there is room (%d)",
+			    idle_calls);
+	}
+	ok(idle_work == 3 && left == 0,
+	    "idle: the wait for room ran the idle work until it had none "
+	    "(%d steps)",
+	    idle_work);
+	ok(idle_calls > idle_work,
+	    "idle: then the wait went on as before, pumping (%d calls, rc %d)",
+	    idle_calls, rc);
+	bulk_free(b);
+	port_free(port);
+	http_free(http);
+}
+
 /* http_header_value: the one header reader of http.c and bulk.c. */
 static void
 test_header_value(void)
@@ -234,5 +303,6 @@ main(void)
 	    "unparseable or negative: -1");
 	test_header_value();
 	test_cancel_and_deadline();
+	test_idle();
 	return done_testing();
 }
