@@ -521,8 +521,9 @@ main(int argc, char **argv)
 		rc = refuse(&g, c, http, "the ACM endpoint URL is not usable");
 		goto out;
 	}
-	if (c->need_route53 && (r53 = route53_open(c, http, creds, &cenv,
-	                            &dns_creds, why, sizeof(why))) == NULL) {
+	if ((c->need_route53 || c->sync_route53) &&
+	    (r53 = route53_open(c, http, creds, &cenv, &dns_creds, why,
+	         sizeof(why))) == NULL) {
 		rc = refuse(&g, c, http, why);
 		goto out;
 	}

@@ -390,8 +390,11 @@ class World:
                 env["AWS_ENDPOINT_URL_ACM"] = self.acm_url
             # Services a test does not fake go nowhere (a closed local
             # port), never to AWS; a test that fakes one overrides it.
-            for svc in ("ORGANIZATIONS", "ACCOUNT"):
+            for svc in ("ORGANIZATIONS", "ACCOUNT", "ROUTE_53"):
                 env["AWS_ENDPOINT_URL_" + svc] = "http://127.0.0.1:9"
+            # DNS too (sync's renewal readiness, the doctor): a closed
+            # local port unless the test starts a fake DNS server.
+            env["PORT_ACM_DNS_SERVER"] = "127.0.0.1:9"
             if self.tagging_url:
                 env["AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API"] = \
                     self.tagging_url
