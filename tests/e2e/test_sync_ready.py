@@ -28,9 +28,10 @@ LB = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:loadbalancer/app/{}/1"
 class Side:
     """A fake Route 53 and a fake DNS beside the World's fakes."""
 
-    def __init__(self, w, zones=("example.com",)):
-        self.r53 = FakeRoute53(credentials={AWS_KEY_ID: (AWS_SECRET, None)},
-                               **S.tls_kwargs())
+    def __init__(self, w, zones=("example.com",), credentials=None):
+        if credentials is None:
+            credentials = {AWS_KEY_ID: (AWS_SECRET, None)}
+        self.r53 = FakeRoute53(credentials=credentials, **S.tls_kwargs())
         self.zones = {z: self.r53.add_zone(z) for z in zones}
         self.r53_url = self.r53.start()
         self.dns = FakeDNS()
@@ -253,6 +254,38 @@ def second_sync_reuses_the_catalog_records(t, w):
          "a record deleted since is found from the catalog's copy")
     t.eq(props(w, arns[4]).get("renewalReadiness"), None,
          "an e-mail validated certificate is not checked")
+
+
+@S.test
+def dns_role_arn_reads_the_zones(t, w):
+    """The zones are in another account: dns_role_arn's role reads them;
+    ACM keeps the job's credentials."""
+    from fakes.fake_sts import FakeSTS
+    setup(w)
+    role = "arn:aws:iam::210987654321:role/acm-dns"
+    side = Side(w, credentials={})  # the zone's account knows only the role
+    sts = FakeSTS(trust=[side.r53], credentials={AWS_KEY_ID: (AWS_SECRET, None)},
+                  region=(REGION, "us-east-1"), **S.tls_kwargs())
+    sts.add_role(role)
+    sts_url = sts.start()
+    arn = w.acm.add_certificate("app.example.com")
+    name, value = record(w, arn, "app.example.com")
+    side.r53.put_record(side.zones["example.com"], name, "CNAME", [value])
+    try:
+        r = sync(w, side, {"dns_role_arn": role}, env={"AWS_ENDPOINT_URL_STS": sts_url})
+    finally:
+        sts.stop()
+    check_rc(t, r, 0, "exit 0")
+    t.eq(props(w, arn).get("renewalReadiness"), "ready", "ready, read through the role")
+    ar = sts.calls_of("AssumeRole")
+    t.ok(len(ar) == 1 and ar[0].get("params", {}).get("RoleArn") == role,
+         "one AssumeRole of dns_role_arn", [c.get("params") for c in ar])
+    minted = {i["akid"] for i in sts.issued}
+    keys = {c["access_key"] for c in side.r53.calls}
+    t.ok(keys and keys <= minted, "every Route 53 call signed with the assumed role",
+         (keys, minted))
+    t.ok(all(i["secret"] in r.masks and not r.unmasked_leaks([i["secret"], i["token"]])
+             for i in sts.issued), "the role's secret is masked and never printed")
 
 
 @S.test
