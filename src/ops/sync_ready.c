@@ -247,7 +247,10 @@ static void
 list_zones(struct sync_ready *rd, struct view *v, size_t account)
 {
 	struct aws_error err;
-	const char *id = account < rd->acc->n ? rd->acc->a[account].id : "";
+	/* The shared view is dns_role_arn's or the run's own account. */
+	const char *id = v != &rd->shared && account < rd->acc->n
+	                     ? rd->acc->a[account].id
+	                     : "";
 	long long t0;
 
 	v->listed = 1;
@@ -269,12 +272,12 @@ list_zones(struct sync_ready *rd, struct view *v, size_t account)
 	    err.type[0] ? ": " : "", err.message,
 	    strcmp(err.type, "AccessDenied") == 0
 	        ? "; allow route53:ListHostedZonesByName and "
-	          "route53:ListResourceRecordSets for the role sync uses"
+	          "route53:ListResourceRecordSets for the role sync uses "
 	          "(or dns_role_arn's)"
 	        : "");
 	report_warn(rd->env->report,
-	    "renewal readiness: %s. Readiness is unknown for the records "
-	    "of those zones in this run",
+	    "renewal readiness: %s. The validation records are read from "
+	    "public DNS instead (what ACM reads) in this run",
 	    v->error);
 }
 
@@ -422,18 +425,16 @@ check_one(struct sync_ready *rd, size_t account, const struct rec *r, char *why,
     size_t whylen)
 {
 	struct view *v;
-	char n[NAME_MAX_ * 2];
 	long z;
 
 	rd->records++;
 	v = view_of(rd, account);
 	if (!v->listed && !v->failed)
 		list_zones(rd, v, account);
-	if (v->failed) {
-		str_printf(why, whylen, "could not check %s: %s",
-		    shown(n, sizeof(n), r->name), v->error);
-		return SYNC_READY_UNKNOWN;
-	}
+	if (v->failed) /* where the record lives is unknown: ask DNS */
+		return check_dns(rd, r,
+		    "the account's Route 53 hosted zones could not be listed",
+		    why, whylen);
 	if ((z = zone_for(v, r->name)) >= 0)
 		return check_route53(rd, v, &v->zones[z], r, why, whylen);
 	return check_dns(rd, r,

@@ -16,8 +16,9 @@
  * client, in the longest public hosted zone of the account that holds
  * it (listed once per account: ceil(zones/100) ListHostedZonesByName
  * calls); through dns_role_arn's role when given. A record no zone of
- * the account holds, or whose zone has a twin of the same name, is
- * read from public DNS (base/dns.h, PORT_ACM_DNS_SERVER).
+ * the account holds, whose zone has a twin of the same name, or whose
+ * account's zones could not be listed, is read from public DNS
+ * (base/dns.h, PORT_ACM_DNS_SERVER): what ACM itself reads.
  *
  * unknown, never at_risk, when a record cannot be read. Certificates
  * the check does not apply to (not ISSUED, imported, private, e-mail
