@@ -6,7 +6,9 @@
  * readiness reuses (sync_ready.h): the fields that tell whether the
  * certificate changed since the entity was written, and its DNS
  * validation records, so an unchanged certificate is not described
- * again. About 60 bytes a slot plus its records' names and values.
+ * again. 48 bytes a slot (the table is at most half full) plus its
+ * records' names and values: about 3 MB at 10,000 certificates
+ * (estimated: 32,768 slots, 110-byte records, 90-byte ARNs).
  */
 #ifndef PORT_ACM_SYNC_INDEX_H
 #define PORT_ACM_SYNC_INDEX_H
