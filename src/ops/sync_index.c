@@ -1,6 +1,6 @@
 #include "ops/sync_index.h"
 
-#include <stdio.h>
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -140,16 +140,31 @@ sync_index_use_kind(const char *arn)
 static long long
 iso_time(const char *s)
 {
+	static const char form[] = "dddd-dd-ddTdd:dd:ddZ";
+	const int at[6] = {0, 5, 8, 11, 14, 17}, len[6] = {4, 2, 2, 2, 2, 2};
+	int v[6];
 	struct tm tm;
-	int end = 0;
+	char num[5];
+	size_t i;
 
-	memset(&tm, 0, sizeof(tm));
-	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &tm.tm_year, &tm.tm_mon,
-	        &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &end) != 6 ||
-	    end == 0 || s[end] != '\0')
+	if (strlen(s) != sizeof(form) - 1)
 		return 0;
-	tm.tm_year -= 1900;
-	tm.tm_mon -= 1;
+	for (i = 0; form[i]; i++)
+		if (form[i] == 'd' ? !isdigit((unsigned char)s[i])
+		                   : s[i] != form[i])
+			return 0;
+	for (i = 0; i < 6; i++) { /* digits only: strtol cannot fail */
+		memcpy(num, s + at[i], (size_t)len[i]);
+		num[len[i]] = '\0';
+		v[i] = (int)strtol(num, NULL, 10);
+	}
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = v[0] - 1900;
+	tm.tm_mon = v[1] - 1;
+	tm.tm_mday = v[2];
+	tm.tm_hour = v[3];
+	tm.tm_min = v[4];
+	tm.tm_sec = v[5];
 	return (long long)timegm(&tm);
 }
 

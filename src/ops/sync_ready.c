@@ -109,10 +109,10 @@ str_of(const cJSON *o, const char *name)
 static unsigned char
 code_of(const char *s, const char *a, const char *b, const char *c)
 {
-	return strcmp(s, a) == 0    ? 1
-	       : strcmp(s, b) == 0  ? 2
-	       : c && !strcmp(s, c) ? 3
-	                            : 0;
+	return strcmp(s, a) == 0        ? 1
+	       : strcmp(s, b) == 0      ? 2
+	       : c && strcmp(s, c) == 0 ? 3
+	                                : 0;
 }
 
 static int
@@ -499,7 +499,8 @@ records_of(const struct acm_certificate *d, const struct sync_known *k,
 
 	memset(use, 0, MEMO_USE_KINDS * sizeof(*use));
 	if (d) {
-		if (!d->nvalidations || strcmp(d->validations[0].method, "DNS"))
+		if (!d->nvalidations ||
+		    strcmp(d->validations[0].method, "DNS") != 0)
 			return -1;
 		for (i = 0; i < d->nin_use_by; i++)
 			if (use[sync_index_use_kind(d->in_use_by[i])] < 65535)
