@@ -19,8 +19,16 @@ the fakes received and what the process cost:
     time went (when each region's tags were in, its last page, the last
     write, from the fakes' arrival times);
   * peak RSS of port-acm (target <= 16 MiB).
+Then renewal readiness (bench_readiness): --ready-certs certificates
+(default 300) in one region, their records in a Route 53 zone of the
+account, synced twice with include_details: the first sync describes
+every certificate; the second over the unchanged account must make no
+DescribeCertificate call, and one ListResourceRecordSets per validation
+record (paced at 5/s) plus one ListHostedZonesByName; both counts and
+times are reported (issue 18).
 Writes build/bench-sync.md; exits 1 when a target is missed.
-Options: --certs N (10000), --latency-ms N (20), --bin PATH.
+Options: --certs N (10000), --ready-certs N (300), --latency-ms N (20),
+--bin PATH.
 """
 import argparse
 import json
@@ -166,6 +174,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--certs", type=int, default=10000)
     ap.add_argument("--latency-ms", type=float, default=20)
+    ap.add_argument("--ready-certs", type=int, default=300)  # readiness_main's
     default_bin = os.path.join(ROOT, "build", "static", "port-acm")
     if not os.access(default_bin, os.X_OK):
         default_bin = harness.BIN
@@ -265,5 +274,121 @@ def main():
     return 1 if problems else 0
 
 
+def bench_readiness(a):
+    """Renewal readiness's costs (issue 18): a first and a second detail
+    sync over the same account; returns the Markdown lines and the
+    missed targets."""
+    from fakes.fake_route53 import FakeRoute53
+    region = REGIONS[0]
+    s = Suite("bench-ready")
+    s.setup()
+    w = r53 = None
+    problems = []
+    try:
+        w = World(s, https=True)
+        w.add_blueprint("acmCertificate")
+        r53 = FakeRoute53(credentials={harness.AWS_KEY_ID: (harness.AWS_SECRET, None)},
+                          **s.tls_kwargs())
+        zid = r53.add_zone("example.com")
+        r53_url = r53.start()
+        arns = w.acm.bulk_load(a.ready_certs, regions=(region,))
+        checked = 0
+        with w.acm.lock:
+            for x in arns:
+                c = w.acm.certs[x]
+                if c["Status"] == "ISSUED" and c["Type"] == "AMAZON_ISSUED":
+                    rec = w.acm._record(c, c["DomainName"])
+                    r53.put_record(zid, rec["Name"], "CNAME", [rec["Value"]])
+                    checked += 1
+        lat = a.latency_ms / 1000.0
+        w.acm.latency = w.port.latency = w.tagging.latency = r53.latency = lat
+        inputs = {"regions": region, "include_details": "true",
+                  "port_context": json.dumps({"runId": RUN_ID})}
+        runs = []
+        for _ in range(2):
+            w.add_run(RUN_ID)
+            d0 = len(w.acm.calls_of("DescribeCertificate"))
+            l0 = len(r53.calls_of("ListResourceRecordSets"))
+            z0 = len(r53.calls_of("ListHostedZonesByName"))
+            old = w.base_env
+
+            def base_env(actions, port_creds=True, aws=True, _old=old):
+                e = _old(actions, port_creds=port_creds, aws=aws)
+                e["AWS_ENDPOINT_URL_ROUTE_53"] = r53_url
+                return e
+            w.base_env = base_env
+            rc, outputs, err, wall, rss, cpu = run_measured(w, a.bin, inputs)
+            w.base_env = old
+            rep = json.loads(outputs.get("sync_report", "{}")).get("renewalReadiness", {})
+            runs.append({"rc": rc, "wall": wall, "rss": rss, "rep": rep,
+                         "describe": len(w.acm.calls_of("DescribeCertificate")) - d0,
+                         "rrsets": len(r53.calls_of("ListResourceRecordSets")) - l0,
+                         "zones": len(r53.calls_of("ListHostedZonesByName")) - z0})
+        first, second = runs
+        pace_floor = checked * 0.2
+        for i, r in enumerate(runs, 1):
+            if r["rc"] != 0:
+                problems.append(f"readiness sync {i} exited {r['rc']}")
+            if r["rrsets"] != checked:
+                problems.append(f"sync {i}: {r['rrsets']} ListResourceRecordSets, "
+                                f"expected {checked} (one per record)")
+            if r["rep"].get("ready") != checked:
+                problems.append(f"sync {i}: {r['rep'].get('ready')} ready, expected "
+                                f"{checked}")
+        if first["describe"] != a.ready_certs:
+            problems.append(f"first detail sync: {first['describe']} DescribeCertificate, "
+                            f"expected {a.ready_certs}")
+        if second["describe"] != 0:
+            problems.append(f"second detail sync: {second['describe']} "
+                            "DescribeCertificate, expected 0")
+        rows = [
+            ("certificates", f"{a.ready_certs:,} in {region}; {checked} issued, "
+                             "Amazon-issued, DNS-validated (one record each)"),
+            ("first detail sync", f"{first['describe']} DescribeCertificate, "
+                                  f"{first['rrsets']} ListResourceRecordSets, "
+                                  f"{first['zones']} ListHostedZonesByName; "
+                                  f"{first['wall']:.2f} s"),
+            ("second detail sync (unchanged)", f"{second['describe']} DescribeCertificate "
+                                               f"(expected 0), {second['rrsets']} "
+                                               f"ListResourceRecordSets (expected "
+                                               f"{checked}), {second['zones']} "
+                                               f"ListHostedZonesByName; "
+                                               f"{second['wall']:.2f} s"),
+            ("Route 53 time in the second sync", f"{second['rep'].get('route53Ms', 0) / 1000:.2f}"
+                                                 f" s of calls; pacing floor "
+                                                 f"{pace_floor:.2f} s (5 calls/s)"),
+            ("peak RSS (second sync)", f"{second['rss'] / 1024:.1f} MiB"),
+        ]
+        md = ["", "## renewal readiness (include_details)", "",
+              "| Measure | Value |", "|---|---|"]
+        md += [f"| {k} | {v} |" for k, v in rows]
+        md += ["", "Targets: " + ("all met" if not problems else
+                                  "MISSED: " + "; ".join(problems)), ""]
+        return md, problems
+    finally:
+        if r53 is not None:
+            r53.stop()
+        if w is not None:
+            w.close()
+        s.teardown()
+
+
+def readiness_main():
+    """bench_readiness with its options (the rest are main's)."""
+    ap = argparse.ArgumentParser(add_help=False)
+    ap.add_argument("--ready-certs", type=int, default=300)
+    ap.add_argument("--latency-ms", type=float, default=20)
+    default_bin = os.path.join(ROOT, "build", "static", "port-acm")
+    ap.add_argument("--bin", default=default_bin if os.access(default_bin, os.X_OK)
+                    else harness.BIN)
+    a, _ = ap.parse_known_args()
+    a.bin = os.path.abspath(a.bin)
+    md, missed = bench_readiness(a)
+    with open(os.path.join(ROOT, "build", "bench-sync.md"), "a") as f:
+        f.write("\n".join(md))
+    print("\n".join(md))
+    return 1 if missed else 0
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main() | readiness_main())

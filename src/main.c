@@ -525,8 +525,9 @@ main(int argc, char **argv)
 		    deadline);
 		goto out;
 	}
-	if (c->need_route53 && (r53 = route53_open(c, http, creds, &cenv,
-	                            &dns_creds, why, sizeof(why))) == NULL) {
+	if ((c->need_route53 || c->sync_route53) &&
+	    (r53 = route53_open(c, http, creds, &cenv, &dns_creds, why,
+	         sizeof(why))) == NULL) {
 		rc = refuse(&g, c, http, why, deadline);
 		goto out;
 	}

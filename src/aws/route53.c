@@ -13,6 +13,8 @@
 #define NS             "https://route53.amazonaws.com/doc/2013-04-01/"
 #define MAX_CANDIDATES 128 /* labels in a DNS name, bounded */
 #define ZONES_PER_PAGE 10
+/* route53_list_zones: the most ListHostedZonesByName gives per page. */
+#define ZONES_PER_LIST_PAGE 100
 /* Hosted zones of one name, in pages of ZONES_PER_PAGE: Route 53 allows
  * 500 zones per account by default. */
 #define ZONES_MAX_PAGES 1000
@@ -298,18 +300,21 @@ query_put(struct buf *q, const char *key, const char *value)
 	return rc;
 }
 
+/* One ListHostedZonesByName page of at most cap zones, from dnsname
+ * (NULL: the first zone of the account). */
 static int
 list_page(struct route53 *r, const char *dnsname, const char *start_id,
-    struct route53_zone *zones, size_t *n, int *truncated, char *next_name,
-    size_t nnlen, char *next_id, size_t nilen, struct aws_error *err)
+    struct route53_zone *zones, size_t cap, size_t *n, int *truncated,
+    char *next_name, size_t nnlen, char *next_id, size_t nilen,
+    struct aws_error *err)
 {
 	struct buf q = {0}, out = {0};
 	char why[256];
 	int rc = -1;
 
-	if (query_put(&q, "dnsname", dnsname) != 0 ||
+	if ((dnsname && query_put(&q, "dnsname", dnsname) != 0) ||
 	    (start_id && query_put(&q, "hostedzoneid", start_id) != 0) ||
-	    buf_printf(&q, "&maxitems=%d", ZONES_PER_PAGE) != 0) {
+	    buf_printf(&q, "%smaxitems=%zu", q.len ? "&" : "", cap) != 0) {
 		memset(err, 0, sizeof(*err));
 		err->kind = AWS_ERR_LOCAL;
 		str_copy(err->message, sizeof(err->message), "out of memory");
@@ -323,9 +328,9 @@ list_page(struct route53 *r, const char *dnsname, const char *start_id,
 	            .idempotent = 1},
 	        &out, err) != 0)
 		goto done;
-	if (route53_parse_zones(out.data ? out.data : "", out.len, zones,
-	        ZONES_PER_PAGE, n, truncated, next_name, nnlen, next_id, nilen,
-	        why, sizeof(why)) != 0) {
+	if (route53_parse_zones(out.data ? out.data : "", out.len, zones, cap,
+	        n, truncated, next_name, nnlen, next_id, nilen, why,
+	        sizeof(why)) != 0) {
 		response_error(err, "ListHostedZonesByName", why);
 		goto done;
 	}
@@ -357,9 +362,10 @@ lookup_exact(struct route53 *r, const char *name, struct lookup *l,
 	for (;;) {
 		/* dnsname is where the listing starts, not a filter: keep
 		 * the zones whose Name is exactly the candidate (§3.1). */
-		if (list_page(r, start, start_id[0] ? start_id : NULL, page, &n,
-		        &truncated, next_name, sizeof(next_name), next_id,
-		        sizeof(next_id), err) != 0) {
+		if (list_page(r, start, start_id[0] ? start_id : NULL, page,
+		        ZONES_PER_PAGE, &n, &truncated, next_name,
+		        sizeof(next_name), next_id, sizeof(next_id),
+		        err) != 0) {
 			pager_free(&pg);
 			return -1;
 		}
@@ -475,6 +481,60 @@ route53_find_zone(struct route53 *r, const char *name,
 		str_printf(why, whylen,
 		    "no Route 53 hosted zone in this account holds %s", norm);
 	return 1;
+}
+
+int
+route53_list_zones(struct route53 *r, struct route53_zone **zones, size_t *n,
+    struct aws_error *err)
+{
+	struct route53_zone page[ZONES_PER_LIST_PAGE], *grown;
+	char next_name[256] = "", next_id[40] = "", cursor[300], why[256];
+	size_t got, i;
+	int truncated;
+	struct pager pg;
+
+	*zones = NULL;
+	*n = 0;
+	pager_init(&pg, "Route 53", "NextDNSName and NextHostedZoneId",
+	    ZONES_MAX_PAGES);
+	for (;;) {
+		if (list_page(r, next_name[0] ? next_name : NULL,
+		        next_id[0] ? next_id : NULL, page, ZONES_PER_LIST_PAGE,
+		        &got, &truncated, next_name, sizeof(next_name), next_id,
+		        sizeof(next_id), err) != 0)
+			goto fail;
+		for (i = 0; i < got; i++) {
+			if (page[i].private_zone)
+				continue; /* ACM validates through public DNS */
+			if ((grown = realloc(
+			         *zones, (*n + 1) * sizeof(**zones))) == NULL) {
+				memset(err, 0, sizeof(*err));
+				err->kind = AWS_ERR_LOCAL;
+				str_copy(err->message, sizeof(err->message),
+				    "out of memory");
+				goto fail;
+			}
+			*zones = grown;
+			(*zones)[(*n)++] = page[i];
+		}
+		if (!truncated)
+			break;
+		str_printf(cursor, sizeof(cursor), "%s %s", next_name, next_id);
+		if (pager_next(&pg, cursor, why, sizeof(why)) != 0) {
+			memset(err, 0, sizeof(*err));
+			err->kind = AWS_ERR_RESPONSE;
+			str_copy(err->message, sizeof(err->message), why);
+			goto fail;
+		}
+	}
+	pager_free(&pg);
+	return 0;
+fail:
+	pager_free(&pg);
+	free(*zones);
+	*zones = NULL;
+	*n = 0;
+	return -1;
 }
 
 int

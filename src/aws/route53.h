@@ -78,6 +78,13 @@ const struct route53_stats *route53_stats(const struct route53 *r);
 int route53_find_zone(struct route53 *r, const char *name,
     struct route53_zone *zone, char *why, size_t whylen, struct aws_error *err);
 
+/* Every public hosted zone of the account, in Route 53's order, with
+ * ListHostedZonesByName from the start, 100 a page (pager-bounded):
+ * ceil(zones/100) calls. *zones is owned by the caller (free), NULL
+ * when there are none. 0, or -1 with err. */
+int route53_list_zones(struct route53 *r, struct route53_zone **zones,
+    size_t *n, struct aws_error *err);
+
 /* One ChangeResourceRecordSets batch (transactional) into zone_id. */
 int route53_change(struct route53 *r, const char *zone_id, const char *comment,
     const struct route53_change *changes, size_t n,

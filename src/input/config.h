@@ -61,9 +61,10 @@ struct config {
 	int dns_route53;               /* dns_validation: route53 */
 	int delete_validation_records; /* delete: remove unused records */
 	int need_route53;              /* a Route 53 client is needed */
-	char hosted_zone_id[33];       /* bare id; "" = find the zone */
-	char dns_role_arn[2049];       /* "" = base credentials */
-	char r53_endpoint[2048];       /* custom endpoint, "" = global */
+	int sync_route53;        /* sync reads records (include_details) */
+	char hosted_zone_id[33]; /* bare id; "" = find the zone */
+	char dns_role_arn[2049]; /* "" = base credentials */
+	char r53_endpoint[2048]; /* custom endpoint, "" = global */
 
 	/* renew, delete */
 	char certificate_arn[2049];
@@ -85,6 +86,7 @@ struct config {
 	unsigned shard_i, shard_n;      /* shard i/n, 1 <= i <= n; n 0 = none */
 	unsigned long fail_on_expiring; /* fail_on expiring:N, 0 = off */
 	int fail_on_expired, fail_on_failed; /* fail_on expired, failed */
+	int fail_on_at_risk;                 /* fail_on at_risk */
 	/* Sizes keep struct config's padding minimal (clang-tidy). */
 	char account_role_name[67];       /* assumed in each of accounts */
 	char organization_role_arn[2049]; /* "" = the run's credentials */

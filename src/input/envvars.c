@@ -200,7 +200,7 @@ envvars_route53(struct config *c, envvars_getenv_fn getenv_fn, struct buf *msg)
 {
 	int found;
 
-	if (!c->need_route53)
+	if (!c->need_route53 && !c->sync_route53)
 		return CONFIG_OK;
 	/* botocore's names: the service id "Route 53" gives
 	 * AWS_ENDPOINT_URL_ROUTE_53, then the global AWS_ENDPOINT_URL. */

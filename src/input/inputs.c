@@ -100,7 +100,8 @@ const struct inputs_row inputs_table[] = {
         INPUTS_SYNC, INPUTS_OP},
     {{"include_details", "false", 0, 0, F(include_details)}, "include_details",
         {NULL, NULL}, rules_bool, "BOOL",
-        "DescribeCertificate each: in-use-by, validation records; slower",
+        "DescribeCertificate (changed ones): in-use-by, validation "
+        "records; renewal readiness",
         INPUTS_SYNC, INPUTS_OP},
     {{"stale_threshold_percent", "50", 0, 100, F(stale_threshold_percent)},
         "stale_threshold_percent", {NULL, NULL}, rules_uint, "N",
@@ -119,7 +120,7 @@ const struct inputs_row inputs_table[] = {
         "the tag naming the entity's Port team (only teams Port has)",
         INPUTS_SYNC, INPUTS_OP},
     {{"fail_on", NULL, 0, 0, 0}, "fail_on", {NULL, NULL}, rules_fail_on, "LIST",
-        "exit 1 when a certificate matches, e.g. failed,expiring:14",
+        "exit 1 when a certificate matches, e.g. failed,at_risk,expiring:14",
         INPUTS_SYNC, INPUTS_OP},
 
     /* renew, delete */

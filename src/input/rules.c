@@ -548,17 +548,22 @@ add_fail_on(struct config *c, const char *t, char *err, size_t errlen)
 		return validate_uint("fail_on expiring:N", t + 9, 1, 365,
 		    &c->fail_on_expiring, err, errlen);
 	else if (strcasecmp(t, "at_risk") == 0) {
-		/* Only tokens whose data exists: readiness is not computed. */
-		str_printf(err, errlen,
-		    "fail_on: at_risk needs renewalReadiness, which this "
-		    "port-acm does not compute yet; use expiring:N, expired "
-		    "or failed");
-		return -1;
+		/* Readiness is computed only with the records, which only
+		 * DescribeCertificate gives (include_details comes first). */
+		if (!c->include_details) {
+			str_printf(err, errlen,
+			    "fail_on: at_risk needs include_details: true "
+			    "(renewal readiness reads each certificate's "
+			    "validation records, which only its description "
+			    "has)");
+			return -1;
+		}
+		c->fail_on_at_risk = 1;
 	} else {
 		str_printf(err, errlen,
 		    "fail_on: '%.64s' is not a condition; use expiring:N "
-		    "(days, 1-365), expired or failed, e.g. "
-		    "\"failed,expiring:14\"",
+		    "(days, 1-365), expired, failed or at_risk, e.g. "
+		    "\"failed,at_risk,expiring:14\"",
 		    t);
 		return -1;
 	}
@@ -803,6 +808,8 @@ rules_dns_mode(struct config *c, struct buf *msg)
 	 * them on delete. */
 	c->need_route53 = (c->dns_route53 && c->op == OP_REQUEST) ||
 	                  c->delete_validation_records;
+	/* sync's renewal readiness reads the records (sync_ready.h). */
+	c->sync_route53 = c->op == OP_SYNC && c->include_details;
 	if (c->dns_route53 && c->op == OP_REQUEST) {
 		if (c->pca_arn[0])
 			return config_fail(msg,
@@ -825,8 +832,11 @@ needs_route53(const struct config *c, const char *name, struct buf *msg)
 		return CONFIG_OK;
 	return config_fail(msg,
 	    "%s is used only with dns_validation: route53 (request) or "
-	    "delete_validation_records: true (delete)",
-	    name);
+	    "delete_validation_records: true (delete)%s",
+	    name,
+	    strcmp(name, "dns_role_arn") == 0
+	        ? " or include_details: true (sync: renewal readiness)"
+	        : "");
 }
 
 int
@@ -867,7 +877,7 @@ rules_dns_role_arn(struct config *c, const struct rule_input *in, const char *v,
 		    len >= sizeof(c->dns_role_arn)
 		        ? "dns_role_arn is too long for an IAM role ARN"
 		        : x->err);
-	if (needs_route53(c, in->name, x->msg) != CONFIG_OK)
+	if (!c->sync_route53 && needs_route53(c, in->name, x->msg) != CONFIG_OK)
 		return CONFIG_ERROR;
 	memcpy(c->dns_role_arn, v, len + 1);
 	return CONFIG_OK;

@@ -99,8 +99,8 @@ int rules_shard(struct config *c, const struct rule_input *in, const char *v,
     const struct rule_ctx *x);
 int rules_account_role_name(struct config *c, const struct rule_input *in,
     const char *v, const struct rule_ctx *x);
-/* fail_on: "expiring:N" (1..365 days), "expired", "failed"; at_risk
- * is refused until renewalReadiness is computed. */
+/* fail_on: "expiring:N" (1..365 days), "expired", "failed", "at_risk"
+ * (needs include_details, read before it). */
 int rules_fail_on(struct config *c, const struct rule_input *in, const char *v,
     const struct rule_ctx *x);
 /* An AWS tag key (1..128 bytes: letters, digits, spaces, _ . : / = + -

@@ -39,16 +39,16 @@
 #include "ops/sync_accounts.h"
 #include "ops/sync_health.h"
 #include "ops/sync_index.h"
+#include "ops/sync_ready.h"
 #include "ops/sync_report.h"
 #include "ops/sync_tags.h"
 #include "port/bulk.h"
 
-#define LIST_PACE_MS          1000 /* ListCertificates: 1 request/s (§8) */
-#define DESCRIBE_PACE_MS      125  /* DescribeCertificate 10/s: stay at 8 */
-#define EXPIRY_DAYS           30
-#define REPORT_MAX            100 /* certificates listed by name in the report */
-#define LOG_MAX               20  /* ... and in one log line */
-#define PORT_SEARCH_MAX_PAGES 10000 /* of 1,000 entities */
+#define LIST_PACE_MS     1000 /* ListCertificates: 1 request/s (§8) */
+#define DESCRIBE_PACE_MS 125  /* DescribeCertificate 10/s: stay at 8 */
+#define EXPIRY_DAYS      30
+#define REPORT_MAX       100 /* certificates listed by name in the report */
+#define LOG_MAX          20  /* ... and in one log line */
 
 /* One (account, region) unit: its own ACM client, pace and listing. */
 struct region {
@@ -78,6 +78,7 @@ struct sync {
 	struct sync_accounts acc;  /* the accounts, their credentials */
 	struct sync_tags *tags;    /* every certificate's tags (sync_tags.h) */
 	struct sync_health health; /* fail_on (sync_health.h) */
+	struct sync_ready *ready;  /* include_details (sync_ready.h) */
 	int catalog_ok;
 	char account[16];
 	double now;
@@ -120,95 +121,11 @@ region_index(const struct sync *s, const char *account, const char *name)
 	return (size_t)-1;
 }
 
-/* The catalog's entities in the regions, paged (port-api.md §5.3). */
-static int
-read_catalog(struct sync *s)
+/* sync_index_read's unit_of. */
+static size_t
+unit_of(void *s, const char *account, const char *region)
 {
-	struct port_error err;
-	cJSON *body, *rules, *rule, *vals, *resp = NULL, *ents, *e, *p, *v;
-	const cJSON *next;
-	struct arn arn;
-	struct pager pg;
-	char why[256];
-	size_t i, ri;
-	int rc = -1;
-
-	pager_init(&pg, "Port", "search cursor (next)", PORT_SEARCH_MAX_PAGES);
-	body = cJSON_CreateObject();
-	rule = cJSON_CreateObject();
-	if (body == NULL || rule == NULL)
-		goto out;
-	rules = cJSON_AddObjectToObject(body, "query");
-	cJSON_AddStringToObject(rules, "combinator", "and");
-	rules = cJSON_AddArrayToObject(rules, "rules");
-	cJSON_AddStringToObject(rule, "property", "region");
-	cJSON_AddStringToObject(rule, "operator", "in");
-	vals = cJSON_AddArrayToObject(rule, "value");
-	for (i = 0; i < s->c->nregions; i++)
-		cJSON_AddItemToArray(
-		    vals, cJSON_CreateString(s->c->regions[i]));
-	cJSON_AddItemToArray(rules, rule);
-	rule = NULL;
-	vals = cJSON_AddArrayToObject(body, "include");
-	cJSON_AddItemToArray(vals, cJSON_CreateString("$identifier"));
-	cJSON_AddItemToArray(vals, cJSON_CreateString("region"));
-	cJSON_AddItemToArray(vals, cJSON_CreateString("syncedBy"));
-	cJSON_AddNumberToObject(body, "limit", 1000);
-	for (;;) {
-		if (cancel_requested()) /* no page after a cancel */
-			goto out;
-		if (port_search(s->env->port, s->c->blueprint, body, &resp,
-		        &err) != 0) {
-			if (cancel_requested())
-				goto out;
-			report_warn(s->env->report,
-			    "could not read the catalog of blueprint %s: %s. "
-			    "Stale entities will not be looked for in this "
-			    "run",
-			    s->c->blueprint, err.message);
-			goto out;
-		}
-		ents = cJSON_GetObjectItemCaseSensitive(resp, "entities");
-		cJSON_ArrayForEach(e, ents)
-		{
-			v = cJSON_GetObjectItemCaseSensitive(e, "identifier");
-			p = cJSON_GetObjectItemCaseSensitive(e, "properties");
-			if (!cJSON_IsString(v) ||
-			    validate_certificate_arn("identifier",
-			        v->valuestring, &arn, why, sizeof(why)) != 0)
-				continue; /* not a certificate port-acm knows */
-			if ((ri = region_index(s, arn.account, arn.region)) ==
-			    (size_t)-1)
-				continue;
-			p = cJSON_GetObjectItemCaseSensitive(p, "syncedBy");
-			if (sync_index_insert(&s->ix, v->valuestring, ri,
-			        cJSON_IsString(p) &&
-			            strcmp(p->valuestring, CATALOG_SYNCED_BY) ==
-			                0) != 0)
-				goto out;
-		}
-		next = cJSON_GetObjectItemCaseSensitive(resp, "next");
-		if (!cJSON_IsString(next) || !next->valuestring[0])
-			break;
-		if (pager_next(&pg, next->valuestring, why, sizeof(why)) != 0) {
-			report_warn(s->env->report,
-			    "could not read the catalog of blueprint %s: %s. "
-			    "Stale entities will not be looked for in this run",
-			    s->c->blueprint, why);
-			goto out;
-		}
-		cJSON_DeleteItemFromObjectCaseSensitive(body, "from");
-		cJSON_AddStringToObject(body, "from", next->valuestring);
-		cJSON_Delete(resp);
-		resp = NULL;
-	}
-	rc = 0;
-out:
-	pager_free(&pg);
-	cJSON_Delete(rule);
-	cJSON_Delete(resp);
-	cJSON_Delete(body);
-	return rc;
+	return region_index(s, account, region);
 }
 
 /* --- reporting helpers ---------------------------------------------- */
@@ -324,6 +241,12 @@ wait_until(struct sync *s, long long at)
 	return cancel_requested() ? -1 : 0;
 }
 
+static int
+ready_wait(void *s, long long at)
+{
+	return wait_until(s, at);
+}
+
 static const char *
 str_of(const cJSON *o, const char *name)
 {
@@ -413,11 +336,14 @@ one_summary(struct sync *s, struct region *r, const cJSON *sum)
 		r->skipped++;
 		return;
 	}
-	if (s->c->include_details)
+	if (s->ready && sync_ready_describe(s->ready, k, sum))
 		have_detail = describe(s, r, arn, &cert) == 0;
 	e = catalog_summary_entity(
 	    sum, r->name, a.account, have_detail ? &cert : NULL);
 	doctor_sync(s->env, have_detail ? &cert : NULL, e);
+	if (e && s->ready)
+		sync_ready_check(s->ready, r->account, r->name, k, sum,
+		    have_detail ? &cert : NULL, e);
 	if (have_detail)
 		acm_certificate_free(&cert);
 	if (e && s->acc.a[r->account].name[0]) /* from Organizations */
@@ -709,9 +635,11 @@ finish_report(struct sync *s, struct op_result *res, int rc)
 
 	s->deleted = bs ? bs->deleted : 0;
 	res->outputs = cJSON_CreateObject();
+	buf_puts(&res->step_summary, "### port-acm sync\n\n");
+	sync_ready_report(s->ready, rep, &res->step_summary); /* first */
 	regs = cJSON_AddObjectToObject(rep, "regions");
 	buf_puts(&res->step_summary,
-	    "### port-acm sync\n\n| Region | Listed | Skipped | Status "
+	    "| Region | Listed | Skipped | Status "
 	    "counts | Result |\n|---|---:|---:|---|---|\n");
 	for (i = 0; i < s->nr; i++) {
 		struct region *r = &s->r[i];
@@ -932,7 +860,7 @@ op_sync(struct op_env *env, struct op_result *res)
 		goto out;
 	}
 	if (env->port) {
-		s.catalog_ok = read_catalog(&s) == 0;
+		s.catalog_ok = sync_index_read(&s.ix, env, unit_of, &s) == 0;
 		for (i = 0; i < s.ix.cap; i++)
 			if (s.ix.tab[i].id)
 				s.r[s.ix.tab[i].unit].catalog++;
@@ -952,6 +880,11 @@ op_sync(struct op_env *env, struct op_result *res)
 			buf_puts(&res->summary, "out of memory");
 			goto out;
 		}
+	}
+	if (c->include_details && (s.ready = sync_ready_new(env, &s.acc,
+	                               &s.health, ready_wait, &s)) == NULL) {
+		buf_puts(&res->summary, "out of memory");
+		goto out;
 	}
 	sync_tags_read(s.tags);
 	list_all(&s);
@@ -988,6 +921,7 @@ out:
 	sync_accounts_free(&s.acc);
 	bulk_free(s.bulk);
 	sync_tags_free(s.tags);
+	sync_ready_free(s.ready);
 	sync_health_free(&s.health);
 	cJSON_Delete(s.expiring);
 	cJSON_Delete(s.attention);

@@ -34,13 +34,23 @@ sync_health_note(struct sync_health *h, const char *arn, const char *status,
 		buf_printf(&h->names, "%s%s", h->named > 1 ? ", " : "", arn);
 }
 
+void
+sync_health_at_risk(struct sync_health *h, const char *arn)
+{
+	if (!h->c->fail_on_at_risk)
+		return;
+	h->at_risk++;
+	if (h->named++ < NAMES_MAX)
+		buf_printf(&h->names, "%s%s", h->named > 1 ? ", " : "", arn);
+}
+
 int
 sync_health_finish(
     struct sync_health *h, struct report *report, struct op_result *res)
 {
 	struct buf what = {0};
 
-	if (h->expiring + h->expired + h->failed == 0)
+	if (h->expiring + h->expired + h->failed + h->at_risk == 0)
 		return 0;
 	if (h->expiring)
 		buf_printf(&what, "%lu expiring within %lu days", h->expiring,
@@ -51,6 +61,9 @@ sync_health_finish(
 	if (h->failed)
 		buf_printf(&what, "%s%lu FAILED or VALIDATION_TIMED_OUT",
 		    what.len ? ", " : "", h->failed);
+	if (h->at_risk)
+		buf_printf(&what, "%s%lu at risk of failing renewal",
+		    what.len ? ", " : "", h->at_risk);
 	report_warn(report,
 	    "fail_on: %s certificate%s need%s a person: %s%s. The run fails "
 	    "so the job's owners are notified",

@@ -15,7 +15,7 @@
 struct sync_health {
 	const struct config *c; /* borrowed */
 	double now;
-	unsigned long expiring, expired, failed;
+	unsigned long expiring, expired, failed, at_risk;
 	unsigned long named; /* ARNs in names */
 	struct buf names;    /* owned: up to 20 matching ARNs */
 };
@@ -26,6 +26,10 @@ void sync_health_init(
 /* One listed certificate; arn must be validated (it is logged). */
 void sync_health_note(struct sync_health *h, const char *arn,
     const char *status, double not_after);
+
+/* A certificate whose renewalReadiness is at_risk (sync_ready.h);
+ * arn must be validated. */
+void sync_health_at_risk(struct sync_health *h, const char *arn);
 
 /* When fail_on matched: logs what matched, adds it to res's summary and
  * step summary, and returns 1 (the run fails); 0 otherwise. */

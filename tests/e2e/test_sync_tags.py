@@ -298,7 +298,7 @@ def fail_on_fails_the_job(t, w):
     r = w.run("sync", inputs={"regions": "eu-west-1", "fail_on": "expiring:5,expired",
                               "port_context": json.dumps({"runId": "r_three"})})
     check_rc(t, r, 0, "exit 0: nothing within 5 days, nothing expired")
-    for bad_in, why in (("at_risk", "renewalReadiness"), ("expiring:0", "expiring"),
+    for bad_in, why in (("at_risk", "include_details"), ("expiring:0", "expiring"),
                         ("soon", "not a condition")):
         r = w.run("sync", inputs={"regions": "eu-west-1", "fail_on": bad_in})
         check_rc(t, r, 2, f"fail_on {bad_in!r} is refused")

@@ -268,6 +268,62 @@ def test_change(r53, cli, z):
     T.ok(len(r53.calls_of("ChangeResourceRecordSets")) > n0, "calls recorded")
 
 
+def test_readiness_reads(r53, cli, z):
+    """What sync's renewal readiness sends (issue 18): every zone from the
+    start, 100 a page; then one ListResourceRecordSets per validation
+    record, starting at its name and type, MaxItems 1 (the API's, not the
+    CLI's paginator knob)."""
+    api = Cli(cli.url, cli.env.get("AWS_CA_BUNDLE"))
+    rc, out, err = api("list-hosted-zones-by-name", "--no-paginate",
+                       "--cli-input-json", json.dumps({"MaxItems": "100"}))
+    T.ok(rc == 0 and len(out["HostedZones"]) == 6 and out["IsTruncated"] is False
+         and "DNSName" not in out, "MaxItems=100 without DNSName: every zone, one page",
+         out if rc == 0 else err)
+    T.eq(urllib.parse.parse_qs(last(r53, "ListHostedZonesByName")["query"]),
+         {"maxitems": ["100"]}, "the query carries maxitems only")
+    name, value = "_r1.ready.example.com.", "_v1.xyz.acm-validations.aws."
+    r53.put_record(z["pub"], name, "CNAME", [value])
+    r53.put_record(z["pub"], "_s9.ready.example.com.", "CNAME", ["_v9.acm-validations.aws."])
+
+    def one(start):
+        rc, out, err = api("list-resource-record-sets", "--hosted-zone-id", z["pub"],
+                           "--no-paginate", "--cli-input-json", json.dumps(
+                               {"StartRecordName": start, "StartRecordType": "CNAME",
+                                "MaxItems": "1"}))
+        T.eq(rc, 0, f"list-resource-record-sets from {start} succeeds") or print("# " + err)
+        return out or {}
+    out = one(name)
+    T.ok([r["Name"] for r in out["ResourceRecordSets"]] == [name]
+         and out["ResourceRecordSets"][0]["ResourceRecords"] == [{"Value": value}]
+         and out["IsTruncated"] is True and out["MaxItems"] == "1",
+         "the record itself, one item, truncated", out)
+    q = urllib.parse.parse_qs(last(r53, "ListResourceRecordSets")["query"])
+    T.eq(q, {"name": [name], "type": ["CNAME"], "maxitems": ["1"]},
+         "the CLI's query: name, type, maxitems (what port-acm sends)")
+    out = one("_gone.ready.example.com.")
+    T.ok(out["ResourceRecordSets"] and
+         out["ResourceRecordSets"][0]["Name"] != "_gone.ready.example.com.",
+         "a missing record: the listing starts at the next one (check Name!)", out)
+    rc, out, err = api("list-resource-record-sets", "--hosted-zone-id", z["net"],
+                       "--no-paginate", "--cli-input-json", json.dumps(
+                           {"StartRecordName": "_zz.example.net.",
+                            "StartRecordType": "CNAME", "MaxItems": "1"}))
+    T.ok(rc == 0 and out["ResourceRecordSets"] == [] and out["IsTruncated"] is False,
+         "past the zone's last record: an empty list", out)
+    ca = cli.env.get("AWS_CA_BUNDLE")
+    s, b = signed(cli.url, "GET", f"/2013-04-01/hostedzone/{z['pub']}/rrset?type=CNAME",
+                  ca=ca)
+    T.ok(s == 400 and b"<Code>InvalidInput</Code>" in b,
+         "a type without a name is InvalidInput", b.decode())
+    s, b = signed(cli.url, "GET", f"/2013-04-01/hostedzone/{z['pub']}/rrset?name="
+                  f"{name}&type=BOGUS&maxitems=1", ca=ca)
+    T.ok(s == 400, "a type the model's enum lacks is refused", b.decode())
+    s, b = signed(cli.url, "GET", "/2013-04-01/hostedzone/ZNOSUCHZONE/rrset?name="
+                  f"{name}&type=CNAME&maxitems=1", ca=ca)
+    T.ok(s == 404 and b"<Code>NoSuchHostedZone</Code>" in b,
+         "an unknown zone: NoSuchHostedZone, 404", b.decode())
+
+
 def test_injected(r53, cli, z):
     name = "_inj.example.com."
     r53.fail("ChangeResourceRecordSets", "Throttling")
@@ -451,6 +507,7 @@ def main():
         T.run("list", test_list, r53, cli, z)
         T.run("get zone", test_get_zone, r53, cli, z)
         T.run("change", test_change, r53, cli, z)
+        T.run("readiness reads", test_readiness_reads, r53, cli, z)
         T.run("injected", test_injected, r53, cli, z)
         T.run("cli auth", test_cli_auth, r53, url, pki["ca"])
         T.run("raw", test_raw, r53, url, pki["ca"], z)

@@ -390,11 +390,11 @@ class World:
                 env["AWS_ENDPOINT_URL_ACM"] = self.acm_url
             # Services a test does not fake go nowhere (a closed local
             # port), never to AWS; a test that fakes one overrides it.
-            for svc in ("ORGANIZATIONS", "ACCOUNT"):
+            for svc in ("ORGANIZATIONS", "ACCOUNT", "ROUTE_53"):
                 env["AWS_ENDPOINT_URL_" + svc] = "http://127.0.0.1:9"
-            # The validation doctor's DNS likewise: a closed local port,
-            # never the system's resolvers; tests/e2e/test_doctor.py
-            # points it at its fake DNS.
+            # DNS too (sync's renewal readiness, the validation doctor):
+            # a closed local port, never the system's resolvers, unless
+            # the test starts a fake DNS server.
             env["PORT_ACM_DNS_SERVER"] = "127.0.0.1:9"
             if self.tagging_url:
                 env["AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API"] = \

@@ -1026,8 +1026,28 @@ test_sync(void)
 	    "sync: fail_on list (any case), owner_tag_key");
 	env_set("INPUT_OWNER_TAG_KEY", NULL);
 	env_set("INPUT_FAIL_ON", "at_risk");
-	ok(load(NULL) == CONFIG_ERROR && has(buf_str(&msg), "renewalReadiness"),
-	    "sync: fail_on at_risk refused until readiness is computed");
+	ok(load(NULL) == CONFIG_ERROR && has(buf_str(&msg), "include_details"),
+	    "sync: fail_on at_risk refused without include_details");
+	env_set("INPUT_INCLUDE_DETAILS", "true");
+	ok(load(NULL) == CONFIG_OK && c.fail_on_at_risk && c.sync_route53 &&
+	        !c.need_route53,
+	    "sync: fail_on at_risk with include_details; Route 53 read only");
+	env_set("INPUT_DNS_ROLE_ARN", "arn:aws:iam::123456789012:role/dns");
+	ok(load(NULL) == CONFIG_OK &&
+	        strcmp(c.dns_role_arn, "arn:aws:iam::123456789012:role/dns") ==
+	            0,
+	    "sync: dns_role_arn taken with include_details (readiness)");
+	env_set("INPUT_INCLUDE_DETAILS", NULL);
+	env_set("INPUT_FAIL_ON", NULL);
+	ok(load(NULL) == CONFIG_ERROR && has(buf_str(&msg), "include_details"),
+	    "sync: dns_role_arn without include_details refused, saying so");
+	env_set("INPUT_DNS_ROLE_ARN", NULL);
+	env_set("INPUT_INCLUDE_DETAILS", "true");
+	env_set("INPUT_HOSTED_ZONE_ID", "Z123");
+	ok(load(NULL) == CONFIG_ERROR && has(buf_str(&msg), "hosted_zone_id"),
+	    "sync: hosted_zone_id still refused (readiness finds each zone)");
+	env_set("INPUT_HOSTED_ZONE_ID", NULL);
+	env_set("INPUT_INCLUDE_DETAILS", NULL);
 	env_set("INPUT_FAIL_ON", "expiring:366");
 	ok(load(NULL) == CONFIG_ERROR && has(buf_str(&msg), "expiring"),
 	    "sync: fail_on expiring:N above 365 refused");
