@@ -352,8 +352,13 @@ def sync_is_bounded(t, w):
          "an issued certificate gets none", bodies.get(ok))
     t.contains(log_text(w.port_events()), "at most 10 failed certificates a sync",
                "the run says the rest were left out")
-    cname_qs = {q["qname"] for q in dns.queries if q["qtype"] == "CNAME"}
-    t.eq(len(cname_qs), 10, "the fake DNS was asked for 10 CNAMEs, no more")
+    # The issued one's record is read too, by renewal readiness: not
+    # the doctor's.
+    ready = rec_name(w.acm_record(ok, "ok.example.com")).rstrip(".").lower()
+    cname_qs = {q["qname"] for q in dns.queries if q["qtype"] == "CNAME"
+                and q["qname"].rstrip(".").lower() != ready}
+    t.eq(len(cname_qs), 10, "the fake DNS was asked for 10 CNAMEs of the failed "
+         "certificates, no more")
 
 
 S.main()
