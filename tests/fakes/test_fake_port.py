@@ -438,7 +438,7 @@ def test_tls(pki):
             Client(base, ssl.create_default_context(cafile=pki["ca"])).login()
             T.ok(False, f"TLS: {name} must be refused by the client")
         except urllib.error.URLError as e:
-            T.ok(want in str(e), f"TLS: the fake can serve {name} (client refuses)", e)
+            T.ok(want in str(e), f"TLS: the fake can serve {name} (client refuses)", str(e))
         finally:
             port.stop()
 
