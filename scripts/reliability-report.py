@@ -34,7 +34,8 @@ Kinds and what a "case" is:
     tls          one bad-certificate case (unknown CA, expired, wrong
                  host); passed = refused with a clear message
     fuzz         one check of tests/fuzz/test_fuzz.py; extra.executions,
-                 extra.crashes, extra.targets{...}
+                 extra.crashes, extra.targets{name: executions, seeds,
+                 corpus, kept (findings in tests/fuzz/regressions), ...}
     sanitizer    one unit-test binary under ASan+UBSan; extra.checks
     asan         one end-to-end suite under ASan+UBSan; extra.checks,
                  extra.runs, extra.reports
@@ -174,6 +175,15 @@ def main():
         p, f, t = add(ss)
         line("Fuzzing (libFuzzer)", f"{nt} targets, {ex:,} executions in ~{secs:.0f} s, "
              f"{cr} crashes; {p}/{t} checks pass" + age(ss), f == 0 and cr == 0)
+        # One row per target: runs, committed seeds, the working corpus
+        # the run grew, and past findings kept as regressions.
+        for s in ss:
+            for name, tg in sorted(s["extra"].get("targets", {}).items()):
+                line(f"  {name}", f"{int(tg.get('executions', 0)):,} runs, "
+                     f"{tg.get('seeds', tg.get('replayed', 0))} seeds, corpus "
+                     f"{tg.get('corpus', 0)}, {tg.get('kept', 0)} finding"
+                     f"{'' if tg.get('kept', 0) == 1 else 's'} kept",
+                     bool(tg.get("replay_ok")) and not tg.get("crashes"))
     else:
         not_run("Fuzzing (libFuzzer)")
 

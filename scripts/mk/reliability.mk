@@ -7,12 +7,13 @@
 #                            end-to-end suites under it
 #   make valgrind            end-to-end suites under valgrind memcheck
 #   make fuzz                build and run every libFuzzer target for
-#                            FUZZ_SECONDS in total (default 50)
+#                            FUZZ_SECONDS in total (default 300; make test
+#                            gives the suite 50)
 #   make static-analysis     cppcheck and clang-tidy on src/
 #   make reliability-report  print the figures from build/reliability/ and
 #                            write them into docs/performance.md
 
-FUZZ_SECONDS ?= 50
+FUZZ_SECONDS ?= 300
 
 .PHONY: asan valgrind fuzz static-analysis reliability-report
 

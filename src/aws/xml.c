@@ -239,6 +239,11 @@ xml_escape(struct buf *b, const char *s)
 		case '\'':
 			rc = buf_puts(b, "&apos;");
 			break;
+		case '\r':
+			/* A raw CR reaches the reader as LF (XML 1.0 §2.11,
+			 * end-of-line handling); only a reference keeps it. */
+			rc = buf_puts(b, "&#13;");
+			break;
 		default:
 			if (*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
 				return -1;

@@ -51,9 +51,10 @@ const struct xml_node *xml_path(const struct xml_node *n, const char *path);
  * for (c = xml_child(p, "Member"); c; c = xml_next_named(c)). */
 const struct xml_node *xml_next_named(const struct xml_node *n);
 
-/* Appends s to b with &, <, >, " and ' escaped; control characters
- * other than tab, CR and LF are refused (XML 1.0 cannot carry them):
- * -1 then, or on out of memory. */
+/* Appends s to b with &, <, >, " and ' escaped, and CR as "&#13;" (a
+ * raw CR would be read back as LF); control characters other than tab,
+ * CR and LF are refused (XML 1.0 cannot carry them): -1 then, or on out
+ * of memory. Element content only: the text parses back unchanged. */
 int xml_escape(struct buf *b, const char *s);
 
 #endif

@@ -95,13 +95,11 @@ buf_reset(struct buf *b)
 void
 buf_wipe(struct buf *b)
 {
-	if (b->data) {
-		volatile char *p = b->data;
-		size_t i;
-
-		for (i = 0; i < b->cap; i++)
-			p[i] = 0;
-	}
+	/* explicit_bzero: a wipe the compiler may not drop, and one call
+	 * rather than a byte loop (a 2 MiB buffer of a shared config file
+	 * took 0.1 s per wipe under the fuzzer's instrumentation). */
+	if (b->data)
+		explicit_bzero(b->data, b->cap);
 	buf_free(b);
 }
 

@@ -24,6 +24,7 @@
 #define IMDS_DEFAULT       "http://169.254.169.254"
 #define IMDS_TIMEOUT       1000 /* ms; one attempt (botocore) */
 #define IMDS_ROLE_PATH     "/latest/meta-data/iam/security-credentials/"
+#define IMDS_TOKEN_HDR     "x-aws-ec2-metadata-token: "
 
 struct meta_source {
 	const struct creds_env *env;
@@ -173,6 +174,10 @@ container_fetch(void *arg, time_t now, struct aws_credentials *out, char *why,
 		    http_sleep_ms(env->http, 1000) != 0)
 			break;
 	}
+	/* Its answer may quote the token back: the run log and Port's
+	 * run see this text, and only GitHub's log masks (defect 6). */
+	if (tok != NULL)
+		str_redact(err, tok);
 	str_printf(why, whylen,
 	    "the container credentials endpoint %s failed: "
 	    "%s",
@@ -333,8 +338,7 @@ imds_fetch(void *arg, time_t now, struct aws_credentials *out, char *why,
 		goto done;
 	} else {
 		mask(env, resp.body.data);
-		if (buf_printf(&hdr, "x-aws-ec2-metadata-token: %s",
-		        resp.body.data) != 0)
+		if (buf_printf(&hdr, IMDS_TOKEN_HDR "%s", resp.body.data) != 0)
 			goto oom;
 	}
 	buf_reset(&url);
@@ -354,10 +358,16 @@ imds_fetch(void *arg, time_t now, struct aws_credentials *out, char *why,
 	}
 	str_copy(role, sizeof(role), resp.body.data);
 	role[strcspn(role, "\r\n")] = '\0';
-	if (role[0] == '\0' || strpbrk(role, "/?# ")) {
+	/* The name becomes a path segment as it is: only an IAM role
+	 * name's characters (1..64 of [A-Za-z0-9+=,.@_-]) may; a byte
+	 * outside them (a tab, a non-ASCII byte, '/', '?') would reach
+	 * the request line unencoded or move the path. */
+	if (role[0] == '\0' || strlen(role) > 64 ||
+	    strspn(role, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	                 "0123456789+=,.@_-") != strlen(role)) {
 		str_copy(why, whylen,
-		    "EC2 instance metadata named no usable "
-		    "role");
+		    "EC2 instance metadata named no usable role (not an IAM "
+		    "role name)");
 		goto done;
 	}
 	buf_reset(&url);
@@ -374,6 +384,9 @@ imds_fetch(void *arg, time_t now, struct aws_credentials *out, char *why,
 	}
 	rc = parse_creds_json(resp.body.data, resp.body.len,
 	    "EC2 instance metadata", out, why, whylen);
+	/* Its Message may quote the session token back (defect 6). */
+	if (rc != 0 && hdr.len > strlen(IMDS_TOKEN_HDR))
+		str_redact(why, buf_str(&hdr) + strlen(IMDS_TOKEN_HDR));
 	goto done;
 oom:
 	str_copy(why, whylen, "out of memory");

@@ -1,5 +1,7 @@
 #include "ops/acm_list.h"
 
+#include <string.h>
+
 cJSON *
 acm_list_params(const char *next)
 {
@@ -24,4 +26,55 @@ acm_list_params(const char *next)
 		return NULL;
 	}
 	return p;
+}
+
+int
+acm_list_page(const cJSON *resp, const char *where, unsigned long page,
+    const cJSON **list, struct buf *next, char *why, size_t whylen)
+{
+	const cJSON *t;
+
+	*list =
+	    cJSON_GetObjectItemCaseSensitive(resp, "CertificateSummaryList");
+	buf_reset(next);
+	if (!cJSON_IsArray(*list)) {
+		*list = NULL;
+		str_printf(why, whylen,
+		    "ACM answered ListCertificates in %s (page %lu) without a "
+		    "CertificateSummaryList, so the listing is incomplete; "
+		    "run the sync again, and if it persists, check what sits "
+		    "between the runner and ACM (a proxy, a custom endpoint)",
+		    where, page);
+		return -1;
+	}
+	t = cJSON_GetObjectItemCaseSensitive(resp, "NextToken");
+	if (cJSON_IsString(t) && t->valuestring[0] &&
+	    buf_puts(next, t->valuestring) != 0) {
+		str_copy(why, whylen, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+int
+acm_list_summary(const cJSON *sum, const char *region, const char *account,
+    struct arn *a, char *why, size_t whylen)
+{
+	const cJSON *v =
+	    cJSON_GetObjectItemCaseSensitive(sum, "CertificateArn");
+
+	if (validate_certificate_arn("CertificateArn",
+	        cJSON_IsString(v) ? v->valuestring : "", a, why, whylen) != 0)
+		return -1;
+	/* Validated above: the ARN is safe to name. */
+	if (strcmp(a->region, region) != 0)
+		str_printf(why, whylen, "CertificateArn %s is of region %s",
+		    v->valuestring, a->region);
+	else if (account != NULL && account[0] &&
+	         strcmp(a->account, account) != 0)
+		str_printf(why, whylen, "CertificateArn %s is of account %s",
+		    v->valuestring, a->account);
+	else
+		return 0;
+	return -1;
 }

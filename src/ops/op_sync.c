@@ -305,11 +305,8 @@ one_summary(struct sync *s, struct region *r, const cJSON *sum)
 	int st, have_detail = 0;
 
 	r->listed++;
-	if (validate_certificate_arn(
-	        "CertificateArn", arn, &a, why, sizeof(why)) != 0 ||
-	    strcmp(a.region, r->name) != 0 ||
-	    (s->acc.a[r->account].id[0] &&
-	        strcmp(a.account, s->acc.a[r->account].id) != 0)) {
+	if (acm_list_summary(sum, r->name, s->acc.a[r->account].id, &a, why,
+	        sizeof(why)) != 0) {
 		r->skipped++;
 		if (s->fail_logged++ < LOG_MAX)
 			report_warn(s->env->report,
@@ -418,8 +415,8 @@ list_page(struct sync *s, struct region *r)
 {
 	struct acm_error err;
 	cJSON *params, *resp = NULL;
-	const cJSON *list, *next;
-	char why[256];
+	const cJSON *list;
+	char why[512];
 
 	r->next_at = http_now_ms() + LIST_PACE_MS;
 	if ((params = acm_list_params(buf_str(&r->token))) == NULL) {
@@ -434,27 +431,18 @@ list_page(struct sync *s, struct region *r)
 	}
 	cJSON_Delete(params);
 	r->pages++;
-	list = cJSON_GetObjectItemCaseSensitive(resp, "CertificateSummaryList");
 	/* Complete only if every page had its list: not "no certificates" */
-	if (!cJSON_IsArray(list)) {
+	if (acm_list_page(resp, r->label, r->pages, &list, &r->token, why,
+	        sizeof(why)) != 0) {
 		cJSON_Delete(resp);
 		r->failed = r->done = 1;
-		buf_printf(&r->error,
-		    "ACM answered ListCertificates in %s (page %lu) without a "
-		    "CertificateSummaryList, so the listing is incomplete; "
-		    "run the sync again, and if it persists, check what sits "
-		    "between the runner and ACM (a proxy, a custom endpoint)",
-		    r->label, r->pages);
+		buf_puts(&r->error, why);
 		report_warn(s->env->report,
 		    "%s. Nothing will be deleted from the catalog for %s in "
 		    "this run",
 		    buf_str(&r->error), r->label);
 		return;
 	}
-	next = cJSON_GetObjectItemCaseSensitive(resp, "NextToken");
-	buf_reset(&r->token);
-	if (cJSON_IsString(next) && next->valuestring[0])
-		buf_puts(&r->token, next->valuestring);
 	r->held = resp; /* written by held_page, once its tags are in */
 	r->done = r->token.len == 0;
 	if (pager_next(&r->pager, buf_str(&r->token), why, sizeof(why)) != 0) {

@@ -1,4 +1,5 @@
 #include "port/bulk.h"
+#include "port/bulk_answer.h"
 
 #include <curl/curl.h>
 #include <stdio.h>
@@ -377,30 +378,28 @@ again(struct bulk *b, struct batch *bt, const struct retry_outcome *o,
 static void
 upsert_answer(struct bulk *b, struct batch *bt, const cJSON *resp)
 {
-	const cJSON *errs = cJSON_GetObjectItemCaseSensitive(resp, "errors");
-	const cJSON *oks = cJSON_GetObjectItemCaseSensitive(resp, "entities");
-	const cJSON *e, *idx, *msg, *code;
+	struct bulk_answer *ans = calloc(bt->n + 1, sizeof(*ans));
+	size_t *refused = calloc(bt->n + 1, sizeof(*refused));
 	char reason[1200];
-	size_t i;
-	double k;
+	size_t i, j, nrefused;
 
-	cJSON_ArrayForEach(e, oks)
-	{
-		idx = cJSON_GetObjectItemCaseSensitive(e, "index");
-		k = cJSON_IsNumber(idx) ? idx->valuedouble : -1;
-		if (k >= 0 && k < (double)bt->n && bt->items[(size_t)k].id) {
-			b->st.written++;
-			item_free(&bt->items[(size_t)k]);
-		}
+	if (ans == NULL || refused == NULL) {
+		free(ans);
+		free(refused);
+		fail_batch(b, bt, 0, "out of memory");
+		return;
 	}
-	cJSON_ArrayForEach(e, errs)
-	{
-		idx = cJSON_GetObjectItemCaseSensitive(e, "index");
-		k = cJSON_IsNumber(idx) ? idx->valuedouble : -1;
-		if (!(k >= 0 && k < (double)bt->n) ||
-		    bt->items[(size_t)k].id == NULL)
+	bulk_read_upsert(resp, bt->n, ans, refused, &nrefused);
+	for (i = 0; i < bt->n; i++)
+		if (ans[i].verdict == BULK_WRITTEN && bt->items[i].id) {
+			b->st.written++;
+			item_free(&bt->items[i]);
+		}
+	/* In the order Port listed them. */
+	for (j = 0; j < nrefused; j++) {
+		i = refused[j];
+		if (bt->items[i].id == NULL)
 			continue;
-		i = (size_t)k;
 		if (bt->items[i].tries == 0) {
 			/* Once more, in a later call: a conflict or a
 			 * moment's overload often passes. */
@@ -410,43 +409,28 @@ upsert_answer(struct bulk *b, struct batch *bt, const cJSON *resp)
 			memset(&bt->items[i], 0, sizeof(bt->items[i]));
 			continue;
 		}
-		msg = cJSON_GetObjectItemCaseSensitive(e, "message");
-		code = cJSON_GetObjectItemCaseSensitive(e, "statusCode");
 		snprintf(reason, sizeof(reason), "%s",
-		    cJSON_IsString(msg) ? msg->valuestring
-		                        : "Port gave no reason");
+		    ans[i].reason ? ans[i].reason : "Port gave no reason");
 		str_scrub(reason);
-		fail_item(b, 0, &bt->items[i],
-		    cJSON_IsNumber(code) ? (long)code->valuedouble : 0, reason);
+		fail_item(b, 0, &bt->items[i], ans[i].status, reason);
 	}
 	/* Port answered for every entity; any it left out is a failure. */
 	for (i = 0; i < bt->n; i++)
 		if (bt->items[i].id)
 			fail_item(b, 0, &bt->items[i], 0,
 			    "Port's answer did not mention this entity");
+	free(ans);
+	free(refused);
 	batch_free(bt);
 }
 
 static void
 delete_answer(struct bulk *b, struct batch *bt, const cJSON *resp)
 {
-	const cJSON *gone =
-	    cJSON_GetObjectItemCaseSensitive(resp, "deletedEntities");
-	const cJSON *e;
 	size_t i;
 
 	for (i = 0; i < bt->n; i++) {
-		int found = 0;
-
-		cJSON_ArrayForEach(e, gone)
-		{
-			if (cJSON_IsString(e) &&
-			    strcmp(e->valuestring, bt->items[i].id) == 0) {
-				found = 1;
-				break;
-			}
-		}
-		if (found)
+		if (bulk_read_delete(resp, bt->items[i].id))
 			b->st.deleted++;
 		else /* [U] unknown ids are skipped: already gone */
 			b->st.not_found++;

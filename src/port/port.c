@@ -164,6 +164,10 @@ call(struct port *p, const char *method, const char *path, const cJSON *body,
 			    resp.body.data, resp.body.len);
 			okv = cJSON_GetObjectItemCaseSensitive(json_resp, "ok");
 			if (cJSON_IsObject(json_resp) && !cJSON_IsFalse(okv)) {
+				/* An earlier attempt's failure is not this
+				 * answer's (a caller reads err->http_status).
+				 */
+				memset(err, 0, sizeof(*err));
 				status = resp.status;
 				if (out != NULL) {
 					*out = json_resp;
@@ -194,8 +198,11 @@ call(struct port *p, const char *method, const char *path, const cJSON *body,
 
 			if (resp.status == 401 && auth && !refreshed) {
 				refreshed = 1;
+				/* A failed refresh is never a success, even
+				 * when the token call itself got a 2xx with no
+				 * usable token (fuzz_port_answers' finding). */
 				if (port_authenticate(p, err) != 0) {
-					status = err->http_status
+					status = err->http_status >= 300
 					             ? err->http_status
 					             : -1;
 					goto done;

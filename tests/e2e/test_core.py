@@ -6,12 +6,13 @@ import json
 import os
 import re
 import sys
+import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from harness import (ACCOUNT, REGION, RUN_ID, Suite, cert_arn,  # noqa: E402
                      check_no_acm_call, check_no_mutation, check_rc,
                      check_secrets_masked, check_terminal, connections, logs,
-                     tokens_issued)
+                     terminal_events, tokens_issued)
 
 S = Suite("core")
 DOMAIN = "www.example.com"
@@ -791,6 +792,34 @@ def port_500_on_terminal_is_exit_3(t, w):
                                  "port_context": ctx()}, timeout=120)
     check_rc(t, r, 3)
     t.ok(r.outputs.get("certificate_arn", "").startswith("arn:"), "outputs written")
+
+
+@S.test
+def port_refresh_with_no_token_is_not_a_success(t, w):
+    """fuzz_port_answers' finding (tests/fuzz/regressions/fuzz_port_answers/):
+    a call answered 401 re-authenticates; when the token call first got
+    an unusable 2xx (retried) and then a 2xx without an accessToken, the
+    failed refresh returned that 2xx, so the call counted as done with no
+    answer: the terminal PATCH "succeeded" without reaching Port and the
+    run exited 0 with the Port run left open. It is a failure: exit 3."""
+    w.add_run(RUN_ID)
+    w.acm.fault("RequestCertificate", "slow", seconds=2)
+    sp = w.spawn("request", inputs={"domain_name": DOMAIN, "aws_region": REGION,
+                                    "port_context": ctx()})
+    end = time.monotonic() + 20
+    while time.monotonic() < end and not any(
+            q["route"] == "RequestCertificate" for q in list(w.acm.requests)):
+        time.sleep(0.02)
+    # Logged in by now: from here every run update is refused and every
+    # refresh gets an unusable answer, then one without a token.
+    w.port_fault("patch", "status", status=401, times=None)
+    w.port_fault("log", "status", status=401, times=None)
+    for _ in range(40):
+        w.port.fault("token", "garbage", count=1, status=200, body=b"[1, 2]")
+        w.port.fault("token", "status", count=1, status=200, body=b'{"ok": true}')
+    r = sp.finish(120)
+    check_rc(t, r, 3, "exit 3: the run could not be updated")
+    t.eq(terminal_events(w.port_events(RUN_ID)), [], "no terminal update reached Port")
 
 
 @S.test

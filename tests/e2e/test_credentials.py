@@ -381,6 +381,39 @@ def container_credentials_eks(t, w):
 
 
 @S.test
+def container_token_quoted_back_is_redacted(t, w):
+    """fuzz_metadata's finding (tests/fuzz/regressions/fuzz_metadata/):
+    a container endpoint whose answer quotes the Authorization token
+    back put the token into the chain's reason, which reaches the run
+    log and Port's run, where GitHub's mask does not apply (the class
+    of defect 6)."""
+    tok = "eksPodIdentityToken-" + "q" * 40
+    ctr = start(w, FakeContainer, trust=[w.acm], auth_token=tok,
+                quote_token=True)
+    w.add_run(RUN_ID)
+    try:
+        r = w.run("request", aws=False, inputs=inputs(),
+                  env=env(w, AWS_CONTAINER_CREDENTIALS_FULL_URI=ctr.url + ctr.path,
+                          AWS_CONTAINER_AUTHORIZATION_TOKEN=tok))
+        check_rc(t, r, 2)
+        t.ok(ctr.calls and all(c["auth"] == tok for c in ctr.calls),
+             "the endpoint got the token (and quoted it back)", ctr.calls)
+        t.match(r.stderr, r"answered without AccessKeyId: no role for token \*\*\*",
+                "the reason keeps the endpoint's message, the token redacted",
+                diag=r.stderr[-800:])
+        shown = [ln for ln in (r.stdout + r.stderr).splitlines()
+                 if not ln.startswith("::add-mask::")]
+        t.ok(not any(tok in ln for ln in shown),
+             "the token is nowhere in the output but its ::add-mask::")
+        evs = w.port_events(RUN_ID)
+        t.ok(evs and tok not in json.dumps([e["body"] for e in evs]),
+             "nor in anything Port's run received")
+        check_terminal(t, w, "FAILURE", r=r)
+    finally:
+        stop(w)
+
+
+@S.test
 def container_credentials_bad_host(t, w):
     w.add_run(RUN_ID)
     r = w.run("request", aws=False, inputs=inputs(),
@@ -434,6 +467,36 @@ def imds_v2(t, w):
         t.ok(all(c["headers"].get("x-aws-ec2-metadata-token") for c in imds.calls[1:]),
              "every GET carries the IMDSv2 token")
         check_signed_by(t, w, imds.issued[0], "instance profile")
+    finally:
+        stop(w)
+
+
+@S.test
+def imds_role_name_with_raw_bytes_is_refused(t, w):
+    """fuzz_metadata's finding (tests/fuzz/regressions/fuzz_metadata/):
+    the role name IMDS answers went into the next URL as it was, so a
+    tab or a non-ASCII byte reached the request line unencoded. Only an
+    IAM role name is used; anything else stops before a third request."""
+    imds = start(w, FakeIMDS, trust=[w.acm])
+    w.add_run(RUN_ID)
+    try:
+        for role in ("ec2-r\u00f4le", "ec2\trole", "a" * 65):
+            imds.ROLE = role
+            with imds.lock:
+                imds.calls.clear()
+            w.reset_run(RUN_ID)
+            r = w.run("request", aws=False, inputs=inputs(),
+                      env=env(w, AWS_EC2_METADATA_DISABLED=None,
+                              AWS_EC2_METADATA_SERVICE_ENDPOINT=imds.url,
+                              RUNNER_ENVIRONMENT="self-hosted"))
+            check_rc(t, r, 2, f"{role!r}: exit 2, no credentials")
+            t.match(r.stderr, r"EC2 instance metadata named no usable role",
+                    f"{role!r}: refused, saying why", diag=r.stderr[-600:])
+            t.eq([(c["method"], c["path"]) for c in imds.calls],
+                 [("PUT", "/latest/api/token"),
+                  ("GET", "/latest/meta-data/iam/security-credentials/")],
+                 f"{role!r}: IMDS got no request for that name")
+        t.eq(w.acm_calls(), [], "ACM never called")
     finally:
         stop(w)
 

@@ -249,6 +249,27 @@ def defect_23_expiring_list_keeps_the_soonest_hundred(t, w):
 
 
 @S.test
+def summary_of_another_region_is_skipped_saying_why(t, w):
+    """Found while extracting acm_list_summary for fuzz_list_pages: a
+    valid ARN of another region, listed by eu-west-1, was skipped with a
+    warning whose reason was an uninitialised buffer (stack bytes into
+    the run log and Port's run). The reason names the ARN's region."""
+    setup(w, 2, regions=("eu-west-1",))
+    odd = arn_in("us-east-1", 7)
+    w.acm.add_certificate("odd.example.com", arn=odd)
+    with w.acm.lock:
+        w.acm.certs[odd]["_region"] = "eu-west-1"  # listed where it is not
+    r = sync(w, {"regions": "eu-west-1"})
+    check_rc(t, r, 0, "exit 0")
+    with w.port.lock:
+        got = {k[1] for k in w.port.entities if k[0] == BP}
+    t.ok(len(got) == 2 and odd not in got, "the two of eu-west-1 written, not it", got)
+    want = f"does not recognise (CertificateArn {odd} is of region us-east-1)"
+    t.ok(any(want in x for x in r.warnings), "the warning says which region", r.warnings)
+    t.ok(want in log_text(w.port_events(RUN_ID)), "and so does Port's run log")
+
+
+@S.test
 def blueprint_property_missing(t, w):
     setup(w, 30)
     w.add_blueprint(BP, drop=("keyPairOrigin",))

@@ -477,15 +477,18 @@ class _Minting:
 
 class FakeContainer(FakeServer, _Minting):
     """The ECS / EKS Pod Identity credentials endpoint: GET <path> with
-    Authorization: <token> when one is required."""
+    Authorization: <token> when one is required. quote_token: answer 200
+    with no credentials and a Message that quotes the Authorization
+    header back (a hostile or broken endpoint)."""
     name = "fake-container"
     secret_prefix, token_prefix = "ctrSecret", "ctrToken"
 
     def __init__(self, trust=(), auth_token=None, path="/v2/credentials/x",
-                 lifetime=3600, **kw):
+                 lifetime=3600, quote_token=False, **kw):
         super().__init__(**kw)
         self.trust = list(trust)
         self.auth_token = auth_token
+        self.quote_token = quote_token
         self.path = path
         self.lifetime = lifetime
         self.issued = []
@@ -500,6 +503,9 @@ class FakeContainer(FakeServer, _Minting):
         if self.auth_token is not None and \
                 req.header("Authorization") != self.auth_token:
             return Response(401, {"message": "bad authorization token"})
+        if self.quote_token:
+            return Response(200, {"Message": "no role for token "
+                                  + str(req.header("Authorization"))})
         return Response(200, _creds_json(*self.mint(self.lifetime)))
 
 

@@ -207,8 +207,14 @@ http_send(struct http *h, const struct http_request *req,
 	if (strncmp(line, "RESET", 5) == 0 ||
 	    strncmp(line, "TIMEOUT", 7) == 0 || strncmp(line, "TLS", 3) == 0 ||
 	    strncmp(line, "BIG", 3) == 0 || strncmp(line, "OTHER", 5) == 0) {
-		snprintf(err, errlen, "%s: scripted failure %.*s", req->url,
-		    (int)(eol - line), line);
+		/* The keyword only: the rest of the line is the fuzzer's
+		 * bytes, which no transport error message would carry. */
+		snprintf(err, errlen, "%s: scripted failure %s", req->url,
+		    line[0] == 'R'   ? "RESET"
+		    : line[1] == 'I' ? "TIMEOUT"
+		    : line[0] == 'T' ? "TLS"
+		    : line[0] == 'B' ? "BIG"
+		                     : "OTHER");
 		switch (line[0]) {
 		case 'R':
 			return HTTP_ECONNECT;

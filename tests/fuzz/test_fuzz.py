@@ -221,6 +221,7 @@ def main():
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                            text=True, errors="replace", env=env, timeout=300)
         nreg = sum(1 for f in files if "/regressions/" in f)
+        summary["targets"][name].update(seeds=len(files) - nreg, kept=nreg)
         good = p.returncode == 0
         tap(good, f"{name}: replays {len(files) - nreg} seed and {nreg} regression inputs",
             None if good else p.stdout)
@@ -277,6 +278,10 @@ def main():
                 t["seconds"] = share
                 t["crashes"] += len(found) if found else (0 if good else 1)
                 t["saved"] = kept
+                t["kept"] = t.get("kept", 0) + len(kept)
+                # What the run left in its working corpus (seeds and
+                # regressions are read in place, not copied there).
+                t["corpus"] = len(os.listdir(os.path.join(OUT, "corpus", name)))
                 summary["executions"] += execs
                 summary["crashes"] += len(found) if found else (0 if good else 1)
 

@@ -128,6 +128,27 @@ test_escape(void)
 	buf_free(&b);
 }
 
+/* fuzz_xml's first finding (tests/fuzz/regressions/fuzz_xml/crash-9a32...):
+ * a raw CR in escaped text was read back as LF, so what a writer sent
+ * was not what the reader got. */
+static void
+test_escape_keeps_cr(void)
+{
+	struct buf b = {0}, doc = {0};
+	struct xml_node *root = NULL;
+	char err[256];
+
+	ok(xml_escape(&b, "f\r\ng\rh") == 0, "CR escaped");
+	is_str(buf_str(&b), "f&#13;\ng&#13;h", "CR as a character reference");
+	buf_printf(&doc, "<a>%s</a>", buf_str(&b));
+	ok(xml_parse(doc.data, doc.len, &root, err, sizeof(err)) == 0 &&
+	        strcmp(root->text, "f\r\ng\rh") == 0,
+	    "escaped CR parses back as CR, not LF");
+	xml_free(root);
+	buf_free(&doc);
+	buf_free(&b);
+}
+
 int
 main(void)
 {
@@ -135,5 +156,6 @@ main(void)
 	test_refused();
 	test_bounds();
 	test_escape();
+	test_escape_keeps_cr();
 	return done_testing();
 }
