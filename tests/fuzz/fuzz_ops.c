@@ -68,6 +68,9 @@ static const char *const common_env[][2] = {
     {"AWS_SECRET_ACCESS_KEY", AWS_SECRET},
     {"AWS_SESSION_TOKEN", AWS_TOKEN},
     {"AWS_ENDPOINT_URL_ACM", "http://127.0.0.1:9"},
+    /* The validation doctor's DNS: a closed local port, never the
+     * system's resolvers. */
+    {"PORT_ACM_DNS_SERVER", "127.0.0.1:9"},
 };
 
 static const char *op_name;
