@@ -3,9 +3,9 @@
  * catalog (issue 12), and optionally out of it when ACM no longer has it.
  *
  * Design: one process, one thread. ACM allows ListCertificates about once
- * a second per account and region (aws-acm.md §8), so the regions are
- * interleaved rather than listed one after another: the region whose next
- * page is due first is asked next, and while no region is due the time
+ * a second per account and region (aws-acm.md §8), so the units are
+ * interleaved (sync_list.c): those due are asked together, up to
+ * max_concurrency at once, and while no unit is due the time
  * goes to Port, whose bulk writes (bulk.c) stay in flight on their own
  * connections. Each page (at most 1000 summaries) becomes entities that
  * are handed to the bulk writer at once and freed; the writer holds at
@@ -37,6 +37,7 @@
 #include "ops/sync_accounts.h"
 #include "ops/sync_health.h"
 #include "ops/sync_index.h"
+#include "ops/sync_list.h"
 #include "ops/sync_report.h"
 #include "ops/sync_tags.h"
 #include "port/bulk.h"
@@ -141,9 +142,13 @@ read_catalog(struct sync *s)
 	cJSON_AddStringToObject(rule, "property", "region");
 	cJSON_AddStringToObject(rule, "operator", "in");
 	vals = cJSON_AddArrayToObject(rule, "value");
-	for (i = 0; i < s->c->nregions; i++)
-		cJSON_AddItemToArray(
-		    vals, cJSON_CreateString(s->c->regions[i]));
+	for (i = 0; i < s->nr; i++) { /* each region once */
+		for (ri = 0; ri < i && strcmp(s->r[ri].name, s->r[i].name);)
+			ri++;
+		if (ri == i)
+			cJSON_AddItemToArray(
+			    vals, cJSON_CreateString(s->r[i].name));
+	}
 	cJSON_AddItemToArray(rules, rule);
 	rule = NULL;
 	vals = cJSON_AddArrayToObject(body, "include");
@@ -328,8 +333,9 @@ region_failed(struct sync *s, struct region *r, const struct acm_error *err,
 /* Waits until `at`, giving the time to Port's writes; -1 at once on a
  * cancel or when the deadline comes first. */
 static int
-wait_until(struct sync *s, long long at)
+wait_until(void *ctx, long long at)
 {
+	struct sync *s = ctx;
 	long long now, dl;
 
 	while ((now = http_now_ms()) < at) {
@@ -447,7 +453,13 @@ one_summary(struct sync *s, struct region *r, const cJSON *sum)
 		r->skipped++;
 		return;
 	}
-	sync_tags_apply(s->tags, (size_t)(r - s->r), r->acm, arn, e);
+	/* Tags are read in the config's regions with the run's own
+	 * credentials (sync_tags.h): other accounts' are left as they are. */
+	for (st = 0; st < (int)s->c->nregions &&
+	             strcmp(s->c->regions[st], r->name) != 0;)
+		st++;
+	if (!s->acc.a[r->account].creds)
+		sync_tags_apply(s->tags, (size_t)st, r->acm, arn, e);
 	r->queued++;
 	if (s->bulk) {
 		bulk_upsert(s->bulk, e);
@@ -488,32 +500,25 @@ region_done(struct sync *s, struct region *r)
 		    r->label, r->catalog);
 }
 
-/* One ListCertificates page of region r. */
+/* One ListCertificates page of unit i, asked at `asked` (sync_list.h). */
 static void
-list_page(struct sync *s, struct region *r)
+on_page(void *ctx, size_t i, long long asked, const cJSON *resp,
+    const struct acm_error *err)
 {
-	struct acm_error err;
-	cJSON *params, *resp = NULL;
+	struct sync *s = ctx;
+	struct region *r = &s->r[i];
 	const cJSON *list, *sum, *next;
 	char why[256];
 
-	r->next_at = http_now_ms() + LIST_PACE_MS;
-	if ((params = acm_list_params(buf_str(&r->token))) == NULL) {
-		r->failed = r->done = 1;
-		buf_puts(&r->error, "out of memory");
+	r->next_at = asked + LIST_PACE_MS;
+	if (resp == NULL) {
+		region_failed(s, r, err, "ListCertificates");
 		return;
 	}
-	if (acm_call(r->acm, "ListCertificates", params, &resp, &err) != 0) {
-		cJSON_Delete(params);
-		region_failed(s, r, &err, "ListCertificates");
-		return;
-	}
-	cJSON_Delete(params);
 	r->pages++;
 	list = cJSON_GetObjectItemCaseSensitive(resp, "CertificateSummaryList");
 	/* Complete only if every page had its list: not "no certificates" */
 	if (!cJSON_IsArray(list)) {
-		cJSON_Delete(resp);
 		r->failed = r->done = 1;
 		buf_printf(&r->error,
 		    "ACM answered ListCertificates in %s (page %lu) without a "
@@ -532,7 +537,6 @@ list_page(struct sync *s, struct region *r)
 	buf_reset(&r->token);
 	if (cJSON_IsString(next) && next->valuestring[0])
 		buf_puts(&r->token, next->valuestring);
-	cJSON_Delete(resp);
 	if (pager_next(&r->pager, buf_str(&r->token), why, sizeof(why)) != 0) {
 		r->failed = r->done = 1;
 		buf_printf(&r->error, "ACM in %s: %s", r->label, why);
@@ -546,35 +550,26 @@ list_page(struct sync *s, struct region *r)
 		region_done(s, r);
 }
 
-static void
-list_all(struct sync *s)
+static int
+on_pending(
+    void *ctx, size_t i, struct acm **acm, const char **token, long long *due)
 {
-	struct region *due;
-	size_t i;
+	struct region *r = &((struct sync *)ctx)->r[i];
 
-	for (;;) {
-		due = NULL;
-		for (i = 0; i < s->nr; i++)
-			if (!s->r[i].done &&
-			    (due == NULL || s->r[i].next_at < due->next_at))
-				due = &s->r[i];
-		if (due == NULL)
-			return;
-		if (wait_until(s, due->next_at) != 0) {
-			for (i = 0; i < s->nr; i++)
-				if (!s->r[i].done) {
-					s->r[i].failed = s->r[i].done = 1;
-					buf_printf(&s->r[i].error,
-					    "the run%s before the listing "
-					    "ended",
-					    cancel_requested()
-					        ? " was cancelled"
-					        : "'s time limit passed");
-				}
-			return;
-		}
-		list_page(s, due);
-	}
+	*acm = r->acm;
+	*token = buf_str(&r->token);
+	*due = r->next_at;
+	return !r->done;
+}
+
+static void
+on_stopped(void *ctx, size_t i)
+{
+	struct region *r = &((struct sync *)ctx)->r[i];
+
+	r->failed = r->done = 1;
+	buf_printf(&r->error, "the run%s before the listing ended",
+	    cancel_requested() ? " was cancelled" : "'s time limit passed");
 }
 
 /* --- stale entities -------------------------------------------------- */
@@ -832,8 +827,9 @@ finish_report(struct sync *s, struct op_result *res, int rc)
 		    failed_regions == 1 ? "" : "s");
 	/* An account that refused its role: its reason once, not per region. */
 	for (i = 0; i < s->nr; i++)
-		if (s->r[i].failed && (!s->acc.a[s->r[i].account].failed ||
-		                          i % s->c->nregions == 0))
+		if (s->r[i].failed &&
+		    (!s->acc.a[s->r[i].account].failed || i == 0 ||
+		        s->r[i - 1].account != s->r[i].account))
 			buf_printf(
 			    &res->summary, " %s", buf_str(&s->r[i].error));
 	if (s->refused)
@@ -859,18 +855,30 @@ open_regions(struct sync *s)
 	const struct config *c = s->c;
 	struct region *r;
 	char ep[2048];
-	size_t i;
+	size_t i, j, k = 0;
 
-	if ((s->nr = s->acc.n * c->nregions) == 0)
+	/* regions: all: each account's own; one unit for a failed one. */
+	for (i = 0; i < s->acc.n; i++)
+		s->nr += !c->regions_all      ? c->nregions
+		         : s->acc.a[i].failed ? 1
+		                              : s->acc.a[i].nregions;
+	if (s->nr == 0)
 		return 0; /* an empty shard */
 	if ((s->r = calloc(s->nr, sizeof(*s->r))) == NULL)
 		return -1;
-	for (i = 0; i < s->nr; i++) {
-		const struct sync_account *a = &s->acc.a[i / c->nregions];
+	for (i = 0, j = 0; i < s->nr; i++, j++) {
+		const struct sync_account *a;
 
+		while (j >= (!c->regions_all         ? c->nregions
+		                : s->acc.a[k].failed ? 1
+		                                     : s->acc.a[k].nregions))
+			k++, j = 0;
+		a = &s->acc.a[k];
 		r = &s->r[i];
-		r->name = c->regions[i % c->nregions];
-		r->account = i / c->nregions;
+		r->name = !c->regions_all ? c->regions[j]
+		          : a->failed     ? "all"
+		                          : a->regions[j];
+		r->account = k;
 		str_printf(r->label, sizeof(r->label), "%s%s%s", a->id,
 		    a->id[0] ? "/" : "", r->name);
 		pager_init(&r->pager, "ACM", "page token", ACM_LIST_MAX_PAGES);
@@ -944,7 +952,8 @@ op_sync(struct op_env *env, struct op_result *res)
 		}
 	}
 	sync_tags_read(s.tags);
-	list_all(&s);
+	sync_list_run(&(struct sync_list_ops){&s, s.nr, c->max_concurrency,
+	    on_pending, on_page, wait_until, on_stopped});
 	if (s.bulk)
 		bulk_finish(s.bulk);
 	if (cancel_requested()) /* main reports the cancel */

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aws/account.h"
 #include "aws/organizations.h"
 #include "base/cancel.h"
 #include "base/clock.h"
@@ -181,6 +182,105 @@ out:
 	return rc;
 }
 
+#define REGION_PAGES_MAX 20 /* of 50 regions */
+
+/* regions: all: the enabled regions of account a, with its own
+ * credentials (so no AccountId: see account.h). A refusal marks the
+ * account failed, like a refused role: nothing of it is listed or
+ * deleted. */
+static int
+list_regions(struct sync_accounts *sa, size_t i, struct op_env *env)
+{
+	const struct config *c = env->cfg;
+	struct sync_account *a = &sa->a[i];
+	struct account *acct;
+	struct aws_error e;
+	struct pager pg;
+	struct buf token = {0};
+	const cJSON *it, *nm, *next;
+	cJSON *resp = NULL;
+	char url[2048], sr[64], why[512], safe[1100];
+	void *n;
+	int rc = -1;
+
+	account_endpoint(c->region, url, sizeof(url), sr, sizeof(sr));
+	if (c->account_endpoint[0])
+		str_copy(url, sizeof(url), c->account_endpoint);
+	if ((acct = account_new(env->http,
+	         &(struct account_config){url, sr,
+	             sync_accounts_provider(sa, i, env),
+	             c->aws_ca_file[0] ? c->aws_ca_file : NULL,
+	             c->aws_ca_setting, c->max_attempts, env->clock},
+	         why, sizeof(why))) == NULL)
+		return -1;
+	pager_init(&pg, "Account Management", "NextToken", REGION_PAGES_MAX);
+	for (;;) {
+		if (cancel_requested())
+			goto out;
+		if (account_list_regions(acct, buf_str(&token), &resp, &e) !=
+		    0) {
+			if (cancel_requested())
+				goto out;
+			buf_printf(&a->error,
+			    "%s%s: could not list its enabled regions "
+			    "(ListRegions: %s: %s). Nothing of it is listed "
+			    "or deleted in this run. Allow account:ListRegions "
+			    "for %s (examples/iam/sync.json), or list the "
+			    "regions in regions instead of all",
+			    a->id[0] ? "account " : "the run's account", a->id,
+			    e.type[0] ? e.type : "error",
+			    md_str(safe, sizeof(safe), e.message),
+			    a->creds ? "the role account_role_name names"
+			             : "the run's credentials");
+			a->failed = 1;
+			report_warn(env->report, "%s", buf_str(&a->error));
+			rc = 0;
+			goto out;
+		}
+		cJSON_ArrayForEach(
+		    it, cJSON_GetObjectItemCaseSensitive(resp, "Regions"))
+		{
+			nm = cJSON_GetObjectItemCaseSensitive(it, "RegionName");
+			if (!cJSON_IsString(nm) ||
+			    validate_region("RegionName", nm->valuestring, why,
+			        sizeof(why)) != 0)
+				continue; /* not a region name */
+			if (a->nregions % 16 == 0) {
+				if ((n = realloc(a->regions,
+				         (a->nregions + 16) *
+				             sizeof(*a->regions))) == NULL)
+					goto out;
+				a->regions = n;
+			}
+			str_copy(a->regions[a->nregions++],
+			    sizeof(a->regions[0]), nm->valuestring);
+		}
+		next = cJSON_GetObjectItemCaseSensitive(resp, "NextToken");
+		buf_reset(&token);
+		if (cJSON_IsString(next) && next->valuestring[0])
+			buf_puts(&token, next->valuestring);
+		cJSON_Delete(resp);
+		resp = NULL;
+		if (pager_next(&pg, buf_str(&token), why, sizeof(why)) != 0) {
+			buf_printf(&a->error,
+			    "account %s: Account Management: %s", a->id, why);
+			a->failed = 1;
+			report_warn(env->report, "%s", buf_str(&a->error));
+			rc = 0;
+			goto out;
+		}
+		if (token.len == 0)
+			break;
+	}
+	rc = 0;
+out:
+	cJSON_Delete(resp);
+	buf_free(&token);
+	pager_free(&pg);
+	account_free(acct);
+	return rc;
+}
+
 int
 sync_accounts_in_shard(const char *id, unsigned i, unsigned n)
 {
@@ -203,6 +303,22 @@ keep_shard(struct sync_accounts *sa, const struct config *c)
 	sa->n = k;
 }
 
+/* regions: all: every account's enabled regions. */
+static int
+open_regions(
+    struct sync_accounts *sa, struct op_env *env, char *why, size_t whylen)
+{
+	size_t i;
+
+	for (i = 0; env->cfg->regions_all && i < sa->n; i++)
+		if (!sa->a[i].failed && list_regions(sa, i, env) != 0) {
+			str_copy(why, whylen,
+			    cancel_requested() ? "cancelled" : "out of memory");
+			return -1;
+		}
+	return 0;
+}
+
 int
 sync_accounts_open(
     struct sync_accounts *sa, struct op_env *env, char *why, size_t whylen)
@@ -222,7 +338,7 @@ sync_accounts_open(
 	}
 	sa->n = n;
 	if (c->naccounts == 0 && !c->accounts_org)
-		return 0;
+		return open_regions(sa, env, why, whylen);
 	if (env->cenv == NULL) {
 		str_copy(why, whylen, "accounts needs the credential chain");
 		return -1;
@@ -246,7 +362,7 @@ sync_accounts_open(
 			return -1;
 		}
 	}
-	return 0;
+	return open_regions(sa, env, why, whylen);
 }
 
 struct aws_credentials_provider
@@ -341,6 +457,7 @@ sync_accounts_free(struct sync_accounts *sa)
 	for (i = 0; sa->a && i < sa->n; i++) {
 		creds_free(sa->a[i].creds);
 		buf_free(&sa->a[i].error);
+		free(sa->a[i].regions);
 	}
 	free(sa->a);
 	memset(sa, 0, sizeof(*sa));

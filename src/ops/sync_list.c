@@ -1,0 +1,77 @@
+#include "ops/sync_list.h"
+
+#include <stdlib.h>
+
+#include "base/http.h"
+#include "ops/acm_list.h"
+
+void
+sync_list_run(const struct sync_list_ops *ops)
+{
+	size_t max = ops->max ? ops->max : 1, i, k;
+	struct acm_call *calls;
+	cJSON **params;
+	size_t *unit;
+	struct acm *acm;
+	const char *token;
+	long long due, first, now;
+
+	if (max > HTTP_MAX_BATCH)
+		max = HTTP_MAX_BATCH;
+	calls = calloc(max, sizeof(*calls));
+	params = calloc(max, sizeof(*params));
+	unit = calloc(max, sizeof(*unit));
+	if (calls == NULL || params == NULL || unit == NULL)
+		max = 0; /* out of memory: every unit stops below */
+	for (;;) {
+		/* The unit due first; none: all done. */
+		first = -1;
+		for (i = 0; i < ops->n; i++)
+			if (ops->pending(ops->ctx, i, &acm, &token, &due) &&
+			    (first < 0 || due < first))
+				first = due;
+		if (first < 0)
+			break;
+		if (max == 0 || ops->wait(ops->ctx, first) != 0) {
+			for (i = 0; i < ops->n; i++)
+				if (ops->pending(
+				        ops->ctx, i, &acm, &token, &due))
+					ops->stopped(ops->ctx, i);
+			break;
+		}
+		/* Every unit due now, up to max: one batch. */
+		now = http_now_ms();
+		for (i = 0, k = 0; i < ops->n && k < max; i++) {
+			if (!ops->pending(ops->ctx, i, &acm, &token, &due) ||
+			    due > now)
+				continue;
+			params[k] = acm_list_params(token);
+			calls[k] =
+			    (struct acm_call){acm, params[k], NULL, {0}, -1};
+			unit[k++] = i;
+		}
+		acm_call_many(calls, k, max);
+		for (i = 0; i < k; i++) {
+			if (params[i] == NULL && calls[i].rc == 0) {
+				/* acm_list_params ran out of memory: the
+				 * answer is not the page asked for. */
+				cJSON_Delete(calls[i].out);
+				calls[i].out = NULL;
+				calls[i].rc = -1;
+				calls[i].err.kind = AWS_ERR_LOCAL;
+				str_copy(calls[i].err.message,
+				    sizeof(calls[i].err.message),
+				    "out of memory");
+			}
+			ops->page(ops->ctx, unit[i], now,
+			    calls[i].rc == 0 ? calls[i].out : NULL,
+			    &calls[i].err);
+			cJSON_Delete(calls[i].out);
+			cJSON_Delete(params[i]);
+			params[i] = NULL;
+		}
+	}
+	free(calls);
+	free(params);
+	free(unit);
+}
