@@ -473,6 +473,52 @@ creds_new_assume_role(struct creds *base, const struct creds_env *env,
 	    duration_s, external_id, d);
 }
 
+void
+creds_assume_many(
+    struct creds *const *cs, size_t n, size_t max, time_t now, struct buf *errs)
+{
+	struct sts_assume *it = calloc(n ? n : 1, sizeof(*it));
+	struct sts_source *s;
+	char url[2048], region[64], err[1024], why[1024];
+	size_t i, k = 0, *of = calloc(n ? n : 1, sizeof(*of));
+
+	for (i = 0; i < n; i++) {
+		s = creds_source_arg(cs[i], sts_fetch);
+		if (it == NULL || of == NULL || s == NULL ||
+		    s->kind != ASSUME ||
+		    creds_sts_endpoint(s->env, url, sizeof(url), region,
+		        sizeof(region), why, sizeof(why)) != 0 ||
+		    (it[k].sts = sts_new(s->env->http,
+		         &(struct sts_config){url, region,
+		             creds_provider(s->base), s->env->ca_file,
+		             s->env->ca_setting, s->env->max_attempts,
+		             s->env->clock},
+		         err, sizeof(err))) == NULL) {
+			/* Alone, the usual way (it says why). */
+			if (creds_get(cs[i], now, why, sizeof(why)) == NULL)
+				buf_puts(&errs[i], why);
+			continue;
+		}
+		it[k].role = (struct sts_role){s->role_arn, s->session,
+		    s->duration_s, s->external_id[0] ? s->external_id : NULL};
+		of[k++] = i;
+	}
+	if (k)
+		sts_assume_role_many(it, k, max);
+	for (i = 0; i < k; i++) {
+		s = creds_source_arg(cs[of[i]], sts_fetch);
+		if (it[i].rc != 0)
+			sts_failure(s, &it[i].err, NULL, why, sizeof(why));
+		if (it[i].rc != 0 || creds_take(cs[of[i]], &it[i].out, now, why,
+		                         sizeof(why)) != 0)
+			buf_puts(&errs[of[i]], why);
+		aws_credentials_wipe(&it[i].out);
+		sts_free(it[i].sts);
+	}
+	free(it);
+	free(of);
+}
+
 enum creds_probe
 creds_probe_oidc(const struct creds_env *env, const char *role_arn,
     struct creds **out, char *why, size_t whylen)

@@ -486,7 +486,9 @@ region_done(struct sync *s, struct region *r)
 			    i < CONFIG_NSTATUSES ? config_status_name((int)i)
 			                         : "unknown",
 			    r->by_status[i]);
-	report_log(s->env->report,
+	/* Across accounts, one Port log call per unit would cost more than
+	 * the listing: the job log has them, the report the table. */
+	(s->acc.self[0] ? sync_echo : report_log)(s->env->report,
 	    "%s: %lu certificate%s listed%s%s%s; %lu to write, %lu skipped",
 	    r->label, r->listed, r->listed == 1 ? "" : "s",
 	    counts.len ? " (" : "", buf_str(&counts), counts.len ? ")" : "",

@@ -36,31 +36,75 @@ refused(struct sync_account *a, const char *role_arn, const char *self,
 	a->failed = 1;
 }
 
+static void
+role_arn(char *arn, size_t len, const struct sync_account *a,
+    const struct config *c, const char *partition)
+{
+	str_printf(arn, len, "arn:%s:iam::%s:role/%s", partition, a->id,
+	    c->account_role_name);
+}
+
 static int
 open_one(struct sync_accounts *sa, struct sync_account *a, struct op_env *env,
     const char *partition)
 {
 	const struct config *c = env->cfg;
 	const char *ext = c->role_external_id[0] ? c->role_external_id : NULL;
-	char arn[2048], err[1024], safe[1100];
+	char arn[2048];
 
 	if (strcmp(a->id, sa->self) == 0)
 		return 0; /* the run's own credentials */
-	str_printf(arn, sizeof(arn), "arn:%s:iam::%s:role/%s", partition, a->id,
-	    c->account_role_name);
+	role_arn(arn, sizeof(arn), a, c, partition);
 	a->creds = creds_new_assume_role(
 	    env->creds, env->cenv, arn, SESSION_NAME, 0, ext);
 	if (a->creds == NULL)
 		return -1;
 	/* Every account's minted credentials are masked before use. */
 	creds_set_mask(a->creds, env->cenv->mask, env->cenv->mask_arg);
-	if (creds_get(a->creds, clock_now(env->clock), err, sizeof(err)) !=
-	    NULL)
-		return 0;
-	refused(
-	    a, arn, sa->self, partition, ext, md_str(safe, sizeof(safe), err));
-	report_warn(env->report, "%s", buf_str(&a->error));
 	return 0;
+}
+
+/* Every other account's role, assumed once, max_concurrency calls in
+ * flight at once (creds_assume_many); a refusal marks its account. */
+static int
+assume_all(struct sync_accounts *sa, struct op_env *env, const char *partition)
+{
+	const struct config *c = env->cfg;
+	const char *ext = c->role_external_id[0] ? c->role_external_id : NULL;
+	struct creds **cs = calloc(sa->n ? sa->n : 1, sizeof(*cs));
+	struct buf *errs = calloc(sa->n ? sa->n : 1, sizeof(*errs));
+	size_t *of = calloc(sa->n ? sa->n : 1, sizeof(*of));
+	char arn[2048], safe[1100];
+	size_t i, k = 0;
+	int rc = -1;
+
+	if (cs == NULL || errs == NULL || of == NULL)
+		goto out;
+	for (i = 0; i < sa->n; i++)
+		if (sa->a[i].creds != NULL) {
+			of[k] = i;
+			cs[k++] = sa->a[i].creds;
+		}
+	creds_assume_many(
+	    cs, k, c->max_concurrency, clock_now(env->clock), errs);
+	for (i = 0; i < k; i++) {
+		struct sync_account *a = &sa->a[of[i]];
+
+		if (errs[i].len == 0)
+			continue;
+		role_arn(arn, sizeof(arn), a, c, partition);
+		refused(a, arn, sa->self, partition, ext,
+		    md_str(safe, sizeof(safe), buf_str(&errs[i])));
+		report_warn(env->report, "%s", buf_str(&a->error));
+	}
+	rc = 0;
+out:
+	for (i = 0; errs != NULL && i < k; i++)
+		buf_free(&errs[i]);
+	free(cs);
+	free(errs);
+	free(of);
+	return rc;
 }
 
 #define ORG_MAX_PAGES 1000 /* of 20 accounts: past any quota */
@@ -361,6 +405,10 @@ sync_accounts_open(
 			    cancel_requested() ? "cancelled" : "out of memory");
 			return -1;
 		}
+	}
+	if (assume_all(sa, env, part->name) != 0) {
+		str_copy(why, whylen, "out of memory");
+		return -1;
 	}
 	return open_regions(sa, env, why, whylen);
 }

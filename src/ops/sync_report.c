@@ -1,8 +1,10 @@
 #include "ops/sync_report.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/gha.h"
 #include "base/md.h"
 
 static const char *
@@ -229,4 +231,17 @@ sync_report_names(
 		md_text(list, str_of(o, third));
 		buf_puts(list, ")");
 	}
+}
+
+void
+sync_echo(struct report *r, const char *fmt, ...)
+{
+	struct buf line = {0};
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (buf_vprintf(&line, fmt, ap) == 0)
+		gha_echo(r->diag, "port-acm: %s\n", buf_str(&line));
+	va_end(ap);
+	buf_free(&line);
 }
