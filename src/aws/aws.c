@@ -26,10 +26,12 @@ struct aws_client {
 	const struct aws_service *service;
 	struct aws_credentials_provider credentials;
 	char region[64];
-	char base[2048]; /* scheme://host[:port], no trailing '/' */
-	char host[512];  /* Host header value as signed */
-	char path[1024]; /* the endpoint's path prefix, "" for none */
-	char ca_file[1024];
+	/* Heap strings, sized to fit: a sync of many accounts keeps one
+	 * client per (account, region). */
+	char *base;    /* scheme://host[:port], no trailing '/' */
+	char *host;    /* Host header value as signed */
+	char *path;    /* the endpoint's path prefix, "" for none */
+	char *ca_file; /* "" = built-in bundle */
 	const char *ca_setting;
 	struct retry retry;
 };
@@ -227,14 +229,18 @@ aws_client_new(struct http *http, struct clock *clock,
     const struct aws_client_config *cfg, char *why, size_t whylen)
 {
 	struct aws_client *c;
+	char base[2048], host[512], path[1024];
 
-	if ((c = calloc(1, sizeof(*c))) == NULL) {
-		str_copy(why, whylen, "out of memory");
+	if (aws_endpoint_split(cfg->endpoint, base, sizeof(base), host,
+	        sizeof(host), path, sizeof(path), why, whylen) != 0)
 		return NULL;
-	}
-	if (aws_endpoint_split(cfg->endpoint, c->base, sizeof(c->base), c->host,
-	        sizeof(c->host), c->path, sizeof(c->path), why, whylen) != 0) {
-		free(c);
+	if ((c = calloc(1, sizeof(*c))) == NULL ||
+	    (c->base = strdup(base)) == NULL ||
+	    (c->host = strdup(host)) == NULL ||
+	    (c->path = strdup(path)) == NULL ||
+	    (c->ca_file = strdup(cfg->ca_file ? cfg->ca_file : "")) == NULL) {
+		aws_client_free(c);
+		str_copy(why, whylen, "out of memory");
 		return NULL;
 	}
 	c->http = http;
@@ -242,7 +248,6 @@ aws_client_new(struct http *http, struct clock *clock,
 	c->service = cfg->service;
 	c->credentials = cfg->credentials;
 	str_copy(c->region, sizeof(c->region), cfg->region);
-	str_copy(c->ca_file, sizeof(c->ca_file), cfg->ca_file);
 	c->ca_setting = cfg->ca_setting;
 	retry_init(&c->retry, RETRY_AWS, cfg->max_attempts);
 	return c;
@@ -251,6 +256,12 @@ aws_client_new(struct http *http, struct clock *clock,
 void
 aws_client_free(struct aws_client *c)
 {
+	if (c == NULL)
+		return;
+	free(c->base);
+	free(c->host);
+	free(c->path);
+	free(c->ca_file);
 	free(c);
 }
 

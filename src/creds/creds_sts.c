@@ -125,9 +125,9 @@ struct sts_source {
 	struct creds *base; /* ASSUME: borrowed */
 	char role_arn[2049];
 	char session[65];
-	char token_file[4096];
 	char external_id[1225];
 	unsigned duration_s;
+	char token_file[]; /* sized to fit (sync keeps one per account) */
 };
 
 static void
@@ -444,15 +444,17 @@ sts_source_new(const struct creds_env *env, enum web_kind kind,
 {
 	struct sts_source *s;
 	struct creds *c;
+	size_t tlen = token_file ? strnlen(token_file, 4095) : 0;
 
-	if ((s = calloc(1, sizeof(*s))) == NULL)
+	if ((s = calloc(1, sizeof(*s) + tlen + 1)) == NULL)
 		return NULL;
 	s->env = env;
 	s->kind = kind;
 	s->base = base;
 	str_copy(s->role_arn, sizeof(s->role_arn), role_arn);
 	validate_session_name(session_name, s->session, sizeof(s->session));
-	str_copy(s->token_file, sizeof(s->token_file), token_file);
+	if (tlen)
+		memcpy(s->token_file, token_file, tlen);
 	str_copy(s->external_id, sizeof(s->external_id), external_id);
 	s->duration_s = duration_s;
 	if ((c = creds_new_source(sts_fetch, s, free, describe)) == NULL)
