@@ -406,8 +406,9 @@ sync_accounts_open(
 			return -1;
 		}
 	}
-	if (assume_all(sa, env, part->name) != 0) {
-		str_copy(why, whylen, "out of memory");
+	if (assume_all(sa, env, part->name) != 0 || cancel_requested()) {
+		str_copy(why, whylen,
+		    cancel_requested() ? "cancelled" : "out of memory");
 		return -1;
 	}
 	return open_regions(sa, env, why, whylen);
