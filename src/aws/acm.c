@@ -145,18 +145,13 @@ acm_call_many(struct acm_call *calls, size_t n, size_t max)
 	for (i = 0; i < n; i++) {
 		calls[i].err = it[i].err;
 		calls[i].rc = -1;
-		if (body[i] == NULL) {
-			calls[i].err.kind = AWS_ERR_LOCAL;
-			str_copy(calls[i].err.message,
-			    sizeof(calls[i].err.message), "out of memory");
-		} else if (it[i].rc == 0 &&
-		           (calls[i].out =
-		                   it[i].out.len
-		                       ? cJSON_ParseWithLength(
-		                             it[i].out.data, it[i].out.len)
-		                       : cJSON_CreateObject()) != NULL)
+		if (body[i] != NULL && it[i].rc == 0 &&
+		    (calls[i].out = it[i].out.len
+		                        ? cJSON_ParseWithLength(
+		                              it[i].out.data, it[i].out.len)
+		                        : cJSON_CreateObject()) != NULL)
 			calls[i].rc = 0;
-		else if (it[i].rc == 0) {
+		else if (body[i] == NULL || it[i].rc == 0) {
 			calls[i].err.kind = AWS_ERR_LOCAL;
 			str_copy(calls[i].err.message,
 			    sizeof(calls[i].err.message), "out of memory");

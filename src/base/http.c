@@ -522,6 +522,7 @@ send_with(struct http *h, const struct http_request *req, long req_timeout_ms,
 	int abortable = !cancel_requested();
 	enum http_result res;
 
+	err[0] = '\0';
 	if ((res = xfer_setup(h, h->curl, &x, req_timeout_ms, no_proxy)) !=
 	    HTTP_OK) {
 		curl_slist_free_all(x.hdrs);
@@ -545,7 +546,7 @@ http_send_many(struct http *h, struct http_batch *b, size_t n, size_t max)
 {
 	struct xfer x[HTTP_MAX_BATCH];
 	CURL *slot_of[HTTP_MAX_BATCH] = {NULL};
-	size_t item_of[HTTP_MAX_BATCH];
+	size_t item_of[HTTP_MAX_BATCH] = {0};
 	struct curl_waitfd wfd = {cancel_fd(), CURL_WAIT_POLLIN, 0};
 	int abortable = !cancel_requested();
 	unsigned nwfd = abortable && wfd.fd >= 0 ? 1 : 0;
@@ -593,8 +594,6 @@ http_send_many(struct http *h, struct http_batch *b, size_t n, size_t max)
 			if (it->result == HTTP_OK &&
 			    curl_multi_add_handle(h->multi, slot_of[s]) ==
 			        CURLM_OK) {
-				curl_easy_setopt(
-				    slot_of[s], CURLOPT_PRIVATE, (void *)s);
 				busy++;
 				continue;
 			}
@@ -626,19 +625,15 @@ http_send_many(struct http *h, struct http_batch *b, size_t n, size_t max)
 			continue;
 		}
 		while ((msg = curl_multi_info_read(h->multi, &left)) != NULL) {
-			void *p = NULL;
-
 			if (msg->msg != CURLMSG_DONE)
 				continue;
-			curl_easy_getinfo(
-			    msg->easy_handle, CURLINFO_PRIVATE, (char **)&p);
-			s = (size_t)p;
-			if (s >= max || slot_of[s] != msg->easy_handle)
+			for (s = 0; s < max && slot_of[s] != msg->easy_handle;)
+				s++; /* its slot */
+			if (s == max)
 				continue;
-			CURLcode rc = msg->data.result;
 			curl_multi_remove_handle(h->multi, slot_of[s]);
 			b[item_of[s]].result =
-			    xfer_end(h, slot_of[s], &x[s], rc);
+			    xfer_end(h, slot_of[s], &x[s], msg->data.result);
 			slot_of[s] = NULL;
 			busy--, done++;
 		}

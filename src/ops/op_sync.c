@@ -108,12 +108,13 @@ unit_account(const struct sync *s, const struct region *r)
 static size_t
 region_index(const struct sync *s, const char *account, const char *name)
 {
+	const char *id;
 	size_t i;
 
 	for (i = 0; i < s->nr; i++)
 		if (strcmp(s->r[i].name, name) == 0 &&
-		    (!s->acc.a[s->r[i].account].id[0] ||
-		        strcmp(s->acc.a[s->r[i].account].id, account) == 0))
+		    (!*(id = s->acc.a[s->r[i].account].id) ||
+		        strcmp(id, account) == 0))
 			return i;
 	return (size_t)-1;
 }
@@ -143,7 +144,8 @@ read_catalog(struct sync *s)
 	cJSON_AddStringToObject(rule, "operator", "in");
 	vals = cJSON_AddArrayToObject(rule, "value");
 	for (i = 0; i < s->nr; i++) { /* each region once */
-		for (ri = 0; ri < i && strcmp(s->r[ri].name, s->r[i].name);)
+		for (ri = 0;
+		     ri < i && strcmp(s->r[ri].name, s->r[i].name) != 0;)
 			ri++;
 		if (ri == i)
 			cJSON_AddItemToArray(

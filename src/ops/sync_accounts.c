@@ -71,6 +71,7 @@ assume_all(struct sync_accounts *sa, struct op_env *env, const char *partition)
 {
 	const struct config *c = env->cfg;
 	const char *ext = c->role_external_id[0] ? c->role_external_id : NULL;
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): pointers, on purpose */
 	struct creds **cs = calloc(sa->n ? sa->n : 1, sizeof(*cs));
 	struct buf *errs = calloc(sa->n ? sa->n : 1, sizeof(*errs));
 	size_t *of = calloc(sa->n ? sa->n : 1, sizeof(*of));

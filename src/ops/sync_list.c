@@ -10,8 +10,10 @@ sync_list_run(const struct sync_list_ops *ops)
 {
 	size_t max = ops->max ? ops->max : 1, i, k;
 	struct acm_call *calls;
-	cJSON **params;
-	size_t *unit;
+	struct pending {
+		cJSON *params; /* owned until the batch's answers are read */
+		size_t unit;
+	} * p;
 	struct acm *acm;
 	const char *token;
 	long long due, first, now;
@@ -19,9 +21,8 @@ sync_list_run(const struct sync_list_ops *ops)
 	if (max > HTTP_MAX_BATCH)
 		max = HTTP_MAX_BATCH;
 	calls = calloc(max, sizeof(*calls));
-	params = calloc(max, sizeof(*params));
-	unit = calloc(max, sizeof(*unit));
-	if (calls == NULL || params == NULL || unit == NULL)
+	p = calloc(max, sizeof(*p));
+	if (calls == NULL || p == NULL)
 		max = 0; /* out of memory: every unit stops below */
 	for (;;) {
 		/* The unit due first; none: all done. */
@@ -45,14 +46,15 @@ sync_list_run(const struct sync_list_ops *ops)
 			if (!ops->pending(ops->ctx, i, &acm, &token, &due) ||
 			    due > now)
 				continue;
-			params[k] = acm_list_params(token);
+			p[k].params = acm_list_params(token);
+			p[k].unit = i;
 			calls[k] =
-			    (struct acm_call){acm, params[k], NULL, {0}, -1};
-			unit[k++] = i;
+			    (struct acm_call){acm, p[k].params, NULL, {0}, -1};
+			k++;
 		}
 		acm_call_many(calls, k, max);
 		for (i = 0; i < k; i++) {
-			if (params[i] == NULL && calls[i].rc == 0) {
+			if (p[i].params == NULL && calls[i].rc == 0) {
 				/* acm_list_params ran out of memory: the
 				 * answer is not the page asked for. */
 				cJSON_Delete(calls[i].out);
@@ -63,15 +65,14 @@ sync_list_run(const struct sync_list_ops *ops)
 				    sizeof(calls[i].err.message),
 				    "out of memory");
 			}
-			ops->page(ops->ctx, unit[i], now,
+			ops->page(ops->ctx, p[i].unit, now,
 			    calls[i].rc == 0 ? calls[i].out : NULL,
 			    &calls[i].err);
 			cJSON_Delete(calls[i].out);
-			cJSON_Delete(params[i]);
-			params[i] = NULL;
+			cJSON_Delete(p[i].params);
+			p[i].params = NULL;
 		}
 	}
 	free(calls);
-	free(params);
-	free(unit);
+	free(p);
 }
