@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "base/buf.h"
-#include "creds/creds_source.h"
 
 struct creds {
 	creds_fetch_fn fetch; /* NULL for fixed credentials */

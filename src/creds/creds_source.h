@@ -15,15 +15,6 @@
 
 #include "creds/creds.h"
 
-/* Gives c credentials fetched for it elsewhere (creds_assume_many):
- * fresh's strings are taken (fresh zeroed), checked and masked as
- * creds_get does; -1 with err (fresh wiped) when they expire too soon. */
-int creds_take(struct creds *c, struct aws_credentials *fresh, time_t now,
-    char *err, size_t errlen);
-
-/* c's source argument when c fetches with fetch, else NULL. */
-void *creds_source_arg(const struct creds *c, creds_fetch_fn fetch);
-
 enum creds_probe {
 	CREDS_FOUND,   /* *out set */
 	CREDS_SKIPPED, /* not configured here; why says what is missing */
