@@ -41,6 +41,13 @@ http_new(const struct http_options *opt)
 		free(h);
 		return NULL;
 	}
+	/* The batches' connections, idle ones included, stay within what
+	 * Mbed TLS's key table is sized for (scripts/mbedtls_config.h,
+	 * MBEDTLS_PSA_KEY_SLOT_COUNT): one per batch slot; an idle one is
+	 * closed before a new one opens. */
+	curl_multi_setopt(
+	    h->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)HTTP_MAX_BATCH);
+	curl_multi_setopt(h->multi, CURLMOPT_MAXCONNECTS, (long)HTTP_MAX_BATCH);
 	h->opt = *opt;
 	return h;
 }
@@ -551,26 +558,11 @@ http_send_many(struct http *h, struct http_batch *b, size_t n, size_t max)
 	int abortable = !cancel_requested();
 	unsigned nwfd = abortable && wfd.fd >= 0 ? 1 : 0;
 	size_t next = 0, busy = 0, s, done = 0;
-	int running, left, tls = 0;
+	int running, left;
 	CURLMsg *msg;
 
 	if (max == 0 || max > HTTP_MAX_BATCH)
 		max = HTTP_MAX_BATCH;
-	/* Mbed TLS keeps every TLS key in a fixed table of 32 slots
-	 * (MBEDTLS_PSA_KEY_SLOT_COUNT, bulk.h): each handshake and each open
-	 * connection holds some, and the bulk writer's connections hold
-	 * theirs. Measured: three more TLS connections beside a sync's Port
-	 * writes exhaust it ("SSL - Memory allocation failed"). So over TLS
-	 * a batch goes one request at a time on h's own handle, as
-	 * http_send; until the table is larger, only plain-http endpoints
-	 * (loopback emulators) see the concurrency. */
-	for (s = 0; s < n; s++)
-		tls |= strncasecmp(b[s].req->url, "https:", 6) == 0;
-	for (s = 0; tls && s < n; s++)
-		b[s].result = send_with(
-		    h, b[s].req, 0, 0, &b[s].resp, b[s].err, sizeof(b[s].err));
-	if (tls)
-		return;
 	while (done < n) {
 		/* Fill the free slots: at most max transfers at once. */
 		for (s = 0;

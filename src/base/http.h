@@ -109,9 +109,9 @@ struct http_batch {
  * HTTP_MAX_BATCH = HTTP_MAX_BATCH), each bounded by the timeouts and
  * the run's deadline as http_send's. Returns when all have ended; a
  * cancel abandons those in flight and sends no more (HTTP_ECANCELLED),
- * as http_send does. Not reentrant: one batch at a time per h. A batch
- * with an https request is sent one request at a time (Mbed TLS's key
- * slots: see http.c). */
+ * as http_send does. Not reentrant: one batch at a time per h. Over
+ * TLS too: h keeps at most HTTP_MAX_BATCH connections, which Mbed TLS's
+ * key table is sized for (scripts/mbedtls_config.h). */
 void http_send_many(struct http *h, struct http_batch *b, size_t n, size_t max);
 
 /* Milliseconds on a monotonic clock. */
