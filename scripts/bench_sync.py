@@ -383,9 +383,10 @@ def org_run(a, naccounts, per_region):
     from fakes.awsjson import Registry, multi_account_sts
     from fakes.fake_acm import FakeACM
     from fakes.fake_organizations import FakeOrganizations
+    from fakes.fake_tagging import FakeTagging
     s = Suite(f"bench-org-{naccounts}")
     s.setup()
-    w = org = sts = router = None
+    w = org = sts = router = tag = None
     lat = a.latency_ms / 1000.0
     problems = []
     try:
@@ -411,12 +412,18 @@ def org_run(a, naccounts, per_region):
         for i, acct in enumerate(accounts[1:]):
             org.add_account(acct, name=f"team-{i}")
         router = AccountRouter(reg, acms, **tls)
+        # Tags per (account, region), each with its account's
+        # credentials: one Tagging fake on the shared registry.
+        tag = FakeTagging(registry=reg, region=ORG_REGIONS, **tls)
+        for fake in acms.values():
+            tag.link_acm(fake)
         w.port.related.update(accounts)
         load_s = time.monotonic() - t0
         urls = {"AWS_ENDPOINT_URL_STS": sts.start(),
                 "AWS_ENDPOINT_URL_ACM": router.start(),
-                "AWS_ENDPOINT_URL_ORGANIZATIONS": org.start()}
-        for f in (sts, router, org, w.port, w.tagging):
+                "AWS_ENDPOINT_URL_ORGANIZATIONS": org.start(),
+                "AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API": tag.start()}
+        for f in (sts, router, org, w.port, tag):
             f.latency = lat
         # The fakes' own work (Python, one GIL) is part of the wall time.
         busy = {}
@@ -464,23 +471,25 @@ def org_run(a, naccounts, per_region):
                     if "/entities/bulk" not in q.get("path", "")]
         with w.port.lock:
             written = sum(1 for k in w.port.entities if k[0] == "acmCertificate")
-        tag_calls = len(w.tagging.calls) if w.tagging else 0
+        tag_calls = len(tag.calls_of("GetResources"))
         # The floor: every call on the critical path answered in exactly
         # `lat`, nothing else costing time. Sequential by design: Port's
         # own calls (token, run, log lines, teams, catalog search, the
         # final update), GetCallerIdentity, the ListAccounts pages (each
-        # needs the previous token) and the tag reads; at most
-        # max_concurrency AssumeRole or ListCertificates calls at once;
+        # needs the previous token); at most max_concurrency AssumeRole,
+        # ListCertificates or GetResources calls at once (the tag reads
+        # overlap the listing: a page waits for its unit's tags);
         # ACM's 1 call/s per unit (pages - 1 s for a unit of several
         # pages); Port's bulk writes at 4 in flight, overlapping the
         # listing (so the larger of the two counts).
         mc = ORG_MAX_CONCURRENCY
-        seq = (len(seq_port) + 1 + org_pages + tag_calls) * lat
+        seq = (len(seq_port) + 1 + org_pages) * lat
+        tags_t = math.ceil(tag_calls / mc) * lat
         sts_t = math.ceil(assume / mc) * lat
         list_t = max(math.ceil(units * want_pages / mc) * lat,
                      (want_pages - 1) * 1.0 + lat)
         port_t = math.ceil(len(bulk) / IN_FLIGHT_TARGET) * lat
-        floor = seq + sts_t + max(list_t, port_t)
+        floor = seq + sts_t + max(list_t, tags_t, port_t)
         if rc != 0:
             problems.append(f"{naccounts} accounts: port-acm exited {rc}: {stderr[-400:]}")
         if assume != naccounts - 1:
@@ -494,16 +503,20 @@ def org_run(a, naccounts, per_region):
                             f"floor ({want_pages}) in {len(off) + units - len(lists)} units")
         if written != certs:
             problems.append(f"{naccounts} accounts: {written} entities written, expected {certs}")
+        if tag_calls != units:
+            problems.append(f"{naccounts} accounts: {tag_calls} GetResources calls, expected "
+                            f"{units} (one per account-region, none tagged)")
         fig = {"accounts": naccounts, "units": units, "certs": certs, "assume": assume,
                "org_pages": org_pages, "lists": sum(lists.values()), "want_pages": want_pages,
                "bulk": len(bulk), "in_flight": in_flight, "seq_port": len(seq_port),
                "tags": tag_calls, "wall": wall, "cpu": cpu, "rss": rss_kib,
                "floor": floor, "seq": seq, "sts_t": sts_t, "list_t": list_t,
+               "tags_t": tags_t,
                "port_t": port_t, "load_s": load_s, "written": written,
                "busy": dict(busy)}
         return fig, problems
     finally:
-        for f in (router, org, sts):
+        for f in (router, org, sts, tag):
             if f is not None:
                 try:
                     f.stop()
@@ -569,10 +582,12 @@ def org_main(a):
 
     def floor_text(f):
         return (f"{f['floor']:.2f} s = sequential {f['seq']:.2f} s ({f['seq_port']} Port "
-                f"calls, GetCallerIdentity, {f['org_pages']} ListAccounts pages, "
-                f"{f['tags']} tag reads) + STS {f['sts_t']:.2f} s "
+                f"calls, GetCallerIdentity, {f['org_pages']} ListAccounts pages) + STS "
+                f"{f['sts_t']:.2f} s "
                 f"(ceil({f['assume']}/{ORG_MAX_CONCURRENCY}) x {a.latency_ms:g} ms) + "
-                f"max(listing {f['list_t']:.2f} s, Port bulk {f['port_t']:.2f} s at "
+                f"max(listing {f['list_t']:.2f} s, tags {f['tags_t']:.2f} s "
+                f"(ceil({f['tags']}/{ORG_MAX_CONCURRENCY}) GetResources rounds, one "
+                f"per account-region), Port bulk {f['port_t']:.2f} s at "
                 f"{IN_FLIGHT_TARGET} in flight)")
     rows = []
     for f, label in ((small, "organization"), (large, "organization, large")):
@@ -588,6 +603,8 @@ def org_main(a):
             (f"{label}: ACM ListCertificates",
              f"{f['lists']} = {f['want_pages']} per account-region (target: the floor, "
              f"ceil(certs/1000) = {f['want_pages']}, in each of {f['units']})"),
+            (f"{label}: Tagging GetResources", f"{f['tags']} (target {f['units']}: one per "
+                                              "account-region, with its account's credentials)"),
             (f"{label}: Port bulk upserts", f"{f['bulk']}, at most {f['in_flight']} in flight"),
             (f"{label}: wall", f"{f['wall']:.2f} s (port-acm CPU {f['cpu']:.2f} s)"),
             (f"{label}: floor", floor_text(f)),

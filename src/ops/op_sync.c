@@ -293,22 +293,6 @@ describe(struct sync *s, struct region *r, const char *arn,
 	return rc;
 }
 
-/* The config region index of r's tags (sync_tags.h), or (size_t)-1: the
- * tags are read with the run's own credentials, so other accounts' are
- * left as they are. */
-static size_t
-tag_region(const struct sync *s, const struct region *r)
-{
-	size_t i;
-
-	if (s->acc.a[r->account].creds)
-		return (size_t)-1;
-	for (i = 0;
-	     i < s->c->nregions && strcmp(s->c->regions[i], r->name) != 0;)
-		i++;
-	return i < s->c->nregions ? i : (size_t)-1;
-}
-
 static void
 one_summary(struct sync *s, struct region *r, const cJSON *sum)
 {
@@ -373,7 +357,7 @@ one_summary(struct sync *s, struct region *r, const cJSON *sum)
 		r->skipped++;
 		return;
 	}
-	sync_tags_apply(s->tags, tag_region(s, r), r->acm, arn, e);
+	sync_tags_apply(s->tags, (size_t)(r - s->r), r->acm, arn, e);
 	r->queued++;
 	if (s->bulk) {
 		bulk_upsert(s->bulk, e);
@@ -422,7 +406,7 @@ held_page(struct sync *s, struct region *r)
 {
 	const cJSON *sum;
 
-	if (!r->held || !sync_tags_ready(s->tags, tag_region(s, r)))
+	if (!r->held || !sync_tags_ready(s->tags, (size_t)(r - s->r)))
 		return;
 	cJSON_ArrayForEach(sum,
 	    cJSON_GetObjectItemCaseSensitive(r->held, "CertificateSummaryList"))
@@ -853,6 +837,26 @@ open_regions(struct sync *s)
 	return 0;
 }
 
+/* The tags of every unit, read with its account's credentials. */
+static struct sync_tags *
+open_tags(struct sync *s)
+{
+	struct sync_tags_unit *u = calloc(s->nr ? s->nr : 1, sizeof(*u));
+	struct sync_tags *st;
+	size_t i;
+
+	if (u == NULL)
+		return NULL;
+	for (i = 0; i < s->nr; i++)
+		u[i] = (struct sync_tags_unit){
+		    s->acc.a[s->r[i].account].failed ? NULL : s->r[i].name,
+		    s->r[i].label,
+		    sync_accounts_provider(&s->acc, s->r[i].account, s->env)};
+	st = sync_tags_new(s->env, u, s->nr, s->c->max_concurrency);
+	free(u);
+	return st;
+}
+
 int
 op_sync(struct op_env *env, struct op_result *res)
 {
@@ -875,7 +879,7 @@ op_sync(struct op_env *env, struct op_result *res)
 	if (s.acc.n && s.acc.a[0].id[0]) /* every unit knows its account */
 		str_copy(s.account, sizeof(s.account), s.acc.a[0].id);
 	if (s.expiring == NULL || s.attention == NULL ||
-	    open_regions(&s) != 0 || (s.tags = sync_tags_new(env)) == NULL) {
+	    open_regions(&s) != 0 || (s.tags = open_tags(&s)) == NULL) {
 		buf_puts(&res->summary, "out of memory or no ACM endpoint");
 		goto out;
 	}
@@ -937,6 +941,7 @@ op_sync(struct op_env *env, struct op_result *res)
 	finish_report(&s, res, rc);
 	rc |= sync_health_finish(&s.health, env->report, res);
 out:
+	sync_tags_free(s.tags); /* its clients borrow s.acc's credentials */
 	if (s.r)
 		for (i = 0; i < s.nr; i++) {
 			acm_free(s.r[i].acm);
@@ -948,7 +953,6 @@ out:
 	sync_index_free(&s.ix);
 	sync_accounts_free(&s.acc);
 	bulk_free(s.bulk);
-	sync_tags_free(s.tags);
 	sync_ready_free(s.ready);
 	sync_health_free(&s.health);
 	cJSON_Delete(s.expiring);

@@ -21,6 +21,7 @@ from fakes.awsjson import Registry, multi_account_sts  # noqa: E402
 from fakes.fake_account import ENABLED_BY_DEFAULT, FakeAccount  # noqa: E402
 from fakes.fake_acm import FakeACM  # noqa: E402
 from fakes.fake_organizations import FakeOrganizations  # noqa: E402
+from fakes.fake_tagging import FakeTagging  # noqa: E402
 
 S = Suite("sync_accounts")
 BP = "acmCertificate"
@@ -424,6 +425,65 @@ def regions_all_needs_a_region(t, w):
              r.text[-400:])
         t.eq(org.router.calls, [], "no ACM call on bad input")
     finally:
+        org.close()
+
+
+@S.test
+def tags_per_account(t, w):
+    """Every account's certificates carry their own account's tags: the
+    Tagging API is read per (account, region) with that account's
+    credentials (the run's own key for its own account, the key STS
+    minted for each member), the pages of up to max_concurrency units
+    together."""
+    setup(w)
+    org = Org(w, certs={M: {"us-east-1": 2}, A: {"us-east-1": 2, "eu-west-1": 1},
+                        B: {"eu-west-1": 2}})
+    tag = FakeTagging(registry=org.reg, region=REGIONS, **S.tls_kwargs())
+    for a in (M, A, B, C):
+        tag.link_acm(org.acms[a])
+    for a, arns in org.arns.items():
+        with org.acms[a].lock:
+            for x in arns:
+                org.acms[a].certs[x]["Tags"] = [{"Key": "owner", "Value": f"owner-{a}"},
+                                                {"Key": "account", "Value": a}]
+    url = tag.start()
+    try:
+        env = org.env()
+        env["AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API"] = url
+        r = w.run("sync", env=env, inputs={
+            "regions": ",".join(REGIONS), "port_context": json.dumps({"runId": RUN_ID}),
+            "accounts": ",".join((M, A, B)), "account_role_name": ROLE,
+            "max_concurrency": "4"})
+        check_rc(t, r, 0, "exit 0")
+        calls = tag.calls_of("GetResources")
+        t.eq(sorted((c["account"], c["region"]) for c in calls),
+             sorted((a, reg) for a in (M, A, B) for reg in REGIONS),
+             "one GetResources per (account, region), each answered for the "
+             "account whose credentials signed it",
+             [(c["account"], c["region"], c["status"]) for c in calls])
+        minted = {c["akid"] for c in calls if c["account"] != M}
+        t.ok(all((c["akid"] == AWS_KEY_ID) == (c["account"] == M) for c in calls)
+             and len(minted) == 2,
+             "the run's own key only for its own account; each member's calls "
+             "signed with the key STS minted for it", sorted(
+                 (c["account"], c["akid"]) for c in calls))
+        t.ok(all(c["status"] == 200 for c in calls), "every call answered",
+             [c["status"] for c in calls])
+        ents = {ident: e for (bp, ident), e in w.port.entities.items() if bp == BP}
+        for a in (M, A, B):
+            got = [ents.get(x, {}).get("properties", {}) for x in org.arns[a]]
+            t.ok(got and all(p.get("tags") == {"owner": f"owner-{a}", "account": a}
+                             and p.get("owner") == f"owner-{a}" for p in got),
+                 f"account {a}'s entities carry its own tags and owner",
+                 [p.get("tags") for p in got])
+        rep = r.output_json("sync_report")
+        t.eq(rep.get("tags", {}).get("calls"), len(calls),
+             "sync_report counts the calls", rep.get("tags"))
+    finally:
+        try:
+            tag.stop()
+        except Exception:
+            pass
         org.close()
 
 
