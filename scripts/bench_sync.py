@@ -440,7 +440,7 @@ def org_run(a, naccounts, per_region):
                     busy[key] += time.thread_time() - t
             fake.handle = handle
         for f, key in ((sts, "STS"), (router, "ACM"), (org, "Organizations"),
-                       (w.port, "Port")):
+                       (tag, "Tagging"), (w.port, "Port")):
             timed(f, key)
         old_env = w.base_env
 

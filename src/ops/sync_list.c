@@ -8,7 +8,7 @@
 void
 sync_list_run(const struct sync_list_ops *ops)
 {
-	size_t max = ops->max ? ops->max : 1, i, k;
+	size_t max = ops->max ? ops->max : 1, i, k, held, room;
 	struct acm_call *calls;
 	struct pending {
 		cJSON *params; /* owned until the batch's answers are read */
@@ -17,7 +17,6 @@ sync_list_run(const struct sync_list_ops *ops)
 	struct acm *acm;
 	const char *token;
 	long long due, first, now, at;
-	int held;
 
 	if (max > HTTP_MAX_BATCH)
 		max = HTTP_MAX_BATCH;
@@ -31,7 +30,7 @@ sync_list_run(const struct sync_list_ops *ops)
 		held = 0;
 		for (i = 0; i < ops->n; i++) {
 			if (ops->held(ops->ctx, i, 1)) {
-				held = 1;
+				held++;
 				continue;
 			}
 			if (ops->pending(ops->ctx, i, &acm, &token, &due) &&
@@ -40,9 +39,12 @@ sync_list_run(const struct sync_list_ops *ops)
 		}
 		if (first < 0 && !held)
 			break;
-		/* While a page waits: one tag page at a time, then look. */
+		/* At most max pages held at once (memory: a page is up to
+		 * 1,000 summaries); while max are, no unit is asked. While a
+		 * page waits: one round of tag pages, then look. */
+		room = held < max ? max - held : 0;
 		at = held ? http_now_ms() + 1 : first;
-		if (first >= 0 && first < at)
+		if (first >= 0 && room > 0 && first < at)
 			at = first;
 		if (max == 0 || ops->wait(ops->ctx, at) != 0) {
 			for (i = 0; i < ops->n; i++)
@@ -52,11 +54,11 @@ sync_list_run(const struct sync_list_ops *ops)
 					ops->stopped(ops->ctx, i);
 			break;
 		}
-		if (first < 0 || http_now_ms() < first)
-			continue; /* only a held page was waited for */
+		if (first < 0 || room == 0 || http_now_ms() < first)
+			continue; /* only the held pages were waited for */
 		/* Every unit due now, up to max: one batch. */
 		now = http_now_ms();
-		for (i = 0, k = 0; i < ops->n && k < max; i++) {
+		for (i = 0, k = 0; i < ops->n && k < room; i++) {
 			if (!ops->pending(ops->ctx, i, &acm, &token, &due) ||
 			    due > now)
 				continue;

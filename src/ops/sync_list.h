@@ -38,7 +38,11 @@ struct sync_list_ops {
 	    const char **token, long long *due);
 	/* 1 while unit i holds a page it cannot write yet (its tags are
 	 * still being read, sync_tags.h); with `write`, it first writes the
-	 * page if it now can. A unit that holds a page is not pending. */
+	 * page if it now can. A unit that holds a page is not pending. At
+	 * most max pages are held at once: while max units hold one, no
+	 * unit is asked and the wait goes to the tags (without that bound,
+	 * an organization's every unit would hold its page while the tags
+	 * are read). */
 	int (*held)(void *ctx, size_t i, int write);
 	/* Unit i's page, asked at `asked`: resp (the callback's to free, or
 	 * to hold) or, when NULL, err says why. The callback moves the unit
