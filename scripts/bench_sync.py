@@ -26,9 +26,14 @@ every certificate; the second over the unchanged account must make no
 DescribeCertificate call, and one ListResourceRecordSets per validation
 record (paced at 5/s) plus one ListHostedZonesByName; both counts and
 times are reported (issue 18).
+And the organization run (issue 19): `accounts: organization` over
+100 accounts x 3 regions x 30 certificates (9,000), 20 ms added to every
+answer of Organizations, STS, ACM and Port, and a 1,000-account run
+(3 certificates per account-region) for how it scales; see org_run.
 Writes build/bench-sync.md; exits 1 when a target is missed.
 Options: --certs N (10000), --ready-certs N (300), --latency-ms N (20),
---bin PATH.
+--bin PATH, --org-only, --no-org, --org-accounts N (100), --org-large N
+(1000), --org-http.
 """
 import argparse
 import json
@@ -41,6 +46,7 @@ import time
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests", "lib"))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
+sys.path.insert(0, os.path.join(ROOT, "tests"))
 
 import harness  # noqa: E402
 from harness import RUN_ID, Suite, World  # noqa: E402
@@ -170,17 +176,8 @@ def listing_floor(per_region, lat):
     return acm + tail, acm, tail
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--certs", type=int, default=10000)
-    ap.add_argument("--latency-ms", type=float, default=20)
-    ap.add_argument("--ready-certs", type=int, default=300)  # readiness_main's
-    default_bin = os.path.join(ROOT, "build", "static", "port-acm")
-    if not os.access(default_bin, os.X_OK):
-        default_bin = harness.BIN
-    ap.add_argument("--bin", default=default_bin)
-    a = ap.parse_args()
-    a.bin = os.path.abspath(a.bin)
+def single_main(a):
+    """The sync at scale: the listing alone, then with tags."""
     problems = []
     # The listing alone first (no certificate tagged: one empty
     # GetResources per region), then the same with every one tagged.
@@ -368,21 +365,170 @@ def bench_readiness(a):
     finally:
         if r53 is not None:
             r53.stop()
+
+
+ORG_REGIONS = ("us-east-1", "eu-west-1", "ap-south-1")
+ORG_MAX_CONCURRENCY = 8
+ORG_RSS_TARGET_KIB = 32 * 1024
+ORG_ROLE = "port-acm-sync"
+
+
+def org_run(a, naccounts, per_region):
+    """One `accounts: organization` sync of naccounts accounts (the run's
+    own among them) x ORG_REGIONS x per_region certificates, every fake
+    answering 20 ms late, over HTTPS as against AWS (every fake serves
+    TLS; --org-http: plain HTTP on loopback instead). Returns (figures,
+    problems)."""
+    from fakes.account_router import AccountRouter
+    from fakes.awsjson import Registry, multi_account_sts
+    from fakes.fake_acm import FakeACM
+    from fakes.fake_organizations import FakeOrganizations
+    from fakes.fake_tagging import FakeTagging
+    s = Suite(f"bench-org-{naccounts}")
+    s.setup()
+    w = org = sts = router = tag = None
+    lat = a.latency_ms / 1000.0
+    problems = []
+    try:
+        https = not a.org_http
+        tls = s.tls_kwargs() if https else {}
+        w = World(s, https=https, acm=True)
+        w.add_blueprint("acmCertificate")
+        w.add_run(RUN_ID)
+        me = harness.ACCOUNT
+        accounts = [me] + [f"{200000000000 + i:012d}" for i in range(naccounts - 1)]
+        reg = Registry(default_account=me)
+        sts = multi_account_sts(reg, base_account=me, region=ORG_REGIONS,
+                                credentials={harness.AWS_KEY_ID: (harness.AWS_SECRET, None)},
+                                **tls)
+        acms = {}
+        t0 = time.monotonic()
+        for acct in accounts:
+            if acct != me:
+                sts.add_role(f"arn:aws:iam::{acct}:role/{ORG_ROLE}")
+            acms[acct] = FakeACM(credentials=reg, account=acct, region=ORG_REGIONS)
+            acms[acct].bulk_load(per_region * len(ORG_REGIONS), regions=ORG_REGIONS)
+        org = FakeOrganizations(registry=reg, management_account=me, **tls)
+        for i, acct in enumerate(accounts[1:]):
+            org.add_account(acct, name=f"team-{i}")
+        router = AccountRouter(reg, acms, **tls)
+        # Tags per (account, region), each with its account's
+        # credentials: one Tagging fake on the shared registry.
+        tag = FakeTagging(registry=reg, region=ORG_REGIONS, **tls)
+        for fake in acms.values():
+            tag.link_acm(fake)
+        w.port.related.update(accounts)
+        load_s = time.monotonic() - t0
+        urls = {"AWS_ENDPOINT_URL_STS": sts.start(),
+                "AWS_ENDPOINT_URL_ACM": router.start(),
+                "AWS_ENDPOINT_URL_ORGANIZATIONS": org.start(),
+                "AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API": tag.start()}
+        for f in (sts, router, org, w.port, tag):
+            f.latency = lat
+        # The fakes' own work (Python, one GIL) is part of the wall time.
+        busy = {}
+
+        def timed(fake, key):
+            inner = fake.handle
+            busy[key] = 0.0
+
+            def handle(req):
+                t = time.thread_time()
+                try:
+                    return inner(req)
+                finally:
+                    busy[key] += time.thread_time() - t
+            fake.handle = handle
+        for f, key in ((sts, "STS"), (router, "ACM"), (org, "Organizations"),
+                       (tag, "Tagging"), (w.port, "Port")):
+            timed(f, key)
+        old_env = w.base_env
+
+        def base_env(actions, **kw):
+            env = old_env(actions, **kw)
+            env.update(urls)
+            return env
+        w.base_env = base_env
+        rc, outputs, stderr, wall, rss_kib, cpu = run_measured(w, a.bin, {
+            "regions": ",".join(ORG_REGIONS), "accounts": "organization",
+            "account_role_name": ORG_ROLE, "max_concurrency": str(ORG_MAX_CONCURRENCY),
+            "port_context": json.dumps({"runId": RUN_ID}), "delete_stale": "true"})
+        units = naccounts * len(ORG_REGIONS)
+        certs = units * per_region
+        assume = len(sts.calls_of("AssumeRole"))
+        org_pages = len(org.calls_of("ListAccounts"))
+        lists = {}
+        for acct, fake in acms.items():
+            for c in fake.calls:
+                if c.get("op") == "ListCertificates":
+                    k = (acct, c.get("region"))
+                    lists[k] = lists.get(k, 0) + 1
+        want_pages = math.ceil(per_region / 1000)
+        off = {k: v for k, v in lists.items() if v != want_pages}
+        bulk = w.port.calls_of("bulk_upsert")
+        in_flight = w.port.max_in_flight.get("bulk_upsert", 0)
+        seq_port = [q for q in w.port_requests()
+                    if "/entities/bulk" not in q.get("path", "")]
+        with w.port.lock:
+            written = sum(1 for k in w.port.entities if k[0] == "acmCertificate")
+        tag_calls = len(tag.calls_of("GetResources"))
+        # The floor: every call on the critical path answered in exactly
+        # `lat`, nothing else costing time. Sequential by design: Port's
+        # own calls (token, run, log lines, teams, catalog search, the
+        # final update), GetCallerIdentity, the ListAccounts pages (each
+        # needs the previous token); at most max_concurrency AssumeRole,
+        # ListCertificates or GetResources calls at once (the tag reads
+        # overlap the listing: a page waits for its unit's tags);
+        # ACM's 1 call/s per unit (pages - 1 s for a unit of several
+        # pages); Port's bulk writes at 4 in flight, overlapping the
+        # listing (so the larger of the two counts).
+        mc = ORG_MAX_CONCURRENCY
+        seq = (len(seq_port) + 1 + org_pages) * lat
+        tags_t = math.ceil(tag_calls / mc) * lat
+        sts_t = math.ceil(assume / mc) * lat
+        list_t = max(math.ceil(units * want_pages / mc) * lat,
+                     (want_pages - 1) * 1.0 + lat)
+        port_t = math.ceil(len(bulk) / IN_FLIGHT_TARGET) * lat
+        floor = seq + sts_t + max(list_t, tags_t, port_t)
+        if rc != 0:
+            problems.append(f"{naccounts} accounts: port-acm exited {rc}: {stderr[-400:]}")
+        if assume != naccounts - 1:
+            problems.append(f"{naccounts} accounts: {assume} AssumeRole calls, expected "
+                            f"{naccounts - 1} (one per account but the run's own)")
+        if org_pages != math.ceil(naccounts / 20):
+            problems.append(f"{naccounts} accounts: {org_pages} ListAccounts pages, "
+                            f"expected {math.ceil(naccounts / 20)}")
+        if off or len(lists) != units:
+            problems.append(f"{naccounts} accounts: ListCertificates per unit off the "
+                            f"floor ({want_pages}) in {len(off) + units - len(lists)} units")
+        if written != certs:
+            problems.append(f"{naccounts} accounts: {written} entities written, expected {certs}")
+        if tag_calls != units:
+            problems.append(f"{naccounts} accounts: {tag_calls} GetResources calls, expected "
+                            f"{units} (one per account-region, none tagged)")
+        fig = {"accounts": naccounts, "units": units, "certs": certs, "assume": assume,
+               "org_pages": org_pages, "lists": sum(lists.values()), "want_pages": want_pages,
+               "bulk": len(bulk), "in_flight": in_flight, "seq_port": len(seq_port),
+               "tags": tag_calls, "wall": wall, "cpu": cpu, "rss": rss_kib,
+               "floor": floor, "seq": seq, "sts_t": sts_t, "list_t": list_t,
+               "tags_t": tags_t,
+               "port_t": port_t, "load_s": load_s, "written": written,
+               "busy": dict(busy)}
+        return fig, problems
+    finally:
+        for f in (router, org, sts, tag):
+            if f is not None:
+                try:
+                    f.stop()
+                except Exception:
+                    pass
         if w is not None:
             w.close()
         s.teardown()
 
 
-def readiness_main():
-    """bench_readiness with its options (the rest are main's)."""
-    ap = argparse.ArgumentParser(add_help=False)
-    ap.add_argument("--ready-certs", type=int, default=300)
-    ap.add_argument("--latency-ms", type=float, default=20)
-    default_bin = os.path.join(ROOT, "build", "static", "port-acm")
-    ap.add_argument("--bin", default=default_bin if os.access(default_bin, os.X_OK)
-                    else harness.BIN)
-    a, _ = ap.parse_known_args()
-    a.bin = os.path.abspath(a.bin)
+def readiness_main(a):
+    """bench_readiness, its table appended to build/bench-sync.md."""
     md, missed = bench_readiness(a)
     with open(os.path.join(ROOT, "build", "bench-sync.md"), "a") as f:
         f.write("\n".join(md))
@@ -390,5 +536,104 @@ def readiness_main():
     return 1 if missed else 0
 
 
+def main():
+    """One argparse for the three parts: the sync at scale (tags), renewal
+    readiness and the organization run."""
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--certs", type=int, default=10000)
+    ap.add_argument("--ready-certs", type=int, default=300)
+    ap.add_argument("--latency-ms", type=float, default=20)
+    default_bin = os.path.join(ROOT, "build", "static", "port-acm")
+    if not os.access(default_bin, os.X_OK):
+        default_bin = harness.BIN
+    ap.add_argument("--bin", default=default_bin)
+    ap.add_argument("--org-only", action="store_true",
+                    help="only the organization run")
+    ap.add_argument("--no-org", action="store_true",
+                    help="leave the organization run out")
+    ap.add_argument("--org-accounts", type=int, default=100)
+    ap.add_argument("--org-large", type=int, default=1000)
+    ap.add_argument("--org-http", action="store_true",
+                    help="the organization run over plain HTTP, not HTTPS")
+    a = ap.parse_args()
+    a.bin = os.path.abspath(a.bin)
+    if a.org_only:
+        return org_main(a)
+    rc = single_main(a)
+    rc |= readiness_main(a)
+    return rc if a.no_org else max(rc, org_main(a))
+
+
+def org_main(a):
+    small, problems = org_run(a, a.org_accounts, 30)
+    large, p2 = org_run(a, a.org_large, 3)
+    problems += p2
+    if small["wall"] > 1.5 * small["floor"]:
+        problems.append(f"wall {small['wall']:.2f} s > 1.5 x the floor {small['floor']:.2f} s")
+    if small["rss"] > ORG_RSS_TARGET_KIB:
+        problems.append(f"peak RSS {small['rss'] / 1024:.1f} MiB, target <= 32 MiB")
+    k = large["accounts"] / small["accounts"]
+    wall_ratio = large["wall"] / small["wall"] if small["wall"] else 0
+    rss_ratio = large["rss"] / small["rss"] if small["rss"] else 0
+    if wall_ratio > k:
+        problems.append(f"wall grew {wall_ratio:.1f}x for {k:g}x the accounts")
+    if rss_ratio > k:
+        problems.append(f"peak RSS grew {rss_ratio:.1f}x for {k:g}x the accounts")
+
+    def floor_text(f):
+        return (f"{f['floor']:.2f} s = sequential {f['seq']:.2f} s ({f['seq_port']} Port "
+                f"calls, GetCallerIdentity, {f['org_pages']} ListAccounts pages) + STS "
+                f"{f['sts_t']:.2f} s "
+                f"(ceil({f['assume']}/{ORG_MAX_CONCURRENCY}) x {a.latency_ms:g} ms) + "
+                f"max(listing {f['list_t']:.2f} s, tags {f['tags_t']:.2f} s "
+                f"(ceil({f['tags']}/{ORG_MAX_CONCURRENCY}) GetResources rounds, one "
+                f"per account-region), Port bulk {f['port_t']:.2f} s at "
+                f"{IN_FLIGHT_TARGET} in flight)")
+    rows = []
+    for f, label in ((small, "organization"), (large, "organization, large")):
+        rows += [
+            (f"{label}: accounts x regions x certificates",
+             f"{f['accounts']} x {len(ORG_REGIONS)} x {f['certs'] // f['units']} = "
+             f"{f['certs']:,} ({f['written']:,} written)"),
+            (f"{label}: STS AssumeRole", f"{f['assume']} (target exactly "
+                                         f"{f['accounts'] - 1}: one per account but the run's own)"),
+            (f"{label}: Organizations ListAccounts pages",
+             f"{f['org_pages']} (target ceil({f['accounts']}/20) = "
+             f"{math.ceil(f['accounts'] / 20)})"),
+            (f"{label}: ACM ListCertificates",
+             f"{f['lists']} = {f['want_pages']} per account-region (target: the floor, "
+             f"ceil(certs/1000) = {f['want_pages']}, in each of {f['units']})"),
+            (f"{label}: Tagging GetResources", f"{f['tags']} (target {f['units']}: one per "
+                                              "account-region, with its account's credentials)"),
+            (f"{label}: Port bulk upserts", f"{f['bulk']}, at most {f['in_flight']} in flight"),
+            (f"{label}: wall", f"{f['wall']:.2f} s (port-acm CPU {f['cpu']:.2f} s)"),
+            (f"{label}: floor", floor_text(f)),
+            (f"{label}: wall / floor", f"{f['wall'] / max(f['floor'], 1e-9):.2f}x"
+             + (" (target <= 1.5x)" if f is small else "")),
+            (f"{label}: peak RSS", f"{f['rss'] / 1024:.1f} MiB"
+             + (" (target <= 32 MiB)" if f is small else " (target: linear growth)")),
+            (f"{label}: fakes' own CPU", ", ".join(
+                f"{k_} {v:.2f} s" for k_, v in f["busy"].items())
+             + " (Python, one GIL: it serialises what port-acm overlaps)"),
+            (f"{label}: fake set-up", f"{f['load_s']:.2f} s"),
+        ]
+    rows += [("1,000 vs 100 accounts", f"{k:g}x the accounts: wall {wall_ratio:.2f}x, "
+                                       f"peak RSS {rss_ratio:.2f}x (target: each <= {k:g}x)"),
+             ("transport", "plain HTTP on loopback (--org-http)" if a.org_http else
+              "HTTPS (TLS 1.3 on loopback: every fake serves TLS, batches in flight "
+              "together)"),
+             ("load average", f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")]
+    md = ["## port-acm sync of an organization", "", "| Measure | Value |", "|---|---|"]
+    md += [f"| {k_} | {v} |" for k_, v in rows]
+    md += ["", "Targets: " + ("all met" if not problems else
+                              "MISSED: " + "; ".join(problems)), ""]
+    path = os.path.join(ROOT, "build", "bench-sync.md")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "a") as f:
+        f.write("\n" + "\n".join(md))
+    print("\n".join(md))
+    return 1 if problems else 0
+
+
 if __name__ == "__main__":
-    sys.exit(main() | readiness_main())
+    sys.exit(main())

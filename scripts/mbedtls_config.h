@@ -89,6 +89,39 @@
 /* TLS and X.509 use PSA too; with this set, libcurl's global init calls
  * psa_crypto_init() (curl 8.14.1 lib/vtls/mbedtls.c, HAS_PSA_SUPPORT). */
 #define MBEDTLS_USE_PSA_CRYPTO
+/*
+ * PSA key slots. With a handwritten config Mbed TLS 3.6 keeps every
+ * volatile key in one fixed table of MBEDTLS_PSA_KEY_SLOT_COUNT slots
+ * (default 32; docs/architecture/psa-keystore-design.md, "static key
+ * store"); a key that finds no free slot fails the handshake as
+ * "SSL - Memory allocation failed". What a TLS client connection holds
+ * (library/ssl_tls13_keys.c, ssl_tls.c, ssl_msg.c, pk_wrap.c):
+ *   open connection      2: its transform's AEAD keys (enc, dec)
+ *   TLS 1.3 handshake    at most 5: the handshake transform's 2 and the
+ *                        application transform's 2 (both alive until
+ *                        the handshake ends), plus one transient (the
+ *                        ECDHE key, the Finished HMAC key or the
+ *                        server's public key for a signature check)
+ *   TLS 1.2 handshake    at most 3: the ECDHE key, then the transform's
+ *                        2 (the master-secret key is transient)
+ * The run's connections at most (one thread):
+ *   struct http (src/base/http.c): every AWS, Port, STS, credentials
+ *     and Tagging call, one at a time or in batches (http_send_many,
+ *     max_concurrency <= HTTP_MAX_BATCH 64), on one curl multi capped
+ *     at 64 connections, idle ones included
+ *     (CURLMOPT_MAX_TOTAL_CONNECTIONS), all handshaking: 64 x 5 = 320
+ *   Port's bulk writer (src/port/bulk.c), BULK_IN_FLIGHT 4
+ *     connections, all handshaking:                     4 x 5 =  20
+ *   SigV4's HMAC key (src/aws/sigv4.c), transient              =   1
+ *                                                           total 341
+ * 384 leaves 43 spare. A slot is 56 bytes here (the table is static:
+ * nm -S of psa_crypto_slot_management.o's global_data, 1,800 bytes at
+ * 32 slots), so 384 cost 21 KiB of bss, not heap; key material stays
+ * on the heap, as before. The dynamic key store
+ * (MBEDTLS_PSA_KEY_STORE_DYNAMIC) would lift the bound instead, at more
+ * code; a fixed table keeps the memory known at build time.
+ */
+#define MBEDTLS_PSA_KEY_SLOT_COUNT 384
 
 /* X.509: parse and verify certificate chains. */
 #define MBEDTLS_X509_USE_C

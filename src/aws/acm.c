@@ -112,6 +112,60 @@ acm_call(struct acm *a, const char *op, const cJSON *params, cJSON **out,
 	return 0;
 }
 
+void
+acm_call_many(struct acm_call *calls, size_t n, size_t max)
+{
+	struct aws_call_item *it = calloc(n ? n : 1, sizeof(*it));
+	struct aws_request *rq = calloc(n ? n : 1, sizeof(*rq));
+	char **body = calloc(n ? n : 1, sizeof(*body));
+	static const char *hdrs[] = {
+	    "X-Amz-Target: CertificateManager.ListCertificates"};
+	size_t i;
+
+	if (it == NULL || rq == NULL || body == NULL) {
+		for (i = 0; i < n; i++) /* one by one */
+			calls[i].rc = acm_call(calls[i].acm, "ListCertificates",
+			    calls[i].params, &calls[i].out, &calls[i].err);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		calls[i].out = NULL;
+		body[i] = calls[i].params
+		              ? cJSON_PrintUnformatted(calls[i].params)
+		              : strdup("{}");
+		/* A read: safe to repeat. */
+		rq[i] = (struct aws_request){"POST", NULL, NULL,
+		    "application/x-amz-json-1.1", hdrs, 1,
+		    body[i] ? body[i] : "{}", body[i] ? strlen(body[i]) : 2, 1,
+		    0, NULL};
+		it[i].client = calls[i].acm->client;
+		it[i].req = &rq[i];
+	}
+	aws_call_many(it, n, max);
+	for (i = 0; i < n; i++) {
+		calls[i].err = it[i].err;
+		calls[i].rc = -1;
+		if (body[i] != NULL && it[i].rc == 0 &&
+		    (calls[i].out = it[i].out.len
+		                        ? cJSON_ParseWithLength(
+		                              it[i].out.data, it[i].out.len)
+		                        : cJSON_CreateObject()) != NULL)
+			calls[i].rc = 0;
+		else if (body[i] == NULL || it[i].rc == 0) {
+			calls[i].err.kind = AWS_ERR_LOCAL;
+			str_copy(calls[i].err.message,
+			    sizeof(calls[i].err.message), "out of memory");
+		}
+		buf_free(&it[i].out);
+	}
+out:
+	for (i = 0; body != NULL && i < n; i++)
+		free(body[i]);
+	free(body);
+	free(rq);
+	free(it);
+}
+
 static void
 get_str(const cJSON *obj, const char *name, char *dst, size_t dstlen)
 {

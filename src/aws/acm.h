@@ -92,6 +92,21 @@ void acm_free(struct acm *acm);
 int acm_call(struct acm *acm, const char *op, const cJSON *params, cJSON **out,
     struct acm_error *err);
 
+/* One ListCertificates call of acm_call_many: acm and params borrowed;
+ * out (caller frees with cJSON_Delete), err and rc as acm_call's. */
+struct acm_call {
+	struct acm *acm;
+	const cJSON *params;
+	cJSON *out;
+	struct acm_error err;
+	int rc;
+};
+
+/* n ListCertificates calls, each with its own client (account, region)
+ * and credentials, sent together, at most max in flight
+ * (aws_call_many). */
+void acm_call_many(struct acm_call *calls, size_t n, size_t max);
+
 /* Pure. Fills err from an error response (aws_error_parse for JSON,
  * no secrets): the type from the X-Amzn-Errortype header, else body
  * "code", else top-level "__type", sanitised (text before the first ':'

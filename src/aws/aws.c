@@ -26,10 +26,12 @@ struct aws_client {
 	const struct aws_service *service;
 	struct aws_credentials_provider credentials;
 	char region[64];
-	char base[2048]; /* scheme://host[:port], no trailing '/' */
-	char host[512];  /* Host header value as signed */
-	char path[1024]; /* the endpoint's path prefix, "" for none */
-	char ca_file[1024];
+	/* Heap strings, sized to fit: a sync of many accounts keeps one
+	 * client per (account, region). */
+	char *base;    /* scheme://host[:port], no trailing '/' */
+	char *host;    /* Host header value as signed */
+	char *path;    /* the endpoint's path prefix, "" for none */
+	char *ca_file; /* "" = built-in bundle */
 	const char *ca_setting;
 	struct retry retry;
 };
@@ -227,14 +229,18 @@ aws_client_new(struct http *http, struct clock *clock,
     const struct aws_client_config *cfg, char *why, size_t whylen)
 {
 	struct aws_client *c;
+	char base[2048], host[512], path[1024];
 
-	if ((c = calloc(1, sizeof(*c))) == NULL) {
-		str_copy(why, whylen, "out of memory");
+	if (aws_endpoint_split(cfg->endpoint, base, sizeof(base), host,
+	        sizeof(host), path, sizeof(path), why, whylen) != 0)
 		return NULL;
-	}
-	if (aws_endpoint_split(cfg->endpoint, c->base, sizeof(c->base), c->host,
-	        sizeof(c->host), c->path, sizeof(c->path), why, whylen) != 0) {
-		free(c);
+	if ((c = calloc(1, sizeof(*c))) == NULL ||
+	    (c->base = strdup(base)) == NULL ||
+	    (c->host = strdup(host)) == NULL ||
+	    (c->path = strdup(path)) == NULL ||
+	    (c->ca_file = strdup(cfg->ca_file ? cfg->ca_file : "")) == NULL) {
+		aws_client_free(c);
+		str_copy(why, whylen, "out of memory");
 		return NULL;
 	}
 	c->http = http;
@@ -242,7 +248,6 @@ aws_client_new(struct http *http, struct clock *clock,
 	c->service = cfg->service;
 	c->credentials = cfg->credentials;
 	str_copy(c->region, sizeof(c->region), cfg->region);
-	str_copy(c->ca_file, sizeof(c->ca_file), cfg->ca_file);
 	c->ca_setting = cfg->ca_setting;
 	retry_init(&c->retry, RETRY_AWS, cfg->max_attempts);
 	return c;
@@ -251,6 +256,12 @@ aws_client_new(struct http *http, struct clock *clock,
 void
 aws_client_free(struct aws_client *c)
 {
+	if (c == NULL)
+		return;
+	free(c->base);
+	free(c->host);
+	free(c->path);
+	free(c->ca_file);
 	free(c);
 }
 
@@ -457,36 +468,56 @@ body_ok(enum aws_protocol proto, const struct buf *b)
 	return ok;
 }
 
-/* Signs (unless unsigned) and sends one attempt. */
+/* One attempt, signed and ready for http.h: what hreq points at. */
+struct prepared {
+	struct buf authz, lines[MAX_HEADERS + 6], url, path, names[MAX_HEADERS];
+	const char *hdrs[MAX_HEADERS + 6];
+	struct http_request hreq;
+};
+
+static void
+prepared_free(struct prepared *p)
+{
+	size_t i;
+
+	buf_wipe(&p->authz);
+	for (i = 0; i < MAX_HEADERS + 6; i++)
+		buf_wipe(&p->lines[i]);
+	buf_free(&p->url);
+	buf_free(&p->path);
+	for (i = 0; i < MAX_HEADERS; i++)
+		buf_free(&p->names[i]);
+}
+
+/* Signs (unless unsigned) one attempt into p (zeroed by the caller;
+ * prepared_free it whatever this returns): HTTP_OK, or the failure with
+ * err saying it. */
 static enum http_result
-attempt(struct aws_client *c, const struct aws_request *req,
-    const struct aws_credentials *cv, struct http_response *resp, char *err,
+prepare(struct aws_client *c, const struct aws_request *req,
+    const struct aws_credentials *cv, struct prepared *p, char *err,
     size_t errlen)
 {
 	struct sigv4_header sh[MAX_HEADERS + 5];
-	struct buf authz = {0}, lines[MAX_HEADERS + 6] = {{0}}, url = {0},
-	           path = {0}, names[MAX_HEADERS] = {{0}};
-	const char *hdrs[MAX_HEADERS + 6];
 	char date[17];
 	size_t n = 0, i, k = 0;
 	const char *colon;
-	enum http_result rc = HTTP_EOTHER;
 
 	if (req->nheaders > MAX_HEADERS) {
 		str_copy(err, errlen, "too many request headers");
 		return HTTP_EOTHER;
 	}
-	if (buf_printf(&path, "%s%s", c->path, req->path ? req->path : "") != 0)
-		goto done;
-	if (path.len == 0 && buf_puts(&path, "/") != 0)
-		goto done;
-	if (buf_printf(&url, "%s%s%s%s", c->base, buf_str(&path),
+	if (buf_printf(&p->path, "%s%s", c->path, req->path ? req->path : "") !=
+	    0)
+		return HTTP_EOTHER;
+	if (p->path.len == 0 && buf_puts(&p->path, "/") != 0)
+		return HTTP_EOTHER;
+	if (buf_printf(&p->url, "%s%s%s%s", c->base, buf_str(&p->path),
 	        req->query && req->query[0] ? "?" : "",
 	        req->query ? req->query : "") != 0)
-		goto done;
+		return HTTP_EOTHER;
 	/* Re-signed on every attempt: the date must be current. */
 	if (sigv4_amz_date(clock_now(c->clock), date) != 0)
-		goto done;
+		return HTTP_EOTHER;
 	if (req->content_type != NULL)
 		sh[n++] =
 		    (struct sigv4_header){"Content-Type", req->content_type};
@@ -499,59 +530,69 @@ attempt(struct aws_client *c, const struct aws_request *req,
 	for (i = 0; i < req->nheaders; i++) {
 		if ((colon = strchr(req->headers[i], ':')) == NULL) {
 			str_copy(err, errlen, "a request header has no ':'");
-			goto done;
+			return HTTP_EOTHER;
 		}
-		if (buf_append(&names[i], req->headers[i],
+		if (buf_append(&p->names[i], req->headers[i],
 		        (size_t)(colon - req->headers[i])) != 0)
-			goto done;
+			return HTTP_EOTHER;
 		for (colon++; *colon == ' ';)
 			colon++;
-		sh[n++] = (struct sigv4_header){buf_str(&names[i]), colon};
+		sh[n++] = (struct sigv4_header){buf_str(&p->names[i]), colon};
 	}
 	/* The Host line is curl's own; every other signed header is sent. */
 	for (i = 0, k = 0; i < n; i++) {
 		if (strcmp(sh[i].name, "Host") == 0)
 			continue;
-		if (buf_printf(&lines[k], "%s: %s", sh[i].name, sh[i].value) !=
-		    0)
-			goto done;
-		hdrs[k] = buf_str(&lines[k]);
+		if (buf_printf(
+		        &p->lines[k], "%s: %s", sh[i].name, sh[i].value) != 0)
+			return HTTP_EOTHER;
+		p->hdrs[k] = buf_str(&p->lines[k]);
 		k++;
 	}
 	if (!req->unsigned_) {
 		if (cv == NULL ||
 		    sigv4_authorization(
-		        &(struct sigv4_request){req->method, buf_str(&path),
+		        &(struct sigv4_request){req->method, buf_str(&p->path),
 		            req->query ? req->query : "", sh, n, req->body,
 		            req->body_len},
 		        &(struct sigv4_credentials){cv->access_key_id,
 		            cv->secret_access_key, cv->session_token},
 		        date, c->region, c->service->signing_name,
-		        &authz) != 0) {
+		        &p->authz) != 0) {
 			str_printf(err, errlen, "could not sign the %s request",
 			    c->service->name);
-			goto done;
+			return HTTP_EOTHER;
 		}
-		if (buf_printf(
-		        &lines[k], "Authorization: %s", buf_str(&authz)) != 0)
-			goto done;
-		hdrs[k] = buf_str(&lines[k]);
+		if (buf_printf(&p->lines[k], "Authorization: %s",
+		        buf_str(&p->authz)) != 0)
+			return HTTP_EOTHER;
+		p->hdrs[k] = buf_str(&p->lines[k]);
 		k++;
 	}
 	/* Not idempotent: curl must not re-send it on its own either. */
-	rc = http_send(c->http,
-	    &(struct http_request){req->method, buf_str(&url), hdrs, k,
-	        req->body, req->body_len, c->ca_file[0] ? c->ca_file : NULL,
-	        c->ca_setting, !req->idempotent},
-	    resp, err, errlen);
-done:
-	buf_wipe(&authz);
-	for (i = 0; i < MAX_HEADERS + 6; i++)
-		buf_wipe(&lines[i]);
-	buf_free(&url);
-	buf_free(&path);
-	for (i = 0; i < MAX_HEADERS; i++)
-		buf_free(&names[i]);
+	p->hreq = (struct http_request){req->method, buf_str(&p->url), p->hdrs,
+	    k, req->body, req->body_len, c->ca_file[0] ? c->ca_file : NULL,
+	    c->ca_setting, !req->idempotent};
+	return HTTP_OK;
+}
+
+/* Signs (unless unsigned) and sends one attempt. */
+static enum http_result
+attempt(struct aws_client *c, const struct aws_request *req,
+    const struct aws_credentials *cv, struct http_response *resp, char *err,
+    size_t errlen)
+{
+	struct prepared *p = calloc(1, sizeof(*p));
+	enum http_result rc = HTTP_EOTHER;
+
+	if (p == NULL) {
+		str_copy(err, errlen, "out of memory");
+		return rc;
+	}
+	if ((rc = prepare(c, req, cv, p, err, errlen)) == HTTP_OK)
+		rc = http_send(c->http, &p->hreq, resp, err, errlen);
+	prepared_free(p);
+	free(p);
 	return rc;
 }
 
@@ -596,9 +637,17 @@ explain_skew(struct aws_error *err, const char *date_header)
 	    diff < 0 ? "behind" : "ahead of", said);
 }
 
-int
-aws_call(struct aws_client *c, const struct aws_request *req, struct buf *out,
-    struct aws_error *err)
+/* A first attempt aws_call_many already sent: its outcome. */
+struct first {
+	enum http_result hr;
+	struct http_response *resp; /* taken */
+	const char *why;
+};
+
+/* aws_call, its first attempt's outcome in f when not NULL. */
+static int
+call(struct aws_client *c, const struct aws_request *req, struct buf *out,
+    struct aws_error *err, struct first *f)
 {
 	struct http_response resp = {0};
 	struct retry_outcome o;
@@ -640,7 +689,15 @@ aws_call(struct aws_client *c, const struct aws_request *req, struct buf *out,
 		aws_call_secrets(
 		    cv, req, secrets, sizeof(secrets) / sizeof(*secrets));
 		resp.sends = 0;
-		hr = attempt(c, req, cv, &resp, why, sizeof(why));
+		if (f != NULL) { /* sent with the others of its batch */
+			hr = f->hr;
+			http_response_free(&resp);
+			resp = *f->resp;
+			memset(f->resp, 0, sizeof(*f->resp));
+			str_copy(why, sizeof(why), f->why);
+			f = NULL;
+		} else
+			hr = attempt(c, req, cv, &resp, why, sizeof(why));
 		attempts += resp.sends;
 		if (hr == HTTP_OK && resp.status >= 200 && resp.status < 300) {
 			if (body_ok(c->service->protocol, &resp.body)) {
@@ -721,6 +778,68 @@ done:
 	err->attempts = attempts; /* also on success: the outcome */
 	http_response_free(&resp);
 	return result;
+}
+
+int
+aws_call(struct aws_client *c, const struct aws_request *req, struct buf *out,
+    struct aws_error *err)
+{
+	return call(c, req, out, err, NULL);
+}
+
+void
+aws_call_many(struct aws_call_item *it, size_t n, size_t max)
+{
+	struct prepared *p = NULL;
+	struct http_batch *b = NULL;
+	size_t *of = NULL, i, k = 0;
+	const struct aws_credentials *cv;
+	char why[1024];
+
+	for (i = 0; i < n; i++)
+		it[i].rc = -2; /* not sent yet */
+	if (n > 1 && ((p = calloc(n, sizeof(*p))) == NULL ||
+	                 (b = calloc(n, sizeof(*b))) == NULL ||
+	                 (of = calloc(n, sizeof(*of))) == NULL)) {
+		free(b); /* out of memory: one by one below */
+		b = NULL;
+	}
+	for (i = 0; b != NULL && i < n && !cancel_requested(); i++) {
+		struct aws_client *c = it[i].client;
+
+		if (c->http != it[0].client->http)
+			continue; /* another pool: alone, below */
+		cv = NULL;
+		if (!it[i].req->unsigned_ &&
+		    (c->credentials.get == NULL ||
+		        (cv = c->credentials.get(c->credentials.ctx,
+		             clock_now(c->clock), why, sizeof(why))) == NULL))
+			continue; /* aws_call says why */
+		if (prepare(c, it[i].req, cv, &p[i], why, sizeof(why)) !=
+		    HTTP_OK)
+			continue;
+		b[k].req = &p[i].hreq;
+		of[k++] = i;
+	}
+	if (k)
+		http_send_many(it[0].client->http, b, k, max);
+	for (i = 0; i < k; i++) {
+		struct aws_call_item *x = &it[of[i]];
+
+		x->rc = call(x->client, x->req, &x->out, &x->err,
+		    &(struct first){b[i].result, &b[i].resp, b[i].err});
+		http_response_free(&b[i].resp);
+	}
+	for (i = 0; i < n; i++) {
+		if (it[i].rc == -2)
+			it[i].rc = aws_call(
+			    it[i].client, it[i].req, &it[i].out, &it[i].err);
+		if (p != NULL)
+			prepared_free(&p[i]);
+	}
+	free(p);
+	free(b);
+	free(of);
 }
 
 int

@@ -146,6 +146,24 @@ void aws_client_free(struct aws_client *c);
 int aws_call(struct aws_client *c, const struct aws_request *req,
     struct buf *out, struct aws_error *err);
 
+/* One call of aws_call_many: client and req borrowed (as aws_call's);
+ * out (caller frees with buf_free), err and rc what aws_call gives. */
+struct aws_call_item {
+	struct aws_client *client;
+	const struct aws_request *req;
+	struct buf out;
+	struct aws_error err;
+	int rc;
+};
+
+/* n calls as aws_call each, their first attempts sent together (at
+ * most max in flight, http_send_many) when their clients share one
+ * http; each signed with its own client's credentials. A first attempt
+ * that fails in a way worth repeating goes on through aws_call's retry
+ * policy, one call at a time (retries are rare; a throttled call must
+ * wait its backoff anyway). After a cancel nothing more is sent. */
+void aws_call_many(struct aws_call_item *it, size_t n, size_t max);
+
 /* The endpoint for a service (signing name "acm", "sts", "route53") in
  * region, as botocore's endpoint rule sets resolve it with
  * AWS_USE_FIPS_ENDPOINT / AWS_USE_DUALSTACK_ENDPOINT (fips, dualstack

@@ -140,6 +140,30 @@ sts_parse_credentials(const char *xml, size_t len, struct aws_credentials *out,
 	return 0;
 }
 
+/* The form of an AssumeRole (token NULL) or AssumeRoleWithWebIdentity. */
+static int
+role_form(struct buf *form, const char *action, const struct sts_role *role,
+    const char *token)
+{
+	char dur[16];
+
+	snprintf(dur, sizeof(dur), "%u", role->duration_s);
+	return sts_form_add(form, "Action", action) != 0 ||
+	               sts_form_add(form, "Version", "2011-06-15") != 0 ||
+	               sts_form_add(form, "RoleArn", role->role_arn) != 0 ||
+	               sts_form_add(
+	                   form, "RoleSessionName", role->session_name) != 0 ||
+	               (token && sts_form_add(
+	                             form, "WebIdentityToken", token) != 0) ||
+	               (role->duration_s &&
+	                   sts_form_add(form, "DurationSeconds", dur) != 0) ||
+	               (role->external_id && !token &&
+	                   sts_form_add(
+	                       form, "ExternalId", role->external_id) != 0)
+	           ? -1
+	           : 0;
+}
+
 static int
 call(struct sts *s, const char *action, const struct sts_role *role,
     const char *token, struct aws_credentials *out, char *assumed_arn,
@@ -147,20 +171,11 @@ call(struct sts *s, const char *action, const struct sts_role *role,
 {
 	struct buf form = {0}, resp = {0};
 	const char *secrets[] = {token, NULL};
-	char dur[16], why[256];
+	char why[256];
 	int rc = -1;
 
 	memset(err, 0, sizeof(*err));
-	snprintf(dur, sizeof(dur), "%u", role->duration_s);
-	if (sts_form_add(&form, "Action", action) != 0 ||
-	    sts_form_add(&form, "Version", "2011-06-15") != 0 ||
-	    sts_form_add(&form, "RoleArn", role->role_arn) != 0 ||
-	    sts_form_add(&form, "RoleSessionName", role->session_name) != 0 ||
-	    (token && sts_form_add(&form, "WebIdentityToken", token) != 0) ||
-	    (role->duration_s &&
-	        sts_form_add(&form, "DurationSeconds", dur) != 0) ||
-	    (role->external_id && !token &&
-	        sts_form_add(&form, "ExternalId", role->external_id) != 0)) {
+	if (role_form(&form, action, role, token) != 0) {
 		err->kind = AWS_ERR_LOCAL;
 		str_copy(err->message, sizeof(err->message), "out of memory");
 		goto done;
@@ -193,6 +208,59 @@ sts_assume_role(struct sts *s, const struct sts_role *role,
     struct aws_error *err)
 {
 	return call(s, "AssumeRole", role, NULL, out, assumed_arn, arnlen, err);
+}
+
+void
+sts_assume_role_many(struct sts_assume *it, size_t n, size_t max)
+{
+	struct aws_call_item *calls = calloc(n ? n : 1, sizeof(*calls));
+	struct aws_request *rq = calloc(n ? n : 1, sizeof(*rq));
+	struct buf *form = calloc(n ? n : 1, sizeof(*form));
+	char why[256];
+	size_t i;
+
+	if (calls == NULL || rq == NULL || form == NULL) {
+		for (i = 0; i < n; i++) /* one by one */
+			it[i].rc = sts_assume_role(it[i].sts, &it[i].role,
+			    &it[i].out, NULL, 0, &it[i].err);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		it[i].rc = -1;
+		memset(&it[i].err, 0, sizeof(it[i].err));
+		if (role_form(&form[i], "AssumeRole", &it[i].role, NULL) != 0)
+			buf_wipe(&form[i]); /* aws_call_many sends "" */
+		/* Safe to repeat: a lost answer only costs a session. */
+		rq[i] = (struct aws_request){"POST", NULL, NULL,
+		    "application/x-www-form-urlencoded; charset=utf-8", NULL, 0,
+		    form[i].data ? form[i].data : "", form[i].len, 1, 0, NULL};
+		calls[i].client = it[i].sts->client;
+		calls[i].req = &rq[i];
+	}
+	aws_call_many(calls, n, max);
+	for (i = 0; i < n; i++) {
+		it[i].err = calls[i].err;
+		if (form[i].data == NULL) {
+			it[i].err.kind = AWS_ERR_LOCAL;
+			str_copy(it[i].err.message, sizeof(it[i].err.message),
+			    "out of memory");
+		} else if (calls[i].rc == 0 &&
+		           sts_parse_credentials(calls[i].out.data,
+		               calls[i].out.len, &it[i].out, NULL, 0, why,
+		               sizeof(why)) != 0) {
+			it[i].err.kind = AWS_ERR_RESPONSE;
+			it[i].err.http_status = 200;
+			str_copy(
+			    it[i].err.message, sizeof(it[i].err.message), why);
+		} else if (calls[i].rc == 0)
+			it[i].rc = 0;
+		buf_wipe(&calls[i].out);
+		buf_wipe(&form[i]);
+	}
+out:
+	free(calls);
+	free(rq);
+	free(form);
 }
 
 int

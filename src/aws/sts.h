@@ -50,6 +50,20 @@ int sts_assume_role(struct sts *s, const struct sts_role *role,
     struct aws_credentials *out, char *assumed_arn, size_t arnlen,
     struct aws_error *err);
 
+/* One AssumeRole of sts_assume_role_many: sts and role borrowed; out
+ * (on rc 0; the caller wipes it), err and rc as sts_assume_role's. */
+struct sts_assume {
+	struct sts *sts;
+	struct sts_role role;
+	struct aws_credentials out;
+	struct aws_error err;
+	int rc;
+};
+
+/* n AssumeRole calls, each signed with its own client's credentials,
+ * sent together, at most max in flight (aws_call_many). */
+void sts_assume_role_many(struct sts_assume *it, size_t n, size_t max);
+
 /* AssumeRoleWithWebIdentity, unsigned; token is the OIDC JWT. */
 int sts_assume_role_with_web_identity(struct sts *s,
     const struct sts_role *role, const char *token, struct aws_credentials *out,

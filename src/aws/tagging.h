@@ -39,4 +39,19 @@ void tagging_free(struct tagging *t);
 int tagging_get_certificates(struct tagging *t, const char *token, cJSON **out,
     char *next, size_t nextlen, struct aws_error *err);
 
+/* One GetResources page of a batch (tagging_get_many). */
+struct tagging_page {
+	struct tagging *t; /* borrowed */
+	const char *token; /* borrowed; NULL or "" = the first page */
+	cJSON *out;        /* with rc 0: the answer, the caller's to free */
+	char next[4096];   /* with rc 0: its PaginationToken, "" at the end */
+	struct aws_error err; /* with rc -1 */
+	int rc;
+};
+
+/* n pages as tagging_get_certificates each, their first attempts in
+ * flight together (aws_call_many, at most max at once), each client
+ * signing with its own credentials. */
+void tagging_get_many(struct tagging_page *p, size_t n, size_t max);
+
 #endif

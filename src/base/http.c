@@ -14,6 +14,7 @@
 struct http {
 	CURLM *multi; /* owns the connection pool; one transfer at a time */
 	CURL *curl;
+	CURL *pool[HTTP_MAX_BATCH]; /* http_send_many's, made on first use */
 	struct http_options opt;
 	long connections;
 };
@@ -40,6 +41,13 @@ http_new(const struct http_options *opt)
 		free(h);
 		return NULL;
 	}
+	/* The batches' connections, idle ones included, stay within what
+	 * Mbed TLS's key table is sized for (scripts/mbedtls_config.h,
+	 * MBEDTLS_PSA_KEY_SLOT_COUNT): one per batch slot; an idle one is
+	 * closed before a new one opens. */
+	curl_multi_setopt(
+	    h->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)HTTP_MAX_BATCH);
+	curl_multi_setopt(h->multi, CURLMOPT_MAXCONNECTS, (long)HTTP_MAX_BATCH);
 	h->opt = *opt;
 	return h;
 }
@@ -47,9 +55,13 @@ http_new(const struct http_options *opt)
 void
 http_free(struct http *h)
 {
+	size_t i;
+
 	if (h == NULL)
 		return;
 	curl_easy_cleanup(h->curl);
+	for (i = 0; i < HTTP_MAX_BATCH; i++)
+		curl_easy_cleanup(h->pool[i]);
 	curl_multi_cleanup(h->multi);
 	free(h);
 }
@@ -357,9 +369,278 @@ classify(CURLcode rc, const char *url, const char *ca_file, const char *setting,
 	}
 }
 
-static enum http_result send_with(struct http *h,
-    const struct http_request *req, long req_timeout_ms, int no_proxy,
-    struct http_response *resp, char *err, size_t errlen);
+/* One transfer's state beside its easy handle: what curl points at
+ * must stay put until the transfer ends. */
+struct xfer {
+	const struct http_request *req;
+	struct http_response *resp;
+	struct curl_slist *hdrs;
+	char detail[CURL_ERROR_SIZE];
+	struct sends sends;
+	char *err;
+	size_t errlen;
+};
+
+/* Sets easy up for x->req; HTTP_OK when it may be performed, else the
+ * failure (x->err says it) and nothing to undo but xfer_end. */
+static enum http_result
+xfer_setup(struct http *h, CURL *easy, struct xfer *x, long req_timeout_ms,
+    int no_proxy)
+{
+	const struct http_request *req = x->req;
+	struct curl_slist *tmp;
+	long timeout = h->opt.timeout_ms;
+	long long deadline = http_deadline(h);
+	const char *ca = req->ca_file;
+	const char *setting =
+	    req->ca_setting ? req->ca_setting : "SSL_CERT_FILE";
+	size_t i;
+
+	buf_free(&x->resp->body);
+	memset(x->resp, 0, sizeof(*x->resp));
+	x->sends = (struct sends){x->resp, req->send_once};
+	x->detail[0] = x->err[0] = '\0';
+	x->hdrs = NULL;
+	if (deadline) {
+		long long left = deadline - http_now_ms();
+
+		if (left <= 0) {
+			snprintf(x->err, x->errlen,
+			    "%s: not sent, the run's %s has passed", req->url,
+			    cancel_requested() ? "time after the cancel"
+			                       : "time limit");
+			return HTTP_ETIMEOUT;
+		}
+		if (timeout == 0 || left < timeout)
+			timeout = (long)left;
+	}
+	/* Fail clearly rather than let TLS fail obscurely. */
+	if ((ca != NULL || strncasecmp(req->url, "https:", 6) == 0) &&
+	    http_check_ca(ca, setting, x->err, x->errlen) != 0)
+		return HTTP_ELOCAL;
+	for (i = 0; i < req->nheaders; i++) {
+		if ((tmp = curl_slist_append(x->hdrs, req->headers[i])) == NULL)
+			goto oom;
+		x->hdrs = tmp;
+	}
+	/* Nothing curl adds may differ from what was signed. */
+	if ((tmp = curl_slist_append(x->hdrs, "Expect:")) == NULL)
+		goto oom;
+	x->hdrs = tmp;
+	if ((tmp = curl_slist_append(x->hdrs, "Transfer-Encoding:")) == NULL)
+		goto oom;
+	x->hdrs = tmp;
+
+	/* Reset keeps live connections and the TLS session cache. */
+	curl_easy_reset(easy);
+	curl_easy_setopt(easy, CURLOPT_URL, req->url);
+	http_easy_secure(easy, ca);
+	curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS,
+	    req_timeout_ms > 0 && req_timeout_ms < h->opt.connect_timeout_ms
+	        ? req_timeout_ms
+	        : h->opt.connect_timeout_ms);
+	curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS,
+	    req_timeout_ms > 0 && (timeout == 0 || req_timeout_ms < timeout)
+	        ? req_timeout_ms
+	        : timeout);
+	if (no_proxy)
+		curl_easy_setopt(easy, CURLOPT_NOPROXY, "*");
+	curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, x->detail);
+	curl_easy_setopt(easy, CURLOPT_HTTPHEADER, x->hdrs);
+	curl_easy_setopt(easy, CURLOPT_ACCEPT_ENCODING, (char *)NULL);
+	if (h->opt.user_agent != NULL)
+		curl_easy_setopt(easy, CURLOPT_USERAGENT, h->opt.user_agent);
+	curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(easy, CURLOPT_WRITEDATA, x->resp);
+	curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(easy, CURLOPT_HEADERDATA, x->resp);
+	curl_easy_setopt(easy, CURLOPT_PREREQFUNCTION, on_prereq);
+	curl_easy_setopt(easy, CURLOPT_PREREQDATA, &x->sends);
+	if (strcmp(req->method, "GET") == 0) {
+		curl_easy_setopt(easy, CURLOPT_HTTPGET, 1L);
+	} else {
+		if (strcmp(req->method, "POST") != 0)
+			curl_easy_setopt(
+			    easy, CURLOPT_CUSTOMREQUEST, req->method);
+		if (req->body != NULL) {
+			curl_easy_setopt(easy, CURLOPT_POSTFIELDS, req->body);
+			curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE_LARGE,
+			    (curl_off_t)req->body_len);
+		} else if (strcmp(req->method, "POST") == 0) {
+			curl_easy_setopt(easy, CURLOPT_POSTFIELDS, "");
+			curl_easy_setopt(easy, CURLOPT_POSTFIELDSIZE, 0L);
+		} else {
+			curl_easy_setopt(easy, CURLOPT_NOBODY,
+			    strcmp(req->method, "HEAD") == 0 ? 1L : 0L);
+		}
+	}
+	return HTTP_OK;
+oom:
+	snprintf(x->err, x->errlen, "%s: out of memory", req->url);
+	return HTTP_EOTHER;
+}
+
+/* What transfer x's end (rc) means; frees what setup made. */
+static enum http_result
+xfer_end(struct http *h, CURL *easy, struct xfer *x, CURLcode rc)
+{
+	const struct http_request *req = x->req;
+	const char *setting =
+	    req->ca_setting ? req->ca_setting : "SSL_CERT_FILE";
+	enum http_result res = HTTP_OK;
+	long nconn = 0;
+
+	if (curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &nconn) == CURLE_OK)
+		h->connections += nconn;
+	if (rc == CURLE_ABORTED_BY_CALLBACK && x->resp->sends > 1) {
+		snprintf(x->err, x->errlen,
+		    "%s: connection lost after the request was sent; not "
+		    "sent again, as it is not safe to repeat",
+		    req->url);
+		res = HTTP_ECONNECT;
+	} else if (rc != CURLE_OK) {
+		res = classify(rc, req->url, req->ca_file, setting, x->detail,
+		    x->err, x->errlen);
+		str_scrub(x->err); /* TLS library text may hold line breaks */
+	} else {
+		curl_easy_getinfo(
+		    easy, CURLINFO_RESPONSE_CODE, &x->resp->status);
+		if (x->resp->body.data == NULL &&
+		    buf_puts(&x->resp->body, "") != 0) {
+			snprintf(
+			    x->err, x->errlen, "%s: out of memory", req->url);
+			res = HTTP_EOTHER;
+		}
+	}
+	/* The handle must not point at freed headers between calls. */
+	curl_easy_setopt(easy, CURLOPT_HTTPHEADER, (struct curl_slist *)NULL);
+	curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, (char *)NULL);
+	curl_easy_setopt(easy, CURLOPT_PREREQDATA, (void *)NULL);
+	curl_slist_free_all(x->hdrs);
+	x->hdrs = NULL;
+	return res;
+}
+
+static enum http_result
+send_with(struct http *h, const struct http_request *req, long req_timeout_ms,
+    int no_proxy, struct http_response *resp, char *err, size_t errlen)
+{
+	struct xfer x = {req, resp, NULL, "", {NULL, 0}, err, errlen};
+	int abortable = !cancel_requested();
+	enum http_result res;
+
+	err[0] = '\0';
+	if ((res = xfer_setup(h, h->curl, &x, req_timeout_ms, no_proxy)) !=
+	    HTTP_OK) {
+		curl_slist_free_all(x.hdrs);
+		return res;
+	}
+	return xfer_end(h, h->curl, &x, perform(h, abortable));
+}
+
+/* The easy handle of batch slot i, made on first use and kept, so its
+ * settings and the multi's connections serve every later batch. */
+static CURL *
+slot_easy(struct http *h, size_t i)
+{
+	if (h->pool[i] == NULL)
+		h->pool[i] = curl_easy_init();
+	return h->pool[i];
+}
+
+void
+http_send_many(struct http *h, struct http_batch *b, size_t n, size_t max)
+{
+	struct xfer x[HTTP_MAX_BATCH];
+	CURL *slot_of[HTTP_MAX_BATCH] = {NULL};
+	size_t item_of[HTTP_MAX_BATCH] = {0};
+	struct curl_waitfd wfd = {cancel_fd(), CURL_WAIT_POLLIN, 0};
+	int abortable = !cancel_requested();
+	unsigned nwfd = abortable && wfd.fd >= 0 ? 1 : 0;
+	size_t next = 0, busy = 0, s, done = 0;
+	int running, left;
+	CURLMsg *msg;
+
+	if (max == 0 || max > HTTP_MAX_BATCH)
+		max = HTTP_MAX_BATCH;
+	while (done < n) {
+		/* Fill the free slots: at most max transfers at once. */
+		for (s = 0;
+		     s < max && next < n && !(abortable && cancel_requested());
+		     s++) {
+			struct http_batch *it = &b[next];
+
+			if (slot_of[s] != NULL)
+				continue;
+			x[s] = (struct xfer){it->req, &it->resp, NULL, "",
+			    {NULL, 0}, it->err, sizeof(it->err)};
+			if ((slot_of[s] = slot_easy(h, s)) == NULL) {
+				snprintf(it->err, sizeof(it->err),
+				    "%s: out of memory", it->req->url);
+				it->result = HTTP_EOTHER;
+				next++, done++;
+				continue;
+			}
+			item_of[s] = next++;
+			it->result = xfer_setup(h, slot_of[s], &x[s], 0, 0);
+			if (it->result == HTTP_OK &&
+			    curl_multi_add_handle(h->multi, slot_of[s]) ==
+			        CURLM_OK) {
+				busy++;
+				continue;
+			}
+			if (it->result == HTTP_OK) /* could not add */
+				it->result = xfer_end(
+				    h, slot_of[s], &x[s], CURLE_FAILED_INIT);
+			curl_slist_free_all(x[s].hdrs);
+			slot_of[s] = NULL;
+			done++;
+		}
+		if (busy == 0 &&
+		    (next == n || (abortable && cancel_requested())))
+			break;
+		if ((abortable && cancel_requested()) ||
+		    curl_multi_perform(h->multi, &running) != CURLM_OK) {
+			/* Abandon the transfers in flight (cancel.h). */
+			for (s = 0; s < max; s++)
+				if (slot_of[s] != NULL) {
+					curl_multi_remove_handle(
+					    h->multi, slot_of[s]);
+					b[item_of[s]].result =
+					    xfer_end(h, slot_of[s], &x[s],
+					        cancel_requested()
+					            ? CURLE_ABORTED_BY_CALLBACK
+					            : CURLE_RECV_ERROR);
+					slot_of[s] = NULL;
+					busy--, done++;
+				}
+			continue;
+		}
+		while ((msg = curl_multi_info_read(h->multi, &left)) != NULL) {
+			if (msg->msg != CURLMSG_DONE)
+				continue;
+			for (s = 0; s < max && slot_of[s] != msg->easy_handle;)
+				s++; /* its slot */
+			if (s == max)
+				continue;
+			curl_multi_remove_handle(h->multi, slot_of[s]);
+			b[item_of[s]].result =
+			    xfer_end(h, slot_of[s], &x[s], msg->data.result);
+			slot_of[s] = NULL;
+			busy--, done++;
+		}
+		if (busy && curl_multi_poll(h->multi, &wfd, nwfd, 1000, NULL) !=
+		                CURLM_OK)
+			continue; /* perform reports it next turn */
+	}
+	/* What never started after a cancel. */
+	for (; next < n; next++) {
+		snprintf(b[next].err, sizeof(b[next].err),
+		    "%s: not sent, the run was cancelled (signal %d)",
+		    b[next].req->url, cancel_signal());
+		b[next].result = HTTP_ECANCELLED;
+	}
+}
 
 enum http_result
 http_send(struct http *h, const struct http_request *req,
@@ -373,136 +654,4 @@ http_send_metadata(struct http *h, const struct http_request *req,
     long timeout_ms, struct http_response *resp, char *err, size_t errlen)
 {
 	return send_with(h, req, timeout_ms, 1, resp, err, errlen);
-}
-
-static enum http_result
-send_with(struct http *h, const struct http_request *req, long req_timeout_ms,
-    int no_proxy, struct http_response *resp, char *err, size_t errlen)
-{
-	struct curl_slist *hdrs = NULL, *tmp;
-	char detail[CURL_ERROR_SIZE] = "";
-	enum http_result res = HTTP_EOTHER;
-	long timeout = h->opt.timeout_ms, nconn = 0;
-	long long deadline = http_deadline(h);
-	int abortable = !cancel_requested();
-	const char *ca = req->ca_file;
-	const char *setting =
-	    req->ca_setting ? req->ca_setting : "SSL_CERT_FILE";
-	CURLcode rc;
-	size_t i;
-	struct sends sends = {resp, req->send_once};
-
-	buf_free(&resp->body);
-	memset(resp, 0, sizeof(*resp));
-	err[0] = '\0';
-
-	if (deadline) {
-		long long left = deadline - http_now_ms();
-
-		if (left <= 0) {
-			snprintf(err, errlen,
-			    "%s: not sent, the run's %s has passed", req->url,
-			    cancel_requested() ? "time after the cancel"
-			                       : "time limit");
-			return HTTP_ETIMEOUT;
-		}
-		if (timeout == 0 || left < timeout)
-			timeout = (long)left;
-	}
-	/* Fail clearly rather than let TLS fail obscurely. */
-	if ((ca != NULL || strncasecmp(req->url, "https:", 6) == 0) &&
-	    http_check_ca(ca, setting, err, errlen) != 0)
-		return HTTP_ELOCAL;
-
-	for (i = 0; i < req->nheaders; i++) {
-		if ((tmp = curl_slist_append(hdrs, req->headers[i])) == NULL)
-			goto oom;
-		hdrs = tmp;
-	}
-	/* Nothing curl adds may differ from what was signed. */
-	if ((tmp = curl_slist_append(hdrs, "Expect:")) == NULL)
-		goto oom;
-	hdrs = tmp;
-	if ((tmp = curl_slist_append(hdrs, "Transfer-Encoding:")) == NULL)
-		goto oom;
-	hdrs = tmp;
-
-	/* Reset keeps live connections and the TLS session cache. */
-	curl_easy_reset(h->curl);
-	curl_easy_setopt(h->curl, CURLOPT_URL, req->url);
-	http_easy_secure(h->curl, ca);
-	curl_easy_setopt(h->curl, CURLOPT_CONNECTTIMEOUT_MS,
-	    req_timeout_ms > 0 && req_timeout_ms < h->opt.connect_timeout_ms
-	        ? req_timeout_ms
-	        : h->opt.connect_timeout_ms);
-	curl_easy_setopt(h->curl, CURLOPT_TIMEOUT_MS,
-	    req_timeout_ms > 0 && (timeout == 0 || req_timeout_ms < timeout)
-	        ? req_timeout_ms
-	        : timeout);
-	if (no_proxy)
-		curl_easy_setopt(h->curl, CURLOPT_NOPROXY, "*");
-	curl_easy_setopt(h->curl, CURLOPT_ERRORBUFFER, detail);
-	curl_easy_setopt(h->curl, CURLOPT_HTTPHEADER, hdrs);
-	curl_easy_setopt(h->curl, CURLOPT_ACCEPT_ENCODING, (char *)NULL);
-	if (h->opt.user_agent != NULL)
-		curl_easy_setopt(h->curl, CURLOPT_USERAGENT, h->opt.user_agent);
-	curl_easy_setopt(h->curl, CURLOPT_WRITEFUNCTION, on_body);
-	curl_easy_setopt(h->curl, CURLOPT_WRITEDATA, resp);
-	curl_easy_setopt(h->curl, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(h->curl, CURLOPT_HEADERDATA, resp);
-	curl_easy_setopt(h->curl, CURLOPT_PREREQFUNCTION, on_prereq);
-	curl_easy_setopt(h->curl, CURLOPT_PREREQDATA, &sends);
-	if (strcmp(req->method, "GET") == 0) {
-		curl_easy_setopt(h->curl, CURLOPT_HTTPGET, 1L);
-	} else {
-		if (strcmp(req->method, "POST") != 0)
-			curl_easy_setopt(
-			    h->curl, CURLOPT_CUSTOMREQUEST, req->method);
-		if (req->body != NULL) {
-			curl_easy_setopt(
-			    h->curl, CURLOPT_POSTFIELDS, req->body);
-			curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE_LARGE,
-			    (curl_off_t)req->body_len);
-		} else if (strcmp(req->method, "POST") == 0) {
-			curl_easy_setopt(h->curl, CURLOPT_POSTFIELDS, "");
-			curl_easy_setopt(h->curl, CURLOPT_POSTFIELDSIZE, 0L);
-		} else {
-			curl_easy_setopt(h->curl, CURLOPT_NOBODY,
-			    strcmp(req->method, "HEAD") == 0 ? 1L : 0L);
-		}
-	}
-
-	rc = perform(h, abortable);
-	if (curl_easy_getinfo(h->curl, CURLINFO_NUM_CONNECTS, &nconn) ==
-	    CURLE_OK)
-		h->connections += nconn;
-	if (rc == CURLE_ABORTED_BY_CALLBACK && resp->sends > 1) {
-		snprintf(err, errlen,
-		    "%s: connection lost after the request was sent; not "
-		    "sent again, as it is not safe to repeat",
-		    req->url);
-		res = HTTP_ECONNECT;
-		goto done;
-	}
-	if (rc != CURLE_OK) {
-		res = classify(rc, req->url, ca, setting, detail, err, errlen);
-		str_scrub(err); /* TLS library text may hold line breaks */
-		goto done;
-	}
-	curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &resp->status);
-	if (resp->body.data == NULL && buf_puts(&resp->body, "") != 0)
-		goto oom;
-	res = HTTP_OK;
-	goto done;
-oom:
-	snprintf(err, errlen, "%s: out of memory", req->url);
-	res = HTTP_EOTHER;
-done:
-	/* The handle must not point at freed headers between calls. */
-	curl_easy_setopt(
-	    h->curl, CURLOPT_HTTPHEADER, (struct curl_slist *)NULL);
-	curl_easy_setopt(h->curl, CURLOPT_ERRORBUFFER, (char *)NULL);
-	curl_easy_setopt(h->curl, CURLOPT_PREREQDATA, (void *)NULL);
-	curl_slist_free_all(hdrs);
-	return res;
 }

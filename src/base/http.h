@@ -91,6 +91,29 @@ enum http_result http_send_metadata(struct http *h,
     const struct http_request *req, long timeout_ms, struct http_response *resp,
     char *err, size_t errlen);
 
+/* The most transfers http_send_many keeps in flight at once. */
+#define HTTP_MAX_BATCH 64
+
+/* One request of a batch: req is borrowed; resp (reset first; caller
+ * frees it with http_response_free), result and err are what http_send
+ * would have returned and said for it alone. */
+struct http_batch {
+	const struct http_request *req;
+	struct http_response resp;
+	enum http_result result;
+	char err[1024];
+};
+
+/* n requests at once on h's connection pool (each connection kept for
+ * later calls to its host), at most max in flight (0 or more than
+ * HTTP_MAX_BATCH = HTTP_MAX_BATCH), each bounded by the timeouts and
+ * the run's deadline as http_send's. Returns when all have ended; a
+ * cancel abandons those in flight and sends no more (HTTP_ECANCELLED),
+ * as http_send does. Not reentrant: one batch at a time per h. Over
+ * TLS too: h keeps at most HTTP_MAX_BATCH connections, which Mbed TLS's
+ * key table is sized for (scripts/mbedtls_config.h). */
+void http_send_many(struct http *h, struct http_batch *b, size_t n, size_t max);
+
 /* Milliseconds on a monotonic clock. */
 long long http_now_ms(void);
 /* Moves the run's deadline (absolute, http_now_ms() clock), e.g. to

@@ -69,20 +69,38 @@ creds_get(struct creds *c, time_t now, char *err, size_t errlen)
 		return NULL;
 	}
 	if (c->fetch(c->arg, now, &fresh, err, errlen) != 0 ||
-	    creds_fresh_enough(fresh.expires, now, c->describe, err, errlen) !=
-	        0) {
+	    creds_take(c, &fresh, now, err, errlen) != 0) {
 		aws_credentials_wipe(&fresh);
 		return NULL;
 	}
+	return &c->v;
+}
+
+int
+creds_take(struct creds *c, struct aws_credentials *fresh, time_t now,
+    char *err, size_t errlen)
+{
+	if (creds_fresh_enough(fresh->expires, now, c->describe, err, errlen) !=
+	    0) {
+		aws_credentials_wipe(fresh);
+		return -1;
+	}
 	if (c->mask != NULL) {
-		c->mask(c->mask_arg, fresh.access_key_id);
-		c->mask(c->mask_arg, fresh.secret_access_key);
-		c->mask(c->mask_arg, fresh.session_token);
+		c->mask(c->mask_arg, fresh->access_key_id);
+		c->mask(c->mask_arg, fresh->secret_access_key);
+		c->mask(c->mask_arg, fresh->session_token);
 	}
 	aws_credentials_wipe(&c->v);
-	c->v = fresh;
+	c->v = *fresh;
+	memset(fresh, 0, sizeof(*fresh));
 	c->have = 1;
-	return &c->v;
+	return 0;
+}
+
+void *
+creds_source_arg(const struct creds *c, creds_fetch_fn fetch)
+{
+	return c != NULL && c->fetch == fetch ? c->arg : NULL;
 }
 
 const char *

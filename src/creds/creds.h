@@ -67,6 +67,25 @@ struct creds *creds_new_assume_role(struct creds *base,
     const struct creds_env *env, const char *role_arn, const char *session_name,
     unsigned duration_s, const char *external_id);
 
+/* Fetches the credentials of n creds made by creds_new_assume_role at
+ * once: their AssumeRole calls go out together (at most max in flight,
+ * sts_assume_role_many), so n accounts cost the time of n / max calls.
+ * Each then holds its credentials as after creds_get (masked), or
+ * errs[i] (n of them, caller frees with buf_free) says why, in
+ * creds_get's words; a creds of another kind is asked with creds_get.
+ * now is the AWS-corrected time. */
+void creds_assume_many(struct creds *const *cs, size_t n, size_t max,
+    time_t now, struct buf *errs);
+
+/* Gives c credentials fetched for it elsewhere (creds_assume_many; for the
+ * sources): fresh's strings are taken (fresh zeroed), checked and masked as
+ * creds_get does; -1 with err (fresh wiped) when they expire too soon. */
+int creds_take(struct creds *c, struct aws_credentials *fresh, time_t now,
+    char *err, size_t errlen);
+
+/* c's source argument when c fetches with fetch, else NULL. */
+void *creds_source_arg(const struct creds *c, creds_fetch_fn fetch);
+
 /* Fixed credentials (environment variables): copied. NULL on out of
  * memory or when akid or secret is NULL. describe is for the log, e.g.
  * "access key AKIA… from AWS_ACCESS_KEY_ID"; copied. */

@@ -125,9 +125,9 @@ struct sts_source {
 	struct creds *base; /* ASSUME: borrowed */
 	char role_arn[2049];
 	char session[65];
-	char token_file[4096];
 	char external_id[1225];
 	unsigned duration_s;
+	char token_file[]; /* sized to fit (sync keeps one per account) */
 };
 
 static void
@@ -447,15 +447,17 @@ sts_source_new(const struct creds_env *env, enum web_kind kind,
 {
 	struct sts_source *s;
 	struct creds *c;
+	size_t tlen = token_file ? strnlen(token_file, 4095) : 0;
 
-	if ((s = calloc(1, sizeof(*s))) == NULL)
+	if ((s = calloc(1, sizeof(*s) + tlen + 1)) == NULL)
 		return NULL;
 	s->env = env;
 	s->kind = kind;
 	s->base = base;
 	str_copy(s->role_arn, sizeof(s->role_arn), role_arn);
 	validate_session_name(session_name, s->session, sizeof(s->session));
-	str_copy(s->token_file, sizeof(s->token_file), token_file);
+	if (tlen)
+		memcpy(s->token_file, token_file, tlen);
 	str_copy(s->external_id, sizeof(s->external_id), external_id);
 	s->duration_s = duration_s;
 	if ((c = creds_new_source(sts_fetch, s, free, describe)) == NULL)
@@ -474,6 +476,52 @@ creds_new_assume_role(struct creds *base, const struct creds_env *env,
 	    creds_describe(base));
 	return sts_source_new(env, ASSUME, base, role_arn, session_name, "",
 	    duration_s, external_id, d);
+}
+
+void
+creds_assume_many(
+    struct creds *const *cs, size_t n, size_t max, time_t now, struct buf *errs)
+{
+	struct sts_assume *it = calloc(n ? n : 1, sizeof(*it));
+	struct sts_source *s;
+	char url[2048], region[64], err[1024], why[1024];
+	size_t i, k = 0, *of = calloc(n ? n : 1, sizeof(*of));
+
+	for (i = 0; i < n; i++) {
+		s = creds_source_arg(cs[i], sts_fetch);
+		if (it == NULL || of == NULL || s == NULL ||
+		    s->kind != ASSUME ||
+		    creds_sts_endpoint(s->env, url, sizeof(url), region,
+		        sizeof(region), why, sizeof(why)) != 0 ||
+		    (it[k].sts = sts_new(s->env->http,
+		         &(struct sts_config){url, region,
+		             creds_provider(s->base), s->env->ca_file,
+		             s->env->ca_setting, s->env->max_attempts,
+		             s->env->clock},
+		         err, sizeof(err))) == NULL) {
+			/* Alone, the usual way (it says why). */
+			if (creds_get(cs[i], now, why, sizeof(why)) == NULL)
+				buf_puts(&errs[i], why);
+			continue;
+		}
+		it[k].role = (struct sts_role){s->role_arn, s->session,
+		    s->duration_s, s->external_id[0] ? s->external_id : NULL};
+		of[k++] = i;
+	}
+	if (k)
+		sts_assume_role_many(it, k, max);
+	for (i = 0; i < k; i++) {
+		s = creds_source_arg(cs[of[i]], sts_fetch);
+		if (it[i].rc != 0)
+			sts_failure(s, &it[i].err, NULL, why, sizeof(why));
+		if (it[i].rc != 0 || creds_take(cs[of[i]], &it[i].out, now, why,
+		                         sizeof(why)) != 0)
+			buf_puts(&errs[of[i]], why);
+		aws_credentials_wipe(&it[i].out);
+		sts_free(it[i].sts);
+	}
+	free(it);
+	free(of);
 }
 
 enum creds_probe

@@ -74,6 +74,9 @@ struct config {
 	/* sync */
 	char regions[CONFIG_MAX_REGIONS][64]; /* distinct, validated */
 	size_t nregions;
+	int regions_all; /* regions: all (ListRegions per account); regions[0]
+	                  * is then the run's own region (aws_region) */
+	unsigned long max_concurrency; /* account-regions listed at once */
 	int delete_stale;
 	unsigned long stale_threshold_percent; /* 0-100 */
 	int dry_run;
@@ -91,6 +94,7 @@ struct config {
 	char account_role_name[67];       /* assumed in each of accounts */
 	char organization_role_arn[2049]; /* "" = the run's credentials */
 	char org_endpoint[2048]; /* AWS_ENDPOINT_URL_ORGANIZATIONS, "" = AWS */
+	char account_endpoint[2048]; /* AWS_ENDPOINT_URL_ACCOUNT, "" = AWS */
 	char tagging_endpoint[2048]; /* sync: custom Tagging API, "" = own */
 	char owner_tag_key[129];     /* tag -> the "owner" property */
 	char team_tag_key[129];      /* tag -> the entity's Port team */

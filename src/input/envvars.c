@@ -221,6 +221,18 @@ envvars_organizations(
 }
 
 int
+envvars_account(struct config *c, envvars_getenv_fn getenv_fn, struct buf *msg)
+{
+	int found;
+
+	if (!c->regions_all)
+		return CONFIG_OK;
+	/* botocore's service id "Account". */
+	return custom_endpoint(c, getenv_fn, "AWS_ENDPOINT_URL_ACCOUNT",
+	    c->account_endpoint, sizeof(c->account_endpoint), &found, msg);
+}
+
+int
 envvars_tagging(struct config *c, envvars_getenv_fn getenv_fn, struct buf *msg)
 {
 	int found;

@@ -45,6 +45,10 @@ int envvars_route53(
 
 /* With accounts: organization: AWS_ENDPOINT_URL_ORGANIZATIONS, else
  * AWS_ENDPOINT_URL. */
+/* AWS_ENDPOINT_URL_ACCOUNT for regions: all (the Account Management
+ * API's ListRegions); as envvars_organizations. */
+int envvars_account(
+    struct config *c, envvars_getenv_fn getenv_fn, struct buf *msg);
 int envvars_organizations(
     struct config *c, envvars_getenv_fn getenv_fn, struct buf *msg);
 

@@ -69,7 +69,13 @@ const struct inputs_row inputs_table[] = {
 
     /* sync: every certificate of the regions into Port's catalog */
     {{"regions", NULL, 0, 0, 0}, "regions", {NULL, NULL}, rules_regions, "LIST",
-        "comma or newline separated; default the region (AWS_REGION)",
+        "comma or newline separated, or all (every region enabled in each "
+        "account); default the region (AWS_REGION)",
+        INPUTS_SYNC, INPUTS_OP},
+    {{"max_concurrency", "8", 1, 64, F(max_concurrency)}, "max_concurrency",
+        {NULL, NULL}, rules_uint, "N",
+        "account-regions listed at once, 1-64 (each still at ACM's 1 "
+        "call/s)",
         INPUTS_SYNC, INPUTS_OP},
     {{"accounts", NULL, 0, 0, 0}, "accounts", {NULL, NULL}, rules_accounts,
         "LIST",
@@ -212,7 +218,8 @@ static const char usage_tail[] =
     "  AWS_EC2_METADATA_DISABLED=true or on GitHub-hosted runners).\n"
     "environment: AWS_REGION, AWS_DEFAULT_REGION, AWS_ENDPOINT_URL_ACM,\n"
     "  AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_ROUTE_53,\n"
-    "  AWS_ENDPOINT_URL_ORGANIZATIONS, AWS_ENDPOINT_URL,\n"
+    "  AWS_ENDPOINT_URL_ORGANIZATIONS, AWS_ENDPOINT_URL_ACCOUNT,\n"
+    "  AWS_ENDPOINT_URL,\n"
     "  AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API, AWS_ENDPOINT_URL,\n"
     "  AWS_IGNORE_CONFIGURED_ENDPOINT_URLS, AWS_USE_FIPS_ENDPOINT,\n"
     "  AWS_USE_DUALSTACK_ENDPOINT, AWS_STS_REGIONAL_ENDPOINTS,\n"
@@ -529,6 +536,7 @@ inputs_load(struct config *c, int argc, char **argv,
 	    (rc = load_stage(c, INPUTS_ZONE, values, &x)) != CONFIG_OK ||
 	    (rc = envvars_route53(c, getenv_fn, msg)) != CONFIG_OK ||
 	    (rc = envvars_organizations(c, getenv_fn, msg)) != CONFIG_OK ||
+	    (rc = envvars_account(c, getenv_fn, msg)) != CONFIG_OK ||
 	    (rc = envvars_tagging(c, getenv_fn, msg)) != CONFIG_OK)
 		return rc;
 	return envvars_deadline(c, getenv_fn, msg);

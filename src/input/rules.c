@@ -322,6 +322,8 @@ each_item(const char *list,
 	return 0;
 }
 
+static int only_item(const char *list, const char *word);
+
 static int
 add_region(struct config *c, const char *r, char *err, size_t errlen)
 {
@@ -355,6 +357,16 @@ rules_regions(struct config *c, const struct rule_input *in, const char *v,
 		return config_fail(x->msg,
 		    "no AWS region to sync: set regions (e.g. "
 		    "\"us-east-1,eu-west-1\") or aws_region / AWS_REGION");
+	if (only_item(v, "all")) {
+		/* Each account's enabled regions, asked per account at run
+		 * time; the run's own region signs STS and the rest. */
+		if ((v = x->value(x, "aws_region")) == NULL)
+			return config_fail(x->msg,
+			    "regions: all needs the run's own region for STS "
+			    "and the Account Management API: set aws_region "
+			    "or AWS_REGION (e.g. us-east-1)");
+		c->regions_all = 1;
+	}
 	if (each_item(v, add_region, c, x->err, x->errlen) != 0)
 		return fail_err(x);
 	if (c->nregions == 0)

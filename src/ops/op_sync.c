@@ -3,11 +3,11 @@
  * catalog (issue 12), and optionally out of it when ACM no longer has it.
  *
  * Design: one process, one thread. ACM allows ListCertificates about once
- * a second per account and region (aws-acm.md §8), so the regions are
- * interleaved rather than listed one after another: the region whose next
- * page is due first is asked next, and while no region is due the time
- * goes to the tags (sync_tags.h: a page waits for its region's tags) and
- * to Port, whose bulk writes (bulk.c) stay in flight on their own
+ * a second per account and region (aws-acm.md §8), so the units are
+ * interleaved (sync_list.c): those due are asked together, up to
+ * max_concurrency at once, and while no unit is due the time goes to
+ * the tags (sync_tags.h: a page waits for its region's tags) and to
+ * Port, whose bulk writes (bulk.c) stay in flight on their own
  * connections. Each page (at most 1000 summaries) becomes entities that
  * are handed to the bulk writer at once and freed; the writer holds at
  * most one call per connection in its queue, so memory stays flat
@@ -39,6 +39,7 @@
 #include "ops/sync_accounts.h"
 #include "ops/sync_health.h"
 #include "ops/sync_index.h"
+#include "ops/sync_list.h"
 #include "ops/sync_ready.h"
 #include "ops/sync_report.h"
 #include "ops/sync_tags.h"
@@ -111,12 +112,13 @@ unit_account(const struct sync *s, const struct region *r)
 static size_t
 region_index(const struct sync *s, const char *account, const char *name)
 {
+	const char *id;
 	size_t i;
 
 	for (i = 0; i < s->nr; i++)
 		if (strcmp(s->r[i].name, name) == 0 &&
-		    (!s->acc.a[s->r[i].account].id[0] ||
-		        strcmp(s->acc.a[s->r[i].account].id, account) == 0))
+		    (!*(id = s->acc.a[s->r[i].account].id) ||
+		        strcmp(id, account) == 0))
 			return i;
 	return (size_t)-1;
 }
@@ -223,8 +225,9 @@ region_failed(struct sync *s, struct region *r, const struct acm_error *err,
 /* Waits until `at`, giving the time to Port's writes; -1 at once on a
  * cancel or when the deadline comes first. */
 static int
-wait_until(struct sync *s, long long at)
+wait_until(void *ctx, long long at)
 {
+	struct sync *s = ctx;
 	long long now, dl;
 
 	while ((now = http_now_ms()) < at) {
@@ -378,7 +381,9 @@ region_done(struct sync *s, struct region *r)
 			    i < CONFIG_NSTATUSES ? config_status_name((int)i)
 			                         : "unknown",
 			    r->by_status[i]);
-	report_log(s->env->report,
+	/* Across accounts, one Port log call per unit would cost more than
+	 * the listing: the job log has them, the report the table. */
+	(s->acc.self[0] ? sync_echo : report_log)(s->env->report,
 	    "%s: %lu certificate%s listed%s%s%s; %lu to write, %lu skipped",
 	    r->label, r->listed, r->listed == 1 ? "" : "s",
 	    counts.len ? " (" : "", buf_str(&counts), counts.len ? ")" : "",
@@ -409,27 +414,22 @@ held_page(struct sync *s, struct region *r)
 		region_done(s, r);
 }
 
-/* One ListCertificates page of region r. */
+/* One ListCertificates page of unit i, asked at `asked` (sync_list.h);
+ * resp is ours. */
 static void
-list_page(struct sync *s, struct region *r)
+on_page(void *ctx, size_t i, long long asked, cJSON *resp,
+    const struct acm_error *err)
 {
-	struct acm_error err;
-	cJSON *params, *resp = NULL;
+	struct sync *s = ctx;
+	struct region *r = &s->r[i];
 	const cJSON *list;
 	char why[512];
 
-	r->next_at = http_now_ms() + LIST_PACE_MS;
-	if ((params = acm_list_params(buf_str(&r->token))) == NULL) {
-		r->failed = r->done = 1;
-		buf_puts(&r->error, "out of memory");
+	r->next_at = asked + LIST_PACE_MS;
+	if (resp == NULL) {
+		region_failed(s, r, err, "ListCertificates");
 		return;
 	}
-	if (acm_call(r->acm, "ListCertificates", params, &resp, &err) != 0) {
-		cJSON_Delete(params);
-		region_failed(s, r, &err, "ListCertificates");
-		return;
-	}
-	cJSON_Delete(params);
 	r->pages++;
 	/* Complete only if every page had its list: not "no certificates" */
 	if (acm_list_page(resp, r->label, r->pages, &list, &r->token, why,
@@ -456,48 +456,39 @@ list_page(struct sync *s, struct region *r)
 	held_page(s, r);
 }
 
-static void
-list_all(struct sync *s)
+static int
+on_pending(
+    void *ctx, size_t i, struct acm **acm, const char **token, long long *due)
 {
-	struct region *due;
-	long long at;
-	size_t i;
-	int held;
+	struct region *r = &((struct sync *)ctx)->r[i];
 
-	for (;;) {
-		due = NULL;
-		held = 0;
-		for (i = 0; i < s->nr; i++) {
-			held_page(s, &s->r[i]);
-			held |= s->r[i].held != NULL;
-			if (!s->r[i].done && !s->r[i].held &&
-			    (due == NULL || s->r[i].next_at < due->next_at))
-				due = &s->r[i];
-		}
-		if (due == NULL && !held)
-			return;
-		/* While a page waits, one tag page at a time, then look. */
-		at = held ? http_now_ms() + 1 : 0;
-		if (due && (!held || due->next_at < at))
-			at = due->next_at;
-		if (wait_until(s, at) != 0) {
-			for (i = 0; i < s->nr; i++)
-				if (!s->r[i].done || s->r[i].held) {
-					cJSON_Delete(s->r[i].held);
-					s->r[i].held = NULL;
-					s->r[i].failed = s->r[i].done = 1;
-					buf_printf(&s->r[i].error,
-					    "the run%s before the listing "
-					    "ended",
-					    cancel_requested()
-					        ? " was cancelled"
-					        : "'s time limit passed");
-				}
-			return;
-		}
-		if (due && http_now_ms() >= due->next_at)
-			list_page(s, due);
-	}
+	*acm = r->acm;
+	*token = buf_str(&r->token);
+	*due = r->next_at;
+	return !r->done && !r->held;
+}
+
+static int
+on_held(void *ctx, size_t i, int write)
+{
+	struct sync *s = ctx;
+
+	if (write)
+		held_page(s, &s->r[i]);
+	return s->r[i].held != NULL;
+}
+
+/* A held page is dropped with its unit: nothing is deleted for it. */
+static void
+on_stopped(void *ctx, size_t i)
+{
+	struct region *r = &((struct sync *)ctx)->r[i];
+
+	cJSON_Delete(r->held);
+	r->held = NULL;
+	r->failed = r->done = 1;
+	buf_printf(&r->error, "the run%s before the listing ended",
+	    cancel_requested() ? " was cancelled" : "'s time limit passed");
 }
 
 /* --- stale entities -------------------------------------------------- */
@@ -757,8 +748,9 @@ finish_report(struct sync *s, struct op_result *res, int rc)
 		    failed_regions == 1 ? "" : "s");
 	/* An account that refused its role: its reason once, not per region. */
 	for (i = 0; i < s->nr; i++)
-		if (s->r[i].failed && (!s->acc.a[s->r[i].account].failed ||
-		                          i % s->c->nregions == 0))
+		if (s->r[i].failed &&
+		    (!s->acc.a[s->r[i].account].failed || i == 0 ||
+		        s->r[i - 1].account != s->r[i].account))
 			buf_printf(
 			    &res->summary, " %s", buf_str(&s->r[i].error));
 	if (s->refused)
@@ -784,18 +776,30 @@ open_regions(struct sync *s)
 	const struct config *c = s->c;
 	struct region *r;
 	char ep[2048];
-	size_t i;
+	size_t i, j, k = 0;
 
-	if ((s->nr = s->acc.n * c->nregions) == 0)
+	/* regions: all: each account's own; one unit for a failed one. */
+	for (i = 0; i < s->acc.n; i++)
+		s->nr += !c->regions_all      ? c->nregions
+		         : s->acc.a[i].failed ? 1
+		                              : s->acc.a[i].nregions;
+	if (s->nr == 0)
 		return 0; /* an empty shard */
 	if ((s->r = calloc(s->nr, sizeof(*s->r))) == NULL)
 		return -1;
-	for (i = 0; i < s->nr; i++) {
-		const struct sync_account *a = &s->acc.a[i / c->nregions];
+	for (i = 0, j = 0; i < s->nr; i++, j++) {
+		const struct sync_account *a;
 
+		while (j >= (!c->regions_all         ? c->nregions
+		                : s->acc.a[k].failed ? 1
+		                                     : s->acc.a[k].nregions))
+			k++, j = 0;
+		a = &s->acc.a[k];
 		r = &s->r[i];
-		r->name = c->regions[i % c->nregions];
-		r->account = i / c->nregions;
+		r->name = !c->regions_all ? c->regions[j]
+		          : a->failed     ? "all"
+		                          : a->regions[j];
+		r->account = k;
 		str_printf(r->label, sizeof(r->label), "%s%s%s", a->id,
 		    a->id[0] ? "/" : "", r->name);
 		pager_init(&r->pager, "ACM", "page token", ACM_LIST_MAX_PAGES);
@@ -821,6 +825,26 @@ open_regions(struct sync *s)
 	return 0;
 }
 
+/* The tags of every unit, read with its account's credentials. */
+static struct sync_tags *
+open_tags(struct sync *s)
+{
+	struct sync_tags_unit *u = calloc(s->nr ? s->nr : 1, sizeof(*u));
+	struct sync_tags *st;
+	size_t i;
+
+	if (u == NULL)
+		return NULL;
+	for (i = 0; i < s->nr; i++)
+		u[i] = (struct sync_tags_unit){
+		    s->acc.a[s->r[i].account].failed ? NULL : s->r[i].name,
+		    s->r[i].label,
+		    sync_accounts_provider(&s->acc, s->r[i].account, s->env)};
+	st = sync_tags_new(s->env, u, s->nr, s->c->max_concurrency);
+	free(u);
+	return st;
+}
+
 int
 op_sync(struct op_env *env, struct op_result *res)
 {
@@ -843,12 +867,19 @@ op_sync(struct op_env *env, struct op_result *res)
 	if (s.acc.n && s.acc.a[0].id[0]) /* every unit knows its account */
 		str_copy(s.account, sizeof(s.account), s.acc.a[0].id);
 	if (s.expiring == NULL || s.attention == NULL ||
-	    open_regions(&s) != 0 || (s.tags = sync_tags_new(env)) == NULL) {
+	    open_regions(&s) != 0 || (s.tags = open_tags(&s)) == NULL) {
 		buf_puts(&res->summary, "out of memory or no ACM endpoint");
 		goto out;
 	}
-	if (env->port) {
-		s.catalog_ok = sync_index_read(&s.ix, env, unit_of, &s) == 0;
+	if (env->port) { /* in the units' regions: each account's own */
+		const char **names = calloc(s.nr + 1, sizeof(*names));
+
+		for (i = 0; names != NULL && i < s.nr; i++)
+			names[i] = s.r[i].name;
+		s.catalog_ok =
+		    names != NULL &&
+		    sync_index_read(&s.ix, env, names, s.nr, unit_of, &s) == 0;
+		free(names);
 		for (i = 0; i < s.ix.cap; i++)
 			if (s.ix.tab[i].id)
 				s.r[s.ix.tab[i].unit].catalog++;
@@ -875,7 +906,8 @@ op_sync(struct op_env *env, struct op_result *res)
 		goto out;
 	}
 	sync_tags_read(s.tags);
-	list_all(&s);
+	sync_list_run(&(struct sync_list_ops){&s, s.nr, c->max_concurrency,
+	    on_pending, on_held, on_page, wait_until, on_stopped});
 	if (s.bulk)
 		bulk_finish(s.bulk);
 	if (cancel_requested()) /* main reports the cancel */
@@ -897,6 +929,7 @@ op_sync(struct op_env *env, struct op_result *res)
 	finish_report(&s, res, rc);
 	rc |= sync_health_finish(&s.health, env->report, res);
 out:
+	sync_tags_free(s.tags); /* its clients borrow s.acc's credentials */
 	if (s.r)
 		for (i = 0; i < s.nr; i++) {
 			acm_free(s.r[i].acm);
@@ -908,7 +941,6 @@ out:
 	sync_index_free(&s.ix);
 	sync_accounts_free(&s.acc);
 	bulk_free(s.bulk);
-	sync_tags_free(s.tags);
 	sync_ready_free(s.ready);
 	sync_health_free(&s.health);
 	cJSON_Delete(s.expiring);

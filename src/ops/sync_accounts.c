@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aws/account.h"
 #include "aws/organizations.h"
 #include "base/cancel.h"
 #include "base/clock.h"
@@ -35,31 +36,76 @@ refused(struct sync_account *a, const char *role_arn, const char *self,
 	a->failed = 1;
 }
 
+static void
+role_arn(char *arn, size_t len, const struct sync_account *a,
+    const struct config *c, const char *partition)
+{
+	str_printf(arn, len, "arn:%s:iam::%s:role/%s", partition, a->id,
+	    c->account_role_name);
+}
+
 static int
 open_one(struct sync_accounts *sa, struct sync_account *a, struct op_env *env,
     const char *partition)
 {
 	const struct config *c = env->cfg;
 	const char *ext = c->role_external_id[0] ? c->role_external_id : NULL;
-	char arn[2048], err[1024], safe[1100];
+	char arn[2048];
 
 	if (strcmp(a->id, sa->self) == 0)
 		return 0; /* the run's own credentials */
-	str_printf(arn, sizeof(arn), "arn:%s:iam::%s:role/%s", partition, a->id,
-	    c->account_role_name);
+	role_arn(arn, sizeof(arn), a, c, partition);
 	a->creds = creds_new_assume_role(
 	    env->creds, env->cenv, arn, SESSION_NAME, 0, ext);
 	if (a->creds == NULL)
 		return -1;
 	/* Every account's minted credentials are masked before use. */
 	creds_set_mask(a->creds, env->cenv->mask, env->cenv->mask_arg);
-	if (creds_get(a->creds, clock_now(env->clock), err, sizeof(err)) !=
-	    NULL)
-		return 0;
-	refused(
-	    a, arn, sa->self, partition, ext, md_str(safe, sizeof(safe), err));
-	report_warn(env->report, "%s", buf_str(&a->error));
 	return 0;
+}
+
+/* Every other account's role, assumed once, max_concurrency calls in
+ * flight at once (creds_assume_many); a refusal marks its account. */
+static int
+assume_all(struct sync_accounts *sa, struct op_env *env, const char *partition)
+{
+	const struct config *c = env->cfg;
+	const char *ext = c->role_external_id[0] ? c->role_external_id : NULL;
+	/* NOLINTNEXTLINE(bugprone-sizeof-expression): pointers, on purpose */
+	struct creds **cs = calloc(sa->n ? sa->n : 1, sizeof(*cs));
+	struct buf *errs = calloc(sa->n ? sa->n : 1, sizeof(*errs));
+	size_t *of = calloc(sa->n ? sa->n : 1, sizeof(*of));
+	char arn[2048], safe[1100];
+	size_t i, k = 0;
+	int rc = -1;
+
+	if (cs == NULL || errs == NULL || of == NULL)
+		goto out;
+	for (i = 0; i < sa->n; i++)
+		if (sa->a[i].creds != NULL) {
+			of[k] = i;
+			cs[k++] = sa->a[i].creds;
+		}
+	creds_assume_many(
+	    cs, k, c->max_concurrency, clock_now(env->clock), errs);
+	for (i = 0; i < k; i++) {
+		struct sync_account *a = &sa->a[of[i]];
+
+		if (errs[i].len == 0)
+			continue;
+		role_arn(arn, sizeof(arn), a, c, partition);
+		refused(a, arn, sa->self, partition, ext,
+		    md_str(safe, sizeof(safe), buf_str(&errs[i])));
+		report_warn(env->report, "%s", buf_str(&a->error));
+	}
+	rc = 0;
+out:
+	for (i = 0; errs != NULL && i < k; i++)
+		buf_free(&errs[i]);
+	free(cs);
+	free(errs);
+	free(of);
+	return rc;
 }
 
 #define ORG_MAX_PAGES 1000 /* of 20 accounts: past any quota */
@@ -181,6 +227,105 @@ out:
 	return rc;
 }
 
+#define REGION_PAGES_MAX 20 /* of 50 regions */
+
+/* regions: all: the enabled regions of account a, with its own
+ * credentials (so no AccountId: see account.h). A refusal marks the
+ * account failed, like a refused role: nothing of it is listed or
+ * deleted. */
+static int
+list_regions(struct sync_accounts *sa, size_t i, struct op_env *env)
+{
+	const struct config *c = env->cfg;
+	struct sync_account *a = &sa->a[i];
+	struct account *acct;
+	struct aws_error e;
+	struct pager pg;
+	struct buf token = {0};
+	const cJSON *it, *nm, *next;
+	cJSON *resp = NULL;
+	char url[2048], sr[64], why[512], safe[1100];
+	void *n;
+	int rc = -1;
+
+	account_endpoint(c->region, url, sizeof(url), sr, sizeof(sr));
+	if (c->account_endpoint[0])
+		str_copy(url, sizeof(url), c->account_endpoint);
+	if ((acct = account_new(env->http,
+	         &(struct account_config){url, sr,
+	             sync_accounts_provider(sa, i, env),
+	             c->aws_ca_file[0] ? c->aws_ca_file : NULL,
+	             c->aws_ca_setting, c->max_attempts, env->clock},
+	         why, sizeof(why))) == NULL)
+		return -1;
+	pager_init(&pg, "Account Management", "NextToken", REGION_PAGES_MAX);
+	for (;;) {
+		if (cancel_requested())
+			goto out;
+		if (account_list_regions(acct, buf_str(&token), &resp, &e) !=
+		    0) {
+			if (cancel_requested())
+				goto out;
+			buf_printf(&a->error,
+			    "%s%s: could not list its enabled regions "
+			    "(ListRegions: %s: %s). Nothing of it is listed "
+			    "or deleted in this run. Allow account:ListRegions "
+			    "for %s (examples/iam/sync.json), or list the "
+			    "regions in regions instead of all",
+			    a->id[0] ? "account " : "the run's account", a->id,
+			    e.type[0] ? e.type : "error",
+			    md_str(safe, sizeof(safe), e.message),
+			    a->creds ? "the role account_role_name names"
+			             : "the run's credentials");
+			a->failed = 1;
+			report_warn(env->report, "%s", buf_str(&a->error));
+			rc = 0;
+			goto out;
+		}
+		cJSON_ArrayForEach(
+		    it, cJSON_GetObjectItemCaseSensitive(resp, "Regions"))
+		{
+			nm = cJSON_GetObjectItemCaseSensitive(it, "RegionName");
+			if (!cJSON_IsString(nm) ||
+			    validate_region("RegionName", nm->valuestring, why,
+			        sizeof(why)) != 0)
+				continue; /* not a region name */
+			if (a->nregions % 16 == 0) {
+				if ((n = realloc(a->regions,
+				         (a->nregions + 16) *
+				             sizeof(*a->regions))) == NULL)
+					goto out;
+				a->regions = n;
+			}
+			str_copy(a->regions[a->nregions++],
+			    sizeof(a->regions[0]), nm->valuestring);
+		}
+		next = cJSON_GetObjectItemCaseSensitive(resp, "NextToken");
+		buf_reset(&token);
+		if (cJSON_IsString(next) && next->valuestring[0])
+			buf_puts(&token, next->valuestring);
+		cJSON_Delete(resp);
+		resp = NULL;
+		if (pager_next(&pg, buf_str(&token), why, sizeof(why)) != 0) {
+			buf_printf(&a->error,
+			    "account %s: Account Management: %s", a->id, why);
+			a->failed = 1;
+			report_warn(env->report, "%s", buf_str(&a->error));
+			rc = 0;
+			goto out;
+		}
+		if (token.len == 0)
+			break;
+	}
+	rc = 0;
+out:
+	cJSON_Delete(resp);
+	buf_free(&token);
+	pager_free(&pg);
+	account_free(acct);
+	return rc;
+}
+
 int
 sync_accounts_in_shard(const char *id, unsigned i, unsigned n)
 {
@@ -203,6 +348,22 @@ keep_shard(struct sync_accounts *sa, const struct config *c)
 	sa->n = k;
 }
 
+/* regions: all: every account's enabled regions. */
+static int
+open_regions(
+    struct sync_accounts *sa, struct op_env *env, char *why, size_t whylen)
+{
+	size_t i;
+
+	for (i = 0; env->cfg->regions_all && i < sa->n; i++)
+		if (!sa->a[i].failed && list_regions(sa, i, env) != 0) {
+			str_copy(why, whylen,
+			    cancel_requested() ? "cancelled" : "out of memory");
+			return -1;
+		}
+	return 0;
+}
+
 int
 sync_accounts_open(
     struct sync_accounts *sa, struct op_env *env, char *why, size_t whylen)
@@ -222,7 +383,7 @@ sync_accounts_open(
 	}
 	sa->n = n;
 	if (c->naccounts == 0 && !c->accounts_org)
-		return 0;
+		return open_regions(sa, env, why, whylen);
 	if (env->cenv == NULL) {
 		str_copy(why, whylen, "accounts needs the credential chain");
 		return -1;
@@ -246,7 +407,12 @@ sync_accounts_open(
 			return -1;
 		}
 	}
-	return 0;
+	if (assume_all(sa, env, part->name) != 0 || cancel_requested()) {
+		str_copy(why, whylen,
+		    cancel_requested() ? "cancelled" : "out of memory");
+		return -1;
+	}
+	return open_regions(sa, env, why, whylen);
 }
 
 struct aws_credentials_provider
@@ -341,6 +507,7 @@ sync_accounts_free(struct sync_accounts *sa)
 	for (i = 0; sa->a && i < sa->n; i++) {
 		creds_free(sa->a[i].creds);
 		buf_free(&sa->a[i].error);
+		free(sa->a[i].regions);
 	}
 	free(sa->a);
 	memset(sa, 0, sizeof(*sa));

@@ -26,8 +26,11 @@ struct sync_account {
 	char id[13];         /* "" = unknown yet (no accounts input) */
 	char name[128];      /* from Organizations; "" when listed by id */
 	struct creds *creds; /* owned; NULL = the run's (env->creds) */
-	int failed;          /* the role could not be assumed */
-	struct buf error;    /* why, and what to do; owned */
+	char (*regions)[64]; /* regions: all: its enabled regions; owned */
+	size_t nregions;
+	int failed;       /* the role could not be assumed (or, with regions:
+	                   * all, its regions could not be listed) */
+	struct buf error; /* why, and what to do; owned */
 	/* For the report (sync_accounts_report), filled by sync: */
 	unsigned long listed, queued, skipped, write_failed, deleted,
 	    delete_failed;

@@ -223,14 +223,14 @@ sync_index_memo(const cJSON *props, struct sync_memo *m)
 /* --- reading the catalog --------------------------------------------- */
 
 static cJSON *
-search_body(const struct config *c)
+search_body(const struct config *c, const char *const *regions, size_t nr)
 {
 	static const char *const base[] = {"$identifier", "region", "syncedBy"};
 	static const char *const memo[] = {"status", "type",
 	    "renewalEligibility", "validationMethod", "inUse", "inUseBy",
 	    "expirationDate", "validationRecords"};
 	cJSON *body = cJSON_CreateObject(), *q, *rules, *rule, *vals;
-	size_t i;
+	size_t i, j;
 
 	if (body == NULL)
 		return NULL;
@@ -242,8 +242,13 @@ search_body(const struct config *c)
 	cJSON_AddStringToObject(rule, "property", "region");
 	cJSON_AddStringToObject(rule, "operator", "in");
 	vals = cJSON_AddArrayToObject(rule, "value");
-	for (i = 0; i < c->nregions; i++)
-		cJSON_AddItemToArray(vals, cJSON_CreateString(c->regions[i]));
+	for (i = 0; i < nr; i++) { /* each region once, however many units */
+		for (j = 0; j < i && strcmp(regions[j], regions[i]) != 0;)
+			j++;
+		if (j == i)
+			cJSON_AddItemToArray(
+			    vals, cJSON_CreateString(regions[i]));
+	}
 	vals = cJSON_AddArrayToObject(body, "include");
 	for (i = 0; i < sizeof(base) / sizeof(base[0]); i++)
 		cJSON_AddItemToArray(vals, cJSON_CreateString(base[i]));
@@ -291,7 +296,8 @@ take_page(struct sync_index *x, const struct config *c, const cJSON *resp,
 
 int
 sync_index_read(struct sync_index *x, struct op_env *env,
-    sync_index_unit_fn unit_of, void *ctx)
+    const char *const *regions, size_t nregions, sync_index_unit_fn unit_of,
+    void *ctx)
 {
 	const struct config *c = env->cfg;
 	struct port_error err;
@@ -302,7 +308,7 @@ sync_index_read(struct sync_index *x, struct op_env *env,
 	int rc = -1;
 
 	pager_init(&pg, "Port", "search cursor (next)", PORT_SEARCH_MAX_PAGES);
-	if ((body = search_body(c)) == NULL)
+	if ((body = search_body(c, regions, nregions)) == NULL)
 		goto out;
 	for (;;) {
 		if (cancel_requested()) /* no page after a cancel */

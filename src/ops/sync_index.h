@@ -59,14 +59,16 @@ struct sync_index {
 typedef size_t (*sync_index_unit_fn)(
     void *ctx, const char *account, const char *region);
 
-/* Reads the catalog's entities of blueprint in the config's regions
- * (port_search, paged and bounded) into x: identifier, region,
- * syncedBy, and with include_details the memo's properties. Entities
+/* Reads the catalog's entities of blueprint in regions[0..nregions-1]
+ * (the units' region names, borrowed; each asked once however many
+ * accounts list it) (port_search, paged and bounded) into x: identifier,
+ * region, syncedBy, and with include_details the memo's properties. Entities
  * whose identifier is not a certificate ARN, or of no unit, are left
  * out. A failure is warned (stale entities are then not looked for).
  * 0, or -1 (x keeps what was read). */
 int sync_index_read(struct sync_index *x, struct op_env *env,
-    sync_index_unit_fn unit_of, void *ctx);
+    const char *const *regions, size_t nregions, sync_index_unit_fn unit_of,
+    void *ctx);
 
 /* Pure. The memo of an entity's properties (borrowed); m's records are
  * owned by the caller (sync_index_free frees those in the index). 0,

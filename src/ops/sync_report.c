@@ -1,8 +1,10 @@
 #include "ops/sync_report.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/gha.h"
 #include "base/md.h"
 #include "ops/explain.h"
 
@@ -255,4 +257,17 @@ sync_report_note(cJSON *list, int soonest, unsigned long *n, size_t max,
 		sync_report_keep_soonest(list, o, max);
 	else
 		cJSON_AddItemToArray(list, o);
+}
+
+void
+sync_echo(struct report *r, const char *fmt, ...)
+{
+	struct buf line = {0};
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (buf_vprintf(&line, fmt, ap) == 0)
+		gha_echo(r->diag, "port-acm: %s\n", buf_str(&line));
+	va_end(ap);
+	buf_free(&line);
 }

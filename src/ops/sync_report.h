@@ -40,6 +40,11 @@ void sync_refusals_report(
     const struct sync_refusals *r, struct report *rep, size_t max);
 void sync_refusals_free(struct sync_refusals *r);
 
+/* Like report_log, but the job log only (stderr), not the Port run's:
+ * for lines that come once per (account, region). */
+void sync_echo(struct report *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
 /* Adds o (taken) to list, which keeps the max objects whose number
  * "notAfter" is smallest (issue 16, defect 23): the certificates that
  * expire soonest, whatever order ACM lists them in. */

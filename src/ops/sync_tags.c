@@ -23,12 +23,14 @@
  * the read failed, the region's entities get no "tags" this run. */
 enum tag_state { TAGS_PENDING, TAGS_UNKNOWN, TAGS_READ, TAGS_FALLBACK };
 
+/* One unit: an (account, region) with that account's credentials. */
 struct tag_region {
-	struct tagging *t;
+	struct tagging *t; /* NULL: the unit gets no tags (UNKNOWN) */
+	const char *label; /* borrowed: "account/region" or the region */
 	enum tag_state state;
 	int started;       /* pg initialised */
-	struct pager pg;   /* bounds the region's GetResources pages */
-	char token[4096];  /* the next page's PaginationToken */
+	struct pager pg;   /* bounds the unit's GetResources pages */
+	char *token;       /* the next page's PaginationToken; NULL: first */
 	long long next_at; /* fallback pacing */
 };
 
@@ -41,6 +43,7 @@ struct sync_tags {
 	struct op_env *env;
 	struct tag_region *r;
 	size_t nr;
+	size_t max; /* GetResources pages read at once (max_concurrency) */
 	struct tag_entry *tab; /* open addressing, power-of-two capacity */
 	size_t cap, count;
 	unsigned long calls, fallback_calls, warned;
@@ -147,29 +150,36 @@ tags_object(const cJSON *list)
 }
 
 struct sync_tags *
-sync_tags_new(struct op_env *env)
+sync_tags_new(
+    struct op_env *env, const struct sync_tags_unit *u, size_t n, size_t max)
 {
 	const struct config *c = env->cfg;
 	struct sync_tags *st;
 	size_t i;
 
 	if ((st = calloc(1, sizeof(*st))) == NULL ||
-	    (st->r = calloc(c->nregions ? c->nregions : 1, sizeof(*st->r))) ==
-	        NULL) {
+	    (st->r = calloc(n ? n : 1, sizeof(*st->r))) == NULL) {
 		free(st);
 		return NULL;
 	}
 	st->env = env;
-	st->nr = c->nregions;
-	for (i = 0; i < st->nr; i++)
+	st->nr = n;
+	st->max = max ? max : 1;
+	for (i = 0; i < n; i++) {
+		st->r[i].label = u[i].label;
+		if (u[i].region == NULL) {
+			st->r[i].state = TAGS_UNKNOWN;
+			continue;
+		}
 		if ((st->r[i].t = tagging_new(env->http, env->clock,
-		         c->tagging_endpoint, c->regions[i], c->use_fips,
-		         c->use_dualstack, creds_provider(env->creds),
+		         c->tagging_endpoint, u[i].region, c->use_fips,
+		         c->use_dualstack, u[i].creds,
 		         c->aws_ca_file[0] ? c->aws_ca_file : NULL,
 		         c->aws_ca_setting, c->max_attempts)) == NULL) {
 			sync_tags_free(st);
 			return NULL;
 		}
+	}
 	return st;
 }
 
@@ -182,6 +192,7 @@ sync_tags_free(struct sync_tags *st)
 		return;
 	for (i = 0; st->r && i < st->nr; i++) {
 		tagging_free(st->r[i].t);
+		free(st->r[i].token);
 		if (st->r[i].started)
 			pager_free(&st->r[i].pg);
 	}
@@ -197,29 +208,38 @@ sync_tags_free(struct sync_tags *st)
 	free(st);
 }
 
-/* One GetResources page of region ri; the region leaves TAGS_PENDING
- * after its last page, a refusal (fallback) or a failure. */
+/* Before unit ri's next page is asked. */
 static void
-read_page(struct sync_tags *st, size_t ri)
+page_start(struct sync_tags *st, size_t ri)
 {
 	struct tag_region *r = &st->r[ri];
-	const char *region = st->env->cfg->regions[ri];
-	struct aws_error err;
-	char next[4096], why[256], safe[512];
-	cJSON *resp;
-	const cJSON *list, *m, *arn;
-	int have_list, rc = 0;
 
 	if (!r->started) {
 		pager_init(&r->pg, "Resource Groups Tagging API",
 		    "PaginationToken", TAG_PAGES_MAX);
 		r->started = 1;
 	}
-	r->state = TAGS_UNKNOWN; /* unless this page says otherwise */
+	r->state = TAGS_UNKNOWN; /* unless the page says otherwise */
 	st->calls++;
-	if (tagging_get_certificates(
-	        r->t, r->token, &resp, next, sizeof(next), &err) != 0) {
-		if (strcmp(err.type, "AccessDeniedException") == 0) {
+}
+
+/* The answer p to unit ri's GetResources page (p->out consumed); the
+ * unit leaves TAGS_PENDING after its last page, a refusal (fallback) or
+ * a failure. */
+static void
+page_take(struct sync_tags *st, size_t ri, struct tagging_page *p)
+{
+	struct tag_region *r = &st->r[ri];
+	const char *region = r->label;
+	const struct aws_error *e = &p->err;
+	char why[256], safe[512];
+	cJSON *resp = p->out;
+	const cJSON *list, *m, *arn;
+	int have_list, rc = 0;
+
+	p->out = NULL;
+	if (p->rc != 0) {
+		if (strcmp(e->type, "AccessDeniedException") == 0) {
 			r->state = TAGS_FALLBACK;
 			report_log(st->env->report,
 			    "%s: tag:GetResources refused; reading "
@@ -233,8 +253,8 @@ read_page(struct sync_tags *st, size_t ri)
 			    "could not read the tags of the "
 			    "certificates in %s (%s: %s); their tags "
 			    "are not updated in this run",
-			    region, err.type[0] ? err.type : "error",
-			    md_str(safe, sizeof(safe), err.message));
+			    region, e->type[0] ? e->type : "error",
+			    md_str(safe, sizeof(safe), e->message));
 		return;
 	}
 	list = cJSON_GetObjectItemCaseSensitive(resp, "ResourceTagMappingList");
@@ -260,17 +280,19 @@ read_page(struct sync_tags *st, size_t ri)
 		    region);
 		return;
 	}
-	if (pager_next(&r->pg, next, why, sizeof(why)) != 0) {
+	if (pager_next(&r->pg, p->next, why, sizeof(why)) != 0) {
 		report_warn(st->env->report,
 		    "tags in %s: %s; tags are not updated in this run", region,
 		    why);
 		return;
 	}
-	if (!next[0]) {
+	if (!p->next[0]) {
 		r->state = TAGS_READ;
 		return;
 	}
-	str_copy(r->token, sizeof(r->token), next);
+	free(r->token);
+	if ((r->token = strdup(p->next)) == NULL)
+		return; /* out of memory: UNKNOWN */
 	r->state = TAGS_PENDING;
 }
 
@@ -344,18 +366,35 @@ sync_tags_ready(const struct sync_tags *st, size_t ri)
 int
 sync_tags_idle(struct sync_tags *st, struct bulk *bulk)
 {
-	size_t i;
+	struct tagging_page *p;
+	size_t i, k = 0, *unit;
 
 	if (st == NULL || cancel_requested())
 		return 0;
-	for (i = 0; i < st->nr; i++)
-		if (st->r[i].state == TAGS_PENDING)
-			break;
+	for (i = 0; i < st->nr && st->r[i].state != TAGS_PENDING;)
+		i++;
 	if (i == st->nr)
 		return 0;
 	if (!st->first_at)
 		st->first_at = http_now_ms();
-	read_page(st, i);
+	/* The next page of up to max pending units, asked together. */
+	p = calloc(st->max, sizeof(*p));
+	unit = calloc(st->max, sizeof(*unit));
+	for (; p != NULL && unit != NULL && i < st->nr && k < st->max; i++) {
+		if (st->r[i].state != TAGS_PENDING)
+			continue;
+		page_start(st, i);
+		p[k].t = st->r[i].t;
+		p[k].token = st->r[i].token;
+		unit[k++] = i;
+	}
+	if (k == 0) /* out of memory: the first pending unit fails */
+		st->r[i].state = TAGS_UNKNOWN;
+	tagging_get_many(p, k, st->max);
+	for (i = 0; i < k; i++)
+		page_take(st, unit[i], &p[i]);
+	free(p);
+	free(unit);
 	st->last_at = http_now_ms();
 	/* The writes in flight answered while we waited: take their
 	 * answers and send what is queued, without waiting. */

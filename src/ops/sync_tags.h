@@ -1,7 +1,9 @@
 /*
  * sync_tags: every certificate's tags for sync (issue 18), read once per
- * region with the Resource Groups Tagging API (GetResources, 100
- * certificates a call), or, in a region where that is refused
+ * unit, an (account, region) with that account's credentials (issue 19:
+ * every account's certificates carry their tags), with the Resource
+ * Groups Tagging API (GetResources, 100 certificates a call), or, in a
+ * unit where that is refused
  * (AccessDeniedException: no tag:GetResources), one ACM
  * ListTagsForCertificate per certificate.
  *
@@ -35,18 +37,31 @@
 
 struct sync_tags;
 
-/* A Tagging API client per region of env->cfg (its tagging_endpoint or
- * the regional one). NULL on out of memory or no endpoint; env is
+/* A unit of the sync: its region (NULL: the unit gets no tags, e.g. an
+ * account that refused its role), a label for messages, and the
+ * credentials of its account. Borrowed: all must outlive the
+ * sync_tags. */
+struct sync_tags_unit {
+	const char *region;
+	const char *label;
+	struct aws_credentials_provider creds;
+};
+
+/* A Tagging API client per unit u[0..n-1] (env->cfg's tagging_endpoint
+ * or the regional one), the next pages of up to max units read at once
+ * (max_concurrency). NULL on out of memory or no endpoint; env is
  * borrowed and must outlive it. Free with sync_tags_free. */
-struct sync_tags *sync_tags_new(struct op_env *env);
+struct sync_tags *sync_tags_new(
+    struct op_env *env, const struct sync_tags_unit *u, size_t n, size_t max);
 void sync_tags_free(struct sync_tags *st);
 
 /* Reads Port's teams (with env->port), once per run, before the
  * listing. */
 void sync_tags_read(struct sync_tags *st);
 
-/* The idle work: reads one GetResources page of the first region whose
- * tags are still to read (bounded by a pager), then lets bulk (NULL for
+/* The idle work: reads the next GetResources page of each of the first
+ * max units whose tags are still to read (together, each bounded by a
+ * pager), then lets bulk (NULL for
  * none) take the answers of its writes without waiting. 1 when it read
  * a page (the caller looks at its clock again), 0 when nothing is left
  * to read or the run is cancelled. A region whose read is refused
@@ -58,15 +73,15 @@ int sync_tags_idle(struct sync_tags *st, struct bulk *bulk);
  * bulk writer waits for room: it does not pump the writer. */
 int sync_tags_idle_fn(void *arg);
 
-/* Pure. 1 when the tags of region index ri are settled (read, refused
- * and so read per certificate, or failed), or when there is no such
- * region (st NULL, ri past the config's regions); 0 while pages remain:
- * a listing page of that region must wait. */
+/* Pure. 1 when the tags of unit ri are settled (read, refused and so
+ * read per certificate, or failed), or when there is no such unit (st
+ * NULL, ri past the units); 0 while pages remain: a listing page of
+ * that unit must wait. */
 int sync_tags_ready(const struct sync_tags *st, size_t ri);
 
-/* Sets entity's properties.tags for the certificate arn of region
- * index ri (the config's order); acm is that region's client, for the
- * fallback. Nothing happens when the region's tags are unknown. */
+/* Sets entity's properties.tags for the certificate arn of unit ri;
+ * acm is that unit's client, for the fallback. Nothing happens when the
+ * unit's tags are unknown. */
 void sync_tags_apply(struct sync_tags *st, size_t ri, struct acm *acm,
     const char *arn, cJSON *entity);
 

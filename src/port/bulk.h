@@ -42,11 +42,9 @@
 
 #define BULK_MAX_UPSERT 20  /* port-openapi create-multiple-entities */
 #define BULK_MAX_DELETE 100 /* port-openapi delete-multiple-entities */
-/* Calls in flight by default. Mbed TLS as configured here keeps PSA
- * keys in a fixed table of 32 slots (MBEDTLS_PSA_KEY_SLOT_COUNT); a TLS
- * 1.3 handshake holds about five, an open connection two, so six
- * handshakes at once beside the ACM and Port connections run out
- * ("SSL - Memory allocation failed"). Four leave room. */
+/* Calls in flight by default: Port's bulk routes allow a few writes at
+ * once per client. Each is a TLS connection whose keys Mbed TLS's key
+ * table is sized for (scripts/mbedtls_config.h counts 4). */
 #define BULK_IN_FLIGHT 4
 
 struct bulk_config {

@@ -18,8 +18,10 @@ from harness import (AWS_KEY_ID, AWS_SECRET, RUN_ID, Suite,  # noqa: E402
                      cert_arn, check_rc, log_text)
 from fakes.account_router import AccountRouter  # noqa: E402
 from fakes.awsjson import Registry, multi_account_sts  # noqa: E402
+from fakes.fake_account import ENABLED_BY_DEFAULT, FakeAccount  # noqa: E402
 from fakes.fake_acm import FakeACM  # noqa: E402
 from fakes.fake_organizations import FakeOrganizations  # noqa: E402
+from fakes.fake_tagging import FakeTagging  # noqa: E402
 
 S = Suite("sync_accounts")
 BP = "acmCertificate"
@@ -318,6 +320,170 @@ def accounts_need_a_role_name(t, w):
         r = sync(w, org, {"accounts": "1234"})
         t.ok(r.rc != 0 and "12 digits" in r.text, "refused: not an account id")
     finally:
+        org.close()
+
+
+@S.test
+def regions_all_per_account(t, w):
+    """regions: all: each account's enabled regions (ListRegions once per
+    account, with that account's own credentials and no AccountId), so
+    the opt-in eu-south-1, enabled in A only, is listed in A only; C
+    refuses its role and is asked nothing; several units in flight at
+    once (max_concurrency) change none of it."""
+    setup(w)
+    opt_in = "eu-south-1"
+    org = Org(w, certs={M: {"us-east-1": 1}, A: {"eu-west-1": 1}})
+    acct = FakeAccount(registry=org.reg, management_account=M, members=(A, B, C),
+                       **S.tls_kwargs())
+    try:
+        for a in (M, A, B, C):
+            org.acms[a].regions = REGIONS + (opt_in,)
+            for reg in ENABLED_BY_DEFAULT:       # keep the test to a few
+                if reg not in REGIONS:
+                    acct.set_region(a, reg, "DISABLED")
+        acct.set_region(A, opt_in, "ENABLED")
+        in_opt = org.acms[A].add_certificate("opt.eu-south-1.example.com",
+                                             region=opt_in)
+        in_opt = in_opt if isinstance(in_opt, str) else in_opt["CertificateArn"]
+        url = acct.start()
+        r = w.run("sync", inputs={
+            "regions": "all", "aws_region": "us-east-1", "max_concurrency": "4",
+            "port_context": json.dumps({"runId": RUN_ID}),
+            "accounts": ",".join((M, A, B, C)), "account_role_name": ROLE},
+            env=dict(org.env(), AWS_ENDPOINT_URL_ACCOUNT=url))
+        check_rc(t, r, 1, "exit 1: C refuses its role")
+        lr = acct.calls_of("ListRegions")
+        t.eq(sorted(c["account"] for c in lr), sorted((M, A, B)),
+             "ListRegions once per account that could be reached, with its own "
+             "credentials", [(c["account"], c.get("status")) for c in lr])
+        t.ok(all("AccountId" not in (c.get("params") or {}) for c in lr)
+             and all(sorted(c["params"].get("RegionOptStatusContains", []))
+                     == ["ENABLED", "ENABLED_BY_DEFAULT"] for c in lr),
+             "no AccountId; enabled regions only", [c.get("params") for c in lr])
+        for a, want in ((M, REGIONS), (A, REGIONS + (opt_in,)), (B, REGIONS)):
+            got = sorted(c.get("region") for c in org.acms[a].calls
+                         if c.get("op") == "ListCertificates")
+            t.eq(got, sorted(want), f"account {a}: ACM listed in its enabled regions "
+                 "only, once each", got)
+        t.eq([c for c in org.acms[C].calls if c.get("op") == "ListCertificates"], [],
+             "the refusing account's ACM never called")
+        ents = {ident for (bp, ident) in w.port.entities if bp == BP}
+        t.ok(in_opt in ents, "the certificate of A's opt-in region is written")
+        rep = json.loads(r.outputs.get("sync_report", "{}"))
+        t.ok(f"{A}/{opt_in}" in rep.get("regions", {})
+             and f"{B}/{opt_in}" not in rep.get("regions", {}),
+             "sync_report: A's opt-in region is a unit, B has none",
+             list(rep.get("regions", {})))
+    finally:
+        acct.stop()
+        org.close()
+
+
+@S.test
+def regions_all_refused_list_regions(t, w):
+    """An account whose ListRegions is refused is reported and left
+    alone, like a refused role; the others are synced."""
+    setup(w)
+    org = Org(w, certs={A: {"us-east-1": 1}})
+    acct = FakeAccount(registry=org.reg, management_account=M, members=(A, B),
+                       **S.tls_kwargs())
+    try:
+        for a in (A, B):
+            for reg in ENABLED_BY_DEFAULT:
+                if reg not in REGIONS:
+                    acct.set_region(a, reg, "DISABLED")
+        acct.fail("ListRegions", "AccessDeniedException", "not allowed",
+                  status=403, count=10, account=B)
+        url = acct.start()
+        r = w.run("sync", inputs={
+            "regions": "all", "aws_region": "us-east-1",
+            "port_context": json.dumps({"runId": RUN_ID}),
+            "accounts": f"{A},{B}", "account_role_name": ROLE},
+            env=dict(org.env(), AWS_ENDPOINT_URL_ACCOUNT=url))
+        check_rc(t, r, 1, "exit 1: B's regions could not be listed")
+        got = sorted(c.get("region") for c in org.acms[A].calls
+                     if c.get("op") == "ListCertificates")
+        t.eq(got, sorted(REGIONS), "A listed in its enabled regions", got)
+        t.eq([c for c in org.acms[B].calls if c.get("op") == "ListCertificates"], [],
+             "B's ACM never called")
+        t.ok(f"account {B}: could not list its enabled regions" in r.text
+             and "account:ListRegions" in r.text,
+             "B is named with the permission it needs")
+    finally:
+        acct.stop()
+        org.close()
+
+
+@S.test
+def regions_all_needs_a_region(t, w):
+    setup(w)
+    org = Org(w)
+    try:
+        r = w.run("sync", inputs={"regions": "all", "port_context": ""},
+                  env=dict(org.env(), AWS_REGION="", AWS_DEFAULT_REGION=""))
+        t.ok(r.rc != 0 and "aws_region" in r.text, "refused: all needs aws_region",
+             r.text[-400:])
+        t.eq(org.router.calls, [], "no ACM call on bad input")
+    finally:
+        org.close()
+
+
+@S.test
+def tags_per_account(t, w):
+    """Every account's certificates carry their own account's tags: the
+    Tagging API is read per (account, region) with that account's
+    credentials (the run's own key for its own account, the key STS
+    minted for each member), the pages of up to max_concurrency units
+    together."""
+    setup(w)
+    org = Org(w, certs={M: {"us-east-1": 2}, A: {"us-east-1": 2, "eu-west-1": 1},
+                        B: {"eu-west-1": 2}})
+    tag = FakeTagging(registry=org.reg, region=REGIONS, **S.tls_kwargs())
+    for a in (M, A, B, C):
+        tag.link_acm(org.acms[a])
+    for a, arns in org.arns.items():
+        with org.acms[a].lock:
+            for x in arns:
+                org.acms[a].certs[x]["Tags"] = [{"Key": "owner", "Value": f"owner-{a}"},
+                                                {"Key": "account", "Value": a}]
+    url = tag.start()
+    try:
+        env = org.env()
+        env["AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API"] = url
+        r = w.run("sync", env=env, inputs={
+            "regions": ",".join(REGIONS), "port_context": json.dumps({"runId": RUN_ID}),
+            "accounts": ",".join((M, A, B)), "account_role_name": ROLE,
+            "max_concurrency": "4"})
+        check_rc(t, r, 0, "exit 0")
+        calls = tag.calls_of("GetResources")
+        t.eq(sorted((c["account"], c["region"]) for c in calls),
+             sorted((a, reg) for a in (M, A, B) for reg in REGIONS),
+             "one GetResources per (account, region), each answered for the "
+             "account whose credentials signed it",
+             [(c["account"], c["region"], c["status"]) for c in calls])
+        minted = {c["akid"] for c in calls if c["account"] != M}
+        t.ok(all((c["akid"] == AWS_KEY_ID) == (c["account"] == M) for c in calls)
+             and len(minted) == 2,
+             "the run's own key only for its own account; each member's calls "
+             "signed with the key STS minted for it", sorted(
+                 (c["account"], c["akid"]) for c in calls))
+        t.ok(all(c["status"] == 200 for c in calls), "every call answered",
+             [c["status"] for c in calls])
+        ents = {ident: e for (bp, ident), e in w.port.entities.items() if bp == BP}
+        for a in (M, A, B):
+            got = [ents.get(x, {}).get("properties", {}) for x in org.arns[a]]
+            t.ok(got and all(p.get("tags") == {"owner": f"owner-{a}", "account": a}
+                             and p.get("owner") == f"owner-{a}" for p in got),
+                 f"account {a}'s entities carry its own tags and owner",
+                 [p.get("tags") for p in got])
+        rep = r.output_json("sync_report")
+        t.eq(rep.get("tags", {}).get("calls"), len(calls),
+             "sync_report counts the calls", rep.get("tags"))
+    finally:
+        try:
+            tag.stop()
+        except Exception:
+            pass
         org.close()
 
 

@@ -1070,7 +1070,9 @@ class FakeACM(FakeServer):
                 raise _ApiError(400, "InvalidArgsException",
                                 "One or more of request parameters specified "
                                 "is not valid: NextToken")
-        size = p.get("MaxItems", self.list_page_size)
+        # ACM may answer fewer than MaxItems: list_page_size caps a page
+        # (tests that want several pages without 1,000s of certificates).
+        size = min(p.get("MaxItems", self.list_page_size), self.list_page_size)
         page = [self._summary(c) for c in out[start:start + size]]
         call["listed"] = len(page)
         resp = {"CertificateSummaryList": page}

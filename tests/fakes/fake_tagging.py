@@ -140,6 +140,10 @@ class FakeTagging(JsonFake):
             if r_acct == account and r_region in (region, ""):
                 out[a] = (r["tags"], r["ever_tagged"])
         for acm in self.acms:
+            # An organization links one ACM per account: scan only the
+            # caller's (each scan parses every ARN).
+            if getattr(acm, "account", account) != account:
+                continue
             with acm.lock:
                 for arn, c in acm.certs.items():
                     _, _, r_region, r_acct, _ = arn_parts(arn)

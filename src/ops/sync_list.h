@@ -1,0 +1,63 @@
+/*
+ * sync_list: the listing loop of sync (issue 19). Every (account,
+ * region) unit is listed page by page at ACM's pace for ListCertificates
+ * (one call a second per account and region, aws-acm.md §8); the units
+ * due at the same time, up to max_concurrency of them, are asked in one
+ * batch (acm_call_many: their first attempts in flight together on the
+ * run's connection pool), and while none is due the time goes to the
+ * caller (the tag reads, then Port's bulk writes); while a unit holds a
+ * page until its tags are in, the wait is a short one, so the page is
+ * written as soon as they are. One thread: a unit's answer is handled
+ * (its entities queued with the bulk writer) before the next batch
+ * starts, so the caller's state needs no lock.
+ *
+ * Why a batch and not threads: every other part of the run (the bulk
+ * writer, the report, the credentials and their refresh, the catalog
+ * index) is single-threaded; a batch makes the network wait concurrent
+ * without sharing any of them. A slow unit holds its batch back by its
+ * own answer time at most (bounded by the request timeout); a refusing
+ * one answers at once and is done.
+ */
+#ifndef PORT_ACM_SYNC_LIST_H
+#define PORT_ACM_SYNC_LIST_H
+
+#include <stddef.h>
+
+#include <cjson/cJSON.h>
+
+#include "aws/acm.h"
+
+struct sync_list_ops {
+	void *ctx;  /* borrowed, handed to every callback */
+	size_t n;   /* units 0..n-1 */
+	size_t max; /* units asked at once, 1..HTTP_MAX_BATCH */
+	/* 1 while unit i has a page to list: its client, its NextToken
+	 * ("" before the first page) and when it may be asked (http_now_ms
+	 * clock); 0 once it is done. */
+	int (*pending)(void *ctx, size_t i, struct acm **acm,
+	    const char **token, long long *due);
+	/* 1 while unit i holds a page it cannot write yet (its tags are
+	 * still being read, sync_tags.h); with `write`, it first writes the
+	 * page if it now can. A unit that holds a page is not pending. At
+	 * most max pages are held at once: while max units hold one, no
+	 * unit is asked and the wait goes to the tags (without that bound,
+	 * an organization's every unit would hold its page while the tags
+	 * are read). */
+	int (*held)(void *ctx, size_t i, int write);
+	/* Unit i's page, asked at `asked`: resp (the callback's to free, or
+	 * to hold) or, when NULL, err says why. The callback moves the unit
+	 * on. */
+	void (*page)(void *ctx, size_t i, long long asked, cJSON *resp,
+	    const struct acm_error *err);
+	/* Waits until `at`, giving the time to others; -1 at once on a
+	 * cancel or when the run's deadline comes first. */
+	int (*wait)(void *ctx, long long at);
+	/* The run stopped (cancel, deadline) before unit i was done, or
+	 * while it held a page: it fails, and its page is dropped. */
+	void (*stopped)(void *ctx, size_t i);
+};
+
+/* Lists every unit to the end (or until the run stops). */
+void sync_list_run(const struct sync_list_ops *ops);
+
+#endif
