@@ -15,7 +15,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from harness import ALL_REGIONS, RUN_ID, Suite, check_rc, log_text  # noqa: E402
+from harness import ALL_REGIONS, RUN_ID, TIME_SCALE, Suite, check_rc, log_text  # noqa: E402
 
 S = Suite("sync_concurrency")
 BP = "acmCertificate"
@@ -61,8 +61,11 @@ def batches_overlap_over_tls(t, w):
     t.eq([len(x) for x in rs], [len(ALL_REGIONS)] * (PER_REGION // PAGE),
          "every region listed page by page: 3 rounds of 8 ListCertificates")
     spreads = [max(c["time"] for c in x) - min(c["time"] for c in x) for x in rs]
-    t.ok(all(s < ACM_LATENCY for s in spreads),
-         f"each round's 8 calls arrived within {ACM_LATENCY} s of each other "
+    # Under valgrind (PORT_ACM_TIME_SCALE) the first round's eight TLS
+    # handshakes alone take longer; the fake's in-flight count below is
+    # the proof that does not depend on speed.
+    t.ok(all(s < ACM_LATENCY * TIME_SCALE for s in spreads),
+         f"each round's 8 calls arrived within {ACM_LATENCY} s (x the time scale) of each other "
          f"(their answers take {ACM_LATENCY} s: in flight together; one by one "
          f"they would spread over {7 * ACM_LATENCY:.1f} s)",
          [round(s, 3) for s in spreads])
