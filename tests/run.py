@@ -116,9 +116,9 @@ def main():
     env = dict(os.environ)
     env.setdefault("PORT_ACM_ROOT", ROOT)
     env.setdefault("PORT_ACM_BIN", os.path.join(ROOT, "build/port-acm"))
-    todo = [s for s in suites()
+    queue = [s for s in suites()
             if not patterns or any(p in os.path.relpath(s, ROOT) for p in patterns)]
-    todo = order(todo)
+    queue = order(queue)
     passed = failed = skipped = 0
     failures = []
     lock = threading.Lock()
@@ -132,15 +132,15 @@ def main():
         while True:
             with lock:
                 while True:
-                    if not todo:
+                    if not queue:
                         return
-                    pick = [t for t in todo
+                    pick = [t for t in queue
                             if not clash(os.path.relpath(t, ROOT), running)]
                     if pick:
                         break
                     free.wait()
                 s = pick[0]
-                todo.remove(s)
+                queue.remove(s)
                 running.add(os.path.relpath(s, ROOT))
             rel, out, sp, sf, sk, fl, secs = run_suite(s, env)
             with lock:
