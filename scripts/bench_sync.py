@@ -49,6 +49,7 @@ sys.path.insert(0, os.path.join(ROOT, "scripts"))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 
 import harness  # noqa: E402
+from fake_apart import Apart  # noqa: E402
 from harness import RUN_ID, Suite, World  # noqa: E402
 
 REGIONS = ("eu-west-1", "us-east-1", "ap-south-1")
@@ -78,14 +79,40 @@ def run_measured(w, binary, inputs):
     return rc, outputs, err, sample.wall, sample.rss, sample.cpu
 
 
+class PortApart(Apart):
+    """Port's fake in its own process, with what World and the bench
+    call on it."""
+
+    def add_blueprint(self, *args, **kw):
+        return self.call("add_blueprint", *args, **kw)
+
+    def add_run(self, *args, **kw):
+        return self.call("add_run", *args, **kw)
+
+    def calls_of(self, *args):
+        return self.call("calls_of", *args)
+
+
+def port_apart(s, https):
+    """Port's fake as harness.World builds it, served from a child
+    process (fake_apart.py): fork it before any other fake starts."""
+    kw = dict(s.tls_kwargs()) if https else {}
+    kw.update(client_id=harness.PORT_CLIENT_ID,
+              client_secret=harness.PORT_CLIENT_SECRET,
+              related=(harness.ACCOUNT,))
+    return PortApart(harness._construct(s.fakes["fake_port"].FakePort, kw))
+
+
 def sync_once(a, tagged):
     """One sync of a.certs certificates on fresh fakes; every certificate
     tagged (owner, team, one more) or none. Returns the figures."""
     s = Suite("bench-sync")
     s.setup()
-    w = None
+    w = port = None
     try:
-        w = World(s, https=True)
+        port = port_apart(s, True)  # forked before any fake's thread
+        w = World(s, https=True, port=False)
+        w.port, w.port_url = port, port.url
         w.add_blueprint("acmCertificate")
         w.add_run(RUN_ID)
         t0 = time.monotonic()
@@ -98,10 +125,11 @@ def sync_once(a, tagged):
                         {"Key": "team", "Value": f"team{i % 7}"},
                         {"Key": "env", "Value": "prod"}]
         load_s = time.monotonic() - t0
-        w.acm.latency = w.port.latency = a.latency_ms / 1000.0
-        w.tagging.latency = a.latency_ms / 1000.0
-        # The fakes' own work (Python, one GIL) is part of the wall time.
-        busy = {"port": 0.0, "acm": 0.0, "tagging": 0.0}
+        w.acm.latency = w.tagging.latency = a.latency_ms / 1000.0
+        port.set("latency", a.latency_ms / 1000.0)
+        # The fakes' own work (Python) is part of the wall time; Port's
+        # fake has a process of its own (fake_apart.py).
+        busy = {"acm": 0.0, "tagging": 0.0}
 
         def timed(fake, key):
             inner = fake.handle
@@ -113,13 +141,13 @@ def sync_once(a, tagged):
                 finally:
                     busy[key] += time.thread_time() - t
             fake.handle = handle
-        timed(w.port, "port")
         timed(w.acm, "acm")
         timed(w.tagging, "tagging")
         rc, outputs, stderr, wall, rss_kib, cpu = run_measured(w, a.bin, {
             "regions": ",".join(REGIONS),
             "port_context": json.dumps({"runId": RUN_ID}),
             "delete_stale": "true"})
+        busy["port"] = port.busy()
         f = {"rc": rc, "stderr": stderr, "wall": wall, "rss_kib": rss_kib,
              "cpu": cpu, "outputs": outputs, "busy": busy, "load_s": load_s}
         f["per_region"] = {r: sum(1 for x in arns if x.split(":")[3] == r)
@@ -130,15 +158,15 @@ def sync_once(a, tagged):
         gets = [c for c in w.tagging.calls if c["op"] == "GetResources"]
         f["tag_calls"] = {r: sum(1 for c in gets if c["region"] == r)
                           for r in REGIONS}
-        f["bulk"] = w.port.calls_of("bulk_upsert")
-        f["in_flight"] = w.port.max_in_flight.get("bulk_upsert", 0)
-        with w.port.lock:
-            f["written"] = sum(1 for k in w.port.entities
-                               if k[0] == "acmCertificate")
-            bodies = [c["body"] for c in w.port.bulk_calls
-                      if c["route"] == "bulk_upsert"]
-            times = [c["time"] for c in w.port.bulk_calls
-                     if c["route"] == "bulk_upsert"]
+        f["bulk"] = port.calls_of("bulk_upsert")
+        f["in_flight"] = port.get("max_in_flight").get("bulk_upsert", 0)
+        f["written"] = sum(1 for k in port.get("entities")
+                           if k[0] == "acmCertificate")
+        bulk_calls = port.get("bulk_calls")
+        bodies = [c["body"] for c in bulk_calls
+                  if c["route"] == "bulk_upsert"]
+        times = [c["time"] for c in bulk_calls
+                 if c["route"] == "bulk_upsert"]
         ents = [e for b in bodies if isinstance(b, dict)
                 for e in b.get("entities") or []]
         f["with_tags"] = sum(1 for e in ents
@@ -158,6 +186,8 @@ def sync_once(a, tagged):
     finally:
         if w is not None:
             w.close()
+        if port is not None:
+            port.stop()
         s.teardown()
 
 
@@ -386,13 +416,15 @@ def org_run(a, naccounts, per_region):
     from fakes.fake_tagging import FakeTagging
     s = Suite(f"bench-org-{naccounts}")
     s.setup()
-    w = org = sts = router = tag = None
+    w = org = sts = router = tag = port = None
     lat = a.latency_ms / 1000.0
     problems = []
     try:
         https = not a.org_http
         tls = s.tls_kwargs() if https else {}
-        w = World(s, https=https, acm=True)
+        port = port_apart(s, https)  # forked before any fake's thread
+        w = World(s, https=https, acm=True, port=False)
+        w.port, w.port_url = port, port.url
         w.add_blueprint("acmCertificate")
         w.add_run(RUN_ID)
         me = harness.ACCOUNT
@@ -417,14 +449,15 @@ def org_run(a, naccounts, per_region):
         tag = FakeTagging(registry=reg, region=ORG_REGIONS, **tls)
         for fake in acms.values():
             tag.link_acm(fake)
-        w.port.related.update(accounts)
+        port.set("related", set(port.get("related")) | set(accounts))
         load_s = time.monotonic() - t0
         urls = {"AWS_ENDPOINT_URL_STS": sts.start(),
                 "AWS_ENDPOINT_URL_ACM": router.start(),
                 "AWS_ENDPOINT_URL_ORGANIZATIONS": org.start(),
                 "AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API": tag.start()}
-        for f in (sts, router, org, w.port, tag):
+        for f in (sts, router, org, tag):
             f.latency = lat
+        port.set("latency", lat)
         # The fakes' own work (Python, one GIL) is part of the wall time.
         busy = {}
 
@@ -440,7 +473,7 @@ def org_run(a, naccounts, per_region):
                     busy[key] += time.thread_time() - t
             fake.handle = handle
         for f, key in ((sts, "STS"), (router, "ACM"), (org, "Organizations"),
-                       (tag, "Tagging"), (w.port, "Port")):
+                       (tag, "Tagging")):
             timed(f, key)
         old_env = w.base_env
 
@@ -465,12 +498,12 @@ def org_run(a, naccounts, per_region):
                     lists[k] = lists.get(k, 0) + 1
         want_pages = math.ceil(per_region / 1000)
         off = {k: v for k, v in lists.items() if v != want_pages}
-        bulk = w.port.calls_of("bulk_upsert")
-        in_flight = w.port.max_in_flight.get("bulk_upsert", 0)
-        seq_port = [q for q in w.port_requests()
+        busy["Port"] = port.busy()
+        bulk = port.calls_of("bulk_upsert")
+        in_flight = port.get("max_in_flight").get("bulk_upsert", 0)
+        seq_port = [q for q in port.get("requests")
                     if "/entities/bulk" not in q.get("path", "")]
-        with w.port.lock:
-            written = sum(1 for k in w.port.entities if k[0] == "acmCertificate")
+        written = sum(1 for k in port.get("entities") if k[0] == "acmCertificate")
         tag_calls = len(tag.calls_of("GetResources"))
         # The floor: every call on the critical path answered in exactly
         # `lat`, nothing else costing time. Sequential by design: Port's
@@ -524,6 +557,8 @@ def org_run(a, naccounts, per_region):
                     pass
         if w is not None:
             w.close()
+        if port is not None:
+            port.stop()
         s.teardown()
 
 

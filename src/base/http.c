@@ -17,7 +17,49 @@ struct http {
 	CURL *pool[HTTP_MAX_BATCH]; /* http_send_many's, made on first use */
 	struct http_options opt;
 	long connections;
+	const struct http_side *side;
 };
+
+#define SIDE_MAX_FDS 72 /* the bulk writer's connections, and spare */
+
+void
+http_set_side(struct http *h, const struct http_side *side)
+{
+	h->side = side;
+}
+
+/* curl_multi_poll on h's transfers, the cancel pipe (when wfd has it)
+ * and the side's descriptors; then the side's turn. */
+static CURLMcode
+poll_with_side(struct http *h, struct curl_waitfd *wfd, unsigned nwfd)
+{
+	struct curl_waitfd w[1 + SIDE_MAX_FDS];
+	struct pollfd p[SIDE_MAX_FDS];
+	unsigned i, n = 0;
+	long timeout = 1000;
+	CURLMcode mc;
+
+	if (nwfd)
+		w[n++] = *wfd;
+	if (h->side) {
+		unsigned k =
+		    h->side->fds(h->side->arg, p, SIDE_MAX_FDS, &timeout);
+
+		for (i = 0; i < k && i < SIDE_MAX_FDS; i++)
+			w[n++] = (struct curl_waitfd){p[i].fd,
+			    (short)(((p[i].events & POLLIN) ? CURL_WAIT_POLLIN
+			                                    : 0) |
+			            ((p[i].events & POLLOUT) ? CURL_WAIT_POLLOUT
+			                                     : 0)),
+			    0};
+		if (timeout < 0)
+			timeout = 0;
+	}
+	mc = curl_multi_poll(h->multi, w, n, (int)timeout, NULL);
+	if (h->side)
+		h->side->step(h->side->arg);
+	return mc;
+}
 
 long long
 http_now_ms(void)
@@ -204,8 +246,7 @@ perform(struct http *h, int abortable)
 			break;
 		}
 		/* curl sets its own timeout from the transfer's timers. */
-		if (curl_multi_poll(h->multi, &wfd, nwfd, 1000, NULL) !=
-		    CURLM_OK) {
+		if (poll_with_side(h, &wfd, nwfd) != CURLM_OK) {
 			rc = CURLE_RECV_ERROR;
 			break;
 		}
@@ -629,8 +670,7 @@ http_send_many(struct http *h, struct http_batch *b, size_t n, size_t max)
 			slot_of[s] = NULL;
 			busy--, done++;
 		}
-		if (busy && curl_multi_poll(h->multi, &wfd, nwfd, 1000, NULL) !=
-		                CURLM_OK)
+		if (busy && poll_with_side(h, &wfd, nwfd) != CURLM_OK)
 			continue; /* perform reports it next turn */
 	}
 	/* What never started after a cancel. */

@@ -17,6 +17,7 @@
 #ifndef PORT_ACM_HTTP_H
 #define PORT_ACM_HTTP_H
 
+#include <poll.h>
 #include <stddef.h>
 
 #include "base/buf.h"
@@ -113,6 +114,23 @@ struct http_batch {
  * TLS too: h keeps at most HTTP_MAX_BATCH connections, which Mbed TLS's
  * key table is sized for (scripts/mbedtls_config.h). */
 void http_send_many(struct http *h, struct http_batch *b, size_t n, size_t max);
+
+/* Other transfers that must not stall while h waits on the network:
+ * sync's bulk writes to Port, whose connections would sit idle for the
+ * whole of each ACM page otherwise. `fds` fills at most max descriptors
+ * to wake on (returning how many) and lowers *timeout_ms to when they
+ * next need a turn; `step` moves them along without waiting. Neither may
+ * call into h or block, and both may be called from inside any of h's
+ * calls. */
+struct http_side {
+	unsigned (*fds)(
+	    void *arg, struct pollfd *fds, unsigned max, long *timeout_ms);
+	void (*step)(void *arg);
+	void *arg;
+};
+/* side (borrowed, must outlive its use; NULL: none) is served while any
+ * call of h waits. */
+void http_set_side(struct http *h, const struct http_side *side);
 
 /* Milliseconds on a monotonic clock. */
 long long http_now_ms(void);

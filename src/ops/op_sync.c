@@ -28,72 +28,18 @@
 #include "base/gha.h"
 #include "base/md.h"
 #include "base/pager.h"
-#include "creds/creds.h"
-#include "input/validate.h"
 #include "input/validate_arn.h"
 #include "ops/acm_list.h"
-#include "ops/doctor.h"
-#include "ops/explain.h"
 #include "ops/ops.h"
 #include "ops/stale.h"
 #include "ops/sync_accounts.h"
 #include "ops/sync_health.h"
 #include "ops/sync_index.h"
-#include "ops/sync_list.h"
+#include "ops/sync_pages.h"
 #include "ops/sync_ready.h"
 #include "ops/sync_report.h"
 #include "ops/sync_tags.h"
 #include "port/bulk.h"
-
-#define LIST_PACE_MS     1000 /* ListCertificates: 1 request/s (§8) */
-#define DESCRIBE_PACE_MS 125  /* DescribeCertificate 10/s: stay at 8 */
-#define EXPIRY_DAYS      30
-#define REPORT_MAX       100 /* certificates listed by name in the report */
-#define LOG_MAX          20  /* ... and in one log line */
-
-/* One (account, region) unit: its own ACM client, pace and listing. */
-struct region {
-	const char *name; /* the region; borrowed from the config */
-	size_t account;   /* index into sync's accounts */
-	char label[80];   /* "123456789012/us-east-1", or the region alone */
-	struct acm *acm;
-	struct buf token;          /* NextToken; empty before the first page */
-	struct pager pager;        /* bounds the pages (pager.h) */
-	int done, failed, refused; /* refused: too many stale */
-	long long next_at, describe_at;
-	unsigned long pages, listed, queued, skipped;
-	unsigned long by_status[CONFIG_NSTATUSES + 1]; /* + unknown */
-	unsigned long catalog;       /* entities of the region before the run */
-	unsigned long synced, stale; /* ours, and ours ACM did not list */
-	struct buf error;
-	cJSON *held; /* a page waiting for its tags (sync_tags.h) */
-};
-
-struct sync {
-	struct op_env *env;
-	const struct config *c;
-	struct region *r;
-	size_t nr;
-	struct bulk *bulk;
-	struct sync_index ix;      /* the catalog before the run */
-	struct sync_accounts acc;  /* the accounts, their credentials */
-	struct sync_tags *tags;    /* every certificate's tags (sync_tags.h) */
-	struct sync_health health; /* fail_on (sync_health.h) */
-	struct sync_ready *ready;  /* include_details (sync_ready.h) */
-	int catalog_ok;
-	char account[16];
-	double now;
-	cJSON *expiring, *attention; /* at most REPORT_MAX entries each */
-	unsigned long nexpiring, nattention, dry_writes, failed, deleted;
-	unsigned long would_delete;
-	unsigned long fail_logged; /* other warnings, bounded */
-	char reasons[8][256];      /* distinct Port refusals, logged once */
-	size_t nreasons;
-	unsigned long nfailures;       /* rows in failures */
-	int refused;                   /* stale threshold */
-	struct buf failures;           /* Markdown lines for the step summary */
-	struct sync_refusals refusals; /* every refused entity, by reason */
-};
 
 /* --- the catalog index ---------------------------------------------- */
 
@@ -180,315 +126,6 @@ on_failure(
 	else
 		report_warn(s->env->report, "could not %s entity %s: %s",
 		    deleting ? "delete" : "write", id, reason);
-}
-
-/* An ACM listing failure in the words of whoever runs the sync. */
-static void
-region_failed(struct sync *s, struct region *r, const struct acm_error *err,
-    const char *op)
-{
-	const char *t = err->type;
-
-	r->failed = r->done = 1;
-	if (err->kind == ACM_ERR_TRANSPORT)
-		buf_printf(&r->error,
-		    "could not reach ACM in %s: %s. Is the region name right, "
-		    "and is ACM reachable from the runner?",
-		    r->label, err->message);
-	else if (strcmp(t, "AccessDeniedException") == 0)
-		buf_printf(&r->error,
-		    "ACM in %s refused acm:%s (AccessDeniedException: %s). "
-		    "Allow acm:ListCertificates%s for the role the workflow "
-		    "uses (examples/iam/sync.json)",
-		    r->label, op, err->message,
-		    s->c->include_details ? " and acm:DescribeCertificate"
-		                          : "");
-	else if (strcmp(t, "UnrecognizedClientException") == 0 ||
-	         strcmp(t, "InvalidClientTokenId") == 0)
-		buf_printf(&r->error,
-		    "ACM in %s did not recognise the credentials (%s: %s). If "
-		    "they work in other regions, %s is an opt-in region that "
-		    "is not enabled for this account: enable it under Account "
-		    "> AWS Regions, or drop it from regions",
-		    r->label, t, err->message, r->name);
-	else {
-		buf_printf(&r->error, "ACM in %s: ", r->label);
-		explain_acm_error(err, "list", "", "", &r->error);
-	}
-	report_warn(s->env->report,
-	    "%s. Nothing will be deleted from the catalog for %s in this run",
-	    buf_str(&r->error), r->label);
-}
-
-/* --- listing -------------------------------------------------------- */
-
-/* Waits until `at`, giving the time to Port's writes; -1 at once on a
- * cancel or when the deadline comes first. */
-static int
-wait_until(void *ctx, long long at)
-{
-	struct sync *s = ctx;
-	long long now, dl;
-
-	while ((now = http_now_ms()) < at) {
-		dl = http_deadline(s->env->http);
-		if (cancel_requested() || (dl && now >= dl))
-			return -1;
-		if (sync_tags_idle(s->tags, s->bulk) > 0)
-			continue; /* a tag page read in the gap */
-		if (s->bulk)
-			bulk_pump(s->bulk, (long)(at - now));
-		else if (http_sleep_ms(s->env->http, (long)(at - now)) != 0)
-			return -1;
-	}
-	return cancel_requested() ? -1 : 0;
-}
-
-static int
-ready_wait(void *s, long long at)
-{
-	return wait_until(s, at);
-}
-
-static const char *
-str_of(const cJSON *o, const char *name)
-{
-	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, name);
-
-	return cJSON_IsString(v) ? v->valuestring : "";
-}
-
-/* DescribeCertificate for include_details, paced per region. */
-static int
-describe(struct sync *s, struct region *r, const char *arn,
-    struct acm_certificate *cert)
-{
-	struct acm_error err;
-	cJSON *params, *resp = NULL;
-	char why[256];
-	int rc;
-
-	if (wait_until(s, r->describe_at) != 0)
-		return -1;
-	r->describe_at = http_now_ms() + DESCRIBE_PACE_MS;
-	if ((params = cJSON_CreateObject()) == NULL)
-		return -1;
-	cJSON_AddStringToObject(params, "CertificateArn", arn);
-	rc = acm_call(r->acm, "DescribeCertificate", params, &resp, &err);
-	cJSON_Delete(params);
-	if (rc != 0) {
-		if (s->fail_logged++ < LOG_MAX)
-			report_warn(s->env->report,
-			    "no details for %s (%s: %s); writing what the "
-			    "listing says%s",
-			    arn, err.type[0] ? err.type : "error", err.message,
-			    strcmp(err.type, "AccessDeniedException") == 0
-			        ? ". Allow acm:DescribeCertificate for "
-			          "include_details"
-			        : "");
-		return -1;
-	}
-	rc = acm_certificate_parse(resp, cert, why, sizeof(why));
-	cJSON_Delete(resp);
-	return rc;
-}
-
-static void
-one_summary(struct sync *s, struct region *r, const cJSON *sum)
-{
-	const char *arn = str_of(sum, "CertificateArn");
-	const char *status = str_of(sum, "Status");
-	const cJSON *na = cJSON_GetObjectItemCaseSensitive(sum, "NotAfter");
-	double not_after = cJSON_IsNumber(na) ? na->valuedouble : 0;
-	struct acm_certificate cert = {0};
-	struct sync_known *k;
-	struct arn a;
-	char why[256];
-	cJSON *e;
-	int st, have_detail = 0;
-
-	r->listed++;
-	if (acm_list_summary(sum, r->name, s->acc.a[r->account].id, &a, why,
-	        sizeof(why)) != 0) {
-		r->skipped++;
-		if (s->fail_logged++ < LOG_MAX)
-			report_warn(s->env->report,
-			    "skipping a certificate ACM listed in %s with an "
-			    "ARN port-acm does not recognise (%s)",
-			    r->label, why);
-		return;
-	}
-	if (!s->account[0])
-		str_copy(s->account, sizeof(s->account), a.account);
-	st = config_status_index(status);
-	r->by_status[st < 0 ? CONFIG_NSTATUSES : st]++;
-	if ((k = sync_index_lookup(&s->ix, arn)) != NULL)
-		k->seen = 1;
-	if (not_after > s->now && not_after < s->now + EXPIRY_DAYS * 86400.0)
-		sync_report_note(s->expiring, 1, &s->nexpiring, REPORT_MAX, arn,
-		    str_of(sum, "DomainName"), r->name, status, not_after);
-	sync_health_note(&s->health, arn, status, not_after);
-	if (strcmp(status, "FAILED") == 0 ||
-	    strcmp(status, "VALIDATION_TIMED_OUT") == 0)
-		sync_report_note(s->attention, 0, &s->nattention, REPORT_MAX,
-		    arn, str_of(sum, "DomainName"), r->name, status, not_after);
-	if (st >= 0 && (s->c->skip_statuses & (1u << st))) {
-		r->skipped++;
-		return;
-	}
-	if (s->ready && sync_ready_describe(s->ready, k, sum))
-		have_detail = describe(s, r, arn, &cert) == 0;
-	e = catalog_summary_entity(
-	    sum, r->name, a.account, have_detail ? &cert : NULL);
-	doctor_sync(s->env, have_detail ? &cert : NULL, e);
-	if (e && s->ready)
-		sync_ready_check(s->ready, r->account, r->name, k, sum,
-		    have_detail ? &cert : NULL, e);
-	if (have_detail)
-		acm_certificate_free(&cert);
-	if (e && s->acc.a[r->account].name[0]) /* from Organizations */
-		cJSON_AddStringToObject(
-		    cJSON_GetObjectItemCaseSensitive(e, "properties"),
-		    "accountName", s->acc.a[r->account].name);
-	if (e == NULL) {
-		r->skipped++;
-		return;
-	}
-	sync_tags_apply(s->tags, (size_t)(r - s->r), r->acm, arn, e);
-	r->queued++;
-	if (s->bulk) {
-		bulk_upsert(s->bulk, e);
-		return;
-	}
-	/* Only the ARN, validated above, is echoed: nothing from the
-	 * network reaches the log unchecked. */
-	if (s->c->dry_run && s->dry_writes < LOG_MAX)
-		gha_echo(stderr, "port-acm: dry run: would write %s\n", arn);
-	s->dry_writes++;
-	cJSON_Delete(e);
-}
-
-static void
-region_done(struct sync *s, struct region *r)
-{
-	struct buf counts = {0};
-	size_t i;
-
-	r->done = 1;
-	for (i = 0; i <= CONFIG_NSTATUSES; i++)
-		if (r->by_status[i])
-			buf_printf(&counts, "%s%s %lu", counts.len ? ", " : "",
-			    i < CONFIG_NSTATUSES ? config_status_name((int)i)
-			                         : "unknown",
-			    r->by_status[i]);
-	/* Across accounts, one Port log call per unit would cost more than
-	 * the listing: the job log has them, the report the table. */
-	(s->acc.self[0] ? sync_echo : report_log)(s->env->report,
-	    "%s: %lu certificate%s listed%s%s%s; %lu to write, %lu skipped",
-	    r->label, r->listed, r->listed == 1 ? "" : "s",
-	    counts.len ? " (" : "", buf_str(&counts), counts.len ? ")" : "",
-	    r->queued, r->skipped);
-	buf_free(&counts);
-	if (r->listed == 0 && r->catalog > 0)
-		report_warn(s->env->report,
-		    "ACM listed no certificate in %s, but the catalog has %lu "
-		    "from there. Are these the credentials of the right AWS "
-		    "account?",
-		    r->label, r->catalog);
-}
-
-/* Writes r's page once its region's tags are in (sync_tags_ready). */
-static void
-held_page(struct sync *s, struct region *r)
-{
-	const cJSON *sum;
-
-	if (!r->held || !sync_tags_ready(s->tags, (size_t)(r - s->r)))
-		return;
-	cJSON_ArrayForEach(sum,
-	    cJSON_GetObjectItemCaseSensitive(r->held, "CertificateSummaryList"))
-	    one_summary(s, r, sum);
-	cJSON_Delete(r->held);
-	r->held = NULL;
-	if (r->done && !r->failed)
-		region_done(s, r);
-}
-
-/* One ListCertificates page of unit i, asked at `asked` (sync_list.h);
- * resp is ours. */
-static void
-on_page(void *ctx, size_t i, long long asked, cJSON *resp,
-    const struct acm_error *err)
-{
-	struct sync *s = ctx;
-	struct region *r = &s->r[i];
-	const cJSON *list;
-	char why[512];
-
-	r->next_at = asked + LIST_PACE_MS;
-	if (resp == NULL) {
-		region_failed(s, r, err, "ListCertificates");
-		return;
-	}
-	r->pages++;
-	/* Complete only if every page had its list: not "no certificates" */
-	if (acm_list_page(resp, r->label, r->pages, &list, &r->token, why,
-	        sizeof(why)) != 0) {
-		cJSON_Delete(resp);
-		r->failed = r->done = 1;
-		buf_puts(&r->error, why);
-		report_warn(s->env->report,
-		    "%s. Nothing will be deleted from the catalog for %s in "
-		    "this run",
-		    buf_str(&r->error), r->label);
-		return;
-	}
-	r->held = resp; /* written by held_page, once its tags are in */
-	r->done = r->token.len == 0;
-	if (pager_next(&r->pager, buf_str(&r->token), why, sizeof(why)) != 0) {
-		r->failed = r->done = 1;
-		buf_printf(&r->error, "ACM in %s: %s", r->label, why);
-		report_warn(s->env->report,
-		    "%s. Nothing will be deleted from the catalog for %s in "
-		    "this run",
-		    buf_str(&r->error), r->label);
-	}
-	held_page(s, r);
-}
-
-static int
-on_pending(
-    void *ctx, size_t i, struct acm **acm, const char **token, long long *due)
-{
-	struct region *r = &((struct sync *)ctx)->r[i];
-
-	*acm = r->acm;
-	*token = buf_str(&r->token);
-	*due = r->next_at;
-	return !r->done && !r->held;
-}
-
-static int
-on_held(void *ctx, size_t i, int write)
-{
-	struct sync *s = ctx;
-
-	if (write)
-		held_page(s, &s->r[i]);
-	return s->r[i].held != NULL;
-}
-
-/* A held page is dropped with its unit: nothing is deleted for it. */
-static void
-on_stopped(void *ctx, size_t i)
-{
-	struct region *r = &((struct sync *)ctx)->r[i];
-
-	cJSON_Delete(r->held);
-	r->held = NULL;
-	r->failed = r->done = 1;
-	buf_printf(&r->error, "the run%s before the listing ended",
-	    cancel_requested() ? " was cancelled" : "'s time limit passed");
 }
 
 /* --- stale entities -------------------------------------------------- */
@@ -785,7 +422,8 @@ open_regions(struct sync *s)
 		                              : s->acc.a[i].nregions;
 	if (s->nr == 0)
 		return 0; /* an empty shard */
-	if ((s->r = calloc(s->nr, sizeof(*s->r))) == NULL)
+	if ((s->r = calloc(s->nr, sizeof(*s->r))) == NULL ||
+	    (s->held = calloc(s->nr, sizeof(*s->held))) == NULL)
 		return -1;
 	for (i = 0, j = 0; i < s->nr; i++, j++) {
 		const struct sync_account *a;
@@ -900,14 +538,14 @@ op_sync(struct op_env *env, struct op_result *res)
 			goto out;
 		}
 	}
-	if (c->include_details && (s.ready = sync_ready_new(env, &s.acc,
-	                               &s.health, ready_wait, &s)) == NULL) {
+	if (c->include_details &&
+	    (s.ready = sync_ready_new(
+	         env, &s.acc, &s.health, sync_pages_wait, &s)) == NULL) {
 		buf_puts(&res->summary, "out of memory");
 		goto out;
 	}
 	sync_tags_read(s.tags);
-	sync_list_run(&(struct sync_list_ops){&s, s.nr, c->max_concurrency,
-	    on_pending, on_held, on_page, wait_until, on_stopped});
+	sync_pages_run(&s);
 	if (s.bulk)
 		bulk_finish(s.bulk);
 	if (cancel_requested()) /* main reports the cancel */
@@ -938,6 +576,7 @@ out:
 			buf_free(&s.r[i].error);
 		}
 	free(s.r);
+	free(s.held);
 	sync_index_free(&s.ix);
 	sync_accounts_free(&s.acc);
 	bulk_free(s.bulk);

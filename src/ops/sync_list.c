@@ -5,6 +5,8 @@
 #include "base/http.h"
 #include "ops/acm_list.h"
 
+#define HELD_LOOK_MS 1000
+
 void
 sync_list_run(const struct sync_list_ops *ops)
 {
@@ -26,10 +28,11 @@ sync_list_run(const struct sync_list_ops *ops)
 		max = 0; /* out of memory: every unit stops below */
 	for (;;) {
 		/* The unit due first, and whether a page is held. */
+		ops->feed(ops->ctx);
 		first = -1;
 		held = 0;
 		for (i = 0; i < ops->n; i++) {
-			if (ops->held(ops->ctx, i, 1)) {
+			if (ops->held(ops->ctx, i)) {
 				held++;
 				continue;
 			}
@@ -40,15 +43,16 @@ sync_list_run(const struct sync_list_ops *ops)
 		if (first < 0 && !held)
 			break;
 		/* At most max pages held at once (memory: a page is up to
-		 * 1,000 summaries); while max are, no unit is asked. While a
-		 * page waits: one round of tag pages, then look. */
+		 * 1,000 summaries); while max are, no unit is asked. A held
+		 * page ends the wait as soon as it can go on (its tags are
+		 * in, Port has room); a second at most, to look again. */
 		room = held < max ? max - held : 0;
-		at = held ? http_now_ms() + 1 : first;
+		at = held ? http_now_ms() + HELD_LOOK_MS : first;
 		if (first >= 0 && room > 0 && first < at)
 			at = first;
 		if (max == 0 || ops->wait(ops->ctx, at) != 0) {
 			for (i = 0; i < ops->n; i++)
-				if (ops->held(ops->ctx, i, 0) ||
+				if (ops->held(ops->ctx, i) ||
 				    ops->pending(
 				        ops->ctx, i, &acm, &token, &due))
 					ops->stopped(ops->ctx, i);

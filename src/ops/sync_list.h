@@ -36,21 +36,25 @@ struct sync_list_ops {
 	 * clock); 0 once it is done. */
 	int (*pending)(void *ctx, size_t i, struct acm **acm,
 	    const char **token, long long *due);
-	/* 1 while unit i holds a page it cannot write yet (its tags are
-	 * still being read, sync_tags.h); with `write`, it first writes the
-	 * page if it now can. A unit that holds a page is not pending. At
-	 * most max pages are held at once: while max units hold one, no
-	 * unit is asked and the wait goes to the tags (without that bound,
-	 * an organization's every unit would hold its page while the tags
-	 * are read). */
-	int (*held)(void *ctx, size_t i, int write);
+	/* 1 while unit i holds a page it has not written yet (its tags
+	 * are still being read, sync_tags.h, or Port has not taken all its
+	 * entities). A unit that holds a page is not pending. At most max
+	 * pages are held at once: while max units hold one, no unit is
+	 * asked and the wait goes to the tags and Port (without that
+	 * bound, an organization's every unit would hold its page while
+	 * the tags are read). */
+	int (*held)(void *ctx, size_t i);
+	/* Writes what the held pages now can, oldest first. */
+	void (*feed)(void *ctx);
 	/* Unit i's page, asked at `asked`: resp (the callback's to free, or
 	 * to hold) or, when NULL, err says why. The callback moves the unit
 	 * on. */
 	void (*page)(void *ctx, size_t i, long long asked, cJSON *resp,
 	    const struct acm_error *err);
-	/* Waits until `at`, giving the time to others; -1 at once on a
-	 * cancel or when the run's deadline comes first. */
+	/* Waits until `at`, giving the time to others, and returns 0
+	 * sooner once a held page can go on (feed would move
+	 * it); -1 at once on a cancel or when the run's deadline comes
+	 * first. */
 	int (*wait)(void *ctx, long long at);
 	/* The run stopped (cancel, deadline) before unit i was done, or
 	 * while it held a page: it fails, and its page is dropped. */

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/select.h>
 #include <time.h>
 
 #include "base/buf.h"
@@ -41,6 +42,8 @@ struct xfer {
 	struct curl_slist *hdrs;
 	char retry_after[64], rl_remaining[32], rl_reset[32], trace[128];
 	char detail[CURL_ERROR_SIZE];
+	int deferred; /* ended during a side step, not yet handled */
+	CURLcode deferred_rc;
 };
 
 struct bulk {
@@ -57,6 +60,7 @@ struct bulk {
 	void *arg;
 	struct bulk_stats st;
 	struct buf url[2];
+	int pumping; /* inside bulk_pump: no side step (bulk_side_step) */
 };
 
 long
@@ -324,8 +328,11 @@ start(struct bulk *b, struct xfer *x, struct batch *bt)
 	return 0;
 }
 
+/* Starts what may start on the free connections. quiet (a side step):
+ * a batch that cannot start goes back to the head of the queue, for
+ * bulk_pump to fail with its callback. */
 static void
-start_ready(struct bulk *b)
+start_ready(struct bulk *b, int quiet)
 {
 	struct batch *bt;
 	unsigned i;
@@ -337,6 +344,14 @@ start_ready(struct bulk *b)
 			return;
 		if (start(b, &b->slots[i], bt) != 0) {
 			xfer_clear(&b->slots[i]);
+			if (quiet) {
+				bt->next = b->head;
+				b->head = bt;
+				if (b->tail == NULL)
+					b->tail = bt;
+				b->queued++;
+				return;
+			}
 			fail_batch(b, bt, 0,
 			    deadline(b) && http_now_ms() >= deadline(b)
 			        ? "not sent: the run's time limit has passed"
@@ -438,17 +453,61 @@ delete_answer(struct bulk *b, struct batch *bt, const cJSON *resp)
 	batch_free(bt);
 }
 
-static void
-done(struct bulk *b, struct xfer *x, CURLcode rc)
+/* A side step takes only a 200 that wrote every entity (a delete's
+ * 200 always): anything else may call back into the caller (a failure
+ * reported to Port, a new token) and waits for bulk_pump. 1 with the
+ * parsed answer in *json (the caller's), else 0. */
+static int
+quiet_ok(const struct xfer *x, CURLcode rc, cJSON **json)
+{
+	const struct batch *bt = x->batch;
+	struct bulk_answer *ans = NULL;
+	size_t *refused = NULL, nrefused = 0, i;
+	long status = 0;
+	int ok;
+
+	if (rc != CURLE_OK ||
+	    curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status) !=
+	        CURLE_OK ||
+	    status != 200 ||
+	    !cJSON_IsObject(*json = cJSON_ParseWithLength(
+	                        x->resp.data, x->resp.len)))
+		ok = 0;
+	else if (bt->deleting)
+		return 1;
+	else if ((ans = calloc(bt->n + 1, sizeof(*ans))) == NULL ||
+	         (refused = calloc(bt->n + 1, sizeof(*refused))) == NULL)
+		ok = 0;
+	else {
+		bulk_read_upsert(*json, bt->n, ans, refused, &nrefused);
+		for (i = 0, ok = nrefused == 0; ok && i < bt->n; i++)
+			ok = ans[i].verdict == BULK_WRITTEN;
+	}
+	free(ans);
+	free(refused);
+	if (!ok) {
+		cJSON_Delete(*json);
+		*json = NULL;
+	}
+	return ok;
+}
+
+/* The end of x's call. quiet (a side step): -1, with nothing changed,
+ * when the answer needs bulk_pump (quiet_ok). */
+static int
+done(struct bulk *b, struct xfer *x, CURLcode rc, int quiet)
 {
 	struct batch *bt = x->batch;
 	struct retry_outcome o = {0};
 	struct port_error perr;
 	long status = 0, nconn = 0, wait;
 	long long now = http_now_ms();
-	cJSON *json;
+	cJSON *json = NULL;
 	char why[1100];
 
+	if (quiet && !quiet_ok(x, rc, &json))
+		return -1;
+	x->deferred = 0;
 	curl_multi_remove_handle(b->multi, x->easy);
 	x->batch = NULL;
 	b->busy--;
@@ -479,7 +538,8 @@ done(struct bulk *b, struct xfer *x, CURLcode rc)
 	    now + wait > b->paused_until)
 		b->paused_until = now + wait;
 	if (status == 200 || status == 207) {
-		json = cJSON_ParseWithLength(x->resp.data, x->resp.len);
+		if (json == NULL) /* quiet_ok parsed it already */
+			json = cJSON_ParseWithLength(x->resp.data, x->resp.len);
 		if (!cJSON_IsObject(json)) {
 			cJSON_Delete(json);
 			o.failure = RETRY_CONNECT;
@@ -525,25 +585,38 @@ done(struct bulk *b, struct xfer *x, CURLcode rc)
 	again(b, bt, &o, status, why);
 out:
 	xfer_clear(x);
+	return 0;
 }
 
-/* Ends the transfers curl has finished; returns how many. */
+/* Ends the transfers curl has finished (quiet: a side step, which
+ * leaves those done() defers for the next bulk_pump); returns how many
+ * it ended. */
 static int
-collect(struct bulk *b)
+collect(struct bulk *b, int quiet)
 {
 	CURLMsg *m;
 	int left, n = 0;
+	unsigned k;
 	struct xfer *x;
 
+	for (k = 0; !quiet && k < b->nslots; k++)
+		if (b->slots[k].deferred && b->slots[k].batch) {
+			done(b, &b->slots[k], b->slots[k].deferred_rc, 0);
+			n++;
+		}
 	while ((m = curl_multi_info_read(b->multi, &left)) != NULL) {
 		if (m->msg != CURLMSG_DONE)
 			continue;
 		x = NULL;
 		curl_easy_getinfo(
 		    m->easy_handle, CURLINFO_PRIVATE, (char **)&x);
-		if (x && x->batch) {
-			done(b, x, m->data.result);
+		if (x == NULL || x->batch == NULL)
+			continue;
+		if (done(b, x, m->data.result, quiet) == 0)
 			n++;
+		else {
+			x->deferred = 1;
+			x->deferred_rc = m->data.result;
 		}
 	}
 	return n;
@@ -605,8 +678,8 @@ abandon(struct bulk *b)
 	return -1;
 }
 
-int
-bulk_pump(struct bulk *b, long max_wait_ms)
+static int
+pump(struct bulk *b, long max_wait_ms)
 {
 	long long end = http_now_ms() + (max_wait_ms > 0 ? max_wait_ms : 0);
 	long long now, dl;
@@ -617,10 +690,10 @@ bulk_pump(struct bulk *b, long max_wait_ms)
 	for (;;) {
 		if (cancel_requested())
 			return abandon(b);
-		start_ready(b);
+		start_ready(b, 0);
 		curl_multi_perform(b->multi, &running);
-		finished = collect(b);
-		start_ready(b);
+		finished = collect(b, 0);
+		start_ready(b, 0);
 		now = http_now_ms();
 		/* Back to the caller as soon as a call ended: it may have
 		 * more to queue, and memory stays bounded either way. */
@@ -653,6 +726,73 @@ bulk_pump(struct bulk *b, long max_wait_ms)
 	}
 }
 
+int
+bulk_pump(struct bulk *b, long max_wait_ms)
+{
+	int rc;
+
+	b->pumping++;
+	rc = pump(b, max_wait_ms);
+	b->pumping--;
+	return rc;
+}
+
+unsigned
+bulk_side_fds(void *arg, struct pollfd *fds, unsigned max, long *timeout_ms)
+{
+	struct bulk *b = arg;
+	fd_set rd, wr, ex;
+	int maxfd = -1, fd;
+	long t = -1, ns;
+	unsigned n = 0;
+
+	if (b->pumping || cancel_requested())
+		return 0;
+	if (b->busy == 0) {
+		if ((ns = next_start(b, http_now_ms())) >= 0 &&
+		    ns < *timeout_ms)
+			*timeout_ms = ns;
+		return 0;
+	}
+	FD_ZERO(&rd);
+	FD_ZERO(&wr);
+	FD_ZERO(&ex);
+	if (curl_multi_fdset(b->multi, &rd, &wr, &ex, &maxfd) != CURLM_OK)
+		maxfd = -1;
+	for (fd = 0; fd <= maxfd && n < max; fd++)
+		if (FD_ISSET(fd, &rd) || FD_ISSET(fd, &wr))
+			fds[n++] = (struct pollfd){fd,
+			    (short)((FD_ISSET(fd, &rd) ? POLLIN : 0) |
+			            (FD_ISSET(fd, &wr) ? POLLOUT : 0)),
+			    0};
+	/* No socket yet (a name resolving) or more than fit: look again
+	 * soon, as curl's documentation advises for an empty fd set. */
+	if (n == 0 || fd <= maxfd)
+		t = 100;
+	if (curl_multi_timeout(b->multi, &ns) == CURLM_OK && ns >= 0 &&
+	    (t < 0 || ns < t))
+		t = ns;
+	if (t >= 0 && t < *timeout_ms)
+		*timeout_ms = t;
+	return n;
+}
+
+void
+bulk_side_step(void *arg)
+{
+	struct bulk *b = arg;
+	int running;
+
+	if (b->pumping || cancel_requested())
+		return;
+	b->pumping++;
+	start_ready(b, 1);
+	curl_multi_perform(b->multi, &running);
+	collect(b, 1);
+	start_ready(b, 1);
+	b->pumping--;
+}
+
 static int
 bound(struct bulk *b)
 {
@@ -670,6 +810,18 @@ bound(struct bulk *b)
 			return -1;
 	}
 	return bulk_pump(b, 0);
+}
+
+int
+bulk_room(const struct bulk *b, int deleting)
+{
+	const struct batch *f = b->fill[deleting ? 1 : 0];
+	/* The item seals the batch being filled (a new one never does). */
+	size_t seals = f != NULL && f->n + 1 >= f->cap;
+
+	/* bound() waits while, after starting what the free connections
+	 * take, nslots batches or more are still queued. */
+	return b->queued + seals < 2 * (size_t)b->nslots - b->busy;
 }
 
 int

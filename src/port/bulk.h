@@ -34,6 +34,7 @@
 #ifndef PORT_ACM_BULK_H
 #define PORT_ACM_BULK_H
 
+#include <poll.h>
 #include <stddef.h>
 
 #include <cjson/cJSON.h>
@@ -104,10 +105,25 @@ void bulk_free(struct bulk *b);
 int bulk_upsert(struct bulk *b, cJSON *entity);
 /* Queues one identifier for deletion (delete_dependents=false). */
 int bulk_delete(struct bulk *b, const char *identifier);
+/* 1 when the next bulk_upsert (deleting 0) or bulk_delete (1) returns
+ * without waiting for room: what it may seal into a call can start, or
+ * wait in the queue, at once. 0 while it would wait for a call to end;
+ * bulk_pump moves that along. Lets a caller with other work (sync's
+ * listing) hand entities over only as fast as Port takes them. */
+int bulk_room(const struct bulk *b, int deleting);
 /* Moves transfers along for up to max_wait_ms (0: only what is ready),
  * returning early when a call ended or nothing is left to do; -1 at
  * once after a cancel (everything abandoned) or past the deadline. */
 int bulk_pump(struct bulk *b, long max_wait_ms);
+/* An http_side (http.h) for the run's client: while another call waits
+ * on the network, the writes in flight go on and free connections take
+ * the next queued call. A side step never calls back (a failure, a 401
+ * or a retry is left for the next bulk_pump, which the caller runs
+ * soon) and does nothing inside bulk_pump or after a cancel. arg is the
+ * bulk. */
+unsigned bulk_side_fds(
+    void *arg, struct pollfd *fds, unsigned max, long *timeout_ms);
+void bulk_side_step(void *arg);
 /* Sends what is queued and waits until every call has ended. */
 int bulk_finish(struct bulk *b);
 const struct bulk_stats *bulk_stats(const struct bulk *b);
