@@ -115,5 +115,36 @@ def one_at_a_time_when_asked(t, w):
          w.acm.max_in_flight)
 
 
+@S.test(https=True)
+def port_writes_go_on_while_another_call_waits(t, w):
+    """Port's bulk writes are the run's HTTP side (http_set_side): while
+    another call waits on the network (here every Port run-log line
+    answers SLOW s late; likewise ACM, STS or the tagging API), the
+    writes in flight end and the queued ones start. Before, the writer
+    stood still for the whole of such a call: nothing new reached Port
+    until it returned."""
+    slow = 1.0 * TIME_SCALE
+    w.add_blueprint(BP)
+    w.add_run(RUN_ID)
+    w.acm.bulk_load(300, regions=("eu-west-1",))  # one page: 15 bulk calls
+    w.port.latency = PORT_LATENCY
+    w.port_fault("log", "slow", times=None, seconds=slow)
+    r = w.run("sync", inputs={"regions": "eu-west-1",
+                              "port_context": json.dumps({"runId": RUN_ID})})
+    check_rc(t, r, 0, "exit 0 with every run-log line slow")
+    with w.port.lock:
+        logs = [q["time"] for q in w.port.requests if q.get("route") == "log"]
+        bulk = [q["time"] for q in w.port.requests if q.get("route") == "bulk_upsert"]
+        written = sum(1 for k in w.port.entities if k[0] == BP)
+    t.eq(written, 300, "every certificate written")
+    # A call that starts after a log line went out, before its answer:
+    # only the side step can have sent it (the run was inside that call).
+    inside = [b for b in bulk for lg in logs if lg + 0.05 < b < lg + slow - 0.05]
+    t.ok(len(inside) >= 2,
+         f"bulk writes started while a log line waited ({len(inside)} of "
+         f"{len(bulk)}; {len(logs)} log lines, each {slow:.1f} s)",
+         [round(b - min(logs), 2) for b in bulk])
+
+
 if __name__ == "__main__":
     S.main()

@@ -3,13 +3,16 @@
  * port-api.md §6 records (epoch seconds per Port's docs, seconds until
  * the reset per Port's Terraform provider), and the writer's cancel and
  * deadline against a local server on 127.0.0.1 that never answers or
- * answers 429 (issue 16, defect 1), and the idle work run while a write
- * waits for room (issue 18). The rest of the transfers is tested
- * end to end (tests/e2e/test_sync.py).
+ * answers 429 (issue 16, defect 1), the idle work run while a write
+ * waits for room (issue 18), and bulk_room and the side step that keeps
+ * the writes going while another call waits (issue 18, 19). The rest of
+ * the transfers is tested end to end (tests/e2e/test_sync.py,
+ * test_sync_concurrency.py).
  */
 #include <arpa/inet.h>
 #include <curl/curl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -25,7 +28,8 @@
 #include "tap.h"
 
 /* A server on 127.0.0.1: mode 0 holds every connection unanswered,
- * mode 1 answers each request 429 with Retry-After: 30. */
+ * mode 1 answers each request 429 with Retry-After: 30, mode 2 answers
+ * 200 writing entities 0..19 (ok200). */
 struct server {
 	int fd, mode, port;
 	pthread_t th;
@@ -39,14 +43,28 @@ serve(void *arg)
 	    "Content-Type: application/json\r\nContent-Length: 40\r\n\r\n"
 	    "{\"ok\":false,\"error\":\"rate_limit_exceed\"}";
 	struct server *sv = arg;
-	char req[65536];
-	int c;
+	char req[65536], ok200[2048], body[1536];
+	int c, i, n = 0;
 
+	n +=
+	    snprintf(body + n, sizeof(body) - n, "{\"ok\":true,\"entities\":[");
+	for (i = 0; i < BULK_MAX_UPSERT; i++)
+		n += snprintf(body + n, sizeof(body) - n,
+		    "%s{\"identifier\":\"e%d\",\"index\":%d,\"created\":true}",
+		    i ? "," : "", i, i);
+	snprintf(body + n, sizeof(body) - n, "],\"errors\":[]}");
+	snprintf(ok200, sizeof(ok200),
+	    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+	    "Connection: close\r\nContent-Length: %zu\r\n\r\n%s",
+	    strlen(body), body);
 	while ((c = accept(sv->fd, NULL, NULL)) >= 0) {
-		if (sv->mode == 1) {
+		if (sv->mode == 1 || sv->mode == 2) {
 			/* One request per connection is enough here. */
 			(void)!read(c, req, sizeof(req));
-			(void)!write(c, r429, sizeof(r429) - 1);
+			if (sv->mode == 1)
+				(void)!write(c, r429, sizeof(r429) - 1);
+			else
+				(void)!write(c, ok200, strlen(ok200));
 		}
 		/* mode 0: left open, never answered */
 	}
@@ -265,6 +283,122 @@ test_idle(void)
 	http_free(http);
 }
 
+/* A writer on sv with one full call (e0..e19) sent, two connections
+ * (so that sealing it did not wait for its answer). */
+static struct bulk *
+full_call(struct http *http, struct port **port, const struct server *sv,
+    long long dl)
+{
+	char url[64], id[16];
+	struct bulk_config cfg = {0};
+	struct bulk *b;
+	cJSON *e;
+	int i;
+
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d", sv->port);
+	*port =
+	    port_new(http, &(struct port_config){url, "id", "secret", NULL, 0});
+	cfg.base_url = url;
+	cfg.blueprint = "acmCertificate";
+	cfg.connect_timeout_ms = 2000;
+	cfg.timeout_ms = 20000;
+	cfg.deadline_ms = dl;
+	cfg.max_in_flight = 2;
+	cfg.http = http;
+	b = bulk_new(*port, &cfg, on_failure, NULL);
+	for (i = 0; b && i < BULK_MAX_UPSERT; i++) {
+		e = cJSON_CreateObject();
+		snprintf(id, sizeof(id), "e%d", i);
+		cJSON_AddStringToObject(e, "identifier", id);
+		bulk_upsert(b, e);
+	}
+	return b;
+}
+
+/* Side steps (what http.c runs while another call waits) for up to ms,
+ * waking on the writer's descriptors as http.c would. */
+static void
+side_for(struct bulk *b, long ms)
+{
+	long long end = http_now_ms() + ms;
+	struct pollfd fds[16];
+	long t;
+	unsigned n;
+
+	while (http_now_ms() < end) {
+		t = (long)(end - http_now_ms());
+		n = bulk_side_fds(b, fds, 16, &t);
+		(void)poll(fds, n, (int)(t > 0 ? t : 0));
+		bulk_side_step(b);
+	}
+}
+
+/* sync's pages go to the writer only while it has room (bulk_room),
+ * and its calls go on while another call waits (bulk_side_step): a
+ * step ends a call Port answered 200 for every entity, but leaves an
+ * answer that needs the caller (a 429 here: a failure to report, a
+ * retry) for the next bulk_pump: no callback from inside another call. */
+static void
+test_room_and_side(void)
+{
+	struct server hold, busy429, fine;
+	struct http *http;
+	struct port *port;
+	struct bulk *b;
+	cJSON *e;
+	char id[16];
+	int i, room = 1;
+
+	http = http_new(&(struct http_options){2000, 20000, 0, "test"});
+	ok(server_start(&hold, 0) == 0 && server_start(&busy429, 1) == 0 &&
+	        server_start(&fine, 2) == 0,
+	    "side: local servers");
+
+	/* Two connections, Port silent: 40 in flight, 20 queued, 19 being
+	 * filled: the 80th would seal a second queued call, and wait. */
+	b = full_call(http, &port, &hold, http_now_ms() + 5000);
+	ok(bulk_room(b, 0) && bulk_stats(b)->calls == 1,
+	    "room: one call in flight, the queue empty: room");
+	for (i = 20; i < 79; i++) {
+		e = cJSON_CreateObject();
+		snprintf(id, sizeof(id), "e%d", i);
+		cJSON_AddStringToObject(e, "identifier", id);
+		room &= bulk_room(b, 0);
+		bulk_upsert(b, e);
+	}
+	ok(room && !bulk_room(b, 0),
+	    "room: until the write that would seal a second queued call");
+	bulk_free(b);
+	port_free(port);
+
+	failures = 0;
+	b = full_call(http, &port, &fine, http_now_ms() + 5000);
+	side_for(b, 300);
+	ok(bulk_stats(b)->written == BULK_MAX_UPSERT && failures == 0,
+	    "side: a 200 for every entity is taken by the side step (%lu "
+	    "written)",
+	    bulk_stats(b)->written);
+	bulk_free(b);
+	port_free(port);
+
+	failures = 0;
+	b = full_call(http, &port, &busy429, http_now_ms() + 2000);
+	side_for(b, 300);
+	ok(failures == 0 && bulk_stats(b)->throttled == 0 &&
+	        bulk_stats(b)->written == 0,
+	    "side: a 429 is left alone by the side step (%lu failures, %lu "
+	    "throttled)",
+	    failures, bulk_stats(b)->throttled);
+	bulk_pump(b, 0);
+	ok(bulk_stats(b)->throttled == 1 && failures == BULK_MAX_UPSERT,
+	    "side: the next bulk_pump handles it: its Retry-After passes the "
+	    "time limit, each entity fails (%lu failures)",
+	    failures);
+	bulk_free(b);
+	port_free(port);
+	http_free(http);
+}
+
 /* http_header_value: the one header reader of http.c and bulk.c. */
 static void
 test_header_value(void)
@@ -304,5 +438,6 @@ main(void)
 	test_header_value();
 	test_cancel_and_deadline();
 	test_idle();
+	test_room_and_side();
 	return done_testing();
 }
