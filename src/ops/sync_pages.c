@@ -63,7 +63,8 @@ writable(const struct sync *s)
 	if (s->nheld == 0 || (s->bulk && !bulk_room(s->bulk, 0)))
 		return 0;
 	for (i = 0; i < s->nheld; i++)
-		if (sync_tags_ready(s->tags, s->held[i]))
+		if (sync_tags_ready(s->tags, s->held[i]) ||
+		    s->r[s->held[i]].tags_seen != sync_tags_version(s->tags))
 			return 1;
 	return 0;
 }
@@ -270,6 +271,34 @@ page_drop(struct sync *s, struct region *r)
 	r->next = NULL;
 }
 
+/* While r's region's tags are still being read: writes the summaries of
+ * its held page whose tags are in already (sync_tags_known), as far as
+ * Port takes them, and takes them out of the page; the rest wait. */
+static void
+known_tags(struct sync *s, struct region *r)
+{
+	unsigned long v = sync_tags_version(s->tags);
+	cJSON *list =
+	    cJSON_GetObjectItemCaseSensitive(r->held, "CertificateSummaryList");
+	cJSON *sum, *nx;
+
+	if (r->tags_seen == v)
+		return; /* no tag page since the last look */
+	for (sum = r->next; sum && (!s->bulk || bulk_room(s->bulk, 0));
+	     sum = nx) {
+		nx = sum->next;
+		if (!sync_tags_known(s->tags, (size_t)(r - s->r),
+		        str_of(sum, "CertificateArn")))
+			continue;
+		if (r->next == sum)
+			r->next = nx;
+		one_summary(s, r, sum);
+		cJSON_Delete(cJSON_DetachItemViaPointer(list, sum));
+	}
+	if (sum == NULL) /* looked through to the end */
+		r->tags_seen = v;
+}
+
 /* Writes r's page once its region's tags are in (sync_tags_ready), as
  * far as Port takes entities without waiting (bulk_room): the listing
  * of the other units goes on meanwhile, and Port's connections stay
@@ -277,10 +306,14 @@ page_drop(struct sync *s, struct region *r)
 static void
 held_page(struct sync *s, struct region *r)
 {
-	const cJSON *sum;
+	cJSON *sum;
 
-	if (!r->held || !sync_tags_ready(s->tags, (size_t)(r - s->r)))
+	if (!r->held)
 		return;
+	if (!sync_tags_ready(s->tags, (size_t)(r - s->r))) {
+		known_tags(s, r);
+		return;
+	}
 	while ((sum = r->next) != NULL && (!s->bulk || bulk_room(s->bulk, 0))) {
 		r->next = sum->next;
 		one_summary(s, r, sum);
@@ -292,8 +325,8 @@ held_page(struct sync *s, struct region *r)
 		region_done(s, r);
 }
 
-/* sync_list_ops.feed: the held pages whose tags are in, oldest first,
- * as far as Port takes them (one page does not starve the others). */
+/* sync_list_ops.feed: the held pages, oldest first, as far as Port
+ * takes them (one page does not starve the others). */
 static void
 on_feed(void *ctx)
 {
@@ -301,14 +334,13 @@ on_feed(void *ctx)
 	size_t k = 0, n;
 
 	while (k < s->nheld) {
-		if (!sync_tags_ready(s->tags, s->held[k])) {
-			k++;
-			continue;
-		}
 		n = s->nheld;
 		held_page(s, &s->r[s->held[k]]);
-		if (s->nheld == n)
+		if (s->nheld < n)
+			continue; /* that page is written: the next is at k */
+		if (s->bulk && !bulk_room(s->bulk, 0))
 			return; /* Port has no room: the rest waits too */
+		k++;            /* the rest of it waits for its region's tags */
 	}
 }
 
@@ -343,6 +375,7 @@ on_page(void *ctx, size_t i, long long asked, cJSON *resp,
 	}
 	r->held = resp; /* written by held_page, once its tags are in */
 	r->next = list ? list->child : NULL;
+	r->tags_seen = (unsigned long)-1; /* not looked through yet */
 	s->held[s->nheld++] = i;
 	r->done = r->token.len == 0;
 	if (pager_next(&r->pager, buf_str(&r->token), why, sizeof(why)) != 0) {

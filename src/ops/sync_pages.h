@@ -58,9 +58,11 @@ struct region {
 	unsigned long catalog;       /* entities of the region before the run */
 	unsigned long synced, stale; /* ours, and ours ACM did not list */
 	struct buf error;
-	cJSON *held;       /* a page waiting for its tags (sync_tags.h) or for
-	                    * Port to take its entities */
-	const cJSON *next; /* held's next summary to write */
+	cJSON *held; /* a page waiting for its tags (sync_tags.h) or for
+	              * Port to take its entities */
+	cJSON *next; /* held's next summary to write */
+	unsigned long tags_seen; /* sync_tags_version when held was last
+	                          * looked through for known tags */
 };
 
 struct sync {

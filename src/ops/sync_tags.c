@@ -54,6 +54,7 @@ struct sync_tags {
 	size_t nunknown;
 	unsigned long no_team;       /* entities whose team was left out */
 	long long first_at, last_at; /* first GetResources, last answer */
+	unsigned long version;       /* rounds of GetResources pages read */
 };
 
 static size_t
@@ -363,6 +364,19 @@ sync_tags_ready(const struct sync_tags *st, size_t ri)
 	return st == NULL || ri >= st->nr || st->r[ri].state != TAGS_PENDING;
 }
 
+unsigned long
+sync_tags_version(const struct sync_tags *st)
+{
+	return st ? st->version : 0;
+}
+
+int
+sync_tags_known(struct sync_tags *st, size_t ri, const char *arn)
+{
+	return st && ri < st->nr && st->r[ri].state == TAGS_PENDING &&
+	       find(st, arn) != NULL;
+}
+
 int
 sync_tags_idle(struct sync_tags *st, struct bulk *bulk)
 {
@@ -393,6 +407,7 @@ sync_tags_idle(struct sync_tags *st, struct bulk *bulk)
 	tagging_get_many(p, k, st->max);
 	for (i = 0; i < k; i++)
 		page_take(st, unit[i], &p[i]);
+	st->version++;
 	free(p);
 	free(unit);
 	st->last_at = http_now_ms();
@@ -501,6 +516,9 @@ sync_tags_apply(struct sync_tags *st, size_t ri, struct acm *acm,
 	if (st->r[ri].state == TAGS_READ) /* untagged: not listed */
 		tags = (e = find(st, arn)) != NULL ? cJSON_Duplicate(e->tags, 1)
 		                                   : cJSON_CreateObject();
+	else if (st->r[ri].state == TAGS_PENDING) /* sync_tags_known */
+		tags = (e = find(st, arn)) != NULL ? cJSON_Duplicate(e->tags, 1)
+		                                   : NULL;
 	else if (st->r[ri].state == TAGS_FALLBACK)
 		tags = fallback(st, &st->r[ri], acm, arn);
 	if (tags == NULL)

@@ -11,11 +11,14 @@
  * (ListCertificates is paced at 1/s per unit), one page per call of
  * sync_tags_idle, which op_sync's wait runs before giving the rest of
  * the gap to Port's writes. GetResources lists in its own order, so a
- * certificate's tags are known only once its region's listing has
- * ended: a ListCertificates page that arrives before that is held by
- * the sync (at most one page per unit, which is not listed further
- * meanwhile) until sync_tags_ready says its region's tags are in, so
- * every entity is written with its tags. What stays in memory is the
+ * certificate without tags is known as such only once its region's
+ * listing has ended: a ListCertificates page that arrives before that is
+ * held by the sync (at most one page per unit, which is not listed
+ * further meanwhile); the certificates of it that a GetResources page
+ * has named already are written at once (sync_tags_known), the rest
+ * once sync_tags_ready says the region's tags are in, so every entity
+ * is written once, with its tags, and Port's writes start with the
+ * first tag page rather than after the last. What stays in memory is the
  * map ARN -> tags (small objects) and those held pages. They become the
  * entity's "tags" object property; the value of the tag owner_tag_key becomes
  * the "owner" property and that of team_tag_key the entity's Port team,
@@ -78,6 +81,14 @@ int sync_tags_idle_fn(void *arg);
  * NULL, ri past the units); 0 while pages remain: a listing page of
  * that unit must wait. */
 int sync_tags_ready(const struct sync_tags *st, size_t ri);
+
+/* 1 while unit ri's tags are still being read but those of arn are in
+ * already (a GetResources page named it): its entity can be written
+ * now, before sync_tags_ready. */
+int sync_tags_known(struct sync_tags *st, size_t ri, const char *arn);
+/* Pure. Grows with every round of GetResources pages read: a page held
+ * for its tags is worth looking at again only when it changed. */
+unsigned long sync_tags_version(const struct sync_tags *st);
 
 /* Sets entity's properties.tags for the certificate arn of unit ri;
  * acm is that unit's client, for the fallback. Nothing happens when the
