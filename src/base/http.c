@@ -146,6 +146,27 @@ http_connections(const struct http *h)
 	return h->connections;
 }
 
+/* cancel_sleep_ms that serves h's side meanwhile (a retry's backoff is
+ * a wait like any other). */
+static int
+side_sleep(const struct http *h, long ms)
+{
+	struct pollfd p[1 + SIDE_MAX_FDS];
+	long long end = http_now_ms() + ms, now;
+	long t;
+	unsigned n;
+
+	while ((now = http_now_ms()) < end && !cancel_requested()) {
+		t = (long)(end - now);
+		n = h->side->fds(h->side->arg, p + 1, SIDE_MAX_FDS, &t);
+		/* The cancel pipe wakes it (poll skips a negative fd). */
+		p[0] = (struct pollfd){cancel_fd(), POLLIN, 0};
+		(void)poll(p, 1 + n, (int)(t > 0 ? t : 0));
+		h->side->step(h->side->arg);
+	}
+	return cancel_requested() ? -1 : 0;
+}
+
 int
 http_sleep_ms(const struct http *h, long ms)
 {
@@ -157,7 +178,7 @@ http_sleep_ms(const struct http *h, long ms)
 	if (deadline && http_now_ms() + ms >= deadline)
 		return -1;
 	if (!cancel_requested())
-		return cancel_sleep_ms(ms);
+		return h->side ? side_sleep(h, ms) : cancel_sleep_ms(ms);
 	/* After the cancel: the final report's retries, within the budget
 	 * (a second signal ends the process). */
 	ts.tv_sec = ms / 1000;
