@@ -286,8 +286,8 @@ def single_main(a):
         ("binary", os.path.relpath(a.bin, ROOT)),
         ("fakes' own CPU", f"Port {busy['port']:.2f} s, ACM {busy['acm']:.2f} s, "
                            f"Tagging {busy['tagging']:.2f} s "
-                           "(Python, one GIL: it serialises what port-acm "
-                           "overlaps)"),
+                           "(Python: Port's in a process of its own, ACM's "
+                           "and Tagging's share one GIL)"),
         ("fake set-up", f"{load_s:.2f} s to load {a.certs:,} certificates"),
     ]
     md = ["## port-acm sync at scale", "", "| Measure | Value |", "|---|---|"]
@@ -458,7 +458,8 @@ def org_run(a, naccounts, per_region):
         for f in (sts, router, org, tag):
             f.latency = lat
         port.set("latency", lat)
-        # The fakes' own work (Python, one GIL) is part of the wall time.
+        # The fakes' own work (Python) is part of the wall time; Port's
+        # fake has a process of its own (fake_apart.py).
         busy = {}
 
         def timed(fake, key):
@@ -649,7 +650,8 @@ def org_main(a):
              + (" (target <= 32 MiB)" if f is small else " (target: linear growth)")),
             (f"{label}: fakes' own CPU", ", ".join(
                 f"{k_} {v:.2f} s" for k_, v in f["busy"].items())
-             + " (Python, one GIL: it serialises what port-acm overlaps)"),
+             + " (Python: Port's in a process of its own, the AWS fakes "
+               "share one GIL)"),
             (f"{label}: fake set-up", f"{f['load_s']:.2f} s"),
         ]
     rows += [("1,000 vs 100 accounts", f"{k:g}x the accounts: wall {wall_ratio:.2f}x, "
