@@ -19,8 +19,9 @@
  * 500 zones per account by default. */
 #define ZONES_MAX_PAGES 1000
 
-static const struct aws_service route53_service = {
-    "Route 53", "route53", AWS_PROTO_REST_XML, NULL};
+static const struct aws_service route53_service = {.name = "Route 53",
+    .signing_name = "route53",
+    .protocol = AWS_PROTO_REST_XML};
 
 /* A ListHostedZonesByName answer remembered per start name, so a
  * wildcard and its apex, or two names in one zone, cost one call. */
@@ -48,11 +49,8 @@ route53_new(struct http *http, const struct route53_config *cfg, char *why,
 		str_copy(why, whylen, "out of memory");
 		return NULL;
 	}
-	r->aws = aws_client_new(http, cfg->clock,
-	    &(struct aws_client_config){&route53_service, cfg->endpoint,
-	        cfg->region, cfg->credentials, cfg->ca_file, cfg->ca_setting,
-	        cfg->max_attempts},
-	    why, whylen);
+	r->aws =
+	    aws_client_open(http, &route53_service, cfg, 0, 0, why, whylen);
 	if (r->aws == NULL) {
 		free(r);
 		return NULL;

@@ -14,8 +14,10 @@
  * a freshly fetched token (creds_sts.c). */
 static const char *const sts_retryable[] = {"IDPCommunicationError", NULL};
 
-static const struct aws_service sts_service = {
-    "STS", "sts", AWS_PROTO_QUERY, sts_retryable};
+static const struct aws_service sts_service = {.name = "STS",
+    .signing_name = "sts",
+    .protocol = AWS_PROTO_QUERY,
+    .retryable_codes = sts_retryable};
 
 struct sts {
 	struct aws_client *client;
@@ -31,11 +33,7 @@ sts_new(
 		str_copy(why, whylen, "out of memory");
 		return NULL;
 	}
-	s->client = aws_client_new(http, cfg->clock,
-	    &(struct aws_client_config){&sts_service, cfg->endpoint,
-	        cfg->region, cfg->credentials, cfg->ca_file, cfg->ca_setting,
-	        cfg->max_attempts},
-	    why, whylen);
+	s->client = aws_client_open(http, &sts_service, cfg, 0, 0, why, whylen);
 	if (s->client == NULL) {
 		free(s);
 		return NULL;
