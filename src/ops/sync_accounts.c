@@ -138,6 +138,24 @@ add_listed(struct sync_accounts *sa, const cJSON *acct)
 	return 0;
 }
 
+/* After a page: its NextToken into token ("" at the end), the page
+ * (*resp) freed, and the pager's verdict: -1 with why when the listing
+ * must stop. */
+static int
+next_page(
+    cJSON **resp, struct buf *token, struct pager *pg, char *why, size_t whylen)
+{
+	const cJSON *next =
+	    cJSON_GetObjectItemCaseSensitive(*resp, "NextToken");
+
+	buf_reset(token);
+	if (cJSON_IsString(next) && next->valuestring[0])
+		buf_puts(token, next->valuestring);
+	cJSON_Delete(*resp);
+	*resp = NULL;
+	return pager_next(pg, buf_str(token), why, whylen);
+}
+
 /* Every ACTIVE account of the organization, paginated. */
 static int
 list_organization(
@@ -149,7 +167,7 @@ list_organization(
 	struct aws_error e;
 	struct pager pg;
 	struct buf token = {0};
-	const cJSON *it, *next;
+	const cJSON *it;
 	cJSON *resp = NULL;
 	char pwhy[256];
 	int rc = -1;
@@ -194,13 +212,7 @@ list_organization(
 			if (add_listed(sa, it) != 0)
 				goto oom;
 		}
-		next = cJSON_GetObjectItemCaseSensitive(resp, "NextToken");
-		buf_reset(&token);
-		if (cJSON_IsString(next) && next->valuestring[0])
-			buf_puts(&token, next->valuestring);
-		cJSON_Delete(resp);
-		resp = NULL;
-		if (pager_next(&pg, buf_str(&token), pwhy, sizeof(pwhy)) != 0) {
+		if (next_page(&resp, &token, &pg, pwhy, sizeof(pwhy)) != 0) {
 			str_printf(why, whylen, "Organizations: %s", pwhy);
 			goto out;
 		}
@@ -239,7 +251,7 @@ list_regions(struct sync_accounts *sa, size_t i, struct op_env *env)
 	struct aws_error e;
 	struct pager pg;
 	struct buf token = {0};
-	const cJSON *it, *nm, *next;
+	const cJSON *it, *nm;
 	cJSON *resp = NULL;
 	char why[512], safe[1100];
 	void *n;
@@ -294,13 +306,7 @@ list_regions(struct sync_accounts *sa, size_t i, struct op_env *env)
 			str_copy(a->regions[a->nregions++],
 			    sizeof(a->regions[0]), nm->valuestring);
 		}
-		next = cJSON_GetObjectItemCaseSensitive(resp, "NextToken");
-		buf_reset(&token);
-		if (cJSON_IsString(next) && next->valuestring[0])
-			buf_puts(&token, next->valuestring);
-		cJSON_Delete(resp);
-		resp = NULL;
-		if (pager_next(&pg, buf_str(&token), why, sizeof(why)) != 0) {
+		if (next_page(&resp, &token, &pg, why, sizeof(why)) != 0) {
 			buf_printf(&a->error,
 			    "account %s: Account Management: %s", a->id, why);
 			a->failed = 1;
