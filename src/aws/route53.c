@@ -376,22 +376,18 @@ read_xml(const char *xml, size_t len, void *into, char *why, size_t whylen)
 	return xml_parse(xml, len, into, why, whylen);
 }
 
-/* One ListHostedZonesByName page of at most cap zones, from dnsname
- * (NULL: the first zone of the account). */
+/* One ListHostedZonesByName page of at most p->cap zones into p, from
+ * dnsname (NULL: the first zone of the account). */
 static int
 list_page(struct route53 *r, const char *dnsname, const char *start_id,
-    struct route53_zone *zones, size_t cap, size_t *n, int *truncated,
-    char *next_name, size_t nnlen, char *next_id, size_t nilen,
-    struct aws_error *err)
+    struct zones_page *p, struct aws_error *err)
 {
-	struct zones_page p = {
-	    zones, cap, n, truncated, next_name, nnlen, next_id, nilen};
 	struct buf q = {0};
 	int rc = -1;
 
 	if ((dnsname && query_put(&q, "dnsname", dnsname) != 0) ||
 	    (start_id && query_put(&q, "hostedzoneid", start_id) != 0) ||
-	    buf_printf(&q, "%smaxitems=%zu", q.len ? "&" : "", cap) != 0) {
+	    buf_printf(&q, "%smaxitems=%zu", q.len ? "&" : "", p->cap) != 0) {
 		memset(err, 0, sizeof(*err));
 		err->kind = AWS_ERR_LOCAL;
 		str_copy(err->message, sizeof(err->message), "out of memory");
@@ -402,7 +398,7 @@ list_page(struct route53 *r, const char *dnsname, const char *start_id,
 	        .path = API "/hostedzonesbyname",
 	        .query = buf_str(&q),
 	        .idempotent = 1},
-	    read_zones, &p, err);
+	    read_zones, p, err);
 done:
 	buf_free(&q);
 	return rc;
@@ -429,9 +425,10 @@ lookup_exact(struct route53 *r, const char *name, struct lookup *l,
 	for (;;) {
 		/* dnsname is where the listing starts, not a filter: keep
 		 * the zones whose Name is exactly the candidate (§3.1). */
-		if (list_page(r, start, start_id[0] ? start_id : NULL, page,
-		        ZONES_PER_PAGE, &n, &truncated, next_name,
-		        sizeof(next_name), next_id, sizeof(next_id),
+		if (list_page(r, start, start_id[0] ? start_id : NULL,
+		        &(struct zones_page){page, ZONES_PER_PAGE, &n,
+		            &truncated, next_name, sizeof(next_name), next_id,
+		            sizeof(next_id)},
 		        err) != 0) {
 			pager_free(&pg);
 			return -1;
@@ -566,9 +563,11 @@ route53_list_zones(struct route53 *r, struct route53_zone **zones, size_t *n,
 	    ZONES_MAX_PAGES);
 	for (;;) {
 		if (list_page(r, next_name[0] ? next_name : NULL,
-		        next_id[0] ? next_id : NULL, page, ZONES_PER_LIST_PAGE,
-		        &got, &truncated, next_name, sizeof(next_name), next_id,
-		        sizeof(next_id), err) != 0)
+		        next_id[0] ? next_id : NULL,
+		        &(struct zones_page){page, ZONES_PER_LIST_PAGE, &got,
+		            &truncated, next_name, sizeof(next_name), next_id,
+		            sizeof(next_id)},
+		        err) != 0)
 			goto fail;
 		for (i = 0; i < got; i++) {
 			if (page[i].private_zone)
