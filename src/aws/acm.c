@@ -6,29 +6,26 @@
 #include <string.h>
 #include <time.h>
 
+#include "aws/aws_json.h"
+
 struct acm {
 	struct aws_client *client;
-	struct clock own_clock; /* when the caller shares none */
 };
 
-static const struct aws_service acm_service = {
-    "ACM", "acm", AWS_PROTO_JSON, NULL};
+static const struct aws_service acm_service = {.name = "ACM",
+    .signing_name = "acm",
+    .protocol = AWS_PROTO_JSON,
+    .target_prefix = "CertificateManager",
+    .content_type = "application/x-amz-json-1.1"};
 
 struct acm *
 acm_new(struct http *http, const struct acm_config *cfg)
 {
-	struct acm *a;
+	struct acm *a = calloc(1, sizeof(*a));
 	char why[256];
 
-	if ((a = calloc(1, sizeof(*a))) == NULL)
-		return NULL;
-	a->client =
-	    aws_client_new(http, cfg->clock ? cfg->clock : &a->own_clock,
-	        &(struct aws_client_config){&acm_service, cfg->endpoint,
-	            cfg->region, cfg->credentials, cfg->ca_file,
-	            cfg->ca_setting, cfg->max_attempts},
-	        why, sizeof(why));
-	if (a->client == NULL) {
+	if (a != NULL && (a->client = aws_client_open(http, &acm_service, cfg,
+	                      0, 0, why, sizeof(why))) == NULL) {
 		free(a);
 		return NULL;
 	}
@@ -65,104 +62,49 @@ acm_endpoint_for_region(const char *region, char *out, size_t outlen)
 	return aws_endpoint("acm", region, 0, 0, out, outlen, sr, sizeof(sr));
 }
 
+/* RequestCertificate is not idempotent by itself: a retry after a lost
+ * answer would mint a second certificate. With an IdempotencyToken
+ * (derived from the Port run id) ACM returns the same one, so any retry
+ * is safe. */
+static int
+idempotent(const char *op, const cJSON *params)
+{
+	return strcmp(op, "RequestCertificate") != 0 ||
+	       cJSON_GetObjectItemCaseSensitive(params, "IdempotencyToken") !=
+	           NULL;
+}
+
 int
 acm_call(struct acm *a, const char *op, const cJSON *params, cJSON **out,
     struct acm_error *err)
 {
-	struct buf resp = {0};
-	char *body, target[128], line[160];
-	const char *hdrs[1];
-	int rc;
-
-	*out = NULL;
-	memset(err, 0, sizeof(*err));
-	body = params ? cJSON_PrintUnformatted(params) : strdup("{}");
-	if (body == NULL) {
-		err->kind = AWS_ERR_LOCAL;
-		str_copy(err->message, sizeof(err->message), "out of memory");
-		return -1;
-	}
-	snprintf(target, sizeof(target), "CertificateManager.%s", op);
-	snprintf(line, sizeof(line), "X-Amz-Target: %s", target);
-	hdrs[0] = line;
-	/* RequestCertificate is not idempotent by itself: a retry after a
-	 * lost answer would mint a second certificate. With an
-	 * IdempotencyToken (derived from the Port run id) ACM returns the
-	 * same one, so any retry is safe. */
-	rc = aws_call(a->client,
-	    &(struct aws_request){"POST", NULL, NULL,
-	        "application/x-amz-json-1.1", hdrs, 1, body, strlen(body),
-	        strcmp(op, "RequestCertificate") != 0 ||
-	            cJSON_GetObjectItemCaseSensitive(
-	                params, "IdempotencyToken") != NULL,
-	        0, NULL},
-	    &resp, err);
-	free(body);
-	if (rc != 0)
-		return -1;
-	/* aws_call checked it is a JSON object (or empty). */
-	*out = resp.len ? cJSON_ParseWithLength(resp.data, resp.len)
-	                : cJSON_CreateObject();
-	buf_free(&resp);
-	if (*out == NULL) {
-		err->kind = AWS_ERR_LOCAL;
-		str_copy(err->message, sizeof(err->message), "out of memory");
-		return -1;
-	}
-	return 0;
+	return aws_json_call(
+	    a->client, op, params, idempotent(op, params), out, err);
 }
 
 void
 acm_call_many(struct acm_call *calls, size_t n, size_t max)
 {
-	struct aws_call_item *it = calloc(n ? n : 1, sizeof(*it));
-	struct aws_request *rq = calloc(n ? n : 1, sizeof(*rq));
-	char **body = calloc(n ? n : 1, sizeof(*body));
-	static const char *hdrs[] = {
-	    "X-Amz-Target: CertificateManager.ListCertificates"};
+	struct aws_json_item *it = calloc(n ? n : 1, sizeof(*it));
 	size_t i;
 
-	if (it == NULL || rq == NULL || body == NULL) {
+	if (it == NULL) {
 		for (i = 0; i < n; i++) /* one by one */
 			calls[i].rc = acm_call(calls[i].acm, "ListCertificates",
 			    calls[i].params, &calls[i].out, &calls[i].err);
-		goto out;
+		return;
 	}
+	for (i = 0; i < n; i++) /* a read: safe to repeat */
+		it[i] = (struct aws_json_item){.client = calls[i].acm->client,
+		    .op = "ListCertificates",
+		    .params = calls[i].params,
+		    .idempotent = 1};
+	aws_json_call_many(it, n, max);
 	for (i = 0; i < n; i++) {
-		calls[i].out = NULL;
-		body[i] = calls[i].params
-		              ? cJSON_PrintUnformatted(calls[i].params)
-		              : strdup("{}");
-		/* A read: safe to repeat. */
-		rq[i] = (struct aws_request){"POST", NULL, NULL,
-		    "application/x-amz-json-1.1", hdrs, 1,
-		    body[i] ? body[i] : "{}", body[i] ? strlen(body[i]) : 2, 1,
-		    0, NULL};
-		it[i].client = calls[i].acm->client;
-		it[i].req = &rq[i];
-	}
-	aws_call_many(it, n, max);
-	for (i = 0; i < n; i++) {
+		calls[i].out = it[i].out;
 		calls[i].err = it[i].err;
-		calls[i].rc = -1;
-		if (body[i] != NULL && it[i].rc == 0 &&
-		    (calls[i].out = it[i].out.len
-		                        ? cJSON_ParseWithLength(
-		                              it[i].out.data, it[i].out.len)
-		                        : cJSON_CreateObject()) != NULL)
-			calls[i].rc = 0;
-		else if (body[i] == NULL || it[i].rc == 0) {
-			calls[i].err.kind = AWS_ERR_LOCAL;
-			str_copy(calls[i].err.message,
-			    sizeof(calls[i].err.message), "out of memory");
-		}
-		buf_free(&it[i].out);
+		calls[i].rc = it[i].rc;
 	}
-out:
-	for (i = 0; body != NULL && i < n; i++)
-		free(body[i]);
-	free(body);
-	free(rq);
 	free(it);
 }
 

@@ -16,19 +16,10 @@
 #include "aws/aws.h"
 #include "base/http.h"
 
-struct acm_config {
-	const char *endpoint; /* "https://acm.<region>.<suffix>" or a
-	                       * custom URL; borrowed */
-	const char *region;   /* signing region; borrowed */
-	/* Signs the calls (creds_provider); its ctx must outlive the
-	 * client. */
-	struct aws_credentials_provider credentials;
-	const char *ca_file;    /* NULL = built-in bundle; borrowed */
-	const char *ca_setting; /* what named ca_file, for messages */
-	unsigned max_attempts;  /* 0 = SDK default (3) */
-	struct clock *clock;    /* the run's; borrowed; NULL = a private
-	                         * one */
-};
+/* Where the client connects and how (aws.h); endpoint is a URL
+ * (NULL or "" = the service's own for region), clock NULL = a private
+ * one. The old name stays for op code. */
+#define acm_config aws_client_settings
 
 /* ACM errors are the AWS layer's; the old names stay for op code. */
 #define acm_error         aws_error

@@ -34,6 +34,7 @@ struct aws_client {
 	char *ca_file; /* "" = built-in bundle */
 	const char *ca_setting;
 	struct retry retry;
+	struct clock own_clock; /* when the caller shares none */
 };
 
 /* The JS SDK v3's CLOCK_SKEW_ERROR_CODES. */
@@ -244,13 +245,41 @@ aws_client_new(struct http *http, struct clock *clock,
 		return NULL;
 	}
 	c->http = http;
-	c->clock = clock;
+	c->clock = clock ? clock : &c->own_clock;
 	c->service = cfg->service;
 	c->credentials = cfg->credentials;
 	str_copy(c->region, sizeof(c->region), cfg->region);
 	c->ca_setting = cfg->ca_setting;
 	retry_init(&c->retry, RETRY_AWS, cfg->max_attempts);
 	return c;
+}
+
+struct aws_client *
+aws_client_open(struct http *http, const struct aws_service *service,
+    const struct aws_client_settings *s, int fips, int dualstack, char *why,
+    size_t whylen)
+{
+	const int custom = s->endpoint && s->endpoint[0];
+	char url[2048], sr[64];
+
+	/* Always resolved: a global service signs for its partition's
+	 * global region even at a custom endpoint. */
+	if (aws_endpoint(service->signing_name, s->region, fips, dualstack, url,
+	        sizeof(url), sr, sizeof(sr)) != 0 &&
+	    !custom) {
+		str_copy(why, whylen, url);
+		return NULL;
+	}
+	return aws_client_new(http, s->clock,
+	    &(struct aws_client_config){service, custom ? s->endpoint : url, sr,
+	        s->credentials, s->ca_file, s->ca_setting, s->max_attempts},
+	    why, whylen);
+}
+
+const struct aws_service *
+aws_client_service(const struct aws_client *c)
+{
+	return c->service;
 }
 
 void
@@ -263,6 +292,14 @@ aws_client_free(struct aws_client *c)
 	free(c->path);
 	free(c->ca_file);
 	free(c);
+}
+
+int
+aws_error_local(struct aws_error *err, const char *msg)
+{
+	err->kind = AWS_ERR_LOCAL;
+	str_copy(err->message, sizeof(err->message), msg);
+	return -1;
 }
 
 int
@@ -851,7 +888,13 @@ aws_endpoint(const char *signing_name, const char *region, int fips,
 	int n;
 
 	str_copy(signing_region, srlen, region);
-	if (strcmp(signing_name, "route53") == 0) {
+	if (strcmp(signing_name, "organizations") == 0 ||
+	    strcmp(signing_name, "account") == 0) {
+		/* Global, and only the plain endpoint. */
+		str_copy(signing_region, srlen, p->global_region);
+		n = snprintf(url, urllen, "https://%s.%s.%s", signing_name,
+		    p->global_region, p->dns_suffix);
+	} else if (strcmp(signing_name, "route53") == 0) {
 		/* Global: one endpoint per partition, signed for the
 		 * partition's implicit global region. */
 		str_copy(signing_region, srlen, p->global_region);

@@ -30,13 +30,24 @@ enum aws_protocol {
 	AWS_PROTO_REST_XML, /* restXml: Route 53 */
 };
 
+/* What the request layer knows of a service, usually one static const
+ * per service module (designated initialisers: the JSON fields are for
+ * aws_json.h's calls only). */
 struct aws_service {
 	const char *name;         /* "ACM", "STS", "Route 53": messages */
-	const char *signing_name; /* "acm", "sts", "route53" */
+	const char *signing_name; /* "acm", "sts", "route53": aws_endpoint's
+	                           * key too */
 	enum aws_protocol protocol;
 	/* Extra error codes this service models as retryable (e.g. STS's
 	 * IDPCommunicationError); NULL-terminated, or NULL. */
 	const char *const *retryable_codes;
+	/* AWS_PROTO_JSON: an awsJson1_1 service's X-Amz-Target prefix
+	 * ("CertificateManager": the target is "<prefix>.<op>"); NULL for
+	 * restJson1, where the operation is a path ("/listRegions"). */
+	const char *target_prefix;
+	/* AWS_PROTO_JSON: the body's Content-Type,
+	 * "application/x-amz-json-1.1" or "application/json". */
+	const char *content_type;
 };
 
 enum aws_error_kind {
@@ -132,11 +143,49 @@ struct aws_client;
 
 /* NULL when the endpoint is not usable (not http(s), plain http to a
  * non-loopback host, too long) or out of memory; why says which when
- * not NULL. http and clock are borrowed and must outlive the client.
- * Caller frees with aws_client_free. */
+ * not NULL. http and clock are borrowed and must outlive the client;
+ * clock NULL = a private one (corrected for this client only). Caller
+ * frees with aws_client_free. */
 struct aws_client *aws_client_new(struct http *http, struct clock *clock,
     const struct aws_client_config *cfg, char *why, size_t whylen);
 void aws_client_free(struct aws_client *c);
+
+/* Where and how a service module's client connects: the one settings
+ * struct each module's constructor takes (acm_config, sts_config and
+ * route53_config are this struct under the module's name). Callers
+ * fill it positionally: the fields stay in this order. */
+struct aws_client_settings {
+	/* A custom URL (AWS_ENDPOINT_URL_<SERVICE>, an emulator, a fake),
+	 * or NULL / "" for the service's own endpoint for region
+	 * (aws_endpoint). Borrowed for the call. */
+	const char *endpoint;
+	/* The region; the signing region too, except for a global service
+	 * (Route 53, Organizations, Account Management), which signs for
+	 * its partition's global region whatever the endpoint. Borrowed. */
+	const char *region;
+	struct aws_credentials_provider credentials; /* ctx must outlive
+	                                              * the client */
+	const char *ca_file;    /* NULL = built-in bundle; borrowed */
+	const char *ca_setting; /* what named ca_file, for messages */
+	unsigned max_attempts;  /* 0 = SDK default (3) */
+	struct clock *clock;    /* the run's, borrowed; NULL = a private
+	                         * one */
+};
+
+/* A client of service (borrowed, usually static) as settings say: the
+ * endpoint resolved as described there (fips, dualstack 0/1 as
+ * aws_endpoint's), then aws_client_new. NULL when
+ * there is no endpoint for that combination, it is unusable, or memory
+ * ran out; why says which. http is borrowed and must outlive the
+ * client. Caller frees with aws_client_free. */
+struct aws_client *aws_client_open(struct http *http,
+    const struct aws_service *service,
+    const struct aws_client_settings *settings, int fips, int dualstack,
+    char *why, size_t whylen);
+
+/* The service a client was opened for; borrowed from the client's
+ * maker. */
+const struct aws_service *aws_client_service(const struct aws_client *c);
 
 /* One logical call. 0 with the 2xx body in *out (reset first; caller
  * frees with buf_free), or -1 with err filled. For AWS_PROTO_JSON the
@@ -164,13 +213,16 @@ struct aws_call_item {
  * wait its backoff anyway). After a cancel nothing more is sent. */
 void aws_call_many(struct aws_call_item *it, size_t n, size_t max);
 
-/* The endpoint for a service (signing name "acm", "sts", "route53") in
- * region, as botocore's endpoint rule sets resolve it with
- * AWS_USE_FIPS_ENDPOINT / AWS_USE_DUALSTACK_ENDPOINT (fips, dualstack
- * 0/1). url gets "https://host", signing_region the region to sign
- * with (Route 53 is global: us-east-1 in aws, cn-northwest-1 in
- * aws-cn, ...). -1 when the rule set has no endpoint for that
- * combination, with url holding a message saying why. Pure. */
+/* The endpoint for a service (signing name "acm", "sts", "tagging",
+ * "route53", "organizations", "account") in region, as botocore's
+ * endpoint rule sets resolve it with AWS_USE_FIPS_ENDPOINT /
+ * AWS_USE_DUALSTACK_ENDPOINT (fips, dualstack 0/1). url gets
+ * "https://host", signing_region the region to sign with (Route 53,
+ * Organizations and Account Management are global: us-east-1 in aws,
+ * cn-northwest-1 in aws-cn, ...; the last two ignore fips and
+ * dualstack, as port-acm always has). signing_region is set even when
+ * it fails: -1 when the rule set has no endpoint for that combination,
+ * with url holding a message saying why. Pure. */
 int aws_endpoint(const char *signing_name, const char *region, int fips,
     int dualstack, char *url, size_t urllen, char *signing_region,
     size_t srlen);
@@ -183,6 +235,11 @@ int aws_endpoint(const char *signing_name, const char *region, int fips,
 void aws_error_parse(enum aws_protocol proto, long status,
     const char *errortype_header, const char *body, size_t len,
     const char *request_id, const char *const *secrets, struct aws_error *err);
+
+/* Pure. Makes err an AWS_ERR_LOCAL with msg ("out of memory", a
+ * request that cannot be built), its other fields (attempts) kept;
+ * returns -1. */
+int aws_error_local(struct aws_error *err, const char *msg);
 
 /* Pure. Whether err is a service error of the given type. */
 int aws_error_is(const struct aws_error *err, const char *type);

@@ -19,8 +19,9 @@
  * 500 zones per account by default. */
 #define ZONES_MAX_PAGES 1000
 
-static const struct aws_service route53_service = {
-    "Route 53", "route53", AWS_PROTO_REST_XML, NULL};
+static const struct aws_service route53_service = {.name = "Route 53",
+    .signing_name = "route53",
+    .protocol = AWS_PROTO_REST_XML};
 
 /* A ListHostedZonesByName answer remembered per start name, so a
  * wildcard and its apex, or two names in one zone, cost one call. */
@@ -48,11 +49,8 @@ route53_new(struct http *http, const struct route53_config *cfg, char *why,
 		str_copy(why, whylen, "out of memory");
 		return NULL;
 	}
-	r->aws = aws_client_new(http, cfg->clock,
-	    &(struct aws_client_config){&route53_service, cfg->endpoint,
-	        cfg->region, cfg->credentials, cfg->ca_file, cfg->ca_setting,
-	        cfg->max_attempts},
-	    why, whylen);
+	r->aws =
+	    aws_client_open(http, &route53_service, cfg, 0, 0, why, whylen);
 	if (r->aws == NULL) {
 		free(r);
 		return NULL;
@@ -300,44 +298,109 @@ query_put(struct buf *q, const char *key, const char *value)
 	return rc;
 }
 
-/* One ListHostedZonesByName page of at most cap zones, from dnsname
- * (NULL: the first zone of the account). */
+/* Reads a 2xx answer into into (a route53_parse_* or xml_parse behind
+ * one signature); -1 with why when it cannot. */
+typedef int (*read_fn)(
+    const char *xml, size_t len, void *into, char *why, size_t whylen);
+
+/* Sends rq (counted in *stat) and reads its answer with rd into into:
+ * an answer rd cannot read is op's AWS_ERR_RESPONSE. */
+static int
+call(struct route53 *r, unsigned *stat, const char *op,
+    const struct aws_request *rq, read_fn rd, void *into, struct aws_error *err)
+{
+	struct buf out = {0};
+	char why[256];
+	int rc = -1;
+
+	(*stat)++;
+	if (aws_call(r->aws, rq, &out, err) != 0)
+		goto done;
+	if (rd(out.data ? out.data : "", out.len, into, why, sizeof(why)) !=
+	    0) {
+		response_error(err, op, why);
+		goto done;
+	}
+	rc = 0;
+done:
+	buf_free(&out);
+	return rc;
+}
+
+/* ListHostedZonesByName's outputs, for read_zones. */
+struct zones_page {
+	struct route53_zone *zones;
+	size_t cap, *n;
+	int *truncated;
+	char *next_name;
+	size_t nnlen;
+	char *next_id;
+	size_t nilen;
+};
+
+static int
+read_zones(const char *xml, size_t len, void *into, char *why, size_t whylen)
+{
+	struct zones_page *p = into;
+
+	return route53_parse_zones(xml, len, p->zones, p->cap, p->n,
+	    p->truncated, p->next_name, p->nnlen, p->next_id, p->nilen, why,
+	    whylen);
+}
+
+static int
+read_change_info(
+    const char *xml, size_t len, void *into, char *why, size_t whylen)
+{
+	return route53_parse_change_info(xml, len, into, why, whylen);
+}
+
+/* GetHostedZone's outputs, for read_zone_ns. */
+struct zone_ns {
+	struct route53_zone *zone;
+	struct route53_ns *ns;
+};
+
+static int
+read_zone_ns(const char *xml, size_t len, void *into, char *why, size_t whylen)
+{
+	struct zone_ns *z = into;
+
+	return route53_parse_zone_ns(xml, len, z->zone, z->ns, why, whylen);
+}
+
+/* into is a struct xml_node ** (the caller frees the tree). */
+static int
+read_xml(const char *xml, size_t len, void *into, char *why, size_t whylen)
+{
+	return xml_parse(xml, len, into, why, whylen);
+}
+
+/* One ListHostedZonesByName page of at most p->cap zones into p, from
+ * dnsname (NULL: the first zone of the account). */
 static int
 list_page(struct route53 *r, const char *dnsname, const char *start_id,
-    struct route53_zone *zones, size_t cap, size_t *n, int *truncated,
-    char *next_name, size_t nnlen, char *next_id, size_t nilen,
-    struct aws_error *err)
+    struct zones_page *p, struct aws_error *err)
 {
-	struct buf q = {0}, out = {0};
-	char why[256];
+	struct buf q = {0};
 	int rc = -1;
 
 	if ((dnsname && query_put(&q, "dnsname", dnsname) != 0) ||
 	    (start_id && query_put(&q, "hostedzoneid", start_id) != 0) ||
-	    buf_printf(&q, "%smaxitems=%zu", q.len ? "&" : "", cap) != 0) {
+	    buf_printf(&q, "%smaxitems=%zu", q.len ? "&" : "", p->cap) != 0) {
 		memset(err, 0, sizeof(*err));
 		err->kind = AWS_ERR_LOCAL;
 		str_copy(err->message, sizeof(err->message), "out of memory");
 		goto done;
 	}
-	r->stats.list_zones++;
-	if (aws_call(r->aws,
-	        &(struct aws_request){.method = "GET",
-	            .path = API "/hostedzonesbyname",
-	            .query = buf_str(&q),
-	            .idempotent = 1},
-	        &out, err) != 0)
-		goto done;
-	if (route53_parse_zones(out.data ? out.data : "", out.len, zones, cap,
-	        n, truncated, next_name, nnlen, next_id, nilen, why,
-	        sizeof(why)) != 0) {
-		response_error(err, "ListHostedZonesByName", why);
-		goto done;
-	}
-	rc = 0;
+	rc = call(r, &r->stats.list_zones, "ListHostedZonesByName",
+	    &(struct aws_request){.method = "GET",
+	        .path = API "/hostedzonesbyname",
+	        .query = buf_str(&q),
+	        .idempotent = 1},
+	    read_zones, p, err);
 done:
 	buf_free(&q);
-	buf_free(&out);
 	return rc;
 }
 
@@ -362,9 +425,10 @@ lookup_exact(struct route53 *r, const char *name, struct lookup *l,
 	for (;;) {
 		/* dnsname is where the listing starts, not a filter: keep
 		 * the zones whose Name is exactly the candidate (§3.1). */
-		if (list_page(r, start, start_id[0] ? start_id : NULL, page,
-		        ZONES_PER_PAGE, &n, &truncated, next_name,
-		        sizeof(next_name), next_id, sizeof(next_id),
+		if (list_page(r, start, start_id[0] ? start_id : NULL,
+		        &(struct zones_page){page, ZONES_PER_PAGE, &n,
+		            &truncated, next_name, sizeof(next_name), next_id,
+		            sizeof(next_id)},
 		        err) != 0) {
 			pager_free(&pg);
 			return -1;
@@ -499,9 +563,11 @@ route53_list_zones(struct route53 *r, struct route53_zone **zones, size_t *n,
 	    ZONES_MAX_PAGES);
 	for (;;) {
 		if (list_page(r, next_name[0] ? next_name : NULL,
-		        next_id[0] ? next_id : NULL, page, ZONES_PER_LIST_PAGE,
-		        &got, &truncated, next_name, sizeof(next_name), next_id,
-		        sizeof(next_id), err) != 0)
+		        next_id[0] ? next_id : NULL,
+		        &(struct zones_page){page, ZONES_PER_LIST_PAGE, &got,
+		            &truncated, next_name, sizeof(next_name), next_id,
+		            sizeof(next_id)},
+		        err) != 0)
 			goto fail;
 		for (i = 0; i < got; i++) {
 			if (page[i].private_zone)
@@ -542,8 +608,8 @@ route53_change(struct route53 *r, const char *zone_id, const char *comment,
     const struct route53_change *changes, size_t n,
     struct route53_change_info *info, struct aws_error *err)
 {
-	struct buf body = {0}, out = {0};
-	char path[128], why[256];
+	struct buf body = {0};
+	char path[128];
 	int rc = -1;
 
 	memset(err, 0, sizeof(*err));
@@ -558,27 +624,18 @@ route53_change(struct route53 *r, const char *zone_id, const char *comment,
 	/* Trailing slash: ChangeResourceRecordSets' URI (§2). */
 	str_printf(
 	    path, sizeof(path), API "/hostedzone/%s/rrset/", bare_id(zone_id));
-	r->stats.change++;
 	/* UPSERT of the same values is harmless to repeat; DELETE is not
 	 * (a repeat after a lost answer fails with "not found"), which
 	 * the caller reads as done. */
-	if (aws_call(r->aws,
-	        &(struct aws_request){.method = "POST",
-	            .path = path,
-	            .body = body.data,
-	            .body_len = body.len,
-	            .idempotent = 1},
-	        &out, err) != 0)
-		goto done;
-	if (route53_parse_change_info(out.data ? out.data : "", out.len, info,
-	        why, sizeof(why)) != 0) {
-		response_error(err, "ChangeResourceRecordSets", why);
-		goto done;
-	}
-	rc = 0;
+	rc = call(r, &r->stats.change, "ChangeResourceRecordSets",
+	    &(struct aws_request){.method = "POST",
+	        .path = path,
+	        .body = body.data,
+	        .body_len = body.len,
+	        .idempotent = 1},
+	    read_change_info, info, err);
 done:
 	buf_free(&body);
-	buf_free(&out);
 	return rc;
 }
 
@@ -652,11 +709,11 @@ done:
 	return rc;
 }
 
-/* GET API/<kind>/<id> into out (the caller frees it): one id check and
- * one idempotent call for GetHostedZone and GetChange. */
+/* GET API/<kind>/<id> (counted in *stat once the id is good), read by
+ * rd into into: GetHostedZone and GetChange. */
 static int
-get_by_id(struct route53 *r, const char *kind, const char *id, struct buf *out,
-    struct aws_error *err)
+get_by_id(struct route53 *r, const char *kind, const char *id, unsigned *stat,
+    const char *op, read_fn rd, void *into, struct aws_error *err)
 {
 	char path[192];
 
@@ -668,10 +725,10 @@ get_by_id(struct route53 *r, const char *kind, const char *id, struct buf *out,
 		return -1;
 	}
 	str_printf(path, sizeof(path), API "/%s/%s", kind, bare_id(id));
-	return aws_call(r->aws,
+	return call(r, stat, op,
 	    &(struct aws_request){
 	        .method = "GET", .path = path, .idempotent = 1},
-	    out, err);
+	    rd, into, err);
 }
 
 int
@@ -685,46 +742,16 @@ int
 route53_get_zone_ns(struct route53 *r, const char *id,
     struct route53_zone *zone, struct route53_ns *ns, struct aws_error *err)
 {
-	struct buf out = {0};
-	char why[256];
-	int rc = -1;
-
-	if (id_ok(bare_id(id)))
-		r->stats.get_zone++;
-	if (get_by_id(r, "hostedzone", id, &out, err) != 0)
-		goto done;
-	if (route53_parse_zone_ns(out.data ? out.data : "", out.len, zone, ns,
-	        why, sizeof(why)) != 0) {
-		response_error(err, "GetHostedZone", why);
-		goto done;
-	}
-	rc = 0;
-done:
-	buf_free(&out);
-	return rc;
+	return get_by_id(r, "hostedzone", id, &r->stats.get_zone,
+	    "GetHostedZone", read_zone_ns, &(struct zone_ns){zone, ns}, err);
 }
 
 int
 route53_get_change(struct route53 *r, const char *id,
     struct route53_change_info *info, struct aws_error *err)
 {
-	struct buf out = {0};
-	char why[256];
-	int rc = -1;
-
-	if (id_ok(bare_id(id)))
-		r->stats.get_change++;
-	if (get_by_id(r, "change", id, &out, err) != 0)
-		goto done;
-	if (route53_parse_change_info(out.data ? out.data : "", out.len, info,
-	        why, sizeof(why)) != 0) {
-		response_error(err, "GetChange", why);
-		goto done;
-	}
-	rc = 0;
-done:
-	buf_free(&out);
-	return rc;
+	return get_by_id(r, "change", id, &r->stats.get_change, "GetChange",
+	    read_change_info, info, err);
 }
 
 int
@@ -732,11 +759,11 @@ route53_get_record(struct route53 *r, const char *zone_id, const char *name,
     const char *type, int *found, long *ttl, char *value, size_t valuelen,
     struct aws_error *err)
 {
-	struct buf q = {0}, out = {0};
+	struct buf q = {0};
 	struct xml_node *root = NULL;
 	const struct xml_node *rrs;
 	const char *n, *t, *ttl_s, *v;
-	char path[128], perr[128], want[256], got[256];
+	char path[128], want[256], got[256];
 	int rc = -1;
 
 	*found = 0;
@@ -752,19 +779,13 @@ route53_get_record(struct route53 *r, const char *zone_id, const char *name,
 	}
 	str_printf(
 	    path, sizeof(path), API "/hostedzone/%s/rrset", bare_id(zone_id));
-	r->stats.list_records++;
-	if (aws_call(r->aws,
+	if (call(r, &r->stats.list_records, "ListResourceRecordSets",
 	        &(struct aws_request){.method = "GET",
 	            .path = path,
 	            .query = buf_str(&q),
 	            .idempotent = 1},
-	        &out, err) != 0)
+	        read_xml, &root, err) != 0)
 		goto done;
-	if (xml_parse(out.data ? out.data : "", out.len, &root, perr,
-	        sizeof(perr)) != 0) {
-		response_error(err, "ListResourceRecordSets", perr);
-		goto done;
-	}
 	/* The listing starts at name: the first set may be a later one. */
 	rrs = xml_child(
 	    xml_child(root, "ResourceRecordSets"), "ResourceRecordSet");
@@ -789,6 +810,5 @@ route53_get_record(struct route53 *r, const char *zone_id, const char *name,
 done:
 	xml_free(root);
 	buf_free(&q);
-	buf_free(&out);
 	return rc;
 }

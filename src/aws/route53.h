@@ -21,18 +21,10 @@
 #include "base/buf.h"
 #include "base/http.h"
 
-struct route53_config {
-	const char *endpoint; /* aws_endpoint or a custom URL; borrowed
-	                       * for the call to route53_new */
-	const char *region;   /* signing region (us-east-1 in aws) */
-	/* Signs the calls (creds_provider); its ctx must outlive the
-	 * client. */
-	struct aws_credentials_provider credentials;
-	const char *ca_file;    /* NULL = built-in bundle */
-	const char *ca_setting; /* what named ca_file, for messages */
-	unsigned max_attempts;  /* 0 = SDK default (3) */
-	struct clock *clock;    /* the run's; borrowed */
-};
+/* Where the client connects and how (aws.h); endpoint is a URL
+ * (NULL or "" = the service's own for region), clock NULL = a private
+ * one. The old name stays for op code. */
+#define route53_config aws_client_settings
 
 struct route53_zone {
 	char id[40];    /* bare id, "Z3M3LMPEXAMPLE" (no /hostedzone/) */

@@ -14,8 +14,10 @@
  * a freshly fetched token (creds_sts.c). */
 static const char *const sts_retryable[] = {"IDPCommunicationError", NULL};
 
-static const struct aws_service sts_service = {
-    "STS", "sts", AWS_PROTO_QUERY, sts_retryable};
+static const struct aws_service sts_service = {.name = "STS",
+    .signing_name = "sts",
+    .protocol = AWS_PROTO_QUERY,
+    .retryable_codes = sts_retryable};
 
 struct sts {
 	struct aws_client *client;
@@ -31,11 +33,7 @@ sts_new(
 		str_copy(why, whylen, "out of memory");
 		return NULL;
 	}
-	s->client = aws_client_new(http, cfg->clock,
-	    &(struct aws_client_config){&sts_service, cfg->endpoint,
-	        cfg->region, cfg->credentials, cfg->ca_file, cfg->ca_setting,
-	        cfg->max_attempts},
-	    why, whylen);
+	s->client = aws_client_open(http, &sts_service, cfg, 0, 0, why, whylen);
 	if (s->client == NULL) {
 		free(s);
 		return NULL;
@@ -164,29 +162,37 @@ role_form(struct buf *form, const char *action, const struct sts_role *role,
 	           : 0;
 }
 
+/* A POST of form (borrowed). Every STS action port-acm uses is safe to
+ * repeat: a lost answer only costs a session. secrets (borrowed,
+ * NULL-terminated) are what an unsigned AssumeRoleWithWebIdentity
+ * carries, its token; NULL for a signed call. */
+static struct aws_request
+form_request(const struct buf *form, const char *const *secrets)
+{
+	return (struct aws_request){"POST", NULL, NULL,
+	    "application/x-www-form-urlencoded; charset=utf-8", NULL, 0,
+	    form->data ? form->data : "", form->len, 1, secrets != NULL,
+	    secrets};
+}
+
 static int
 call(struct sts *s, const char *action, const struct sts_role *role,
     const char *token, struct aws_credentials *out, char *assumed_arn,
     size_t arnlen, struct aws_error *err)
 {
 	struct buf form = {0}, resp = {0};
+	struct aws_request rq;
 	const char *secrets[] = {token, NULL};
 	char why[256];
 	int rc = -1;
 
 	memset(err, 0, sizeof(*err));
 	if (role_form(&form, action, role, token) != 0) {
-		err->kind = AWS_ERR_LOCAL;
-		str_copy(err->message, sizeof(err->message), "out of memory");
+		aws_error_local(err, "out of memory");
 		goto done;
 	}
-	/* Both are safe to repeat: a lost answer only costs a session. */
-	if (aws_call(s->client,
-	        &(struct aws_request){"POST", NULL, NULL,
-	            "application/x-www-form-urlencoded; charset=utf-8", NULL, 0,
-	            form.data, form.len, 1, token != NULL,
-	            token ? secrets : NULL},
-	        &resp, err) != 0)
+	rq = form_request(&form, token ? secrets : NULL);
+	if (aws_call(s->client, &rq, &resp, err) != 0)
 		goto done;
 	if (sts_parse_credentials(resp.data, resp.len, out, assumed_arn, arnlen,
 	        why, sizeof(why)) != 0) {
@@ -230,10 +236,7 @@ sts_assume_role_many(struct sts_assume *it, size_t n, size_t max)
 		memset(&it[i].err, 0, sizeof(it[i].err));
 		if (role_form(&form[i], "AssumeRole", &it[i].role, NULL) != 0)
 			buf_wipe(&form[i]); /* aws_call_many sends "" */
-		/* Safe to repeat: a lost answer only costs a session. */
-		rq[i] = (struct aws_request){"POST", NULL, NULL,
-		    "application/x-www-form-urlencoded; charset=utf-8", NULL, 0,
-		    form[i].data ? form[i].data : "", form[i].len, 1, 0, NULL};
+		rq[i] = form_request(&form[i], NULL);
 		calls[i].client = it[i].sts->client;
 		calls[i].req = &rq[i];
 	}
@@ -277,6 +280,7 @@ sts_get_caller_identity(struct sts *s, char account[13], char *arn,
     size_t arnlen, struct aws_error *err)
 {
 	struct buf form = {0}, resp = {0};
+	struct aws_request rq;
 	struct xml_node *root = NULL;
 	const struct xml_node *res;
 	const char *acct, *a;
@@ -287,15 +291,11 @@ sts_get_caller_identity(struct sts *s, char account[13], char *arn,
 	account[0] = '\0';
 	if (sts_form_add(&form, "Action", "GetCallerIdentity") != 0 ||
 	    sts_form_add(&form, "Version", "2011-06-15") != 0) {
-		err->kind = AWS_ERR_LOCAL;
-		str_copy(err->message, sizeof(err->message), "out of memory");
+		aws_error_local(err, "out of memory");
 		goto done;
 	}
-	if (aws_call(s->client,
-	        &(struct aws_request){"POST", NULL, NULL,
-	            "application/x-www-form-urlencoded; charset=utf-8", NULL, 0,
-	            form.data, form.len, 1, 0, NULL},
-	        &resp, err) != 0)
+	rq = form_request(&form, NULL);
+	if (aws_call(s->client, &rq, &resp, err) != 0)
 		goto done;
 	if (xml_parse(resp.data, resp.len, &root, why, sizeof(why)) != 0)
 		goto bad;

@@ -16,17 +16,10 @@
 #include "aws/aws.h"
 #include "base/http.h"
 
-struct sts_config {
-	const char *endpoint; /* aws_endpoint("sts", ...) or custom */
-	const char *region;   /* signing region */
-	/* Base credentials for AssumeRole (creds_provider); get NULL
-	 * when only web identity is used. */
-	struct aws_credentials_provider credentials;
-	const char *ca_file;    /* NULL = built-in bundle */
-	const char *ca_setting; /* what named ca_file, for messages */
-	unsigned max_attempts;  /* 0 = SDK default (3) */
-	struct clock *clock;    /* the run's; borrowed */
-};
+/* Where the client connects and how (aws.h); endpoint is a URL
+ * (NULL or "" = the service's own for region), clock NULL = a private
+ * one. The old name stays for op code. */
+#define sts_config aws_client_settings
 
 struct sts_role {
 	const char *role_arn; /* 20..2048 */
@@ -39,7 +32,9 @@ struct sts_role {
 struct sts;
 
 /* NULL when the endpoint is unusable or memory ran out; why says which.
- * http is borrowed. Caller frees with sts_free. */
+ * cfg->credentials are the base credentials AssumeRole signs with (get
+ * NULL when only web identity is used). http is borrowed. Caller frees
+ * with sts_free. */
 struct sts *sts_new(
     struct http *http, const struct sts_config *cfg, char *why, size_t whylen);
 void sts_free(struct sts *s);

@@ -138,6 +138,24 @@ add_listed(struct sync_accounts *sa, const cJSON *acct)
 	return 0;
 }
 
+/* After a page: its NextToken into token ("" at the end), the page
+ * (*resp) freed, and the pager's verdict: -1 with why when the listing
+ * must stop. */
+static int
+next_page(
+    cJSON **resp, struct buf *token, struct pager *pg, char *why, size_t whylen)
+{
+	const cJSON *next =
+	    cJSON_GetObjectItemCaseSensitive(*resp, "NextToken");
+
+	buf_reset(token);
+	if (cJSON_IsString(next) && next->valuestring[0])
+		buf_puts(token, next->valuestring);
+	cJSON_Delete(*resp);
+	*resp = NULL;
+	return pager_next(pg, buf_str(token), why, whylen);
+}
+
 /* Every ACTIVE account of the organization, paginated. */
 static int
 list_organization(
@@ -145,13 +163,13 @@ list_organization(
 {
 	const struct config *c = env->cfg;
 	struct creds *oc = NULL;
-	struct organizations *org = NULL;
+	struct aws_client *org = NULL;
 	struct aws_error e;
 	struct pager pg;
 	struct buf token = {0};
-	const cJSON *it, *next;
+	const cJSON *it;
 	cJSON *resp = NULL;
-	char url[2048], sr[64], pwhy[256];
+	char pwhy[256];
 	int rc = -1;
 
 	pager_init(&pg, "Organizations", "NextToken", ORG_MAX_PAGES);
@@ -163,15 +181,12 @@ list_organization(
 			goto oom;
 		creds_set_mask(oc, env->cenv->mask, env->cenv->mask_arg);
 	}
-	organizations_endpoint(c->region, url, sizeof(url), sr, sizeof(sr));
-	if (c->org_endpoint[0])
-		str_copy(url, sizeof(url), c->org_endpoint);
-	if ((org = organizations_new(env->http,
-	         &(struct organizations_config){url, sr,
+	if ((org = aws_client_open(env->http, &organizations_service,
+	         &(struct aws_client_settings){c->org_endpoint, c->region,
 	             creds_provider(oc ? oc : env->creds),
 	             c->aws_ca_file[0] ? c->aws_ca_file : NULL,
 	             c->aws_ca_setting, c->max_attempts, env->clock},
-	         why, whylen)) == NULL)
+	         0, 0, why, whylen)) == NULL)
 		goto out;
 	for (;;) {
 		if (cancel_requested()) {
@@ -197,13 +212,7 @@ list_organization(
 			if (add_listed(sa, it) != 0)
 				goto oom;
 		}
-		next = cJSON_GetObjectItemCaseSensitive(resp, "NextToken");
-		buf_reset(&token);
-		if (cJSON_IsString(next) && next->valuestring[0])
-			buf_puts(&token, next->valuestring);
-		cJSON_Delete(resp);
-		resp = NULL;
-		if (pager_next(&pg, buf_str(&token), pwhy, sizeof(pwhy)) != 0) {
+		if (next_page(&resp, &token, &pg, pwhy, sizeof(pwhy)) != 0) {
 			str_printf(why, whylen, "Organizations: %s", pwhy);
 			goto out;
 		}
@@ -222,7 +231,7 @@ out:
 	cJSON_Delete(resp);
 	buf_free(&token);
 	pager_free(&pg);
-	organizations_free(org);
+	aws_client_free(org);
 	creds_free(oc);
 	return rc;
 }
@@ -238,25 +247,22 @@ list_regions(struct sync_accounts *sa, size_t i, struct op_env *env)
 {
 	const struct config *c = env->cfg;
 	struct sync_account *a = &sa->a[i];
-	struct account *acct;
+	struct aws_client *acct;
 	struct aws_error e;
 	struct pager pg;
 	struct buf token = {0};
-	const cJSON *it, *nm, *next;
+	const cJSON *it, *nm;
 	cJSON *resp = NULL;
-	char url[2048], sr[64], why[512], safe[1100];
+	char why[512], safe[1100];
 	void *n;
 	int rc = -1;
 
-	account_endpoint(c->region, url, sizeof(url), sr, sizeof(sr));
-	if (c->account_endpoint[0])
-		str_copy(url, sizeof(url), c->account_endpoint);
-	if ((acct = account_new(env->http,
-	         &(struct account_config){url, sr,
+	if ((acct = aws_client_open(env->http, &account_service,
+	         &(struct aws_client_settings){c->account_endpoint, c->region,
 	             sync_accounts_provider(sa, i, env),
 	             c->aws_ca_file[0] ? c->aws_ca_file : NULL,
 	             c->aws_ca_setting, c->max_attempts, env->clock},
-	         why, sizeof(why))) == NULL)
+	         0, 0, why, sizeof(why))) == NULL)
 		return -1;
 	pager_init(&pg, "Account Management", "NextToken", REGION_PAGES_MAX);
 	for (;;) {
@@ -300,13 +306,7 @@ list_regions(struct sync_accounts *sa, size_t i, struct op_env *env)
 			str_copy(a->regions[a->nregions++],
 			    sizeof(a->regions[0]), nm->valuestring);
 		}
-		next = cJSON_GetObjectItemCaseSensitive(resp, "NextToken");
-		buf_reset(&token);
-		if (cJSON_IsString(next) && next->valuestring[0])
-			buf_puts(&token, next->valuestring);
-		cJSON_Delete(resp);
-		resp = NULL;
-		if (pager_next(&pg, buf_str(&token), why, sizeof(why)) != 0) {
+		if (next_page(&resp, &token, &pg, why, sizeof(why)) != 0) {
 			buf_printf(&a->error,
 			    "account %s: Account Management: %s", a->id, why);
 			a->failed = 1;
@@ -322,7 +322,7 @@ out:
 	cJSON_Delete(resp);
 	buf_free(&token);
 	pager_free(&pg);
-	account_free(acct);
+	aws_client_free(acct);
 	return rc;
 }
 

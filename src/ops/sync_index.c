@@ -7,75 +7,41 @@
 
 #include "base/cancel.h"
 #include "base/pager.h"
+#include "base/strmap.h"
 #include "input/validate_arn.h"
 
 #define PORT_SEARCH_MAX_PAGES 10000 /* of 1,000 entities */
 #define MEMO_MAX_RECORDS      100   /* ACM's domain names per certificate */
 #define MEMO_MAX_NAME         255
 
-static size_t
-hash(const char *s)
-{
-	size_t h = 1469598103934665603ULL;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-	return h;
-}
+/* Every entity a catalog search can answer. */
+#define INDEX_MAX ((size_t)PORT_SEARCH_MAX_PAGES * 1000)
 
 struct sync_known *
 sync_index_lookup(const struct sync_index *x, const char *id)
 {
-	size_t i;
-
-	if (x->cap == 0)
-		return NULL;
-	for (i = hash(id) & (x->cap - 1); x->tab[i].id;
-	     i = (i + 1) & (x->cap - 1))
-		if (strcmp(x->tab[i].id, id) == 0)
-			return &x->tab[i];
-	return NULL;
+	return strmap_find(x->tab, x->cap, sizeof(*x->tab), id);
 }
 
 int
 sync_index_insert(struct sync_index *x, const char *id, size_t unit, int synced,
     struct sync_known **out)
 {
-	struct sync_known *old = x->tab, *k;
-	size_t oldcap = x->cap, i, j;
+	struct sync_known *k, *tab;
 
-	if ((k = sync_index_lookup(x, id)) != NULL) {
-		if (out)
-			*out = k;
-		return 0;
-	}
-	if ((x->count + 1) * 2 > x->cap) {
-		x->cap = x->cap ? x->cap * 2 : 1024;
-		if ((x->tab = calloc(x->cap, sizeof(*x->tab))) == NULL) {
-			x->tab = old;
-			x->cap = oldcap;
+	if ((k = sync_index_lookup(x, id)) == NULL) {
+		if ((tab = strmap_reserve(x->tab, &x->cap, x->count,
+		         sizeof(*x->tab), INDEX_MAX)) == NULL)
 			return -1;
-		}
-		for (j = 0; j < oldcap; j++) {
-			if (!old[j].id)
-				continue;
-			for (i = hash(old[j].id) & (x->cap - 1); x->tab[i].id;
-			     i = (i + 1) & (x->cap - 1))
-				;
-			x->tab[i] = old[j];
-		}
-		free(old);
+		x->tab = tab;
+		k = strmap_slot(x->tab, x->cap, sizeof(*x->tab), id);
+		if ((k->id = strdup(id)) == NULL)
+			return -1;
+		k->unit = (unsigned)unit;
+		k->synced = (unsigned char)(synced != 0);
+		k->memo.status = -1;
+		x->count++;
 	}
-	for (i = hash(id) & (x->cap - 1); x->tab[i].id;
-	     i = (i + 1) & (x->cap - 1))
-		;
-	k = &x->tab[i];
-	if ((k->id = strdup(id)) == NULL)
-		return -1;
-	k->unit = (unsigned)unit;
-	k->synced = (unsigned char)(synced != 0);
-	k->memo.status = -1;
-	x->count++;
 	if (out)
 		*out = k;
 	return 0;

@@ -51,7 +51,8 @@ struct sync_known {
 };
 
 struct sync_index {
-	struct sync_known *tab; /* power-of-two capacity; walk 0..cap-1 */
+	struct sync_known *tab; /* a base/strmap.h table: power-of-two
+	                         * capacity; walk 0..cap-1 */
 	size_t cap, count;
 };
 
@@ -83,8 +84,9 @@ struct sync_known *sync_index_lookup(
     const struct sync_index *x, const char *id);
 
 /* Adds id (copied) unless present; the new entry is returned in *out
- * when out is not NULL (the existing one when present). 0, or -1 on
- * out of memory. */
+ * when out is not NULL (the existing one when present), valid until
+ * the next insert. 0, or -1 on out of memory or past the most entities
+ * a catalog search answers. */
 int sync_index_insert(struct sync_index *x, const char *id, size_t unit,
     int synced, struct sync_known **out);
 

@@ -7,6 +7,7 @@
 #include "base/cancel.h"
 #include "base/md.h"
 #include "base/pager.h"
+#include "base/strmap.h"
 #include "creds/creds.h"
 #include "port/bulk.h"
 #include "port/port.h"
@@ -18,6 +19,7 @@
 #define FALLBACK_PACE_MS 125    /* ListTagsForCertificate: stay at 8/s */
 #define WARN_MAX         20
 #define TEAMS_MAX        10000 /* kept from GET /v1/teams */
+#define TAGGED_MAX       ((size_t)TAG_PAGES_MAX * 100) /* certificates */
 
 /* PENDING: GetResources pages still to read (sync_tags_idle); UNKNOWN:
  * the read failed, the region's entities get no "tags" this run. */
@@ -44,7 +46,7 @@ struct sync_tags {
 	struct tag_region *r;
 	size_t nr;
 	size_t max; /* GetResources pages read at once (max_concurrency) */
-	struct tag_entry *tab; /* open addressing, power-of-two capacity */
+	struct tag_entry *tab; /* a base/strmap.h table */
 	size_t cap, count;
 	unsigned long calls, fallback_calls, warned;
 	char **teams; /* owned, sorted: Port's team names */
@@ -57,67 +59,34 @@ struct sync_tags {
 	unsigned long version;       /* rounds of GetResources pages read */
 };
 
-static size_t
-hash(const char *s)
-{
-	size_t h = 1469598103934665603ULL;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
-	return h;
-}
-
 static struct tag_entry *
 find(struct sync_tags *st, const char *arn)
 {
-	size_t i;
-
-	if (st->cap == 0)
-		return NULL;
-	for (i = hash(arn) & (st->cap - 1); st->tab[i].arn;
-	     i = (i + 1) & (st->cap - 1))
-		if (strcmp(st->tab[i].arn, arn) == 0)
-			return &st->tab[i];
-	return NULL;
+	return strmap_find(st->tab, st->cap, sizeof(*st->tab), arn);
 }
 
 /* Takes tags (an object) for arn; the first answer for an ARN wins. */
 static int
 put(struct sync_tags *st, const char *arn, cJSON *tags)
 {
-	struct tag_entry *old = st->tab;
-	size_t oldcap = st->cap, i, j;
+	struct tag_entry *tab, *e;
 
 	if (find(st, arn)) {
 		cJSON_Delete(tags);
 		return 0;
 	}
-	if ((st->count + 1) * 2 > st->cap) {
-		st->cap = st->cap ? st->cap * 2 : 1024;
-		if ((st->tab = calloc(st->cap, sizeof(*st->tab))) == NULL) {
-			st->tab = old;
-			st->cap = oldcap;
-			cJSON_Delete(tags);
-			return -1;
-		}
-		for (j = 0; j < oldcap; j++) {
-			if (!old[j].arn)
-				continue;
-			for (i = hash(old[j].arn) & (st->cap - 1);
-			     st->tab[i].arn; i = (i + 1) & (st->cap - 1))
-				;
-			st->tab[i] = old[j];
-		}
-		free(old);
-	}
-	for (i = hash(arn) & (st->cap - 1); st->tab[i].arn;
-	     i = (i + 1) & (st->cap - 1))
-		;
-	if ((st->tab[i].arn = strdup(arn)) == NULL) {
+	if ((tab = strmap_reserve(st->tab, &st->cap, st->count,
+	         sizeof(*st->tab), TAGGED_MAX)) == NULL) {
 		cJSON_Delete(tags);
 		return -1;
 	}
-	st->tab[i].tags = tags;
+	st->tab = tab;
+	e = strmap_slot(st->tab, st->cap, sizeof(*st->tab), arn);
+	if ((e->arn = strdup(arn)) == NULL) {
+		cJSON_Delete(tags);
+		return -1;
+	}
+	e->tags = tags;
 	st->count++;
 	return 0;
 }

@@ -26,23 +26,10 @@
 #include "fake_http.h"
 #include "fuzz_util.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 #define SECRET "ZZfuzzSecretKeyEXAMPLE/K7MDENG+bPxRfiCYzzzz"
 #define TOKEN  "fuzzSessionTokenEXAMPLEzzzz"
 
-#define TERMINATED(a) (memchr((a), '\0', sizeof(a)) != NULL)
-
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	if (psa_crypto_init() != PSA_SUCCESS)
-		abort();
-	return 0;
-}
+FUZZ_INITIALIZE_PSA()
 
 static int echoed; /* the input itself holds the secret */
 
@@ -116,12 +103,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *script, msg[256];
 	const char *nl;
 
-	if (size > 64 * 1024)
+	if ((script = fuzz_text(data, size, 0, 64 * 1024)) == NULL)
 		return 0;
-	if ((script = malloc(size + 1)) == NULL)
-		return 0;
-	memcpy(script, data, size);
-	script[size] = '\0';
 	echoed = contains(data, size, SECRET);
 
 	/* Error parsing: the first line as X-Amzn-Errortype, then none. */

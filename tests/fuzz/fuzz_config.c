@@ -32,9 +32,6 @@
 #include "input/config.h"
 #include "input/inputs.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 #define MAX_ENV  64
 #define MAX_ARGV 32
 
@@ -63,15 +60,7 @@ fuzz_getenv(const char *name)
 	return NULL;
 }
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	if (psa_crypto_init() != PSA_SUCCESS)
-		abort();
-	return 0;
-}
+FUZZ_INITIALIZE_PSA()
 
 static enum config_result
 load(int argc, char **argv, struct buf *msg)
@@ -97,12 +86,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int argc = 1;
 	size_t i;
 
-	if (size > 64 * 1024)
+	if ((text = fuzz_text(data, size, 0, 64 * 1024)) == NULL)
 		return 0;
-	if ((text = malloc(size + 1)) == NULL)
-		return 0;
-	memcpy(text, data, size);
-	text[size] = '\0';
 	argv[0] = "port-acm";
 	nenv = 0;
 	for (line = text; line != NULL; line = next) {

@@ -13,11 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_util.h"
 #include "input/context.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-#define TERMINATED(a) (memchr((a), '\0', sizeof(a)) != NULL)
 
 static void
 check(const struct port_context *c)

@@ -31,9 +31,7 @@
 #include <unistd.h>
 
 #include "creds/creds_source.h"
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz_util.h"
 
 #define BIG (1024 * 1024 + 4096) /* past creds_files.c's INI_MAX_BYTES */
 

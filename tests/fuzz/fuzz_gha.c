@@ -16,8 +16,7 @@
 
 #include "base/buf.h"
 #include "base/gha.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz_util.h"
 
 /* Reverses the escaping; returns a malloc'd string or NULL. */
 static char *
@@ -75,12 +74,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *s;
 	size_t i;
 
-	if (size > 64 * 1024)
+	if ((s = fuzz_text(data, size, 0, 64 * 1024)) == NULL)
 		return 0;
-	if ((s = malloc(size + 1)) == NULL)
-		return 0;
-	memcpy(s, data, size);
-	s[size] = '\0';
 	for (i = 0; i < size && i < 8; i++)
 		seed = seed << 8 | data[i];
 

@@ -28,24 +28,14 @@
 #include "base/pager.h"
 #include "creds/creds.h"
 #include "fake_http.h"
+#include "fuzz_util.h"
 #include "ops/acm_list.h"
 #include "ops/ops.h"
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define REGION  "eu-west-1"
 #define ACCOUNT "123456789012"
 
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	if (psa_crypto_init() != PSA_SUCCESS)
-		abort();
-	return 0;
-}
+FUZZ_INITIALIZE_PSA()
 
 static void
 check_text(const char *s)
@@ -109,12 +99,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned long pages = 0;
 	int complete = 0, repeated = 0;
 
-	if (size < 1 || size > 64 * 1024)
+	if ((script = fuzz_text(data, size, 1, 64 * 1024)) == NULL)
 		return 0;
-	if ((script = malloc(size)) == NULL)
-		return 0;
-	memcpy(script, data + 1, size - 1);
-	script[size - 1] = '\0';
 
 	fake_start(script);
 	creds = creds_new_static("AKIDFUZZEXAMPLE", "fuzzSecret", NULL, "fuzz");

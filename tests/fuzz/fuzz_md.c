@@ -17,8 +17,7 @@
 #include <string.h>
 
 #include "base/md.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz_util.h"
 
 static void
 check_clean(const char *s)

@@ -27,8 +27,7 @@
 
 #include "creds/creds_source.h"
 #include "fake_http.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz_util.h"
 
 #define AUTH_TOKEN "ZZfuzzContainerAuthTokenEXAMPLEzzzz"
 
@@ -116,12 +115,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *script, why[1024];
 	time_t now = 1796612400; /* 2026-12-07T03:00:00Z */
 
-	if (size < 1 || size > 64 * 1024)
+	if ((script = fuzz_text(data, size, 1, 64 * 1024)) == NULL)
 		return 0;
-	if ((script = malloc(size)) == NULL)
-		return 0;
-	memcpy(script, data + 1, size - 1);
-	script[size - 1] = '\0';
 	imds = data[0] % 2;
 
 	fake_start(script);

@@ -41,9 +41,6 @@
 #include "port/port.h"
 #include "port/report.h"
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 #define AWS_SECRET  "ZZopsAwsSecretKey/K7MDENG+bPxRfiCYqqqq"
 #define AWS_TOKEN   "ZZopsSessionTokenIQoJb3JpZ2luX2Vjqqqq"
 #define PORT_SECRET "ZZopsPortClientSecretZq9wqqqq"
@@ -118,8 +115,6 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
-#define TERMINATED(a) (memchr((a), '\0', sizeof(a)) != NULL)
-
 static void
 check_result(const struct op_result *res, const uint8_t *data, size_t size)
 {
@@ -161,12 +156,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *text, *script;
 	int rc;
 
-	if (size > 64 * 1024)
+	if ((text = fuzz_text(data, size, 0, 64 * 1024)) == NULL)
 		return 0;
-	if ((text = malloc(size + 1)) == NULL)
-		return 0;
-	memcpy(text, data, size);
-	text[size] = '\0';
 	script = strchr(text, '\n');
 	script = script != NULL ? script + 1 : text + size;
 	c = strncmp(text, "renew", 5) == 0    ? &cfgs[1]

@@ -23,8 +23,6 @@
 #include "fuzz_util.h"
 #include "port/port.h"
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
 #define SECRET "ZZfuzz-port-client-secret-7Hq2"
 
 static int echoed; /* the input itself holds the secret */
@@ -66,12 +64,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct port_run run;
 	int tokens = 0;
 
-	if (size > 64 * 1024)
+	if ((script = fuzz_text(data, size, 0, 64 * 1024)) == NULL)
 		return 0;
-	if ((script = malloc(size + 1)) == NULL)
-		return 0;
-	memcpy(script, data, size);
-	script[size] = '\0';
 	echoed = contains(data, size, SECRET);
 
 	/* The raw bytes as an error body, exact length, no terminator. */

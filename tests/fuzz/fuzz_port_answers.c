@@ -29,10 +29,9 @@
 
 #include "base/pager.h"
 #include "fake_http.h"
+#include "fuzz_util.h"
 #include "port/bulk_answer.h"
 #include "port/port.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define SECRET "ZZfuzz-port-answers-secret-9Kp"
 
@@ -161,12 +160,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *in;
 
-	if (size < 2 || size > 64 * 1024)
+	if (size < 2 || (in = fuzz_text(data, size, 1, 64 * 1024)) == NULL)
 		return 0;
-	if ((in = malloc(size)) == NULL)
-		return 0;
-	memcpy(in, data + 1, size - 1);
-	in[size - 1] = '\0';
 	if (data[0] % 2 == 0)
 		search(in);
 	else

@@ -16,8 +16,7 @@
 #include <string.h>
 
 #include "base/retry.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz_util.h"
 
 /* 2015-08-30T12:36:00Z: fixed so the target is deterministic. */
 #define NOW 1440938160LL

@@ -22,9 +22,8 @@
 #include <strings.h>
 
 #include "aws/route53.h"
+#include "fuzz_util.h"
 #include "ops/dns_record.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void
 check_zone(const struct route53_zone *z)
@@ -88,12 +87,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t n, i;
 	int trunc, rc;
 
-	if (size < 1 || size > 16384)
+	if ((in = fuzz_text(data, size, 1, 16384)) == NULL)
 		return 0;
-	if ((in = malloc(size)) == NULL)
-		return 0;
-	memcpy(in, data + 1, size - 1);
-	in[size - 1] = '\0';
 	switch (data[0] % 3) {
 	case 0:
 		rc = route53_parse_zone_ns(

@@ -19,21 +19,11 @@
 
 #include "aws/sigv4.h"
 #include "base/buf.h"
+#include "fuzz_util.h"
 
 #define MAX_HEADERS 32
 
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	if (psa_crypto_init() != PSA_SUCCESS)
-		abort();
-	return 0;
-}
+FUZZ_INITIALIZE_PSA()
 
 /* Splits off the next line of s in place; NULL when s is exhausted. */
 static char *
@@ -80,12 +70,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t nh = 0;
 	int ra, rb;
 
-	if (size > 64 * 1024)
+	if ((text = fuzz_text(data, size, 0, 64 * 1024)) == NULL)
 		return 0;
-	if ((text = malloc(size + 1)) == NULL)
-		return 0;
-	memcpy(text, data, size);
-	text[size] = '\0';
 	/* Bytes after an embedded NUL are unreachable from C strings. */
 	rest = text;
 	memset(&req, 0, sizeof(req));

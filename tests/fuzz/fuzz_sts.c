@@ -30,25 +30,13 @@
 #include "aws/sts.h"
 #include "creds/creds.h"
 #include "fake_http.h"
-
-int LLVMFuzzerInitialize(int *argc, char ***argv);
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz_util.h"
 
 #define SECRET   "ZZfuzzStsSecretKeyEXAMPLE/K7MDENG+bPxRzzzz"
 #define TOKEN    "ZZfuzzStsSessionTokenEXAMPLEzzzz"
 #define WEBTOKEN "eyJhbGciOiJSUzI1NiJ9.ZZfuzzWebIdentityJWT.c2ln"
 
-#define TERMINATED(a) (memchr((a), '\0', sizeof(a)) != NULL)
-
-int
-LLVMFuzzerInitialize(int *argc, char ***argv)
-{
-	(void)argc;
-	(void)argv;
-	if (psa_crypto_init() != PSA_SUCCESS)
-		abort();
-	return 0;
-}
+FUZZ_INITIALIZE_PSA()
 
 static void
 check_text(const char *s)
@@ -112,12 +100,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct sts *s;
 	char *script, arn[512], account[13], why[256];
 
-	if (size > 64 * 1024)
+	if ((script = fuzz_text(data, size, 0, 64 * 1024)) == NULL)
 		return 0;
-	if ((script = malloc(size + 1)) == NULL)
-		return 0;
-	memcpy(script, data, size);
-	script[size] = '\0';
 
 	/* The parser alone, on the exact bytes. */
 	if (sts_parse_credentials((const char *)data, size, &out, arn,

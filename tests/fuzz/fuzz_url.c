@@ -19,8 +19,7 @@
 #include <strings.h>
 
 #include "base/url.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz_util.h"
 
 #define WHYLEN 64
 
@@ -33,12 +32,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t i;
 	int rc;
 
-	if (size > 4096)
+	if ((in = fuzz_text(data, size, 0, 4096)) == NULL)
 		return 0;
-	if ((in = malloc(size + 1)) == NULL)
-		return 0;
-	memcpy(in, data, size);
-	in[size] = '\0';
 	why[WHYLEN] = '#';
 	rc = url_parse(in, &u, why, WHYLEN);
 	if (rc != 0 && rc != -1)

@@ -17,12 +17,11 @@
 #include <string.h>
 #include <strings.h>
 
+#include "fuzz_util.h"
 #include "input/validate.h"
 #include "input/validate_arn.h"
 #include "input/validate_domain.h"
 #include "input/validate_text.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define ERRLEN 96 /* small, so truncation paths run too */
 

@@ -24,8 +24,7 @@
 #include <string.h>
 
 #include "aws/xml.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz_util.h"
 
 /* Walks the tree without recursion; aborts on any inconsistency. */
 static void
@@ -140,12 +139,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *in;
 
-	if (size < 1 || size > 256 * 1024)
+	if ((in = fuzz_text(data, size, 1, 256 * 1024)) == NULL)
 		return 0;
-	if ((in = malloc(size)) == NULL)
-		return 0;
-	memcpy(in, data + 1, size - 1);
-	in[size - 1] = '\0';
 	if (data[0] % 2 == 0)
 		parse(in, size - 1);
 	else

@@ -249,6 +249,16 @@ test_endpoints(void)
 	    "route53", "cn-north-1", 0, 0, url, sizeof(url), sr, sizeof(sr));
 	is_str(url, "https://route53.amazonaws.com.cn", "route53 in aws-cn");
 	is_str(sr, "cn-northwest-1", "... signed for cn-northwest-1");
+	aws_endpoint("organizations", "eu-west-1", 1, 1, url, sizeof(url), sr,
+	    sizeof(sr));
+	is_str(url, "https://organizations.us-east-1.amazonaws.com",
+	    "organizations is global, the plain endpoint");
+	is_str(sr, "us-east-1", "... signed for us-east-1");
+	aws_endpoint(
+	    "account", "cn-north-1", 0, 0, url, sizeof(url), sr, sizeof(sr));
+	is_str(url, "https://account.cn-northwest-1.amazonaws.com.cn",
+	    "account in aws-cn");
+	is_str(sr, "cn-northwest-1", "... signed for cn-northwest-1");
 	ok(aws_endpoint(
 	       "s3", "eu-west-1", 0, 0, url, sizeof(url), sr, sizeof(sr)) != 0,
 	    "unknown service refused");
