@@ -12,6 +12,7 @@ struct creds {
 	void (*free_arg)(void *);
 	struct aws_credentials v;
 	int have;
+	int unreachable; /* the last fetch: its endpoint did not answer */
 	char describe[512];
 	char described[600]; /* describe plus the expiry */
 	void (*mask)(void *arg, const char *secret);
@@ -68,6 +69,7 @@ creds_get(struct creds *c, time_t now, char *err, size_t errlen)
 		str_copy(err, errlen, "no AWS credentials");
 		return NULL;
 	}
+	c->unreachable = 0;
 	if (c->fetch(c->arg, now, &fresh, err, errlen) != 0 ||
 	    creds_take(c, &fresh, now, err, errlen) != 0) {
 		aws_credentials_wipe(&fresh);
@@ -95,6 +97,18 @@ creds_take(struct creds *c, struct aws_credentials *fresh, time_t now,
 	memset(fresh, 0, sizeof(*fresh));
 	c->have = 1;
 	return 0;
+}
+
+void
+creds_set_unreachable(struct creds *c)
+{
+	c->unreachable = 1;
+}
+
+int
+creds_unreachable(const struct creds *c)
+{
+	return c != NULL && c->unreachable;
 }
 
 void *
