@@ -915,4 +915,55 @@ def credential_endpoint_down_is_a_runtime_failure(t, w):
         stop(w)
 
 
+
+@S.test
+def profile_role_arn_is_validated_at_probe(t, w):
+    """fuzz_creds_files' finding: a profile's role_arn went to STS as it
+    was, so raw bytes or something that is no IAM role ARN came back as a
+    400-byte description. It is refused when the profile is probed, naming
+    the profile and the file, before any STS call."""
+    s = sts(w, credentials={"AKIDPROFILEBASE00001": ("profileBaseSecret/xyz", None)})
+    s.add_role(ROLE)
+    cred = write(w, "credentials", "[base]\naws_access_key_id = AKIDPROFILEBASE00001\n"
+                                   "aws_secret_access_key = profileBaseSecret/xyz\n")
+    w.add_run(RUN_ID)
+    try:
+        for bad, why in (("arn:aws:iam::123456789012:role/p\x01rt\xff-acm", "contains"),
+                         ("arn:aws:iam::123456789012:user/port-acm", "role/"),
+                         ("port-acm", "ARN")):
+            for file, text in (("config", f"[profile acm]\nrole_arn = {bad}\n"
+                                          "source_profile = base\n"),
+                               ("credentials", "[base]\naws_access_key_id = AKIDPROFILEBASE00001\n"
+                                               "aws_secret_access_key = profileBaseSecret/xyz\n"
+                                               f"[acm]\nrole_arn = {bad}\n"
+                                               "source_profile = base\n")):
+                cfg = os.path.join(w.dir, "cfg-" + file)
+                with open(cfg, "wb") as f:
+                    f.write((text if file == "config" else "").encode("latin-1"))
+                crf = os.path.join(w.dir, "cred-" + file)
+                with open(crf, "wb") as f:
+                    f.write((text if file == "credentials" else
+                             open(cred).read()).encode("latin-1"))
+                w.reset_run(RUN_ID)
+                r = w.run("request", aws=False, inputs=inputs(),
+                          env=env(w, AWS_ENDPOINT_URL_STS=s.url, AWS_PROFILE="acm",
+                                  AWS_CONFIG_FILE=cfg, AWS_SHARED_CREDENTIALS_FILE=crf))
+                what = f"{bad!r} in the {file} file"
+                check_rc(t, r, 2, f"{what}: exit 2, the user's file")
+                path = cfg if file == "config" else crf
+                t.match(r.stderr, r"profile acm's role_arn in " + re.escape(path)
+                        + r" .*" + re.escape(why), f"{what}: names profile, file and why",
+                        diag=r.stderr[-1500:])
+                t.ok(len(re.findall(r"profile acm's role_arn", r.stderr)) >= 1
+                     and "\x01" not in r.stderr and "\xff" not in r.stderr,
+                     f"{what}: no raw byte echoed", r.stderr[-800:])
+                e = check_terminal(t, w, "FAILURE", r=r)
+                if e:
+                    t.match(json.dumps(e["body"]), r"role_arn", f"{what}: the Port run says it")
+        t.eq(s.calls, [], "STS never called")
+        t.eq(w.acm_calls(), [], "ACM never called")
+    finally:
+        stop(w)
+
+
 S.main()
