@@ -511,6 +511,7 @@ static int
 delete_stale(struct sync *s)
 {
 	unsigned long total = 0, stale = 0;
+	struct sync_units listed = {0}, skipped = {0};
 	struct buf names = {0};
 	struct arn a;
 	size_t i;
@@ -541,25 +542,23 @@ delete_stale(struct sync *s)
 			total++;
 			stale += !s->ix.tab[i].seen;
 		}
+	for (i = 0; i < s->nr; i++) /* a listing cut short: not looked at */
+		sync_units_add(s->r[i].failed ? &skipped : &listed,
+		    s->r[i].label, LOG_MAX);
 	if (!s->account[0]) {
 		int any = 0;
 
 		for (i = 0; i < s->ix.cap; i++)
 			any |= s->ix.tab[i].id && s->ix.tab[i].synced;
-		if (any)
-			report_warn(s->env->report,
-			    "ACM listed no certificate at all, so port-acm "
-			    "cannot tell which account the synced entities "
-			    "belong to: nothing is deleted");
+		sync_report_no_stale(
+		    s->env->report, &listed, &skipped, (unsigned long)any, 0);
 		return 0;
 	}
 	if (stale == 0 && s->refused)
 		return -1;
 	if (stale == 0) {
-		report_log(s->env->report,
-		    "no stale entities: all %lu synced before are still in "
-		    "ACM",
-		    total);
+		sync_report_no_stale(
+		    s->env->report, &listed, &skipped, total, 1);
 		return 0;
 	}
 	if (stale_too_many(stale, total, s->c->stale_threshold_percent)) {
@@ -595,6 +594,7 @@ delete_stale(struct sync *s)
 	    s->c->dry_run ? "would delete" : "deleting", stale,
 	    stale == 1 ? "y" : "ies", total, buf_str(&names),
 	    stale > LOG_MAX ? ", ..." : "");
+	sync_report_skipped(s->env->report, &skipped);
 	buf_free(&names);
 	return 0;
 }
