@@ -757,6 +757,9 @@ finish_report(struct sync *s, struct op_result *res, int rc)
 		buf_puts(&res->summary,
 		    " Stale entities were not deleted: more than "
 		    "stale_threshold_percent would have gone.");
+	if (s->env->port && !s->catalog_ok)
+		sync_report_catalog(&res->summary, &res->step_summary,
+		    s->c->blueprint, s->ix.error, s->c->delete_stale);
 	if (!s->env->port)
 		buf_puts(&res->summary,
 		    " Port was not configured: nothing was written.");
@@ -918,13 +921,16 @@ op_sync(struct op_env *env, struct op_result *res)
 			bulk_finish(s.bulk);
 	} else if (c->delete_stale && env->port)
 		report_warn(env->report,
-		    "stale entities were not looked for: the catalog could "
-		    "not be read");
+		    "stale entities were not looked for, nor deleted: the "
+		    "catalog could not be read. Run the sync again once Port "
+		    "answers");
 	rc = 0;
 	for (i = 0; i < s.nr; i++)
 		if (s.r[i].failed)
 			rc = 1;
-	if (s.failed || s.refused)
+	/* Stale deletion asked for and not done: incomplete, as a listing. */
+	if (s.failed || s.refused ||
+	    (c->delete_stale && env->port && !s.catalog_ok))
 		rc = 1;
 	finish_report(&s, res, rc);
 	rc |= sync_health_finish(&s.health, env->report, res);

@@ -342,3 +342,30 @@ sync_report_no_stale(struct report *rep, const struct sync_units *listed,
 		    units_text(listed, text, sizeof(text)));
 	sync_report_skipped(rep, skipped);
 }
+
+void
+sync_report_catalog(struct buf *summary, struct buf *md, const char *blueprint,
+    const char *why, int delete_stale)
+{
+	char safe[1100];
+
+	md_str(safe, sizeof(safe), why[0] ? why : "no reason given");
+	if (delete_stale) {
+		buf_printf(summary,
+		    " Stale entities were not looked for, nor deleted: the "
+		    "catalog of blueprint %s could not be read (%s). Run the "
+		    "sync again once Port answers.",
+		    blueprint, safe);
+		buf_printf(md,
+		    "\n**Stale entities not deleted:** the catalog of "
+		    "blueprint %s could not be read (%s).\n",
+		    blueprint, safe);
+	} else {
+		buf_printf(summary,
+		    " The catalog of blueprint %s could not be read (%s); "
+		    "only stale deletion (delete_stale) needs it.",
+		    blueprint, safe);
+		buf_printf(md, "\n**Catalog not read:** blueprint %s (%s).\n",
+		    blueprint, safe);
+	}
+}

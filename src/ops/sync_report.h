@@ -70,6 +70,13 @@ void sync_report_skipped(struct report *rep, const struct sync_units *skipped);
 void sync_report_no_stale(struct report *rep, const struct sync_units *listed,
     const struct sync_units *skipped, unsigned long total, int account_known);
 
+/* The catalog of blueprint could not be read (why, Port's words,
+ * neutralised here): a sentence for the run's summary and a line of the
+ * step summary (md). With delete_stale it says stale deletion was
+ * skipped. */
+void sync_report_catalog(struct buf *summary, struct buf *md,
+    const char *blueprint, const char *why, int delete_stale);
+
 /* Adds o (taken) to list, which keeps the max objects whose number
  * "notAfter" is smallest (issue 16, defect 23): the certificates that
  * expire soonest, whatever order ACM lists them in. */

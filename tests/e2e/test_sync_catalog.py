@@ -50,6 +50,57 @@ def run_summary(e):
 
 
 @S.test
+def catalog_search_failure_is_not_success(t, w):
+    """The Port catalog search fails (HTTP 500, every retry): the
+    certificates are still written, but stale entities cannot be looked
+    for. With delete_stale that is an incomplete sync, as a failed
+    region listing is: exit 1, the run FAILURE "Sync incomplete", and
+    its summary says deletion was skipped and why."""
+    arns = setup(w, 4, regions=("eu-west-1",))
+    gone = gone_arn("eu-west-1", 1)
+    for a in arns + [gone]:
+        synced_entity(w, a)
+    w.port_fault("search", "status", status=500, times=None)
+    r = sync(w, {"regions": "eu-west-1", "delete_stale": "true"})
+    check_rc(t, r, 1, "exit 1: stale deletion asked for and not done")
+    t.ok(w.port.calls_of("search") or any(x.get("route") == "search"
+                                          for x in w.port.requests),
+         "Port received the catalog search")
+    written = sorted(e["identifier"] for c in w.port.calls_of("bulk_upsert")
+                     for e in c["body"]["entities"])
+    t.eq(written, sorted(arns), "the 4 certificates are still written")
+    t.eq(deleted(w), [], "nothing deleted")
+    with w.port.lock:
+        t.ok((BP, gone) in w.port.entities, "the stale entity is kept")
+    e = check_terminal(t, w, "FAILURE", r=r)
+    summary, label = run_summary(e)
+    t.eq(label, "Sync incomplete", "statusLabel Sync incomplete")
+    t.match(summary, r"[Ss]tale entities were not (deleted|looked for).*catalog.*"
+            r"could not be read.*HTTP 500",
+            "the run summary says deletion was skipped, and why")
+    t.ok("Synced 1 region" not in summary or "not" in summary, "no bare success", summary)
+    t.match(r.summary or "", r"catalog.*could not be read",
+            "the step summary says it too", diag=(r.summary or "")[-800:])
+
+
+@S.test
+def catalog_search_failure_without_delete_stale(t, w):
+    """Without delete_stale nothing needed the catalog but a hint and a
+    shortcut: every certificate is written, the run succeeds, and its
+    summary still says the catalog could not be read."""
+    arns = setup(w, 3, regions=("eu-west-1",))
+    w.port_fault("search", "status", status=500, times=None)
+    r = sync(w, {"regions": "eu-west-1"})
+    check_rc(t, r, 0, "exit 0: all that was asked for was done")
+    written = sorted(e["identifier"] for c in w.port.calls_of("bulk_upsert")
+                     for e in c["body"]["entities"])
+    t.eq(written, sorted(arns), "the 3 certificates written")
+    e = check_terminal(t, w, "SUCCESS", r=r)
+    summary, _ = run_summary(e)
+    t.match(summary, r"catalog.*could not be read", "the summary mentions the catalog read")
+
+
+@S.test
 def listing_failed_is_not_no_stale_entities(t, w):
     """A region whose listing did not complete is left out of stale
     deletion. With nothing synced before in the region that completed,
