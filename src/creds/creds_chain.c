@@ -13,7 +13,8 @@ tried(struct buf *why, const char *source, const char *reason)
 }
 
 /* What made the sources fail: an endpoint that did not answer, or
- * anything else (the configuration). */
+ * anything else (the configuration); an endpoint that is not there
+ * (creds_absent) is neither. */
 struct failures {
 	int down, config;
 };
@@ -29,8 +30,10 @@ first_fetch(const struct creds_env *env, struct creds *c, const char *source,
 	creds_set_mask(c, env->mask, env->mask_arg);
 	if (creds_get(c, clock_now(env->clock), err, sizeof(err)) != NULL)
 		return c;
-	if (f != NULL)
-		*(creds_unreachable(c) ? &f->down : &f->config) += 1;
+	if (f != NULL && creds_unreachable(c))
+		f->down++;
+	else if (f != NULL && !creds_absent(c))
+		f->config++;
 	tried(why, source, err);
 	creds_free(c);
 	return NULL;

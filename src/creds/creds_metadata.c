@@ -316,12 +316,14 @@ imds_down(struct meta_source *s, int answered, const char *err, char *why,
 		    "--http-endpoint enabled) and, in a container, that its "
 		    "hop limit is 2 (--http-put-response-hop-limit 2)",
 		    s->url, err);
-	} else
+	} else {
+		creds_set_absent(s->self);
 		str_printf(why, whylen,
 		    "EC2 instance metadata at %s did not answer (%s): this "
 		    "runner is not an EC2 instance, or its metadata service "
 		    "is off",
 		    s->url, err);
+	}
 }
 
 static int
