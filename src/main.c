@@ -188,10 +188,11 @@ route53_open(const struct config *c, struct http *http, struct creds *base,
 	    why, whylen);
 }
 
-/* Bad input: say it, and end the Port run when we know it. */
+/* Stops before anything changed in AWS: says why, and ends the Port run
+ * when we know it, labelled label. Returns rc. */
 static int
-refuse(struct gha *g, struct config *c, struct http *http, const char *why,
-    long long deadline)
+stop_early(struct gha *g, struct config *c, struct http *http, const char *why,
+    long long deadline, int rc, const char *title, const char *label)
 {
 	struct port_error err;
 	struct port *port = NULL;
@@ -200,7 +201,7 @@ refuse(struct gha *g, struct config *c, struct http *http, const char *why,
 	const char *link = c->github_run_url;
 
 	gha_echo(stderr, "port-acm: %s\n", why);
-	gha_annotate(g, GHA_ERROR, "port-acm: bad input", why);
+	gha_annotate(g, GHA_ERROR, title, why);
 	if (c->port_enabled && http) {
 		/* The reserve kept back from whatever failed is for this. */
 		http_set_deadline(http, deadline);
@@ -217,7 +218,7 @@ refuse(struct gha *g, struct config *c, struct http *http, const char *why,
 			} else {
 				port_log(
 				    port, c->run_id, buf_str(&summary), &err);
-				if (report_finish(&rep, 0, "Invalid input",
+				if (report_finish(&rep, 0, label,
 				        buf_str(&summary), &link,
 				        link[0] ? 1 : 0) < 0)
 					gha_echo(stderr,
@@ -232,7 +233,16 @@ refuse(struct gha *g, struct config *c, struct http *http, const char *why,
 	}
 	port_free(port);
 	buf_free(&summary);
-	return EXIT_BAD_INPUT;
+	return rc;
+}
+
+/* Bad input: say it, and end the Port run when we know it. */
+static int
+refuse(struct gha *g, struct config *c, struct http *http, const char *why,
+    long long deadline)
+{
+	return stop_early(g, c, http, why, deadline, EXIT_BAD_INPUT,
+	    "port-acm: bad input", "Invalid input");
 }
 
 /* First thing: as a container's PID 1, a signal without a handler is
@@ -432,7 +442,7 @@ main(int argc, char **argv)
 	struct op_env op;
 	const char *links[2];
 	size_t nlinks = 0;
-	int rc = EXIT_BAD_INPUT, cr;
+	int rc = EXIT_BAD_INPUT, cr, down = 0;
 	long long deadline, reserve;
 
 	harden();
@@ -494,10 +504,18 @@ main(int argc, char **argv)
 	        env, "sts_regional_endpoints", sts_mode, sizeof(sts_mode)) == 0
 	        ? sts_mode
 	        : NULL};
-	if ((creds = creds_chain(&cenv, &msg)) == NULL) {
-		buf_printf(
-		    &summary_fail, "no AWS credentials: %s", buf_str(&msg));
-		rc = refuse(&g, c, http, buf_str(&summary_fail), deadline);
+	if ((creds = creds_chain(&cenv, &msg, &down)) == NULL) {
+		/* An endpoint that is set up and down is an outage (1), as
+		 * ACM unreachable; anything else is the setup (2). */
+		buf_printf(&summary_fail, "%s: %s",
+		    down ? "AWS credentials unavailable" : "no AWS credentials",
+		    buf_str(&msg));
+		rc = down ? stop_early(&g, c, http, buf_str(&summary_fail),
+		                deadline, EXIT_ACM_FAILED,
+		                "port-acm: AWS credentials unavailable",
+		                "AWS credentials unavailable")
+		          : refuse(
+		                &g, c, http, buf_str(&summary_fail), deadline);
 		goto out;
 	}
 

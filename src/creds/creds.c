@@ -6,12 +6,16 @@
 
 #include "base/buf.h"
 
+/* Why a fetch failed, when not for what the source was told. */
+enum { FAIL_DOWN = 1, FAIL_ABSENT };
+
 struct creds {
 	creds_fetch_fn fetch; /* NULL for fixed credentials */
 	void *arg;
 	void (*free_arg)(void *);
 	struct aws_credentials v;
 	int have;
+	int failure; /* the last fetch's: 0, FAIL_DOWN, FAIL_ABSENT */
 	char describe[512];
 	char described[600]; /* describe plus the expiry */
 	void (*mask)(void *arg, const char *secret);
@@ -68,6 +72,7 @@ creds_get(struct creds *c, time_t now, char *err, size_t errlen)
 		str_copy(err, errlen, "no AWS credentials");
 		return NULL;
 	}
+	c->failure = 0;
 	if (c->fetch(c->arg, now, &fresh, err, errlen) != 0 ||
 	    creds_take(c, &fresh, now, err, errlen) != 0) {
 		aws_credentials_wipe(&fresh);
@@ -95,6 +100,30 @@ creds_take(struct creds *c, struct aws_credentials *fresh, time_t now,
 	memset(fresh, 0, sizeof(*fresh));
 	c->have = 1;
 	return 0;
+}
+
+void
+creds_set_unreachable(struct creds *c)
+{
+	c->failure = FAIL_DOWN;
+}
+
+int
+creds_unreachable(const struct creds *c)
+{
+	return c != NULL && c->failure == FAIL_DOWN;
+}
+
+void
+creds_set_absent(struct creds *c)
+{
+	c->failure = FAIL_ABSENT;
+}
+
+int
+creds_absent(const struct creds *c)
+{
+	return c != NULL && c->failure == FAIL_ABSENT;
 }
 
 void *

@@ -83,6 +83,24 @@ void creds_assume_many(struct creds *const *cs, size_t n, size_t max,
 int creds_take(struct creds *c, struct aws_credentials *fresh, time_t now,
     char *err, size_t errlen);
 
+/* For a source: marks the fetch under way as failed because its
+ * endpoint did not answer (connection refused or timed out, or HTTP
+ * 5xx): an outage to wait out, not a configuration to fix. creds_get
+ * clears it before each fetch. */
+void creds_set_unreachable(struct creds *c);
+
+/* 1 when c's last fetch failed so (creds_set_unreachable), else 0. */
+int creds_unreachable(const struct creds *c);
+
+/* For a source: marks the fetch under way as failed because nothing
+ * answered at an address the environment did not name (EC2 instance
+ * metadata's default on a runner that is not an EC2 instance): the
+ * source is not here, as if it had been skipped. creds_get clears it. */
+void creds_set_absent(struct creds *c);
+
+/* 1 when c's last fetch failed so (creds_set_absent), else 0. */
+int creds_absent(const struct creds *c);
+
 /* c's source argument when c fetches with fetch, else NULL. */
 void *creds_source_arg(const struct creds *c, creds_fetch_fn fetch);
 

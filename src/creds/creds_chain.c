@@ -12,17 +12,28 @@ tried(struct buf *why, const char *source, const char *reason)
 	buf_printf(why, "%s%s: %s", why->len ? "; " : "", source, reason);
 }
 
+/* What made the sources fail: an endpoint that did not answer, or
+ * anything else (the configuration); an endpoint that is not there
+ * (creds_absent) is neither. */
+struct failures {
+	int down, config;
+};
+
 /* Fetches once so a failure is known before anything changes in AWS;
- * gives back c, or frees it and says why. */
+ * gives back c, or frees it and says why (counted in f, may be NULL). */
 static struct creds *
 first_fetch(const struct creds_env *env, struct creds *c, const char *source,
-    struct buf *why)
+    struct buf *why, struct failures *f)
 {
 	char err[4096]; /* a refusal can carry the token's claims */
 
 	creds_set_mask(c, env->mask, env->mask_arg);
 	if (creds_get(c, clock_now(env->clock), err, sizeof(err)) != NULL)
 		return c;
+	if (f != NULL && creds_unreachable(c))
+		f->down++;
+	else if (f != NULL && !creds_absent(c))
+		f->config++;
 	tried(why, source, err);
 	creds_free(c);
 	return NULL;
@@ -121,7 +132,7 @@ chain_role(const struct creds_env *env, struct buf *why)
 		return first_fetch(env, c,
 		    "role_to_assume with environment "
 		    "keys",
-		    why);
+		    why, NULL);
 	case CREDS_FAILED:
 		tried(why, "environment", err);
 		return NULL;
@@ -134,7 +145,7 @@ oidc:
 		tried(why, "GitHub OIDC", err);
 		return NULL;
 	}
-	return first_fetch(env, c, "GitHub OIDC", why);
+	return first_fetch(env, c, "GitHub OIDC", why, NULL);
 }
 
 static enum creds_probe
@@ -173,7 +184,7 @@ probe_keys_profile(
 }
 
 struct creds *
-creds_chain(const struct creds_env *env, struct buf *why)
+creds_chain(const struct creds_env *env, struct buf *why, int *unreachable)
 {
 	static const struct {
 		const char *name;
@@ -188,11 +199,13 @@ creds_chain(const struct creds_env *env, struct buf *why)
 	    {"EC2 instance metadata", creds_probe_imds},
 	};
 	struct creds *c = NULL;
+	struct failures f = {0, 0};
 	char err[1024];
 	size_t i;
 	enum creds_probe r;
 
 	buf_reset(why);
+	*unreachable = 0;
 	if (env->role_arn != NULL && env->role_arn[0] != '\0')
 		c = chain_role(env, why);
 	else
@@ -207,11 +220,19 @@ creds_chain(const struct creds_env *env, struct buf *why)
 			err[0] = '\0';
 			r = sources[i].probe(env, &c, err, sizeof(err));
 			if (r == CREDS_FOUND)
-				c = first_fetch(env, c, sources[i].name, why);
+				c = first_fetch(
+				    env, c, sources[i].name, why, &f);
 			else
 				tried(why, sources[i].name, err);
+			f.config += r == CREDS_FAILED;
 		}
-	if (c == NULL)
+	/* A source set up here whose endpoint is down: the setup is
+	 * right, and advice to set up something else would mislead. */
+	if (c == NULL && f.down && !f.config) {
+		*unreachable = 1;
+		buf_printf(why, ". No other source gave credentials; run the "
+		                "job again once the endpoint answers");
+	} else if (c == NULL)
 		buf_printf(why,
 		    ". On any runner: set role_to_assume to an IAM role that "
 		    "trusts GitHub's OIDC provider and add `permissions: "

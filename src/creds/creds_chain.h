@@ -16,7 +16,11 @@
  * Pod Identity), EC2 instance metadata. The first source that yields
  * credentials wins; they are fetched once here, so a failure is known
  * now. NULL when none did, with why listing every source tried and why
- * it was skipped or failed, and the likely fix. */
-struct creds *creds_chain(const struct creds_env *env, struct buf *why);
+ * it was skipped or failed, and the likely fix; then *unreachable is 1
+ * when what failed was only a credentials endpoint that is set up and
+ * did not answer (creds_unreachable: an outage, exit 1), 0 when it is
+ * the configuration (exit 2). */
+struct creds *creds_chain(
+    const struct creds_env *env, struct buf *why, int *unreachable);
 
 #endif

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "creds/creds_source.h"
+#include "input/validate.h"
+#include "input/validate_arn.h"
 
 #define MAX_CHAIN 4 /* source_profile hops */
 /* A shared file larger than this is refused, saying so: no cap on
@@ -18,6 +20,7 @@
 
 struct entry {
 	char *section, *key, *value; /* owned; value wiped */
+	const char *file;            /* the ini's config or credentials */
 };
 
 struct ini {
@@ -41,7 +44,8 @@ trim(char *s)
 }
 
 static int
-ini_add(struct ini *ini, const char *section, const char *k, const char *v)
+ini_add(struct ini *ini, const char *file, const char *section, const char *k,
+    const char *v)
 {
 	struct entry *grown, *e;
 
@@ -54,6 +58,7 @@ ini_add(struct ini *ini, const char *section, const char *k, const char *v)
 		ini->cap = ini->cap ? ini->cap * 2 : 64;
 	}
 	e = &ini->e[ini->n];
+	e->file = file;
 	e->section = strdup(section);
 	e->key = strdup(k);
 	e->value = strdup(v);
@@ -145,7 +150,8 @@ ini_read(
 		if (!in_profile || (eq = strchr(p, '=')) == NULL)
 			continue;
 		*eq = '\0';
-		if (ini_add(ini, section, trim(p), trim(eq + 1)) != 0) {
+		if (ini_add(ini, is_config ? ini->config : ini->credentials,
+		        section, trim(p), trim(eq + 1)) != 0) {
 			str_copy(why, whylen, "out of memory");
 			buf_wipe(&text);
 			return -1;
@@ -170,18 +176,50 @@ ini_free(struct ini *ini)
 	free(ini);
 }
 
-/* The credentials file is read last and wins (botocore's full_config). */
-static const char *
-get(const struct ini *ini, const char *profile, const char *key)
+/* The entry for key, or NULL. The credentials file is read last and
+ * wins (botocore's full_config). */
+static const struct entry *
+entry_of(const struct ini *ini, const char *profile, const char *key)
 {
-	const char *v = NULL;
+	const struct entry *e = NULL;
 	size_t i;
 
 	for (i = 0; i < ini->n; i++)
 		if (strcmp(ini->e[i].section, profile) == 0 &&
 		    strcmp(ini->e[i].key, key) == 0 && ini->e[i].value[0])
-			v = ini->e[i].value;
-	return v;
+			e = &ini->e[i];
+	return e;
+}
+
+static const char *
+get(const struct ini *ini, const char *profile, const char *key)
+{
+	const struct entry *e = entry_of(ini, profile, key);
+
+	return e ? e->value : NULL;
+}
+
+/* 1 when profile's role_arn is an IAM role ARN, else 0 with why naming
+ * the profile and the file it is in: checked when the profile is
+ * probed, before any STS call, so raw bytes never reach STS or a log. */
+static int
+role_arn_ok(
+    const struct ini *ini, const char *profile, char *why, size_t whylen)
+{
+	const struct entry *e = entry_of(ini, profile, "role_arn");
+	char field[4400], shown[VALIDATE_SHOW_LEN], err[5200];
+
+	if (e == NULL)
+		return 1;
+	str_printf(field, sizeof(field), "profile %s's role_arn in %s",
+	    validate_show(shown, profile), e->file);
+	if (validate_role_arn(field, e->value, err, sizeof(err)) == 0)
+		return 1;
+	str_printf(why, whylen,
+	    "%s. Correct it there: an IAM role ARN such as "
+	    "arn:aws:iam::123456789012:role/<name>",
+	    err);
+	return 0;
 }
 
 static int
@@ -322,7 +360,8 @@ resolve(const struct creds_env *env, const struct ini *ini, const char *profile,
 	size_t n = 0, i;
 
 	for (;;) {
-		if (unusable(ini, p, why, whylen))
+		if (unusable(ini, p, why, whylen) ||
+		    !role_arn_ok(ini, p, why, whylen))
 			return CREDS_FAILED;
 		role = get(ini, p, "role_arn");
 		if (role == NULL) {

@@ -31,7 +31,17 @@ struct meta_source {
 	char url[2048];
 	char kind[32];      /* for messages */
 	struct creds *self; /* borrowed: the creds this source feeds */
+	int named;          /* the environment names the endpoint */
 };
+
+/* An endpoint that did not answer, or answered 5xx: it is down (an
+ * outage), not misconfigured. */
+static int
+endpoint_down(enum http_result hr, long status)
+{
+	return hr == HTTP_ECONNECT || hr == HTTP_ETIMEOUT ||
+	       (hr == HTTP_OK && status >= 500);
+}
 
 static void
 mask(const struct creds_env *env, const char *secret)
@@ -131,7 +141,7 @@ container_fetch(void *arg, time_t now, struct aws_credentials *out, char *why,
 	struct buf auth = {0};
 	const char *hdrs[2] = {"Accept: application/json", NULL};
 	struct http_response resp = {0};
-	enum http_result hr;
+	enum http_result hr = HTTP_EOTHER;
 	int attempt, rc = -1;
 
 	(void)now;
@@ -178,10 +188,20 @@ container_fetch(void *arg, time_t now, struct aws_credentials *out, char *why,
 	 * run see this text, and only GitHub's log masks (defect 6). */
 	if (tok != NULL)
 		str_redact(err, tok);
-	str_printf(why, whylen,
-	    "the container credentials endpoint %s failed: "
-	    "%s",
-	    s->url, err);
+	if (endpoint_down(hr, hr == HTTP_OK ? resp.status : 0)) {
+		creds_set_unreachable(s->self);
+		str_printf(why, whylen,
+		    "the container credentials endpoint %s was not reachable "
+		    "(%d attempts, the last: %s): check that the credentials "
+		    "agent it names (the ECS agent, or the EKS Pod Identity "
+		    "Agent) is running and reachable from the job's "
+		    "container",
+		    s->url, CONTAINER_ATTEMPTS, err);
+	} else
+		str_printf(why, whylen,
+		    "the container credentials endpoint %s failed: "
+		    "%s",
+		    s->url, err);
 done:
 	http_response_free(&resp);
 	buf_wipe(&auth);
@@ -280,6 +300,32 @@ imds_send(const struct creds_env *env, const char *method, const char *url,
 	    IMDS_TIMEOUT, resp, err, errlen);
 }
 
+/* IMDS did not answer a step (hr, status): when the environment names
+ * the endpoint or it answered before, it is down (an outage); else this
+ * runner may well not be an EC2 instance (no credentials here). */
+static void
+imds_down(struct meta_source *s, int answered, const char *err, char *why,
+    size_t whylen)
+{
+	if (s->named || answered) {
+		creds_set_unreachable(s->self);
+		str_printf(why, whylen,
+		    "EC2 instance metadata at %s was not reachable (%s): "
+		    "check that the instance's metadata service is enabled "
+		    "(aws ec2 modify-instance-metadata-options "
+		    "--http-endpoint enabled) and, in a container, that its "
+		    "hop limit is 2 (--http-put-response-hop-limit 2)",
+		    s->url, err);
+	} else {
+		creds_set_absent(s->self);
+		str_printf(why, whylen,
+		    "EC2 instance metadata at %s did not answer (%s): this "
+		    "runner is not an EC2 instance, or its metadata service "
+		    "is off",
+		    s->url, err);
+	}
+}
+
 static int
 imds_fetch(void *arg, time_t now, struct aws_credentials *out, char *why,
     size_t whylen)
@@ -291,7 +337,7 @@ imds_fetch(void *arg, time_t now, struct aws_credentials *out, char *why,
 	char err[512], role[256], note[512];
 	const char *v1off;
 	enum http_result hr;
-	int rc = -1, v1;
+	int rc = -1, v1, answered;
 
 	(void)now;
 	/* IMDSv2: a token first. As botocore, IMDSv1 (no token) when the
@@ -305,6 +351,7 @@ imds_fetch(void *arg, time_t now, struct aws_credentials *out, char *why,
 	    sizeof(err));
 	if (hr == HTTP_OK && resp.status != 200)
 		str_printf(err, sizeof(err), "HTTP %ld", resp.status);
+	answered = hr == HTTP_OK;
 	v1 = hr == HTTP_ETIMEOUT ||
 	     (hr == HTTP_OK && (resp.status == 403 || resp.status == 404 ||
 	                           resp.status == 405));
@@ -329,6 +376,9 @@ imds_fetch(void *arg, time_t now, struct aws_credentials *out, char *why,
 		    s->url, hr == HTTP_ETIMEOUT ? "no answer in time" : err);
 		fprintf(stderr, "port-acm: warning: %s\n", note);
 		creds_set_describe(s->self, note);
+	} else if (endpoint_down(hr, resp.status)) {
+		imds_down(s, answered, err, why, whylen);
+		goto done;
 	} else if (hr != HTTP_OK || resp.status != 200 || resp.body.len == 0 ||
 	           strpbrk(resp.body.data, "\r\n")) {
 		str_printf(why, whylen,
@@ -344,10 +394,18 @@ imds_fetch(void *arg, time_t now, struct aws_credentials *out, char *why,
 	buf_reset(&url);
 	if (buf_printf(&url, "%s%s", s->url, IMDS_ROLE_PATH) != 0)
 		goto oom;
-	if (imds_send(env, "GET", buf_str(&url), hdr.len ? buf_str(&hdr) : NULL,
-	        &resp, err, sizeof(err)) != HTTP_OK ||
+	if ((hr = imds_send(env, "GET", buf_str(&url),
+	         hdr.len ? buf_str(&hdr) : NULL, &resp, err, sizeof(err))) !=
+	        HTTP_OK ||
 	    resp.status != 200 || resp.body.len == 0 ||
 	    resp.body.len >= sizeof(role)) {
+		if (endpoint_down(hr, resp.status)) {
+			if (hr == HTTP_OK)
+				str_printf(
+				    err, sizeof(err), "HTTP %ld", resp.status);
+			imds_down(s, answered, err, why, whylen);
+			goto done;
+		}
 		if (resp.status == 404)
 			str_copy(err, sizeof(err),
 			    "the instance has no instance profile");
@@ -373,9 +431,17 @@ imds_fetch(void *arg, time_t now, struct aws_credentials *out, char *why,
 	buf_reset(&url);
 	if (buf_printf(&url, "%s%s%s", s->url, IMDS_ROLE_PATH, role) != 0)
 		goto oom;
-	if (imds_send(env, "GET", buf_str(&url), hdr.len ? buf_str(&hdr) : NULL,
-	        &resp, err, sizeof(err)) != HTTP_OK ||
+	if ((hr = imds_send(env, "GET", buf_str(&url),
+	         hdr.len ? buf_str(&hdr) : NULL, &resp, err, sizeof(err))) !=
+	        HTTP_OK ||
 	    resp.status != 200) {
+		if (endpoint_down(hr, resp.status)) {
+			if (hr == HTTP_OK)
+				str_printf(
+				    err, sizeof(err), "HTTP %ld", resp.status);
+			imds_down(s, 1, err, why, whylen);
+			goto done;
+		}
 		if (resp.status)
 			str_printf(err, sizeof(err), "HTTP %ld", resp.status);
 		str_printf(why, whylen,
@@ -435,6 +501,9 @@ creds_probe_imds(
 	}
 	*out = meta_new(env, url, "imds", imds_fetch,
 	    "EC2 instance profile (instance metadata)");
+	if (*out != NULL && (ep != NULL || mode != NULL))
+		((struct meta_source *)creds_source_arg(*out, imds_fetch))
+		    ->named = 1;
 	if (*out == NULL) {
 		str_copy(why, whylen, "out of memory");
 		return CREDS_FAILED;

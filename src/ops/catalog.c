@@ -60,6 +60,23 @@ add_zones(cJSON *e, const cJSON *zones)
 	}
 }
 
+/* A certificate past validation: ISSUED, or what only an issued one
+ * becomes. The validation doctor's validationDiagnosis, written while it
+ * was not (doctor.h), is then out of date; a merge upsert keeps what it
+ * does not send, so it is sent as null, which clears it. */
+static void
+clear_diagnosis(cJSON *props, const char *status)
+{
+	static const char *const issued[] = {"ISSUED", "EXPIRED", "REVOKED"};
+	size_t i;
+
+	for (i = 0; status != NULL && i < sizeof(issued) / sizeof(*issued); i++)
+		if (strcmp(status, issued[i]) == 0) {
+			cJSON_AddNullToObject(props, "validationDiagnosis");
+			return;
+		}
+}
+
 cJSON *
 catalog_entity(const struct acm_certificate *cert, const char *id,
     const char *region, const char *account)
@@ -79,6 +96,7 @@ catalog_entity(const struct acm_certificate *cert, const char *id,
 	for (i = 0; i < cert->nsans; i++)
 		cJSON_AddItemToArray(arr, cJSON_CreateString(cert->sans[i]));
 	cJSON_AddStringToObject(props, "status", cert->status);
+	clear_diagnosis(props, cert->status);
 	if (cert->type[0])
 		cJSON_AddStringToObject(props, "type", cert->type);
 	if (cert->key_algorithm[0])
@@ -188,6 +206,7 @@ catalog_summary_entity(const cJSON *summary, const char *region,
 				    arr, cJSON_CreateString(v->valuestring));
 		}
 	add_str(props, "status", str_of(summary, "Status"), 0);
+	clear_diagnosis(props, str_of(summary, "Status"));
 	add_str(props, "type", str_of(summary, "Type"), 0);
 	add_str(props, "keyAlgorithm", str_of(summary, "KeyAlgorithm"), 1);
 	add_str(props, "renewalEligibility",
@@ -264,10 +283,15 @@ catalog_upsert(struct op_env *env, const struct acm_certificate *cert)
 	         arn.region, arn.account)) == NULL)
 		return;
 	add_zones(e, env->dns_zones);
-	if (env->diagnosis) /* the validation doctor's (doctor.h) */
+	if (env->diagnosis) { /* the validation doctor's (doctor.h) */
+		cJSON *props =
+		    cJSON_GetObjectItemCaseSensitive(e, "properties");
+
+		cJSON_DeleteItemFromObjectCaseSensitive(
+		    props, "validationDiagnosis");
 		cJSON_AddStringToObject(
-		    cJSON_GetObjectItemCaseSensitive(e, "properties"),
-		    "validationDiagnosis", env->diagnosis);
+		    props, "validationDiagnosis", env->diagnosis);
+	}
 	/* Success needs no log line: Port lists the entity under the
 	 * run's affected entities (run_id). */
 	saved = extend(env);

@@ -148,6 +148,7 @@ static int
 delete_stale(struct sync *s)
 {
 	unsigned long total = 0, stale = 0;
+	struct sync_units listed = {0}, skipped = {0};
 	struct buf names = {0};
 	struct arn a;
 	size_t i;
@@ -178,25 +179,23 @@ delete_stale(struct sync *s)
 			total++;
 			stale += !s->ix.tab[i].seen;
 		}
+	for (i = 0; i < s->nr; i++) /* a listing cut short: not looked at */
+		sync_units_add(s->r[i].failed ? &skipped : &listed,
+		    s->r[i].label, LOG_MAX);
 	if (!s->account[0]) {
 		int any = 0;
 
 		for (i = 0; i < s->ix.cap; i++)
 			any |= s->ix.tab[i].id && s->ix.tab[i].synced;
-		if (any)
-			report_warn(s->env->report,
-			    "ACM listed no certificate at all, so port-acm "
-			    "cannot tell which account the synced entities "
-			    "belong to: nothing is deleted");
+		sync_report_no_stale(
+		    s->env->report, &listed, &skipped, (unsigned long)any, 0);
 		return 0;
 	}
 	if (stale == 0 && s->refused)
 		return -1;
 	if (stale == 0) {
-		report_log(s->env->report,
-		    "no stale entities: all %lu synced before are still in "
-		    "ACM",
-		    total);
+		sync_report_no_stale(
+		    s->env->report, &listed, &skipped, total, 1);
 		return 0;
 	}
 	if (stale_too_many(stale, total, s->c->stale_threshold_percent)) {
@@ -232,6 +231,7 @@ delete_stale(struct sync *s)
 	    s->c->dry_run ? "would delete" : "deleting", stale,
 	    stale == 1 ? "y" : "ies", total, buf_str(&names),
 	    stale > LOG_MAX ? ", ..." : "");
+	sync_report_skipped(s->env->report, &skipped);
 	buf_free(&names);
 	return 0;
 }
@@ -394,6 +394,9 @@ finish_report(struct sync *s, struct op_result *res, int rc)
 		buf_puts(&res->summary,
 		    " Stale entities were not deleted: more than "
 		    "stale_threshold_percent would have gone.");
+	if (s->env->port && !s->catalog_ok)
+		sync_report_catalog(&res->summary, &res->step_summary,
+		    s->c->blueprint, s->ix.error, s->c->delete_stale);
 	if (!s->env->port)
 		buf_puts(&res->summary,
 		    " Port was not configured: nothing was written.");
@@ -556,13 +559,16 @@ op_sync(struct op_env *env, struct op_result *res)
 			bulk_finish(s.bulk);
 	} else if (c->delete_stale && env->port)
 		report_warn(env->report,
-		    "stale entities were not looked for: the catalog could "
-		    "not be read");
+		    "stale entities were not looked for, nor deleted: the "
+		    "catalog could not be read. Run the sync again once Port "
+		    "answers");
 	rc = 0;
 	for (i = 0; i < s.nr; i++)
 		if (s.r[i].failed)
 			rc = 1;
-	if (s.failed || s.refused)
+	/* Stale deletion asked for and not done: incomplete, as a listing. */
+	if (s.failed || s.refused ||
+	    (c->delete_stale && env->port && !s.catalog_ok))
 		rc = 1;
 	finish_report(&s, res, rc);
 	rc |= sync_health_finish(&s.health, env->report, res);

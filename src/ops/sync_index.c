@@ -274,6 +274,7 @@ sync_index_read(struct sync_index *x, struct op_env *env,
 	int rc = -1;
 
 	pager_init(&pg, "Port", "search cursor (next)", PORT_SEARCH_MAX_PAGES);
+	str_copy(x->error, sizeof(x->error), "out of memory");
 	if ((body = search_body(c, regions, nregions)) == NULL)
 		goto out;
 	for (;;) {
@@ -288,6 +289,7 @@ sync_index_read(struct sync_index *x, struct op_env *env,
 			    "Stale entities will not be looked for in this "
 			    "run",
 			    c->blueprint, err.message);
+			str_copy(x->error, sizeof(x->error), err.message);
 			goto out;
 		}
 		if (take_page(x, c, resp, unit_of, ctx) != 0)
@@ -300,6 +302,7 @@ sync_index_read(struct sync_index *x, struct op_env *env,
 			    "could not read the catalog of blueprint %s: %s. "
 			    "Stale entities will not be looked for in this run",
 			    c->blueprint, why);
+			str_copy(x->error, sizeof(x->error), why);
 			goto out;
 		}
 		cJSON_DeleteItemFromObjectCaseSensitive(body, "from");
@@ -308,6 +311,7 @@ sync_index_read(struct sync_index *x, struct op_env *env,
 		resp = NULL;
 	}
 	rc = 0;
+	x->error[0] = '\0';
 out:
 	pager_free(&pg);
 	cJSON_Delete(resp);

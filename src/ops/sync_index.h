@@ -54,6 +54,7 @@ struct sync_index {
 	struct sync_known *tab; /* a base/strmap.h table: power-of-two
 	                         * capacity; walk 0..cap-1 */
 	size_t cap, count;
+	char error[512]; /* why sync_index_read failed; "" when it did not */
 };
 
 /* The unit an (account, region) ARN belongs to, or (size_t)-1. */
@@ -65,8 +66,8 @@ typedef size_t (*sync_index_unit_fn)(
  * accounts list it) (port_search, paged and bounded) into x: identifier,
  * region, syncedBy, and with include_details the memo's properties. Entities
  * whose identifier is not a certificate ARN, or of no unit, are left
- * out. A failure is warned (stale entities are then not looked for).
- * 0, or -1 (x keeps what was read). */
+ * out. A failure is warned (stale entities are then not looked for)
+ * and said in x->error. 0, or -1 (x keeps what was read). */
 int sync_index_read(struct sync_index *x, struct op_env *env,
     const char *const *regions, size_t nregions, sync_index_unit_fn unit_of,
     void *ctx);

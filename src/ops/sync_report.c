@@ -271,3 +271,101 @@ sync_echo(struct report *r, const char *fmt, ...)
 	va_end(ap);
 	buf_free(&line);
 }
+
+void
+sync_units_add(struct sync_units *u, const char *label, size_t max)
+{
+	size_t len = strlen(u->names);
+
+	u->n++;
+	if (u->named < max && len + strlen(label) + 2 < sizeof(u->names)) {
+		snprintf(u->names + len, sizeof(u->names) - len, "%s%s",
+		    len ? ", " : "", label);
+		u->named++;
+	}
+}
+
+/* "a, b" or "a, b and 3 more" into out. */
+static const char *
+units_text(const struct sync_units *u, char *out, size_t outlen)
+{
+	if (u->n > u->named)
+		snprintf(
+		    out, outlen, "%s and %zu more", u->names, u->n - u->named);
+	else
+		snprintf(out, outlen, "%s", u->names);
+	return out;
+}
+
+void
+sync_report_skipped(struct report *rep, const struct sync_units *skipped)
+{
+	char text[2200];
+
+	if (skipped->n == 0)
+		return;
+	/* Not "no stale entities": these were never listed to the end. */
+	report_log(rep,
+	    "stale entities were not looked for in %s: %s listing did not "
+	    "complete, so nothing of %s was deleted. Fix what the warning%s "
+	    "above say%s and run the sync again",
+	    units_text(skipped, text, sizeof(text)),
+	    skipped->n == 1 ? "its" : "their", skipped->n == 1 ? "it" : "them",
+	    skipped->n == 1 ? "" : "s", skipped->n == 1 ? "s" : "");
+}
+
+void
+sync_report_no_stale(struct report *rep, const struct sync_units *listed,
+    const struct sync_units *skipped, unsigned long total, int account_known)
+{
+	char text[2200];
+
+	if (!account_known && total && skipped->n == 0)
+		report_warn(rep,
+		    "ACM listed no certificate at all, so port-acm cannot "
+		    "tell which account the synced entities belong to: "
+		    "nothing is deleted");
+	else if (!account_known && total && listed->n)
+		report_warn(rep,
+		    "ACM listed no certificate in %s, so port-acm cannot tell "
+		    "which account the synced entities belong to: nothing "
+		    "is deleted there",
+		    units_text(listed, text, sizeof(text)));
+	else if (account_known && listed->n && total)
+		report_log(rep,
+		    "no stale entities in %s: all %lu synced before are "
+		    "still in ACM",
+		    units_text(listed, text, sizeof(text)), total);
+	else if (account_known && listed->n)
+		report_log(rep,
+		    "no stale entities in %s: none was synced before",
+		    units_text(listed, text, sizeof(text)));
+	sync_report_skipped(rep, skipped);
+}
+
+void
+sync_report_catalog(struct buf *summary, struct buf *md, const char *blueprint,
+    const char *why, int delete_stale)
+{
+	char safe[1100];
+
+	md_str(safe, sizeof(safe), why[0] ? why : "no reason given");
+	if (delete_stale) {
+		buf_printf(summary,
+		    " Stale entities were not looked for, nor deleted: the "
+		    "catalog of blueprint %s could not be read (%s). Run the "
+		    "sync again once Port answers.",
+		    blueprint, safe);
+		buf_printf(md,
+		    "\n**Stale entities not deleted:** the catalog of "
+		    "blueprint %s could not be read (%s).\n",
+		    blueprint, safe);
+	} else {
+		buf_printf(summary,
+		    " The catalog of blueprint %s could not be read (%s); "
+		    "only stale deletion (delete_stale) needs it.",
+		    blueprint, safe);
+		buf_printf(md, "\n**Catalog not read:** blueprint %s (%s).\n",
+		    blueprint, safe);
+	}
+}

@@ -45,6 +45,38 @@ void sync_refusals_free(struct sync_refusals *r);
 void sync_echo(struct report *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* (account, region) units named in one log line: the first max labels,
+ * then how many more. Fixed size: nothing to free. */
+struct sync_units {
+	char names[2048];
+	size_t n;     /* all added, named or not */
+	size_t named; /* in names */
+};
+
+/* Adds label (a unit's "account/region" or region, ours) to u, named
+ * while fewer than max are. */
+void sync_units_add(struct sync_units *u, const char *label, size_t max);
+
+/* Stale deletion's log line for the units whose listing did not
+ * complete (nothing of them is looked for, nor deleted); none when
+ * skipped is empty. */
+void sync_report_skipped(struct report *rep, const struct sync_units *skipped);
+
+/* What stale deletion says when it deletes nothing for want of stale
+ * entities: about listed, the units listed completely, with total
+ * entities synced before there (account_known 0: ACM listed nothing, so
+ * no entity can be told to be of this account, and total counts those
+ * synced by any), and skipped (sync_report_skipped). */
+void sync_report_no_stale(struct report *rep, const struct sync_units *listed,
+    const struct sync_units *skipped, unsigned long total, int account_known);
+
+/* The catalog of blueprint could not be read (why, Port's words,
+ * neutralised here): a sentence for the run's summary and a line of the
+ * step summary (md). With delete_stale it says stale deletion was
+ * skipped. */
+void sync_report_catalog(struct buf *summary, struct buf *md,
+    const char *blueprint, const char *why, int delete_stale);
+
 /* Adds o (taken) to list, which keeps the max objects whose number
  * "notAfter" is smallest (issue 16, defect 23): the certificates that
  * expire soonest, whatever order ACM lists them in. */

@@ -15,8 +15,8 @@ import socket
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from harness import (AWS_KEY_ID, AWS_SECRET, REGION, RUN_ID, Suite,  # noqa: E402
-                     check_rc, check_terminal, log_text)
+from harness import (ACCOUNT, AWS_KEY_ID, AWS_SECRET, REGION, RUN_ID,  # noqa: E402
+                     Suite, check_rc, check_terminal, log_text)
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from fakes.fake_dns import FakeDNS  # noqa: E402
@@ -348,8 +348,9 @@ def sync_is_bounded(t, w):
     t.eq(len(diag), 10, "10 of the 12 failed certificates diagnosed", len(diag))
     t.ok(all("is missing" in bodies[a]["validationDiagnosis"] for a in diag),
          "each diagnosis names the missing CNAME")
-    t.ok("validationDiagnosis" not in bodies.get(ok, {}),
-         "an issued certificate gets none", bodies.get(ok))
+    t.ok(bodies.get(ok, {}).get("validationDiagnosis", "absent") is None,
+         "an issued certificate gets none: null, clearing any earlier one",
+         bodies.get(ok))
     t.contains(log_text(w.port_events()), "at most 10 failed certificates a sync",
                "the run says the rest were left out")
     # The issued one's record is read too, by renewal readiness: not
@@ -359,6 +360,77 @@ def sync_is_bounded(t, w):
                 and q["qname"].rstrip(".").lower() != ready}
     t.eq(len(cname_qs), 10, "the fake DNS was asked for 10 CNAMEs of the failed "
          "certificates, no more")
+
+
+OLD_DIAGNOSIS = ("- The validation CNAME _x.app.example.com is missing: public DNS has "
+                 "no such record, so ACM cannot see it.")
+
+
+def diagnosed_entity(w, arn):
+    """The entity as a doctor run left it: PENDING_VALIDATION, diagnosed."""
+    w.port.add_entity(BP, arn, properties={
+        "arn": arn, "region": REGION, "status": "PENDING_VALIDATION",
+        "syncedBy": "port-acm", "validationDiagnosis": OLD_DIAGNOSIS},
+        relations={"account": ACCOUNT})
+
+
+def written_props(w, arn):
+    """The properties of every write of arn Port received, in order."""
+    out = []
+    for q in w.port.writes():
+        try:
+            body = json.loads(q["body"] or b"{}")
+        except ValueError:
+            continue
+        ents = body.get("entities") if q["route"] == "bulk_upsert" else [body]
+        out += [e.get("properties") or {} for e in ents or []
+                if isinstance(e, dict) and e.get("identifier") == arn]
+    return out
+
+
+@S.test
+def issued_certificate_clears_the_diagnosis(t, w):
+    """A validationDiagnosis written while a certificate was not issued
+    lingered after it was: merge upserts keep what they do not send. An
+    ISSUED certificate written by sync (with or without include_details)
+    or renew sends validationDiagnosis null, which Port's merge stores
+    (tests/data's create-an-entity schema: properties is a free object;
+    the fake merges key by key), so the entity no longer says it; a
+    FAILED one's diagnosis is left alone when nothing diagnosed it."""
+    w.add_run(RUN_ID)
+    w.add_blueprint(BP)
+    issued = w.add_cert(domain=DOMAIN, status="ISSUED", renewal_eligibility="ELIGIBLE")
+    failed = w.add_cert(domain="old.example.com", status="FAILED")
+    for include_details in ("false", "true"):
+        diagnosed_entity(w, issued)
+        diagnosed_entity(w, failed)
+        w.reset_run(RUN_ID)
+        n = len(written_props(w, issued))
+        r = w.run("sync", inputs={"regions": REGION, "port_context": ctx(),
+                                  "include_details": include_details},
+                  env={"PORT_ACM_DNS_SERVER": f"127.0.0.1:{closed_udp_port()}"})
+        check_rc(t, r, 0, f"include_details {include_details}: sync exit 0")
+        props = written_props(w, issued)[n:]
+        t.ok(props and all("validationDiagnosis" in p and p["validationDiagnosis"] is None
+                           for p in props),
+             f"include_details {include_details}: the ISSUED entity's write sends "
+             "validationDiagnosis null", props)
+        t.eq(diagnosis(w, issued), "",
+             f"include_details {include_details}: the entity no longer has a diagnosis")
+        if include_details == "false":
+            t.eq(diagnosis(w, failed), OLD_DIAGNOSIS,
+                 "a FAILED certificate nothing diagnosed keeps its diagnosis")
+    diagnosed_entity(w, issued)
+    w.reset_run(RUN_ID)
+    n = len(written_props(w, issued))
+    r = w.run("renew", inputs={"certificate_arn": issued, "aws_region": REGION,
+                               "port_context": ctx()})
+    check_rc(t, r, 0, "renew of the ISSUED certificate: exit 0")
+    props = written_props(w, issued)[n:]
+    t.ok(props and all(p.get("validationDiagnosis", "absent") is None for p in props),
+         "renew's upsert sends validationDiagnosis null", props)
+    t.eq(diagnosis(w, issued), "", "after renew the entity has no diagnosis")
+    check_terminal(t, w, "SUCCESS", r=r)
 
 
 S.main()

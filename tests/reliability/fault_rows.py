@@ -491,23 +491,38 @@ WAITS = {"r53-request-GetChange": ("throttle", "reset", "truncate", "garbage"),
 
 # Exit codes that differ from the rule above, by row and (fault, mode)
 # ("*": any fault), each with its reason.
+def _down(faults, modes, rc=1):
+    return {(f, m): rc for f in faults for m in modes}
+
+
+# docs/credentials.md: a credentials endpoint the environment sets up
+# that does not answer (refused, reset, cut short, timed out) or answers
+# 5xx is down, not misconfigured: exit 1, as ACM unreachable.
+DOWN = ("http500", "http503", "reset", "truncate")
+
 EXCEPTIONS = {
     # docs/credentials.md: IMDS gets one attempt (botocore's default);
     # a failed token PUT falls back to IMDSv1, which an IMDSv2-only
-    # instance refuses: no credentials.
-    "imds-token-PUT": {("*", "transient"): 2},
+    # instance refuses: no credentials; a PUT that is answered 5xx or
+    # not at all is IMDS down (a timeout is the hop limit: IMDSv1).
+    "imds-token-PUT": {("*", "transient"): 2,
+                       **_down(DOWN, ("transient", "persistent"))},
     # ... except a reset on the kept-alive connection of the PUT, which
-    # libcurl itself re-sends once.
-    "imds-credentials-GET": {("*", "transient"): 2, ("reset", "transient"): 0},
+    # libcurl itself re-sends once; and IMDS that answered the PUT and
+    # then does not answer is down.
+    "imds-credentials-GET": {("*", "transient"): 2,
+                             **_down(DOWN + ("slow",), ("transient", "persistent")),
+                             ("reset", "transient"): 0},
+    # Three attempts: a transient fault passes; a persistent one that
+    # is no answer or a 5xx is the endpoint down.
+    "container-credentials": _down(DOWN + ("slow",), ("persistent",)),
     # As the Actions toolkit (@actions/http-client): 502/503/504, 429 and
     # lost connections are retried; a 500, a refused request token and
     # a 200 without a token are final.
     "oidc-token": {("http500", "transient"): 2, ("http401", "transient"): 2,
                    ("garbage", "transient"): 2},
-    # docs/sync.md: a catalog that cannot be read is a warning (stale
-    # entities are not looked for, nothing is deleted); the sync itself
-    # succeeded.
-    "sync-search-page": {("*", "persistent"): 0, ("slow", "persistent"): 1},
+    # docs/sync.md: a catalog that cannot be read with delete_stale (as
+    # here) is an incomplete sync, as a failed listing: exit 1, the row's.
 }
 
 
