@@ -9,12 +9,10 @@ const struct aws_service account_service = {.name = "Account Management",
     .protocol = AWS_PROTO_JSON,
     .content_type = "application/json"};
 
-int
-account_list_regions(
-    struct aws_client *c, const char *token, cJSON **out, struct aws_error *err)
+cJSON *
+account_list_regions_params(const char *token)
 {
 	cJSON *params = cJSON_CreateObject(), *st;
-	int rc;
 
 	if (params == NULL ||
 	    (st = cJSON_AddArrayToObject(params, "RegionOptStatusContains")) ==
@@ -26,6 +24,19 @@ account_list_regions(
 	    (token && token[0] &&
 	        !cJSON_AddStringToObject(params, "NextToken", token))) {
 		cJSON_Delete(params);
+		return NULL;
+	}
+	return params;
+}
+
+int
+account_list_regions(
+    struct aws_client *c, const char *token, cJSON **out, struct aws_error *err)
+{
+	cJSON *params = account_list_regions_params(token);
+	int rc;
+
+	if (params == NULL) {
 		*out = NULL;
 		memset(err, 0, sizeof(*err));
 		return aws_error_local(err, "out of memory");

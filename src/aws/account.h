@@ -24,6 +24,11 @@
  * the partition's global region either way. */
 extern const struct aws_service account_service;
 
+/* Pure. The parameters of a ListRegions page (below), for a caller
+ * asking several accounts at once (aws_json_call_many, op
+ * "/listRegions"); NULL on out of memory. Caller frees. */
+cJSON *account_list_regions_params(const char *token);
+
 /* One ListRegions page of the caller's own account, the enabled regions
  * only (ENABLED, ENABLED_BY_DEFAULT), MaxResults 50 (the most it
  * allows), from token (NULL or "" = the first page), asked of c (an

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "aws/account.h"
+#include "aws/aws_json.h"
 #include "aws/organizations.h"
 #include "base/cancel.h"
 #include "base/clock.h"
@@ -238,91 +239,173 @@ out:
 
 #define REGION_PAGES_MAX 20 /* of 50 regions */
 
-/* regions: all: the enabled regions of account a, with its own
- * credentials (so no AccountId: see account.h). A refusal marks the
- * account failed, like a refused role: nothing of it is listed or
- * deleted. */
+/* One account's ListRegions listing (regions: all). */
+struct region_read {
+	size_t i;             /* the account */
+	struct aws_client *c; /* with its own credentials */
+	struct pager pg;      /* bounds its pages */
+	struct buf token;     /* the next page's NextToken */
+	int done;
+};
+
+/* A refused or broken listing: the account is marked failed, like a
+ * refused role, so nothing of it is listed or deleted. */
+static void
+regions_failed(struct sync_account *a, const struct aws_error *e,
+    const char *pager_why, struct op_env *env)
+{
+	char safe[1100];
+
+	if (pager_why)
+		buf_printf(&a->error, "account %s: Account Management: %s",
+		    a->id, pager_why);
+	else
+		buf_printf(&a->error,
+		    "%s%s: could not list its enabled regions (ListRegions: "
+		    "%s: %s). Nothing of it is listed or deleted in this run. "
+		    "Allow account:ListRegions for %s "
+		    "(examples/iam/sync.json), or list the regions in regions "
+		    "instead of all",
+		    a->id[0] ? "account " : "the run's account", a->id,
+		    e->type[0] ? e->type : "error",
+		    md_str(safe, sizeof(safe), e->message),
+		    a->creds ? "the role account_role_name names"
+		             : "the run's credentials");
+	a->failed = 1;
+	report_warn(env->report, "%s", buf_str(&a->error));
+}
+
+/* The region names of one ListRegions page into a; -1 on out of
+ * memory. */
 static int
-list_regions(struct sync_accounts *sa, size_t i, struct op_env *env)
+regions_take(struct sync_account *a, const cJSON *resp)
+{
+	const cJSON *it, *nm;
+	char why[128];
+	void *n;
+
+	cJSON_ArrayForEach(
+	    it, cJSON_GetObjectItemCaseSensitive(resp, "Regions"))
+	{
+		nm = cJSON_GetObjectItemCaseSensitive(it, "RegionName");
+		if (!cJSON_IsString(nm) ||
+		    validate_region(
+		        "RegionName", nm->valuestring, why, sizeof(why)) != 0)
+			continue; /* not a region name */
+		if (a->nregions % 16 == 0) {
+			if ((n = realloc(a->regions,
+			         (a->nregions + 16) * sizeof(*a->regions))) ==
+			    NULL)
+				return -1;
+			a->regions = n;
+		}
+		str_copy(a->regions[a->nregions++], sizeof(a->regions[0]),
+		    nm->valuestring);
+	}
+	return 0;
+}
+
+/* regions: all: the enabled regions of every account not failed yet,
+ * each with its own credentials (so no AccountId: see account.h), the
+ * next pages of up to max_concurrency accounts asked at once (one
+ * account after another was one answer time per account). */
+static int
+open_regions(
+    struct sync_accounts *sa, struct op_env *env, char *why, size_t whylen)
 {
 	const struct config *c = env->cfg;
-	struct sync_account *a = &sa->a[i];
-	struct aws_client *acct;
-	struct aws_error e;
-	struct pager pg;
-	struct buf token = {0};
-	const cJSON *it, *nm;
-	cJSON *resp = NULL;
-	char why[512], safe[1100];
-	void *n;
+	size_t max = c->max_concurrency ? c->max_concurrency : 8;
+	size_t i, j, k, n = 0, left;
+	struct region_read *rr = NULL;
+	struct aws_json_item *it = NULL;
+	size_t *of = NULL;
+	char pw[512];
 	int rc = -1;
 
-	if ((acct = aws_client_open(env->http, &account_service,
-	         &(struct aws_client_settings){c->account_endpoint, c->region,
-	             sync_accounts_provider(sa, i, env),
-	             c->aws_ca_file[0] ? c->aws_ca_file : NULL,
-	             c->aws_ca_setting, c->max_attempts, env->clock},
-	         0, 0, why, sizeof(why))) == NULL)
-		return -1;
-	pager_init(&pg, "Account Management", "NextToken", REGION_PAGES_MAX);
-	for (;;) {
+	if (!c->regions_all)
+		return 0;
+	if ((rr = calloc(sa->n ? sa->n : 1, sizeof(*rr))) == NULL ||
+	    (it = calloc(max, sizeof(*it))) == NULL ||
+	    (of = calloc(max, sizeof(*of))) == NULL)
+		goto out;
+	for (i = 0; i < sa->n; i++) {
+		if (sa->a[i].failed)
+			continue;
+		rr[n].i = i;
+		pager_init(&rr[n].pg, "Account Management", "NextToken",
+		    REGION_PAGES_MAX);
+		if ((rr[n++].c = aws_client_open(env->http, &account_service,
+		         &(struct aws_client_settings){c->account_endpoint,
+		             c->region, sync_accounts_provider(sa, i, env),
+		             c->aws_ca_file[0] ? c->aws_ca_file : NULL,
+		             c->aws_ca_setting, c->max_attempts, env->clock},
+		         0, 0, pw, sizeof(pw))) == NULL) {
+			str_copy(why, whylen, pw);
+			rc = -2; /* why says it */
+			goto out;
+		}
+	}
+	for (left = n; left > 0;) {
 		if (cancel_requested())
 			goto out;
-		if (account_list_regions(acct, buf_str(&token), &resp, &e) !=
-		    0) {
-			if (cancel_requested())
-				goto out;
-			buf_printf(&a->error,
-			    "%s%s: could not list its enabled regions "
-			    "(ListRegions: %s: %s). Nothing of it is listed "
-			    "or deleted in this run. Allow account:ListRegions "
-			    "for %s (examples/iam/sync.json), or list the "
-			    "regions in regions instead of all",
-			    a->id[0] ? "account " : "the run's account", a->id,
-			    e.type[0] ? e.type : "error",
-			    md_str(safe, sizeof(safe), e.message),
-			    a->creds ? "the role account_role_name names"
-			             : "the run's credentials");
-			a->failed = 1;
-			report_warn(env->report, "%s", buf_str(&a->error));
-			rc = 0;
-			goto out;
-		}
-		cJSON_ArrayForEach(
-		    it, cJSON_GetObjectItemCaseSensitive(resp, "Regions"))
-		{
-			nm = cJSON_GetObjectItemCaseSensitive(it, "RegionName");
-			if (!cJSON_IsString(nm) ||
-			    validate_region("RegionName", nm->valuestring, why,
-			        sizeof(why)) != 0)
-				continue; /* not a region name */
-			if (a->nregions % 16 == 0) {
-				if ((n = realloc(a->regions,
-				         (a->nregions + 16) *
-				             sizeof(*a->regions))) == NULL)
-					goto out;
-				a->regions = n;
+		for (j = 0, k = 0; j < n && k < max; j++) {
+			if (rr[j].done)
+				continue;
+			it[k] = (struct aws_json_item){.client = rr[j].c,
+			    .op = "/listRegions",
+			    .params = account_list_regions_params(
+			        buf_str(&rr[j].token)),
+			    .idempotent = 1};
+			of[k] = j;
+			if (it[k++].params == NULL) {
+				while (k > 0)
+					cJSON_Delete((cJSON *)it[--k].params);
+				goto out; /* out of memory */
 			}
-			str_copy(a->regions[a->nregions++],
-			    sizeof(a->regions[0]), nm->valuestring);
 		}
-		if (next_page(&resp, &token, &pg, why, sizeof(why)) != 0) {
-			buf_printf(&a->error,
-			    "account %s: Account Management: %s", a->id, why);
-			a->failed = 1;
-			report_warn(env->report, "%s", buf_str(&a->error));
-			rc = 0;
-			goto out;
+		aws_json_call_many(it, k, max);
+		for (j = 0; j < k; j++) {
+			struct region_read *r = &rr[of[j]];
+			struct sync_account *a = &sa->a[r->i];
+			cJSON *resp = it[j].out;
+
+			cJSON_Delete((cJSON *)it[j].params);
+			if (cancel_requested()) {
+				cJSON_Delete(resp);
+				continue;
+			}
+			if (it[j].rc != 0) {
+				regions_failed(a, &it[j].err, NULL, env);
+				cJSON_Delete(resp);
+				r->done = 1, left--;
+				continue;
+			}
+			if (regions_take(a, resp) != 0) {
+				cJSON_Delete(resp);
+				goto out;
+			}
+			if (next_page(
+			        &resp, &r->token, &r->pg, pw, sizeof(pw)) != 0)
+				regions_failed(a, NULL, pw, env);
+			if (a->failed || r->token.len == 0)
+				r->done = 1, left--;
 		}
-		if (token.len == 0)
-			break;
 	}
 	rc = 0;
 out:
-	cJSON_Delete(resp);
-	buf_free(&token);
-	pager_free(&pg);
-	aws_client_free(acct);
+	if (rc == -2)
+		rc = -1;
+	else if (rc != 0)
+		str_copy(why, whylen,
+		    cancel_requested() ? "cancelled" : "out of memory");
+	for (j = 0; rr && j < n; j++) {
+		aws_client_free(rr[j].c);
+		pager_free(&rr[j].pg);
+		buf_free(&rr[j].token);
+	}
+	free(rr);
+	free(it);
+	free(of);
 	return rc;
 }
 
@@ -346,22 +429,6 @@ keep_shard(struct sync_accounts *sa, const struct config *c)
 		if (sync_accounts_in_shard(sa->a[i].id, c->shard_i, c->shard_n))
 			sa->a[k++] = sa->a[i];
 	sa->n = k;
-}
-
-/* regions: all: every account's enabled regions. */
-static int
-open_regions(
-    struct sync_accounts *sa, struct op_env *env, char *why, size_t whylen)
-{
-	size_t i;
-
-	for (i = 0; env->cfg->regions_all && i < sa->n; i++)
-		if (!sa->a[i].failed && list_regions(sa, i, env) != 0) {
-			str_copy(why, whylen,
-			    cancel_requested() ? "cancelled" : "out of memory");
-			return -1;
-		}
-	return 0;
 }
 
 int

@@ -14,7 +14,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from harness import (AWS_KEY_ID, AWS_SECRET, RUN_ID, Suite,  # noqa: E402
+from harness import (AWS_KEY_ID, AWS_SECRET, RUN_ID, TIME_SCALE, Suite,  # noqa: E402
                      cert_arn, check_rc, log_text)
 from fakes.account_router import AccountRouter  # noqa: E402
 from fakes.awsjson import Registry, multi_account_sts  # noqa: E402
@@ -345,6 +345,7 @@ def regions_all_per_account(t, w):
         in_opt = org.acms[A].add_certificate("opt.eu-south-1.example.com",
                                              region=opt_in)
         in_opt = in_opt if isinstance(in_opt, str) else in_opt["CertificateArn"]
+        acct.latency = 0.2 * TIME_SCALE
         url = acct.start()
         r = w.run("sync", inputs={
             "regions": "all", "aws_region": "us-east-1", "max_concurrency": "4",
@@ -356,6 +357,9 @@ def regions_all_per_account(t, w):
         t.eq(sorted(c["account"] for c in lr), sorted((M, A, B)),
              "ListRegions once per account that could be reached, with its own "
              "credentials", [(c["account"], c.get("status")) for c in lr])
+        t.eq(acct.max_in_flight.get("ListRegions"), 3,
+             "the three accounts' ListRegions asked at once, not one after "
+             "another", acct.max_in_flight)
         t.ok(all("AccountId" not in (c.get("params") or {}) for c in lr)
              and all(sorted(c["params"].get("RegionOptStatusContains", []))
                      == ["ENABLED", "ENABLED_BY_DEFAULT"] for c in lr),
