@@ -37,7 +37,6 @@ import json
 import os
 import re
 import sys
-import threading
 import time
 import urllib.parse
 import uuid
@@ -46,16 +45,10 @@ import xml.etree.ElementTree as ET
 import botocore.model
 import botocore.validate
 
-if __package__ in (None, ""):
-    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(
-        os.path.abspath(__file__)))))
-    from tests.fakes import sigv4_check  # noqa: E402
-    from tests.fakes.common import FakeServer, Response  # noqa: E402
-    from tests.fakes.fake_acm import _constraint_errors  # noqa: E402
-else:
-    from . import sigv4_check
-    from .common import FakeServer, Response
-    from .fake_acm import _constraint_errors
+from . import sigv4_check
+from .common import (FakeServer, Response, once, serve_standalone,
+                     take_queued)
+from .fake_acm import _constraint_errors
 
 NS = "https://route53.amazonaws.com/doc/2013-04-01/"
 DEFAULT_ACCESS_KEY = "AKIDFAKEEXAMPLE00001"
@@ -91,22 +84,15 @@ def _models_dir():
         os.path.abspath(__file__))), "data", "botocore")
 
 
-_MODEL = None
-_MODEL_LOCK = threading.Lock()
-
-
+@once
 def service_model():
     """The Route 53 model from tests/data (1.43.67), not Debian's packaged
     1.29.27 copy: it is the contract the docs describe."""
-    global _MODEL
-    with _MODEL_LOCK:
-        if _MODEL is None:
-            path = os.path.join(_models_dir(), "route53", "2013-04-01",
-                                "service-2.json")
-            with open(path, encoding="utf-8") as f:
-                _MODEL = botocore.model.ServiceModel(json.load(f),
-                                                     service_name="route53")
-        return _MODEL
+    path = os.path.join(_models_dir(), "route53", "2013-04-01",
+                        "service-2.json")
+    with open(path, encoding="utf-8") as f:
+        return botocore.model.ServiceModel(json.load(f),
+                                           service_name="route53")
 
 
 def _uri_regex(template):
@@ -583,13 +569,8 @@ class FakeRoute53(FakeServer):
             req, signed, akid, secret, token, "route53", sregion, amz_date)
         if (parts["Signature"] != want
                 or parts["SignedHeaders"] != want_signed):
-            raise _ApiError(
-                "SignatureDoesNotMatch",
-                "The request signature we calculated does not match the "
-                "signature you provided. Check your AWS Secret Access Key and "
-                "signing method. Consult the service documentation for details."
-                f"\n\nThe Canonical String for this request should have been\n'{cr}'"
-                f"\n\nThe String-to-Sign should have been\n'{sts}'\n", 403)
+            raise _ApiError("SignatureDoesNotMatch",
+                            sigv4_check.mismatch_message(cr, sts), 403)
 
     def _parse(self, req, op, labels):
         """URI labels + query + XML body -> params (botocore names)."""
@@ -667,15 +648,7 @@ class FakeRoute53(FakeServer):
 
     def _take_fail(self, op):
         with self.lock:
-            for key in (op, "*"):
-                q = self._fails.get(key)
-                if q:
-                    f = q[0]
-                    f[2] -= 1
-                    if f[2] <= 0:
-                        q.pop(0)
-                    return f
-        return None
+            return take_queued(self._fails, op, 2)
 
     # --- operations -------------------------------------------------------
     def _zone(self, zid):
@@ -899,12 +872,7 @@ def main(argv=None):
         priv = z.startswith("private:")
         zid = fake.add_zone(z[8:] if priv else z, private=priv)
         print(f"zone {zid} {z}", file=sys.stderr)
-    print(fake.start(), flush=True)
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
-    fake.stop()
+    serve_standalone(fake)
 
 
 if __name__ == "__main__":
