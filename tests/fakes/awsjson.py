@@ -40,7 +40,7 @@ import botocore.loaders
 import botocore.model
 import botocore.validate
 
-from . import sigv4_check
+from . import awscli, sigv4_check
 from .common import FakeServer, Response, MODELS_DIR
 from .fake_acm import _constraint_errors
 
@@ -675,7 +675,6 @@ def signed_call(fake, op, body, key, secret, token=None, region="us-east-1",
     refuse itself). body: dict or bytes; mutate(headers, body) -> body may
     spoil it after signing; ca: the CA to trust when the fake serves TLS.
     Returns (status, parsed body or raw, headers)."""
-    import http.client
     if isinstance(body, (dict, list)):
         body = json.dumps(body).encode()
     h = {}
@@ -699,20 +698,6 @@ def signed_call(fake, op, body, key, secret, token=None, region="us-east-1",
     out_h = dict(areq.headers.items())
     if mutate:
         body = mutate(out_h, body)
-    if fake.ssl_context is not None:
-        import ssl
-        conn = http.client.HTTPSConnection(
-            fake.host, fake.port, timeout=10,
-            context=ssl.create_default_context(cafile=ca))
-    else:
-        conn = http.client.HTTPConnection(fake.host, fake.port, timeout=10)
-    conn.request(method, path, body=body, headers=out_h)
-    r = conn.getresponse()
-    data = r.read()
-    rh = {k.lower(): v for k, v in r.getheaders()}
-    conn.close()
-    try:
-        parsed = json.loads(data) if data else None
-    except ValueError:
-        parsed = data
-    return r.status, parsed, rh
+    status, data, r = awscli.send(fake.url, method, path, body, out_h, ca)
+    return status, awscli.parse_json(data), {k.lower(): v
+                                             for k, v in r.getheaders()}
