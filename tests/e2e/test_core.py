@@ -10,7 +10,8 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from harness import (ACCOUNT, REGION, RUN_ID, Suite, cert_arn,  # noqa: E402
-                     check_no_acm_call, check_no_mutation, check_rc,
+                     check_no_acm_call, check_no_mutation, check_one_call,
+                     check_rc, check_request_sends,
                      check_secrets_masked, check_terminal, connections, logs,
                      terminal_events, tokens_issued)
 
@@ -44,14 +45,6 @@ def private_cert(w, region=OTHER_REGION, **kw):
                       status="ISSUED", **kw)
 
 
-def one_call(t, w, op, r):
-    calls = w.acm_calls(op)
-    if not t.eq(len(calls), 1, f"exactly one {op} call"):
-        t.diag(r.describe())
-        return None
-    return calls[0]
-
-
 def check_start_log(t, w, op, region, run_id=RUN_ID):
     evs = w.port_events(run_id)
     lg = logs(evs)
@@ -83,7 +76,7 @@ def request_as_action(t, w):
     t.eq({next((v for k, v in c["headers"].items() if k.lower() == "user-agent"), None)
           for c in w.acm_calls()}, {ua},
          "every ACM request says User-Agent: " + ua)
-    c = one_call(t, w, "RequestCertificate", r)
+    c = check_one_call(t, w, "RequestCertificate", r)
     if c:
         p = c["params"]
         t.eq(p.get("DomainName"), DOMAIN, "DomainName sent exactly")
@@ -153,7 +146,7 @@ def request_as_cli(t, w):
               inputs={"domain_name": DOMAIN, "validation_method": "DNS",
                       "region": REGION, "run_id": RUN_ID})
     check_rc(t, r, 0)
-    c = one_call(t, w, "RequestCertificate", r)
+    c = check_one_call(t, w, "RequestCertificate", r)
     if c:
         t.eq(c["params"].get("DomainName"), DOMAIN, "DomainName")
         t.eq(c["region"], REGION, "region from --region")
@@ -172,7 +165,7 @@ def request_over_plain_http(t, w):
     r = w.run("request", inputs={"domain_name": DOMAIN, "aws_region": REGION,
                                  "port_context": ctx()})
     check_rc(t, r, 0)
-    one_call(t, w, "RequestCertificate", r)
+    check_one_call(t, w, "RequestCertificate", r)
     check_terminal(t, w, "SUCCESS", r=r)
 
 
@@ -194,7 +187,7 @@ def aws_ca_bundle_for_acm(t, w):
               port_creds=False, env={"SSL_CERT_FILE": None,
                                      "AWS_CA_BUNDLE": w.suite.ca_pem})
     check_rc(t, r, 0, "ACM verified with AWS_CA_BUNDLE alone")
-    one_call(t, w, "RequestCertificate", r)
+    check_one_call(t, w, "RequestCertificate", r)
     r = w.run("request", inputs={"domain_name": DOMAIN, "aws_region": REGION},
               port_creds=False, env={"AWS_CA_BUNDLE": w.suite.pki["other_ca"]})
     t.ok(r.rc != 0, "AWS_CA_BUNDLE wins over SSL_CERT_FILE for ACM (wrong CA: refused)",
@@ -229,7 +222,7 @@ def renew_as_action_uses_arn_region(t, w):
     r = w.run("renew", inputs={"aws_region": REGION,
                                "port_context": ctx(entity=entity_for(arn))})
     check_rc(t, r, 0)
-    c = one_call(t, w, "RenewCertificate", r)
+    c = check_one_call(t, w, "RenewCertificate", r)
     if c:
         t.eq(c["params"], {"CertificateArn": arn}, "RenewCertificate params exactly")
         t.eq(c["region"], OTHER_REGION, "signed for the ARN's region, not the runner's")
@@ -250,7 +243,7 @@ def renew_as_cli(t, w):
     r = w.run("renew", actions=False, port_creds=False,
               inputs={"certificate_arn": arn})
     check_rc(t, r, 0)
-    c = one_call(t, w, "RenewCertificate", r)
+    c = check_one_call(t, w, "RenewCertificate", r)
     if c:
         t.eq(c["region"], OTHER_REGION, "region from the ARN")
     t.contains(r.stdout, arn, "stdout names the certificate")
@@ -265,7 +258,7 @@ def delete_as_action(t, w):
     w.add_run(RUN_ID)
     r = w.run("delete", inputs={"port_context": ctx(entity=entity_for(arn))})
     check_rc(t, r, 0)
-    c = one_call(t, w, "DeleteCertificate", r)
+    c = check_one_call(t, w, "DeleteCertificate", r)
     if c:
         t.eq(c["params"], {"CertificateArn": arn}, "DeleteCertificate params exactly")
         t.eq(c["region"], OTHER_REGION, "signed for the ARN's region")
@@ -286,7 +279,7 @@ def delete_as_cli(t, w):
     w.add_run(RUN_ID)
     r = w.run("delete", actions=False, inputs={"certificate_arn": arn, "run_id": RUN_ID})
     check_rc(t, r, 0)
-    one_call(t, w, "DeleteCertificate", r)
+    check_one_call(t, w, "DeleteCertificate", r)
     t.contains(r.stdout, arn, "stdout names the certificate")
     check_terminal(t, w, "SUCCESS", r=r, link=False)
 
@@ -318,12 +311,9 @@ def without_port_is_plain_acm_tool(t, w):
 
 @S.test
 def precedence_flag_over_input(t, w):
-    r = w.run("request", inputs={"domain_name": "input.example.com", "aws_region": REGION},
-              args=["--domain-name", "flag.example.com"], port_creds=False)
-    check_rc(t, r, 0)
-    c = one_call(t, w, "RequestCertificate", r)
-    if c:
-        t.eq(c["params"].get("DomainName"), "flag.example.com", "flag beats INPUT_DOMAIN_NAME")
+    check_request_sends(t, w, {"domain_name": "input.example.com"}, "DomainName",
+                        "flag.example.com", "flag beats INPUT_DOMAIN_NAME",
+                        args=["--domain-name", "flag.example.com"])
 
 
 @S.test
@@ -374,12 +364,8 @@ def no_region_is_bad_config(t, w):
 
 @S.test
 def empty_validation_method_is_dns(t, w):
-    r = w.run("request", inputs={"domain_name": DOMAIN, "aws_region": REGION,
-                                 "validation_method": ""}, port_creds=False)
-    check_rc(t, r, 0)
-    c = one_call(t, w, "RequestCertificate", r)
-    if c:
-        t.eq(c["params"].get("ValidationMethod"), "DNS", "empty input means the default DNS")
+    check_request_sends(t, w, {"domain_name": DOMAIN, "validation_method": ""},
+                        "ValidationMethod", "DNS", "empty input means the default DNS")
 
 
 @S.test
@@ -428,7 +414,7 @@ def session_token(t, w):
     r = w.run("request", inputs={"domain_name": DOMAIN, "aws_region": REGION},
               port_creds=False)
     check_rc(t, r, 0, "session token accepted")
-    c = one_call(t, w, "RequestCertificate", r)
+    c = check_one_call(t, w, "RequestCertificate", r)
     if c:
         t.eq(w.header(c, "X-Amz-Security-Token"), w.session_token,
              "X-Amz-Security-Token sent")
