@@ -12,20 +12,12 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from harness import (ACCOUNT, REGION, RUN_ID, Suite, cert_arn,  # noqa: E402
                      check_no_acm_call, check_no_mutation, check_one_call,
                      check_rc, check_request_sends,
-                     check_secrets_masked, check_terminal, connections, logs,
-                     terminal_events, tokens_issued)
+                     check_secrets_masked, check_terminal, connections, ctx,
+                     logs, req, terminal_events, tokens_issued)
 
 S = Suite("core")
 DOMAIN = "www.example.com"
 OTHER_REGION = "us-west-2"
-
-
-def ctx(run_id=RUN_ID, key="runId", entity=None, **extra):
-    c = {key: run_id}
-    if entity is not None:
-        c["entity"] = entity
-    c.update(extra)
-    return json.dumps(c)
 
 
 def entity_for(arn, with_arn_prop=True, title=DOMAIN):
@@ -125,8 +117,7 @@ def request_as_action(t, w):
 @S.test
 def request_masks_before_anything_else(t, w):
     w.add_run(RUN_ID)
-    r = w.run("request", inputs={"domain_name": DOMAIN, "aws_region": REGION,
-                                 "port_context": ctx()}, merge=True)
+    r = req(w, merge=True)
     check_rc(t, r, 0)
     lines = [ln for ln in r.merged.split("\n") if ln.strip()]
     first_other = next((i for i, ln in enumerate(lines)
@@ -162,8 +153,7 @@ def request_as_cli(t, w):
 @S.test(https=False)
 def request_over_plain_http(t, w):
     w.add_run(RUN_ID)
-    r = w.run("request", inputs={"domain_name": DOMAIN, "aws_region": REGION,
-                                 "port_context": ctx()})
+    r = req(w)
     check_rc(t, r, 0)
     check_one_call(t, w, "RequestCertificate", r)
     check_terminal(t, w, "SUCCESS", r=r)
@@ -173,8 +163,7 @@ def request_over_plain_http(t, w):
 def tls_is_verified(t, w):
     """Without the test CA the fakes' certificates are not trusted."""
     w.add_run(RUN_ID)
-    r = w.run("request", inputs={"domain_name": DOMAIN, "aws_region": REGION,
-                                 "port_context": ctx()}, env={"SSL_CERT_FILE": None})
+    r = req(w, env={"SSL_CERT_FILE": None})
     t.ok(r.rc != 0, "fails when the server certificate cannot be verified", r.describe())
     check_no_mutation(t, w, r)
     t.eq(tokens_issued(w) or 0, 0, "no token obtained over an unverified connection")
@@ -593,8 +582,7 @@ def invalid_arn_shape_rejected_locally(t, w):
 def unknown_run_id_changes_nothing(t, w):
     # No add_run: Port answers 404 for the run, which is a Port
     # misconfiguration like wrong credentials: stop before AWS.
-    r = w.run("request", inputs={"domain_name": DOMAIN, "aws_region": REGION,
-                                 "port_context": ctx()})
+    r = req(w)
     check_rc(t, r, 2)
     check_no_acm_call(t, w, r)
     t.contains(r.stderr, RUN_ID, "the message names the run id")
@@ -615,8 +603,7 @@ def limit_exceeded_not_retried(t, w):
     w.add_run(RUN_ID)
     w.acm_fault("RequestCertificate", "LimitExceededException",
                 "An ACM quota has been exceeded", times=None)
-    r = w.run("request", inputs={"domain_name": DOMAIN, "aws_region": REGION,
-                                 "port_context": ctx()})
+    r = req(w)
     check_rc(t, r, 1)
     t.eq(len(w.acm_calls("RequestCertificate")), 1, "LimitExceededException is not retried")
     check_terminal(t, w, "FAILURE", summary_res=[r"quota|limit"], r=r)
@@ -687,8 +674,7 @@ def workflow_command_injection(t, w):
     w.reset_run(RUN_ID)
     w.acm_fault("RequestCertificate", "InvalidParameterException",
                 "bad\n::warning::pwned\r\n::add-mask::pwned", times=None)
-    r = w.run("request", inputs={"domain_name": DOMAIN, "aws_region": REGION,
-                                 "port_context": ctx()})
+    r = req(w)
     check_rc(t, r, 1, "ACM error: exit 1")
     t.eq(injected(r), [], "no workflow command injected via ACM's error message")
     t.ok(r.errors and any("pwned" in m for m in r.errors),
@@ -744,8 +730,7 @@ def terminal_patch_422_is_a_warning(t, w):
             run["status"] = "SUCCESS"
         return out
     w.acm._op_RequestCertificate = request_and_end_run
-    r = w.run("request", inputs={"domain_name": DOMAIN, "aws_region": REGION,
-                                 "port_context": ctx()})
+    r = req(w)
     t.ok(r.rc in (0,), "exit 0: a run that already ended is a warning", r.describe())
     t.ok(r.warnings, "::warning:: about the ended run", r.stdout)
     t.eq(len(w.acm_calls("RequestCertificate")), 1, "the request was made")
@@ -761,8 +746,7 @@ def port_unreachable_after_acm(t, w):
     w.port_fault("log", "reset", times=None)
     w.port_fault("patch", "reset", times=None)
     w.port_fault("entity", "reset", times=None)
-    r = w.run("request", inputs={"domain_name": DOMAIN, "aws_region": REGION,
-                                 "port_context": ctx()}, timeout=120)
+    r = req(w, timeout=120)
     check_rc(t, r, 3)
     t.eq(len(w.acm_calls("RequestCertificate")), 1, "the request was made once")
     arn = (w.acm_arns() or ["?"])[0]
@@ -774,8 +758,7 @@ def port_unreachable_after_acm(t, w):
 def port_500_on_terminal_is_exit_3(t, w):
     w.add_run(RUN_ID)
     w.port_fault("patch", "status", status=500, times=None)
-    r = w.run("request", inputs={"domain_name": DOMAIN, "aws_region": REGION,
-                                 "port_context": ctx()}, timeout=120)
+    r = req(w, timeout=120)
     check_rc(t, r, 3)
     t.ok(r.outputs.get("certificate_arn", "").startswith("arn:"), "outputs written")
 
@@ -812,8 +795,7 @@ def port_refresh_with_no_token_is_not_a_success(t, w):
 def port_auth_before_acm(t, w):
     w.add_run(RUN_ID)
     w.port_fault("token", "status", status=503, times=None)
-    r = w.run("request", inputs={"domain_name": DOMAIN, "aws_region": REGION,
-                                 "port_context": ctx()}, timeout=120)
+    r = req(w, timeout=120)
     t.ok(r.rc == 3, "Port unavailable at the start: exit 3 (a Port fault, not bad input)",
          r.describe())
     check_no_acm_call(t, w, r, "no ACM call when Port cannot be reached first")

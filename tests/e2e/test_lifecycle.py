@@ -12,29 +12,11 @@ import urllib.parse
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from harness import (ACCOUNT, REGION, RUN_ID, Suite, cert_arn,  # noqa: E402
                      check_no_acm_call, check_no_mutation, check_one_call, check_rc,
-                     check_request_sends, check_terminal,
-                     log_text, terminal_events)
+                     check_request_sends, check_terminal, ctx, entity_for,
+                     log_text, req, terminal_events)
 
 S = Suite("lifecycle")
 DOMAIN = "www.example.com"
-
-
-def ctx(run_id=RUN_ID, entity=None):
-    c = {"runId": run_id}
-    if entity is not None:
-        c["entity"] = entity
-    return json.dumps(c)
-
-
-def entity_for(arn, title=DOMAIN):
-    return {"identifier": arn, "title": title, "blueprint": "acmCertificate",
-            "properties": {"arn": arn}, "relations": {"account": ACCOUNT}}
-
-
-def req(w, inputs=None, **kw):
-    i = {"domain_name": DOMAIN, "aws_region": REGION, "port_context": ctx()}
-    i.update(inputs or {})
-    return w.run("request", inputs=i, **kw)
 
 
 def kinds(evs):

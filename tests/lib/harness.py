@@ -973,6 +973,32 @@ def check_rc(t, r, want, name=None):
     return ok
 
 
+def ctx(run_id=RUN_ID, entity=None, key="runId", **extra):
+    """port_context as Port sends it: the run id (under key), the entity
+    and any other members."""
+    c = {key: run_id}
+    if entity is not None:
+        c["entity"] = entity
+    c.update(extra)
+    return json.dumps(c)
+
+
+def entity_for(arn, identifier=None, blueprint="acmCertificate",
+               title="www.example.com"):
+    """A catalog entity of the certificate arn, as port_context carries it."""
+    return {"identifier": identifier or arn, "title": title, "blueprint": blueprint,
+            "properties": {"arn": arn}, "relations": {"account": ACCOUNT}}
+
+
+def req(w, inputs=None, **kw):
+    """`request` of www.example.com in REGION for the run RUN_ID (inputs
+    add to or replace those; kw go to w.run)."""
+    i = {"domain_name": "www.example.com", "aws_region": REGION,
+         "port_context": ctx()}
+    i.update(inputs or {})
+    return w.run("request", inputs=i, **kw)
+
+
 def check_one_call(t, w, op, r):
     """The test's one ACM call of op (checked: exactly one; the run r
     described when not), or None."""
