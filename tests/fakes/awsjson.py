@@ -470,11 +470,10 @@ class JsonFake(FakeServer):
         if not auth:
             raise ApiError(403, "MissingAuthenticationTokenException",
                            "Missing Authentication Token")
-        if not auth.startswith("AWS4-HMAC-SHA256 "):
+        parts = sigv4_check.auth_parts(auth)
+        if parts is None:
             raise ApiError(400, "IncompleteSignatureException",
                            "Unsupported authorization type")
-        parts = dict(p.strip().partition("=")[::2]
-                     for p in auth[len("AWS4-HMAC-SHA256 "):].split(","))
         if not all(parts.get(k) for k in ("Credential", "SignedHeaders",
                                           "Signature")):
             raise ApiError(400, "IncompleteSignatureException",

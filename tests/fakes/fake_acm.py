@@ -530,13 +530,10 @@ class FakeACM(FakeServer):
         if not auth:
             raise _ApiError(400, "MissingAuthenticationTokenException",
                             "Missing Authentication Token")
-        if not auth.startswith("AWS4-HMAC-SHA256 "):
+        parts = sigv4_check.auth_parts(auth)
+        if parts is None:
             raise _ApiError(400, "IncompleteSignatureException",
                             "Unsupported authorization type")
-        parts = {}
-        for item in auth[len("AWS4-HMAC-SHA256 "):].split(","):
-            k, _, v = item.strip().partition("=")
-            parts[k] = v
         missing = [k for k in ("Credential", "SignedHeaders", "Signature")
                    if not parts.get(k)]
         if missing:

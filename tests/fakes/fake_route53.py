@@ -256,6 +256,25 @@ def escape_name(n):
     return n.replace("*", "\\052")
 
 
+def _page_size(p, cap):
+    """MaxItems as the service reads it (a string of digits, at least 1):
+    (the string, the page size it gives, at most cap, also the default)."""
+    maxitems = p.get("MaxItems", str(cap))
+    if not re.fullmatch(r"[0-9]+", maxitems) or int(maxitems) < 1:
+        raise _ApiError("InvalidInput", f"Invalid value for maxitems: "
+                        f"'{maxitems}'")
+    return maxitems, min(int(maxitems), cap)
+
+
+def _first_from(order, rank, key):
+    """Where a listing sorted by rank starts at key: the index of the
+    first item ranked at or after it (len(order) when none is)."""
+    for i, item in enumerate(order):
+        if rank(item) >= key:
+            return i
+    return len(order)
+
+
 def sort_key(n):
     """'www.example.com.' -> 'com.example.www.' (labels reversed)."""
     labels = [p for p in norm(n).split(".") if p]
@@ -501,12 +520,9 @@ class FakeRoute53(FakeServer):
         if not auth:
             raise _ApiError("MissingAuthenticationToken",
                             "Missing Authentication Token", 403)
-        if not auth.startswith("AWS4-HMAC-SHA256 "):
+        parts = sigv4_check.auth_parts(auth)
+        if parts is None:
             raise _ApiError("IncompleteSignature", "Unsupported authorization type")
-        parts = {}
-        for item in auth[len("AWS4-HMAC-SHA256 "):].split(","):
-            k, _, v = item.strip().partition("=")
-            parts[k] = v
         for k in ("Credential", "SignedHeaders", "Signature"):
             if not parts.get(k):
                 raise _ApiError("IncompleteSignature",
@@ -669,25 +685,18 @@ class FakeRoute53(FakeServer):
         if hzid is not None and dns is None:
             raise _ApiError("InvalidInput", "The hosted zone ID can only be "
                             "specified together with a DNS name.")
-        maxitems = p.get("MaxItems", "100")
-        if not re.fullmatch(r"[0-9]+", maxitems) or int(maxitems) < 1:
-            raise _ApiError("InvalidInput", f"Invalid value for maxitems: "
-                            f"'{maxitems}'")
-        n = min(int(maxitems), 100)
-        order = sorted(self.zones.items(),
-                       key=lambda kv: (sort_key(kv[1]["Name"]), kv[0]))
+        maxitems, n = _page_size(p, 100)
+
+        def rank(kv):
+            return sort_key(kv[1]["Name"]), kv[0]
+        order = sorted(self.zones.items(), key=rank)
         start = 0
         if dns is not None:
             d = norm(dns)
             if d != "." and not DOMAIN_RE.fullmatch(d):
                 raise _ApiError("InvalidDomainName", f"{dns} is not a valid "
                                 "domain name.")
-            key = (sort_key(d), hzid or "")
-            start = len(order)
-            for i, (zid, z) in enumerate(order):
-                if (sort_key(z["Name"]), zid) >= key:
-                    start = i
-                    break
+            start = _first_from(order, rank, (sort_key(d), hzid or ""))
         page = order[start:start + n]
         out = {"HostedZones": [self._zone_out(zid, z) for zid, z in page],
                "IsTruncated": start + n < len(order), "MaxItems": maxitems}
@@ -806,21 +815,15 @@ class FakeRoute53(FakeServer):
         if "StartRecordType" in p and "StartRecordName" not in p:
             raise _ApiError("InvalidInput", "The record type can only be "
                             "specified together with a record name.")
-        maxitems = p.get("MaxItems", "300")
-        if not re.fullmatch(r"[0-9]+", maxitems) or int(maxitems) < 1:
-            raise _ApiError("InvalidInput", f"Invalid value for maxitems: "
-                            f"'{maxitems}'")
-        n = min(int(maxitems), 300)
-        order = sorted(z["_records"].values(),
-                       key=lambda r: (sort_key(r["Name"]), r["Type"]))
+        maxitems, n = _page_size(p, 300)
+
+        def rank(r):
+            return sort_key(r["Name"]), r["Type"]
+        order = sorted(z["_records"].values(), key=rank)
         start = 0
         if "StartRecordName" in p:
-            key = (sort_key(p["StartRecordName"]), p.get("StartRecordType", ""))
-            start = len(order)
-            for i, r in enumerate(order):
-                if (sort_key(r["Name"]), r["Type"]) >= key:
-                    start = i
-                    break
+            start = _first_from(order, rank, (sort_key(p["StartRecordName"]),
+                                              p.get("StartRecordType", "")))
         page = order[start:start + n]
         out = {"ResourceRecordSets": [dict(copy.deepcopy(r),
                                            Name=escape_name(r["Name"]))

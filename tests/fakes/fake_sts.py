@@ -82,12 +82,10 @@ def verify_sigv4(req, credentials, service, regions, max_skew=900, now=None):
     """Checks a SigV4 Authorization header; returns (akid, region) or
     raises _ApiError the way STS words it. credentials: akid ->
     (secret, token or None)."""
-    auth = req.header("Authorization") or ""
-    if not auth.startswith("AWS4-HMAC-SHA256 "):
+    parts = sigv4_check.auth_parts(req.header("Authorization") or "")
+    if parts is None:
         raise _ApiError(403, "MissingAuthenticationToken",
                         "Request is missing Authentication Token")
-    parts = dict(p.strip().partition("=")[::2]
-                 for p in auth[len("AWS4-HMAC-SHA256 "):].split(","))
     scope = parts.get("Credential", "").split("/")
     if len(scope) != 5 or not parts.get("SignedHeaders") \
             or not parts.get("Signature"):

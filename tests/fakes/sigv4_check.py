@@ -48,6 +48,16 @@ def expected(req, signed, akid, secret, token, service, region, amz_date):
             signer.signed_headers(signer.headers_to_sign(areq)), cr, sts)
 
 
+def auth_parts(auth):
+    """A SigV4 Authorization header's parts ({"Credential": ...,
+    "SignedHeaders": ..., "Signature": ...}, as sent), or None when it
+    is not AWS4-HMAC-SHA256."""
+    alg = "AWS4-HMAC-SHA256 "
+    if not auth.startswith(alg):
+        return None
+    return dict(p.strip().partition("=")[::2] for p in auth[len(alg):].split(","))
+
+
 def header_problem(req, signed, required=()):
     """Why req's headers break SigV4 as the JSON services enforce it, as
     (HTTP status, error code, message), or None: one that must be signed
