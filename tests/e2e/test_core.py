@@ -10,21 +10,14 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from harness import (ACCOUNT, REGION, RUN_ID, Suite, cert_arn,  # noqa: E402
-                     check_no_acm_call, check_no_mutation, check_rc,
-                     check_secrets_masked, check_terminal, connections, logs,
-                     terminal_events, tokens_issued)
+                     check_no_acm_call, check_no_mutation, check_one_call,
+                     check_rc, check_request_sends,
+                     check_secrets_masked, check_terminal, connections, ctx,
+                     logs, req, terminal_events, tokens_issued)
 
 S = Suite("core")
 DOMAIN = "www.example.com"
 OTHER_REGION = "us-west-2"
-
-
-def ctx(run_id=RUN_ID, key="runId", entity=None, **extra):
-    c = {key: run_id}
-    if entity is not None:
-        c["entity"] = entity
-    c.update(extra)
-    return json.dumps(c)
 
 
 def entity_for(arn, with_arn_prop=True, title=DOMAIN):
@@ -42,14 +35,6 @@ def private_cert(w, region=OTHER_REGION, **kw):
     """A certificate RenewCertificate applies to (private, exported)."""
     return w.add_cert(region=region, domain=DOMAIN, type="PRIVATE", exported=True,
                       status="ISSUED", **kw)
-
-
-def one_call(t, w, op, r):
-    calls = w.acm_calls(op)
-    if not t.eq(len(calls), 1, f"exactly one {op} call"):
-        t.diag(r.describe())
-        return None
-    return calls[0]
 
 
 def check_start_log(t, w, op, region, run_id=RUN_ID):
@@ -83,7 +68,7 @@ def request_as_action(t, w):
     t.eq({next((v for k, v in c["headers"].items() if k.lower() == "user-agent"), None)
           for c in w.acm_calls()}, {ua},
          "every ACM request says User-Agent: " + ua)
-    c = one_call(t, w, "RequestCertificate", r)
+    c = check_one_call(t, w, "RequestCertificate", r)
     if c:
         p = c["params"]
         t.eq(p.get("DomainName"), DOMAIN, "DomainName sent exactly")
@@ -132,8 +117,7 @@ def request_as_action(t, w):
 @S.test
 def request_masks_before_anything_else(t, w):
     w.add_run(RUN_ID)
-    r = w.run("request", inputs={"domain_name": DOMAIN, "aws_region": REGION,
-                                 "port_context": ctx()}, merge=True)
+    r = req(w, merge=True)
     check_rc(t, r, 0)
     lines = [ln for ln in r.merged.split("\n") if ln.strip()]
     first_other = next((i for i, ln in enumerate(lines)
@@ -153,7 +137,7 @@ def request_as_cli(t, w):
               inputs={"domain_name": DOMAIN, "validation_method": "DNS",
                       "region": REGION, "run_id": RUN_ID})
     check_rc(t, r, 0)
-    c = one_call(t, w, "RequestCertificate", r)
+    c = check_one_call(t, w, "RequestCertificate", r)
     if c:
         t.eq(c["params"].get("DomainName"), DOMAIN, "DomainName")
         t.eq(c["region"], REGION, "region from --region")
@@ -169,10 +153,9 @@ def request_as_cli(t, w):
 @S.test(https=False)
 def request_over_plain_http(t, w):
     w.add_run(RUN_ID)
-    r = w.run("request", inputs={"domain_name": DOMAIN, "aws_region": REGION,
-                                 "port_context": ctx()})
+    r = req(w)
     check_rc(t, r, 0)
-    one_call(t, w, "RequestCertificate", r)
+    check_one_call(t, w, "RequestCertificate", r)
     check_terminal(t, w, "SUCCESS", r=r)
 
 
@@ -180,8 +163,7 @@ def request_over_plain_http(t, w):
 def tls_is_verified(t, w):
     """Without the test CA the fakes' certificates are not trusted."""
     w.add_run(RUN_ID)
-    r = w.run("request", inputs={"domain_name": DOMAIN, "aws_region": REGION,
-                                 "port_context": ctx()}, env={"SSL_CERT_FILE": None})
+    r = req(w, env={"SSL_CERT_FILE": None})
     t.ok(r.rc != 0, "fails when the server certificate cannot be verified", r.describe())
     check_no_mutation(t, w, r)
     t.eq(tokens_issued(w) or 0, 0, "no token obtained over an unverified connection")
@@ -194,7 +176,7 @@ def aws_ca_bundle_for_acm(t, w):
               port_creds=False, env={"SSL_CERT_FILE": None,
                                      "AWS_CA_BUNDLE": w.suite.ca_pem})
     check_rc(t, r, 0, "ACM verified with AWS_CA_BUNDLE alone")
-    one_call(t, w, "RequestCertificate", r)
+    check_one_call(t, w, "RequestCertificate", r)
     r = w.run("request", inputs={"domain_name": DOMAIN, "aws_region": REGION},
               port_creds=False, env={"AWS_CA_BUNDLE": w.suite.pki["other_ca"]})
     t.ok(r.rc != 0, "AWS_CA_BUNDLE wins over SSL_CERT_FILE for ACM (wrong CA: refused)",
@@ -229,7 +211,7 @@ def renew_as_action_uses_arn_region(t, w):
     r = w.run("renew", inputs={"aws_region": REGION,
                                "port_context": ctx(entity=entity_for(arn))})
     check_rc(t, r, 0)
-    c = one_call(t, w, "RenewCertificate", r)
+    c = check_one_call(t, w, "RenewCertificate", r)
     if c:
         t.eq(c["params"], {"CertificateArn": arn}, "RenewCertificate params exactly")
         t.eq(c["region"], OTHER_REGION, "signed for the ARN's region, not the runner's")
@@ -250,7 +232,7 @@ def renew_as_cli(t, w):
     r = w.run("renew", actions=False, port_creds=False,
               inputs={"certificate_arn": arn})
     check_rc(t, r, 0)
-    c = one_call(t, w, "RenewCertificate", r)
+    c = check_one_call(t, w, "RenewCertificate", r)
     if c:
         t.eq(c["region"], OTHER_REGION, "region from the ARN")
     t.contains(r.stdout, arn, "stdout names the certificate")
@@ -265,7 +247,7 @@ def delete_as_action(t, w):
     w.add_run(RUN_ID)
     r = w.run("delete", inputs={"port_context": ctx(entity=entity_for(arn))})
     check_rc(t, r, 0)
-    c = one_call(t, w, "DeleteCertificate", r)
+    c = check_one_call(t, w, "DeleteCertificate", r)
     if c:
         t.eq(c["params"], {"CertificateArn": arn}, "DeleteCertificate params exactly")
         t.eq(c["region"], OTHER_REGION, "signed for the ARN's region")
@@ -286,7 +268,7 @@ def delete_as_cli(t, w):
     w.add_run(RUN_ID)
     r = w.run("delete", actions=False, inputs={"certificate_arn": arn, "run_id": RUN_ID})
     check_rc(t, r, 0)
-    one_call(t, w, "DeleteCertificate", r)
+    check_one_call(t, w, "DeleteCertificate", r)
     t.contains(r.stdout, arn, "stdout names the certificate")
     check_terminal(t, w, "SUCCESS", r=r, link=False)
 
@@ -318,12 +300,9 @@ def without_port_is_plain_acm_tool(t, w):
 
 @S.test
 def precedence_flag_over_input(t, w):
-    r = w.run("request", inputs={"domain_name": "input.example.com", "aws_region": REGION},
-              args=["--domain-name", "flag.example.com"], port_creds=False)
-    check_rc(t, r, 0)
-    c = one_call(t, w, "RequestCertificate", r)
-    if c:
-        t.eq(c["params"].get("DomainName"), "flag.example.com", "flag beats INPUT_DOMAIN_NAME")
+    check_request_sends(t, w, {"domain_name": "input.example.com"}, "DomainName",
+                        "flag.example.com", "flag beats INPUT_DOMAIN_NAME",
+                        args=["--domain-name", "flag.example.com"])
 
 
 @S.test
@@ -374,12 +353,8 @@ def no_region_is_bad_config(t, w):
 
 @S.test
 def empty_validation_method_is_dns(t, w):
-    r = w.run("request", inputs={"domain_name": DOMAIN, "aws_region": REGION,
-                                 "validation_method": ""}, port_creds=False)
-    check_rc(t, r, 0)
-    c = one_call(t, w, "RequestCertificate", r)
-    if c:
-        t.eq(c["params"].get("ValidationMethod"), "DNS", "empty input means the default DNS")
+    check_request_sends(t, w, {"domain_name": DOMAIN, "validation_method": ""},
+                        "ValidationMethod", "DNS", "empty input means the default DNS")
 
 
 @S.test
@@ -428,7 +403,7 @@ def session_token(t, w):
     r = w.run("request", inputs={"domain_name": DOMAIN, "aws_region": REGION},
               port_creds=False)
     check_rc(t, r, 0, "session token accepted")
-    c = one_call(t, w, "RequestCertificate", r)
+    c = check_one_call(t, w, "RequestCertificate", r)
     if c:
         t.eq(w.header(c, "X-Amz-Security-Token"), w.session_token,
              "X-Amz-Security-Token sent")
@@ -607,8 +582,7 @@ def invalid_arn_shape_rejected_locally(t, w):
 def unknown_run_id_changes_nothing(t, w):
     # No add_run: Port answers 404 for the run, which is a Port
     # misconfiguration like wrong credentials: stop before AWS.
-    r = w.run("request", inputs={"domain_name": DOMAIN, "aws_region": REGION,
-                                 "port_context": ctx()})
+    r = req(w)
     check_rc(t, r, 2)
     check_no_acm_call(t, w, r)
     t.contains(r.stderr, RUN_ID, "the message names the run id")
@@ -629,8 +603,7 @@ def limit_exceeded_not_retried(t, w):
     w.add_run(RUN_ID)
     w.acm_fault("RequestCertificate", "LimitExceededException",
                 "An ACM quota has been exceeded", times=None)
-    r = w.run("request", inputs={"domain_name": DOMAIN, "aws_region": REGION,
-                                 "port_context": ctx()})
+    r = req(w)
     check_rc(t, r, 1)
     t.eq(len(w.acm_calls("RequestCertificate")), 1, "LimitExceededException is not retried")
     check_terminal(t, w, "FAILURE", summary_res=[r"quota|limit"], r=r)
@@ -701,8 +674,7 @@ def workflow_command_injection(t, w):
     w.reset_run(RUN_ID)
     w.acm_fault("RequestCertificate", "InvalidParameterException",
                 "bad\n::warning::pwned\r\n::add-mask::pwned", times=None)
-    r = w.run("request", inputs={"domain_name": DOMAIN, "aws_region": REGION,
-                                 "port_context": ctx()})
+    r = req(w)
     check_rc(t, r, 1, "ACM error: exit 1")
     t.eq(injected(r), [], "no workflow command injected via ACM's error message")
     t.ok(r.errors and any("pwned" in m for m in r.errors),
@@ -758,8 +730,7 @@ def terminal_patch_422_is_a_warning(t, w):
             run["status"] = "SUCCESS"
         return out
     w.acm._op_RequestCertificate = request_and_end_run
-    r = w.run("request", inputs={"domain_name": DOMAIN, "aws_region": REGION,
-                                 "port_context": ctx()})
+    r = req(w)
     t.ok(r.rc in (0,), "exit 0: a run that already ended is a warning", r.describe())
     t.ok(r.warnings, "::warning:: about the ended run", r.stdout)
     t.eq(len(w.acm_calls("RequestCertificate")), 1, "the request was made")
@@ -775,8 +746,7 @@ def port_unreachable_after_acm(t, w):
     w.port_fault("log", "reset", times=None)
     w.port_fault("patch", "reset", times=None)
     w.port_fault("entity", "reset", times=None)
-    r = w.run("request", inputs={"domain_name": DOMAIN, "aws_region": REGION,
-                                 "port_context": ctx()}, timeout=120)
+    r = req(w, timeout=120)
     check_rc(t, r, 3)
     t.eq(len(w.acm_calls("RequestCertificate")), 1, "the request was made once")
     arn = (w.acm_arns() or ["?"])[0]
@@ -788,8 +758,7 @@ def port_unreachable_after_acm(t, w):
 def port_500_on_terminal_is_exit_3(t, w):
     w.add_run(RUN_ID)
     w.port_fault("patch", "status", status=500, times=None)
-    r = w.run("request", inputs={"domain_name": DOMAIN, "aws_region": REGION,
-                                 "port_context": ctx()}, timeout=120)
+    r = req(w, timeout=120)
     check_rc(t, r, 3)
     t.ok(r.outputs.get("certificate_arn", "").startswith("arn:"), "outputs written")
 
@@ -826,8 +795,7 @@ def port_refresh_with_no_token_is_not_a_success(t, w):
 def port_auth_before_acm(t, w):
     w.add_run(RUN_ID)
     w.port_fault("token", "status", status=503, times=None)
-    r = w.run("request", inputs={"domain_name": DOMAIN, "aws_region": REGION,
-                                 "port_context": ctx()}, timeout=120)
+    r = req(w, timeout=120)
     t.ok(r.rc == 3, "Port unavailable at the start: exit 3 (a Port fault, not bad input)",
          r.describe())
     check_no_acm_call(t, w, r, "no ACM call when Port cannot be reached first")

@@ -17,8 +17,6 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from harness import (ACCOUNT, AWS_KEY_ID, AWS_SECRET, REGION, RUN_ID,  # noqa: E402
                      Suite, check_rc, check_terminal, log_text)
-
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from fakes.fake_dns import FakeDNS  # noqa: E402
 from fakes.fake_route53 import FakeRoute53  # noqa: E402
 
@@ -36,39 +34,51 @@ def ctx():
 def dns_world(w, resolver=False, route53=None):
     """A fake DNS beside the World's fakes; the fake ACM validates through
     it, so ACM and port-acm see the same public DNS."""
-    dns = FakeDNS(resolver=resolver, route53=route53)
-    dns.start()
+    dns = w.start_fake(FakeDNS(resolver=resolver, route53=route53))
     w.acm.dns = dns
-    orig = w.close
-
-    def close():
-        dns.stop()
-        orig()
-    w.close = close
     return dns
 
 
 def r53_world(w, delegated=True):
     r53 = FakeRoute53(credentials={AWS_KEY_ID: (AWS_SECRET, None)}, **S.tls_kwargs())
     zid = r53.add_zone("example.com", delegated=delegated)
-    url = r53.start()
-    orig = w.close
-
-    def close():
-        r53.stop()
-        orig()
-    w.close = close
-    return r53, zid, url
+    w.start_fake(r53)
+    return r53, zid, r53.url
 
 
-def request(w, dns, r53_url, inputs=None, **kw):
+def renew_world(w, **cert):
+    """A run, the blueprint, public DNS serving example.com, and one
+    certificate for DOMAIN (add_cert's fields): (dns, arn, its record)."""
+    w.add_run(RUN_ID)
+    w.add_blueprint(BP)
+    dns = dns_world(w)
+    dns.add_zone("example.com")
+    arn = w.add_cert(domain=DOMAIN, **cert)
+    return dns, arn, w.acm_record(arn, DOMAIN)
+
+
+def delegated_elsewhere(w):
+    """A run, the blueprint, a Route 53 zone for example.com that public
+    DNS (a resolver from com down) does not delegate to: (r53, its zone
+    id, its URL, dns)."""
+    w.add_run(RUN_ID)
+    w.add_blueprint(BP)
+    r53, zid, url = r53_world(w, delegated=False)
+    dns = dns_world(w, resolver=True, route53=r53)
+    dns.add_zone("com", ns=("a.gtld-servers.net.",))
+    dns.delegate("example.com", OTHER_NS)
+    return r53, zid, url, dns
+
+
+def request(w, dns, r53_url, inputs=None, env=None, timeout=150):
     i = {"domain_name": DOMAIN, "aws_region": REGION, "port_context": ctx(),
          "dns_validation": "route53", "wait_for_issuance": "true",
          "timeout_minutes": "1"}
     i.update(inputs or {})
-    return w.run("request", inputs=i, env={
-        "AWS_ENDPOINT_URL_ROUTE_53": r53_url,
-        "PORT_ACM_DNS_SERVER": f"127.0.0.1:{dns.port}"}, timeout=150, **kw)
+    e = {"AWS_ENDPOINT_URL_ROUTE_53": r53_url,
+         "PORT_ACM_DNS_SERVER": f"127.0.0.1:{dns.port}"}
+    e.update(env or {})
+    return w.run("request", inputs=i, env=e, timeout=timeout)
 
 
 def renew(w, dns_server, arn):
@@ -110,12 +120,7 @@ def closed_udp_port():
 @S.test
 def cname_missing(t, w):
     """VALIDATION_TIMED_OUT seen on renew; the record is not in DNS."""
-    w.add_run(RUN_ID)
-    w.add_blueprint(BP)
-    dns = dns_world(w)
-    dns.add_zone("example.com")
-    arn = w.add_cert(domain=DOMAIN, status="VALIDATION_TIMED_OUT")
-    rec = w.acm_record(arn, DOMAIN)
+    dns, arn, rec = renew_world(w, status="VALIDATION_TIMED_OUT")
     r = renew(w, f"127.0.0.1:{dns.port}", arn)
     check_rc(t, r, 1, "exit 1: ACM cannot renew it (the doctor adds no failure)")
     lines = doctor_lines(w)
@@ -138,12 +143,7 @@ def cname_missing(t, w):
 
 @S.test
 def cname_wrong_value(t, w):
-    w.add_run(RUN_ID)
-    w.add_blueprint(BP)
-    dns = dns_world(w)
-    dns.add_zone("example.com")
-    arn = w.add_cert(domain=DOMAIN, status="FAILED", failure_reason="OTHER")
-    rec = w.acm_record(arn, DOMAIN)
+    dns, arn, rec = renew_world(w, status="FAILED", failure_reason="OTHER")
     dns.add(rec["Name"], "CNAME", "_stale.acm-validations.aws.")
     r = renew(w, f"127.0.0.1:{dns.port}", arn)
     check_rc(t, r, 1)
@@ -199,12 +199,7 @@ def dns_right_pending_at_timeout(t, w):
 def zone_not_delegated(t, w):
     """The Route 53 zone is not the one the parent delegates to: its
     records are invisible, ACM never sees them."""
-    w.add_run(RUN_ID)
-    w.add_blueprint(BP)
-    r53, zid, url = r53_world(w, delegated=False)
-    dns = dns_world(w, resolver=True, route53=r53)
-    dns.add_zone("com", ns=("a.gtld-servers.net.",))
-    dns.delegate("example.com", OTHER_NS)
+    r53, zid, url, dns = delegated_elsewhere(w)
     r = request(w, dns, url)
     check_rc(t, r, 0)
     arn = w.acm_arns()[0]
@@ -228,19 +223,9 @@ def pending_at_run_deadline(t, w):
     """The wait ends at the run's deadline, not timeout_minutes: the
     doctor still runs, within the time kept for the final report, and
     the run still ends in time."""
-    w.add_run(RUN_ID)
-    w.add_blueprint(BP)
-    r53, zid, url = r53_world(w, delegated=False)
-    dns = dns_world(w, resolver=True, route53=r53)
-    dns.add_zone("com", ns=("a.gtld-servers.net.",))
-    dns.delegate("example.com", OTHER_NS)
-    r = w.run("request", inputs={
-        "domain_name": DOMAIN, "aws_region": REGION, "port_context": ctx(),
-        "dns_validation": "route53", "wait_for_issuance": "true",
-        "timeout_minutes": "30"}, env={
-        "AWS_ENDPOINT_URL_ROUTE_53": url,
-        "PORT_ACM_DNS_SERVER": f"127.0.0.1:{dns.port}",
-        "PORT_ACM_DEADLINE_SECONDS": "30"}, timeout=90)
+    r53, zid, url, dns = delegated_elsewhere(w)
+    r = request(w, dns, url, inputs={"timeout_minutes": "30"},
+                env={"PORT_ACM_DEADLINE_SECONDS": "30"}, timeout=90)
     check_rc(t, r, 0)
     t.ok(r.elapsed < 30, "the run ended within its 30 s deadline", r.elapsed)
     text = "\n".join(doctor_lines(w))
@@ -281,12 +266,7 @@ def caa_blocks_amazon(t, w):
 
 @S.test
 def caa_allowing_amazon_does_not_block(t, w):
-    w.add_run(RUN_ID)
-    w.add_blueprint(BP)
-    dns = dns_world(w)
-    dns.add_zone("example.com")
-    arn = w.add_cert(domain=DOMAIN, status="VALIDATION_TIMED_OUT")
-    rec = w.acm_record(arn, DOMAIN)
+    dns, arn, rec = renew_world(w, status="VALIDATION_TIMED_OUT")
     dns.add(rec["Name"], "CNAME", rec["Value"])
     dns.add("example.com", "CAA", ['0 issue "letsencrypt.org"',
                                    '0 issue "amazontrust.com; cansignhttpexchanges=no"',

@@ -11,37 +11,12 @@ import urllib.parse
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from harness import (ACCOUNT, REGION, RUN_ID, Suite, cert_arn,  # noqa: E402
-                     check_no_acm_call, check_no_mutation, check_rc, check_terminal,
-                     log_text, terminal_events)
+                     check_no_acm_call, check_no_mutation, check_one_call, check_rc,
+                     check_request_sends, check_terminal, ctx, entity_for,
+                     log_text, req, terminal_events)
 
 S = Suite("lifecycle")
 DOMAIN = "www.example.com"
-
-
-def ctx(run_id=RUN_ID, entity=None):
-    c = {"runId": run_id}
-    if entity is not None:
-        c["entity"] = entity
-    return json.dumps(c)
-
-
-def entity_for(arn, title=DOMAIN):
-    return {"identifier": arn, "title": title, "blueprint": "acmCertificate",
-            "properties": {"arn": arn}, "relations": {"account": ACCOUNT}}
-
-
-def req(w, inputs=None, **kw):
-    i = {"domain_name": DOMAIN, "aws_region": REGION, "port_context": ctx()}
-    i.update(inputs or {})
-    return w.run("request", inputs=i, **kw)
-
-
-def one(t, w, op, r):
-    calls = w.acm_calls(op)
-    if not t.eq(len(calls), 1, f"exactly one {op} call"):
-        t.diag(r.describe())
-        return None
-    return calls[0]
 
 
 def kinds(evs):
@@ -71,12 +46,8 @@ def idempotent_rerun_same_arn(t, w):
 
 @S.test
 def explicit_idempotency_token(t, w):
-    r = w.run("request", inputs={"domain_name": DOMAIN, "aws_region": REGION,
-                                 "idempotency_token": "my_token_01"}, port_creds=False)
-    check_rc(t, r, 0)
-    c = one(t, w, "RequestCertificate", r)
-    if c:
-        t.eq(c["params"].get("IdempotencyToken"), "my_token_01", "token sent exactly")
+    check_request_sends(t, w, {"domain_name": DOMAIN, "idempotency_token": "my_token_01"},
+                        "IdempotencyToken", "my_token_01", "token sent exactly")
     r = w.run("request", actions=False, port_creds=False,
               inputs={"domain_name": DOMAIN, "region": REGION,
                       "idempotency_token": "my_token_01"})
@@ -136,7 +107,7 @@ def wildcard_and_apex_listed_once(t, w):
     w.add_run(RUN_ID)
     r = req(w, {"domain_name": "*.example.com", "subject_alternative_names": "example.com"})
     check_rc(t, r, 0)
-    c = one(t, w, "RequestCertificate", r)
+    c = check_one_call(t, w, "RequestCertificate", r)
     if c:
         t.eq(c["params"].get("DomainName"), "*.example.com", "DomainName wildcard")
         sans = set(c["params"].get("SubjectAlternativeNames") or [])
@@ -160,7 +131,7 @@ def email_validation_says_where_mail_goes(t, w):
     w.add_run(RUN_ID)
     r = req(w, {"validation_method": "EMAIL"})
     check_rc(t, r, 0)
-    c = one(t, w, "RequestCertificate", r)
+    c = check_one_call(t, w, "RequestCertificate", r)
     if c:
         t.eq(c["params"].get("ValidationMethod"), "EMAIL", "ValidationMethod EMAIL")
     term = check_terminal(t, w, "SUCCESS", r=r)
@@ -184,7 +155,7 @@ def request_options_reach_acm_exactly(t, w):
                 "tags": "team=platform,env=prod\ncost-center=42",
                 "certificate_authority_arn": pca})
     check_rc(t, r, 0)
-    c = one(t, w, "RequestCertificate", r)
+    c = check_one_call(t, w, "RequestCertificate", r)
     if c:
         p = c["params"]
         sans = p.get("SubjectAlternativeNames") or []
@@ -206,12 +177,8 @@ def request_options_reach_acm_exactly(t, w):
 
 @S.test
 def export_option(t, w):
-    r = w.run("request", inputs={"domain_name": DOMAIN, "aws_region": REGION,
-                                 "export": "ENABLED"}, port_creds=False)
-    check_rc(t, r, 0)
-    c = one(t, w, "RequestCertificate", r)
-    if c:
-        t.eq(c["params"].get("Options"), {"Export": "ENABLED"}, "Options exactly {Export}")
+    check_request_sends(t, w, {"domain_name": DOMAIN, "export": "ENABLED"},
+                        "Options", {"Export": "ENABLED"}, "Options exactly {Export}")
     r = w.run("request", actions=False, port_creds=False,
               inputs={"domain_name": "cli.example.com", "region": REGION,
                       "export": "DISABLED", "key_algorithm": "EC_secp384r1",
@@ -342,7 +309,7 @@ def renew_private(t, w):
     w.add_run(RUN_ID)
     r = renew(w, arn)
     check_rc(t, r, 0)
-    c = one(t, w, "RenewCertificate", r)
+    c = check_one_call(t, w, "RenewCertificate", r)
     if c:
         t.eq(c["params"], {"CertificateArn": arn}, "RenewCertificate params")
     first = w.acm_calls()[0]["op"] if w.acm_calls() else None
@@ -358,7 +325,7 @@ def renew_exported_public(t, w):
     w.add_run(RUN_ID)
     r = renew(w, arn)
     check_rc(t, r, 0)
-    one(t, w, "RenewCertificate", r)
+    check_one_call(t, w, "RenewCertificate", r)
     check_terminal(t, w, "SUCCESS", r=r)
 
 

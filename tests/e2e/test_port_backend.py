@@ -40,6 +40,19 @@ def first_get_before_writes(t, w):
          "the run is read (GET) before anything is written to it", kinds)
 
 
+def ocean_id_kept(t, w, no_id_sent):
+    """The run read first, no PATCH carrying externalRunId (no_id_sent:
+    the check's words), the backend's id intact: returns the run as Port
+    holds it (a copy)."""
+    first_get_before_writes(t, w)
+    sent = [p["body"] for p in patches(w)]
+    t.ok(sent and all("externalRunId" not in b for b in sent), no_id_sent, sent)
+    with w.port.lock:
+        run = dict(w.port.runs[RUN_ID])
+    t.eq(run["externalRunId"], OCEAN_ID, "the backend's externalRunId is intact")
+    return run
+
+
 @S.test
 def defect_21_run_read_with_version_v2(t, w):
     """defect 21: the Port run read. GET /v1/actions/runs/{id} carries
@@ -64,14 +77,7 @@ def ocean_external_run_id_never_overwritten(t, w):
                    installationId="github-ocean")
     r = run_request(w)
     check_rc(t, r, 0)
-    first_get_before_writes(t, w)
-    sent = [p["body"] for p in patches(w)]
-    t.ok(sent and all("externalRunId" not in b for b in sent),
-         "no PATCH carries externalRunId", sent)
-    with w.port.lock:
-        run = w.port.runs[RUN_ID]
-        t.eq(run["externalRunId"], OCEAN_ID, "the backend's externalRunId is intact")
-        link = run["link"]
+    link = ocean_id_kept(t, w, "no PATCH carries externalRunId")["link"]
     t.ok(isinstance(link, list) and link and link[0] == OCEAN_LINK,
          "the backend's link stays first", link)
     t.ok(isinstance(link, list) and GH_RUN_URL in link, "our job link is there too", link)
@@ -100,16 +106,10 @@ def bad_input_keeps_ocean_external_run_id(t, w):
     w.port.add_run(RUN_ID, externalRunId=OCEAN_ID, link=OCEAN_LINK)
     r = run_request(w, domain_name="not a domain")
     check_rc(t, r, 2)
-    first_get_before_writes(t, w)
-    sent = [p["body"] for p in patches(w)]
-    t.ok(sent and all("externalRunId" not in b for b in sent),
-         "the refusal's PATCH carries no externalRunId", sent)
-    with w.port.lock:
-        run = w.port.runs[RUN_ID]
-        t.eq(run["externalRunId"], OCEAN_ID, "the backend's externalRunId is intact")
-        t.eq(run["status"], "FAILURE", "the run ended FAILURE")
-        t.ok(isinstance(run["link"], list) and run["link"][0] == OCEAN_LINK,
-             "the backend's link stays first", run["link"])
+    run = ocean_id_kept(t, w, "the refusal's PATCH carries no externalRunId")
+    t.eq(run["status"], "FAILURE", "the run ended FAILURE")
+    t.ok(isinstance(run["link"], list) and run["link"][0] == OCEAN_LINK,
+         "the backend's link stays first", run["link"])
 
 
 @S.test

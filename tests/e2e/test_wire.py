@@ -9,30 +9,11 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from harness import (ACCOUNT, REGION, RUN_ID, TIME_SCALE, Suite,  # noqa: E402
-                     check_rc, check_terminal, log_text)
+from harness import (REGION, RUN_ID, TIME_SCALE, Suite,  # noqa: E402
+                     check_rc, check_terminal, ctx, entity_for, log_text, req)
 
 S = Suite("wire")
 DOMAIN = "www.example.com"
-
-
-def ctx(run_id=RUN_ID, entity=None, **extra):
-    c = {"runId": run_id}
-    if entity is not None:
-        c["entity"] = entity
-    c.update(extra)
-    return json.dumps(c)
-
-
-def entity_for(arn, identifier=None, blueprint="acmCertificate", title=DOMAIN):
-    return {"identifier": identifier or arn, "title": title, "blueprint": blueprint,
-            "properties": {"arn": arn}, "relations": {"account": ACCOUNT}}
-
-
-def req(w, inputs=None, **kw):
-    i = {"domain_name": DOMAIN, "aws_region": REGION, "port_context": ctx()}
-    i.update(inputs or {})
-    return w.run("request", inputs=i, **kw)
 
 
 def kinds(evs):
@@ -211,14 +192,20 @@ def in_progress_run_is_read_before_aws(t, w):
 
 # ------------------------------------ defect 5: a lost log line gates nothing
 
-@S.test
-def log_500_is_retried_and_gates_nothing(t, w):
+def request_with_log_500s(t, w, times):
+    """A request (exit 0) whose first `times` log line sends Port answers
+    500: (the run, the run's events, the log requests Port received)."""
     w.add_run(RUN_ID)
-    w.port_fault("log", "status", times=1, status=500)
+    w.port_fault("log", "status", times=times, status=500)
     r = req(w)
     check_rc(t, r, 0)
-    evs = w.port_events(RUN_ID)
-    sent = [q for q in w.port_requests() if q["route"] == "log"]
+    return (r, w.port_events(RUN_ID),
+            [q for q in w.port_requests() if q["route"] == "log"])
+
+
+@S.test
+def log_500_is_retried_and_gates_nothing(t, w):
+    r, evs, sent = request_with_log_500s(t, w, 1)
     t.ok(len(sent) >= 2 and sent[0]["raw"].get("fault") == "status" and
          not sent[1]["raw"].get("fault") and sent[0]["body"] == sent[1]["body"],
          "the log line was sent again after a 500",
@@ -232,12 +219,7 @@ def log_500_is_retried_and_gates_nothing(t, w):
 def lost_log_line_gates_nothing(t, w):
     """A log line Port never takes (every attempt 500) is a warning; the
     later lines, the link, the entity and the end still go out."""
-    w.add_run(RUN_ID)
-    w.port_fault("log", "status", times=4, status=500)
-    r = req(w)
-    check_rc(t, r, 0)
-    evs = w.port_events(RUN_ID)
-    sent = [q for q in w.port_requests() if q["route"] == "log"]
+    r, evs, sent = request_with_log_500s(t, w, 4)
     t.ok(len(sent) > 4 and all(q["raw"].get("fault") for q in sent[:4]),
          "the first line was tried 4 times", [q["raw"].get("fault") for q in sent])
     ok_logs = [e for e in evs if e["kind"] == "log" and e["status"] < 300]

@@ -25,16 +25,9 @@ MissingAuthenticationTokenException.
 """
 
 import json
-import os
-import sys
 import uuid
 
-if __package__ in (None, ""):
-    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(
-        os.path.abspath(__file__)))))
-    from tests.fakes.common import FakeServer, Response  # noqa: E402
-else:
-    from .common import FakeServer, Response
+from .common import FakeServer, Response
 
 
 def access_key_of(req):

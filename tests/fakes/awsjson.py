@@ -22,12 +22,11 @@ is checked against the operation's output shape before it is sent, so a
 fake cannot answer with a member, type or enum value the model lacks.
 """
 
+import argparse
 import datetime
 import hashlib
 import json
-import os
 import re
-import sys
 import threading
 import time
 import traceback
@@ -41,16 +40,9 @@ import botocore.loaders
 import botocore.model
 import botocore.validate
 
-if __package__ in (None, ""):
-    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(
-        os.path.abspath(__file__)))))
-    from tests.fakes import sigv4_check  # noqa: E402
-    from tests.fakes.common import FakeServer, Response, MODELS_DIR  # noqa: E402
-    from tests.fakes.fake_acm import _constraint_errors  # noqa: E402
-else:
-    from . import sigv4_check
-    from .common import FakeServer, Response, MODELS_DIR
-    from .fake_acm import _constraint_errors
+from . import awscli, sigv4_check
+from .common import FakeServer, Response, MODELS_DIR
+from .fake_acm import _constraint_errors
 
 SIGV4_FORMAT = "%Y%m%dT%H%M%SZ"
 
@@ -170,10 +162,7 @@ def multi_account_sts(registry, chain=True, base_account=None, **kw):
     (in base_account, default: the registry's default account).
 
     It also answers GetCallerIdentity (see MultiAccountSTS)."""
-    if __package__ in (None, ""):
-        from tests.fakes import fake_sts as sts_mod
-    else:
-        from . import fake_sts as sts_mod
+    from . import fake_sts as sts_mod
     FakeSTS = sts_mod.FakeSTS
 
     class MultiAccountSTS(FakeSTS):
@@ -481,11 +470,10 @@ class JsonFake(FakeServer):
         if not auth:
             raise ApiError(403, "MissingAuthenticationTokenException",
                            "Missing Authentication Token")
-        if not auth.startswith("AWS4-HMAC-SHA256 "):
+        parts = sigv4_check.auth_parts(auth)
+        if parts is None:
             raise ApiError(400, "IncompleteSignatureException",
                            "Unsupported authorization type")
-        parts = dict(p.strip().partition("=")[::2]
-                     for p in auth[len("AWS4-HMAC-SHA256 "):].split(","))
         if not all(parts.get(k) for k in ("Credential", "SignedHeaders",
                                           "Signature")):
             raise ApiError(400, "IncompleteSignatureException",
@@ -536,38 +524,17 @@ class JsonFake(FakeServer):
                            "The security token included in the request is "
                            "invalid.")
         signed = parts["SignedHeaders"].split(";")
-        need = ["host", "x-amz-date"] + [
-            k.lower() for k, _ in req.header_items
-            if k.lower().startswith("x-amz-")]
-        for n in need:
-            if n not in signed:
-                raise ApiError(400, "IncompleteSignatureException",
-                               f"'{n}' must be a 'SignedHeader' in the AWS "
-                               "Authorization.")
-        for n in signed:
-            if not req.header_all(n):
-                raise ApiError(403, "InvalidSignatureException",
-                               f"Header '{n}' is listed in SignedHeaders but "
-                               "was not sent.")
-        sha = req.header("X-Amz-Content-SHA256")
-        if sha is not None and sha != hashlib.sha256(req.body).hexdigest():
-            raise ApiError(400, "InvalidSignatureException",
-                           "The provided 'x-amz-content-sha256' header does "
-                           "not match what was computed.")
+        bad = sigv4_check.header_problem(req, signed)
+        if bad:
+            raise ApiError(*bad)
         want, want_signed, cr, sts = sigv4_check.expected(
             req, signed, akid, secret, token, self.signing_name, sregion,
             amz_date)
         call["akid"], call["region"] = akid, sregion
         call["signed_headers"] = signed
         if parts["Signature"] != want or parts["SignedHeaders"] != want_signed:
-            raise ApiError(
-                403, "InvalidSignatureException",
-                "The request signature we calculated does not match the "
-                "signature you provided. Check your AWS Secret Access Key and "
-                "signing method. Consult the service documentation for "
-                f"details.\n\nThe Canonical String for this request should "
-                f"have been\n'{cr}'\n\nThe String-to-Sign should have been\n"
-                f"'{sts}'\n")
+            raise ApiError(403, "InvalidSignatureException",
+                           sigv4_check.mismatch_message(cr, sts))
         call["account"] = self.registry.account_of(akid)
 
     def _serve(self, req, op, call):
@@ -668,6 +635,35 @@ def read_token(token, scope):
         return None
 
 
+# --- standalone runs ---------------------------------------------------------
+
+def standalone_args(description, access_key, secret_key,
+                    account=DEFAULT_ACCOUNT, account_flag="--account"):
+    """The options every JSON fake's main() takes (its own follow): the
+    port, the one key it accepts and that key's account (a.account)."""
+    ap = argparse.ArgumentParser(description=description)
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument(account_flag, dest="account", default=account)
+    ap.add_argument("--access-key", default=access_key)
+    ap.add_argument("--secret-key", default=secret_key)
+    ap.add_argument("--verbose", action="store_true")
+    return ap
+
+
+def standalone_registry(a):
+    """A Registry of standalone_args' one key, in its account."""
+    reg = Registry(default_account=a.account)
+    reg.add(a.access_key, a.secret_key, account=a.account)
+    return reg
+
+
+def call_lines(fake):
+    """serve_standalone's report: a line a call the fake recorded."""
+    for c in fake.calls:
+        yield (f"{c['op']} {c['status']} {c['error'] or ''} "
+               f"account={c['account']}")
+
+
 # --- test client ---------------------------------------------------------------
 
 def signed_call(fake, op, body, key, secret, token=None, region="us-east-1",
@@ -678,7 +674,6 @@ def signed_call(fake, op, body, key, secret, token=None, region="us-east-1",
     refuse itself). body: dict or bytes; mutate(headers, body) -> body may
     spoil it after signing; ca: the CA to trust when the fake serves TLS.
     Returns (status, parsed body or raw, headers)."""
-    import http.client
     if isinstance(body, (dict, list)):
         body = json.dumps(body).encode()
     h = {}
@@ -702,20 +697,6 @@ def signed_call(fake, op, body, key, secret, token=None, region="us-east-1",
     out_h = dict(areq.headers.items())
     if mutate:
         body = mutate(out_h, body)
-    if fake.ssl_context is not None:
-        import ssl
-        conn = http.client.HTTPSConnection(
-            fake.host, fake.port, timeout=10,
-            context=ssl.create_default_context(cafile=ca))
-    else:
-        conn = http.client.HTTPConnection(fake.host, fake.port, timeout=10)
-    conn.request(method, path, body=body, headers=out_h)
-    r = conn.getresponse()
-    data = r.read()
-    rh = {k.lower(): v for k, v in r.getheaders()}
-    conn.close()
-    try:
-        parsed = json.loads(data) if data else None
-    except ValueError:
-        parsed = data
-    return r.status, parsed, rh
+    status, data, r = awscli.send(fake.url, method, path, body, out_h, ca)
+    return status, awscli.parse_json(data), {k.lower(): v
+                                             for k, v in r.getheaders()}

@@ -13,11 +13,13 @@ Faults (FakeServer.fault) are consumed first-in first-out per route name;
 "*" matches any route and is consulted after the route's own queue.
 """
 
+import functools
 import json
 import os
 import socket
 import ssl
 import struct
+import sys
 import threading
 import time
 import urllib.parse
@@ -361,6 +363,55 @@ def _header_list(h):
     if isinstance(h, dict):
         return list(h.items())
     return list(h)
+
+
+def once(fn):
+    """fn() made at the first call and kept (a service model): under a
+    lock, as a fake's threads may ask for it at the same time."""
+    lock = threading.Lock()
+    made = []
+
+    @functools.wraps(fn)
+    def get():
+        with lock:
+            if not made:
+                made.append(fn())
+            return made[0]
+    return get
+
+
+def take_queued(queues, name, at):
+    """The first entry queued for name, else for "*" (first in, first
+    out), with one of its uses taken: entry[at] counts the uses left, and
+    the entry leaves its queue with the last. None when nothing is
+    queued. The caller holds the fake's lock."""
+    for key in (name, "*"):
+        q = queues.get(key)
+        if q:
+            f = q[0]
+            f[at] -= 1
+            if f[at] <= 0:
+                q.pop(0)
+            return f
+    return None
+
+
+def serve_standalone(fake, report=None, file=None):
+    """A fake's standalone run (its main()): prints where it listens
+    (what start() returns; host:port for a (host, port) pair), serves
+    until Ctrl-C, stops, then prints the lines report(fake) yields (what
+    it was asked, e.g. one line a call) on `file` (stderr)."""
+    where = fake.start()
+    if isinstance(where, tuple):
+        where = "%s:%d" % where
+    print(where, flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    fake.stop()
+    for line in report(fake) if report else ():
+        print(line, file=file or sys.stderr, flush=True)
 
 
 class FakeServer:

@@ -33,22 +33,14 @@ Usage:
     reg = Registry(); reg.add(KEY, SECRET, account=A)
     acc = FakeAccount(registry=reg, management_account=M, members=[A, B])
     acc.set_region(A, "eu-south-1", "ENABLED")
-Standalone: python3 tests/fakes/fake_account.py --port 8445
+Standalone: python3 -m tests.fakes.fake_account --port 8445
 """
 
-import argparse
-import os
-import sys
-import threading
 
-if __package__ in (None, ""):
-    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(
-        os.path.abspath(__file__)))))
-    from tests.fakes.awsjson import (ApiError, JsonFake, Registry,  # noqa: E402
-                                     describe, page_token, read_token)
-else:
-    from .awsjson import (ApiError, JsonFake, Registry, describe, page_token,
-                          read_token)
+from .awsjson import (ApiError, JsonFake, Registry, call_lines,
+                      describe, page_token, read_token, standalone_args,
+                      standalone_registry)
+from .common import serve_standalone
 
 DEFAULT_ACCESS_KEY = "AKIDACCOUNTEXAMPLE01"
 DEFAULT_SECRET_KEY = "accountSecret/K7MDENG+bPxRfiCYEXAMPLEKEY"
@@ -187,29 +179,16 @@ class FakeAccount(JsonFake):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description="Fake AWS Account Management.")
-    ap.add_argument("--port", type=int, default=0)
-    ap.add_argument("--account", default=DEFAULT_ACCOUNT)
-    ap.add_argument("--access-key", default=DEFAULT_ACCESS_KEY)
-    ap.add_argument("--secret-key", default=DEFAULT_SECRET_KEY)
+    ap = standalone_args("Fake AWS Account Management.", DEFAULT_ACCESS_KEY,
+                         DEFAULT_SECRET_KEY, DEFAULT_ACCOUNT)
     ap.add_argument("--enable", action="append", default=[],
                     help="an opt-in region to mark ENABLED")
-    ap.add_argument("--verbose", action="store_true")
     a = ap.parse_args(argv)
-    reg = Registry(default_account=a.account)
-    reg.add(a.access_key, a.secret_key, account=a.account)
-    fake = FakeAccount(registry=reg, port=a.port, verbose=a.verbose)
+    fake = FakeAccount(registry=standalone_registry(a), port=a.port,
+                       verbose=a.verbose)
     for r in a.enable:
         fake.set_region(a.account, r, "ENABLED")
-    print(fake.start(), flush=True)
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
-    fake.stop()
-    for c in fake.calls:
-        print(f"{c['op']} {c['status']} {c['error'] or ''} "
-              f"account={c['account']}", file=sys.stderr)
+    serve_standalone(fake, call_lines)
 
 
 if __name__ == "__main__":

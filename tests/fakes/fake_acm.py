@@ -23,10 +23,7 @@ import copy
 import datetime
 import hashlib
 import json
-import os
 import re
-import sys
-import threading
 import time
 import unicodedata
 import uuid
@@ -35,14 +32,9 @@ import botocore.model
 import botocore.session
 import botocore.validate
 
-if __package__ in (None, ""):
-    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(
-        os.path.abspath(__file__)))))
-    from tests.fakes import sigv4_check  # noqa: E402
-    from tests.fakes.common import FakeServer, Response, MODELS_DIR  # noqa: E402
-else:
-    from . import sigv4_check
-    from .common import FakeServer, Response, MODELS_DIR
+from . import sigv4_check
+from .common import (FakeServer, Response, MODELS_DIR, once,
+                     serve_standalone)
 
 DEFAULT_ACCESS_KEY = "AKIDFAKEEXAMPLE00001"
 DEFAULT_SECRET_KEY = "fakeSecretKey/K7MDENG+bPxRfiCYEXAMPLEKEY"
@@ -117,16 +109,7 @@ def _patched_model():
     return botocore.model.ServiceModel(d, service_name="acm")
 
 
-_MODEL = None
-_MODEL_LOCK = threading.Lock()
-
-
-def service_model():
-    global _MODEL
-    with _MODEL_LOCK:
-        if _MODEL is None:
-            _MODEL = _patched_model()
-        return _MODEL
+service_model = once(_patched_model)
 
 
 def _class_predicate(body):
@@ -547,13 +530,10 @@ class FakeACM(FakeServer):
         if not auth:
             raise _ApiError(400, "MissingAuthenticationTokenException",
                             "Missing Authentication Token")
-        if not auth.startswith("AWS4-HMAC-SHA256 "):
+        parts = sigv4_check.auth_parts(auth)
+        if parts is None:
             raise _ApiError(400, "IncompleteSignatureException",
                             "Unsupported authorization type")
-        parts = {}
-        for item in auth[len("AWS4-HMAC-SHA256 "):].split(","):
-            k, _, v = item.strip().partition("=")
-            parts[k] = v
         missing = [k for k in ("Credential", "SignedHeaders", "Signature")
                    if not parts.get(k)]
         if missing:
@@ -624,36 +604,16 @@ class FakeACM(FakeServer):
         if token is None and sent_token is not None:
             raise _ApiError(403, "UnrecognizedClientException",
                             "The security token included in the request is invalid.")
-        required = ["host", "x-amz-date", "x-amz-target", "content-type"]
-        # IAM-SIG: every x-amz-* header sent must be signed.
-        required += [k.lower() for k, _ in req.header_items
-                     if k.lower().startswith("x-amz-")]
-        for name in required:
-            if name not in signed:
-                raise _ApiError(400, "IncompleteSignatureException",
-                                f"'{name}' must be a 'SignedHeader' in the AWS "
-                                "Authorization.")
-        for name in signed:
-            if not req.header_all(name):
-                raise _ApiError(403, "InvalidSignatureException",
-                                f"Header '{name}' is listed in SignedHeaders "
-                                "but was not sent.")
-        sha = req.header("X-Amz-Content-SHA256")
-        if sha is not None and sha != hashlib.sha256(req.body).hexdigest():
-            raise _ApiError(400, "InvalidSignatureException",
-                            "The provided 'x-amz-content-sha256' header does "
-                            "not match what was computed.")
+        bad = sigv4_check.header_problem(req, signed,
+                                         ("x-amz-target", "content-type"))
+        if bad:
+            raise _ApiError(*bad)
         want, want_signed, cr, sts = sigv4_check.expected(
             req, signed, akid, secret, token, "acm", sregion, amz_date)
         if (parts["Signature"] != want
                 or parts["SignedHeaders"] != want_signed):
-            raise _ApiError(
-                403, "InvalidSignatureException",
-                "The request signature we calculated does not match the "
-                "signature you provided. Check your AWS Secret Access Key and "
-                "signing method. Consult the service documentation for details."
-                f"\n\nThe Canonical String for this request should have been\n'{cr}'"
-                f"\n\nThe String-to-Sign should have been\n'{sts}'\n")
+            raise _ApiError(403, "InvalidSignatureException",
+                            sigv4_check.mismatch_message(cr, sts))
 
     def _serve(self, req, op, call, rid):
         if req.raw_path != "/" or req.raw_query:
@@ -1186,15 +1146,9 @@ def main(argv=None):
     fake = FakeACM(tls=tls, port=a.port, region=a.region, account=a.account,
                    credentials={a.access_key: (a.secret_key, a.session_token)},
                    verbose=a.verbose)
-    print(fake.start(), flush=True)
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
-    fake.stop()
-    for c in fake.calls:
-        print(f"{c['op']} {c['status']} {c['error'] or ''} "
-              f"sig={'ok' if c['signature_ok'] else 'BAD'}", file=sys.stderr)
+    serve_standalone(fake, lambda f: (
+        f"{c['op']} {c['status']} {c['error'] or ''} "
+        f"sig={'ok' if c['signature_ok'] else 'BAD'}" for c in f.calls))
 
 
 if __name__ == "__main__":

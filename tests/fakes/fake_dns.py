@@ -44,17 +44,24 @@ Usage:
     dns = FakeDNS(resolver=True); dns.add_zone("com")
     dns.delegate("example.com", ["ns-1.other-dns.net."])  # elsewhere
     host, port = dns.start()
-Standalone: python3 tests/fakes/fake_dns.py --port 5353 --zone example.com
+Standalone: python3 -m tests.fakes.fake_dns --port 5353 --zone example.com
 """
 
 import argparse
+import os
 import socketserver
 import struct
+import sys
 import threading
 import time
 
 from dnslib import (CLASS, DNSError, DNSHeader, DNSRecord, EDNS0, OPCODE,
                     QTYPE, RCODE, RR)
+
+if __package__ in (None, ""):  # run as a script, as tests/unit/test_dns.c does
+    sys.path.insert(0, os.path.abspath(os.path.join(__file__, "../../..")))
+    __package__ = "tests.fakes"  # noqa: A001
+from .common import serve_standalone, take_queued  # noqa: E402
 
 MAX_UDP = 512       # RFC 1035 §4.2.1 without EDNS
 MAX_EDNS = 1232     # the DNS flag day 2020 payload size
@@ -352,15 +359,7 @@ class FakeDNS:
     # --- the wire ------------------------------------------------------------------
     def _take_fault(self, name):
         with self.lock:
-            for key in (name, "*"):
-                q = self._faults.get(key)
-                if q:
-                    f = q[0]
-                    f[1] -= 1
-                    if f[1] <= 0:
-                        q.pop(0)
-                    return f
-        return None
+            return take_queued(self._faults, name, 1)
 
     def _answer(self, data, transport, peer):
         rec = {"transport": transport, "peer": peer, "time": time.time(),
@@ -457,16 +456,9 @@ def main(argv=None):
     for r in a.record:
         name, rtype, value = r.split(None, 2)
         dns.add(name, rtype, value)
-    host, port = dns.start()
-    print(f"{host}:{port}", flush=True)
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
-    dns.stop()
-    for q in dns.queries:
-        print(f"{q['transport']} {q['qname']} {q['qtype']} {q['rcode']}",
-              flush=True)
+    serve_standalone(dns, lambda d: (
+        f"{q['transport']} {q['qname']} {q['qtype']} {q['rcode']}"
+        for q in d.queries), file=sys.stdout)
 
 
 if __name__ == "__main__":

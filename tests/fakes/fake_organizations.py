@@ -41,23 +41,15 @@ Usage:
     org = FakeOrganizations(registry=reg, management_account=MGMT)
     org.generate(100)             # 100 member accounts, some SUSPENDED
     url = org.start()
-Standalone: python3 tests/fakes/fake_organizations.py --port 8444 --accounts 100
+Standalone: python3 -m tests.fakes.fake_organizations --port 8444 --accounts 100
 """
 
-import argparse
-import os
-import sys
-import threading
 import time
 
-if __package__ in (None, ""):
-    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(
-        os.path.abspath(__file__)))))
-    from tests.fakes.awsjson import (ApiError, JsonFake, Registry,  # noqa: E402
-                                     describe, page_token, read_token)
-else:
-    from .awsjson import (ApiError, JsonFake, Registry, describe, page_token,
-                          read_token)
+from .awsjson import (ApiError, JsonFake, Registry, call_lines,
+                      describe, page_token, read_token, standalone_args,
+                      standalone_registry)
+from .common import serve_standalone
 
 DEFAULT_ACCESS_KEY = "AKIDORGSMGMTEXAMPLE1"
 DEFAULT_SECRET_KEY = "orgsSecret/K7MDENG+bPxRfiCYEXAMPLEKEY"
@@ -248,28 +240,15 @@ class FakeOrganizations(JsonFake):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description="Fake AWS Organizations.")
-    ap.add_argument("--port", type=int, default=0)
+    ap = standalone_args("Fake AWS Organizations.", DEFAULT_ACCESS_KEY,
+                         DEFAULT_SECRET_KEY, MANAGEMENT_ACCOUNT,
+                         account_flag="--management-account")
     ap.add_argument("--accounts", type=int, default=100)
-    ap.add_argument("--management-account", default=MANAGEMENT_ACCOUNT)
-    ap.add_argument("--access-key", default=DEFAULT_ACCESS_KEY)
-    ap.add_argument("--secret-key", default=DEFAULT_SECRET_KEY)
-    ap.add_argument("--verbose", action="store_true")
     a = ap.parse_args(argv)
-    reg = Registry(default_account=a.management_account)
-    reg.add(a.access_key, a.secret_key, account=a.management_account)
-    fake = FakeOrganizations(registry=reg, port=a.port, verbose=a.verbose,
-                             management_account=a.management_account)
+    fake = FakeOrganizations(registry=standalone_registry(a), port=a.port,
+                             verbose=a.verbose, management_account=a.account)
     fake.generate(a.accounts)
-    print(fake.start(), flush=True)
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
-    fake.stop()
-    for c in fake.calls:
-        print(f"{c['op']} {c['status']} {c['error'] or ''} "
-              f"account={c['account']}", file=sys.stderr)
+    serve_standalone(fake, call_lines)
 
 
 if __name__ == "__main__":

@@ -37,7 +37,6 @@ import json
 import os
 import re
 import sys
-import threading
 import time
 import urllib.parse
 import uuid
@@ -46,16 +45,10 @@ import xml.etree.ElementTree as ET
 import botocore.model
 import botocore.validate
 
-if __package__ in (None, ""):
-    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(
-        os.path.abspath(__file__)))))
-    from tests.fakes import sigv4_check  # noqa: E402
-    from tests.fakes.common import FakeServer, Response  # noqa: E402
-    from tests.fakes.fake_acm import _constraint_errors  # noqa: E402
-else:
-    from . import sigv4_check
-    from .common import FakeServer, Response
-    from .fake_acm import _constraint_errors
+from . import sigv4_check
+from .common import (FakeServer, Response, once, serve_standalone,
+                     take_queued)
+from .fake_acm import _constraint_errors
 
 NS = "https://route53.amazonaws.com/doc/2013-04-01/"
 DEFAULT_ACCESS_KEY = "AKIDFAKEEXAMPLE00001"
@@ -91,22 +84,15 @@ def _models_dir():
         os.path.abspath(__file__))), "data", "botocore")
 
 
-_MODEL = None
-_MODEL_LOCK = threading.Lock()
-
-
+@once
 def service_model():
     """The Route 53 model from tests/data (1.43.67), not Debian's packaged
     1.29.27 copy: it is the contract the docs describe."""
-    global _MODEL
-    with _MODEL_LOCK:
-        if _MODEL is None:
-            path = os.path.join(_models_dir(), "route53", "2013-04-01",
-                                "service-2.json")
-            with open(path, encoding="utf-8") as f:
-                _MODEL = botocore.model.ServiceModel(json.load(f),
-                                                     service_name="route53")
-        return _MODEL
+    path = os.path.join(_models_dir(), "route53", "2013-04-01",
+                        "service-2.json")
+    with open(path, encoding="utf-8") as f:
+        return botocore.model.ServiceModel(json.load(f),
+                                           service_name="route53")
 
 
 def _uri_regex(template):
@@ -268,6 +254,25 @@ def norm(name):
 def escape_name(n):
     """How Route 53 returns names: * as \\052 (aws-route53.md §6)."""
     return n.replace("*", "\\052")
+
+
+def _page_size(p, cap):
+    """MaxItems as the service reads it (a string of digits, at least 1):
+    (the string, the page size it gives, at most cap, also the default)."""
+    maxitems = p.get("MaxItems", str(cap))
+    if not re.fullmatch(r"[0-9]+", maxitems) or int(maxitems) < 1:
+        raise _ApiError("InvalidInput", f"Invalid value for maxitems: "
+                        f"'{maxitems}'")
+    return maxitems, min(int(maxitems), cap)
+
+
+def _first_from(order, rank, key):
+    """Where a listing sorted by rank starts at key: the index of the
+    first item ranked at or after it (len(order) when none is)."""
+    for i, item in enumerate(order):
+        if rank(item) >= key:
+            return i
+    return len(order)
 
 
 def sort_key(n):
@@ -515,12 +520,9 @@ class FakeRoute53(FakeServer):
         if not auth:
             raise _ApiError("MissingAuthenticationToken",
                             "Missing Authentication Token", 403)
-        if not auth.startswith("AWS4-HMAC-SHA256 "):
+        parts = sigv4_check.auth_parts(auth)
+        if parts is None:
             raise _ApiError("IncompleteSignature", "Unsupported authorization type")
-        parts = {}
-        for item in auth[len("AWS4-HMAC-SHA256 "):].split(","):
-            k, _, v = item.strip().partition("=")
-            parts[k] = v
         for k in ("Credential", "SignedHeaders", "Signature"):
             if not parts.get(k):
                 raise _ApiError("IncompleteSignature",
@@ -583,13 +585,8 @@ class FakeRoute53(FakeServer):
             req, signed, akid, secret, token, "route53", sregion, amz_date)
         if (parts["Signature"] != want
                 or parts["SignedHeaders"] != want_signed):
-            raise _ApiError(
-                "SignatureDoesNotMatch",
-                "The request signature we calculated does not match the "
-                "signature you provided. Check your AWS Secret Access Key and "
-                "signing method. Consult the service documentation for details."
-                f"\n\nThe Canonical String for this request should have been\n'{cr}'"
-                f"\n\nThe String-to-Sign should have been\n'{sts}'\n", 403)
+            raise _ApiError("SignatureDoesNotMatch",
+                            sigv4_check.mismatch_message(cr, sts), 403)
 
     def _parse(self, req, op, labels):
         """URI labels + query + XML body -> params (botocore names)."""
@@ -667,15 +664,7 @@ class FakeRoute53(FakeServer):
 
     def _take_fail(self, op):
         with self.lock:
-            for key in (op, "*"):
-                q = self._fails.get(key)
-                if q:
-                    f = q[0]
-                    f[2] -= 1
-                    if f[2] <= 0:
-                        q.pop(0)
-                    return f
-        return None
+            return take_queued(self._fails, op, 2)
 
     # --- operations -------------------------------------------------------
     def _zone(self, zid):
@@ -696,25 +685,18 @@ class FakeRoute53(FakeServer):
         if hzid is not None and dns is None:
             raise _ApiError("InvalidInput", "The hosted zone ID can only be "
                             "specified together with a DNS name.")
-        maxitems = p.get("MaxItems", "100")
-        if not re.fullmatch(r"[0-9]+", maxitems) or int(maxitems) < 1:
-            raise _ApiError("InvalidInput", f"Invalid value for maxitems: "
-                            f"'{maxitems}'")
-        n = min(int(maxitems), 100)
-        order = sorted(self.zones.items(),
-                       key=lambda kv: (sort_key(kv[1]["Name"]), kv[0]))
+        maxitems, n = _page_size(p, 100)
+
+        def rank(kv):
+            return sort_key(kv[1]["Name"]), kv[0]
+        order = sorted(self.zones.items(), key=rank)
         start = 0
         if dns is not None:
             d = norm(dns)
             if d != "." and not DOMAIN_RE.fullmatch(d):
                 raise _ApiError("InvalidDomainName", f"{dns} is not a valid "
                                 "domain name.")
-            key = (sort_key(d), hzid or "")
-            start = len(order)
-            for i, (zid, z) in enumerate(order):
-                if (sort_key(z["Name"]), zid) >= key:
-                    start = i
-                    break
+            start = _first_from(order, rank, (sort_key(d), hzid or ""))
         page = order[start:start + n]
         out = {"HostedZones": [self._zone_out(zid, z) for zid, z in page],
                "IsTruncated": start + n < len(order), "MaxItems": maxitems}
@@ -833,21 +815,15 @@ class FakeRoute53(FakeServer):
         if "StartRecordType" in p and "StartRecordName" not in p:
             raise _ApiError("InvalidInput", "The record type can only be "
                             "specified together with a record name.")
-        maxitems = p.get("MaxItems", "300")
-        if not re.fullmatch(r"[0-9]+", maxitems) or int(maxitems) < 1:
-            raise _ApiError("InvalidInput", f"Invalid value for maxitems: "
-                            f"'{maxitems}'")
-        n = min(int(maxitems), 300)
-        order = sorted(z["_records"].values(),
-                       key=lambda r: (sort_key(r["Name"]), r["Type"]))
+        maxitems, n = _page_size(p, 300)
+
+        def rank(r):
+            return sort_key(r["Name"]), r["Type"]
+        order = sorted(z["_records"].values(), key=rank)
         start = 0
         if "StartRecordName" in p:
-            key = (sort_key(p["StartRecordName"]), p.get("StartRecordType", ""))
-            start = len(order)
-            for i, r in enumerate(order):
-                if (sort_key(r["Name"]), r["Type"]) >= key:
-                    start = i
-                    break
+            start = _first_from(order, rank, (sort_key(p["StartRecordName"]),
+                                              p.get("StartRecordType", "")))
         page = order[start:start + n]
         out = {"ResourceRecordSets": [dict(copy.deepcopy(r),
                                            Name=escape_name(r["Name"]))
@@ -899,12 +875,7 @@ def main(argv=None):
         priv = z.startswith("private:")
         zid = fake.add_zone(z[8:] if priv else z, private=priv)
         print(f"zone {zid} {z}", file=sys.stderr)
-    print(fake.start(), flush=True)
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
-    fake.stop()
+    serve_standalone(fake)
 
 
 if __name__ == "__main__":

@@ -26,8 +26,6 @@ import hashlib
 import json
 import os
 import secrets
-import sys
-import threading
 import time
 import urllib.parse
 import uuid
@@ -37,16 +35,9 @@ import botocore.loaders
 import botocore.model
 import botocore.validate
 
-if __package__ in (None, ""):
-    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(
-        os.path.abspath(__file__)))))
-    from tests.fakes import sigv4_check  # noqa: E402
-    from tests.fakes.common import FakeServer, Response  # noqa: E402
-    from tests.fakes.fake_acm import _constraint_errors  # noqa: E402
-else:
-    from . import sigv4_check
-    from .common import FakeServer, Response
-    from .fake_acm import _constraint_errors
+from . import sigv4_check
+from .common import FakeServer, Response, once
+from .fake_acm import _constraint_errors
 
 NS = "https://sts.amazonaws.com/doc/2011-06-15/"
 SIGV4_FORMAT = "%Y%m%dT%H%M%SZ"
@@ -60,21 +51,13 @@ def models_dir():
         os.path.abspath(__file__))), "data", "botocore")
 
 
-_MODEL = None
-_MODEL_LOCK = threading.Lock()
-
-
+@once
 def service_model():
     """STS's model from tests/data/botocore (loader first)."""
-    global _MODEL
-    with _MODEL_LOCK:
-        if _MODEL is None:
-            d = models_dir()
-            loader = botocore.loaders.Loader(extra_search_paths=[d])
-            data = loader.load_service_model("sts", "service-2",
-                                             api_version="2011-06-15")
-            _MODEL = botocore.model.ServiceModel(data, service_name="sts")
-        return _MODEL
+    loader = botocore.loaders.Loader(extra_search_paths=[models_dir()])
+    data = loader.load_service_model("sts", "service-2",
+                                     api_version="2011-06-15")
+    return botocore.model.ServiceModel(data, service_name="sts")
 
 
 def _iso(t):
@@ -99,12 +82,10 @@ def verify_sigv4(req, credentials, service, regions, max_skew=900, now=None):
     """Checks a SigV4 Authorization header; returns (akid, region) or
     raises _ApiError the way STS words it. credentials: akid ->
     (secret, token or None)."""
-    auth = req.header("Authorization") or ""
-    if not auth.startswith("AWS4-HMAC-SHA256 "):
+    parts = sigv4_check.auth_parts(req.header("Authorization") or "")
+    if parts is None:
         raise _ApiError(403, "MissingAuthenticationToken",
                         "Request is missing Authentication Token")
-    parts = dict(p.strip().partition("=")[::2]
-                 for p in auth[len("AWS4-HMAC-SHA256 "):].split(","))
     scope = parts.get("Credential", "").split("/")
     if len(scope) != 5 or not parts.get("SignedHeaders") \
             or not parts.get("Signature"):
@@ -146,11 +127,7 @@ def verify_sigv4(req, credentials, service, regions, max_skew=900, now=None):
         req, signed, akid, secret, token, service, sregion, amz_date)
     if parts["Signature"] != want or parts["SignedHeaders"] != want_signed:
         raise _ApiError(403, "SignatureDoesNotMatch",
-                        "The request signature we calculated does not match "
-                        "the signature you provided. Check your AWS Secret "
-                        "Access Key and signing method. Consult the service "
-                        "documentation for details.\n\nThe Canonical String "
-                        f"for this request should have been\n'{cr}'\n")
+                        sigv4_check.mismatch_message(cr))
     return akid, sregion
 
 

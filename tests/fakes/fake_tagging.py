@@ -43,27 +43,19 @@ Usage:
     tag = FakeTagging(registry=reg, region=("us-east-1", "eu-west-1"))
     tag.link_acm(acm)         # acm = FakeACM(credentials=reg, account=A)
     tag.add_resource("arn:aws:acm:us-east-1:A:certificate/...", {"env": "x"})
-Standalone: python3 tests/fakes/fake_tagging.py --port 8446
+Standalone: python3 -m tests.fakes.fake_tagging --port 8446
 """
 
-import argparse
 import collections
 import functools
 import json
-import os
 import re
-import sys
-import threading
 import time
 
-if __package__ in (None, ""):
-    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(
-        os.path.abspath(__file__)))))
-    from tests.fakes.awsjson import (ApiError, JsonFake, Registry,  # noqa: E402
-                                     describe, page_token, read_token)
-else:
-    from .awsjson import (ApiError, JsonFake, Registry, describe, page_token,
-                          read_token)
+from .awsjson import (ApiError, JsonFake, Registry, call_lines,
+                      describe, page_token, read_token, standalone_args,
+                      standalone_registry)
+from .common import serve_standalone
 
 DEFAULT_ACCESS_KEY = "AKIDTAGGINGEXAMPLE01"
 DEFAULT_SECRET_KEY = "taggingSecret/K7MDENG+bPxRfiCYEXAMPLEKEY"
@@ -285,34 +277,20 @@ class FakeTagging(JsonFake):
 
 
 def main(argv=None):
-    ap = argparse.ArgumentParser(description="Fake Resource Groups Tagging.")
-    ap.add_argument("--port", type=int, default=0)
+    ap = standalone_args("Fake Resource Groups Tagging.", DEFAULT_ACCESS_KEY,
+                         DEFAULT_SECRET_KEY, DEFAULT_ACCOUNT)
     ap.add_argument("--region", default="us-east-1")
-    ap.add_argument("--account", default=DEFAULT_ACCOUNT)
-    ap.add_argument("--access-key", default=DEFAULT_ACCESS_KEY)
-    ap.add_argument("--secret-key", default=DEFAULT_SECRET_KEY)
     ap.add_argument("--certificates", type=int, default=10,
                     help="tagged ACM certificate ARNs to serve")
     ap.add_argument("--deny", action="store_true")
-    ap.add_argument("--verbose", action="store_true")
     a = ap.parse_args(argv)
-    reg = Registry(default_account=a.account)
-    reg.add(a.access_key, a.secret_key, account=a.account)
-    fake = FakeTagging(registry=reg, port=a.port, region=a.region,
-                       deny=a.deny, verbose=a.verbose)
+    fake = FakeTagging(registry=standalone_registry(a), port=a.port,
+                       region=a.region, deny=a.deny, verbose=a.verbose)
     for i in range(a.certificates):
         fake.add_resource(f"arn:aws:acm:{a.region}:{a.account}:certificate/"
                           f"00000000-0000-4000-8000-{i:012d}",
                           {"port-acm": "managed", "n": str(i)})
-    print(fake.start(), flush=True)
-    try:
-        threading.Event().wait()
-    except KeyboardInterrupt:
-        pass
-    fake.stop()
-    for c in fake.calls:
-        print(f"{c['op']} {c['status']} {c['error'] or ''} "
-              f"account={c['account']}", file=sys.stderr)
+    serve_standalone(fake, call_lines)
 
 
 if __name__ == "__main__":

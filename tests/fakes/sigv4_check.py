@@ -3,6 +3,8 @@ own signer, so the fakes cannot share its bugs): what signature the
 client should have sent for the headers it says it signed, at the time
 it says it signed them."""
 
+import hashlib
+
 import botocore.auth
 import botocore.awsrequest
 import botocore.credentials
@@ -44,3 +46,54 @@ def expected(req, signed, akid, secret, token, service, region, amz_date):
     sts = signer.string_to_sign(areq, cr)
     return (signer.signature(sts, areq),
             signer.signed_headers(signer.headers_to_sign(areq)), cr, sts)
+
+
+def auth_parts(auth):
+    """A SigV4 Authorization header's parts ({"Credential": ...,
+    "SignedHeaders": ..., "Signature": ...}, as sent), or None when it
+    is not AWS4-HMAC-SHA256."""
+    alg = "AWS4-HMAC-SHA256 "
+    if not auth.startswith(alg):
+        return None
+    return dict(p.strip().partition("=")[::2] for p in auth[len(alg):].split(","))
+
+
+def header_problem(req, signed, required=()):
+    """Why req's headers break SigV4 as the JSON services enforce it, as
+    (HTTP status, error code, message), or None: one that must be signed
+    is not (host, x-amz-date, the service's `required`, and every
+    x-amz-* header sent: IAM-SIG), one listed as signed was not sent, or
+    X-Amz-Content-SHA256 is not the body's digest."""
+    need = ["host", "x-amz-date", *required] + [
+        k.lower() for k, _ in req.header_items
+        if k.lower().startswith("x-amz-")]
+    for n in need:
+        if n not in signed:
+            return (400, "IncompleteSignatureException",
+                    f"'{n}' must be a 'SignedHeader' in the AWS "
+                    "Authorization.")
+    for n in signed:
+        if not req.header_all(n):
+            return (403, "InvalidSignatureException",
+                    f"Header '{n}' is listed in SignedHeaders but was not "
+                    "sent.")
+    sha = req.header("X-Amz-Content-SHA256")
+    if sha is not None and sha != hashlib.sha256(req.body).hexdigest():
+        return (400, "InvalidSignatureException",
+                "The provided 'x-amz-content-sha256' header does not match "
+                "what was computed.")
+    return None
+
+
+def mismatch_message(cr, sts=None):
+    """The services' words for a signature that is not botocore's, with
+    the canonical request and (sts not None) the string to sign it should
+    have had; STS names the canonical request only."""
+    out = ("The request signature we calculated does not match the "
+           "signature you provided. Check your AWS Secret Access Key and "
+           "signing method. Consult the service documentation for details."
+           f"\n\nThe Canonical String for this request should have been\n"
+           f"'{cr}'\n")
+    if sts is not None:
+        out += f"\nThe String-to-Sign should have been\n'{sts}'\n"
+    return out

@@ -13,7 +13,6 @@ management account naming itself, trusted access disabled."""
 
 import os
 import sys
-import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, ROOT)
@@ -24,10 +23,8 @@ import botocore.credentials  # noqa: E402
 
 from tests.fakes import awscli  # noqa: E402
 from tests.fakes.awsjson import Registry, multi_account_sts, signed_call  # noqa: E402
-from tests.fakes.common import MODELS_DIR  # noqa: E402
 from tests.fakes.fake_account import (ENABLED_BY_DEFAULT, OPT_IN,  # noqa: E402
                                       FakeAccount)
-from tests.fakes.tlsca import make_test_pki  # noqa: E402
 from tests.lib.tap import Tap  # noqa: E402
 
 MGMT, A, B, ADMIN = "111111111111", "222222222222", "333333333333", \
@@ -38,8 +35,7 @@ KEYS = {MGMT: ("AKIDACCTMGMTEXAMPLE1", "mgmtSecret/K7MDENG+bPx"),
         ADMIN: ("AKIDACCTADMINEXAMPL1", "adminSecret/mno+pqr"),
         "555555555555": ("AKIDACCTOUTSIDEREXM1", "outsiderSecret/stu")}
 T = Tap()
-PKI = make_test_pki(os.path.join(tempfile.gettempdir(), "port-acm-test-pki"))
-TLS = (PKI["server_cert"], PKI["server_key"])
+PKI, TLS = awscli.shared_pki()
 
 
 def sc(*args, **kw):
@@ -48,7 +44,7 @@ def sc(*args, **kw):
 
 
 class Cli(awscli.Cli):
-    service = "account"
+    service, models = "account", True
 
     def __init__(self, url, account=MGMT, attempts="1", **kw):
         key, secret = KEYS[account]
@@ -56,7 +52,6 @@ class Cli(awscli.Cli):
         kw.setdefault("secret", secret)
         kw.setdefault("ca", PKI["ca"])
         super().__init__(url, attempts=attempts, **kw)
-        self.env["AWS_DATA_PATH"] = MODELS_DIR
 
 
 def names(out):
@@ -64,9 +59,7 @@ def names(out):
 
 
 def main():
-    if not os.access(awscli.AWS, os.X_OK):
-        T.skip("AWS CLI tests", "/usr/bin/aws not installed")
-        T.done()
+    awscli.require_cli(T)
     reg = Registry(default_account="999999999999")
     for acct, (k, s) in KEYS.items():
         reg.add(k, s, account=acct)

@@ -5,14 +5,10 @@ plain HTTP, and raw botocore-signed requests probe what the CLI would
 never send (wrong secret, unknown members, clock skew, tampering)."""
 
 import datetime
-import http.client
 import json
 import os
-import ssl
 import sys
-import tempfile
 import time
-import urllib.parse
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, ROOT)
@@ -25,9 +21,7 @@ from tests.fakes.fake_acm import (DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY,  # noq
                                   FakeACM)
 from tests.fakes import awscli  # noqa: E402
 from tests.lib.tap import Tap  # noqa: E402
-from tests.fakes.tlsca import make_test_pki  # noqa: E402
 
-AWS = awscli.AWS
 T = Tap()
 TOKEN_KEY, TOKEN_SECRET, TOKEN = ("ASIAFAKETEMPORARY001", "tempSecret/abc+def",
                                   "FwoGZXIvYXdzEFAKE//token+with/slashes==")
@@ -44,7 +38,6 @@ def signed_request(url, op, body, key=DEFAULT_ACCESS_KEY, secret=DEFAULT_SECRET_
     """Signs with botocore's SigV4Auth (at an optional fixed time) and
     sends with http.client; `mutate(headers, body)` may spoil the request
     after signing. Returns (status, parsed body, headers)."""
-    u = urllib.parse.urlsplit(url)
     h = {"Content-Type": "application/x-amz-json-1.1",
          "X-Amz-Target": f"CertificateManager.{op}"}
     h.update(headers or {})
@@ -65,21 +58,8 @@ def signed_request(url, op, body, key=DEFAULT_ACCESS_KEY, secret=DEFAULT_SECRET_
     out_h = dict(areq.headers.items())
     if mutate:
         body = mutate(out_h, body)
-    if u.scheme == "https":
-        conn = http.client.HTTPSConnection(
-            u.hostname, u.port, timeout=10,
-            context=ssl.create_default_context(cafile=ca))
-    else:
-        conn = http.client.HTTPConnection(u.hostname, u.port, timeout=10)
-    conn.request("POST", "/", body=body, headers=out_h)
-    r = conn.getresponse()
-    data = r.read()
-    conn.close()
-    try:
-        parsed = json.loads(data) if data else None
-    except ValueError:
-        parsed = data
-    return r.status, parsed, r
+    status, data, r = awscli.send(url, "POST", "/", body, out_h, ca)
+    return status, awscli.parse_json(data), r
 
 
 def last(acm, op=None):
@@ -588,11 +568,9 @@ def test_tls_refusals(pki, url):
 
 
 def main():
-    if not os.access(AWS, os.X_OK):
-        T.skip("AWS CLI tests", "/usr/bin/aws not installed")
-        T.done()
-    pki = make_test_pki(os.path.join(tempfile.gettempdir(), "port-acm-test-pki"))
-    acm = FakeACM(tls=(pki["server_cert"], pki["server_key"]))
+    awscli.require_cli(T)
+    pki, tls = awscli.shared_pki()
+    acm = FakeACM(tls=tls)
     url = acm.start()
     cli = Cli(url, pki["ca"])
     try:

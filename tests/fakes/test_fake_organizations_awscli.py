@@ -14,16 +14,13 @@ multi-account STS for a role in a member account."""
 
 import os
 import sys
-import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, ROOT)
 
 from tests.fakes import awscli  # noqa: E402
 from tests.fakes.awsjson import Registry, multi_account_sts, signed_call  # noqa: E402
-from tests.fakes.common import MODELS_DIR  # noqa: E402
 from tests.fakes.fake_organizations import FakeOrganizations  # noqa: E402
-from tests.fakes.tlsca import make_test_pki  # noqa: E402
 from tests.lib.tap import Tap  # noqa: E402
 
 MGMT = "111111111111"
@@ -32,8 +29,7 @@ MEMBER_KEY, MEMBER_SECRET = "AKIDORGSMEMBEREXMPL1", "memberSecret/abc+def"
 ADMIN_KEY, ADMIN_SECRET = "AKIDORGSDELEGATEDAD1", "adminSecret/xyz+uvw"
 OUTSIDER_KEY, OUTSIDER_SECRET = "AKIDORGSOUTSIDEREXM1", "outsiderSecret/123"
 T = Tap()
-PKI = make_test_pki(os.path.join(tempfile.gettempdir(), "port-acm-test-pki"))
-TLS = (PKI["server_cert"], PKI["server_key"])
+PKI, TLS = awscli.shared_pki()
 
 
 def sc(*args, **kw):
@@ -42,19 +38,16 @@ def sc(*args, **kw):
 
 
 class Cli(awscli.Cli):
-    service = "organizations"
+    service, models = "organizations", True
     default_key, default_secret = MGMT_KEY, MGMT_SECRET
 
     def __init__(self, url, **kw):
         kw.setdefault("ca", PKI["ca"])
         super().__init__(url, **kw)
-        self.env["AWS_DATA_PATH"] = MODELS_DIR
 
 
 def main():
-    if not os.access(awscli.AWS, os.X_OK):
-        T.skip("AWS CLI tests", "/usr/bin/aws not installed")
-        T.done()
+    awscli.require_cli(T)
     reg = Registry(default_account="999999999999")
     reg.add(MGMT_KEY, MGMT_SECRET, account=MGMT)
     with FakeOrganizations(registry=reg, management_account=MGMT,

@@ -7,12 +7,9 @@ the CLI would never send (wrong region or secret, elements out of order,
 wrong namespace, unknown query parameters). The fake ACM's issuance
 through the fake Route 53's records is checked at the end."""
 
-import http.client
 import json
 import os
-import ssl
 import sys
-import tempfile
 import urllib.parse
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -25,11 +22,9 @@ import botocore.credentials  # noqa: E402
 from tests.fakes.fake_route53 import (DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY,  # noqa: E402
                                       NS, FakeRoute53)
 from tests.fakes.fake_acm import FakeACM  # noqa: E402
-from tests.fakes.tlsca import make_test_pki  # noqa: E402
 from tests.fakes import awscli  # noqa: E402
 from tests.lib.tap import Tap  # noqa: E402
 
-AWS = awscli.AWS
 T = Tap()
 TOKEN_KEY, TOKEN_SECRET, TOKEN = ("ASIAFAKETEMPORARY053", "tempSecret/r53+def",
                                   "FwoGZXIvYXdzEFAKE//r53token+with/slashes==")
@@ -45,21 +40,12 @@ class Cli(awscli.Cli):
 def signed(url, method, path, body=b"", ca=None, key=DEFAULT_ACCESS_KEY,
            secret=DEFAULT_SECRET_KEY, region="us-east-1", service="route53"):
     """A botocore-signed request; returns (status, body bytes)."""
-    u = urllib.parse.urlsplit(url)
     areq = botocore.awsrequest.AWSRequest(method, url + path, data=body)
     botocore.auth.SigV4Auth(botocore.credentials.Credentials(key, secret),
                             service, region).add_auth(areq)
-    if u.scheme == "https":
-        conn = http.client.HTTPSConnection(
-            u.hostname, u.port, timeout=10,
-            context=ssl.create_default_context(cafile=ca))
-    else:
-        conn = http.client.HTTPConnection(u.hostname, u.port, timeout=10)
-    conn.request(method, path, body=body, headers=dict(areq.headers.items()))
-    r = conn.getresponse()
-    data = r.read()
-    conn.close()
-    return r.status, data
+    status, data, _ = awscli.send(url, method, path, body,
+                                  dict(areq.headers.items()), ca)
+    return status, data
 
 
 def batch(*changes, comment=None):
@@ -490,11 +476,9 @@ def test_acm_shared_state(pki):
 
 
 def main():
-    if not os.access(AWS, os.X_OK):
-        T.skip("AWS CLI tests", "/usr/bin/aws not installed")
-        T.done()
-    pki = make_test_pki(os.path.join(tempfile.gettempdir(), "port-acm-test-pki"))
-    r53 = FakeRoute53(tls=(pki["server_cert"], pki["server_key"]))
+    awscli.require_cli(T)
+    pki, tls = awscli.shared_pki()
+    r53 = FakeRoute53(tls=tls)
     z = {"pub": r53.add_zone("example.com"),
          "priv": r53.add_zone("example.com", private=True),
          "dev": r53.add_zone("dev.example.com"),

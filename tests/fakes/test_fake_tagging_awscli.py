@@ -14,7 +14,6 @@ member, a token it never issued, an expired token."""
 
 import os
 import sys
-import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -22,10 +21,8 @@ sys.path.insert(0, ROOT)
 
 from tests.fakes import awscli  # noqa: E402
 from tests.fakes.awsjson import Registry, signed_call  # noqa: E402
-from tests.fakes.common import MODELS_DIR  # noqa: E402
 from tests.fakes.fake_acm import FakeACM  # noqa: E402
 from tests.fakes.fake_tagging import FakeTagging  # noqa: E402
-from tests.fakes.tlsca import make_test_pki  # noqa: E402
 from tests.lib.tap import Tap  # noqa: E402
 
 A, B = "222222222222", "333333333333"
@@ -33,8 +30,7 @@ KEYS = {A: ("AKIDTAGGINGACCOUNTA1", "taggingA/K7MDENG+bPx"),
         B: ("AKIDTAGGINGACCOUNTB1", "taggingB/abc+def")}
 REGIONS = ("us-east-1", "eu-west-1")
 T = Tap()
-PKI = make_test_pki(os.path.join(tempfile.gettempdir(), "port-acm-test-pki"))
-TLS = (PKI["server_cert"], PKI["server_key"])
+PKI, TLS = awscli.shared_pki()
 
 
 def sc(*args, **kw):
@@ -42,16 +38,16 @@ def sc(*args, **kw):
     return signed_call(*args, ca=PKI["ca"], **kw)
 
 
-def cli(url, account=A, region="us-east-1", service="resourcegroupstaggingapi",
-        attempts="1", secret=None):
-    key, sec = KEYS[account]
-    env = awscli.clean_env(region, attempts, key, secret or sec,
-                           ca=PKI["ca"])
-    env["AWS_DATA_PATH"] = MODELS_DIR
+class Cli(awscli.Cli):
+    models = True
 
-    def run(*args):
-        return awscli.run(service, url, args, env)
-    return run
+    def __init__(self, url, account=A, region="us-east-1",
+                 service="resourcegroupstaggingapi", attempts="1", secret=None):
+        self.service = service
+        key, sec = KEYS[account]
+        super().__init__(url, PKI["ca"], key, secret or sec, region=region,
+                         attempts=attempts)
+
 
 
 def arns(out):
@@ -67,9 +63,7 @@ def tags_of(out, arn):
 
 
 def main():
-    if not os.access(awscli.AWS, os.X_OK):
-        T.skip("AWS CLI tests", "/usr/bin/aws not installed")
-        T.done()
+    awscli.require_cli(T)
     reg = Registry(default_account="999999999999")
     for acct, (k, s) in KEYS.items():
         reg.add(k, s, account=acct)
@@ -106,7 +100,7 @@ def main():
 
 
 def listing(tag, s):
-    rc, out, err = cli(tag.url)("get-resources", "--resource-type-filters",
+    rc, out, err = Cli(tag.url)("get-resources", "--resource-type-filters",
                                 "acm:certificate")
     want = sorted(s["a_us"] + [s["a_novalue"], s["a_was"]])
     T.ok(rc == 0 and arns(out) == want,
@@ -129,16 +123,16 @@ def listing(tag, s):
          tags_of(out, s["a_was"]) == {},
          "Tags as Key/Value pairs; an ACM tag without a value has Value \"\"; "
          "a once-tagged resource has Tags []", out)
-    rc, out, err = cli(tag.url, region="eu-west-1")(
+    rc, out, err = Cli(tag.url, region="eu-west-1")(
         "get-resources", "--resource-type-filters", "acm:certificate")
     T.ok(rc == 0 and arns(out) == s["a_eu"] and
          tag.calls[-1]["region"] == "eu-west-1",
          "signed for eu-west-1: A's eu-west-1 certificates only", err)
-    rc, out, err = cli(tag.url, B)("get-resources", "--resource-type-filters",
+    rc, out, err = Cli(tag.url, B)("get-resources", "--resource-type-filters",
                                    "acm:certificate")
     T.ok(rc == 0 and arns(out) == s["b_us"] and tag.calls[-1]["account"] == B,
          "account B's key: B's certificates only", err)
-    rc, out, err = cli(tag.url)("get-resources", "--resource-type-filters",
+    rc, out, err = Cli(tag.url)("get-resources", "--resource-type-filters",
                                 "acm")
     T.ok(rc == 0 and len(arns(out)) == 9 and s["a_ec2"] not in arns(out),
          "a service filter without a type (acm) matches every ACM resource",
@@ -147,7 +141,7 @@ def listing(tag, s):
 
 def pagination(tag, s):
     tag.calls.clear()
-    rc, out, err = cli(tag.url)("get-resources", "--resource-type-filters",
+    rc, out, err = Cli(tag.url)("get-resources", "--resource-type-filters",
                                 "acm:certificate", "--page-size", "4")
     calls = tag.calls_of("GetResources")
     T.ok(rc == 0 and len(arns(out)) == 9 and len(calls) == 3 and
@@ -159,20 +153,20 @@ def pagination(tag, s):
     T.ok(calls and calls[-1]["next_token"] == "",
          "the last page carries PaginationToken \"\" (and the CLI stops on it)")
     tag.calls.clear()
-    rc, out, err = cli(tag.url)("get-resources", "--resource-type-filters",
+    rc, out, err = Cli(tag.url)("get-resources", "--resource-type-filters",
                                 "acm:certificate", "--tags-per-page", "100")
     T.ok(rc == 0 and len(arns(out)) == 9,
          "--tags-per-page 100 (the documented minimum) is accepted", err)
     tag.fail("GetResources", "ThrottledException", "Rate exceeded")
     tag.calls.clear()
-    rc, out, err = cli(tag.url, attempts="2")("get-resources")
+    rc, out, err = Cli(tag.url, attempts="2")("get-resources")
     T.ok(rc == 0 and [c["error"] for c in tag.calls] ==
          ["ThrottledException", None],
          "ThrottledException: the CLI retries it as throttling", err)
 
 
 def filters(tag, s):
-    rc, out, err = cli(tag.url)(
+    rc, out, err = Cli(tag.url)(
         "get-resources", "--tag-filters", "Key=env,Values=prod",
         "Key=port-acm")
     want = sorted(a for i, a in enumerate(s["a_us"]) if i % 2)
@@ -181,18 +175,18 @@ def filters(tag, s):
          [{"Key": "env", "Values": ["prod"]}, {"Key": "port-acm"}],
          "TagFilters env=prod AND port-acm (any value): the filters are "
          "ANDed", err or arns(out))
-    rc, out, err = cli(tag.url)(
+    rc, out, err = Cli(tag.url)(
         "get-resources", "--tag-filters", "Key=env,Values=prod,dev")
     T.ok(rc == 0 and s["a_ec2"] in arns(out) and len(arns(out)) == 8,
          "several values of one key are ORed (EC2 included without a type "
          "filter)", arns(out))
-    rc, out, err = cli(tag.url)(
+    rc, out, err = Cli(tag.url)(
         "get-resources", "--resource-arn-list", s["a_us"][0],
         s["a_untagged"], s["b_us"][0])
     T.ok(rc == 0 and arns(out) == [s["a_us"][0]],
          "ResourceARNList: only listed, tagged resources of the caller",
          arns(out))
-    rc, out, err = cli(tag.url)(
+    rc, out, err = Cli(tag.url)(
         "get-resources", "--resource-type-filters", "acm:certificate",
         "--include-compliance-details")
     T.ok(rc == 0 and all(m["ComplianceDetails"]["ComplianceStatus"] is True
@@ -202,10 +196,10 @@ def filters(tag, s):
 
 def fallback(tag, acm_a, s):
     arn = s["a_us"][0]
-    rc, out, err = cli(acm_a.url, service="acm")(
+    rc, out, err = Cli(acm_a.url, service="acm")(
         "add-tags-to-certificate", "--certificate-arn", arn, "--tags",
         "Key=team,Value=edge")
-    rc2, out2, err2 = cli(tag.url)("get-resources", "--resource-arn-list",
+    rc2, out2, err2 = Cli(tag.url)("get-resources", "--resource-arn-list",
                                    arn)
     T.ok(rc == 0 and rc2 == 0 and tags_of(out2, arn) ==
          {"env": "dev", "port-acm": "managed", "team": "edge"},
@@ -213,14 +207,14 @@ def fallback(tag, acm_a, s):
          "reads the fake ACM live", err or err2)
     before = tags_of(out2, arn)
     tag.deny = True
-    rc, out, err = cli(tag.url)("get-resources", "--resource-type-filters",
+    rc, out, err = Cli(tag.url)("get-resources", "--resource-type-filters",
                                 "acm:certificate")
     T.ok(rc != 0 and "AccessDeniedException" in err and
          "tag:GetResources" in err and
          tag.calls[-1]["error"] == "AccessDeniedException",
          "deny=True: AccessDeniedException (not authorized to perform "
          "tag:GetResources)", err)
-    rc, out, err = cli(acm_a.url, service="acm")(
+    rc, out, err = Cli(acm_a.url, service="acm")(
         "list-tags-for-certificate", "--certificate-arn", arn)
     T.ok(rc == 0 and {t["Key"]: t.get("Value", "") for t in out["Tags"]}
          == before,
@@ -228,38 +222,38 @@ def fallback(tag, acm_a, s):
          err)
     tag.deny = False
     tag.deny_accounts = {B}
-    rc_b, _, err_b = cli(tag.url, B)("get-resources")
-    rc_a, _, err_a = cli(tag.url, A)("get-resources")
+    rc_b, _, err_b = Cli(tag.url, B)("get-resources")
+    rc_a, _, err_a = Cli(tag.url, A)("get-resources")
     T.ok(rc_b != 0 and "AccessDeniedException" in err_b and rc_a == 0,
          "deny_accounts: B refused, A served", (err_b, err_a))
     tag.deny_accounts = set()
 
 
 def negative(tag):
-    rc, out, err = cli(tag.url, secret="wrong")("get-resources")
+    rc, out, err = Cli(tag.url, secret="wrong")("get-resources")
     T.ok(rc != 0 and "InvalidSignatureException" in err and
          not tag.calls[-1]["signature_ok"],
          "a wrong secret: InvalidSignatureException", err)
-    rc, out, err = cli(tag.url, region="ap-south-1")("get-resources")
+    rc, out, err = Cli(tag.url, region="ap-south-1")("get-resources")
     T.ok(rc != 0 and "InvalidSignatureException" in err,
          "signed for a region the fake does not serve: refused", err)
-    rc, out, err = cli(tag.url)("get-resources", "--resources-per-page",
+    rc, out, err = Cli(tag.url)("get-resources", "--resources-per-page",
                                 "101")
     T.ok(rc != 0 and "InvalidParameterException" in err and
          tag.calls[-1]["params"] == {"ResourcesPerPage": 101},
          "ResourcesPerPage 101 (documented max 100): "
          "InvalidParameterException", err)
-    rc, out, err = cli(tag.url)("get-resources", "--tags-per-page", "50")
+    rc, out, err = Cli(tag.url)("get-resources", "--tags-per-page", "50")
     T.ok(rc != 0 and "InvalidParameterException" in err,
          "TagsPerPage 50 (documented min 100): InvalidParameterException",
          err)
-    rc, out, err = cli(tag.url)(
+    rc, out, err = Cli(tag.url)(
         "get-resources", "--resource-arn-list",
         f"arn:aws:acm:us-east-1:{A}:certificate/x", "--tag-filters",
         "Key=env")
     T.ok(rc != 0 and "InvalidParameterException" in err,
          "ResourceARNList with TagFilters: InvalidParameterException", err)
-    rc, out, err = cli(tag.url)("get-resources", "--resource-type-filters",
+    rc, out, err = Cli(tag.url)("get-resources", "--resource-type-filters",
                                 "ACM Certificate")
     T.ok(rc != 0 and "InvalidParameterException" in err,
          "a type filter outside service[:resourceType]: refused", err)

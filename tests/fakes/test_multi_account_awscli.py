@@ -53,9 +53,7 @@ def creds_of(out):
 
 
 def main():
-    if not os.access(awscli.AWS, os.X_OK):
-        T.skip("AWS CLI tests", "/usr/bin/aws not installed")
-        T.done()
+    awscli.require_cli(T)
     reg = Registry(default_account="999999999999")
     with FakeOIDC() as oidc, \
             multi_account_sts(reg, oidc=oidc, region=SERVED) as sts, \

@@ -328,6 +328,7 @@ class World:
         # (e.g. the first one from a runner whose clock is off).
         self.expected_bad_signatures = 0
         self._runs = 0
+        self._extra = []  # start_fake's, stopped by close()
         mods = suite.fakes
         tls = suite.tls_kwargs() if https else {}
         if acm:
@@ -362,7 +363,19 @@ class World:
             self.port = _construct(cls, kw)
             self.port_url = self.port.start()
 
+    def start_fake(self, fake):
+        """Starts a fake beside the World's own (DNS, STS, Route 53 ...)
+        and stops it in close(), the last one first; returns it."""
+        fake.start()
+        self._extra.append(fake)
+        return fake
+
     def close(self):
+        for f in reversed(self._extra):
+            try:
+                f.stop()
+            except Exception:
+                pass
         for f in (self.acm, self.port, self.tagging):
             if f is not None:
                 try:
@@ -958,6 +971,55 @@ def check_rc(t, r, want, name=None):
     if not ok:
         t.diag(r.describe())
     return ok
+
+
+def ctx(run_id=RUN_ID, entity=None, key="runId", **extra):
+    """port_context as Port sends it: the run id (under key), the entity
+    and any other members."""
+    c = {key: run_id}
+    if entity is not None:
+        c["entity"] = entity
+    c.update(extra)
+    return json.dumps(c)
+
+
+def entity_for(arn, identifier=None, blueprint="acmCertificate",
+               title="www.example.com"):
+    """A catalog entity of the certificate arn, as port_context carries it."""
+    return {"identifier": identifier or arn, "title": title, "blueprint": blueprint,
+            "properties": {"arn": arn}, "relations": {"account": ACCOUNT}}
+
+
+def req(w, inputs=None, **kw):
+    """`request` of www.example.com in REGION for the run RUN_ID (inputs
+    add to or replace those; kw go to w.run)."""
+    i = {"domain_name": "www.example.com", "aws_region": REGION,
+         "port_context": ctx()}
+    i.update(inputs or {})
+    return w.run("request", inputs=i, **kw)
+
+
+def check_one_call(t, w, op, r):
+    """The test's one ACM call of op (checked: exactly one; the run r
+    described when not), or None."""
+    calls = w.acm_calls(op)
+    if not t.eq(len(calls), 1, f"exactly one {op} call"):
+        t.diag(r.describe())
+        return None
+    return calls[0]
+
+
+def check_request_sends(t, w, inputs, member, want, what, args=()):
+    """`request` without Port in REGION, with inputs (and the flags
+    args): exit 0 and exactly one RequestCertificate, whose `member` is
+    `want` (what: the check's words). Returns the run."""
+    r = w.run("request", args=args, inputs={"aws_region": REGION, **inputs},
+              port_creds=False)
+    check_rc(t, r, 0)
+    c = check_one_call(t, w, "RequestCertificate", r)
+    if c:
+        t.eq(c["params"].get(member), want, what)
+    return r
 
 
 def terminal_events(events, accepted=True):

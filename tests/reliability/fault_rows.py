@@ -29,7 +29,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 from relkit import (ACCOUNT, REGION, RUN_ID, Case, cert_arn,  # noqa: E402
-                    check_timeline, ctx, entity_for)
+                    check_timeline, ctx, entity_for, retry_gaps, script_fault)
 from harness import TIME_SCALE  # noqa: E402
 from fakes.awsjson import Registry, multi_account_sts  # noqa: E402
 from fakes.fake_route53 import FakeRoute53, norm  # noqa: E402
@@ -159,27 +159,11 @@ def inject(c, fake, n):
     elif kind == "http401" and c.fake in AWS_FAKES:
         # a bare 401 (no AWS error code: not taken for throttling)
         fake.fault(route, "status", count=n, status=401, body=b"")
-    elif kind in ("http500", "http503", "http401"):
-        fake.fault(route, "status", count=n, status=int(kind[4:]))
-    elif kind == "reset":
-        fake.fault(route, "reset", count=n)
-    elif kind == "slow":
-        fake.fault(route, "slow", count=n, seconds=30)
-    elif kind == "truncate":
-        fake.fault(route, "truncate", count=n)
-    elif kind == "garbage":
-        fake.fault(route, "garbage", count=n)
-    else:
+    elif kind == "lost_answer" or not script_fault(fake, kind, route, n):
         raise ValueError(kind)
 
 
 # --------------------------------------------------------- scenarios
-
-def _extra(w, fake):
-    fake.start()
-    w.extras.append(fake)
-    return fake
-
 
 def _tls(w):
     return w.suite.tls_kwargs()
@@ -207,12 +191,11 @@ def request_inputs(**kw):
 def set_up(w, c):
     """Starts the scenario's fakes; returns (op, inputs, env, aws, fakes
     by name)."""
-    w.extras = []
     w.add_run(RUN_ID)
     s = c.scenario
     env, aws, fakes = creds_env(w), True, {"acm": w.acm, "port": w.port}
     if s == "assume_role":
-        sts = _extra(w, FakeSTS(trust=[w.acm], region=REGION,
+        sts = w.start_fake(FakeSTS(trust=[w.acm], region=REGION,
                                 credentials={AWS_KEY_ID: (AWS_SECRET, None)}, **_tls(w)))
         sts.add_role(ROLE)
         fakes["sts"] = sts
@@ -220,8 +203,8 @@ def set_up(w, c):
         return "request", request_inputs(role_to_assume=ROLE, role_chaining="true"), \
             env, aws, fakes
     if s == "oidc":
-        oidc = _extra(w, FakeOIDC(**_tls(w)))
-        sts = _extra(w, FakeSTS(trust=[w.acm], region=REGION, oidc=oidc, **_tls(w)))
+        oidc = w.start_fake(FakeOIDC(**_tls(w)))
+        sts = w.start_fake(FakeSTS(trust=[w.acm], region=REGION, oidc=oidc, **_tls(w)))
         sts.add_role(ROLE)
         fakes.update(sts=sts, oidc=oidc)
         env.update(AWS_ENDPOINT_URL_STS=sts.url,
@@ -234,14 +217,14 @@ def set_up(w, c):
         imds.route_of = lambda req: (
             "token" if req.raw_path == "/latest/api/token" else
             "creds" if req.raw_path == base + FakeIMDS.ROLE else "role")
-        _extra(w, imds)
+        w.start_fake(imds)
         fakes["imds"] = imds
         env.update(AWS_EC2_METADATA_DISABLED=None, RUNNER_ENVIRONMENT="self-hosted",
                    AWS_EC2_METADATA_SERVICE_ENDPOINT=imds.url)
         return "request", request_inputs(), env, False, fakes
     if s == "container":
         tok = "containerAuthToken-" + "z" * 40
-        ctr = _extra(w, FakeContainer(trust=[w.acm], auth_token=tok))
+        ctr = w.start_fake(FakeContainer(trust=[w.acm], auth_token=tok))
         fakes["ctr"] = ctr
         env.update(AWS_CONTAINER_CREDENTIALS_FULL_URI=ctr.url + ctr.path,
                    AWS_CONTAINER_AUTHORIZATION_TOKEN=tok)
@@ -249,7 +232,7 @@ def set_up(w, c):
     if s == "sync_self":
         reg = Registry(default_account=ACCOUNT)
         reg.add(AWS_KEY_ID, AWS_SECRET, account=ACCOUNT)
-        sts = _extra(w, multi_account_sts(reg, base_account=ACCOUNT, region=REGION,
+        sts = w.start_fake(multi_account_sts(reg, base_account=ACCOUNT, region=REGION,
                                           credentials={AWS_KEY_ID: (AWS_SECRET, None)},
                                           **_tls(w)))
         fakes["sts"] = sts
@@ -260,7 +243,7 @@ def set_up(w, c):
         r53 = FakeRoute53(credentials={AWS_KEY_ID: (AWS_SECRET, None)}, insync_after=2,
                           **_tls(w))
         zones = {name: r53.add_zone(name) for name in (APEX, "dev.example.com")}
-        _extra(w, r53)
+        w.start_fake(r53)
         w.acm.dns = r53
         fakes["r53"] = w.r53 = r53
         env["AWS_ENDPOINT_URL_ROUTE_53"] = r53.url
@@ -426,58 +409,50 @@ def check_outcome(t, w, c, r):
 def run_case(t, w, c):
     op, inputs, env, aws, fakes = set_up(w, c)
     c.op = op
-    try:
-        # past the deadline: slow, or a wait polling through the fault
-        slow_past = c.mode == "persistent" and (
-            c.fault == "slow" or c.fault in WAITS.get(c.row, ()))
-        deadline = SYNC_DEADLINE if op == "sync" else DEADLINE
-        inject(c, fakes[c.fake], 1 if c.mode == "transient" else ALWAYS)
-        r = w.run(op, inputs=inputs,
-                  env=dict(env, **(slow_env(deadline) if slow_past else ENV)),
-                  aws=aws, timeout=90)
-        # AWS never answers 401; one is a refusal, final as in a 403
-        final = c.mode == "persistent" or (c.fault == "http401" and c.fake in AWS_FAKES)
-        want_rc = c.rc if final else 0
-        want_rc = expected_rc(c, want_rc)
-        # (an instrumented build runs slower: the sanitizer suites scale)
-        limit = (deadline + 4 if slow_past else 40) * TIME_SCALE
-        if not t.ok(not r.timed_out and r.elapsed < limit,
-                    f"finished within {limit:.0f} s: no hang",
-                    f"{r.elapsed:.1f}s timed_out={r.timed_out}"):
-            t.diag(r.describe())
-        if os.environ.get("REL_DEBUG"):
-            t.diag(r.describe())
-        if not t.ok(r.rc in want_rc if isinstance(want_rc, tuple) else r.rc == want_rc,
-                    f"exit code {want_rc}", f"got {r.rc}"):
-            t.diag(r.describe())
+    # past the deadline: slow, or a wait polling through the fault
+    slow_past = c.mode == "persistent" and (
+        c.fault == "slow" or c.fault in WAITS.get(c.row, ()))
+    deadline = SYNC_DEADLINE if op == "sync" else DEADLINE
+    inject(c, fakes[c.fake], 1 if c.mode == "transient" else ALWAYS)
+    r = w.run(op, inputs=inputs,
+              env=dict(env, **(slow_env(deadline) if slow_past else ENV)),
+              aws=aws, timeout=90)
+    # AWS never answers 401; one is a refusal, final as in a 403
+    final = c.mode == "persistent" or (c.fault == "http401" and c.fake in AWS_FAKES)
+    want_rc = c.rc if final else 0
+    want_rc = expected_rc(c, want_rc)
+    # (an instrumented build runs slower: the sanitizer suites scale)
+    limit = (deadline + 4 if slow_past else 40) * TIME_SCALE
+    if not t.ok(not r.timed_out and r.elapsed < limit,
+                f"finished within {limit:.0f} s: no hang",
+                f"{r.elapsed:.1f}s timed_out={r.timed_out}"):
+        t.diag(r.describe())
+    if os.environ.get("REL_DEBUG"):
+        t.diag(r.describe())
+    if not t.ok(r.rc in want_rc if isinstance(want_rc, tuple) else r.rc == want_rc,
+                f"exit code {want_rc}", f"got {r.rc}"):
+        t.diag(r.describe())
+    with fakes[c.fake].lock:
+        hit = [q for q in fakes[c.fake].requests if q.get("fault")
+               and (c.route == "*" or q.get("route") == c.route)]
+    t.ok(hit or c.fake == "port" and c.fault == "http401" and c.mode == "transient",
+         "the fault was met", [q.get("route") for q in fakes[c.fake].requests])
+    # Retry-After is Port's and GitHub's (AWS sends none; botocore
+    # ignores it) and the container endpoint waits 1 s anyway.
+    if c.fault == "throttle" and c.mode == "transient" and r.rc == 0 and \
+            c.fake in ("port", "oidc", "ctr"):
         with fakes[c.fake].lock:
-            hit = [q for q in fakes[c.fake].requests if q.get("fault")
-                   and (c.route == "*" or q.get("route") == c.route)]
-        t.ok(hit or c.fake == "port" and c.fault == "http401" and c.mode == "transient",
-             "the fault was met", [q.get("route") for q in fakes[c.fake].requests])
-        # Retry-After is Port's and GitHub's (AWS sends none; botocore
-        # ignores it) and the container endpoint waits 1 s anyway.
-        if c.fault == "throttle" and c.mode == "transient" and r.rc == 0 and \
-                c.fake in ("port", "oidc", "ctr"):
-            with fakes[c.fake].lock:
-                reqs = [q for q in fakes[c.fake].requests
-                        if c.route == "*" or q.get("route") == c.route]
-            gaps = [round(b["time"] - a["time"], 3) for a, b in zip(reqs, reqs[1:])
-                    if a.get("fault") == "status"]
-            t.ok(gaps and min(gaps) >= 0.95, "Retry-After: 1 honoured before the retry",
-                 gaps)
-        term = "SUCCESS" if r.rc == 0 else "FAILURE"
-        check_timeline(t, w, term, r)
-        check_nothing_bad_written(t, w, c, fakes, r, c.mode == "persistent")
-        check_outcome(t, w, c, r)
-        if r.rc != 0:
-            t.ok(r.errors, "a failure says why in an ::error::", r.stdout[-800:])
-    finally:
-        for f in w.extras:
-            try:
-                f.stop()
-            except Exception:
-                pass
+            reqs = [q for q in fakes[c.fake].requests
+                    if c.route == "*" or q.get("route") == c.route]
+        gaps = retry_gaps(reqs)
+        t.ok(gaps and min(gaps) >= 0.95, "Retry-After: 1 honoured before the retry",
+             gaps)
+    term = "SUCCESS" if r.rc == 0 else "FAILURE"
+    check_timeline(t, w, term, r)
+    check_nothing_bad_written(t, w, c, fakes, r, c.mode == "persistent")
+    check_outcome(t, w, c, r)
+    if r.rc != 0:
+        t.ok(r.errors, "a failure says why in an ::error::", r.stdout[-800:])
 
 
 # Faults a wait loop polls through until its deadline (docs/route53.md:

@@ -275,6 +275,32 @@ def control_lines(r):
     return bad
 
 
+def script_fault(fake, kind, route, n):
+    """Queues the fault kinds every fake suffers alike on route for the
+    next n calls: http500/http503/http401 (a bare status), reset, slow
+    (30 s), truncate, garbage, lost_answer (the call lands, its answer
+    is lost: once). Returns False for any other kind (the caller's own:
+    each service throttles and garbles in its own words)."""
+    if kind in ("http500", "http503", "http401"):
+        fake.fault(route, "status", count=n, status=int(kind[4:]))
+    elif kind in ("reset", "truncate", "garbage"):
+        fake.fault(route, kind, count=n)
+    elif kind == "slow":
+        fake.fault(route, "slow", count=n, seconds=30)
+    elif kind == "lost_answer":
+        fake.fault(route, "reset", count=1, after=True)
+    else:
+        return False
+    return True
+
+
+def retry_gaps(reqs):
+    """Seconds between each request answered by a scripted status fault
+    and the next one (the client's wait before its retry)."""
+    return [round(b["time"] - a["time"], 3) for a, b in zip(reqs, reqs[1:])
+            if a.get("fault") == "status"]
+
+
 def port_requests_of(w, route):
     with w.port.lock:
         return [q for q in w.port.requests if q.get("route") == route]

@@ -33,7 +33,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from relkit import (REGION, RUN_ID, RUN_ROUTES, Case, Kit,  # noqa: E402
                     acm_requests_of, check_timeline, ctx, entity_for,
-                    port_requests_of)
+                    port_requests_of, retry_gaps, script_fault)
 import fault_rows  # noqa: E402  (STS, OIDC, IMDS, container, Route 53, sync)
 
 DOMAIN = "www.example.com"
@@ -83,27 +83,15 @@ def acm_fault(w, fault, route, n):
     a = w.acm
     if fault == "throttle":
         a.fail(route, "ThrottlingException", "Rate exceeded", status=400, count=n)
-    elif fault in ("http500", "http503"):
-        a.fault(route, "status", count=n, status=int(fault[4:]))
-    elif fault == "reset":
-        a.fault(route, "reset", count=n)
-    elif fault == "slow":
-        a.fault(route, "slow", count=n, seconds=30)
-    elif fault == "truncate":
-        a.fault(route, "truncate", count=n)
     elif fault == "json_cut":
         a.fault(route, "garbage", count=n, headers=JSON_HDR,
                 body=b'{"CertificateArn": "arn:aws:acm:eu-west-1:1234567')
-    elif fault == "garbage":
-        a.fault(route, "garbage", count=n)
-    elif fault == "lost_answer":
-        a.fault(route, "reset", count=1, after=True)
     elif fault == "wrong_types":
         body = (b'{"CertificateArn": 42}' if route == "RequestCertificate" else
                 b'{"Certificate": {"CertificateArn": 42, "Status": ["ISSUED"],'
                 b' "DomainName": null, "InUseBy": "none"}}')
         a.fault(route, "garbage", count=n, headers=JSON_HDR, body=body)
-    else:
+    elif fault == "http401" or not script_fault(a, fault, route, n):
         raise ValueError(fault)
 
 
@@ -111,27 +99,12 @@ def port_fault(w, fault, route, n):
     p = w.port
     if fault == "throttle":
         p.fault(route, "status", count=n, status=429, headers=[("Retry-After", "1")])
-    elif fault in ("http500", "http503"):
-        p.fault(route, "status", count=n, status=int(fault[4:]))
-    elif fault == "reset":
-        p.fault(route, "reset", count=n)
-    elif fault == "slow":
-        p.fault(route, "slow", count=n, seconds=30)
-    elif fault == "truncate":
-        p.fault(route, "truncate", count=n)
     elif fault == "json_cut":
         p.fault(route, "garbage", count=n, headers=PORT_JSON_HDR,
                 body=b'{"ok": true, "run": {"id": "r_')
-    elif fault == "garbage":
-        p.fault(route, "garbage", count=n)
-    elif fault == "http401":
-        if n == 1:
-            p.arm_revoke(route, 1)  # the token dies mid-run
-        else:
-            p.fault(route, "status", count=n, status=401)
-    elif fault == "lost_answer":
-        p.fault(route, "reset", count=1, after=True)
-    else:
+    elif fault == "http401" and n == 1:
+        p.arm_revoke(route, 1)  # the token dies mid-run
+    elif not script_fault(p, fault, route, n):
         raise ValueError(fault)
 
 
@@ -210,10 +183,7 @@ def check_attempts(t, reqs, want, what, slack=0):
 
 def check_retry_after(t, reqs, what):
     """Each retry after a 429 with Retry-After: 1 waited at least 1 s."""
-    gaps = []
-    for a, b in zip(reqs, reqs[1:]):
-        if a.get("fault") == "status":
-            gaps.append(round(b["time"] - a["time"], 3))
+    gaps = retry_gaps(reqs)
     if gaps:
         t.ok(min(gaps) >= 0.95, f"Retry-After: 1 honoured before every retry of {what}",
              gaps)

@@ -1,8 +1,10 @@
 """Shared by the static-analysis suites (not a suite itself)."""
 import glob
+import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 
@@ -52,6 +54,25 @@ def sources():
 
 def rel(path):
     return os.path.relpath(path, ROOT)
+
+
+def installed(t, tool):
+    """Whether tool is on PATH; when not, a failed check (Tap t) says so
+    and where it comes from."""
+    if shutil.which(tool) is None:
+        t.ok(False, f"{tool} is installed (scripts/setup.sh)")
+        return False
+    return True
+
+
+def write_summary(t, suite, clean, total):
+    """build/reliability/<suite>.json: the suite's checks (Tap t) and how
+    many of the total source files were clean."""
+    os.makedirs(os.path.join(ROOT, "build/reliability"), exist_ok=True)
+    with open(os.path.join(ROOT, f"build/reliability/{suite}.json"), "w") as f:
+        json.dump({"suite": suite, "kind": "static", "passed": t.n - t.failed,
+                   "failed": t.failed, "total": t.n,
+                   "summary": f"{clean}/{total} source files clean"}, f, indent=1)
 
 
 LOC = re.compile(r"^(/[^:]+|src/[^:]+):(\d+):(\d+:)?\s*(.*)$")

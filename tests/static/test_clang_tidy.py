@@ -7,10 +7,8 @@ CLANG_TIDY_JOBS sets the parallelism (default: CPUs, at most 4).
 Writes build/reliability/clang_tidy.json.
 """
 import concurrent.futures
-import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 
@@ -45,8 +43,7 @@ def main():
     t = Tap()
     tap = t.ok
 
-    if shutil.which("clang-tidy") is None:
-        tap(False, "clang-tidy is installed (scripts/setup.sh)")
+    if not cs.installed(t, "clang-tidy"):
         return t.plan()
     tap(os.path.exists(os.path.join(cs.ROOT, ".clang-tidy")), ".clang-tidy exists")
     flags = cs.compile_flags()
@@ -60,11 +57,7 @@ def main():
         # Dedupe (a header finding repeats per includer only in its TU).
         found = list(dict.fromkeys(found))
         tap(not found, f"clang-tidy: {cs.rel(src)}: {len(found)} findings", found)
-    os.makedirs(os.path.join(cs.ROOT, "build/reliability"), exist_ok=True)
-    with open(os.path.join(cs.ROOT, "build/reliability/clang_tidy.json"), "w") as f:
-        json.dump({"suite": "clang_tidy", "kind": "static", "passed": t.n - t.failed,
-                   "failed": t.failed, "total": t.n,
-                   "summary": f"{clean}/{len(srcs)} source files clean"}, f, indent=1)
+    cs.write_summary(t, "clang_tidy", clean, len(srcs))
     return t.plan()
 
 

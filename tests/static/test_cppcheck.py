@@ -6,10 +6,8 @@ Checks enabled: warning, style, performance, portability (not
 "information"). Suppressed, with reasons in tests/static/cppcheck.supp.
 Writes build/reliability/cppcheck.json.
 """
-import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 
@@ -22,8 +20,7 @@ def main():
     t = Tap()
     tap = t.ok
 
-    if shutil.which("cppcheck") is None:
-        tap(False, "cppcheck is installed (scripts/setup.sh)")
+    if not cs.installed(t, "cppcheck"):
         return t.plan()
     srcs = cs.sources()
     cmd = ["cppcheck", "--std=c11", "--language=c", "--quiet", "--inline-suppr",
@@ -55,11 +52,7 @@ def main():
         tap(not found, f"cppcheck: {cs.rel(s)}: {len(found)} findings", found)
     rest = [f for k in sorted(byfile) for f in byfile[k] if not k.startswith("build/")]
     tap(not rest, f"cppcheck: headers and other files: {len(rest)} findings", rest)
-    os.makedirs(os.path.join(cs.ROOT, "build/reliability"), exist_ok=True)
-    with open(os.path.join(cs.ROOT, "build/reliability/cppcheck.json"), "w") as f:
-        json.dump({"suite": "cppcheck", "kind": "static", "passed": t.n - t.failed,
-                   "failed": t.failed, "total": t.n,
-                   "summary": f"{clean}/{len(srcs)} source files clean"}, f, indent=1)
+    cs.write_summary(t, "cppcheck", clean, len(srcs))
     return t.plan()
 
 
