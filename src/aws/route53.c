@@ -410,7 +410,7 @@ static int
 lookup_exact(struct route53 *r, const char *name, struct lookup *l,
     struct aws_error *err)
 {
-	struct route53_zone page[ZONES_PER_PAGE];
+	struct route53_zone page[ZONES_PER_PAGE] = {0};
 	char next_name[256] = "", next_id[40] = "", start_id[40] = "";
 	const char *start = name;
 	char priv[40] = "", cursor[300];
@@ -551,7 +551,7 @@ int
 route53_list_zones(struct route53 *r, struct route53_zone **zones, size_t *n,
     struct aws_error *err)
 {
-	struct route53_zone page[ZONES_PER_LIST_PAGE], *grown;
+	struct route53_zone page[ZONES_PER_LIST_PAGE] = {0}, *grown;
 	char next_name[256] = "", next_id[40] = "", cursor[300], why[256];
 	size_t got, i;
 	int truncated;

@@ -31,7 +31,7 @@ http_set_side(struct http *h, const struct http_side *side)
 /* curl_multi_poll on h's transfers, the cancel pipe (when wfd has it)
  * and the side's descriptors; then the side's turn. */
 static CURLMcode
-poll_with_side(struct http *h, struct curl_waitfd *wfd, unsigned nwfd)
+poll_with_side(struct http *h, const struct curl_waitfd *wfd, unsigned nwfd)
 {
 	struct curl_waitfd w[1 + SIDE_MAX_FDS];
 	struct pollfd p[SIDE_MAX_FDS];

@@ -248,31 +248,35 @@ struct region_read {
 	int done;
 };
 
-/* A refused or broken listing: the account is marked failed, like a
- * refused role, so nothing of it is listed or deleted. */
+/* A refused or broken listing (a->error says which): the account is
+ * marked failed, like a refused role, so nothing of it is listed or
+ * deleted. */
 static void
-regions_failed(struct sync_account *a, const struct aws_error *e,
-    const char *pager_why, struct op_env *env)
+regions_failed(struct sync_account *a, struct op_env *env)
+{
+	a->failed = 1;
+	report_warn(env->report, "%s", buf_str(&a->error));
+}
+
+/* ListRegions refused in a, as e says. */
+static void
+regions_refused(
+    struct sync_account *a, const struct aws_error *e, struct op_env *env)
 {
 	char safe[1100];
 
-	if (pager_why)
-		buf_printf(&a->error, "account %s: Account Management: %s",
-		    a->id, pager_why);
-	else
-		buf_printf(&a->error,
-		    "%s%s: could not list its enabled regions (ListRegions: "
-		    "%s: %s). Nothing of it is listed or deleted in this run. "
-		    "Allow account:ListRegions for %s "
-		    "(examples/iam/sync.json), or list the regions in regions "
-		    "instead of all",
-		    a->id[0] ? "account " : "the run's account", a->id,
-		    e->type[0] ? e->type : "error",
-		    md_str(safe, sizeof(safe), e->message),
-		    a->creds ? "the role account_role_name names"
-		             : "the run's credentials");
-	a->failed = 1;
-	report_warn(env->report, "%s", buf_str(&a->error));
+	buf_printf(&a->error,
+	    "%s%s: could not list its enabled regions (ListRegions: "
+	    "%s: %s). Nothing of it is listed or deleted in this run. "
+	    "Allow account:ListRegions for %s "
+	    "(examples/iam/sync.json), or list the regions in regions "
+	    "instead of all",
+	    a->id[0] ? "account " : "the run's account", a->id,
+	    e->type[0] ? e->type : "error",
+	    md_str(safe, sizeof(safe), e->message),
+	    a->creds ? "the role account_role_name names"
+	             : "the run's credentials");
+	regions_failed(a, env);
 }
 
 /* The region names of one ListRegions page into a; -1 on out of
@@ -375,7 +379,7 @@ open_regions(
 				continue;
 			}
 			if (it[j].rc != 0) {
-				regions_failed(a, &it[j].err, NULL, env);
+				regions_refused(a, &it[j].err, env);
 				cJSON_Delete(resp);
 				r->done = 1, left--;
 				continue;
@@ -384,9 +388,13 @@ open_regions(
 				cJSON_Delete(resp);
 				goto out;
 			}
-			if (next_page(
-			        &resp, &r->token, &r->pg, pw, sizeof(pw)) != 0)
-				regions_failed(a, NULL, pw, env);
+			if (next_page(&resp, &r->token, &r->pg, pw,
+			        sizeof(pw)) != 0) {
+				buf_printf(&a->error,
+				    "account %s: Account Management: %s", a->id,
+				    pw);
+				regions_failed(a, env);
+			}
 			if (a->failed || r->token.len == 0)
 				r->done = 1, left--;
 		}

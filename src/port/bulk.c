@@ -466,19 +466,23 @@ quiet_ok(const struct xfer *x, CURLcode rc, cJSON **json)
 	long status = 0;
 	int ok;
 
+	*json = NULL;
 	if (rc != CURLE_OK ||
 	    curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status) !=
 	        CURLE_OK ||
 	    status != 200 ||
 	    !cJSON_IsObject(*json = cJSON_ParseWithLength(
-	                        x->resp.data, x->resp.len)))
-		ok = 0;
-	else if (bt->deleting)
+	                        x->resp.data, x->resp.len))) {
+		cJSON_Delete(*json);
+		*json = NULL;
+		return 0;
+	}
+	if (bt->deleting)
 		return 1;
-	else if ((ans = calloc(bt->n + 1, sizeof(*ans))) == NULL ||
-	         (refused = calloc(bt->n + 1, sizeof(*refused))) == NULL)
-		ok = 0;
-	else {
+	ans = calloc(bt->n + 1, sizeof(*ans));
+	refused = calloc(bt->n + 1, sizeof(*refused));
+	ok = (ans != NULL && refused != NULL);
+	if (ok) {
 		bulk_read_upsert(*json, bt->n, ans, refused, &nrefused);
 		for (i = 0, ok = nrefused == 0; ok && i < bt->n; i++)
 			ok = ans[i].verdict == BULK_WRITTEN;

@@ -792,41 +792,38 @@ def credential_endpoint_down_is_a_runtime_failure(t, w):
         ("IMDS 500", dict(AWS_EC2_METADATA_DISABLED=None, RUNNER_ENVIRONMENT="self-hosted",
                           AWS_EC2_METADATA_SERVICE_ENDPOINT=imds.url),
          r"EC2 instance metadata at .* was not reachable .*HTTP 500"))
-    try:
-        for name, extra, want in cases:
-            w.reset_run(RUN_ID)
-            r = w.run("request", aws=False, inputs=inputs(), env=env(w, **extra))
-            check_rc(t, r, 1, f"{name}: exit 1, a runtime failure, not bad input")
-            t.match(r.stderr, want, f"{name}: says which endpoint did not answer",
-                    diag=r.stderr[-1500:])
-            t.match(r.stderr, r"check ", f"{name}: and what to check")
-            t.ok("role_to_assume" not in r.stderr,
-                 f"{name}: no advice to set role_to_assume", r.stderr[-1500:])
-            errs = r.cmds("error")
-            t.ok(errs and not any("bad input" in (c.props.get("title") or "") for c in errs),
-                 f"{name}: the annotation does not call it bad input",
-                 [c.props for c in errs])
-            e = check_terminal(t, w, "FAILURE", r=r)
-            if e:
-                body = json.dumps(e["body"])
-                t.match(body, r"was not reachable", f"{name}: the Port run says why")
-                t.ok("Invalid input" not in body, f"{name}: not labelled Invalid input",
-                     body)
-        t.eq([(c["method"], c["fault"]) for c in ctr.requests], [("GET", "status")] * 3,
-             "the container endpoint got its 3 attempts (and answered 503)")
-        t.eq([(c["method"], c["fault"]) for c in imds.requests], [("PUT", "status")],
-             "IMDS got the token PUT (answered 500), and nothing after it")
-        t.eq(w.acm_calls(), [], "ACM never called")
-        # 4xx: the endpoint answered; what it said is the user's to fix.
-        ctr2 = start(w, FakeContainer, trust=[w.acm], auth_token="right")
+    for name, extra, want in cases:
         w.reset_run(RUN_ID)
-        r = w.run("request", aws=False, inputs=inputs(),
-                  env=env(w, AWS_CONTAINER_CREDENTIALS_FULL_URI=ctr2.url + ctr2.path,
-                          AWS_CONTAINER_AUTHORIZATION_TOKEN="wrong"))
-        check_rc(t, r, 2, "container 401 (wrong token): exit 2, the configuration")
-        t.eq(len(ctr2.calls), 3, "the endpoint was asked (3 attempts)")
-    finally:
-        stop(w)
+        r = w.run("request", aws=False, inputs=inputs(), env=env(w, **extra))
+        check_rc(t, r, 1, f"{name}: exit 1, a runtime failure, not bad input")
+        t.match(r.stderr, want, f"{name}: says which endpoint did not answer",
+                diag=r.stderr[-1500:])
+        t.match(r.stderr, r"check ", f"{name}: and what to check")
+        t.ok("role_to_assume" not in r.stderr,
+             f"{name}: no advice to set role_to_assume", r.stderr[-1500:])
+        errs = r.cmds("error")
+        t.ok(errs and not any("bad input" in (c.props.get("title") or "") for c in errs),
+             f"{name}: the annotation does not call it bad input",
+             [c.props for c in errs])
+        e = check_terminal(t, w, "FAILURE", r=r)
+        if e:
+            body = json.dumps(e["body"])
+            t.match(body, r"was not reachable", f"{name}: the Port run says why")
+            t.ok("Invalid input" not in body, f"{name}: not labelled Invalid input",
+                 body)
+    t.eq([(c["method"], c["fault"]) for c in ctr.requests], [("GET", "status")] * 3,
+         "the container endpoint got its 3 attempts (and answered 503)")
+    t.eq([(c["method"], c["fault"]) for c in imds.requests], [("PUT", "status")],
+         "IMDS got the token PUT (answered 500), and nothing after it")
+    t.eq(w.acm_calls(), [], "ACM never called")
+    # 4xx: the endpoint answered; what it said is the user's to fix.
+    ctr2 = start(w, FakeContainer, trust=[w.acm], auth_token="right")
+    w.reset_run(RUN_ID)
+    r = w.run("request", aws=False, inputs=inputs(),
+              env=env(w, AWS_CONTAINER_CREDENTIALS_FULL_URI=ctr2.url + ctr2.path,
+                      AWS_CONTAINER_AUTHORIZATION_TOKEN="wrong"))
+    check_rc(t, r, 2, "container 401 (wrong token): exit 2, the configuration")
+    t.eq(len(ctr2.calls), 3, "the endpoint was asked (3 attempts)")
 
 
 
@@ -841,43 +838,40 @@ def profile_role_arn_is_validated_at_probe(t, w):
     cred = write(w, "credentials", "[base]\naws_access_key_id = AKIDPROFILEBASE00001\n"
                                    "aws_secret_access_key = profileBaseSecret/xyz\n")
     w.add_run(RUN_ID)
-    try:
-        for bad, why in (("arn:aws:iam::123456789012:role/p\x01rt\xff-acm", "contains"),
-                         ("arn:aws:iam::123456789012:user/port-acm", "role/"),
-                         ("port-acm", "ARN")):
-            for file, text in (("config", f"[profile acm]\nrole_arn = {bad}\n"
-                                          "source_profile = base\n"),
-                               ("credentials", "[base]\naws_access_key_id = AKIDPROFILEBASE00001\n"
-                                               "aws_secret_access_key = profileBaseSecret/xyz\n"
-                                               f"[acm]\nrole_arn = {bad}\n"
-                                               "source_profile = base\n")):
-                cfg = os.path.join(w.dir, "cfg-" + file)
-                with open(cfg, "wb") as f:
-                    f.write((text if file == "config" else "").encode("latin-1"))
-                crf = os.path.join(w.dir, "cred-" + file)
-                with open(crf, "wb") as f:
-                    f.write((text if file == "credentials" else
-                             open(cred).read()).encode("latin-1"))
-                w.reset_run(RUN_ID)
-                r = w.run("request", aws=False, inputs=inputs(),
-                          env=env(w, AWS_ENDPOINT_URL_STS=s.url, AWS_PROFILE="acm",
-                                  AWS_CONFIG_FILE=cfg, AWS_SHARED_CREDENTIALS_FILE=crf))
-                what = f"{bad!r} in the {file} file"
-                check_rc(t, r, 2, f"{what}: exit 2, the user's file")
-                path = cfg if file == "config" else crf
-                t.match(r.stderr, r"profile acm's role_arn in " + re.escape(path)
-                        + r" .*" + re.escape(why), f"{what}: names profile, file and why",
-                        diag=r.stderr[-1500:])
-                t.ok(len(re.findall(r"profile acm's role_arn", r.stderr)) >= 1
-                     and "\x01" not in r.stderr and "\xff" not in r.stderr,
-                     f"{what}: no raw byte echoed", r.stderr[-800:])
-                e = check_terminal(t, w, "FAILURE", r=r)
-                if e:
-                    t.match(json.dumps(e["body"]), r"role_arn", f"{what}: the Port run says it")
-        t.eq(s.calls, [], "STS never called")
-        t.eq(w.acm_calls(), [], "ACM never called")
-    finally:
-        stop(w)
+    for bad, why in (("arn:aws:iam::123456789012:role/p\x01rt\xff-acm", "contains"),
+                     ("arn:aws:iam::123456789012:user/port-acm", "role/"),
+                     ("port-acm", "ARN")):
+        for file, text in (("config", f"[profile acm]\nrole_arn = {bad}\n"
+                                      "source_profile = base\n"),
+                           ("credentials", "[base]\naws_access_key_id = AKIDPROFILEBASE00001\n"
+                                           "aws_secret_access_key = profileBaseSecret/xyz\n"
+                                           f"[acm]\nrole_arn = {bad}\n"
+                                           "source_profile = base\n")):
+            cfg = os.path.join(w.dir, "cfg-" + file)
+            with open(cfg, "wb") as f:
+                f.write((text if file == "config" else "").encode("latin-1"))
+            crf = os.path.join(w.dir, "cred-" + file)
+            with open(crf, "wb") as f:
+                f.write((text if file == "credentials" else
+                         open(cred).read()).encode("latin-1"))
+            w.reset_run(RUN_ID)
+            r = w.run("request", aws=False, inputs=inputs(),
+                      env=env(w, AWS_ENDPOINT_URL_STS=s.url, AWS_PROFILE="acm",
+                              AWS_CONFIG_FILE=cfg, AWS_SHARED_CREDENTIALS_FILE=crf))
+            what = f"{bad!r} in the {file} file"
+            check_rc(t, r, 2, f"{what}: exit 2, the user's file")
+            path = cfg if file == "config" else crf
+            t.match(r.stderr, r"profile acm's role_arn in " + re.escape(path)
+                    + r" .*" + re.escape(why), f"{what}: names profile, file and why",
+                    diag=r.stderr[-1500:])
+            t.ok(len(re.findall(r"profile acm's role_arn", r.stderr)) >= 1
+                 and "\x01" not in r.stderr and "\xff" not in r.stderr,
+                 f"{what}: no raw byte echoed", r.stderr[-800:])
+            e = check_terminal(t, w, "FAILURE", r=r)
+            if e:
+                t.match(json.dumps(e["body"]), r"role_arn", f"{what}: the Port run says it")
+    t.eq(s.calls, [], "STS never called")
+    t.eq(w.acm_calls(), [], "ACM never called")
 
 
 S.main()
