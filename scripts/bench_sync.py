@@ -148,6 +148,7 @@ def sync_once(a, tagged):
             "port_context": json.dumps({"runId": RUN_ID}),
             "delete_stale": "true"})
         busy["port"] = port.busy()
+        busy["port_process"] = port.cpu()
         f = {"rc": rc, "stderr": stderr, "wall": wall, "rss_kib": rss_kib,
              "cpu": cpu, "outputs": outputs, "busy": busy, "load_s": load_s}
         f["per_region"] = {r: sum(1 for x in arns if x.split(":")[3] == r)

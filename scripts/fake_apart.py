@@ -68,6 +68,11 @@ class Apart:
         """CPU seconds the fake spent in its handler (thread time)."""
         return self._ask("busy")
 
+    def cpu(self):
+        """CPU seconds of the child's whole process: the handler, HTTP
+        parsing, TLS, threads."""
+        return self._ask("cpu")
+
     def stop(self):
         if self._pipe is None:
             return
@@ -113,6 +118,8 @@ def _serve(fake, pipe):
                 value = None
             elif op == "busy":
                 value = spent[0]
+            elif op == "cpu":
+                value = sum(os.times()[:2])
             elif op == "stop":
                 fake.stop()
                 pipe.send((True, None))

@@ -24,7 +24,6 @@ Standalone: python3 -m tests.fakes.fake_port --port 8444 [--run r_1]
 
 import argparse
 import base64
-import copy
 import json
 import math
 import os
@@ -158,10 +157,29 @@ def _schema_check(name, body):
                      f"{e.message}")
 
 
+# The ASCII case of the pattern below, in one match (the bench's 10,000
+# identifiers were 13% of the fake's time char by char).
+_ASCII_ID = re.compile(r"[A-Za-z0-9@_.+:\\/=-]+")
+
+
 def _valid_identifier(s):
     # port-api.md §5: ^(?!\.{1,2}$)[\p{L}0-9@_.+:\\/=-]+$, ≤ 1000 chars.
-    return (isinstance(s, str) and 0 < len(s) <= 1000 and s not in (".", "..")
-            and all(c.isalpha() or c in ID_EXTRA for c in s))
+    if not (isinstance(s, str) and 0 < len(s) <= 1000 and s not in (".", "..")):
+        return False
+    if s.isascii():
+        return _ASCII_ID.fullmatch(s) is not None
+    return all(c.isalpha() or c in ID_EXTRA for c in s)
+
+
+def _jcopy(v):
+    """A deep copy of JSON data (dicts, lists, and immutable scalars):
+    copy.deepcopy's memo and dispatch were a third of the fake's time
+    at the bench's 10,000 entities."""
+    if isinstance(v, dict):
+        return {k: _jcopy(x) for k, x in v.items()}
+    if isinstance(v, list):
+        return [_jcopy(x) for x in v]
+    return v
 
 
 class FakePort(FakeServer):
@@ -535,7 +553,7 @@ class FakePort(FakeServer):
     def _public_run(self, run):
         # The schema allows null only for statusLabel; Port leaves the
         # other unset fields out.
-        return {k: copy.deepcopy(v) for k, v in run.items()
+        return {k: _jcopy(v) for k, v in run.items()
                 if k not in ("logs", "timeline", "patches")
                 and (v is not None or k == "statusLabel")}
 
@@ -563,12 +581,12 @@ class FakePort(FakeServer):
             now = self.now()
             for k in ("statusLabel", "summary", "externalRunId", "link"):
                 if k in body:
-                    run[k] = copy.deepcopy(body[k])  # each PATCH overwrites
+                    run[k] = _jcopy(body[k])  # each PATCH overwrites
             if "status" in body:
                 run["status"] = body["status"]
                 run["endedAt"] = _iso(now)
             run["updatedAt"] = _iso(now)
-            run["patches"].append(copy.deepcopy(body))
+            run["patches"].append(_jcopy(body))
             return 200, {"ok": True, "run": self._public_run(run)}
 
     def _r_log(self, req, run_id):
@@ -682,23 +700,23 @@ class FakePort(FakeServer):
                          f'Entity "{ident}" already exists in blueprint "{bp}"')
         if old is not None and merge:
             # upsert=true&merge=true updates only the fields sent.
-            ent = copy.deepcopy(old)
-            ent["properties"].update(copy.deepcopy(props))
-            ent["relations"].update(copy.deepcopy(rels))
+            ent = _jcopy(old)
+            ent["properties"].update(_jcopy(props))
+            ent["relations"].update(_jcopy(rels))
             for k in ("title", "icon", "team"):
                 if k in body:
-                    ent[k] = copy.deepcopy(body[k])
+                    ent[k] = _jcopy(body[k])
         else:
             ent = {"identifier": ident, "title": body.get("title", ident),
                    "icon": body.get("icon"), "team": body.get("team", []),
-                   "blueprint": bp, "properties": copy.deepcopy(props),
-                   "relations": copy.deepcopy(rels)}
+                   "blueprint": bp, "properties": _jcopy(props),
+                   "relations": _jcopy(rels)}
         now = _iso(self.now())
         ent["createdAt"] = old["createdAt"] if old and "createdAt" in old else now
         ent["updatedAt"] = now
         if not validation_only:
             self.entities[key] = ent
-        return old is None, copy.deepcopy(ent)
+        return old is None, _jcopy(ent)
 
     def _check_properties(self, bp, spec, props):
         allowed = spec.get("properties")
@@ -886,8 +904,8 @@ class FakePort(FakeServer):
     @staticmethod
     def _project(e, include, exclude):
         out = {"identifier": e["identifier"], "title": e.get("title") or "",
-               "properties": copy.deepcopy(e["properties"]),
-               "relations": copy.deepcopy(e["relations"]),
+               "properties": _jcopy(e["properties"]),
+               "relations": _jcopy(e["relations"]),
                "team": list(e.get("team") or [])}
         if e.get("icon"):
             out["icon"] = e["icon"]
@@ -936,7 +954,7 @@ class FakePort(FakeServer):
             out = []
             for t in self.teams:
                 if not fields:
-                    out.append(copy.deepcopy(t))
+                    out.append(_jcopy(t))
                     continue
                 o = {k: t[k] for k in self.TEAM_FIELDS
                      if k in fields and k in t}
@@ -953,7 +971,7 @@ class FakePort(FakeServer):
             if ent is None:
                 raise _Reply(404, "not_found",
                              f'Entity with identifier "{ident}" was not found')
-            return 200, {"ok": True, "entity": copy.deepcopy(ent)}
+            return 200, {"ok": True, "entity": _jcopy(ent)}
 
 
 def _parse(body):
