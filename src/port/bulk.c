@@ -46,13 +46,6 @@ struct xfer {
 	CURLcode deferred_rc;
 };
 
-/* Calls queued per connection behind the one in flight: enough that
- * the connections stay busy while the caller is away in a call of its
- * own (a listing page, a tag page, answered 20-100 ms later: the side
- * step starts what is queued but cannot fill new calls), few enough
- * that memory stays flat (about 30 KiB a call of 20 entities). */
-#define BULK_AHEAD 4
-
 struct bulk {
 	struct port *port;
 	struct bulk_config cfg;
@@ -848,7 +841,9 @@ add_bounded(struct bulk *b, int deleting, struct item it)
 
 	if (add_item(b, deleting, it) != 0)
 		return -1;
-	return b->queued == queued ? 0 : bound(b);
+	if (b->queued == queued && !cancel_requested())
+		return 0;
+	return bound(b); /* after a cancel: abandons, -1 */
 }
 
 int

@@ -261,7 +261,9 @@ test_idle(void)
 	cfg.idle = idle;
 	cfg.idle_arg = &left;
 	b = bulk_new(port, &cfg, on_failure, NULL);
-	for (i = 0; b && i < 3 * BULK_MAX_UPSERT && rc == 0; i++) {
+	/* One call in flight, BULK_AHEAD queued, then one that waits. */
+	for (i = 0; b && i < (BULK_AHEAD + 2) * BULK_MAX_UPSERT && rc == 0;
+	     i++) {
 		e = cJSON_CreateObject();
 		snprintf(id, sizeof(id), "e%d", i);
 		cJSON_AddStringToObject(e, "identifier", id);
@@ -354,12 +356,13 @@ test_room_and_side(void)
 	        server_start(&fine, 2) == 0,
 	    "side: local servers");
 
-	/* Two connections, Port silent: 40 in flight, 20 queued, 19 being
-	 * filled: the 80th would seal a second queued call, and wait. */
+	/* Two connections, Port silent: 40 in flight, 2 x BULK_AHEAD - 1
+	 * calls queued, 19 being filled: the next would seal one call
+	 * more than the queue holds, and wait. */
 	b = full_call(http, &port, &hold, http_now_ms() + 5000);
 	ok(bulk_room(b, 0) && bulk_stats(b)->calls == 1,
 	    "room: one call in flight, the queue empty: room");
-	for (i = 20; i < 79; i++) {
+	for (i = 20; i < (BULK_AHEAD + 1) * 2 * BULK_MAX_UPSERT - 1; i++) {
 		e = cJSON_CreateObject();
 		snprintf(id, sizeof(id), "e%d", i);
 		cJSON_AddStringToObject(e, "identifier", id);
@@ -367,7 +370,8 @@ test_room_and_side(void)
 		bulk_upsert(b, e);
 	}
 	ok(room && !bulk_room(b, 0),
-	    "room: until the write that would seal a second queued call");
+	    "room: until the write that would seal one call more than the "
+	    "queue holds");
 	bulk_free(b);
 	port_free(port);
 
