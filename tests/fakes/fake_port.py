@@ -126,8 +126,8 @@ def _pattern(validator, pattern, instance, schema):
             f"{instance!r} does not match {pattern!r}")
 
 
-_Validator = jsonschema.validators.extend(
-    jsonschema.Draft7Validator, {"pattern": _pattern})
+_Validator = published.with_fast_types(jsonschema.validators.extend(
+    jsonschema.Draft7Validator, {"pattern": _pattern}))
 _SCHEMAS = {}
 
 
@@ -665,8 +665,9 @@ class FakePort(FakeServer):
         with self.lock:
             self._run_param(req)
             spec = self._blueprint(bp)
-            _, ent = self._upsert_one(bp, spec, body, upsert, merge,
-                                      create_missing, validation_only)
+            _, stored = self._upsert_one(bp, spec, body, upsert, merge,
+                                         create_missing, validation_only)
+            ent = _jcopy(stored)
             # create-an-entity.json's answer: these keys only, no nulls.
             out = {k: ent[k] for k in
                    ("identifier", "title", "icon", "team", "properties", "relations")
@@ -675,8 +676,8 @@ class FakePort(FakeServer):
 
     def _upsert_one(self, bp, spec, body, upsert, merge, create_missing,
                     validation_only):
-        """One entity write (lock held): (created, entity copy), or
-        raises _Reply with the error."""
+        """One entity write (lock held): (created, the entity as
+        stored: the caller's to copy), or raises _Reply with the error."""
         ident = body.get("identifier")
         if ident is None:
             ident = "e_" + secrets.token_hex(8)
@@ -716,7 +717,7 @@ class FakePort(FakeServer):
         ent["updatedAt"] = now
         if not validation_only:
             self.entities[key] = ent
-        return old is None, _jcopy(ent)
+        return old is None, ent
 
     def _check_properties(self, bp, spec, props):
         allowed = spec.get("properties")

@@ -30,9 +30,27 @@ def _pattern(validator, patrn, instance, schema):
         yield jsonschema.ValidationError(f"{instance!r} does not match {patrn!r}")
 
 
+def with_fast_types(cls):
+    """cls (a Draft 7 validator class) with Draft 7's own type checks
+    looked up in a dict: the same functions, without the persistent map
+    behind TYPE_CHECKER (a fifth of the fake Port's time at 10,000
+    entities)."""
+    checks = {t: cls.TYPE_CHECKER._type_checkers[t]
+              for t in ("array", "boolean", "integer", "null", "number",
+                        "object", "string")}
+
+    class Fast(cls):
+        def is_type(self, instance, type):
+            fn = checks.get(type)
+            if fn is None:  # not a Draft 7 type: jsonschema's own answer
+                return super().is_type(instance, type)
+            return fn(self.TYPE_CHECKER, instance)
+    return Fast
+
+
 # Draft 7 is what Port's OpenAPI 3 schemas use (type arrays, no $defs).
-_Validator = jsonschema.validators.extend(
-    jsonschema.Draft7Validator, {"pattern": _pattern})
+_Validator = with_fast_types(jsonschema.validators.extend(
+    jsonschema.Draft7Validator, {"pattern": _pattern}))
 
 
 @functools.lru_cache(maxsize=None)
