@@ -10,7 +10,8 @@
  * thousands of entities and must keep several calls in flight while
  * the caller keeps listing ACM. Nothing here blocks longer than the
  * caller asks (bulk_pump), except to bound memory (bulk_upsert waits
- * while `max_in_flight` calls are queued behind the ones in flight).
+ * while BULK_AHEAD calls per connection are queued behind the ones in
+ * flight).
  *
  * Retries: 429 waits for Retry-After (else x-ratelimit-reset, else
  * backoff) and pauses every new call, since Port's limit is per
