@@ -386,6 +386,10 @@ open_regions(
 			}
 			if (regions_take(a, resp) != 0) {
 				cJSON_Delete(resp);
+				while (++j < k) { /* out of memory: the rest */
+					cJSON_Delete((cJSON *)it[j].params);
+					cJSON_Delete(it[j].out);
+				}
 				goto out;
 			}
 			if (next_page(&resp, &r->token, &r->pg, pw,
