@@ -9,7 +9,7 @@
  * for the management account itself. Each account is asked with its own
  * (assumed) credentials instead, so the answer is always its own.
  *
- * Return convention: 0 on success; -1 on failure with *err filled in.
+ * The calls go through aws_json.h; this module only builds them.
  */
 #ifndef PORT_ACM_ACCOUNT_H
 #define PORT_ACM_ACCOUNT_H
@@ -24,17 +24,13 @@
  * the partition's global region either way. */
 extern const struct aws_service account_service;
 
-/* Pure. The parameters of a ListRegions page (below), for a caller
- * asking several accounts at once (aws_json_call_many, op
- * "/listRegions"); NULL on out of memory. Caller frees. */
+/* Pure. The parameters of one ListRegions page of the caller's own
+ * account: the enabled regions only (ENABLED, ENABLED_BY_DEFAULT),
+ * MaxResults 50 (the most it allows), from token (NULL or "" = the first
+ * page). Sent with aws_json_call or aws_json_call_many (op
+ * "/listRegions", a read: idempotent) on an aws_client_open of
+ * account_service, several accounts at once. NULL on out of memory.
+ * Caller frees. */
 cJSON *account_list_regions_params(const char *token);
-
-/* One ListRegions page of the caller's own account, the enabled regions
- * only (ENABLED, ENABLED_BY_DEFAULT), MaxResults 50 (the most it
- * allows), from token (NULL or "" = the first page), asked of c (an
- * aws_client_open of account_service). *out (caller frees) is the
- * answer. */
-int account_list_regions(struct aws_client *c, const char *token, cJSON **out,
-    struct aws_error *err);
 
 #endif
