@@ -115,14 +115,15 @@ on_failure(
 	snprintf(last_reason, sizeof(last_reason), "%s", reason);
 }
 
+/* A writer on the server at srv_port, with cfg's own fields (deadline,
+ * connections, idle work) and the test's usual rest. Port and the
+ * writer borrow the URL: it lives in static storage, one writer at a
+ * time (each test frees its writer before opening the next). */
 static struct bulk *
-writer(struct http *http, struct port **port, int srv_port, long long dl)
+open_writer(
+    struct http *http, struct port **port, int srv_port, struct bulk_config cfg)
 {
-	char url[64];
-	struct bulk_config cfg = {0};
-	struct bulk *b;
-	cJSON *e;
-	int i;
+	static char url[64];
 
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d", srv_port);
 	*port =
@@ -131,9 +132,19 @@ writer(struct http *http, struct port **port, int srv_port, long long dl)
 	cfg.blueprint = "acmCertificate";
 	cfg.connect_timeout_ms = 2000;
 	cfg.timeout_ms = 20000;
-	cfg.deadline_ms = dl;
 	cfg.http = http;
-	b = bulk_new(*port, &cfg, on_failure, NULL);
+	return bulk_new(*port, &cfg, on_failure, NULL);
+}
+
+static struct bulk *
+writer(struct http *http, struct port **port, int srv_port, long long dl)
+{
+	struct bulk *b;
+	cJSON *e;
+	int i;
+
+	b = open_writer(
+	    http, port, srv_port, (struct bulk_config){.deadline_ms = dl});
 	for (i = 0; b && i < 3; i++) {
 		e = cJSON_CreateObject();
 		cJSON_AddStringToObject(e, "identifier",
@@ -240,27 +251,18 @@ test_idle(void)
 	struct server hold;
 	struct http *http;
 	struct port *port;
-	struct bulk_config cfg = {0};
 	struct bulk *b;
-	char url[64], id[16];
+	char id[16];
 	cJSON *e;
 	int i, rc = 0, left = 3;
 
 	http = http_new(&(struct http_options){2000, 20000, 0, "test"});
 	ok(server_start(&hold, 0) == 0, "idle: a server that never answers");
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d", hold.port);
-	port =
-	    port_new(http, &(struct port_config){url, "id", "secret", NULL, 0});
-	cfg.base_url = url;
-	cfg.blueprint = "acmCertificate";
-	cfg.connect_timeout_ms = 2000;
-	cfg.timeout_ms = 20000;
-	cfg.deadline_ms = http_now_ms() + 600;
-	cfg.max_in_flight = 1;
-	cfg.http = http;
-	cfg.idle = idle;
-	cfg.idle_arg = &left;
-	b = bulk_new(port, &cfg, on_failure, NULL);
+	b = open_writer(http, &port, hold.port,
+	    (struct bulk_config){.deadline_ms = http_now_ms() + 600,
+	        .max_in_flight = 1,
+	        .idle = idle,
+	        .idle_arg = &left});
 	/* One call in flight, BULK_AHEAD queued, then one that waits. */
 	for (i = 0; b && i < (BULK_AHEAD + 2) * BULK_MAX_UPSERT && rc == 0;
 	     i++) {
@@ -291,23 +293,13 @@ static struct bulk *
 full_call(struct http *http, struct port **port, const struct server *sv,
     long long dl)
 {
-	char url[64], id[16];
-	struct bulk_config cfg = {0};
+	char id[16];
 	struct bulk *b;
 	cJSON *e;
 	int i;
 
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d", sv->port);
-	*port =
-	    port_new(http, &(struct port_config){url, "id", "secret", NULL, 0});
-	cfg.base_url = url;
-	cfg.blueprint = "acmCertificate";
-	cfg.connect_timeout_ms = 2000;
-	cfg.timeout_ms = 20000;
-	cfg.deadline_ms = dl;
-	cfg.max_in_flight = 2;
-	cfg.http = http;
-	b = bulk_new(*port, &cfg, on_failure, NULL);
+	b = open_writer(http, port, sv->port,
+	    (struct bulk_config){.deadline_ms = dl, .max_in_flight = 2});
 	for (i = 0; b && i < BULK_MAX_UPSERT; i++) {
 		e = cJSON_CreateObject();
 		snprintf(id, sizeof(id), "e%d", i);
