@@ -39,7 +39,6 @@ import argparse
 import json
 import math
 import os
-import subprocess
 import sys
 import time
 
@@ -49,7 +48,7 @@ sys.path.insert(0, os.path.join(ROOT, "scripts"))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 
 import harness  # noqa: E402
-from fake_apart import Apart  # noqa: E402
+from fake_apart import Apart, time_handler  # noqa: E402
 from harness import RUN_ID, Suite, World  # noqa: E402
 
 REGIONS = ("eu-west-1", "us-east-1", "ap-south-1")
@@ -129,20 +128,9 @@ def sync_once(a, tagged):
         port.set("latency", a.latency_ms / 1000.0)
         # The fakes' own work (Python) is part of the wall time; Port's
         # fake has a process of its own (fake_apart.py).
-        busy = {"acm": 0.0, "tagging": 0.0}
-
-        def timed(fake, key):
-            inner = fake.handle
-
-            def handle(req):
-                t = time.thread_time()
-                try:
-                    return inner(req)
-                finally:
-                    busy[key] += time.thread_time() - t
-            fake.handle = handle
-        timed(w.acm, "acm")
-        timed(w.tagging, "tagging")
+        busy = {}
+        time_handler(w.acm, busy, "acm")
+        time_handler(w.tagging, busy, "tagging")
         rc, outputs, stderr, wall, rss_kib, cpu = run_measured(w, a.bin, {
             "regions": ",".join(REGIONS),
             "port_context": json.dumps({"runId": RUN_ID}),
@@ -462,21 +450,9 @@ def org_run(a, naccounts, per_region):
         # The fakes' own work (Python) is part of the wall time; Port's
         # fake has a process of its own (fake_apart.py).
         busy = {}
-
-        def timed(fake, key):
-            inner = fake.handle
-            busy[key] = 0.0
-
-            def handle(req):
-                t = time.thread_time()
-                try:
-                    return inner(req)
-                finally:
-                    busy[key] += time.thread_time() - t
-            fake.handle = handle
         for f, key in ((sts, "STS"), (router, "ACM"), (org, "Organizations"),
                        (tag, "Tagging")):
-            timed(f, key)
+            time_handler(f, busy, key)
         old_env = w.base_env
 
         def base_env(actions, **kw):

@@ -85,17 +85,24 @@ class Apart:
         os.waitpid(self._pid, 0)
 
 
-def _serve(fake, pipe):
-    spent = [0.0]
+def time_handler(fake, busy, key):
+    """Adds the CPU seconds fake.handle spends (thread time) to
+    busy[key], from now on."""
     inner = fake.handle
+    busy[key] = 0.0
 
     def handle(req):
         t = time.thread_time()
         try:
             return inner(req)
         finally:
-            spent[0] += time.thread_time() - t
+            busy[key] += time.thread_time() - t
     fake.handle = handle
+
+
+def _serve(fake, pipe):
+    spent = {}
+    time_handler(fake, spent, "handler")
     url = fake.start()
     while True:
         try:
@@ -117,7 +124,7 @@ def _serve(fake, pipe):
                 setattr(fake, msg[1], msg[2])
                 value = None
             elif op == "busy":
-                value = spent[0]
+                value = spent["handler"]
             elif op == "cpu":
                 value = sum(os.times()[:2])
             elif op == "stop":
