@@ -256,12 +256,19 @@ class _Handler(BaseHTTPRequestHandler):
             n = fake.in_flight[route] = fake.in_flight.get(route, 0) + 1
             fake.max_in_flight[route] = max(fake.max_in_flight.get(route, 0), n)
         try:
-            if fake.latency:
-                time.sleep(fake.latency)
             if fault is None or fault.kw.get("after"):
                 resp = fake.handle(req)
             else:
                 resp = None
+            # A distant service: the answer leaves `latency` after the
+            # request arrived, the fake's own work (Python, checking
+            # every body) done within it rather than added on top, so
+            # that a benchmark's floor (each answer exactly `latency`)
+            # measures the client and not this interpreter. Work that
+            # takes longer sends the answer when done ("sent" below).
+            left = req.time + fake.latency - time.time()
+            if left > 0:
+                time.sleep(left)
         finally:
             with fake.lock:
                 fake.in_flight[route] -= 1
@@ -270,6 +277,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(resp)
         else:
             self._apply_fault(fault, resp, rec, req)
+        rec["sent"] = time.time()
 
     def _send(self, resp, content_length=None):
         self.log_request(resp.status)
@@ -436,9 +444,11 @@ class FakeServer:
         self._conn_of = {}
         self._live = {}
         self._stopping = threading.Event()
-        # Added to every answer (seconds), e.g. to model a distant
-        # service in the benchmark; in-flight counts per route show how
-        # many requests a client kept open at once.
+        # Every answer leaves this long (seconds) after its request
+        # arrived, e.g. to model a distant service in the benchmark (see
+        # _dispatch; each request's record has "time" and "sent");
+        # in-flight counts per route show how many requests a client
+        # kept open at once.
         self.latency = 0.0
         self.in_flight = {}
         self.max_in_flight = {}
