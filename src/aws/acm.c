@@ -82,30 +82,14 @@ acm_call(struct acm *a, const char *op, const cJSON *params, cJSON **out,
 	    a->client, op, params, idempotent(op, params), out, err);
 }
 
-void
-acm_call_many(struct acm_call *calls, size_t n, size_t max)
+struct aws_json_item
+acm_list_item(struct acm *acm, const cJSON *params)
 {
-	struct aws_json_item *it = calloc(n ? n : 1, sizeof(*it));
-	size_t i;
-
-	if (it == NULL) {
-		for (i = 0; i < n; i++) /* one by one */
-			calls[i].rc = acm_call(calls[i].acm, "ListCertificates",
-			    calls[i].params, &calls[i].out, &calls[i].err);
-		return;
-	}
-	for (i = 0; i < n; i++) /* a read: safe to repeat */
-		it[i] = (struct aws_json_item){.client = calls[i].acm->client,
-		    .op = "ListCertificates",
-		    .params = calls[i].params,
-		    .idempotent = 1};
-	aws_json_call_many(it, n, max);
-	for (i = 0; i < n; i++) {
-		calls[i].out = it[i].out;
-		calls[i].err = it[i].err;
-		calls[i].rc = it[i].rc;
-	}
-	free(it);
+	/* A read: safe to repeat. */
+	return (struct aws_json_item){.client = acm->client,
+	    .op = "ListCertificates",
+	    .params = params,
+	    .idempotent = 1};
 }
 
 static void

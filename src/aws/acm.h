@@ -14,6 +14,7 @@
 #include <cjson/cJSON.h>
 
 #include "aws/aws.h"
+#include "aws/aws_json.h"
 #include "base/http.h"
 
 /* Where the client connects and how (aws.h); endpoint is a URL
@@ -83,20 +84,11 @@ void acm_free(struct acm *acm);
 int acm_call(struct acm *acm, const char *op, const cJSON *params, cJSON **out,
     struct acm_error *err);
 
-/* One ListCertificates call of acm_call_many: acm and params borrowed;
- * out (caller frees with cJSON_Delete), err and rc as acm_call's. */
-struct acm_call {
-	struct acm *acm;
-	const cJSON *params;
-	cJSON *out;
-	struct acm_error err;
-	int rc;
-};
-
-/* n ListCertificates calls, each with its own client (account, region)
- * and credentials, sent together, at most max in flight
- * (aws_call_many). */
-void acm_call_many(struct acm_call *calls, size_t n, size_t max);
+/* One ListCertificates call as an aws_json_call_many item, for a caller
+ * that sends it in one batch with other calls (other units, other
+ * services): acm (its own client: account, region, credentials) and
+ * params borrowed and outliving the batch. */
+struct aws_json_item acm_list_item(struct acm *acm, const cJSON *params);
 
 /* Pure. Fills err from an error response (aws_error_parse for JSON,
  * no secrets): the type from the X-Amzn-Errortype header, else body

@@ -107,11 +107,42 @@ tagging_get_certificates(struct tagging *t, const char *token, cJSON **out,
 	return take_next(rc, out, next, nextlen, err);
 }
 
+int
+tagging_page_item(struct tagging_page *p, struct aws_json_item *it)
+{
+	cJSON *params;
+
+	p->out = NULL;
+	p->next[0] = '\0';
+	memset(&p->err, 0, sizeof(p->err));
+	if ((params = get_params(p->token)) == NULL) {
+		p->rc = aws_error_local(&p->err, "out of memory");
+		return -1;
+	}
+	p->rc = 0;
+	/* A read: always safe to repeat. */
+	*it = (struct aws_json_item){.client = p->t->client,
+	    .op = "GetResources",
+	    .params = params,
+	    .idempotent = 1};
+	return 0;
+}
+
+void
+tagging_page_take(struct tagging_page *p, struct aws_json_item *it)
+{
+	p->out = it->out;
+	p->err = it->err;
+	p->rc = take_next(it->rc, &p->out, p->next, sizeof(p->next), &p->err);
+	it->out = NULL;
+	cJSON_Delete((cJSON *)it->params);
+	it->params = NULL;
+}
+
 void
 tagging_get_many(struct tagging_page *p, size_t n, size_t max)
 {
 	struct aws_json_item *it = calloc(n ? n : 1, sizeof(*it));
-	cJSON *params;
 	size_t i, k = 0;
 
 	if (it == NULL) {
@@ -121,30 +152,12 @@ tagging_get_many(struct tagging_page *p, size_t n, size_t max)
 		return;
 	}
 	/* it[k] is the k-th page that could be asked for, in order. */
-	for (i = 0; i < n; i++) {
-		p[i].out = NULL;
-		p[i].next[0] = '\0';
-		memset(&p[i].err, 0, sizeof(p[i].err));
-		if ((params = get_params(p[i].token)) == NULL) {
-			p[i].rc = aws_error_local(&p[i].err, "out of memory");
-			continue;
-		}
-		p[i].rc = 0;
-		/* A read: always safe to repeat. */
-		it[k++] = (struct aws_json_item){.client = p[i].t->client,
-		    .op = "GetResources",
-		    .params = params,
-		    .idempotent = 1};
-	}
+	for (i = 0; i < n; i++)
+		if (tagging_page_item(&p[i], &it[k]) == 0)
+			k++;
 	aws_json_call_many(it, k, max);
-	for (i = 0, k = 0; i < n; i++) {
-		if (p[i].rc != 0)
-			continue; /* never asked */
-		p[i].out = it[k].out;
-		p[i].err = it[k].err;
-		p[i].rc = take_next(it[k].rc, &p[i].out, p[i].next,
-		    sizeof(p[i].next), &p[i].err);
-		cJSON_Delete((cJSON *)it[k++].params);
-	}
+	for (i = 0, k = 0; i < n; i++)
+		if (p[i].rc == 0) /* asked */
+			tagging_page_take(&p[i], &it[k++]);
 	free(it);
 }

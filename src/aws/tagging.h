@@ -15,6 +15,7 @@
 #include <cjson/cJSON.h>
 
 #include "aws/aws.h"
+#include "aws/aws_json.h"
 #include "base/http.h"
 
 struct tagging;
@@ -53,5 +54,14 @@ struct tagging_page {
  * flight together (aws_call_many, at most max at once), each client
  * signing with its own credentials. */
 void tagging_get_many(struct tagging_page *p, size_t n, size_t max);
+
+/* Page p (p->t, p->token set) as an aws_json_call_many item, for a
+ * caller that sends it in one batch with other calls: 0 and *it filled
+ * (its params owned by *it until tagging_page_take), or -1 with p->rc
+ * and p->err set (out of memory; nothing to send). */
+int tagging_page_item(struct tagging_page *p, struct aws_json_item *it);
+/* The answer to it (sent) into p, as tagging_get_many would have
+ * filled it; frees its params. */
+void tagging_page_take(struct tagging_page *p, struct aws_json_item *it);
 
 #endif

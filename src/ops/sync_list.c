@@ -10,11 +10,14 @@
 void
 sync_list_run(const struct sync_list_ops *ops)
 {
-	size_t max = ops->max ? ops->max : 1, i, k, held, room;
-	struct acm_call *calls;
+	size_t max = ops->max ? ops->max : 1, i, k, n, held, room;
+	/* Each unit's page and what ops->with adds: 2 x max items. */
+	struct aws_json_item *it;
 	struct pending {
 		cJSON *params; /* owned until the batch's answers are read */
 		size_t unit;
+		size_t page; /* its item in it */
+		size_t with; /* ops->with's item in it; 0: none */
 	} * p;
 	struct acm *acm;
 	const char *token;
@@ -22,9 +25,9 @@ sync_list_run(const struct sync_list_ops *ops)
 
 	if (max > HTTP_MAX_BATCH)
 		max = HTTP_MAX_BATCH;
-	calls = calloc(max, sizeof(*calls));
+	it = calloc(2 * max, sizeof(*it));
 	p = calloc(max, sizeof(*p));
-	if (calls == NULL || p == NULL)
+	if (it == NULL || p == NULL)
 		max = 0; /* out of memory: every unit stops below */
 	for (;;) {
 		/* The unit due first, and whether a page is held. */
@@ -60,41 +63,47 @@ sync_list_run(const struct sync_list_ops *ops)
 		}
 		if (first < 0 || room == 0 || http_now_ms() < first)
 			continue; /* only the held pages were waited for */
-		/* Every unit due now, up to max: one batch. */
+		/* Every unit due now, up to max, with what ops->with adds
+		 * to each: one batch. */
 		now = http_now_ms();
-		for (i = 0, k = 0; i < ops->n && k < room; i++) {
+		for (i = 0, k = 0, n = 0; i < ops->n && k < room; i++) {
 			if (!ops->pending(ops->ctx, i, &acm, &token, &due) ||
 			    due > now)
 				continue;
 			p[k].params = acm_list_params(token);
 			p[k].unit = i;
-			calls[k] =
-			    (struct acm_call){acm, p[k].params, NULL, {0}, -1};
+			p[k].page = n;
+			it[n++] = acm_list_item(acm, p[k].params);
+			p[k].with = 0;
+			if (ops->with && ops->with(ops->ctx, i, k, &it[n]))
+				p[k].with = n++;
 			k++;
 		}
-		acm_call_many(calls, k, max);
+		aws_json_call_many(it, n, n);
 		for (i = 0; i < k; i++) {
-			if (p[i].params == NULL && calls[i].rc == 0) {
+			struct aws_json_item *pg = &it[p[i].page];
+
+			if (p[i].with)
+				ops->took(
+				    ops->ctx, p[i].unit, i, &it[p[i].with]);
+			if (p[i].params == NULL && pg->rc == 0) {
 				/* acm_list_params ran out of memory: the
 				 * answer is not the page asked for. */
-				cJSON_Delete(calls[i].out);
-				calls[i].out = NULL;
-				calls[i].rc = -1;
-				calls[i].err.kind = AWS_ERR_LOCAL;
-				str_copy(calls[i].err.message,
-				    sizeof(calls[i].err.message),
-				    "out of memory");
+				cJSON_Delete(pg->out);
+				pg->out = NULL;
+				pg->rc =
+				    aws_error_local(&pg->err, "out of memory");
 			}
-			if (calls[i].rc != 0) {
-				cJSON_Delete(calls[i].out);
-				calls[i].out = NULL;
+			if (pg->rc != 0) {
+				cJSON_Delete(pg->out);
+				pg->out = NULL;
 			}
-			ops->page(ops->ctx, p[i].unit, now, calls[i].out,
-			    &calls[i].err); /* hands out over */
+			ops->page(ops->ctx, p[i].unit, now, pg->out,
+			    &pg->err); /* hands out over */
 			cJSON_Delete(p[i].params);
 			p[i].params = NULL;
 		}
 	}
-	free(calls);
+	free(it);
 	free(p);
 }

@@ -3,8 +3,9 @@
  * region) unit is listed page by page at ACM's pace for ListCertificates
  * (one call a second per account and region, aws-acm.md §8); the units
  * due at the same time, up to max_concurrency of them, are asked in one
- * batch (acm_call_many: their first attempts in flight together on the
- * run's connection pool), and while none is due the time goes to the
+ * batch (aws_json_call_many: their first attempts in flight together on
+ * the run's connection pool, with each unit's tag page when the caller
+ * adds it), and while none is due the time goes to the
  * caller (the tag reads, then Port's bulk writes); while a unit holds a
  * page until its tags are in, the wait is a short one, so the page is
  * written as soon as they are. One thread: a unit's answer is handled
@@ -56,6 +57,14 @@ struct sync_list_ops {
 	 * it); -1 at once on a cancel or when the run's deadline comes
 	 * first. */
 	int (*wait)(void *ctx, long long at);
+	/* Optional (NULL: none). Another call to send with unit i's
+	 * ListCertificates call in the same batch (its tags, sync_tags.h):
+	 * 1 and *it filled, 0 for none; slot (0..max-1) names it. */
+	int (*with)(void *ctx, size_t i, size_t slot, struct aws_json_item *it);
+	/* The answer to what `with` put in slot (it->out is the
+	 * callback's), handed over before unit i's page. */
+	void (*took)(
+	    void *ctx, size_t i, size_t slot, struct aws_json_item *it);
 	/* The run stopped (cancel, deadline) before unit i was done, or
 	 * while it held a page: it fails, and its page is dropped. */
 	void (*stopped)(void *ctx, size_t i);

@@ -406,6 +406,20 @@ on_held(void *ctx, size_t i)
 	return ((struct sync *)ctx)->r[i].held != NULL;
 }
 
+/* sync_list_ops.with and .took: the unit's tag page rides with its
+ * listing call. */
+static int
+on_with(void *ctx, size_t i, size_t slot, struct aws_json_item *it)
+{
+	return sync_tags_ask(((struct sync *)ctx)->tags, i, slot, it);
+}
+
+static void
+on_took(void *ctx, size_t i, size_t slot, struct aws_json_item *it)
+{
+	sync_tags_took(((struct sync *)ctx)->tags, i, slot, it);
+}
+
 /* A held page is dropped with its unit: nothing is deleted for it. */
 static void
 on_stopped(void *ctx, size_t i)
@@ -427,7 +441,16 @@ sync_pages_run(struct sync *s)
 	/* Port's writes go on while ACM and the tagging API answer. */
 	if (s->bulk)
 		http_set_side(s->env->http, &side);
-	sync_list_run(&(struct sync_list_ops){s, s->nr, s->c->max_concurrency,
-	    on_pending, on_held, on_feed, on_page, list_wait, on_stopped});
+	sync_list_run(&(struct sync_list_ops){.ctx = s,
+	    .n = s->nr,
+	    .max = s->c->max_concurrency,
+	    .pending = on_pending,
+	    .held = on_held,
+	    .feed = on_feed,
+	    .page = on_page,
+	    .wait = list_wait,
+	    .with = s->tags ? on_with : NULL,
+	    .took = on_took,
+	    .stopped = on_stopped});
 	http_set_side(s->env->http, NULL);
 }

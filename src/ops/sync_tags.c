@@ -59,7 +59,8 @@ struct sync_tags {
 	size_t nunknown;
 	unsigned long no_team;       /* entities whose team was left out */
 	long long first_at, last_at; /* first GetResources, last answer */
-	unsigned long version;       /* rounds of GetResources pages read */
+	unsigned long version;       /* GetResources answers taken */
+	struct tagging_page *batch;  /* sync_tags_ask's slots, max of them */
 };
 
 static struct tag_entry *
@@ -178,6 +179,7 @@ sync_tags_free(struct sync_tags *st)
 		free(st->tab[i].json);
 	}
 	free(st->tab);
+	free(st->batch);
 	for (i = 0; i < st->nteams; i++)
 		free(st->teams[i]);
 	free(st->teams);
@@ -351,6 +353,43 @@ sync_tags_known(struct sync_tags *st, size_t ri, const char *arn)
 {
 	return st && ri < st->nr && st->r[ri].state == TAGS_PENDING &&
 	       find(st, arn) != NULL;
+}
+
+int
+sync_tags_ask(
+    struct sync_tags *st, size_t ri, size_t slot, struct aws_json_item *it)
+{
+	struct tagging_page *p;
+
+	if (st == NULL || ri >= st->nr || slot >= st->max ||
+	    st->r[ri].state != TAGS_PENDING)
+		return 0;
+	if (st->batch == NULL &&
+	    (st->batch = calloc(st->max, sizeof(*st->batch))) == NULL)
+		return 0; /* sync_tags_idle reads it later */
+	if (!st->first_at)
+		st->first_at = http_now_ms();
+	page_start(st, ri);
+	p = &st->batch[slot];
+	p->t = st->r[ri].t;
+	p->token = st->r[ri].token;
+	if (tagging_page_item(p, it) != 0) {
+		page_take(st, ri, p); /* says why; the unit's tags UNKNOWN */
+		return 0;
+	}
+	return 1;
+}
+
+void
+sync_tags_took(
+    struct sync_tags *st, size_t ri, size_t slot, struct aws_json_item *it)
+{
+	struct tagging_page *p = &st->batch[slot];
+
+	tagging_page_take(p, it);
+	page_take(st, ri, p);
+	st->version++;
+	st->last_at = http_now_ms();
 }
 
 int

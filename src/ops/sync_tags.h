@@ -7,23 +7,24 @@
  * (AccessDeniedException: no tag:GetResources), one ACM
  * ListTagsForCertificate per certificate.
  *
- * When: the GetResources pages are read in the listing's pacing gaps
- * (ListCertificates is paced at 1/s per unit), one page per call of
- * sync_tags_idle, which op_sync's wait runs before giving the rest of
- * the gap to Port's writes. GetResources lists in its own order, so a
- * certificate without tags is known as such only once its region's
- * listing has ended: a ListCertificates page that arrives before that is
- * held by the sync (at most one page per unit, which is not listed
- * further meanwhile); the certificates of it that a GetResources page
- * has named already are written at once (sync_tags_known), the rest
- * once sync_tags_ready says the region's tags are in, so every entity
- * is written once, with its tags, and Port's writes start with the
- * first tag page rather than after the last. What stays in memory is the
- * map ARN -> tags (small objects) and those held pages. They become the
- * entity's "tags" object property; the value of the tag owner_tag_key becomes
- * the "owner" property and that of team_tag_key the entity's Port team,
- * if Port has a team of that name (GET /v1/teams, read once per run):
- * an unknown team is logged and left out, never failing the entity.
+ * When: a unit's next GetResources page goes in the same batch as its
+ * ListCertificates call (sync_tags_ask; an organization's small units
+ * then cost one round trip, not two), and the rest are read in the
+ * listing's pacing gaps (ListCertificates is paced at 1/s per unit), one
+ * page per unit per call of sync_tags_idle, which op_sync's wait runs
+ * before giving the rest of the gap to Port's writes. GetResources lists in its
+ * own order, so a certificate without tags is known as such only once its
+ * region's listing has ended: a ListCertificates page that arrives before that
+ * is held by the sync (at most one page per unit, which is not listed further
+ * meanwhile); the certificates of it that a GetResources page has named already
+ * are written at once (sync_tags_known), the rest once sync_tags_ready says the
+ * region's tags are in, so every entity is written once, with its tags, and
+ * Port's writes start with the first tag page rather than after the last. What
+ * stays in memory is the map ARN -> tags (small objects) and those held pages.
+ * They become the entity's "tags" object property; the value of the tag
+ * owner_tag_key becomes the "owner" property and that of team_tag_key the
+ * entity's Port team, if Port has a team of that name (GET /v1/teams, read once
+ * per run): an unknown team is logged and left out, never failing the entity.
  *
  * Tag keys and values come from AWS: a pair longer than AWS allows
  * (128 / 256 bytes) or not a string is left out; at most 50 pairs (ACM's
@@ -72,6 +73,17 @@ void sync_tags_read(struct sync_tags *st);
  * no "tags" property this run (a warning says why), so Port keeps what
  * it had. */
 int sync_tags_idle(struct sync_tags *st, struct bulk *bulk);
+/* Unit ri's next GetResources page, for the caller to send in one batch
+ * with the unit's ListCertificates call (sync_list.h's `with`), so an
+ * organization's small units cost one round trip each, not two: 1 and
+ * *it filled (its answer goes to sync_tags_took with the same slot,
+ * 0..max-1) while the unit's tags are still to read; 0 otherwise. */
+int sync_tags_ask(
+    struct sync_tags *st, size_t ri, size_t slot, struct aws_json_item *it);
+/* The answer to what sync_tags_ask put in slot (it->out is consumed),
+ * taken as sync_tags_idle takes its pages. */
+void sync_tags_took(
+    struct sync_tags *st, size_t ri, size_t slot, struct aws_json_item *it);
 /* The same as bulk_config's idle (arg: the sync_tags), for the time the
  * bulk writer waits for room: it does not pump the writer. */
 int sync_tags_idle_fn(void *arg);
@@ -86,8 +98,8 @@ int sync_tags_ready(const struct sync_tags *st, size_t ri);
  * already (a GetResources page named it): its entity can be written
  * now, before sync_tags_ready. */
 int sync_tags_known(struct sync_tags *st, size_t ri, const char *arn);
-/* Pure. Grows with every round of GetResources pages read: a page held
- * for its tags is worth looking at again only when it changed. */
+/* Pure. Grows with every GetResources answer taken: a page held for
+ * its tags is worth looking at again only when it changed. */
 unsigned long sync_tags_version(const struct sync_tags *st);
 
 /* Sets entity's properties.tags for the certificate arn of unit ri;
