@@ -511,6 +511,18 @@ def org_run(a, naccounts, per_region):
                    "Tagging": answer_times(tag.requests),
                    "Port bulk": answer_times(q for q in port_reqs
                                              if q.get("route") == "bulk_upsert")}
+        # Where the time went: each service's first and last request,
+        # seconds after port-acm's first request to any of them.
+        spans = {"Port": [q["time"] for q in port_reqs],
+                 "STS": [q["time"] for q in sts.requests],
+                 "Organizations": [q["time"] for q in org.requests],
+                 "ACM": [q["time"] for q in router.requests],
+                 "Tagging": [q["time"] for q in tag.requests],
+                 "Port bulk": [q["time"] for q in port_reqs
+                               if q.get("route") == "bulk_upsert"]}
+        t_first = min(min(v) for v in spans.values() if v)
+        spans = {k: (min(v) - t_first, max(v) - t_first)
+                 for k, v in spans.items() if v}
         written = sum(1 for k in port.get("entities") if k[0] == "acmCertificate")
         tag_calls = len(tag.calls_of("GetResources"))
         # The floor: every call on the critical path answered in exactly
@@ -554,7 +566,7 @@ def org_run(a, naccounts, per_region):
                "floor": floor, "seq": seq, "sts_t": sts_t, "list_t": list_t,
                "tags_t": tags_t,
                "port_t": port_t, "load_s": load_s, "written": written,
-               "busy": dict(busy), "answers": answers}
+               "busy": dict(busy), "answers": answers, "spans": spans}
         return fig, problems
     finally:
         for f in (router, org, sts, tag):
@@ -661,6 +673,9 @@ def org_main(a):
                "share one GIL)"),
             (f"{label}: fake answers (arrival to sent; {a.latency_ms:g} ms "
              "at least)", "; ".join(f"{k_} {v}" for k_, v in f["answers"].items())),
+            (f"{label}: where the time went (each service's first and last "
+             "request, s after the first)", ", ".join(
+                 f"{k_} {a_:.2f}-{b_:.2f}" for k_, (a_, b_) in f["spans"].items())),
             (f"{label}: fake set-up", f"{f['load_s']:.2f} s"),
         ]
     rows += [("1,000 vs 100 accounts", f"{k:g}x the accounts: wall {wall_ratio:.2f}x, "
