@@ -256,6 +256,8 @@ class _Handler(BaseHTTPRequestHandler):
             n = fake.in_flight[route] = fake.in_flight.get(route, 0) + 1
             fake.max_in_flight[route] = max(fake.max_in_flight.get(route, 0), n)
         try:
+            if fake.latency_on_top:  # the old model, for comparison
+                time.sleep(fake.latency)
             if fault is None or fault.kw.get("after"):
                 resp = fake.handle(req)
             else:
@@ -450,6 +452,10 @@ class FakeServer:
         # in-flight counts per route show how many requests a client
         # kept open at once.
         self.latency = 0.0
+        # True: `latency` is slept first and the fake's own work added on
+        # top (how the bench measured before 2026-12-07; its
+        # --latency-on-top), to compare the two models.
+        self.latency_on_top = False
         self.in_flight = {}
         self.max_in_flight = {}
         self._httpd = None
