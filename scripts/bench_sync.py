@@ -30,8 +30,9 @@ record (paced at 5/s) plus one ListHostedZonesByName; both counts and
 times are reported (issue 18).
 And the organization run (issue 19): `accounts: organization` over
 100 accounts x 3 regions x 30 certificates (9,000), every answer of
-Organizations, STS, ACM and Port 20 ms after its request, and a 1,000-account run
-(3 certificates per account-region) for how it scales; see org_run.
+Organizations, STS, ACM and Port 20 ms after its request, and a
+1,000-account run (3 certificates per account-region) for how it
+scales; see org_run.
 Writes build/bench-sync.md; exits 1 when a target is missed.
 Options: --certs N (10000), --ready-certs N (300), --latency-ms N (20),
 --bin PATH, --org-only, --no-org, --org-accounts N (100), --org-large N
@@ -423,9 +424,9 @@ ORG_ROLE = "port-acm-sync"
 def org_run(a, naccounts, per_region):
     """One `accounts: organization` sync of naccounts accounts (the run's
     own among them) x ORG_REGIONS x per_region certificates, every fake
-    answering 20 ms after each request, over HTTPS as against AWS (every fake serves
-    TLS; --org-http: plain HTTP on loopback instead). Returns (figures,
-    problems)."""
+    answering 20 ms after each request, over HTTPS as against AWS (every
+    fake serves TLS; --org-http: plain HTTP on loopback instead).
+    Returns (figures, problems)."""
     from fakes.account_router import AccountRouter
     from fakes.awsjson import Registry, multi_account_sts
     from fakes.fake_acm import FakeACM

@@ -4,8 +4,9 @@
 # set-up, then times port-acm against the AWS CLI on the local fakes and
 # asserts the targets; writes build/bench.md. Then `port-acm sync` at
 # scale (scripts/bench_sync.py: 10,000 certificates, 3 regions, every
-# fake answering 20 ms after the request), and an `accounts: organization` run (100 accounts x 3
-# regions x 30 certificates, then 1,000 accounts); writes
+# fake answering 20 ms after the request), and an `accounts:
+# organization` run (100 accounts x 3 regions x 30 certificates, then
+# 1,000 accounts); writes
 # build/bench-sync.md. Not part of `make test`:
 # it takes a few minutes. Pass options with BENCH_ARGS, e.g.
 #   make bench BENCH_ARGS="--runs 40"

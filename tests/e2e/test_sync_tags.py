@@ -112,8 +112,9 @@ def tags_read_while_the_listing_waits(t, w):
     """Two regions of 1,005 certificates (two ListCertificates pages
     each, paced 1 s apart), every one tagged, the Tagging API 100 ms
     away: a region's first GetResources goes with its first listing
-    call, the rest are read in the listing's pacing gaps; no entity is written before the tag page that names it, and the
-    writes begin with the first tag pages, not after the last."""
+    call, the rest are read in the listing's pacing gaps; no entity is
+    written before the tag page that names it, and the writes begin
+    with the first tag pages, not after the last."""
     regions = ("eu-west-1", "us-east-1")
     w.add_blueprint(BP)
     w.add_run(RUN_ID)
