@@ -42,7 +42,7 @@ import botocore.validate
 
 from . import awscli, sigv4_check
 from .common import FakeServer, Response, MODELS_DIR
-from .fake_acm import _constraint_errors
+from .model_check import _constraint_errors
 
 SIGV4_FORMAT = "%Y%m%dT%H%M%SZ"
 

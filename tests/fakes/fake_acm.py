@@ -25,16 +25,14 @@ import hashlib
 import json
 import re
 import time
-import unicodedata
 import uuid
 
-import botocore.model
-import botocore.session
-import botocore.validate
-
 from . import sigv4_check
-from .common import (FakeServer, Response, MODELS_DIR, once,
-                     serve_standalone)
+# The ACM model and its checks: acm_model.py, model_check.py (re-exported
+# for the suites that load the model themselves).
+from .acm_model import models_dir, service_model, validate_input  # noqa: F401
+from .common import FakeServer, Response, serve_standalone
+from .model_check import _drop_nulls
 
 DEFAULT_ACCESS_KEY = "AKIDFAKEEXAMPLE00001"
 DEFAULT_SECRET_KEY = "fakeSecretKey/K7MDENG+bPxRfiCYEXAMPLEKEY"
@@ -58,166 +56,6 @@ ISSUABLE_KEYS = ("RSA_2048", "EC_prime256v1", "EC_secp384r1")
 ARN_RE = re.compile(
     r"arn:(aws[a-z-]*):acm:([a-z0-9-]+):([0-9]{12}):certificate/"
     r"([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})")
-
-
-# --- the service model -----------------------------------------------------
-
-def models_dir():
-    """tests/data/botocore: the pinned botocore models (their README)."""
-    return MODELS_DIR
-
-
-def _patched_model():
-    """botocore's ACM model, plus the members added after bookworm's
-    botocore 1.29.27 that aws-acm.md documents (§2.1, §2.3):
-      RequestCertificate: ValidationMethod HTTP, Options.Export,
-                          ManagedBy (CLOUDFRONT)
-      ListCertificates:   CertificateKeyPairOrigins, Includes.exportOption,
-                          Includes.managedBy
-    Adding them to the model (instead of special-casing them) keeps one
-    validator for everything, so any other unknown member is still
-    rejected. Members already present in a newer botocore are left alone.
-    """
-    loader = botocore.session.get_session().get_component("data_loader")
-    # The pinned model (tests/data/botocore), ahead of Debian's.
-    loader.search_paths.insert(0, models_dir())
-    d = copy.deepcopy(loader.load_service_model("acm", "service-2",
-                                                api_version="2015-12-08"))
-    shapes = d["shapes"]
-    shapes.setdefault("ExportOption", {"type": "string",
-                                       "enum": ["ENABLED", "DISABLED"]})
-    shapes.setdefault("CertificateManagedBy", {"type": "string",
-                                               "enum": ["CLOUDFRONT"]})
-    shapes.setdefault("CertificateKeyPairOrigin", {
-        "type": "string", "enum": ["AWS_MANAGED", "ACME", "CUSTOMER_PROVIDED"]})
-    shapes.setdefault("CertificateKeyPairOriginList", {
-        "type": "list", "member": {"shape": "CertificateKeyPairOrigin"},
-        "min": 1, "max": 3})
-    vm = shapes["ValidationMethod"]["enum"]
-    if "HTTP" not in vm:
-        vm.append("HTTP")
-    shapes["CertificateOptions"]["members"].setdefault(
-        "Export", {"shape": "ExportOption"})
-    shapes["RequestCertificateRequest"]["members"].setdefault(
-        "ManagedBy", {"shape": "CertificateManagedBy"})
-    shapes["Filters"]["members"].setdefault("exportOption",
-                                            {"shape": "ExportOption"})
-    shapes["Filters"]["members"].setdefault("managedBy",
-                                            {"shape": "CertificateManagedBy"})
-    shapes["ListCertificatesRequest"]["members"].setdefault(
-        "CertificateKeyPairOrigins", {"shape": "CertificateKeyPairOriginList"})
-    return botocore.model.ServiceModel(d, service_name="acm")
-
-
-service_model = once(_patched_model)
-
-
-def _class_predicate(body):
-    """A predicate for a Java character class body that uses \\p{..}
-    (Python's re has no Unicode property classes)."""
-    cats, chars, i = [], set(), 0
-    while i < len(body):
-        if body.startswith("\\p{", i):
-            j = body.index("}", i)
-            cats.append(body[i + 3:j])
-            i = j + 1
-        elif body[i] == "\\":
-            chars.add(body[i + 1])
-            i += 2
-        else:
-            chars.add(body[i])
-            i += 1
-    return lambda c: c in chars or unicodedata.category(c)[0] in cats
-
-
-def _compile_pattern(p):
-    m = re.fullmatch(r"\(?\[(.*)\]\*\)?", p)
-    if m and "\\p{" in m.group(1):
-        pred = _class_predicate(m.group(1))
-        return lambda s: all(pred(c) for c in s)
-    # Java's \w is ASCII-only, hence re.ASCII. Smithy patterns are not
-    # anchored, but the service matches the whole value (aws-acm.md §2.0).
-    rx = re.compile(p, re.ASCII)
-    return lambda s: rx.fullmatch(s) is not None
-
-
-_PATTERNS = {}
-
-
-def _pattern_ok(p, s):
-    f = _PATTERNS.get(p)
-    if f is None:
-        f = _PATTERNS[p] = _compile_pattern(p)
-    return f(s)
-
-
-def _camel(name):
-    return name[:1].lower() + name[1:]
-
-
-def _constraint_errors(value, shape, path, out):
-    """The checks botocore's client-side validator leaves to the service
-    (max length/value, enum, pattern), reported the way AWS's
-    server-side validation words them."""
-    meta = shape.metadata
-    t = shape.type_name
-    if t == "structure":
-        for k, v in value.items():
-            if k in shape.members:
-                sub = f"{path}.{_camel(k)}" if path else _camel(k)
-                _constraint_errors(v, shape.members[k], sub, out)
-        return
-    if t == "list":
-        if "max" in meta and len(value) > meta["max"]:
-            out.append((path, value, "Member must have length less than or "
-                                     f"equal to {meta['max']}"))
-        for i, v in enumerate(value, 1):
-            _constraint_errors(v, shape.member, f"{path}.{i}.member", out)
-        return
-    if t == "string":
-        if "max" in meta and len(value) > meta["max"]:
-            out.append((path, value, "Member must have length less than or "
-                                     f"equal to {meta['max']}"))
-        if shape.enum and value not in shape.enum:
-            out.append((path, value, "Member must satisfy enum value set: ["
-                                     + ", ".join(shape.enum) + "]"))
-        if "pattern" in meta and not _pattern_ok(meta["pattern"], value):
-            out.append((path, value, "Member must satisfy regular expression "
-                                     f"pattern: {meta['pattern']}"))
-        return
-    if t in ("integer", "long"):
-        if "max" in meta and value > meta["max"]:
-            out.append((path, value, "Member must have value less than or "
-                                     f"equal to {meta['max']}"))
-
-
-def _drop_nulls(v):
-    # JSON null means "not set" to the service; botocore's validator,
-    # written for Python callers, would call it a type error.
-    if isinstance(v, dict):
-        return {k: _drop_nulls(x) for k, x in v.items() if x is not None}
-    if isinstance(v, list):
-        return [_drop_nulls(x) for x in v]
-    return v
-
-
-def validate_input(op_name, params):
-    """Returns None or a ValidationException message."""
-    shape = service_model().operation_model(op_name).input_shape
-    if shape is None:
-        return None
-    report = botocore.validate.ParamValidator().validate(params, shape)
-    if report.has_errors():
-        return report.generate_report()
-    errs = []
-    _constraint_errors(params, shape, "", errs)
-    if not errs:
-        return None
-    parts = [f"Value '{v}' at '{p}' failed to satisfy constraint: {why}"
-             for p, v, why in errs]
-    n = len(errs)
-    return (f"{n} validation error{'s' if n > 1 else ''} detected: "
-            + "; ".join(parts))
 
 
 # --- SigV4 verification ----------------------------------------------------

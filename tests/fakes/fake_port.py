@@ -27,7 +27,6 @@ import base64
 import json
 import math
 import os
-import re
 import secrets
 import sys
 import threading
@@ -38,11 +37,12 @@ import uuid
 if __package__ in (None, ""):
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(
         os.path.abspath(__file__)))))
-    from tests.fakes.common import FakeServer, Response, PORT_OPENAPI_DIR  # noqa: E402
+    from tests.fakes.common import FakeServer, Response  # noqa: E402
+    from tests.fakes.port_openapi import (_valid_identifier,  # noqa: E402
+                                          port_schema)
 else:
-    from .common import FakeServer, Response, PORT_OPENAPI_DIR
-
-import jsonschema  # Debian's python3-jsonschema
+    from .common import FakeServer, Response
+    from .port_openapi import _valid_identifier, port_schema
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__))), "lib"))
@@ -63,7 +63,6 @@ PATCH_KEYS = {"status", "statusLabel", "link", "summary", "externalRunId",
               "message"}
 LOG_KEYS = {"message", "terminationStatus", "statusLabel"}
 TERMINAL = ("SUCCESS", "FAILURE")
-ID_EXTRA = set("0123456789@_.+:\\/=-")
 
 
 def _iso(ts):
@@ -93,59 +92,6 @@ def _schema(detail, bulk=False):
     return _Reply(422, "invalid_request", SCHEMA_MESSAGE, details=detail)
 
 
-def _openapi(name):
-    """The request and response schemas of one Port operation from
-    tests/data/port-openapi (port-docs' published OpenAPI), made usable
-    by jsonschema: the exporter's "circular(...)" markers (recursive
-    query schemas) become "any query object"."""
-    with open(os.path.join(PORT_OPENAPI_DIR, name + ".json")) as f:
-        op = json.load(f)
-
-    def fix(v):
-        if isinstance(v, dict):
-            if v.get("properties") == "circular()":
-                return {"type": "object", "required": ["combinator", "rules"]}
-            return {k: fix(x) for k, x in v.items()}
-        if isinstance(v, list):
-            return [{"type": "object"} if isinstance(x, str)
-                    and x.startswith("circular(") else fix(x) for x in v]
-        return v
-    return fix(op)
-
-
-def _pattern(validator, pattern, instance, schema):
-    # Port's identifier pattern uses \p{L}, which Python's re lacks.
-    if not isinstance(instance, str):
-        return
-    if "\\p{L}" in pattern:
-        ok = _valid_identifier(instance)
-    else:
-        ok = re.search(pattern, instance) is not None
-    if not ok:
-        yield jsonschema.ValidationError(
-            f"{instance!r} does not match {pattern!r}")
-
-
-_Validator = published.with_fast_types(jsonschema.validators.extend(
-    jsonschema.Draft7Validator, {"pattern": _pattern}))
-_SCHEMAS = {}
-
-
-def port_schema(name, part="request", status="200"):
-    """A jsonschema validator for an operation's request body (part
-    "request") or response (part "response", with status)."""
-    key = (name, part, status)
-    if key not in _SCHEMAS:
-        op = _openapi(name)
-        if part == "request":
-            sch = op["requestBody"]["content"]["application/json"]["schema"]
-        else:
-            sch = op["responses"][status]["content"]["application/json"][
-                "schema"]
-        _SCHEMAS[key] = _Validator(sch)
-    return _SCHEMAS[key]
-
-
 def _schema_check(name, body):
     errs = sorted(port_schema(name).iter_errors(body),
                   key=lambda e: list(e.absolute_path))
@@ -155,20 +101,6 @@ def _schema_check(name, body):
         raise _Reply(422, "invalid_request",
                      f"{SCHEMA_MESSAGE}: body{'/' + where if where else ''} "
                      f"{e.message}")
-
-
-# The ASCII case of the pattern below, in one match (the bench's 10,000
-# identifiers were 13% of the fake's time char by char).
-_ASCII_ID = re.compile(r"[A-Za-z0-9@_.+:\\/=-]+")
-
-
-def _valid_identifier(s):
-    # port-api.md §5: ^(?!\.{1,2}$)[\p{L}0-9@_.+:\\/=-]+$, ≤ 1000 chars.
-    if not (isinstance(s, str) and 0 < len(s) <= 1000 and s not in (".", "..")):
-        return False
-    if s.isascii():
-        return _ASCII_ID.fullmatch(s) is not None
-    return all(c.isalpha() or c in ID_EXTRA for c in s)
 
 
 def _jcopy(v):

@@ -48,7 +48,7 @@ import botocore.validate
 from . import sigv4_check
 from .common import (FakeServer, Response, once, serve_standalone,
                      take_queued)
-from .fake_acm import _constraint_errors
+from .model_check import _constraint_errors
 
 NS = "https://route53.amazonaws.com/doc/2013-04-01/"
 DEFAULT_ACCESS_KEY = "AKIDFAKEEXAMPLE00001"

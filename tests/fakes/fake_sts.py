@@ -37,7 +37,7 @@ import botocore.validate
 
 from . import sigv4_check
 from .common import FakeServer, Response, once
-from .fake_acm import _constraint_errors
+from .model_check import _constraint_errors
 
 NS = "https://sts.amazonaws.com/doc/2011-06-15/"
 SIGV4_FORMAT = "%Y%m%dT%H%M%SZ"

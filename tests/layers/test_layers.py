@@ -4,7 +4,7 @@ of src/layers.txt, by include and by call; the module graph has no loop;
 docs/modules.md agrees with the layer file; and the checker itself
 catches an upward include, an upward call and a loop planted in a
 temporary copy of src/. No .c or .h under src/ is over 1,000 lines
-(generated tables aside)."""
+(generated tables aside), nor any test, fake or script."""
 import os
 import shutil
 import subprocess
@@ -56,6 +56,27 @@ for rel in layers.source_files(SRC):
     if n > MAX_LINES:
         long.append(f"src/{rel}: {n} lines")
 T.ok(not long, f"no source file over {MAX_LINES:,} lines", long)
+
+# The same budget for the rest of the repository's code: the tests, the
+# fakes, the scripts (the specification data of tests/data aside).
+CODE = (".c", ".h", ".py", ".sh", ".mjs", ".js", ".mk")
+SKIP = {"build", os.path.join("tests", "data")}
+long = []
+for top, dirs, files in os.walk(ROOT):
+    rel_top = os.path.relpath(top, ROOT)
+    dirs[:] = [d for d in dirs if d not in (".git", "node_modules") and
+               os.path.normpath(os.path.join(rel_top, d)) not in SKIP]
+    if rel_top == "src":
+        dirs[:] = []  # checked above, generated tables aside
+        continue
+    for name in files:
+        if not (name.endswith(CODE) or name == "Makefile"):
+            continue
+        with open(os.path.join(top, name), encoding="utf-8", errors="replace") as f:
+            n = sum(1 for _ in f)
+        if n > MAX_LINES:
+            long.append(f"{os.path.normpath(os.path.join(rel_top, name))}: {n} lines")
+T.ok(not long, f"no test, fake or script over {MAX_LINES:,} lines", long)
 
 with open(os.path.join(ROOT, "docs", "modules.md"), encoding="utf-8") \
         if os.path.exists(os.path.join(ROOT, "docs", "modules.md")) else open(os.devnull) as f:
