@@ -28,9 +28,7 @@ import time
 import uuid
 
 from . import sigv4_check
-# The ACM model and its checks: acm_model.py, model_check.py (re-exported
-# for the suites that load the model themselves).
-from .acm_model import models_dir, service_model, validate_input  # noqa: F401
+from .acm_model import service_model, validate_input
 from .common import FakeServer, Response, serve_standalone
 from .model_check import _drop_nulls
 

@@ -39,14 +39,10 @@ if __package__ in (None, ""):
         os.path.abspath(__file__)))))
     from tests.fakes.common import FakeServer, Response  # noqa: E402
     from tests.fakes.port_openapi import (_valid_identifier,  # noqa: E402
-                                          port_schema)
+                                          port_schema, published)
 else:
     from .common import FakeServer, Response
-    from .port_openapi import _valid_identifier, port_schema
-
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__))), "lib"))
-import port_schema as published  # noqa: E402  (tests/lib/port_schema.py)
+    from .port_openapi import _valid_identifier, port_schema, published
 
 # Route -> the operation file in tests/data/port-openapi. Every request body
 # these routes accept must validate against the published requestBody

@@ -2,7 +2,8 @@
 Port checks bodies against them: an operation's request and response
 schemas made usable by jsonschema (_openapi), Port's \\p{L} identifier
 pattern (_valid_identifier), and one cached validator per operation and
-part (port_schema).
+part (port_schema); `published` is tests/lib/port_schema.py, for
+fake_port.
 """
 import json
 import os

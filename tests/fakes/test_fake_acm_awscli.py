@@ -201,7 +201,7 @@ def test_inventory():
     key type and origin, the default filter, MaxItems pages; the CLI
     loads the pinned model (AWS_DATA_PATH) so it knows the 2026 members."""
     import botocore.validate
-    from tests.fakes.fake_acm import models_dir, service_model
+    from tests.fakes.acm_model import models_dir, service_model
     regions = ("us-east-1", "eu-west-1", "ap-southeast-2")
     acm = FakeACM(region=regions)
     t0 = time.time()

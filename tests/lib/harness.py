@@ -145,9 +145,9 @@ def _clip(s, n=3000):
 
 
 # ------------------------------------------------- outputs and commands
-# The parsers live in gha_parse.py; re-exported for the suites.
-from gha_parse import (CMD_RE, Command, OutputsError,  # noqa: E402,F401
-                       parse_commands, parse_outputs)
+# The parsers live in gha_parse.py; parse_outputs is re-exported for the
+# scripts that read a step's outputs (bench_sync.py).
+from gha_parse import OutputsError, parse_commands, parse_outputs  # noqa: E402
 
 
 class Result:
